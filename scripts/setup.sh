@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every Debian package Vitrine needs that is missing, then configures and builds.
+# Idempotent and quiet on success. Used by scripts/demo.sh and scripts/test.sh.
+#   VITRINE_BUILD_DIR   build folder (default: build)
+#   VITRINE_SANITIZE=ON build with ASan+UBSan
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build tools, the libraries the design fixes, and what tests and tools run with.
+PKGS=(
+  build-essential g++ cmake make pkg-config
+  libopencv-dev libopencv-contrib-dev
+  libglfw3-dev libglew-dev libcglm-dev libassimp-dev libfreetype-dev libfontconfig-dev
+  fonts-dejavu-core libcjson-dev libsqlite3-dev libqrencode-dev libcairo2-dev
+  libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri
+  python3 python3-numpy python3-opencv xvfb xauth
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing ${#missing[@]} package(s): ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/vitrine-apt.log 2>&1 || {
+    echo "setup: apt-get install failed; see /tmp/vitrine-apt.log" >&2; tail -n 20 /tmp/vitrine-apt.log >&2; exit 1; }
+fi
+
+BUILD="${VITRINE_BUILD_DIR:-build}"
+SAN="${VITRINE_SANITIZE:-OFF}"
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITRINE_SANITIZE="$SAN" >"$BUILD.cmake.log" 2>&1 || {
+  cat "$BUILD.cmake.log" >&2; exit 1; }
+cmake --build "$BUILD" -j"$(nproc)" >"$BUILD.build.log" 2>&1 || {
+  tail -n 60 "$BUILD.build.log" >&2; exit 1; }

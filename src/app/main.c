@@ -1,0 +1,60 @@
+/* main.c — `vitrine COMMAND ...`: dispatches to the subcommands. */
+#include "app/vt_app.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *k_usage =
+    "usage: vitrine COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Vitrine finds printed product markers in camera frames and shows each product on its marker.\n"
+    "\n"
+    "commands:\n"
+    "  detect    find markers and their poses in images, folders or videos; JSON Lines on stdout\n"
+    "\n"
+    "  vitrine COMMAND --help   options of one command\n"
+    "  vitrine --version        the version\n";
+
+int vt_parse_int(const char *s, int lo, int hi, int *out)
+{
+    if (!s || !*s) return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (*end || errno || v < lo || v > hi) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int vt_parse_double(const char *s, double lo, double hi, double *out)
+{
+    if (!s || !*s) return -1;
+    char *end;
+    double v = strtod(s, &end);
+    if (*end || !isfinite(v) || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(k_usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(k_usage, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("vitrine %s\n", VT_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "detect")) return vt_cmd_detect(argc - 1, argv + 1);
+    fprintf(stderr, "vitrine: unknown command '%s' (try 'vitrine --help')\n", cmd);
+    return 2;
+}

@@ -1,0 +1,15 @@
+/* vt_app.h — the vitrine command line: one function per subcommand.
+ * Each returns the process exit status: 0 success, 1 the work failed, 2 bad arguments or inputs. */
+#ifndef VT_APP_H
+#define VT_APP_H
+
+#define VT_VERSION "0.1.0"
+
+int vt_cmd_detect(int argc, char **argv);
+
+/* Shared helpers for subcommands. */
+/* Parses a whole positive integer; 0 on success. */
+int vt_parse_int(const char *s, int lo, int hi, int *out);
+int vt_parse_double(const char *s, double lo, double hi, double *out);
+
+#endif

@@ -1,0 +1,207 @@
+/* vt_capture.c — frame sources: camera, video file, folder, file list, demo scene. */
+#include "capture/vt_capture.h"
+#include "cv/vt_cv.h"
+
+#include <dirent.h>  /* opendir */
+#include <stdlib.h>  /* calloc, qsort */
+#include <string.h>  /* strdup, strverscmp */
+
+struct vt_source {
+    vt_source_kind kind;
+    int want;
+    char **files;        /* FOLDER, FILES: owned paths */
+    int nfiles;
+    int next;            /* index of the next frame */
+    vtcv_video *video;   /* VIDEO, CAMERA */
+    vt_demo *demo;       /* DEMO */
+    int demo_frames;
+    int demo_w, demo_h;
+    vtcv_mat *colour;    /* decoded frame */
+    vtcv_mat *grey;
+    char name[512];
+};
+
+static int cmp_natural(const void *a, const void *b)
+{
+    return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+static vt_result add_file(vt_source *s, const char *path, int *cap)
+{
+    if (s->nfiles == *cap) {
+        int nc = *cap ? *cap * 2 : 64;
+        char **n = realloc(s->files, (size_t)nc * sizeof *n);
+        if (!n) return VT_ERR_NO_MEMORY;
+        s->files = n;
+        *cap = nc;
+    }
+    if (!(s->files[s->nfiles] = strdup(path))) return VT_ERR_NO_MEMORY;
+    s->nfiles++;
+    return VT_OK;
+}
+
+static vt_result list_folder(vt_source *s, const char *dir, char *err, size_t errlen)
+{
+    DIR *d = opendir(dir);
+    if (!d) { snprintf(err, errlen, "%s: cannot open the folder", dir); return VT_ERR_IO; }
+    int cap = 0;
+    size_t dl = strlen(dir);
+    int slash = dl > 0 && dir[dl - 1] == '/';
+    struct dirent *e;
+    vt_result r = VT_OK;
+    while (r == VT_OK && (e = readdir(d))) {
+        /* Only image files count: a folder of frames often holds a truth.json or notes too. */
+        if (e->d_name[0] == '.' || !vt_is_image_ext(e->d_name)) continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s%s%s", dir, slash ? "" : "/", e->d_name);
+        if (vt_is_dir(path)) continue;
+        r = add_file(s, path, &cap);
+    }
+    closedir(d);
+    if (r != VT_OK) { snprintf(err, errlen, "%s: %s", dir, vt_result_str(r)); return r; }
+    if (s->nfiles == 0) { snprintf(err, errlen, "%s: no image files in the folder", dir); return VT_ERR_NOT_FOUND; }
+    qsort(s->files, (size_t)s->nfiles, sizeof *s->files, cmp_natural);
+    return VT_OK;
+}
+
+vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!desc) return VT_ERR_ARG;
+    vt_source *s = calloc(1, sizeof *s);
+    if (!s) return VT_ERR_NO_MEMORY;
+    s->kind = desc->kind;
+    s->want = desc->want ? desc->want : VT_WANT_GREY;
+    s->colour = vtcv_mat_create();
+    s->grey = vtcv_mat_create();
+    vt_result r = (s->colour && s->grey) ? VT_OK : VT_ERR_NO_MEMORY;
+    char why[256] = "";
+
+    if (r == VT_OK && s->kind == VT_SOURCE_AUTO) {
+        if (!desc->path) r = VT_ERR_ARG;
+        else if (vt_is_dir(desc->path)) s->kind = VT_SOURCE_FOLDER;
+        else if (vt_is_image_ext(desc->path)) s->kind = VT_SOURCE_FILES;
+        else s->kind = VT_SOURCE_VIDEO;
+    }
+    if (r != VT_OK) { /* fall through to failure */ }
+    else if (s->kind == VT_SOURCE_FOLDER) {
+        r = list_folder(s, desc->path, err, errlen);
+        if (r != VT_OK) { vt_source_destroy(s); return r; }
+    } else if (s->kind == VT_SOURCE_FILES) {
+        int cap = 0;
+        if (desc->files) for (int i = 0; r == VT_OK && i < desc->nfiles; i++) r = add_file(s, desc->files[i], &cap);
+        else if (desc->path) r = add_file(s, desc->path, &cap);
+        if (r == VT_OK && s->nfiles == 0) { snprintf(err, errlen, "no image files given"); vt_source_destroy(s); return VT_ERR_ARG; }
+    } else if (s->kind == VT_SOURCE_VIDEO) {
+        r = vt_file_check(desc->path, why, sizeof why);
+        if (r == VT_OK && !(s->video = vtcv_video_open_file(desc->path, why, sizeof why))) r = VT_ERR_FORMAT;
+        if (r != VT_OK) { snprintf(err, errlen, "%s: %s", desc->path, why); vt_source_destroy(s); return r; }
+        snprintf(s->name, sizeof s->name, "%s", desc->path);
+    } else if (s->kind == VT_SOURCE_CAMERA) {
+        if (!(s->video = vtcv_video_open_camera(desc->camera_index, why, sizeof why))) {
+            snprintf(err, errlen, "camera %d: %s", desc->camera_index, why);
+            vt_source_destroy(s);
+            return VT_ERR_NOT_FOUND;
+        }
+        snprintf(s->name, sizeof s->name, "camera %d", desc->camera_index);
+    } else if (s->kind == VT_SOURCE_DEMO) {
+        s->demo = vt_demo_create(&desc->demo);
+        r = s->demo ? VT_OK : VT_ERR_NO_MEMORY;
+        s->demo_w = desc->demo.width ? desc->demo.width : 1280;
+        s->demo_h = desc->demo.height ? desc->demo.height : 720;
+        s->demo_frames = desc->demo.frames;
+        snprintf(s->name, sizeof s->name, "demo");
+    } else {
+        r = VT_ERR_ARG;
+    }
+    if (r != VT_OK) {
+        if (!err[0] || errlen == 0) snprintf(err, errlen, "%s: %s", desc->path ? desc->path : "source", vt_result_str(r));
+        vt_source_destroy(s);
+        return r;
+    }
+    *out = s;
+    return VT_OK;
+}
+
+/* Fills the frame's images from the decoded colour (or grey) mat, converting only what is wanted. */
+static vt_result finish_frame(vt_source *s, vt_frame *f, int decoded_grey)
+{
+    if (decoded_grey) {
+        f->grey = vtcv_mat_view(s->grey);
+        return VT_OK;
+    }
+    f->colour = vtcv_mat_view(s->colour);
+    if (s->want & VT_WANT_GREY) {
+        if (vtcv_to_grey(&f->colour, s->grey) != VT_OK) return VT_ERR_INTERNAL;
+        f->grey = vtcv_mat_view(s->grey);
+    }
+    if (!(s->want & VT_WANT_COLOUR)) memset(&f->colour, 0, sizeof f->colour);
+    return VT_OK;
+}
+
+vt_result vt_source_read(vt_source *s, vt_frame *f, char *err, size_t errlen)
+{
+    memset(f, 0, sizeof *f);
+    if (err && errlen) err[0] = '\0';
+    f->index = s->next;
+    f->name = s->name;
+    switch (s->kind) {
+    case VT_SOURCE_FOLDER:
+    case VT_SOURCE_FILES: {
+        if (s->next >= s->nfiles) return VT_END;
+        const char *path = s->files[s->next++];
+        f->name = path;
+        int grey_only = !(s->want & VT_WANT_COLOUR);
+        vt_result r = vt_file_check(path, err, errlen);
+        if (r == VT_OK) r = vtcv_imread(path, grey_only, grey_only ? s->grey : s->colour, err, errlen);
+        if (r != VT_OK) return r;
+        return finish_frame(s, f, grey_only);
+    }
+    case VT_SOURCE_VIDEO:
+    case VT_SOURCE_CAMERA: {
+        f->is_stream = 1;
+        vt_result r = vtcv_video_read(s->video, s->colour);
+        if (r != VT_OK) {
+            if (r != VT_END) snprintf(err, errlen, "%s: read failed", s->name);
+            return r;
+        }
+        s->next++;
+        return finish_frame(s, f, 0);
+    }
+    case VT_SOURCE_DEMO: {
+        f->is_stream = 1;
+        if (s->demo_frames > 0 && s->next >= s->demo_frames) return VT_END;
+        if (vtcv_mat_alloc(s->colour, VT_PIX_BGR8, s->demo_w, s->demo_h) != VT_OK) return VT_ERR_NO_MEMORY;
+        vt_image bgr = vtcv_mat_view(s->colour);
+        vt_demo_render(s->demo, s->next++, &bgr);
+        return finish_frame(s, f, 0);
+    }
+    default:
+        return VT_ERR_ARG;
+    }
+}
+
+int vt_source_count(const vt_source *s)
+{
+    switch (s->kind) {
+    case VT_SOURCE_FOLDER:
+    case VT_SOURCE_FILES: return s->nfiles;
+    case VT_SOURCE_VIDEO: return vtcv_video_frame_count(s->video);
+    case VT_SOURCE_DEMO: return s->demo_frames > 0 ? s->demo_frames : -1;
+    default: return -1;
+    }
+}
+
+vt_source_kind vt_source_get_kind(const vt_source *s) { return s->kind; }
+
+void vt_source_destroy(vt_source *s)
+{
+    if (!s) return;
+    for (int i = 0; i < s->nfiles; i++) free(s->files[i]);
+    free(s->files);
+    vtcv_video_close(s->video);
+    vt_demo_destroy(s->demo);
+    vtcv_mat_destroy(s->colour);
+    vtcv_mat_destroy(s->grey);
+    free(s);
+}

@@ -1,0 +1,78 @@
+/* vt_capture.h — where frames come from: a camera, a video file, a folder or list of images, or
+ * the built-in demo scene. One interface for all of them.
+ *
+ * Ownership: vt_source_open returns a source the caller frees with vt_source_destroy. The images
+ * in a vt_frame belong to the source and stay valid until the next vt_source_read or destroy. */
+#ifndef VT_CAPTURE_H
+#define VT_CAPTURE_H
+
+#include "core/vt_core.h"
+
+typedef enum vt_source_kind {
+    VT_SOURCE_AUTO = 0,   /* from path: a folder, an image file, else a video file */
+    VT_SOURCE_CAMERA,     /* camera_index, through V4L2 */
+    VT_SOURCE_VIDEO,      /* path */
+    VT_SOURCE_FOLDER,     /* path: its image files in natural name order (img_2 before img_10) */
+    VT_SOURCE_FILES,      /* files[0 .. nfiles-1], in the given order */
+    VT_SOURCE_DEMO,       /* the built-in synthetic shelf scene */
+} vt_source_kind;
+
+typedef enum vt_source_want {
+    VT_WANT_GREY = 1,     /* for vision; decoded straight to grey where the codec can */
+    VT_WANT_COLOUR = 2,   /* BGR, for display */
+} vt_source_want;
+
+typedef struct vt_demo_desc {
+    int width, height;    /* 0 = 1280 x 720 */
+    int frames;           /* frames before VT_END; 0 = endless */
+    double fps;           /* 0 = 30; sets how fast the virtual camera moves */
+} vt_demo_desc;
+
+typedef struct vt_source_desc {
+    vt_source_kind kind;
+    const char *path;                 /* VIDEO, FOLDER, AUTO */
+    const char *const *files;         /* FILES: copied at open */
+    int nfiles;
+    int camera_index;                 /* CAMERA */
+    int want;                         /* vt_source_want flags; 0 = grey only */
+    vt_demo_desc demo;                /* DEMO */
+} vt_source_desc;
+
+typedef struct vt_frame {
+    vt_image grey;        /* GREY8 when VT_WANT_GREY */
+    vt_image colour;      /* BGR8 when VT_WANT_COLOUR */
+    int index;            /* 0-based position within the source */
+    const char *name;     /* the image file, the video file, "camera N" or "demo" */
+    int is_stream;        /* a frame of a video, camera or the demo (not a still file) */
+} vt_frame;
+
+typedef struct vt_source vt_source;
+
+/* Opens a source. On failure returns an error and writes the reason, naming the input, in err. */
+vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err, size_t errlen);
+/* Next frame: VT_OK; VT_END when done; another error when this frame could not be read (a bad
+ * image in a folder): frame->name says which, err says why, and the next call moves on. */
+vt_result vt_source_read(vt_source *s, vt_frame *frame, char *err, size_t errlen);
+/* Frames the source will give, or -1 when unknown (camera, some videos, endless demo). */
+int vt_source_count(const vt_source *s);
+vt_source_kind vt_source_get_kind(const vt_source *s);
+void vt_source_destroy(vt_source *s);   /* safe on NULL */
+
+/* ---- the built-in demo scene ------------------------------------------------------------- */
+/* Printed markers (DICT_5X5_100, ids VT_DEMO_FIRST_ID.., VT_DEMO_MARKER_MM) on a wooden shelf,
+ * filmed by a virtual camera (VT_DEFAULT_HFOV_DEG horizontal field of view, no distortion) that
+ * moves slowly. Drawn on the CPU, anti-aliased, so it needs no GPU and no media files. */
+#define VT_DEMO_DICT "5X5_100"
+#define VT_DEMO_FIRST_ID 1
+#define VT_DEMO_MARKERS 6
+#define VT_DEMO_MARKER_MM 50.0
+
+typedef struct vt_demo vt_demo;
+vt_demo *vt_demo_create(const vt_demo_desc *desc);
+/* Renders frame index into bgr (BGR8, the desc's size, caller-owned pixels). */
+void vt_demo_render(vt_demo *d, int index, vt_image *bgr);
+/* The true pose of the demo's marker k (0..VT_DEMO_MARKERS-1) at frame index, as solvePnP gives it. */
+void vt_demo_marker_pose(const vt_demo *d, int index, int k, int *id, double rvec[3], double tvec[3]);
+void vt_demo_destroy(vt_demo *d);
+
+#endif

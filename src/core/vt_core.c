@@ -1,0 +1,171 @@
+/* vt_core.c — results, images, logging, clocks and stage timing. */
+#include "vt_core.h"
+
+#include <stdarg.h>  /* va_list */
+#include <stdlib.h>  /* malloc, getenv */
+#include <string.h>  /* strcmp */
+#include <strings.h> /* strcasecmp */
+#include <sys/stat.h> /* stat */
+#include <errno.h>
+#include <time.h>    /* clock_gettime */
+
+const char *vt_result_str(vt_result r)
+{
+    switch (r) {
+    case VT_OK: return "ok";
+    case VT_END: return "end of input";
+    case VT_ERR_ARG: return "invalid argument";
+    case VT_ERR_NOT_FOUND: return "not found";
+    case VT_ERR_IO: return "cannot be read";
+    case VT_ERR_FORMAT: return "unrecognised or corrupt format";
+    case VT_ERR_NO_MEMORY: return "out of memory";
+    case VT_ERR_UNSUPPORTED: return "not supported";
+    case VT_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown result";
+}
+
+int vt_pixel_format_channels(vt_pixel_format f)
+{
+    switch (f) {
+    case VT_PIX_GREY8: return 1;
+    case VT_PIX_BGR8: return 3;
+    case VT_PIX_RGBA8: return 4;
+    default: return 0;
+    }
+}
+
+vt_image vt_image_wrap(vt_pixel_format f, int width, int height, int stride, void *data)
+{
+    vt_image im = { f, width, height, stride ? stride : width * vt_pixel_format_channels(f), data };
+    return im;
+}
+
+vt_result vt_image_alloc(vt_image *out, vt_pixel_format f, int width, int height)
+{
+    int ch = vt_pixel_format_channels(f);
+    if (!out || ch == 0 || width <= 0 || height <= 0) return VT_ERR_ARG;
+    uint8_t *d = calloc((size_t)width * (size_t)height, (size_t)ch);
+    if (!d) return VT_ERR_NO_MEMORY;
+    *out = vt_image_wrap(f, width, height, 0, d);
+    return VT_OK;
+}
+
+void vt_image_free(vt_image *im)
+{
+    if (!im) return;
+    free(im->data);
+    memset(im, 0, sizeof *im);
+}
+
+/* ---- files ---- */
+vt_result vt_file_check(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (!path || !*path) { snprintf(err, errlen, "empty path"); return VT_ERR_ARG; }
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "%s", errno == ENOENT ? "no such file" : "cannot access the file");
+        return errno == ENOENT ? VT_ERR_NOT_FOUND : VT_ERR_IO;
+    }
+    if (S_ISDIR(st.st_mode)) { snprintf(err, errlen, "is a folder, not a file"); return VT_ERR_ARG; }
+    if (!S_ISREG(st.st_mode)) { snprintf(err, errlen, "not a regular file"); return VT_ERR_ARG; }
+    if (st.st_size == 0) { snprintf(err, errlen, "empty file (0 bytes)"); return VT_ERR_FORMAT; }
+    FILE *f = fopen(path, "rb");
+    if (!f) { snprintf(err, errlen, "cannot be opened for reading"); return VT_ERR_IO; }
+    fclose(f);
+    return VT_OK;
+}
+
+int vt_is_dir(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *vt_file_ext(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    if (!dot || (slash && dot < slash) || dot == path || (slash && dot == slash + 1)) return "";
+    return dot + 1;
+}
+
+int vt_is_image_ext(const char *path)
+{
+    static const char *exts[] = { "jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp", "pgm", "ppm", "pnm", "pbm", "jp2", "exr", "hdr", "pic", "sr", "ras" };
+    const char *e = vt_file_ext(path);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (!strcasecmp(e, exts[i])) return 1;
+    return 0;
+}
+
+/* ---- logging ---- */
+static int g_log_level = -1;
+
+static vt_log_level level_from_env(void)
+{
+    const char *e = getenv("VITRINE_LOG");
+    if (e) {
+        if (!strcmp(e, "error")) return VT_LOG_ERROR;
+        if (!strcmp(e, "info")) return VT_LOG_INFO;
+        if (!strcmp(e, "debug")) return VT_LOG_DEBUG;
+    }
+    return VT_LOG_WARN;
+}
+
+void vt_log_set_level(vt_log_level lvl) { g_log_level = (int)lvl; }
+vt_log_level vt_log_get_level(void)
+{
+    if (g_log_level < 0) g_log_level = (int)level_from_env();
+    return (vt_log_level)g_log_level;
+}
+
+void vt_log(vt_log_level lvl, const char *subsystem, const char *fmt, ...)
+{
+    if (lvl > vt_log_get_level()) return;
+    static const char *tag[] = { "error: ", "warning: ", "", "debug: " };
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* One write per line so lines from threads do not interleave. */
+    fprintf(stderr, "vitrine: %s%s%s%s\n", subsystem ? subsystem : "", subsystem ? ": " : "", tag[lvl], msg);
+}
+
+/* ---- time ---- */
+uint64_t vt_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void vt_profile_reset(vt_profile *p) { memset(p, 0, sizeof *p); }
+void vt_profile_begin_frame(vt_profile *p) { p->t_last = vt_now_ns(); for (int i = 0; i < p->count; i++) p->last_ms[i] = 0; }
+
+void vt_profile_stamp(vt_profile *p, const char *name)
+{
+    uint64_t now = vt_now_ns();
+    double ms = (double)(now - p->t_last) * 1e-6;
+    p->t_last = now;
+    int i = 0;
+    while (i < p->count && strcmp(p->name[i], name) != 0) i++;
+    if (i == p->count) {
+        if (p->count == VT_PROFILE_MAX_STAGES) return;
+        p->name[p->count++] = name;
+    }
+    p->last_ms[i] += ms;
+    p->total_ms[i] += ms;
+}
+
+void vt_profile_end_frame(vt_profile *p) { p->frames++; }
+
+void vt_profile_print(const vt_profile *p, FILE *f, int mean)
+{
+    for (int i = 0; i < p->count; i++) {
+        double v = mean ? (p->frames ? p->total_ms[i] / p->frames : 0) : p->last_ms[i];
+        fprintf(f, "%s%s %.2f ms", i ? ", " : "", p->name[i], v);
+    }
+    fputc('\n', f);
+}

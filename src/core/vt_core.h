@@ -1,0 +1,105 @@
+/* vt_core.h — the types every stage shares: image, result codes, logging, clocks, stage timing.
+ *
+ * Ownership: a vt_image never owns its pixels; whoever filled it (a capture source, a decoder
+ * buffer) keeps them alive and says for how long in its own header. */
+#ifndef VT_CORE_H
+#define VT_CORE_H
+
+#include <stddef.h>  /* size_t */
+#include <stdint.h>  /* uint8_t, uint64_t */
+#include <stdio.h>   /* FILE */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- results ---------------------------------------------------------------------------- */
+typedef enum vt_result {
+    VT_OK = 0,
+    VT_END,              /* a source has no more frames: not an error */
+    VT_ERR_ARG,          /* a caller passed something invalid */
+    VT_ERR_NOT_FOUND,    /* a file or device does not exist */
+    VT_ERR_IO,           /* exists but cannot be read */
+    VT_ERR_FORMAT,       /* read, but not in a format we understand */
+    VT_ERR_NO_MEMORY,
+    VT_ERR_UNSUPPORTED,  /* valid request we cannot serve (e.g. unknown dictionary) */
+    VT_ERR_INTERNAL,     /* a library failed in a way we did not expect */
+} vt_result;
+
+/* A short, lower-case description ("file not found"); never NULL. */
+const char *vt_result_str(vt_result r);
+
+/* ---- images ----------------------------------------------------------------------------- */
+typedef enum vt_pixel_format {
+    VT_PIX_NONE = 0,
+    VT_PIX_GREY8,   /* one byte per pixel */
+    VT_PIX_BGR8,    /* OpenCV's byte order */
+    VT_PIX_RGBA8,   /* GL read-back order */
+} vt_pixel_format;
+
+typedef struct vt_image {
+    vt_pixel_format format;
+    int width, height;
+    int stride;        /* bytes from one row to the next; >= width * channels */
+    uint8_t *data;     /* borrowed: see the header of whoever filled the image */
+} vt_image;
+
+int vt_pixel_format_channels(vt_pixel_format f);
+/* Wraps an existing buffer without a copy; stride 0 means tightly packed. */
+vt_image vt_image_wrap(vt_pixel_format f, int width, int height, int stride, void *data);
+static inline uint8_t *vt_image_row(const vt_image *im, int y) { return im->data + (size_t)y * (size_t)im->stride; }
+/* Owned images for code that needs its own pixels; free with vt_image_free (safe on empty). */
+vt_result vt_image_alloc(vt_image *out, vt_pixel_format f, int width, int height);
+void vt_image_free(vt_image *im);
+
+/* ---- files ------------------------------------------------------------------------------ */
+/* Checks that path is a readable, non-empty regular file before a library sees it, so the error
+ * names the real problem ("no such file", "empty file (0 bytes)", "is a folder"). */
+vt_result vt_file_check(const char *path, char *err, size_t errlen);
+int vt_is_dir(const char *path);
+/* Lower-case extension without the dot ("jpg"), "" when none; points into path. */
+const char *vt_file_ext(const char *path);
+/* Case-insensitive: the extension of an image format OpenCV decodes (jpg, png, bmp, tif, ...). */
+int vt_is_image_ext(const char *path);
+
+/* ---- logging ---------------------------------------------------------------------------- */
+typedef enum vt_log_level { VT_LOG_ERROR = 0, VT_LOG_WARN, VT_LOG_INFO, VT_LOG_DEBUG } vt_log_level;
+
+/* Lines go to stderr as "vitrine: SUBSYSTEM: message"; levels above the threshold are dropped.
+ * Default threshold: WARN, or the VITRINE_LOG environment variable (error|warn|info|debug). */
+void vt_log_set_level(vt_log_level lvl);
+vt_log_level vt_log_get_level(void);
+void vt_log(vt_log_level lvl, const char *subsystem, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define VT_ERROR(sub, ...) vt_log(VT_LOG_ERROR, sub, __VA_ARGS__)
+#define VT_WARN(sub, ...)  vt_log(VT_LOG_WARN, sub, __VA_ARGS__)
+#define VT_INFO(sub, ...)  vt_log(VT_LOG_INFO, sub, __VA_ARGS__)
+#define VT_DEBUG(sub, ...) vt_log(VT_LOG_DEBUG, sub, __VA_ARGS__)
+
+/* ---- time ------------------------------------------------------------------------------- */
+uint64_t vt_now_ns(void);                 /* monotonic clock */
+static inline double vt_ms_since(uint64_t t0) { return (double)(vt_now_ns() - t0) * 1e-6; }
+
+/* Per-stage timing: stamp stages as a frame goes through them; totals accumulate over frames. */
+#define VT_PROFILE_MAX_STAGES 16
+typedef struct vt_profile {
+    const char *name[VT_PROFILE_MAX_STAGES];  /* static strings */
+    double last_ms[VT_PROFILE_MAX_STAGES];    /* this frame */
+    double total_ms[VT_PROFILE_MAX_STAGES];   /* since reset */
+    int count;                                /* stages seen */
+    int frames;                               /* vt_profile_end_frame calls since reset */
+    uint64_t t_last;
+} vt_profile;
+
+void vt_profile_reset(vt_profile *p);
+void vt_profile_begin_frame(vt_profile *p);
+/* Adds the time since the previous stamp (or frame begin) to the stage NAME. */
+void vt_profile_stamp(vt_profile *p, const char *name);
+void vt_profile_end_frame(vt_profile *p);
+/* One line: "stage1 1.23 ms, stage2 0.40 ms" (mean per frame when mean != 0, else last frame). */
+void vt_profile_print(const vt_profile *p, FILE *f, int mean);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,254 @@
+// vt_cv.cpp — the only C++ in Vitrine: thin wrappers over OpenCV for the C code (see vt_cv.h).
+// No logic lives here: each function converts types, calls OpenCV and catches its exceptions.
+#include "cv/vt_cv.h"
+
+#include <opencv2/aruco.hpp>
+#include <opencv2/calib3d.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+#include <opencv2/core/utils/logger.hpp>
+
+#include <cstdio>
+#include <cstring>
+
+// Vitrine reports every failure itself, in one line naming the file; OpenCV's own log is noise.
+static const int s_quiet = (cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT), 0);
+
+struct vtcv_mat { cv::Mat m; };
+struct vtcv_video { cv::VideoCapture cap; };
+
+static void set_err(char *err, size_t n, const char *fmt, const char *a)
+{
+    if (err && n) snprintf(err, n, fmt, a);
+}
+
+static cv::Mat as_mat(const vt_image *im)
+{
+    int type = im->format == VT_PIX_GREY8 ? CV_8UC1 : im->format == VT_PIX_BGR8 ? CV_8UC3 : CV_8UC4;
+    return cv::Mat(im->height, im->width, type, im->data, (size_t)im->stride);
+}
+
+extern "C" {
+
+vtcv_mat *vtcv_mat_create(void) { return new (std::nothrow) vtcv_mat(); }
+void vtcv_mat_destroy(vtcv_mat *m) { delete m; }
+
+vt_image vtcv_mat_view(const vtcv_mat *m)
+{
+    vt_image im = { VT_PIX_NONE, 0, 0, 0, nullptr };
+    if (!m || m->m.empty()) return im;
+    vt_pixel_format f = m->m.channels() == 1 ? VT_PIX_GREY8 : m->m.channels() == 3 ? VT_PIX_BGR8 : VT_PIX_RGBA8;
+    return vt_image_wrap(f, m->m.cols, m->m.rows, (int)m->m.step[0], m->m.data);
+}
+
+vt_result vtcv_mat_copy(vtcv_mat *dst, const vt_image *src)
+{
+    try { as_mat(src).copyTo(dst->m); return VT_OK; } catch (...) { return VT_ERR_NO_MEMORY; }
+}
+
+vt_result vtcv_mat_alloc(vtcv_mat *m, vt_pixel_format f, int width, int height)
+{
+    int type = f == VT_PIX_GREY8 ? CV_8UC1 : f == VT_PIX_BGR8 ? CV_8UC3 : CV_8UC4;
+    try { m->m.create(height, width, type); return VT_OK; } catch (...) { return VT_ERR_NO_MEMORY; }
+}
+
+vt_result vtcv_imread(const char *path, int grey, vtcv_mat *out, char *err, size_t errlen)
+{
+    try {
+        out->m = cv::imread(path, grey ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    } catch (const cv::Exception &e) {
+        set_err(err, errlen, "cannot decode: %s", e.err.c_str());
+        return VT_ERR_FORMAT;
+    }
+    if (out->m.empty()) { set_err(err, errlen, "%s", "not a readable image (unknown format or corrupt data)"); return VT_ERR_FORMAT; }
+    return VT_OK;
+}
+
+vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t errlen)
+{
+    try {
+        cv::Mat m = as_mat(im), conv;
+        if (im->format == VT_PIX_RGBA8) { cv::cvtColor(m, conv, cv::COLOR_RGBA2BGRA); m = conv; }
+        if (!cv::imwrite(path, m)) { set_err(err, errlen, "%s", "cannot write the image"); return VT_ERR_IO; }
+    } catch (const cv::Exception &e) {
+        set_err(err, errlen, "cannot write: %s", e.err.c_str());
+        return VT_ERR_IO;
+    }
+    return VT_OK;
+}
+
+vt_result vtcv_to_grey(const vt_image *src, vtcv_mat *out)
+{
+    try {
+        cv::Mat m = as_mat(src);
+        if (src->format == VT_PIX_GREY8) m.copyTo(out->m);
+        else cv::cvtColor(m, out->m, src->format == VT_PIX_BGR8 ? cv::COLOR_BGR2GRAY : cv::COLOR_RGBA2GRAY);
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
+}
+
+vtcv_video *vtcv_video_open_file(const char *path, char *err, size_t errlen)
+{
+    vtcv_video *v = new (std::nothrow) vtcv_video();
+    if (!v) return nullptr;
+    try {
+        // FFmpeg only: other back-ends read "name_%d.png" patterns or GStreamer URIs into a path.
+        if (v->cap.open(path, cv::CAP_FFMPEG) && v->cap.isOpened()) return v;
+    } catch (...) {}
+    set_err(err, errlen, "%s", "not a readable image or video (unknown format or corrupt data)");
+    delete v;
+    return nullptr;
+}
+
+vtcv_video *vtcv_video_open_camera(int index, char *err, size_t errlen)
+{
+    vtcv_video *v = new (std::nothrow) vtcv_video();
+    if (!v) return nullptr;
+    try {
+        if (v->cap.open(index, cv::CAP_V4L2) && v->cap.isOpened()) return v;
+    } catch (...) {}
+    set_err(err, errlen, "%s", "cannot open the camera (no such device, or it is busy)");
+    delete v;
+    return nullptr;
+}
+
+vt_result vtcv_video_read(vtcv_video *v, vtcv_mat *bgr)
+{
+    try {
+        if (!v->cap.read(bgr->m) || bgr->m.empty()) return VT_END;
+        return VT_OK;
+    } catch (...) { return VT_ERR_IO; }
+}
+
+double vtcv_video_fps(const vtcv_video *v) { return v->cap.get(cv::CAP_PROP_FPS); }
+int vtcv_video_frame_count(const vtcv_video *v)
+{
+    double n = v->cap.get(cv::CAP_PROP_FRAME_COUNT);
+    return n > 0 ? (int)n : -1;
+}
+void vtcv_video_close(vtcv_video *v) { delete v; }
+
+void vtcv_set_threads(int n) { cv::setNumThreads(n >= 1 ? n : -1); }
+int vtcv_get_threads(void) { return cv::getNumThreads(); }
+
+vt_result vtcv_aruco_dict_info(int dict, int *count, int *bits)
+{
+    if (dict < cv::aruco::DICT_4X4_50 || dict > cv::aruco::DICT_APRILTAG_36h11) return VT_ERR_UNSUPPORTED;
+    cv::Ptr<cv::aruco::Dictionary> d = cv::aruco::getPredefinedDictionary(dict);
+    if (count) *count = d->bytesList.rows;
+    if (bits) *bits = d->markerSize;
+    return VT_OK;
+}
+
+int vtcv_aruco_detect(const vt_image *grey, int dict, const vtcv_aruco_params *p, vtcv_quad *out, int max)
+{
+    try {
+        // Dictionaries and parameters are cached per thread: building them costs more than a frame.
+        thread_local int cached_dict = -1;
+        thread_local cv::Ptr<cv::aruco::Dictionary> d;
+        thread_local cv::Ptr<cv::aruco::DetectorParameters> prm = cv::aruco::DetectorParameters::create();
+        if (dict != cached_dict) { d = cv::aruco::getPredefinedDictionary(dict); cached_dict = dict; }
+        prm->cornerRefinementMethod = p->refine;
+        if (p->refine_win > 0) prm->cornerRefinementWinSize = p->refine_win;
+        if (p->min_perimeter_rate > 0) prm->minMarkerPerimeterRate = p->min_perimeter_rate;
+        if (p->error_correction_rate >= 0) prm->errorCorrectionRate = p->error_correction_rate;
+        std::vector<std::vector<cv::Point2f>> corners;
+        std::vector<int> ids;
+        cv::aruco::detectMarkers(as_mat(grey), d, corners, ids, prm);
+        int n = (int)ids.size() < max ? (int)ids.size() : max;
+        for (int i = 0; i < n; i++) {
+            out[i].id = ids[i];
+            for (int k = 0; k < 4; k++) { out[i].c[k][0] = corners[i][k].x; out[i].c[k][1] = corners[i][k].y; }
+        }
+        return n;
+    } catch (...) { return -1; }
+}
+
+vt_result vtcv_aruco_marker_image(int dict, int id, int side_px, vtcv_mat *out)
+{
+    try {
+        cv::aruco::drawMarker(cv::aruco::getPredefinedDictionary(dict), id, side_px, out->m, 1);
+        return VT_OK;
+    } catch (...) { return VT_ERR_ARG; }
+}
+
+int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9],
+                   const double *dist, int ndist, int method,
+                   double rvec[][3], double tvec[][3], double reproj_err[])
+{
+    try {
+        std::vector<cv::Point3d> o(n);
+        std::vector<cv::Point2d> q(n);
+        for (int i = 0; i < n; i++) { o[i] = cv::Point3d(obj[i][0], obj[i][1], obj[i][2]); q[i] = cv::Point2d(img[i][0], img[i][1]); }
+        cv::Mat Km(3, 3, CV_64F, (void *)K);
+        cv::Mat D = ndist > 0 ? cv::Mat(1, ndist, CV_64F, (void *)dist) : cv::Mat();
+        std::vector<cv::Mat> rv, tv;
+        cv::Mat err;
+        int s = cv::solvePnPGeneric(o, q, Km, D, rv, tv, false, (cv::SolvePnPMethod)method,
+                                    cv::noArray(), cv::noArray(), err);
+        if (s > 2) s = 2;
+        for (int i = 0; i < s; i++) {
+            for (int k = 0; k < 3; k++) { rvec[i][k] = rv[i].at<double>(k); tvec[i][k] = tv[i].at<double>(k); }
+            reproj_err[i] = err.empty() ? 0 : err.at<double>(i);
+        }
+        return s;
+    } catch (...) { return 0; }
+}
+
+void vtcv_project_points(const double (*obj)[3], int n, const double rvec[3], const double tvec[3],
+                         const double K[9], const double *dist, int ndist, double (*out)[2])
+{
+    std::vector<cv::Point3d> o(n);
+    for (int i = 0; i < n; i++) o[i] = cv::Point3d(obj[i][0], obj[i][1], obj[i][2]);
+    std::vector<cv::Point2d> q;
+    cv::Mat Km(3, 3, CV_64F, (void *)K);
+    cv::Mat D = ndist > 0 ? cv::Mat(1, ndist, CV_64F, (void *)dist) : cv::Mat();
+    cv::projectPoints(o, cv::Mat(3, 1, CV_64F, (void *)rvec), cv::Mat(3, 1, CV_64F, (void *)tvec), Km, D, q);
+    for (int i = 0; i < n; i++) { out[i][0] = q[i].x; out[i][1] = q[i].y; }
+}
+
+void vtcv_rodrigues(const double rvec[3], double R[9])
+{
+    cv::Mat r(3, 3, CV_64F, R);
+    cv::Rodrigues(cv::Mat(3, 1, CV_64F, (void *)rvec), r);
+}
+
+vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t errlen)
+{
+    try {
+        cv::FileStorage fs(path, cv::FileStorage::READ);
+        if (!fs.isOpened()) { set_err(err, errlen, "%s", "not an OpenCV FileStorage file (YAML, XML or JSON)"); return VT_ERR_FORMAT; }
+        cv::Mat K, D;
+        fs["camera_matrix"] >> K;
+        fs["distortion_coefficients"] >> D;
+        if (K.empty()) { set_err(err, errlen, "%s", "no camera_matrix"); return VT_ERR_FORMAT; }
+        if (K.rows != 3 || K.cols != 3) { set_err(err, errlen, "%s", "camera_matrix is not 3x3"); return VT_ERR_FORMAT; }
+        K.convertTo(K, CV_64F);
+        for (int i = 0; i < 9; i++) out->K[i] = K.at<double>(i / 3, i % 3);
+        out->ndist = 0;
+        if (!D.empty()) {
+            D.convertTo(D, CV_64F);
+            int n = (int)D.total();
+            if (n != 4 && n != 5 && n != 8 && n != 12 && n != 14) {
+                set_err(err, errlen, "%s", "distortion_coefficients must have 4, 5, 8, 12 or 14 values");
+                return VT_ERR_FORMAT;
+            }
+            for (int i = 0; i < n; i++) out->dist[i] = D.at<double>(i);
+            out->ndist = n;
+        }
+        int w = 0, h = 0; double rms = -1;
+        if (!fs["image_width"].empty()) fs["image_width"] >> w;
+        if (!fs["image_height"].empty()) fs["image_height"] >> h;
+        if (!fs["rms"].empty()) fs["rms"] >> rms;
+        else if (!fs["avg_reprojection_error"].empty()) fs["avg_reprojection_error"] >> rms;
+        out->width = w; out->height = h; out->rms = rms;
+        return VT_OK;
+    } catch (const cv::Exception &e) {
+        set_err(err, errlen, "cannot parse: %s", e.err.c_str());
+        return VT_ERR_FORMAT;
+    }
+}
+
+}  // extern "C"

@@ -1,0 +1,89 @@
+/* vt_cv.h — the C face of the one C++ file that calls OpenCV (vt_cv.cpp).
+ *
+ * OpenCV 4 has no C API; these functions only translate types and catch exceptions. Decisions
+ * (which dictionary, which parameters, what to do with a failure) live in the C callers.
+ * Every function that can fail returns a vt_result and, where it takes one, writes a short
+ * reason into err (a caller-owned buffer). */
+#ifndef VT_CV_H
+#define VT_CV_H
+
+#include "core/vt_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- pixel buffers owned by OpenCV ------------------------------------------------------- */
+/* A vtcv_mat owns pixel memory (a cv::Mat). Views returned by vtcv_mat_view stay valid until the
+ * mat is written again or destroyed; reusing one mat per stream avoids per-frame allocation. */
+typedef struct vtcv_mat vtcv_mat;
+vtcv_mat *vtcv_mat_create(void);
+void vtcv_mat_destroy(vtcv_mat *m);                 /* safe on NULL */
+vt_image vtcv_mat_view(const vtcv_mat *m);           /* VT_PIX_NONE when empty */
+vt_result vtcv_mat_copy(vtcv_mat *dst, const vt_image *src);
+/* Makes m hold a width x height image of format f (keeps its memory when already that size). */
+vt_result vtcv_mat_alloc(vtcv_mat *m, vt_pixel_format f, int width, int height);
+
+/* ---- codecs ------------------------------------------------------------------------------ */
+/* Decodes an image file as grey (grey != 0) or BGR. */
+vt_result vtcv_imread(const char *path, int grey, vtcv_mat *out, char *err, size_t errlen);
+/* Encodes by the file's extension (.png, .jpg, ...). GREY8, BGR8 or RGBA8 (written as BGRA). */
+vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t errlen);
+vt_result vtcv_to_grey(const vt_image *src, vtcv_mat *out);
+
+/* ---- video files and cameras ------------------------------------------------------------- */
+typedef struct vtcv_video vtcv_video;
+vtcv_video *vtcv_video_open_file(const char *path, char *err, size_t errlen);
+vtcv_video *vtcv_video_open_camera(int index, char *err, size_t errlen);
+vt_result vtcv_video_read(vtcv_video *v, vtcv_mat *bgr);   /* VT_END at the end of a file */
+double vtcv_video_fps(const vtcv_video *v);                /* 0 when unknown */
+int vtcv_video_frame_count(const vtcv_video *v);           /* -1 when unknown */
+void vtcv_video_close(vtcv_video *v);                      /* safe on NULL */
+
+/* Caps every OpenCV thread pool (n >= 1); n <= 0 restores OpenCV's default (all cores). */
+void vtcv_set_threads(int n);
+int vtcv_get_threads(void);
+
+/* ---- ArUco ------------------------------------------------------------------------------- */
+typedef struct vtcv_aruco_params {
+    int refine;            /* 0 none, 1 sub-pixel, 2 contour, 3 AprilTag (cv::aruco enum) */
+    int refine_win;        /* half window of the sub-pixel search, pixels; 0 = OpenCV's default */
+    double min_perimeter_rate;  /* smallest marker perimeter / largest image side; 0 = default */
+    double error_correction_rate; /* fraction of the dictionary's correction capability; <0 = default */
+} vtcv_aruco_params;
+
+typedef struct vtcv_quad { int id; float c[4][2]; } vtcv_quad;
+
+/* Number of markers and bits per side of the predefined dictionary dict (cv::aruco enum value),
+ * or VT_ERR_UNSUPPORTED. */
+vt_result vtcv_aruco_dict_info(int dict, int *count, int *bits);
+/* Detects markers; writes at most max quads and returns the number found (>= 0), or -1 on error. */
+int vtcv_aruco_detect(const vt_image *grey, int dict, const vtcv_aruco_params *p, vtcv_quad *out, int max);
+/* The marker's image (black square with its bits, one-cell border included), side_px square, grey. */
+vt_result vtcv_aruco_marker_image(int dict, int id, int side_px, vtcv_mat *out);
+
+/* ---- geometry ---------------------------------------------------------------------------- */
+/* cv::solvePnPGeneric with the given cv::SolvePnPMethod; up to 2 solutions, best first.
+ * K is row-major 3x3; dist may be NULL when ndist is 0. Returns the number of solutions. */
+int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9],
+                   const double *dist, int ndist, int method,
+                   double rvec[][3], double tvec[][3], double reproj_err[]);
+enum { VTCV_PNP_ITERATIVE = 0, VTCV_PNP_IPPE = 6, VTCV_PNP_IPPE_SQUARE = 7 };
+void vtcv_project_points(const double (*obj)[3], int n, const double rvec[3], const double tvec[3],
+                         const double K[9], const double *dist, int ndist, double (*out)[2]);
+void vtcv_rodrigues(const double rvec[3], double R[9]);
+
+/* ---- calibration files (FileStorage YAML/XML/JSON) ---------------------------------------- */
+typedef struct vtcv_calib {
+    double K[9];
+    double dist[14];
+    int ndist;
+    int width, height;   /* 0 when the file does not say */
+    double rms;          /* -1 when the file does not say */
+} vtcv_calib;
+vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,10 @@
+/* vt_refine.h — internal to vision/: sub-pixel corner refinement from edge lines. */
+#ifndef VT_REFINE_H
+#define VT_REFINE_H
+#include "core/vt_core.h"
+
+/* Refines the four corners of a marker quad in place (order as in vt_marker) in grey; cells is
+ * the number of cells across the marker, border included. Returns 1 when refined, 0 when the
+ * edges were too weak or inconsistent (the corners are then left as they were). */
+int vt_refine_corners(const vt_image *grey, float corners[4][2], int cells);
+#endif

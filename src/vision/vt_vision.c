@@ -1,0 +1,218 @@
+/* vt_vision.c — dictionaries, camera intrinsics, marker detection and pose. */
+#include "vision/vt_vision.h"
+#include "cv/vt_cv.h"
+#include "vision/vt_refine.h"
+
+#include <ctype.h>   /* toupper */
+#include <math.h>    /* tan */
+#include <stdlib.h>  /* calloc, strtod */
+#include <string.h>  /* strcmp */
+#include <strings.h> /* strcasecmp */
+
+/* Names in cv::aruco::PREDEFINED_DICTIONARY_NAME order: the index is OpenCV's enum value. */
+static const char *k_dict_names[] = {
+    "4X4_50", "4X4_100", "4X4_250", "4X4_1000", "5X5_50", "5X5_100", "5X5_250", "5X5_1000",
+    "6X6_50", "6X6_100", "6X6_250", "6X6_1000", "7X7_50", "7X7_100", "7X7_250", "7X7_1000",
+    "ARUCO_ORIGINAL", "APRILTAG_16h5", "APRILTAG_25h9", "APRILTAG_36h10", "APRILTAG_36h11",
+};
+#define N_DICTS ((int)(sizeof k_dict_names / sizeof k_dict_names[0]))
+
+vt_result vt_dictionary_find(const char *name, vt_dictionary *out)
+{
+    if (!name) return VT_ERR_ARG;
+    if (!strncasecmp(name, "DICT_", 5)) name += 5;
+    for (int i = 0; i < N_DICTS; i++) {
+        if (strcasecmp(name, k_dict_names[i]) != 0) continue;
+        vt_dictionary d = { i, k_dict_names[i], 0, 0 };
+        if (vtcv_aruco_dict_info(i, &d.count, &d.bits) != VT_OK) return VT_ERR_UNSUPPORTED;
+        if (out) *out = d;
+        return VT_OK;
+    }
+    return VT_ERR_UNSUPPORTED;
+}
+
+const char *vt_dictionary_names(void)
+{
+    static char buf[512];
+    if (!buf[0])
+        for (int i = 0; i < N_DICTS; i++) {
+            if (i) strcat(buf, ", ");
+            strcat(buf, k_dict_names[i]);
+        }
+    return buf;
+}
+
+/* ---- camera ---- */
+vt_camera vt_camera_from_fov(int width, int height, double hfov_deg)
+{
+    vt_camera c;
+    memset(&c, 0, sizeof c);
+    c.fx = c.fy = (width * 0.5) / tan(hfov_deg * M_PI / 360.0);
+    c.cx = (width - 1) * 0.5;   /* pixel centres at integers: the middle of the image */
+    c.cy = (height - 1) * 0.5;
+    c.width = width;
+    c.height = height;
+    return c;
+}
+
+vt_result vt_camera_load(const char *path, vt_camera *out, char *err, size_t errlen)
+{
+    vt_result r = vt_file_check(path, err, errlen);
+    if (r != VT_OK) return r;
+    vtcv_calib k;
+    r = vtcv_calib_read(path, &k, err, errlen);
+    if (r != VT_OK) return r;
+    if (!(k.K[0] > 0) || !(k.K[4] > 0) || k.K[8] != 1.0) {
+        snprintf(err, errlen, "camera_matrix is not a valid intrinsic matrix (fx, fy > 0, last row 0 0 1)");
+        return VT_ERR_FORMAT;
+    }
+    memset(out, 0, sizeof *out);
+    out->fx = k.K[0]; out->fy = k.K[4]; out->cx = k.K[2]; out->cy = k.K[5];
+    memcpy(out->dist, k.dist, sizeof k.dist);
+    out->ndist = k.ndist;
+    out->width = k.width;
+    out->height = k.height;
+    return VT_OK;
+}
+
+vt_result vt_camera_parse(const char *text, vt_camera *out)
+{
+    double v[4];
+    const char *p = text;
+    for (int i = 0; i < 4; i++) {
+        char *end;
+        v[i] = strtod(p, &end);
+        if (end == p || !isfinite(v[i])) return VT_ERR_ARG;
+        p = end;
+        if (i < 3) { if (*p != ',') return VT_ERR_ARG; p++; }
+    }
+    if (*p != '\0' || v[0] <= 0 || v[1] <= 0) return VT_ERR_ARG;
+    memset(out, 0, sizeof *out);
+    out->fx = v[0]; out->fy = v[1]; out->cx = v[2]; out->cy = v[3];
+    return VT_OK;
+}
+
+vt_camera vt_camera_for_size(const vt_camera *c, int width, int height)
+{
+    vt_camera o = *c;
+    if (c->width > 0 && c->height > 0 && (c->width != width || c->height != height)) {
+        /* Same sensor read at another resolution: scale about pixel corners, which the
+         * half-pixel shifts keep consistent with OpenCV's centre convention. */
+        double s = (double)width / c->width;
+        double sy = (double)height / c->height;
+        if (fabs(s - sy) > 1e-3) s = sy > s ? sy : s;   /* other aspect: the sensor was cropped */
+        o.fx = c->fx * s;
+        o.fy = c->fy * s;
+        o.cx = (c->cx + 0.5) * s - 0.5 + (width - c->width * s) * 0.5;
+        o.cy = (c->cy + 0.5) * s - 0.5 + (height - c->height * s) * 0.5;
+    }
+    o.width = width;
+    o.height = height;
+    return o;
+}
+
+void vt_camera_matrix(const vt_camera *c, double K[9])
+{
+    double k[9] = { c->fx, 0, c->cx, 0, c->fy, c->cy, 0, 0, 1 };
+    memcpy(K, k, sizeof k);
+}
+
+/* ---- markers ---- */
+vt_result vt_marker_list_reserve(vt_marker_list *l, int capacity)
+{
+    if (capacity <= l->capacity) return VT_OK;
+    vt_marker *n = realloc(l->items, (size_t)capacity * sizeof *n);
+    if (!n) return VT_ERR_NO_MEMORY;
+    l->items = n;
+    l->capacity = capacity;
+    return VT_OK;
+}
+
+void vt_marker_list_free(vt_marker_list *l)
+{
+    if (!l) return;
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+/* ---- detector ---- */
+#define VT_MAX_MARKERS 1024
+
+struct vt_detector {
+    vt_detector_desc desc;
+    vtcv_aruco_params params;
+    vtcv_quad *quads;
+    double last_ms;
+};
+
+vt_detector *vt_detector_create(const vt_detector_desc *desc)
+{
+    if (!desc || desc->dict.count <= 0) return NULL;
+    vt_detector *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->quads = calloc(VT_MAX_MARKERS, sizeof *d->quads);
+    if (!d->quads) { free(d); return NULL; }
+    d->desc = *desc;
+    switch (desc->refine) {
+    case VT_REFINE_SUBPIX: d->params.refine = 1; break;
+    case VT_REFINE_CONTOUR: d->params.refine = 2; break;
+    default: d->params.refine = 0; break;   /* NONE, and EDGES: ours runs after OpenCV */
+    }
+    d->params.error_correction_rate = -1;
+    return d;
+}
+
+vt_result vt_detector_detect(vt_detector *d, const vt_image *grey, vt_marker_list *out)
+{
+    if (!d || !grey || grey->format != VT_PIX_GREY8 || !out) return VT_ERR_ARG;
+    out->count = 0;
+    uint64_t t0 = vt_now_ns();
+    int n = vtcv_aruco_detect(grey, d->desc.dict.cv_id, &d->params, d->quads, VT_MAX_MARKERS);
+    d->last_ms = vt_ms_since(t0);
+    if (n < 0) return VT_ERR_INTERNAL;
+    if (vt_marker_list_reserve(out, n) != VT_OK) return VT_ERR_NO_MEMORY;
+    for (int i = 0; i < n; i++) {
+        vt_marker *m = &out->items[i];
+        memset(m, 0, sizeof *m);
+        m->id = d->quads[i].id;
+        memcpy(m->corners, d->quads[i].c, sizeof m->corners);
+        if (d->desc.refine == VT_REFINE_DEFAULT || d->desc.refine == VT_REFINE_EDGES)
+            vt_refine_corners(grey, m->corners, d->desc.dict.bits + 2);
+    }
+    out->count = n;
+    return VT_OK;
+}
+
+double vt_detector_last_ms(const vt_detector *d) { return d ? d->last_ms : 0; }
+
+void vt_detector_destroy(vt_detector *d)
+{
+    if (!d) return;
+    free(d->quads);
+    free(d);
+}
+
+/* ---- pose ---- */
+void vt_marker_object_points(double length_m, double out[4][3])
+{
+    double h = length_m * 0.5;   /* the order SOLVEPNP_IPPE_SQUARE requires */
+    double p[4][3] = { { -h, h, 0 }, { h, h, 0 }, { h, -h, 0 }, { -h, -h, 0 } };
+    memcpy(out, p, sizeof p);
+}
+
+vt_result vt_pose_estimate(const vt_camera *cam, double length_m, vt_marker *m)
+{
+    double obj[4][3], K[9], rv[2][3], tv[2][3], err[2];
+    vt_marker_object_points(length_m, obj);
+    vt_camera_matrix(cam, K);
+    m->has_pose = 0;
+    int n = vtcv_solve_pnp((const double (*)[3])obj, (const float (*)[2])m->corners, 4, K, cam->dist, cam->ndist,
+                           VTCV_PNP_IPPE_SQUARE, rv, tv, err);
+    if (n <= 0) return VT_ERR_INTERNAL;
+    int best = (n > 1 && err[1] < err[0]) ? 1 : 0;   /* solvePnPGeneric sorts, but do not rely on it */
+    memcpy(m->rvec, rv[best], sizeof m->rvec);
+    memcpy(m->tvec, tv[best], sizeof m->tvec);
+    m->reproj_err = err[best];
+    m->has_pose = 1;
+    return VT_OK;
+}

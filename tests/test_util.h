@@ -1,0 +1,19 @@
+/* test_util.h — a few checks for the C tests; each failure prints file:line and the condition. */
+#ifndef TEST_UTIL_H
+#define TEST_UTIL_H
+#include <stdio.h>
+
+extern int t_failures, t_checks;
+#define CHECK(cond) do { t_checks++; if (!(cond)) { t_failures++; \
+    fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+#define CHECKF(cond, ...) do { t_checks++; if (!(cond)) { t_failures++; \
+    fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+
+/* The shared folder from argv[1], or NULL after printing why the test skips. */
+const char *t_shared(int argc, char **argv, const char *sub);
+/* Prints "N passed, M failed" and returns the exit status. */
+int t_finish(const char *name);
+/* Reads a whole file into a malloc'd NUL-terminated string, or NULL. */
+char *t_read_file(const char *path);
+#endif
