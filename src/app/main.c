@@ -13,6 +13,7 @@ static const char *k_usage =
     "Vitrine finds printed product markers in camera frames and shows each product on its marker.\n"
     "\n"
     "commands:\n"
+    "  run       the AR display: products and prices on their markers, in a window or headless\n"
     "  detect    find markers and their poses in images, folders or videos; JSON Lines on stdout\n"
     "\n"
     "  vitrine COMMAND --help   options of one command\n"
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "detect")) return vt_cmd_detect(argc - 1, argv + 1);
+    if (!strcmp(cmd, "run")) return vt_cmd_run(argc - 1, argv + 1);
     fprintf(stderr, "vitrine: unknown command '%s' (try 'vitrine --help')\n", cmd);
     return 2;
 }

@@ -6,6 +6,7 @@
 #define VT_VERSION "0.1.0"
 
 int vt_cmd_detect(int argc, char **argv);
+int vt_cmd_run(int argc, char **argv);
 
 /* Shared helpers for subcommands. */
 /* Parses a whole positive integer; 0 on success. */

@@ -65,7 +65,7 @@ void vt_source_destroy(vt_source *s);   /* safe on NULL */
 #define VT_DEMO_DICT "5X5_100"
 #define VT_DEMO_FIRST_ID 1
 #define VT_DEMO_MARKERS 6
-#define VT_DEMO_MARKER_MM 50.0
+#define VT_DEMO_MARKER_MM 60.0
 
 typedef struct vt_demo vt_demo;
 vt_demo *vt_demo_create(const vt_demo_desc *desc);

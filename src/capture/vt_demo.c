@@ -14,10 +14,10 @@
 
 #define CELL_PX 24                  /* marker bitmap texels per cell */
 #define QUIET_M 0.012               /* white paper around each marker */
-#define SHELF_X0 (-0.62)
-#define SHELF_X1 0.62
-#define SHELF_Y0 (-0.26)            /* front edge */
-#define SHELF_Y1 0.30               /* back wall */
+#define SHELF_X0 (-0.80)
+#define SHELF_X1 0.80
+#define SHELF_Y0 (-0.36)            /* front edge */
+#define SHELF_Y1 0.42               /* back wall */
 #define WALL_TOP 0.9
 
 struct vt_demo {
@@ -33,10 +33,10 @@ struct vt_demo {
 static void camera_pose(const vt_demo *d, int index, double R[9], double C[3])
 {
     double t = index / d->desc.fps;
-    double yaw = 14.0 * sin(2 * M_PI * t / 16.0) * M_PI / 180.0;
-    double pitch = (44.0 + 6.0 * sin(2 * M_PI * t / 11.0)) * M_PI / 180.0;
-    double dist = 0.95 + 0.08 * sin(2 * M_PI * t / 19.0);
-    double target[3] = { 0.02 * sin(2 * M_PI * t / 7.0), 0.0, 0.0 };
+    double yaw = 12.0 * sin(2 * M_PI * t / 16.0) * M_PI / 180.0;
+    double pitch = (36.0 + 5.0 * sin(2 * M_PI * t / 11.0)) * M_PI / 180.0;
+    double dist = 1.30 + 0.08 * sin(2 * M_PI * t / 19.0);
+    double target[3] = { 0.02 * sin(2 * M_PI * t / 7.0), 0.0, 0.08 };
     C[0] = target[0] + dist * cos(pitch) * sin(yaw);
     C[1] = target[1] - dist * cos(pitch) * cos(yaw);
     C[2] = target[2] + dist * sin(pitch);
@@ -66,8 +66,8 @@ vt_demo *vt_demo_create(const vt_demo_desc *desc)
     d->side_px = (dict.bits + 2) * CELL_PX;
     vtcv_mat *m = vtcv_mat_create();
     for (int k = 0; k < VT_DEMO_MARKERS; k++) {
-        d->centre[k][0] = -0.36 + 0.36 * (k % 3);
-        d->centre[k][1] = k < 3 ? 0.10 : -0.10;
+        d->centre[k][0] = -0.40 + 0.40 * (k % 3);
+        d->centre[k][1] = k < 3 ? 0.16 : -0.12;
         d->bits[k] = malloc((size_t)d->side_px * (size_t)d->side_px);
         if (!m || !d->bits[k] || vtcv_aruco_marker_image(dict.cv_id, VT_DEMO_FIRST_ID + k, d->side_px, m) != VT_OK) {
             vtcv_mat_destroy(m);
@@ -116,7 +116,7 @@ static int shade(const vt_demo *d, const double C[3], const double dir[3], doubl
                     g = 22 + acc / 255.0 * 213;   /* printed black is not pure black */
                 }
                 out[0] = g; out[1] = g; out[2] = g;
-                double l = 0.78 + 0.22 * exp(-(x * x + y * y) / 0.25);
+                double l = 0.78 + 0.22 * exp(-(x * x + y * y) / 0.4);
                 for (int i = 0; i < 3; i++) out[i] *= l;
                 return 1;
             }
@@ -126,7 +126,7 @@ static int shade(const vt_demo *d, const double C[3], const double dir[3], doubl
             double w = 0.86 + 0.08 * grain + 0.06 * ring;
             out[0] = 96 * w; out[1] = 150 * w; out[2] = 196 * w;
             /* A soft pool of light in the middle of the shelf. */
-            double l = 0.78 + 0.22 * exp(-(x * x + y * y) / 0.25);
+            double l = 0.78 + 0.22 * exp(-(x * x + y * y) / 0.4);
             for (int i = 0; i < 3; i++) out[i] *= l;
             return 0;
         }

@@ -18,6 +18,7 @@ static const int s_quiet = (cv::utils::logging::setLogLevel(cv::utils::logging::
 
 struct vtcv_mat { cv::Mat m; };
 struct vtcv_video { cv::VideoCapture cap; };
+struct vtcv_writer { cv::VideoWriter w; cv::Mat bgr; };
 
 static void set_err(char *err, size_t n, const char *fmt, const char *a)
 {
@@ -79,6 +80,22 @@ vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t e
     return VT_OK;
 }
 
+vt_result vtcv_decode_rgba(const char *path, const void *data, size_t size, vtcv_mat *out, char *err, size_t errlen)
+{
+    try {
+        cv::Mat m = path ? cv::imread(path, cv::IMREAD_UNCHANGED)
+                         : cv::imdecode(cv::Mat(1, (int)size, CV_8U, (void *)data), cv::IMREAD_UNCHANGED);
+        if (m.empty()) { set_err(err, errlen, "%s", "not a readable image (unknown format or corrupt data)"); return VT_ERR_FORMAT; }
+        if (m.depth() != CV_8U) m.convertTo(m, CV_8U, m.depth() == CV_16U ? 1.0 / 257 : 255.0);
+        int code = m.channels() == 1 ? cv::COLOR_GRAY2RGBA : m.channels() == 3 ? cv::COLOR_BGR2RGBA : cv::COLOR_BGRA2RGBA;
+        cv::cvtColor(m, out->m, code);
+        return VT_OK;
+    } catch (const cv::Exception &e) {
+        set_err(err, errlen, "cannot decode: %s", e.err.c_str());
+        return VT_ERR_FORMAT;
+    }
+}
+
 vt_result vtcv_to_grey(const vt_image *src, vtcv_mat *out)
 {
     try {
@@ -129,6 +146,32 @@ int vtcv_video_frame_count(const vtcv_video *v)
     return n > 0 ? (int)n : -1;
 }
 void vtcv_video_close(vtcv_video *v) { delete v; }
+
+vtcv_writer *vtcv_writer_open(const char *path, double fps, int width, int height, char *err, size_t errlen)
+{
+    vtcv_writer *w = new (std::nothrow) vtcv_writer();
+    if (!w) return nullptr;
+    try {
+        if (w->w.open(path, cv::CAP_FFMPEG, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps, cv::Size(width, height)) &&
+            w->w.isOpened())
+            return w;
+    } catch (...) {}
+    set_err(err, errlen, "%s", "cannot create the video file (check the folder exists and is writable)");
+    delete w;
+    return nullptr;
+}
+
+vt_result vtcv_writer_write(vtcv_writer *w, const vt_image *frame)
+{
+    try {
+        cv::Mat m = as_mat(frame);
+        if (frame->format == VT_PIX_RGBA8) { cv::cvtColor(m, w->bgr, cv::COLOR_RGBA2BGR); m = w->bgr; }
+        w->w.write(m);
+        return VT_OK;
+    } catch (...) { return VT_ERR_IO; }
+}
+
+void vtcv_writer_close(vtcv_writer *w) { delete w; }
 
 void vtcv_set_threads(int n) { cv::setNumThreads(n >= 1 ? n : -1); }
 int vtcv_get_threads(void) { return cv::getNumThreads(); }

@@ -29,6 +29,9 @@ vt_result vtcv_mat_alloc(vtcv_mat *m, vt_pixel_format f, int width, int height);
 vt_result vtcv_imread(const char *path, int grey, vtcv_mat *out, char *err, size_t errlen);
 /* Encodes by the file's extension (.png, .jpg, ...). GREY8, BGR8 or RGBA8 (written as BGRA). */
 vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t errlen);
+/* Decodes an image file (path) or an encoded buffer (data, size; path NULL) into RGBA8, for
+ * textures; alpha is 255 where the file has none. */
+vt_result vtcv_decode_rgba(const char *path, const void *data, size_t size, vtcv_mat *out, char *err, size_t errlen);
 vt_result vtcv_to_grey(const vt_image *src, vtcv_mat *out);
 
 /* ---- video files and cameras ------------------------------------------------------------- */
@@ -39,6 +42,13 @@ vt_result vtcv_video_read(vtcv_video *v, vtcv_mat *bgr);   /* VT_END at the end 
 double vtcv_video_fps(const vtcv_video *v);                /* 0 when unknown */
 int vtcv_video_frame_count(const vtcv_video *v);           /* -1 when unknown */
 void vtcv_video_close(vtcv_video *v);                      /* safe on NULL */
+
+/* Video files written through FFmpeg (.mp4 as MPEG-4 Part 2, widely playable). Frames are
+ * BGR8 or RGBA8 of the size given at open. */
+typedef struct vtcv_writer vtcv_writer;
+vtcv_writer *vtcv_writer_open(const char *path, double fps, int width, int height, char *err, size_t errlen);
+vt_result vtcv_writer_write(vtcv_writer *w, const vt_image *frame);
+void vtcv_writer_close(vtcv_writer *w);   /* finishes the file; safe on NULL */
 
 /* Caps every OpenCV thread pool (n >= 1); n <= 0 restores OpenCV's default (all cores). */
 void vtcv_set_threads(int n);

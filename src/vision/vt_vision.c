@@ -200,19 +200,32 @@ void vt_marker_object_points(double length_m, double out[4][3])
     memcpy(out, p, sizeof p);
 }
 
+static int finite_pose(const double r[3], const double t[3])
+{
+    return isfinite(r[0]) && isfinite(r[1]) && isfinite(r[2]) && isfinite(t[0]) && isfinite(t[1]) && isfinite(t[2]);
+}
+
 vt_result vt_pose_estimate(const vt_camera *cam, double length_m, vt_marker *m)
 {
     double obj[4][3], K[9], rv[2][3], tv[2][3], err[2];
     vt_marker_object_points(length_m, obj);
     vt_camera_matrix(cam, K);
     m->has_pose = 0;
-    int n = vtcv_solve_pnp((const double (*)[3])obj, (const float (*)[2])m->corners, 4, K, cam->dist, cam->ndist,
-                           VTCV_PNP_IPPE_SQUARE, rv, tv, err);
-    if (n <= 0) return VT_ERR_INTERNAL;
-    int best = (n > 1 && err[1] < err[0]) ? 1 : 0;   /* solvePnPGeneric sorts, but do not rely on it */
-    memcpy(m->rvec, rv[best], sizeof m->rvec);
-    memcpy(m->tvec, tv[best], sizeof m->tvec);
-    m->reproj_err = err[best];
-    m->has_pose = 1;
-    return VT_OK;
+    /* IPPE square first; OpenCV 4.6 returns NaN for a perfectly symmetric view (a marker dead
+     * centre, seen straight down its axis), where the general planar IPPE still works. */
+    static const int methods[] = { VTCV_PNP_IPPE_SQUARE, VTCV_PNP_IPPE, VTCV_PNP_ITERATIVE };
+    for (int k = 0; k < 3; k++) {
+        int n = vtcv_solve_pnp((const double (*)[3])obj, (const float (*)[2])m->corners, 4, K, cam->dist, cam->ndist,
+                               methods[k], rv, tv, err);
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (finite_pose(rv[i], tv[i]) && isfinite(err[i]) && (best < 0 || err[i] < err[best])) best = i;
+        if (best < 0) continue;
+        memcpy(m->rvec, rv[best], sizeof m->rvec);
+        memcpy(m->tvec, tv[best], sizeof m->tvec);
+        m->reproj_err = err[best];
+        m->has_pose = 1;
+        return VT_OK;
+    }
+    return VT_ERR_INTERNAL;
 }

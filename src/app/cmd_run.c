@@ -1,0 +1,326 @@
+/* cmd_run.c — `vitrine run`: the AR display. One frame: capture → detect → pose → render → show
+ * (a window) or write (headless, to a video or a folder of PNGs). */
+#include "app/vt_app.h"
+#include "assets/vt_assets.h"
+#include "capture/vt_capture.h"
+#include "catalog/vt_catalog.h"
+#include "cv/vt_cv.h"
+#include "render/vt_render.h"
+#include "ui/vt_ui.h"
+#include "vision/vt_vision.h"
+
+#include <cglm/cglm.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#ifndef VT_DATA_DIR
+#define VT_DATA_DIR "."
+#endif
+
+static const char *k_help =
+    "usage: vitrine run [--camera N | --video FILE | --images DIR] [--catalog FILE]\n"
+    "                   [--calib FILE | --intrinsics FX,FY,CX,CY] [--headless] [--out FILE.mp4 | DIR]\n"
+    "                   [--frames N] [--fullscreen]\n"
+    "\n"
+    "Shows each catalog product standing on its marker, with its name and price above it.\n"
+    "With no source it opens camera 0, and when there is none it plays the built-in demo.\n"
+    "\n"
+    "  --camera N        camera index (V4L2)\n"
+    "  --video FILE      a video file\n"
+    "  --images DIR      a folder of images, in name order\n"
+    "  --demo            the built-in demo scene (markers on a shelf, a moving camera)\n"
+    "  --catalog FILE    products, prices and models (default: %s/models/catalog.json)\n"
+    "  --calib FILE      camera intrinsics from an OpenCV calibration file\n"
+    "  --intrinsics FX,FY,CX,CY  camera intrinsics in pixels (default: a %.0f degree field of view)\n"
+    "  --headless        render offscreen (EGL, no display needed); frames go to --out\n"
+    "  --out FILE.mp4|DIR  write every composited frame: a video, or numbered PNGs in a folder\n"
+    "                    (headless default: vitrine-run.mp4)\n"
+    "  --frames N        stop after N frames\n"
+    "  --fullscreen      fill the primary monitor\n"
+    "\n"
+    "In a window: Escape or Q quits. At the end, frames per second and the time of each stage\n"
+    "are printed on stderr.\n";
+
+typedef struct product_slot {
+    const vt_product *p;
+    vt_model *model;
+    vt_gpu_model *gpu;
+} product_slot;
+
+/* cam_from_model = cam_from_marker * marker_from_model(up) * catalog placement. */
+static void product_matrix(const vt_marker *m, const vt_product *p, float out[16])
+{
+    double R[9];
+    vtcv_rodrigues(m->rvec, R);
+    mat4 cam_marker = GLM_MAT4_IDENTITY_INIT;
+    for (int r = 0; r < 3; r++) {
+        for (int c = 0; c < 3; c++) cam_marker[c][r] = (float)R[r * 3 + c];
+        cam_marker[3][r] = (float)m->tvec[r];
+    }
+    /* Models are +Y up with their front towards +Z; the marker's normal is its +Z and its
+     * bottom edge faces the viewer (-Y): a +90 degree turn about x takes one to the other. */
+    mat4 up = GLM_MAT4_IDENTITY_INIT, place = GLM_MAT4_IDENTITY_INIT, t;
+    glm_rotate_x(up, (float)M_PI_2, up);
+    glm_translate(place, (vec3){ (float)p->offset_mm[0] / 1000, (float)p->offset_mm[1] / 1000, (float)p->offset_mm[2] / 1000 });
+    glm_rotate_x(place, glm_rad((float)p->rotation_deg[0]), place);
+    glm_rotate_y(place, glm_rad((float)p->rotation_deg[1]), place);
+    glm_rotate_z(place, glm_rad((float)p->rotation_deg[2]), place);
+    glm_scale_uni(place, (float)p->scale);
+    glm_mat4_mul(cam_marker, up, t);
+    glm_mat4_mul(t, place, t);
+    memcpy(out, t, sizeof t);
+}
+
+static int project(const vt_camera *cam, const float cam_from_model[16], const float p[3], float *u, float *v)
+{
+    float x = cam_from_model[0] * p[0] + cam_from_model[4] * p[1] + cam_from_model[8] * p[2] + cam_from_model[12];
+    float y = cam_from_model[1] * p[0] + cam_from_model[5] * p[1] + cam_from_model[9] * p[2] + cam_from_model[13];
+    float z = cam_from_model[2] * p[0] + cam_from_model[6] * p[1] + cam_from_model[10] * p[2] + cam_from_model[14];
+    if (z <= 1e-4f) return 0;
+    *u = (float)(cam->fx * x / z + cam->cx);
+    *v = (float)(cam->fy * y / z + cam->cy);
+    return 1;
+}
+
+typedef struct run_opts {
+    const char *video, *images, *catalog, *calib, *intr, *out;
+    int camera, demo, headless, fullscreen, frames;
+} run_opts;
+
+static int is_video_path(const char *p)
+{
+    const char *e = vt_file_ext(p);
+    return !strcasecmp(e, "mp4") || !strcasecmp(e, "avi") || !strcasecmp(e, "mkv") || !strcasecmp(e, "mov");
+}
+
+int vt_cmd_run(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "camera", required_argument, 0, 'C' }, { "video", required_argument, 0, 'v' },
+        { "images", required_argument, 0, 'I' }, { "demo", no_argument, 0, 'D' },
+        { "catalog", required_argument, 0, 'k' }, { "calib", required_argument, 0, 'c' },
+        { "intrinsics", required_argument, 0, 'i' }, { "headless", no_argument, 0, 'H' },
+        { "out", required_argument, 0, 'o' }, { "frames", required_argument, 0, 'n' },
+        { "fullscreen", no_argument, 0, 'f' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+    };
+    run_opts o = { .camera = -1 };
+    char default_catalog[1024];
+    snprintf(default_catalog, sizeof default_catalog, "%s/models/catalog.json", VT_DATA_DIR);
+    o.catalog = default_catalog;
+    int c, nsrc = 0;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        switch (c) {
+        case 'C':
+            if (vt_parse_int(optarg, 0, 255, &o.camera)) { fprintf(stderr, "vitrine: run: --camera '%s': expected an index 0-255\n", optarg); return 2; }
+            nsrc++;
+            break;
+        case 'v': o.video = optarg; nsrc++; break;
+        case 'I': o.images = optarg; nsrc++; break;
+        case 'D': o.demo = 1; nsrc++; break;
+        case 'k': o.catalog = optarg; break;
+        case 'c': o.calib = optarg; break;
+        case 'i': o.intr = optarg; break;
+        case 'H': o.headless = 1; break;
+        case 'o': o.out = optarg; break;
+        case 'n':
+            if (vt_parse_int(optarg, 1, 100000000, &o.frames)) { fprintf(stderr, "vitrine: run: --frames '%s': expected a whole number >= 1\n", optarg); return 2; }
+            break;
+        case 'f': o.fullscreen = 1; break;
+        case 'h': printf(k_help, VT_DATA_DIR, VT_DEFAULT_HFOV_DEG); return 0;
+        default:
+            fprintf(stderr, "vitrine: run: unknown or incomplete option '%s' (try 'vitrine run --help')\n", argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) { fprintf(stderr, "vitrine: run: unexpected argument '%s'\n", argv[optind]); return 2; }
+    if (nsrc > 1) { fprintf(stderr, "vitrine: run: give one source: --camera, --video, --images or --demo\n"); return 2; }
+    if (o.calib && o.intr) { fprintf(stderr, "vitrine: run: give --calib or --intrinsics, not both\n"); return 2; }
+    if (o.headless && !o.out) o.out = "vitrine-run.mp4";
+
+    char err[1024];
+    vt_camera cam_in = { 0 };
+    int have_cam = 0;
+    if (o.calib) {
+        if (vt_camera_load(o.calib, &cam_in, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: run: %s: %s\n", o.calib, err); return 2; }
+        have_cam = 1;
+    } else if (o.intr) {
+        if (vt_camera_parse(o.intr, &cam_in) != VT_OK) {
+            fprintf(stderr, "vitrine: run: --intrinsics '%s': expected FX,FY,CX,CY in pixels\n", o.intr);
+            return 2;
+        }
+        have_cam = 1;
+    }
+    vt_catalog *cat = NULL;
+    if (vt_catalog_load(o.catalog, &cat, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: run: %s\n", err); return 2; }
+    vt_dictionary dict;
+    if (vt_dictionary_find(cat->dictionary, &dict) != VT_OK) {
+        fprintf(stderr, "vitrine: run: %s: unknown marker dictionary '%s'\n", o.catalog, cat->dictionary);
+        vt_catalog_destroy(cat);
+        return 2;
+    }
+
+    /* The source: as asked; else camera 0; else the demo, so `vitrine run` always shows something. */
+    vt_source_desc sd = { .want = VT_WANT_GREY | VT_WANT_COLOUR };
+    if (o.video) { sd.kind = VT_SOURCE_VIDEO; sd.path = o.video; }
+    else if (o.images) { sd.kind = VT_SOURCE_FOLDER; sd.path = o.images; }
+    else if (o.demo) sd.kind = VT_SOURCE_DEMO;
+    else { sd.kind = VT_SOURCE_CAMERA; sd.camera_index = o.camera < 0 ? 0 : o.camera; }
+    vt_source *src = NULL;
+    if (vt_source_open(&sd, &src, err, sizeof err) != VT_OK) {
+        if (nsrc == 0) {
+            VT_INFO("run", "%s; playing the built-in demo", err);
+            sd.kind = VT_SOURCE_DEMO;
+            if (vt_source_open(&sd, &src, err, sizeof err) != VT_OK) src = NULL;
+        }
+        if (!src) { fprintf(stderr, "vitrine: run: %s\n", err); vt_catalog_destroy(cat); return 2; }
+    }
+
+    int status = 0, n = 0;
+    vt_frame fr;
+    vt_result rr = vt_source_read(src, &fr, err, sizeof err);
+    while (rr != VT_OK && rr != VT_END && !fr.is_stream) {   /* skip unreadable stills at the start */
+        fprintf(stderr, "vitrine: run: %s: %s\n", fr.name, err);
+        status = 2;
+        rr = vt_source_read(src, &fr, err, sizeof err);
+    }
+    if (rr != VT_OK) {
+        fprintf(stderr, "vitrine: run: %s: no frame to show\n", sd.path ? sd.path : "source");
+        vt_source_destroy(src);
+        vt_catalog_destroy(cat);
+        return 2;
+    }
+    const int W = fr.colour.width, H = fr.colour.height;
+    vt_camera cam = have_cam ? vt_camera_for_size(&cam_in, W, H) : vt_camera_from_fov(W, H, VT_DEFAULT_HFOV_DEG);
+
+    vt_renderer *rend = NULL;
+    if (vt_render_create(&(vt_render_desc){ .width = W, .height = H, .headless = o.headless, .fullscreen = o.fullscreen,
+                                            .title = cat->store_name }, &rend, err, sizeof err) != VT_OK) {
+        fprintf(stderr, "vitrine: run: %s\n", err);
+        vt_source_destroy(src);
+        vt_catalog_destroy(cat);
+        return 1;
+    }
+
+    /* Models: a product whose model does not load shows a placeholder box; the display goes on. */
+    product_slot *slots = calloc((size_t)cat->count + 1, sizeof *slots);
+    for (int i = 0; i < cat->count; i++) {
+        slots[i].p = &cat->products[i];
+        if (cat->products[i].model_path &&
+            vt_model_load(cat->products[i].model_path, &slots[i].model, err, sizeof err) != VT_OK)
+            VT_WARN("assets", "%s (product %s shows a placeholder)", err, cat->products[i].id);
+        if (!slots[i].model) slots[i].model = vt_model_placeholder((const float[3]){ 0.08f, 0.08f, 0.08f });
+        slots[i].gpu = slots[i].model ? vt_render_upload(rend, slots[i].model) : NULL;
+    }
+
+    /* Output. */
+    vtcv_writer *writer = NULL;
+    const char *png_dir = NULL;
+    vt_image rgba = { 0 };
+    if (o.out) {
+        if (is_video_path(o.out)) {
+            double fps = 30;
+            writer = vtcv_writer_open(o.out, fps, W, H, err, sizeof err);
+            if (!writer) { fprintf(stderr, "vitrine: run: %s: %s\n", o.out, err); status = 1; goto done; }
+        } else {
+            mkdir(o.out, 0755);
+            if (!vt_is_dir(o.out)) { fprintf(stderr, "vitrine: run: %s: not a folder and not a video name (.mp4)\n", o.out); status = 2; goto done; }
+            png_dir = o.out;
+        }
+        vt_image_alloc(&rgba, VT_PIX_RGBA8, W, H);
+    }
+
+    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = dict });
+    vt_marker_list ml = { 0 };
+    vt_profile prof;
+    vt_profile_reset(&prof);
+    uint64_t t_start = vt_now_ns();
+    double length_m = cat->length_mm / 1000.0;
+    while (rr == VT_OK) {
+        vt_profile_begin_frame(&prof);
+        if (vt_render_should_close(rend)) break;
+        vt_detector_detect(det, &fr.grey, &ml);
+        vt_profile_stamp(&prof, "detect");
+        for (int i = 0; i < ml.count; i++) vt_pose_estimate(&cam, length_m, &ml.items[i]);
+        vt_profile_stamp(&prof, "pose");
+
+        vt_render_begin(rend, &fr.colour, &cam);
+        for (int i = 0; i < ml.count; i++) {
+            const vt_marker *m = &ml.items[i];
+            for (int k = 0; k < cat->count; k++) {
+                if (slots[k].p->marker != m->id || !m->has_pose || !slots[k].gpu) continue;
+                float mv[16];
+                product_matrix(m, slots[k].p, mv);
+                vt_render_model(rend, slots[k].gpu, mv, 1.0f);
+            }
+        }
+        /* Tags after every model, so no product hides another's price. */
+        vt_ui_tag tags[64];
+        char prices[64][64];
+        int ntags = 0;
+        for (int i = 0; i < ml.count && ntags < 64; i++) {
+            const vt_marker *m = &ml.items[i];
+            for (int k = 0; k < cat->count && ntags < 64; k++) {
+                if (slots[k].p->marker != m->id || !m->has_pose) continue;
+                float mv[16], u, v;
+                product_matrix(m, slots[k].p, mv);
+                const vt_model *md = slots[k].model;
+                float top[3] = { (md->bounds_min[0] + md->bounds_max[0]) * 0.5f, md->bounds_max[1],
+                                 (md->bounds_min[2] + md->bounds_max[2]) * 0.5f };
+                if (!project(&cam, mv, top, &u, &v)) continue;
+                vt_format_price(slots[k].p->price, cat->locale, cat->currency, prices[ntags], sizeof prices[ntags]);
+                tags[ntags] = (vt_ui_tag){ u, v, (float)m->tvec[2], slots[k].p->name, prices[ntags], 1.0f };
+                ntags++;
+            }
+        }
+        vt_ui_price_tags(rend, W, H, tags, ntags);
+        vt_render_end(rend, o.out ? &rgba : NULL);
+        vt_profile_stamp(&prof, "render");
+        if (writer) vtcv_writer_write(writer, &rgba);
+        else if (png_dir) {
+            char path[2048];
+            snprintf(path, sizeof path, "%s/frame_%05d.png", png_dir, n);
+            if (vtcv_imwrite(path, &rgba, err, sizeof err) != VT_OK) {
+                fprintf(stderr, "vitrine: run: %s: %s\n", path, err);
+                status = 1;
+                break;
+            }
+        }
+        vt_profile_stamp(&prof, "output");
+        vt_profile_end_frame(&prof);
+        n++;
+        if (o.frames && n >= o.frames) break;
+        rr = vt_source_read(src, &fr, err, sizeof err);
+        while (rr != VT_OK && rr != VT_END && !fr.is_stream) {
+            fprintf(stderr, "vitrine: run: %s: %s\n", fr.name, err);
+            status = 2;
+            rr = vt_source_read(src, &fr, err, sizeof err);
+        }
+        if (rr != VT_OK && rr != VT_END) { fprintf(stderr, "vitrine: run: %s\n", err); status = 1; }
+        if (rr == VT_END && sd.kind == VT_SOURCE_DEMO) break;
+        vt_profile_stamp(&prof, "capture");
+    }
+    double secs = vt_ms_since(t_start) / 1000;
+    fprintf(stderr, "vitrine: run: %d frames (%dx%d) in %.1f s, %.1f frames/s%s%s; per frame: ", n, W, H, secs,
+            secs > 0 ? n / secs : 0, o.out ? ", written to " : "", o.out ? o.out : "");
+    vt_profile_print(&prof, stderr, 1);
+    vt_marker_list_free(&ml);
+    vt_detector_destroy(det);
+done:
+    vtcv_writer_close(writer);
+    vt_image_free(&rgba);
+    for (int i = 0; i < cat->count; i++) {
+        vt_render_free_model(rend, slots[i].gpu);
+        vt_model_destroy(slots[i].model);
+    }
+    free(slots);
+    vt_render_destroy(rend);
+    vt_source_destroy(src);
+    vt_catalog_destroy(cat);
+    return status;
+}

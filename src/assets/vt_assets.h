@@ -1,0 +1,53 @@
+/* vt_assets.h — product models: glTF 2.0 (.gltf + .bin, .glb) and OBJ (+ .mtl) through assimp,
+ * in metres, +Y up. A model that cannot be loaded is replaced by a placeholder box.
+ *
+ * Ownership: vt_model_load / vt_model_placeholder return a model the caller frees with
+ * vt_model_destroy; all arrays inside belong to it. */
+#ifndef VT_ASSETS_H
+#define VT_ASSETS_H
+
+#include "core/vt_core.h"
+
+typedef struct vt_material {
+    float base_colour[4];   /* linear RGBA factor */
+    float metallic, roughness;
+    int texture;            /* base-colour texture index into vt_model.textures, or -1 */
+} vt_material;
+
+typedef struct vt_mesh {
+    float *positions;       /* 3 per vertex */
+    float *normals;         /* 3 per vertex */
+    float *uvs;             /* 2 per vertex; v = 0 at the top row of the texture image */
+    uint32_t *indices;      /* 3 per triangle */
+    int vertex_count, index_count;
+    int material;
+} vt_mesh;
+
+typedef struct vt_mesh_instance {
+    int mesh;
+    float transform[16];    /* column-major, model space, from the file's node hierarchy */
+} vt_mesh_instance;
+
+typedef struct vt_model {
+    char *path;
+    vt_mesh *meshes;
+    int mesh_count;
+    vt_mesh_instance *instances;
+    int instance_count;
+    vt_material *materials;
+    int material_count;
+    vt_image *textures;     /* RGBA8, owned */
+    int texture_count;
+    float bounds_min[3], bounds_max[3];   /* of all instances, model space */
+    int is_placeholder;
+} vt_model;
+
+/* Loads a model; on failure err holds "FILE: what is wrong" (one line). */
+vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errlen);
+/* A neutral grey box standing on the origin, size metres (x, y up, z). */
+vt_model *vt_model_placeholder(const float size[3]);
+void vt_model_destroy(vt_model *m);   /* safe on NULL */
+int vt_model_vertex_count(const vt_model *m);
+int vt_model_triangle_count(const vt_model *m);
+
+#endif

@@ -1,0 +1,604 @@
+/* vt_render.c — GL context (GLFW window or EGL surfaceless), shaders from shaders/, background,
+ * meshes, and a FreeType glyph atlas for overlays. */
+#include "render/vt_render.h"
+
+#include <GL/glew.h>
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+#include <GLFW/glfw3.h>
+#include <cglm/cglm.h>
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef VT_SHADER_DIR_DEFAULT
+#define VT_SHADER_DIR_DEFAULT "shaders"
+#endif
+
+#define ATLAS 1024
+#define GLYPH_PX 56            /* rasterised size; drawn scaled */
+#define MAX_UI_VERTS 65536
+
+typedef struct glyph { uint32_t cp; float u0, v0, u1, v1; int w, h, bx, by; float adv; } glyph;
+
+struct vt_gpu_model {
+    GLuint *vao, *vbo, *ibo;   /* per mesh */
+    GLuint *tex;               /* per texture */
+    const vt_model *src;       /* borrowed: the caller keeps the model alive while drawing it */
+    int mesh_count, tex_count;
+    vt_gpu_model *next;
+};
+
+struct vt_renderer {
+    vt_render_desc desc;
+    GLFWwindow *window;
+    EGLDisplay egl_dpy;
+    EGLContext egl_ctx;
+    GLuint fbo, fbo_colour, fbo_depth;
+    GLuint bg_prog, mesh_prog, ui_prog;
+    GLuint bg_vao, bg_vbo, bg_tex;
+    GLuint ui_vao, ui_vbo, atlas_tex;
+    float *ui_verts;           /* x, y, u, v, r, g, b, a */
+    int ui_count;
+    float proj[16];
+    glyph *glyphs;
+    int glyph_count;
+    float ascent;
+    vt_gpu_model *models;
+};
+
+/* ---- shaders ---- */
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) { free(s); s = NULL; }
+    if (s) s[n] = 0;
+    fclose(f);
+    return s;
+}
+
+static GLuint compile(GLenum type, const char *path, char *err, size_t errlen)
+{
+    char *src = read_text(path);
+    if (!src) { snprintf(err, errlen, "%s: cannot read the shader", path); return 0; }
+    GLuint s = glCreateShader(type);
+    glShaderSource(s, 1, (const char *const *)&src, NULL);
+    glCompileShader(s);
+    free(src);
+    GLint ok;
+    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+    if (!ok) {
+        char log[512];
+        glGetShaderInfoLog(s, sizeof log, NULL, log);
+        for (char *c = log; *c; c++) if (*c == '\n') *c = ' ';
+        snprintf(err, errlen, "%s: does not compile: %s", path, log);
+        glDeleteShader(s);
+        return 0;
+    }
+    return s;
+}
+
+static GLuint program(const char *dir, const char *name, char *err, size_t errlen)
+{
+    char vp[1024], fp[1024];
+    snprintf(vp, sizeof vp, "%s/%s.vert", dir, name);
+    snprintf(fp, sizeof fp, "%s/%s.frag", dir, name);
+    GLuint v = compile(GL_VERTEX_SHADER, vp, err, errlen);
+    if (!v) return 0;
+    GLuint f = compile(GL_FRAGMENT_SHADER, fp, err, errlen);
+    if (!f) { glDeleteShader(v); return 0; }
+    GLuint p = glCreateProgram();
+    glAttachShader(p, v);
+    glAttachShader(p, f);
+    glLinkProgram(p);
+    glDeleteShader(v);
+    glDeleteShader(f);
+    GLint ok;
+    glGetProgramiv(p, GL_LINK_STATUS, &ok);
+    if (!ok) { snprintf(err, errlen, "%s/%s: shaders do not link", dir, name); glDeleteProgram(p); return 0; }
+    return p;
+}
+
+/* ---- fonts ---- */
+static char *find_font(void)
+{
+    char *path = NULL;
+    if (FcInit()) {
+        FcPattern *pat = FcNameParse((const FcChar8 *)"DejaVu Sans:style=Bold");
+        FcConfigSubstitute(NULL, pat, FcMatchPattern);
+        FcDefaultSubstitute(pat);
+        FcResult res;
+        FcPattern *m = FcFontMatch(NULL, pat, &res);
+        FcChar8 *file;
+        if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) path = strdup((const char *)file);
+        if (m) FcPatternDestroy(m);
+        FcPatternDestroy(pat);
+    }
+    return path;
+}
+
+static vt_result build_atlas(vt_renderer *r, char *err, size_t errlen)
+{
+    char *path = find_font();
+    FT_Library ft;
+    FT_Face face;
+    if (!path || FT_Init_FreeType(&ft)) { snprintf(err, errlen, "no font found (install fonts-dejavu-core)"); free(path); return VT_ERR_NOT_FOUND; }
+    if (FT_New_Face(ft, path, 0, &face)) {
+        snprintf(err, errlen, "%s: FreeType cannot open the font", path);
+        free(path);
+        FT_Done_FreeType(ft);
+        return VT_ERR_FORMAT;
+    }
+    free(path);
+    FT_Set_Pixel_Sizes(face, 0, GLYPH_PX);
+    r->ascent = face->size->metrics.ascender / 64.0f;
+    uint8_t *pix = calloc(ATLAS * ATLAS, 1);
+    r->glyphs = calloc(400, sizeof *r->glyphs);
+    if (!pix || !r->glyphs) { free(pix); FT_Done_Face(face); FT_Done_FreeType(ft); return VT_ERR_NO_MEMORY; }
+    /* Latin-1 plus the signs prices need. */
+    uint32_t cps[400];
+    int n = 0;
+    for (uint32_t c = 32; c < 127; c++) cps[n++] = c;
+    for (uint32_t c = 160; c < 256; c++) cps[n++] = c;
+    cps[n++] = 0x20AC; /* € */ cps[n++] = 0x202F; /* narrow no-break space */ cps[n++] = 0x2022; cps[n++] = 0x2014;
+    int x = 1, y = 1, row_h = 0;
+    for (int i = 0; i < n; i++) {
+        if (FT_Load_Char(face, cps[i], FT_LOAD_RENDER)) continue;
+        FT_GlyphSlot g = face->glyph;
+        int w = (int)g->bitmap.width, h = (int)g->bitmap.rows;
+        if (x + w + 1 >= ATLAS) { x = 1; y += row_h + 1; row_h = 0; }
+        if (y + h + 1 >= ATLAS) break;
+        for (int j = 0; j < h; j++) memcpy(pix + (y + j) * ATLAS + x, g->bitmap.buffer + j * g->bitmap.pitch, (size_t)w);
+        glyph *gl = &r->glyphs[r->glyph_count++];
+        *gl = (glyph){ cps[i], (float)x / ATLAS, (float)y / ATLAS, (float)(x + w) / ATLAS, (float)(y + h) / ATLAS,
+                       w, h, g->bitmap_left, g->bitmap_top, g->advance.x / 64.0f };
+        x += w + 1;
+        if (h > row_h) row_h = h;
+    }
+    FT_Done_Face(face);
+    FT_Done_FreeType(ft);
+    glGenTextures(1, &r->atlas_tex);
+    glBindTexture(GL_TEXTURE_2D, r->atlas_tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, ATLAS, ATLAS, 0, GL_RED, GL_UNSIGNED_BYTE, pix);
+    glGenerateMipmap(GL_TEXTURE_2D);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    free(pix);
+    return VT_OK;
+}
+
+static const glyph *find_glyph(const vt_renderer *r, uint32_t cp)
+{
+    for (int i = 0; i < r->glyph_count; i++)
+        if (r->glyphs[i].cp == cp) return &r->glyphs[i];
+    return cp != '?' ? find_glyph(r, '?') : NULL;
+}
+
+static uint32_t next_cp(const char **s)
+{
+    const unsigned char *p = (const unsigned char *)*s;
+    uint32_t c = *p++;
+    int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    if (extra) c &= 0x3F >> extra;
+    for (int i = 0; i < extra && (*p & 0xC0) == 0x80; i++) c = (c << 6) | (*p++ & 0x3F);
+    *s = (const char *)p;
+    return c;
+}
+
+/* ---- context ---- */
+static vt_result make_context(vt_renderer *r, char *err, size_t errlen)
+{
+    if (r->desc.headless) {
+        PFNEGLGETPLATFORMDISPLAYEXTPROC get_dpy = (PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
+        if (!get_dpy) { snprintf(err, errlen, "EGL has no eglGetPlatformDisplayEXT (Mesa's libegl-mesa0 needed)"); return VT_ERR_UNSUPPORTED; }
+        r->egl_dpy = get_dpy(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, NULL);
+        EGLint maj, min;
+        if (r->egl_dpy == EGL_NO_DISPLAY || !eglInitialize(r->egl_dpy, &maj, &min)) {
+            snprintf(err, errlen, "cannot open a surfaceless EGL display (Mesa)");
+            return VT_ERR_UNSUPPORTED;
+        }
+        eglBindAPI(EGL_OPENGL_API);
+        const EGLint attrs[] = { EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 3, EGL_CONTEXT_OPENGL_PROFILE_MASK,
+                                 EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE };
+        r->egl_ctx = eglCreateContext(r->egl_dpy, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, attrs);
+        if (r->egl_ctx == EGL_NO_CONTEXT || !eglMakeCurrent(r->egl_dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, r->egl_ctx)) {
+            snprintf(err, errlen, "cannot create an OpenGL 3.3 core context through EGL");
+            return VT_ERR_UNSUPPORTED;
+        }
+    } else {
+        if (!glfwInit()) { snprintf(err, errlen, "cannot open a window (no display? try --headless)"); return VT_ERR_UNSUPPORTED; }
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+        glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+        glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+        glfwWindowHint(GLFW_RESIZABLE, GLFW_TRUE);
+        GLFWmonitor *mon = r->desc.fullscreen ? glfwGetPrimaryMonitor() : NULL;
+        int w = r->desc.width, h = r->desc.height;
+        if (mon) {
+            const GLFWvidmode *vm = glfwGetVideoMode(mon);
+            w = vm->width;
+            h = vm->height;
+        } else if (w > 1600) {   /* large videos open in a window that fits a laptop screen */
+            h = h * 1600 / w;
+            w = 1600;
+        }
+        r->window = glfwCreateWindow(w, h, r->desc.title ? r->desc.title : "Vitrine", mon, NULL);
+        if (!r->window) { snprintf(err, errlen, "cannot create an OpenGL 3.3 window"); return VT_ERR_UNSUPPORTED; }
+        glfwMakeContextCurrent(r->window);
+        glfwSwapInterval(1);
+    }
+    glewExperimental = GL_TRUE;
+    GLenum ge = glewInit();
+    /* Under EGL, GLEW 2.2 reports GLEW_ERROR_NO_GLX_DISPLAY (4) although every entry point loaded. */
+    if (ge != GLEW_OK && !(r->desc.headless && ge == 4)) {
+        snprintf(err, errlen, "GLEW cannot load OpenGL: %s", (const char *)glewGetErrorString(ge));
+        return VT_ERR_UNSUPPORTED;
+    }
+    while (glGetError() != GL_NO_ERROR) {}
+    return VT_OK;
+}
+
+static const char *shader_dir(const vt_render_desc *d)
+{
+    if (d->shader_dir) return d->shader_dir;
+    const char *e = getenv("VITRINE_SHADER_DIR");
+    return e && *e ? e : VT_SHADER_DIR_DEFAULT;
+}
+
+vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (desc->width <= 0 || desc->height <= 0) { snprintf(err, errlen, "bad frame size"); return VT_ERR_ARG; }
+    vt_renderer *r = calloc(1, sizeof *r);
+    if (!r) return VT_ERR_NO_MEMORY;
+    r->desc = *desc;
+    vt_result res = make_context(r, err, errlen);
+    if (res != VT_OK) { vt_render_destroy(r); return res; }
+    const char *dir = shader_dir(desc);
+    if (!(r->bg_prog = program(dir, "background", err, errlen)) || !(r->mesh_prog = program(dir, "mesh", err, errlen)) ||
+        !(r->ui_prog = program(dir, "ui", err, errlen))) {
+        vt_render_destroy(r);
+        return VT_ERR_NOT_FOUND;
+    }
+    if ((res = build_atlas(r, err, errlen)) != VT_OK) { vt_render_destroy(r); return res; }
+
+    /* Offscreen target of the video's size. */
+    glGenFramebuffers(1, &r->fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, r->fbo);
+    glGenRenderbuffers(1, &r->fbo_colour);
+    glBindRenderbuffer(GL_RENDERBUFFER, r->fbo_colour);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, desc->width, desc->height);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, r->fbo_colour);
+    glGenRenderbuffers(1, &r->fbo_depth);
+    glBindRenderbuffer(GL_RENDERBUFFER, r->fbo_depth);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH_COMPONENT24, desc->width, desc->height);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, r->fbo_depth);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+        snprintf(err, errlen, "cannot create a %dx%d framebuffer", desc->width, desc->height);
+        vt_render_destroy(r);
+        return VT_ERR_UNSUPPORTED;
+    }
+
+    static const float quad[] = { -1, -1, 1, -1, 1, 1, -1, -1, 1, 1, -1, 1 };
+    glGenVertexArrays(1, &r->bg_vao);
+    glBindVertexArray(r->bg_vao);
+    glGenBuffers(1, &r->bg_vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, r->bg_vbo);
+    glBufferData(GL_ARRAY_BUFFER, sizeof quad, quad, GL_STATIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, 0);
+    glGenTextures(1, &r->bg_tex);
+    glBindTexture(GL_TEXTURE_2D, r->bg_tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, desc->width, desc->height, 0, GL_BGR, GL_UNSIGNED_BYTE, NULL);
+    /* NEAREST: the frame maps 1:1 to the framebuffer, so untouched pixels stay exactly the input. */
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+
+    r->ui_verts = malloc(MAX_UI_VERTS * 8 * sizeof(float));
+    if (!r->ui_verts) { vt_render_destroy(r); return VT_ERR_NO_MEMORY; }
+    glGenVertexArrays(1, &r->ui_vao);
+    glBindVertexArray(r->ui_vao);
+    glGenBuffers(1, &r->ui_vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, r->ui_vbo);
+    glBufferData(GL_ARRAY_BUFFER, MAX_UI_VERTS * 8 * sizeof(float), NULL, GL_STREAM_DRAW);
+    for (int i = 0; i < 3; i++) glEnableVertexAttribArray((GLuint)i);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 32, (void *)0);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 32, (void *)8);
+    glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, 32, (void *)16);
+    glBindVertexArray(0);
+    *out = r;
+    return VT_OK;
+}
+
+void vt_render_destroy(vt_renderer *r)
+{
+    if (!r) return;
+    if (r->window || r->egl_ctx) {
+        while (r->models) vt_render_free_model(r, r->models);
+        GLuint bufs[] = { r->bg_vbo, r->ui_vbo };
+        glDeleteBuffers(2, bufs);
+        GLuint vaos[] = { r->bg_vao, r->ui_vao };
+        glDeleteVertexArrays(2, vaos);
+        GLuint tex[] = { r->bg_tex, r->atlas_tex };
+        glDeleteTextures(2, tex);
+        GLuint rbs[] = { r->fbo_colour, r->fbo_depth };
+        glDeleteRenderbuffers(2, rbs);
+        glDeleteFramebuffers(1, &r->fbo);
+        if (r->bg_prog) glDeleteProgram(r->bg_prog);
+        if (r->mesh_prog) glDeleteProgram(r->mesh_prog);
+        if (r->ui_prog) glDeleteProgram(r->ui_prog);
+    }
+    if (r->egl_ctx) {
+        eglMakeCurrent(r->egl_dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+        eglDestroyContext(r->egl_dpy, r->egl_ctx);
+    }
+    if (r->egl_dpy) eglTerminate(r->egl_dpy);
+    if (r->window) glfwDestroyWindow(r->window);
+    if (!r->desc.headless) glfwTerminate();
+    free(r->ui_verts);
+    free(r->glyphs);
+    free(r);
+}
+
+int vt_render_should_close(vt_renderer *r)
+{
+    if (!r->window) return 0;
+    glfwPollEvents();
+    if (glfwGetKey(r->window, GLFW_KEY_ESCAPE) == GLFW_PRESS || glfwGetKey(r->window, GLFW_KEY_Q) == GLFW_PRESS)
+        glfwSetWindowShouldClose(r->window, 1);
+    return glfwWindowShouldClose(r->window);
+}
+
+void vt_render_projection(const vt_camera *c, int w, int h, float n, float f, float out[16])
+{
+    /* Clip coordinates straight from OpenCV's camera frame (x right, y down, z forward):
+     * x_ndc = 2(u + 0.5)/w - 1 and y_ndc = 1 - 2(v + 0.5)/h, with u = fx X/Z + cx. */
+    float p[16] = { 0 };
+    p[0] = (float)(2 * c->fx / w);
+    p[8] = (float)(2 * (c->cx + 0.5) / w - 1);
+    p[5] = (float)(-2 * c->fy / h);
+    p[9] = (float)(1 - 2 * (c->cy + 0.5) / h);
+    p[10] = (f + n) / (f - n);
+    p[14] = -2 * f * n / (f - n);
+    p[11] = 1;
+    memcpy(out, p, sizeof p);
+}
+
+void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
+{
+    glBindFramebuffer(GL_FRAMEBUFFER, r->fbo);
+    glViewport(0, 0, r->desc.width, r->desc.height);
+    glClearColor(0, 0, 0, 1);
+    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_BLEND);
+    glDisable(GL_CULL_FACE);
+    if (bgr && bgr->data) {
+        glBindTexture(GL_TEXTURE_2D, r->bg_tex);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, bgr->stride / 3);
+        glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, bgr->width, bgr->height, GL_BGR, GL_UNSIGNED_BYTE, bgr->data);
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+        glUseProgram(r->bg_prog);
+        glUniform1i(glGetUniformLocation(r->bg_prog, "u_frame"), 0);
+        glActiveTexture(GL_TEXTURE0);
+        glBindVertexArray(r->bg_vao);
+        glDrawArrays(GL_TRIANGLES, 0, 6);
+    }
+    vt_render_projection(cam, r->desc.width, r->desc.height, 0.01f, 100.0f, r->proj);
+    r->ui_count = 0;
+}
+
+vt_gpu_model *vt_render_upload(vt_renderer *r, const vt_model *m)
+{
+    vt_gpu_model *g = calloc(1, sizeof *g);
+    if (!g) return NULL;
+    g->src = m;
+    g->mesh_count = m->mesh_count;
+    g->tex_count = m->texture_count;
+    g->vao = calloc((size_t)m->mesh_count + 1, sizeof(GLuint));
+    g->vbo = calloc((size_t)m->mesh_count * 3 + 1, sizeof(GLuint));
+    g->ibo = calloc((size_t)m->mesh_count + 1, sizeof(GLuint));
+    g->tex = calloc((size_t)m->texture_count + 1, sizeof(GLuint));
+    if (!g->vao || !g->vbo || !g->ibo || !g->tex) {
+        free(g->vao); free(g->vbo); free(g->ibo); free(g->tex); free(g);
+        return NULL;
+    }
+    glGenVertexArrays(m->mesh_count, g->vao);
+    glGenBuffers(m->mesh_count * 3, g->vbo);
+    glGenBuffers(m->mesh_count, g->ibo);
+    for (int i = 0; i < m->mesh_count; i++) {
+        const vt_mesh *me = &m->meshes[i];
+        glBindVertexArray(g->vao[i]);
+        const float *arrays[3] = { me->positions, me->normals, me->uvs };
+        int comps[3] = { 3, 3, 2 };
+        for (int a = 0; a < 3; a++) {
+            glBindBuffer(GL_ARRAY_BUFFER, g->vbo[i * 3 + a]);
+            glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)me->vertex_count * comps[a] * (GLsizeiptr)sizeof(float), arrays[a], GL_STATIC_DRAW);
+            glEnableVertexAttribArray((GLuint)a);
+            glVertexAttribPointer((GLuint)a, comps[a], GL_FLOAT, GL_FALSE, 0, 0);
+        }
+        glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, g->ibo[i]);
+        glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)me->index_count * (GLsizeiptr)sizeof(uint32_t), me->indices, GL_STATIC_DRAW);
+    }
+    glBindVertexArray(0);
+    if (m->texture_count) glGenTextures(m->texture_count, g->tex);
+    for (int i = 0; i < m->texture_count; i++) {
+        const vt_image *t = &m->textures[i];
+        glBindTexture(GL_TEXTURE_2D, g->tex[i]);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, t->stride / 4);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, t->width, t->height, 0, GL_RGBA, GL_UNSIGNED_BYTE, t->data);
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+        glGenerateMipmap(GL_TEXTURE_2D);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    }
+    g->next = r->models;
+    r->models = g;
+    return g;
+}
+
+void vt_render_free_model(vt_renderer *r, vt_gpu_model *g)
+{
+    if (!g) return;
+    for (vt_gpu_model **p = &r->models; *p; p = &(*p)->next)
+        if (*p == g) { *p = g->next; break; }
+    glDeleteVertexArrays(g->mesh_count, g->vao);
+    glDeleteBuffers(g->mesh_count * 3, g->vbo);
+    glDeleteBuffers(g->mesh_count, g->ibo);
+    if (g->tex_count) glDeleteTextures(g->tex_count, g->tex);
+    free(g->vao); free(g->vbo); free(g->ibo); free(g->tex);
+    free(g);
+}
+
+void vt_render_model(vt_renderer *r, const vt_gpu_model *g, const float cam_from_model[16], float opacity)
+{
+    const vt_model *m = g->src;
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LESS);
+    if (opacity < 1) { glEnable(GL_BLEND); glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA); }
+    else glDisable(GL_BLEND);
+    glUseProgram(r->mesh_prog);
+    GLint u_mv = glGetUniformLocation(r->mesh_prog, "u_mv"), u_nm = glGetUniformLocation(r->mesh_prog, "u_normal_mat");
+    glUniformMatrix4fv(glGetUniformLocation(r->mesh_prog, "u_proj"), 1, GL_FALSE, r->proj);
+    glUniform1f(glGetUniformLocation(r->mesh_prog, "u_opacity"), opacity);
+    glUniform1i(glGetUniformLocation(r->mesh_prog, "u_texture"), 0);
+    for (int i = 0; i < m->instance_count; i++) {
+        const vt_mesh_instance *in = &m->instances[i];
+        const vt_mesh *me = &m->meshes[in->mesh];
+        mat4 mv, inv, a, b;   /* cglm wants 16-byte aligned matrices: copy in */
+        memcpy(a, cam_from_model, sizeof a);
+        memcpy(b, in->transform, sizeof b);
+        glm_mat4_mul(a, b, mv);
+        glm_mat4_inv(mv, inv);
+        mat3 nm;
+        glm_mat4_pick3t(inv, nm);   /* inverse-transpose: normals stay normal under scaling */
+        glUniformMatrix4fv(u_mv, 1, GL_FALSE, (float *)mv);
+        glUniformMatrix3fv(u_nm, 1, GL_FALSE, (float *)nm);
+        const vt_material *mat = me->material >= 0 && me->material < m->material_count ? &m->materials[me->material] : NULL;
+        static const vt_material plain = { { 0.8f, 0.8f, 0.8f, 1 }, 0, 0.6f, -1 };
+        if (!mat) mat = &plain;
+        glUniform4fv(glGetUniformLocation(r->mesh_prog, "u_base_colour"), 1, mat->base_colour);
+        glUniform1f(glGetUniformLocation(r->mesh_prog, "u_metallic"), mat->metallic);
+        glUniform1f(glGetUniformLocation(r->mesh_prog, "u_roughness"), mat->roughness);
+        int has_tex = mat->texture >= 0 && mat->texture < g->tex_count;
+        glUniform1i(glGetUniformLocation(r->mesh_prog, "u_has_texture"), has_tex);
+        glActiveTexture(GL_TEXTURE0);
+        glBindTexture(GL_TEXTURE_2D, has_tex ? g->tex[mat->texture] : 0);
+        glBindVertexArray(g->vao[in->mesh]);
+        glDrawElements(GL_TRIANGLES, me->index_count, GL_UNSIGNED_INT, 0);
+    }
+    glBindVertexArray(0);
+}
+
+static void ui_vert(vt_renderer *r, float x, float y, float u, float v, const float c[4])
+{
+    if (r->ui_count >= MAX_UI_VERTS) return;
+    float *p = &r->ui_verts[r->ui_count++ * 8];
+    p[0] = x; p[1] = y; p[2] = u; p[3] = v;
+    memcpy(p + 4, c, 4 * sizeof(float));
+}
+
+static void ui_quad(vt_renderer *r, float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1, const float c[4])
+{
+    ui_vert(r, x0, y0, u0, v0, c); ui_vert(r, x1, y0, u1, v0, c); ui_vert(r, x1, y1, u1, v1, c);
+    ui_vert(r, x0, y0, u0, v0, c); ui_vert(r, x1, y1, u1, v1, c); ui_vert(r, x0, y1, u0, v1, c);
+}
+
+void vt_render_rect(vt_renderer *r, float x, float y, float w, float h, const float rgba[4])
+{
+    ui_quad(r, x, y, x + w, y + h, -1, -1, -1, -1, rgba);
+}
+
+float vt_render_text_width(const vt_renderer *r, float px, const char *s)
+{
+    float w = 0, k = px / GLYPH_PX;
+    while (*s) {
+        const glyph *g = find_glyph(r, next_cp(&s));
+        if (g) w += g->adv * k;
+    }
+    return w;
+}
+
+float vt_render_text(vt_renderer *r, float x, float y, float px, const char *s, const float rgba[4])
+{
+    float x0 = x, k = px / GLYPH_PX;
+    while (*s) {
+        const glyph *g = find_glyph(r, next_cp(&s));
+        if (!g) continue;
+        if (g->w > 0) {
+            float gx = x + g->bx * k, gy = y - g->by * k;
+            ui_quad(r, gx, gy, gx + g->w * k, gy + g->h * k, g->u0, g->v0, g->u1, g->v1, rgba);
+        }
+        x += g->adv * k;
+    }
+    return x - x0;
+}
+
+static void flush_ui(vt_renderer *r)
+{
+    if (!r->ui_count) return;
+    glDisable(GL_DEPTH_TEST);
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+    glUseProgram(r->ui_prog);
+    glUniform2f(glGetUniformLocation(r->ui_prog, "u_size"), (float)r->desc.width, (float)r->desc.height);
+    glUniform1i(glGetUniformLocation(r->ui_prog, "u_atlas"), 0);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, r->atlas_tex);
+    glBindVertexArray(r->ui_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r->ui_vbo);
+    glBufferSubData(GL_ARRAY_BUFFER, 0, (GLsizeiptr)r->ui_count * 8 * (GLsizeiptr)sizeof(float), r->ui_verts);
+    glDrawArrays(GL_TRIANGLES, 0, r->ui_count);
+    glBindVertexArray(0);
+    r->ui_count = 0;
+}
+
+void vt_render_end(vt_renderer *r, vt_image *rgba)
+{
+    flush_ui(r);
+    if (rgba && rgba->data) {
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        glPixelStorei(GL_PACK_ROW_LENGTH, rgba->stride / 4);
+        glReadPixels(0, 0, r->desc.width, r->desc.height, GL_RGBA, GL_UNSIGNED_BYTE, rgba->data);
+        glPixelStorei(GL_PACK_ROW_LENGTH, 0);
+        /* GL's first row is the bottom one. */
+        size_t n = (size_t)r->desc.width * 4;
+        uint8_t *tmp = malloc(n);
+        for (int y = 0; tmp && y < r->desc.height / 2; y++) {
+            uint8_t *a = vt_image_row(rgba, y), *b = vt_image_row(rgba, r->desc.height - 1 - y);
+            memcpy(tmp, a, n); memcpy(a, b, n); memcpy(b, tmp, n);
+        }
+        free(tmp);
+    }
+    if (r->window) {
+        int ww, wh;
+        glfwGetFramebufferSize(r->window, &ww, &wh);
+        /* Letterbox: the video keeps its aspect ratio in any window shape. */
+        float s = fminf((float)ww / r->desc.width, (float)wh / r->desc.height);
+        int dw = (int)(r->desc.width * s), dh = (int)(r->desc.height * s);
+        int dx = (ww - dw) / 2, dy = (wh - dh) / 2;
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
+        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+        glViewport(0, 0, ww, wh);
+        glClearColor(0, 0, 0, 1);
+        glClear(GL_COLOR_BUFFER_BIT);
+        glBlitFramebuffer(0, 0, r->desc.width, r->desc.height, dx, dy, dx + dw, dy + dh, GL_COLOR_BUFFER_BIT, GL_LINEAR);
+        glfwSwapBuffers(r->window);
+    } else {
+        glFinish();
+    }
+}

@@ -1,0 +1,52 @@
+/* vt_render.h — OpenGL 3.3 core drawing of one composited frame: the camera image as background,
+ * product models at their marker poses, and 2-D overlays (text, panels) in frame pixels.
+ *
+ * Every frame is drawn into an offscreen framebuffer of the video's size; in a window that image
+ * is then scaled to fit (aspect kept), and headless (EGL, Mesa surfaceless, no display) it is read
+ * back. So the window and the headless output show the same pixels.
+ *
+ * Ownership: vt_render_create returns a renderer freed with vt_render_destroy (which also frees
+ * every vt_gpu_model it uploaded and not yet freed). */
+#ifndef VT_RENDER_H
+#define VT_RENDER_H
+
+#include "assets/vt_assets.h"
+#include "core/vt_core.h"
+#include "vision/vt_vision.h"
+
+typedef struct vt_render_desc {
+    int width, height;      /* the video frame size */
+    int headless;           /* 1: EGL surfaceless; 0: a GLFW window */
+    int fullscreen;         /* window mode only */
+    const char *title;      /* window title */
+    const char *shader_dir; /* NULL: $VITRINE_SHADER_DIR, else the source tree's shaders/ */
+} vt_render_desc;
+
+typedef struct vt_renderer vt_renderer;
+typedef struct vt_gpu_model vt_gpu_model;
+
+vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *err, size_t errlen);
+void vt_render_destroy(vt_renderer *r);
+/* Window mode: 1 once the user closed the window or pressed Escape/Q. Polls events. */
+int vt_render_should_close(vt_renderer *r);
+
+/* Starts a frame: draws bgr (BGR8, the desc's size) as background and sets the projection from cam. */
+void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam);
+/* Draws a model; cam_from_model is column-major and maps model metres to OpenCV camera space. */
+void vt_render_model(vt_renderer *r, const vt_gpu_model *m, const float cam_from_model[16], float opacity);
+/* 2-D overlay in frame pixels (origin top-left). Colours are sRGB 0..1 with alpha. */
+void vt_render_rect(vt_renderer *r, float x, float y, float w, float h, const float rgba[4]);
+/* Draws UTF-8 text with its baseline at y; returns the advance in pixels. */
+float vt_render_text(vt_renderer *r, float x, float y, float px, const char *utf8, const float rgba[4]);
+float vt_render_text_width(const vt_renderer *r, float px, const char *utf8);
+/* Ends the frame; when rgba is non-NULL (RGBA8, the desc's size) the frame is read back into it,
+ * top row first. In a window the frame is shown. */
+void vt_render_end(vt_renderer *r, vt_image *rgba);
+
+vt_gpu_model *vt_render_upload(vt_renderer *r, const vt_model *m);
+void vt_render_free_model(vt_renderer *r, vt_gpu_model *g);   /* safe on NULL */
+
+/* OpenCV-camera-space projection for GL (column-major), pixel centres at integers. */
+void vt_render_projection(const vt_camera *cam, int width, int height, float znear, float zfar, float out[16]);
+
+#endif
