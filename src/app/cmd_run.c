@@ -9,7 +9,6 @@
 #include "ui/vt_ui.h"
 #include "vision/vt_vision.h"
 
-#include <cglm/cglm.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -50,41 +49,6 @@ typedef struct product_slot {
     vt_model *model;
     vt_gpu_model *gpu;
 } product_slot;
-
-/* cam_from_model = cam_from_marker * marker_from_model(up) * catalog placement. */
-static void product_matrix(const vt_marker *m, const vt_product *p, float out[16])
-{
-    double R[9];
-    vtcv_rodrigues(m->rvec, R);
-    mat4 cam_marker = GLM_MAT4_IDENTITY_INIT;
-    for (int r = 0; r < 3; r++) {
-        for (int c = 0; c < 3; c++) cam_marker[c][r] = (float)R[r * 3 + c];
-        cam_marker[3][r] = (float)m->tvec[r];
-    }
-    /* Models are +Y up with their front towards +Z; the marker's normal is its +Z and its
-     * bottom edge faces the viewer (-Y): a +90 degree turn about x takes one to the other. */
-    mat4 up = GLM_MAT4_IDENTITY_INIT, place = GLM_MAT4_IDENTITY_INIT, t;
-    glm_rotate_x(up, (float)M_PI_2, up);
-    glm_translate(place, (vec3){ (float)p->offset_mm[0] / 1000, (float)p->offset_mm[1] / 1000, (float)p->offset_mm[2] / 1000 });
-    glm_rotate_x(place, glm_rad((float)p->rotation_deg[0]), place);
-    glm_rotate_y(place, glm_rad((float)p->rotation_deg[1]), place);
-    glm_rotate_z(place, glm_rad((float)p->rotation_deg[2]), place);
-    glm_scale_uni(place, (float)p->scale);
-    glm_mat4_mul(cam_marker, up, t);
-    glm_mat4_mul(t, place, t);
-    memcpy(out, t, sizeof t);
-}
-
-static int project(const vt_camera *cam, const float cam_from_model[16], const float p[3], float *u, float *v)
-{
-    float x = cam_from_model[0] * p[0] + cam_from_model[4] * p[1] + cam_from_model[8] * p[2] + cam_from_model[12];
-    float y = cam_from_model[1] * p[0] + cam_from_model[5] * p[1] + cam_from_model[9] * p[2] + cam_from_model[13];
-    float z = cam_from_model[2] * p[0] + cam_from_model[6] * p[1] + cam_from_model[10] * p[2] + cam_from_model[14];
-    if (z <= 1e-4f) return 0;
-    *u = (float)(cam->fx * x / z + cam->cx);
-    *v = (float)(cam->fy * y / z + cam->cy);
-    return 1;
-}
 
 typedef struct run_opts {
     const char *video, *images, *catalog, *calib, *intr, *out;
@@ -255,7 +219,7 @@ int vt_cmd_run(int argc, char **argv)
             for (int k = 0; k < cat->count; k++) {
                 if (slots[k].p->marker != m->id || !m->has_pose || !slots[k].gpu) continue;
                 float mv[16];
-                product_matrix(m, slots[k].p, mv);
+                vt_render_marker_matrix(m->rvec, m->tvec, slots[k].p->offset_mm, slots[k].p->rotation_deg, slots[k].p->scale, mv);
                 vt_render_model(rend, slots[k].gpu, mv, 1.0f);
             }
         }
@@ -268,11 +232,11 @@ int vt_cmd_run(int argc, char **argv)
             for (int k = 0; k < cat->count && ntags < 64; k++) {
                 if (slots[k].p->marker != m->id || !m->has_pose) continue;
                 float mv[16], u, v;
-                product_matrix(m, slots[k].p, mv);
+                vt_render_marker_matrix(m->rvec, m->tvec, slots[k].p->offset_mm, slots[k].p->rotation_deg, slots[k].p->scale, mv);
                 const vt_model *md = slots[k].model;
                 float top[3] = { (md->bounds_min[0] + md->bounds_max[0]) * 0.5f, md->bounds_max[1],
                                  (md->bounds_min[2] + md->bounds_max[2]) * 0.5f };
-                if (!project(&cam, mv, top, &u, &v)) continue;
+                if (!vt_render_project(&cam, mv, top, &u, &v)) continue;
                 vt_format_price(slots[k].p->price, cat->locale, cat->currency, prices[ntags], sizeof prices[ntags]);
                 tags[ntags] = (vt_ui_tag){ u, v, (float)m->tvec[2], slots[k].p->name, prices[ntags], 1.0f };
                 ntags++;

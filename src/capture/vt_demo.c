@@ -1,6 +1,7 @@
 /* vt_demo.c — the built-in demo: printed markers lying on a wooden shelf in front of a wall,
- * filmed by a slowly moving virtual camera. Ray-cast on the CPU so that it needs no GPU, no
- * media files and gives exact truth for every frame.
+ * filmed by a slowly moving virtual camera. Drawn on the CPU so that it needs no GPU, no media
+ * files and gives exact truth for every frame: the shelf top (with its printed markers) is
+ * ray-cast once into a texture, and each frame maps it through the plane's homography.
  *
  * World frame: shelf top is z = 0, x to the right, y away from the viewer, z up. Each marker lies
  * flat with its own x along world x and its y along world y, so its normal is world z. */
@@ -19,6 +20,10 @@
 #define SHELF_Y0 (-0.36)            /* front edge */
 #define SHELF_Y1 0.42               /* back wall */
 #define WALL_TOP 0.9
+#define STAND_Y0 (-1.6)             /* the dark stand around the shelf, in the same texture */
+#define TEX_X0 (-1.4)
+#define TEX_X1 1.4
+#define TEX_M 0.00125               /* texture resolution, metres per texel */
 
 struct vt_demo {
     vt_demo_desc desc;
@@ -27,7 +32,10 @@ struct vt_demo {
     uint8_t *bits[VT_DEMO_MARKERS];        /* side_px^2 grey texels, border included */
     double centre[VT_DEMO_MARKERS][2];     /* marker centres on the shelf, metres */
     double half;                           /* half the marker side, metres */
+    vt_image tex;                          /* shelf top and stand, BGR, row 0 at the back */
 };
+
+static void bake_texture(vt_demo *d);
 
 /* Camera pose at frame index: R maps world to camera (rows: right, down, forward). */
 static void camera_pose(const vt_demo *d, int index, double R[9], double C[3])
@@ -78,6 +86,12 @@ vt_demo *vt_demo_create(const vt_demo_desc *desc)
         for (int y = 0; y < d->side_px; y++) memcpy(d->bits[k] + y * d->side_px, vt_image_row(&im, y), (size_t)d->side_px);
     }
     vtcv_mat_destroy(m);
+    if (vt_image_alloc(&d->tex, VT_PIX_BGR8, (int)lround((TEX_X1 - TEX_X0) / TEX_M),
+                       (int)lround((SHELF_Y1 - STAND_Y0) / TEX_M)) != VT_OK) {
+        vt_demo_destroy(d);
+        return NULL;
+    }
+    bake_texture(d);
     return d;
 }
 
@@ -85,7 +99,35 @@ void vt_demo_destroy(vt_demo *d)
 {
     if (!d) return;
     for (int k = 0; k < VT_DEMO_MARKERS; k++) free(d->bits[k]);
+    vt_image_free(&d->tex);
     free(d);
+}
+
+static int shade(const vt_demo *d, const double C[3], const double dir[3], double out[3]);
+
+/* Shelf top and stand seen straight down, 2x2 samples per texel (sharp printed edges). */
+static void bake_texture(vt_demo *d)
+{
+    static const double off[4][2] = { { -0.25, -0.25 }, { 0.25, -0.25 }, { -0.25, 0.25 }, { 0.25, 0.25 } };
+    for (int j = 0; j < d->tex.height; j++) {
+        uint8_t *row = vt_image_row(&d->tex, j);
+        for (int i = 0; i < d->tex.width; i++) {
+            double acc[3] = { 0, 0, 0 };
+            for (int s = 0; s < 4; s++) {
+                double x = TEX_X0 + (i + 0.5 + off[s][0]) * TEX_M, y = SHELF_Y1 - (j + 0.5 + off[s][1]) * TEX_M;
+                double C[3] = { x, y, 1 }, down[3] = { 0, 0, -1 }, c[3];
+                int card = 1;
+                if (y < SHELF_Y0 || x < SHELF_X0 || x > SHELF_X1) {   /* the stand: dark */
+                    double g = 34 + 10 * exp(-fabs(y) * 2);
+                    c[0] = g * 1.05; c[1] = g; c[2] = g * 0.95;
+                    card = 0;
+                } else card = shade(d, C, down, c);
+                if (!card && s == 0) { memcpy(acc, c, sizeof acc); break; }   /* smooth: one sample */
+                for (int k = 0; k < 3; k++) acc[k] += c[k] * 0.25;
+            }
+            for (int k = 0; k < 3; k++) row[i * 3 + k] = (uint8_t)(acc[k] > 255 ? 255 : acc[k] + 0.5);
+        }
+    }
 }
 
 /* Shade of the world point where a ray first lands, as BGR in 0..255; returns 1 on a marker card
@@ -161,28 +203,30 @@ void vt_demo_render(vt_demo *d, int index, vt_image *bgr)
     double R[9], C[3];
     camera_pose(d, index, R, C);
     vt_camera cam = vt_camera_for_size(&d->cam, bgr->width, bgr->height);
-    /* On marker cards, 2x2 samples per pixel: printed edges come out anti-aliased, as a real
-     * camera sees them. Elsewhere the scene is smooth and one sample is enough. */
-    static const double off[4][2] = { { -0.25, -0.25 }, { 0.25, -0.25 }, { -0.25, 0.25 }, { 0.25, 0.25 } };
+    /* Behind the shelf: the wall (and the dark stand above it), one ray per row at the centre;
+     * the wall is plain, so its shade changes only with height. */
     for (int y = 0; y < bgr->height; y++) {
+        double dw[3], c[3];
+        ray(R, &cam, bgr->width * 0.5, y, dw);
+        shade(d, C, dw, c);
+        uint8_t px[3] = { (uint8_t)c[0], (uint8_t)c[1], (uint8_t)c[2] };
         uint8_t *row = vt_image_row(bgr, y);
-        for (int x = 0; x < bgr->width; x++) {
-            double acc[3], dw[3], c[3], wgt = 1;
-            ray(R, &cam, x, y, dw);
-            if (shade(d, C, dw, acc)) {
-                for (int s = 0; s < 4; s++) {
-                    ray(R, &cam, x + off[s][0], y + off[s][1], dw);
-                    shade(d, C, dw, c);
-                    for (int i = 0; i < 3; i++) acc[i] += c[i];
-                }
-                wgt = 0.2;
-            }
-            for (int i = 0; i < 3; i++) {
-                double v = acc[i] * wgt;
-                row[x * 3 + i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5);
-            }
-        }
+        for (int x = 0; x < bgr->width; x++) memcpy(row + x * 3, px, 3);
     }
+    /* Shelf plane z = 0: texel (i, j) -> world (TEX_X0 + (i+0.5)s, Y1 - (j+0.5)s, 0) -> pixel, i.e.
+     * H = K [r1 r2 -R C] A (A: texel to world), with r1, r2 the first two columns of R. */
+    double K[9], A[9] = { TEX_M, 0, TEX_X0 + 0.5 * TEX_M, 0, -TEX_M, SHELF_Y1 - 0.5 * TEX_M, 0, 0, 1 };
+    vt_camera_matrix(&cam, K);
+    double t[3];
+    for (int i = 0; i < 3; i++) t[i] = -(R[i * 3] * C[0] + R[i * 3 + 1] * C[1] + R[i * 3 + 2] * C[2]);
+    double P[9] = { R[0], R[1], t[0], R[3], R[4], t[1], R[6], R[7], t[2] }, KP[9], H[9];
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++) {
+            KP[r * 3 + c] = K[r * 3] * P[c] + K[r * 3 + 1] * P[3 + c] + K[r * 3 + 2] * P[6 + c];
+        }
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++) H[r * 3 + c] = KP[r * 3] * A[c] + KP[r * 3 + 1] * A[3 + c] + KP[r * 3 + 2] * A[6 + c];
+    vtcv_warp_perspective(&d->tex, bgr, H);
 }
 
 void vt_demo_marker_pose(const vt_demo *d, int index, int k, int *id, double rvec[3], double tvec[3])

@@ -96,6 +96,16 @@ vt_result vtcv_decode_rgba(const char *path, const void *data, size_t size, vtcv
     }
 }
 
+vt_result vtcv_warp_perspective(const vt_image *src, vt_image *dst, const double H[9])
+{
+    try {
+        cv::Mat d = as_mat(dst);
+        cv::warpPerspective(as_mat(src), d, cv::Mat(3, 3, CV_64F, (void *)H), d.size(), cv::INTER_LINEAR,
+                            cv::BORDER_TRANSPARENT);
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
+}
+
 vt_result vtcv_to_grey(const vt_image *src, vtcv_mat *out)
 {
     try {

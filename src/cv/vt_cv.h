@@ -32,6 +32,9 @@ vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t e
 /* Decodes an image file (path) or an encoded buffer (data, size; path NULL) into RGBA8, for
  * textures; alpha is 255 where the file has none. */
 vt_result vtcv_decode_rgba(const char *path, const void *data, size_t size, vtcv_mat *out, char *err, size_t errlen);
+/* dst = src seen through the homography H (row-major, src pixel -> dst pixel), bilinear;
+ * dst pixels that fall outside src are left as they were. */
+vt_result vtcv_warp_perspective(const vt_image *src, vt_image *dst, const double H[9]);
 vt_result vtcv_to_grey(const vt_image *src, vtcv_mat *out);
 
 /* ---- video files and cameras ------------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /* vt_render.c — GL context (GLFW window or EGL surfaceless), shaders from shaders/, background,
  * meshes, and a FreeType glyph atlas for overlays. */
 #include "render/vt_render.h"
+#include "cv/vt_cv.h"
 
 #include <GL/glew.h>
 #include <EGL/egl.h>
@@ -13,6 +14,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef VT_SANITIZE_BUILD
+#include <dlfcn.h>
+#include <link.h>
+#endif
 
 #ifndef VT_SHADER_DIR_DEFAULT
 #define VT_SHADER_DIR_DEFAULT "shaders"
@@ -194,6 +199,19 @@ static uint32_t next_cp(const char **s)
     return c;
 }
 
+#ifdef VT_SANITIZE_BUILD
+/* LeakSanitizer reports Mesa's one-time allocations at exit; once Mesa has unloaded its driver the
+ * report has no module name to suppress. Pinning the driver (RTLD_NODELETE) keeps the names, and
+ * tests/lsan.supp names them. Sanitizer builds only. */
+static int pin_driver(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size; (void)data;
+    if (info->dlpi_name && (strstr(info->dlpi_name, "_dri.so") || strstr(info->dlpi_name, "libgallium")))
+        dlopen(info->dlpi_name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    return 0;
+}
+#endif
+
 /* ---- context ---- */
 static vt_result make_context(vt_renderer *r, char *err, size_t errlen)
 {
@@ -244,6 +262,9 @@ static vt_result make_context(vt_renderer *r, char *err, size_t errlen)
         return VT_ERR_UNSUPPORTED;
     }
     while (glGetError() != GL_NO_ERROR) {}
+#ifdef VT_SANITIZE_BUILD
+    dl_iterate_phdr(pin_driver, NULL);
+#endif
     return VT_OK;
 }
 
@@ -373,6 +394,41 @@ void vt_render_projection(const vt_camera *c, int w, int h, float n, float f, fl
     p[14] = -2 * f * n / (f - n);
     p[11] = 1;
     memcpy(out, p, sizeof p);
+}
+
+void vt_render_marker_matrix(const double rvec[3], const double tvec[3], const double offset_mm[3],
+                             const double rotation_deg[3], double scale, float out[16])
+{
+    double R[9];
+    vtcv_rodrigues(rvec, R);
+    mat4 cam_marker = GLM_MAT4_IDENTITY_INIT;
+    for (int r = 0; r < 3; r++) {
+        for (int c = 0; c < 3; c++) cam_marker[c][r] = (float)R[r * 3 + c];
+        cam_marker[3][r] = (float)tvec[r];
+    }
+    /* The marker's normal is its +Z and its bottom edge faces -Y: +90 degrees about x takes a
+     * model's +Y up to +Z and its +Z front to -Y. */
+    mat4 up = GLM_MAT4_IDENTITY_INIT, place = GLM_MAT4_IDENTITY_INIT, t;
+    glm_rotate_x(up, (float)M_PI_2, up);
+    glm_translate(place, (vec3){ (float)offset_mm[0] / 1000, (float)offset_mm[1] / 1000, (float)offset_mm[2] / 1000 });
+    glm_rotate_x(place, glm_rad((float)rotation_deg[0]), place);
+    glm_rotate_y(place, glm_rad((float)rotation_deg[1]), place);
+    glm_rotate_z(place, glm_rad((float)rotation_deg[2]), place);
+    glm_scale_uni(place, (float)scale);
+    glm_mat4_mul(cam_marker, up, t);
+    glm_mat4_mul(t, place, t);
+    memcpy(out, t, sizeof t);
+}
+
+int vt_render_project(const vt_camera *cam, const float m[16], const float p[3], float *u, float *v)
+{
+    float x = m[0] * p[0] + m[4] * p[1] + m[8] * p[2] + m[12];
+    float y = m[1] * p[0] + m[5] * p[1] + m[9] * p[2] + m[13];
+    float z = m[2] * p[0] + m[6] * p[1] + m[10] * p[2] + m[14];
+    if (z <= 1e-4f) return 0;
+    *u = (float)(cam->fx * x / z + cam->cx);
+    *v = (float)(cam->fy * y / z + cam->cy);
+    return 1;
 }
 
 void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)

@@ -46,6 +46,15 @@ void vt_render_end(vt_renderer *r, vt_image *rgba);
 vt_gpu_model *vt_render_upload(vt_renderer *r, const vt_model *m);
 void vt_render_free_model(vt_renderer *r, vt_gpu_model *g);   /* safe on NULL */
 
+/* Where a product model goes on its marker: cam_from_model = cam_from_marker (rvec, tvec as
+ * solvePnP gives them) * model-up-to-marker-normal * translate(offset_mm) * rotate(x, y, z
+ * degrees) * scale. Models are +Y up with their front towards +Z; they stand on the marker with
+ * their front towards the marker's bottom edge. Column-major. */
+void vt_render_marker_matrix(const double rvec[3], const double tvec[3], const double offset_mm[3],
+                             const double rotation_deg[3], double scale, float out[16]);
+/* Projects a model-space point with cam_from_model and cam (no distortion); 0 when behind. */
+int vt_render_project(const vt_camera *cam, const float cam_from_model[16], const float p[3], float *u, float *v);
+
 /* OpenCV-camera-space projection for GL (column-major), pixel centres at integers. */
 void vt_render_projection(const vt_camera *cam, int width, int height, float znear, float zfar, float out[16]);
 

@@ -1,0 +1,162 @@
+/* test_assets.c — every real model in ../shared/real/models loads with the vertex and triangle
+ * counts its own file declares (read here independently: glTF accessors, OBJ faces); missing and
+ * broken models give a clear error and a placeholder, never a crash. */
+#include "assets/vt_assets.h"
+#include "test_util.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Counts from the glTF JSON: POSITION counts and indices/3 of the triangle primitives of every
+ * mesh some node uses (a mesh no node draws is not part of the model). */
+static int gltf_counts(const char *path, int *verts, int *tris)
+{
+    size_t n;
+    char *data = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    fseek(f, 0, SEEK_END);
+    n = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    data = malloc(n + 1);
+    if (fread(data, 1, n, f) != n) { fclose(f); free(data); return 0; }
+    fclose(f);
+    data[n] = 0;
+    const char *json = data;
+    size_t jlen = n;
+    if (n > 20 && !memcmp(data, "glTF", 4)) {   /* GLB: header, then the JSON chunk */
+        uint32_t clen;
+        memcpy(&clen, data + 12, 4);
+        json = data + 20;
+        jlen = clen;
+    }
+    cJSON *doc = cJSON_ParseWithLength(json, jlen);
+    free(data);
+    if (!doc) return 0;
+    cJSON *acc = cJSON_GetObjectItem(doc, "accessors"), *mesh, *node;
+    *verts = *tris = 0;
+    int used[1024] = { 0 }, mi = -1;
+    cJSON_ArrayForEach(node, cJSON_GetObjectItem(doc, "nodes")) {
+        cJSON *m = cJSON_GetObjectItem(node, "mesh");
+        if (cJSON_IsNumber(m) && m->valueint >= 0 && m->valueint < 1024) used[m->valueint] = 1;
+    }
+    cJSON_ArrayForEach(mesh, cJSON_GetObjectItem(doc, "meshes")) {
+        if (++mi >= 1024 || !used[mi]) continue;
+        cJSON *prim;
+        cJSON_ArrayForEach(prim, cJSON_GetObjectItem(mesh, "primitives")) {
+            cJSON *mode = cJSON_GetObjectItem(prim, "mode");
+            if (mode && mode->valueint != 4) continue;
+            int pos = cJSON_GetObjectItem(cJSON_GetObjectItem(prim, "attributes"), "POSITION")->valueint;
+            int nv = cJSON_GetObjectItem(cJSON_GetArrayItem(acc, pos), "count")->valueint;
+            cJSON *ind = cJSON_GetObjectItem(prim, "indices");
+            *verts += nv;
+            *tris += (ind ? cJSON_GetObjectItem(cJSON_GetArrayItem(acc, ind->valueint), "count")->valueint : nv) / 3;
+        }
+    }
+    cJSON_Delete(doc);
+    return 1;
+}
+
+/* Counts from OBJ faces: one vertex per face corner (no sharing), n-2 triangles per n-gon. */
+static int obj_counts(const char *path, int *verts, int *tris)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[4096];
+    *verts = *tris = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] != 'f' || line[1] != ' ') continue;
+        int k = 0;
+        for (char *t = strtok(line + 2, " \t\r\n"); t; t = strtok(NULL, " \t\r\n")) k++;
+        *verts += k;
+        *tris += k - 2;
+    }
+    fclose(f);
+    return 1;
+}
+
+static int checked;
+
+static void check_model(const char *path)
+{
+    const char *e = vt_file_ext(path);
+    int want_v = -1, want_t = -1, ok;
+    if (!strcmp(e, "obj")) ok = obj_counts(path, &want_v, &want_t);
+    else if (!strcmp(e, "glb") || !strcmp(e, "gltf")) ok = gltf_counts(path, &want_v, &want_t);
+    else return;
+    CHECKF(ok, "%s: cannot read its own counts", path);
+    vt_model *m = NULL;
+    char err[512];
+    vt_result r = vt_model_load(path, &m, err, sizeof err);
+    CHECKF(r == VT_OK, "%s: %s", path, err);
+    if (r == VT_OK) {
+        int v = vt_model_vertex_count(m), t = vt_model_triangle_count(m);
+        printf("%-70s %6d vertices %6d triangles %d textures\n", path, v, t, m->texture_count);
+        CHECKF(v == want_v && t == want_t, "%s: %d/%d vertices, %d/%d triangles", path, v, want_v, t, want_t);
+        CHECK(m->bounds_max[0] > m->bounds_min[0] && m->instance_count > 0);
+        vt_model_destroy(m);
+    }
+    checked++;
+}
+
+static void walk(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *en;
+    char path[2048];
+    while ((en = readdir(d))) {
+        if (en->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "%s/%s", dir, en->d_name);
+        if (vt_is_dir(path)) walk(path);
+        else check_model(path);
+    }
+    closedir(d);
+}
+
+int main(int argc, char **argv)
+{
+    /* Missing, empty and broken files: an error naming the file, and a placeholder to draw. */
+    vt_model *m = (vt_model *)1;
+    char err[512];
+    CHECK(vt_model_load("/nonexistent/shoe.glb", &m, err, sizeof err) == VT_ERR_NOT_FOUND && m == NULL);
+    CHECK(strstr(err, "/nonexistent/shoe.glb") && strstr(err, "no such file"));
+    char tmp[] = "/tmp/vt_test_assets_XXXXXX.gltf";
+    FILE *f = fdopen(mkstemps(tmp, 5), "w");
+    fputs("{\"asset\": {\"version\": \"2.0\"}, \"meshes\": [{\"primitives\": [{\"attributes\": {\"POSITION\": 9}}]}]", f);
+    fclose(f);
+    CHECK(vt_model_load(tmp, &m, err, sizeof err) != VT_OK && m == NULL && strstr(err, tmp) && !strchr(err, '\n'));
+    printf("broken model: %s\n", err);
+    remove(tmp);
+    vt_model *ph = vt_model_placeholder((const float[3]){ 0.1f, 0.2f, 0.3f });
+    CHECK(ph && ph->is_placeholder && vt_model_triangle_count(ph) == 12 && vt_model_vertex_count(ph) == 24);
+    CHECK(ph && ph->bounds_min[1] == 0 && ph->bounds_max[1] == 0.2f && ph->bounds_max[2] == 0.15f);
+    vt_model_destroy(ph);
+
+    /* The bundled models. */
+    char dir[2048];
+    snprintf(dir, sizeof dir, "%s/../models", argc > 2 ? argv[2] : ".");
+    const char *shared = t_shared(argc, argv, "real/models");
+    if (shared) {
+        snprintf(dir, sizeof dir, "%s/real/models/gltf", shared);
+        walk(dir);
+        snprintf(dir, sizeof dir, "%s/real/models/obj", shared);
+        walk(dir);
+        CHECKF(checked >= 11, "models checked: %d", checked);
+        /* Textures: embedded in a GLB and beside a .gltf. */
+        snprintf(dir, sizeof dir, "%s/real/models/gltf/BoxTextured/glTF-Binary/BoxTextured.glb", shared);
+        CHECK(vt_model_load(dir, &m, err, sizeof err) == VT_OK && m->texture_count == 1 && m->textures[0].width > 0);
+        vt_model_destroy(m);
+        snprintf(dir, sizeof dir, "%s/real/models/gltf/BoxTextured/glTF/BoxTextured.gltf", shared);
+        CHECK(vt_model_load(dir, &m, err, sizeof err) == VT_OK && m->texture_count == 1);
+        vt_model_destroy(m);
+        /* OBJ materials from the .mtl beside it. */
+        snprintf(dir, sizeof dir, "%s/real/models/obj/assimp/cube_usemtl.obj", shared);
+        CHECK(vt_model_load(dir, &m, err, sizeof err) == VT_OK && m->material_count >= 2);
+        vt_model_destroy(m);
+    }
+    return t_finish("test_assets");
+}

@@ -1,0 +1,79 @@
+/* test_catalog.c — prices per store locale, and reading catalogs good and bad. */
+#include "catalog/vt_catalog.h"
+#include "test_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static vt_result load_text(const char *text, vt_catalog **c, char *err, size_t n)
+{
+    char path[] = "/tmp/vt_test_catalog_XXXXXX.json";
+    FILE *f = fdopen(mkstemps(path, 5), "w");
+    fputs(text, f);
+    fclose(f);
+    vt_result r = vt_catalog_load(path, c, err, n);
+    remove(path);
+    return r;
+}
+
+#define PRICE(v, loc, cur, want) do { char b[64]; vt_format_price(v, loc, cur, b, sizeof b); \
+    CHECKF(!strcmp(b, want), "%s %s %.2f -> '%s', want '%s'", loc, cur, (double)(v), b, want); } while (0)
+
+int main(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    PRICE(89.99, "fr_FR", "EUR", "89,99 €");
+    PRICE(89.99, "en_GB", "GBP", "£89.99");
+    PRICE(89.99, "en_US", "USD", "$89.99");
+    PRICE(1299, "en_US", "USD", "$1,299.00");
+    PRICE(1299.5, "fr_FR", "EUR", "1\u202f299,50 €");
+    PRICE(1234567.891, "de_DE", "EUR", "1.234.567,89 €");
+    PRICE(0.5, "en_GB", "GBP", "£0.50");
+    PRICE(14.5, "fr_FR", "EUR", "14,50 €");
+    PRICE(19.999, "en_US", "USD", "$20.00");
+    PRICE(1500, "ja_JP", "JPY", "¥1,500");
+    PRICE(10, "en_US", "CAD", "CAD10.00");
+
+    vt_catalog *c = NULL;
+    char err[512];
+    CHECKF(load_text("{\"version\": 1, \"store\": {\"name\": \"Lille Concept Store\", \"locale\": \"fr_FR\", \"currency\": \"EUR\"},"
+                     "\"markers\": {\"dictionary\": \"5X5_100\", \"length_mm\": 50},"
+                     "\"products\": [{\"id\": \"runner-x\", \"marker\": 7, \"name\": \"Runner X\", \"price\": 89.99,"
+                     "\"model\": \"models/runner-x.glb\", \"scale\": 1.5, \"offset_mm\": [1, 2, 3], \"rotation_deg\": [0, 90, 0]}]}",
+                     &c, err, sizeof err) == VT_OK, "%s", err);
+    if (c) {
+        CHECK(!strcmp(c->store_name, "Lille Concept Store") && !strcmp(c->locale, "fr_FR") && c->length_mm == 50);
+        CHECK(c->count == 1 && c->products[0].marker == 7 && c->products[0].price == 89.99 && c->products[0].scale == 1.5);
+        CHECK(c->products[0].offset_mm[2] == 3 && c->products[0].rotation_deg[1] == 90);
+        /* Model paths are relative to the catalog's folder. */
+        CHECK(!strcmp(c->products[0].model_path, "/tmp/models/runner-x.glb"));
+        CHECK(vt_catalog_find_marker(c, 7) == &c->products[0] && vt_catalog_find_marker(c, 8) == NULL);
+        vt_catalog_destroy(c);
+    }
+    struct { const char *text, *want; } bad[] = {
+        { "", "empty" },
+        { "{\"products\": [", "not valid JSON" },
+        { "[1, 2]", "must be a JSON object" },
+        { "{\"version\": 2, \"products\": []}", "version" },
+        { "{\"store\": 3, \"products\": []}", "\"store\" must be an object" },
+        { "{}", "\"products\" must be an array" },
+        { "{\"products\": [{\"marker\": 1, \"price\": 2}]}", "products[0].id" },
+        { "{\"products\": [{\"id\": \"a\", \"marker\": 1.5, \"price\": 2}]}", "products[0].marker" },
+        { "{\"products\": [{\"id\": \"a\", \"marker\": 1, \"price\": -2}]}", "products[0].price" },
+        { "{\"products\": [{\"id\": \"a\", \"marker\": 1, \"price\": \"9\"}]}", "products[0].price" },
+        { "{\"products\": [{\"id\": \"a\", \"marker\": 1, \"price\": 1, \"offset_mm\": [1]}]}", "offset_mm" },
+        { "{\"products\": [{\"id\": \"a\", \"marker\": 1, \"price\": 1}, {\"id\": \"b\", \"marker\": 1, \"price\": 1}]}", "both use marker 1" },
+        { "{\"markers\": {\"length_mm\": 0}, \"products\": []}", "length_mm" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        c = NULL;
+        vt_result r = load_text(bad[i].text, &c, err, sizeof err);
+        CHECKF(r != VT_OK && c == NULL && strstr(err, bad[i].want) && strstr(err, "/tmp/vt_test_catalog_"),
+               "catalog %zu: '%s' (want '%s')", i, err, bad[i].want);
+    }
+    /* A syntax error says where. */
+    load_text("{\n  \"products\": [\n    {\"id\": \"a\",, }\n  ]\n}", &c, err, sizeof err);
+    CHECKF(strstr(err, ":3:") != NULL, "line of the error: %s", err);
+    CHECK(vt_catalog_load("/nonexistent/catalog.json", &c, err, sizeof err) == VT_ERR_NOT_FOUND && strstr(err, "no such file"));
+    return t_finish("test_catalog");
+}
