@@ -1,11 +1,13 @@
 /* cmd_run.c — `vitrine run`: the AR display. One frame: capture → detect → pose → render → show
  * (a window) or write (headless, to a video or a folder of PNGs). */
+#include "analytics/vt_analytics.h"
 #include "app/vt_app.h"
 #include "assets/vt_assets.h"
 #include "capture/vt_capture.h"
 #include "catalog/vt_catalog.h"
 #include "cv/vt_cv.h"
 #include "render/vt_render.h"
+#include "tracking/vt_tracking.h"
 #include "ui/vt_ui.h"
 #include "vision/vt_vision.h"
 
@@ -40,6 +42,9 @@ static const char *k_help =
     "                    (headless default: vitrine-run.mp4)\n"
     "  --frames N        stop after N frames\n"
     "  --fullscreen      fill the primary monitor\n"
+    "  --analytics FILE  record what visitors looked at in SQLite (default: vitrine-analytics.sqlite\n"
+    "                    beside the catalog); read it with `vitrine stats`\n"
+    "  --no-analytics    record nothing\n"
     "\n"
     "In a window: Escape or Q quits. At the end, frames per second and the time of each stage\n"
     "are printed on stderr.\n";
@@ -50,9 +55,27 @@ typedef struct product_slot {
     vt_gpu_model *gpu;
 } product_slot;
 
+/* Turns presence events into analytics events for the products on those markers. */
+static void record_presence(vt_analytics *a, const vt_catalog *cat, const vt_presence_event *ev, int n, double fps)
+{
+    for (int i = 0; i < n; i++) {
+        const vt_product *p = vt_catalog_find_marker(cat, ev[i].id);
+        if (!p) continue;
+        vt_event e = { .marker = ev[i].id, .price = p->price, .frame = ev[i].kind == VT_PRESENCE_FOUND ? ev[i].first_frame : ev[i].last_frame };
+        e.type = ev[i].kind == VT_PRESENCE_FOUND ? VT_EV_PRODUCT_FOUND : VT_EV_PRODUCT_LOST;
+        snprintf(e.product_id, sizeof e.product_id, "%s", p->id);
+        snprintf(e.product_name, sizeof e.product_name, "%s", p->name);
+        snprintf(e.currency, sizeof e.currency, "%s", cat->currency);
+        /* A visit lasts from the first frame seen to the end of the last one. */
+        e.dwell_seconds = ev[i].last_t - ev[i].first_t + (fps > 0 ? 1.0 / fps : 0);
+        VT_INFO("analytics", "%s %s frame %d", vt_event_type_str(e.type), p->id, e.frame);
+        vt_analytics_record(a, &e);
+    }
+}
+
 typedef struct run_opts {
-    const char *video, *images, *catalog, *calib, *intr, *out;
-    int camera, demo, headless, fullscreen, frames;
+    const char *video, *images, *catalog, *calib, *intr, *out, *analytics;
+    int camera, demo, headless, fullscreen, frames, no_analytics;
 } run_opts;
 
 static int is_video_path(const char *p)
@@ -69,7 +92,8 @@ int vt_cmd_run(int argc, char **argv)
         { "catalog", required_argument, 0, 'k' }, { "calib", required_argument, 0, 'c' },
         { "intrinsics", required_argument, 0, 'i' }, { "headless", no_argument, 0, 'H' },
         { "out", required_argument, 0, 'o' }, { "frames", required_argument, 0, 'n' },
-        { "fullscreen", no_argument, 0, 'f' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+        { "fullscreen", no_argument, 0, 'f' }, { "help", no_argument, 0, 'h' },
+        { "analytics", required_argument, 0, 'a' }, { "no-analytics", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
     };
     run_opts o = { .camera = -1 };
     char default_catalog[1024];
@@ -96,6 +120,8 @@ int vt_cmd_run(int argc, char **argv)
             if (vt_parse_int(optarg, 1, 100000000, &o.frames)) { fprintf(stderr, "vitrine: run: --frames '%s': expected a whole number >= 1\n", optarg); return 2; }
             break;
         case 'f': o.fullscreen = 1; break;
+        case 'a': o.analytics = optarg; break;
+        case 'N': o.no_analytics = 1; break;
         case 'h': printf(k_help, VT_DATA_DIR, VT_DEFAULT_HFOV_DEG); return 0;
         default:
             fprintf(stderr, "vitrine: run: unknown or incomplete option '%s' (try 'vitrine run --help')\n", argv[optind - 1]);
@@ -199,6 +225,24 @@ int vt_cmd_run(int argc, char **argv)
         vt_image_alloc(&rgba, VT_PIX_RGBA8, W, H);
     }
 
+    /* Analytics: beside the catalog unless told otherwise. A database that cannot be opened is
+     * reported and the display runs without it. */
+    vt_analytics *stats = NULL;
+    if (!o.no_analytics) {
+        char def[2048];
+        const char *slash = strrchr(o.catalog, '/');
+        snprintf(def, sizeof def, "%.*svitrine-analytics.sqlite", slash ? (int)(slash - o.catalog + 1) : 0, o.catalog);
+        const char *apath = o.analytics ? o.analytics : def;
+        char what[1100];
+        snprintf(what, sizeof what, "%s", sd.kind == VT_SOURCE_DEMO ? "demo" : sd.kind == VT_SOURCE_CAMERA ? "camera" : sd.path);
+        if (vt_analytics_open(apath, cat->store_name, what, &stats, err, sizeof err) != VT_OK)
+            VT_WARN("analytics", "%s; running without analytics", err);
+    }
+    vt_presence presence;
+    vt_presence_init(&presence, NULL);
+    vt_presence_event pev[2 * VT_PRESENCE_MAX];
+    double src_fps = vt_source_fps(src);
+
     vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = dict });
     vt_marker_list ml = { 0 };
     vt_profile prof;
@@ -212,6 +256,15 @@ int vt_cmd_run(int argc, char **argv)
         vt_profile_stamp(&prof, "detect");
         for (int i = 0; i < ml.count; i++) vt_pose_estimate(&cam, length_m, &ml.items[i]);
         vt_profile_stamp(&prof, "pose");
+        if (stats) {
+            /* Visits of catalog products, with found/lost hysteresis; media time for files, wall time live. */
+            int ids[256], nid = 0;
+            for (int i = 0; i < ml.count && nid < 256; i++)
+                if (vt_catalog_find_marker(cat, ml.items[i].id)) ids[nid++] = ml.items[i].id;
+            double t = src_fps > 0 ? fr.index / src_fps : vt_ms_since(t_start) / 1000;
+            int ne = vt_presence_update(&presence, fr.index, t, ids, nid, pev);
+            record_presence(stats, cat, pev, ne, src_fps);
+        }
 
         vt_render_begin(rend, &fr.colour, &cam);
         for (int i = 0; i < ml.count; i++) {
@@ -269,6 +322,8 @@ int vt_cmd_run(int argc, char **argv)
         if (rr == VT_END && sd.kind == VT_SOURCE_DEMO) break;
         vt_profile_stamp(&prof, "capture");
     }
+    if (stats) record_presence(stats, cat, pev, vt_presence_flush(&presence, pev), src_fps);
+    vt_analytics_close(stats);
     double secs = vt_ms_since(t_start) / 1000;
     fprintf(stderr, "vitrine: run: %d frames (%dx%d) in %.1f s, %.1f frames/s%s%s; per frame: ", n, W, H, secs,
             secs > 0 ? n / secs : 0, o.out ? ", written to " : "", o.out ? o.out : "");

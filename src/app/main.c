@@ -14,6 +14,7 @@ static const char *k_usage =
     "\n"
     "commands:\n"
     "  run       the AR display: products and prices on their markers, in a window or headless\n"
+    "  stats     what visitors looked at: per product, per hour, totals (from vitrine run's analytics)\n"
     "  detect    find markers and their poses in images, folders or videos; JSON Lines on stdout\n"
     "\n"
     "  vitrine COMMAND --help   options of one command\n"
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "detect")) return vt_cmd_detect(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return vt_cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "stats")) return vt_cmd_stats(argc - 1, argv + 1);
     fprintf(stderr, "vitrine: unknown command '%s' (try 'vitrine --help')\n", cmd);
     return 2;
 }

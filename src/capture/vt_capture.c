@@ -15,6 +15,7 @@ struct vt_source {
     vtcv_video *video;   /* VIDEO, CAMERA */
     vt_demo *demo;       /* DEMO */
     int demo_frames;
+    double demo_fps;
     int demo_w, demo_h;
     vtcv_mat *colour;    /* decoded frame */
     vtcv_mat *grey;
@@ -110,6 +111,7 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
         s->demo_w = desc->demo.width ? desc->demo.width : 1280;
         s->demo_h = desc->demo.height ? desc->demo.height : 720;
         s->demo_frames = desc->demo.frames;
+        s->demo_fps = desc->demo.fps > 0 ? desc->demo.fps : 30;
         snprintf(s->name, sizeof s->name, "demo");
     } else {
         r = VT_ERR_ARG;
@@ -193,6 +195,15 @@ int vt_source_count(const vt_source *s)
 }
 
 vt_source_kind vt_source_get_kind(const vt_source *s) { return s->kind; }
+
+double vt_source_fps(const vt_source *s)
+{
+    if (s->kind == VT_SOURCE_VIDEO) {
+        double f = vtcv_video_fps(s->video);
+        return f > 0 && f < 1000 ? f : 0;
+    }
+    return s->kind == VT_SOURCE_DEMO ? s->demo_fps : 0;
+}
 
 void vt_source_destroy(vt_source *s)
 {

@@ -56,6 +56,8 @@ vt_result vt_source_read(vt_source *s, vt_frame *frame, char *err, size_t errlen
 /* Frames the source will give, or -1 when unknown (camera, some videos, endless demo). */
 int vt_source_count(const vt_source *s);
 vt_source_kind vt_source_get_kind(const vt_source *s);
+/* Frames per second of a video or the demo; 0 when unknown (cameras report unreliably, stills have none). */
+double vt_source_fps(const vt_source *s);
 void vt_source_destroy(vt_source *s);   /* safe on NULL */
 
 /* ---- the built-in demo scene ------------------------------------------------------------- */

@@ -1,0 +1,59 @@
+/* vt_analytics.h — what visitors looked at: events recorded in SQLite (WAL) by a writer thread,
+ * and the queries behind `vitrine stats`. Schema: docs/analytics.md.
+ *
+ * Recording never stalls the frame loop: vt_analytics_record copies the event into a bounded
+ * queue and returns; when the queue is full the event is counted as dropped (and that count is
+ * stored with the session). The writer commits at least every 200 ms, so a crash loses at most
+ * the last fraction of a second.
+ *
+ * Ownership: vt_analytics_open returns a recorder freed (and flushed) by vt_analytics_close. */
+#ifndef VT_ANALYTICS_H
+#define VT_ANALYTICS_H
+
+#include "core/vt_core.h"
+
+#define VT_ANALYTICS_SCHEMA_VERSION 1
+
+typedef enum vt_event_type {
+    VT_EV_SESSION_START = 1,
+    VT_EV_SESSION_STOP,
+    VT_EV_PRODUCT_FOUND,    /* price: the price shown at that moment */
+    VT_EV_PRODUCT_LOST,     /* dwell_seconds: length of the visit */
+    VT_EV_CARD_OPENED,
+    VT_EV_BASKET_ADD,
+    VT_EV_BASKET_REMOVE,
+} vt_event_type;
+
+const char *vt_event_type_str(vt_event_type t);   /* "product_found", ... */
+
+typedef struct vt_event {
+    vt_event_type type;
+    char product_id[64];
+    char product_name[96];
+    int marker;              /* -1 when not about a marker */
+    double price;            /* < 0 when not known */
+    char currency[8];
+    double dwell_seconds;    /* LOST only */
+    int frame;               /* frame index of the input, -1 when none */
+    int64_t ts_ms;           /* UTC, milliseconds since 1970; 0 = now */
+} vt_event;
+
+typedef struct vt_analytics vt_analytics;
+
+/* Opens (creating and migrating as needed) the database at path and starts a session. */
+vt_result vt_analytics_open(const char *path, const char *store, const char *source, vt_analytics **out, char *err,
+                            size_t errlen);
+/* Queues an event; never blocks on the database. Returns 0 when it was dropped (queue full). */
+int vt_analytics_record(vt_analytics *a, const vt_event *e);
+/* Ends the session (SESSION_STOP), writes what is queued and closes. Safe on NULL. */
+void vt_analytics_close(vt_analytics *a);
+int64_t vt_utc_now_ms(void);
+
+/* ---- reading: vitrine stats ---- */
+typedef enum vt_stats_format { VT_STATS_TABLE = 0, VT_STATS_JSON, VT_STATS_CSV } vt_stats_format;
+/* Prints per-product, per-hour and total figures for events with from <= ts < to (ISO 8601 UTC
+ * strings, either may be NULL). Returns 0, or 1 with err set (missing, empty, corrupt, not ours). */
+int vt_stats_print(const char *path, const char *from, const char *to, vt_stats_format fmt, FILE *out, char *err,
+                   size_t errlen);
+
+#endif
