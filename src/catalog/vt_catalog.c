@@ -7,28 +7,6 @@
 #include <string.h>
 
 
-static char *read_all(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = NULL;
-    size_t cap = 0, len = 0, r;
-    do {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) { free(buf); fclose(f); return NULL; }
-            buf = nb;
-        }
-        r = fread(buf + len, 1, cap - len - 1, f);
-        len += r;
-    } while (r > 0);
-    fclose(f);
-    buf[len] = 0;
-    *n = len;
-    return buf;
-}
-
 static const char *get_string(const cJSON *o, const char *key, const char *def)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -56,7 +34,7 @@ vt_result vt_catalog_load(const char *path, vt_catalog **out, char *err, size_t 
     vt_result r = vt_file_check(path, why, sizeof why);
     if (r != VT_OK) { snprintf(err, errlen, "%s: %s", path, why); return r; }
     size_t n;
-    char *text = read_all(path, &n);
+    char *text = vt_read_file(path, &n);
     if (!text) { snprintf(err, errlen, "%s: cannot be read", path); return VT_ERR_IO; }
     cJSON *root = cJSON_ParseWithLength(text, n);
     if (!root) {

@@ -57,6 +57,9 @@ void vt_image_free(vt_image *im);
  * names the real problem ("no such file", "empty file (0 bytes)", "is a folder"). */
 vt_result vt_file_check(const char *path, char *err, size_t errlen);
 int vt_is_dir(const char *path);
+/* Reads a whole file into a malloc'd buffer with a NUL after the last byte (the caller frees it);
+ * len (may be NULL) gets the size. NULL when it cannot be read. */
+char *vt_read_file(const char *path, size_t *len);
 /* Lower-case extension without the dot ("jpg"), "" when none; points into path. */
 const char *vt_file_ext(const char *path);
 /* Case-insensitive: the extension of an image format OpenCV decodes (jpg, png, bmp, tif, ...). */

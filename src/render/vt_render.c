@@ -56,23 +56,9 @@ struct vt_renderer {
 };
 
 /* ---- shaders ---- */
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) { free(s); s = NULL; }
-    if (s) s[n] = 0;
-    fclose(f);
-    return s;
-}
-
 static GLuint compile(GLenum type, const char *path, char *err, size_t errlen)
 {
-    char *src = read_text(path);
+    char *src = vt_read_file(path, NULL);
     if (!src) { snprintf(err, errlen, "%s: cannot read the shader", path); return 0; }
     GLuint s = glCreateShader(type);
     glShaderSource(s, 1, (const char *const *)&src, NULL);
