@@ -15,6 +15,8 @@ static const char *k_usage =
     "commands:\n"
     "  run       the AR display: products and prices on their markers, in a window or headless\n"
     "  stats     what visitors looked at: per product, per hour, totals (from vitrine run's analytics)\n"
+    "  calibrate camera intrinsics and lens distortion from views of a chessboard or ChArUco board\n"
+    "  markers   printable sheets of the catalog's markers, or a calibration board, at true size\n"
     "  detect    find markers and their poses in images, folders or videos; JSON Lines on stdout\n"
     "\n"
     "  vitrine COMMAND --help   options of one command\n"
@@ -59,6 +61,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "detect")) return vt_cmd_detect(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return vt_cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "stats")) return vt_cmd_stats(argc - 1, argv + 1);
+    if (!strcmp(cmd, "calibrate")) return vt_cmd_calibrate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "markers")) return vt_cmd_markers(argc - 1, argv + 1);
     fprintf(stderr, "vitrine: unknown command '%s' (try 'vitrine --help')\n", cmd);
     return 2;
 }

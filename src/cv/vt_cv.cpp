@@ -3,6 +3,7 @@
 #include "cv/vt_cv.h"
 
 #include <opencv2/aruco.hpp>
+#include <opencv2/aruco/charuco.hpp>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -225,6 +226,121 @@ vt_result vtcv_aruco_marker_image(int dict, int id, int side_px, vtcv_mat *out)
         cv::aruco::drawMarker(cv::aruco::getPredefinedDictionary(dict), id, side_px, out->m, 1);
         return VT_OK;
     } catch (...) { return VT_ERR_ARG; }
+}
+
+int vtcv_chessboard_find(const vt_image *grey, int cols, int rows, int win, float (*out)[2], int max)
+{
+    try {
+        std::vector<cv::Point2f> c;
+        cv::Mat g = as_mat(grey);
+        if (!cv::findChessboardCorners(g, cv::Size(cols, rows), c,
+                                       cv::CALIB_CB_ADAPTIVE_THRESH | cv::CALIB_CB_NORMALIZE_IMAGE))
+            return 0;
+        cv::cornerSubPix(g, c, cv::Size(win, win), cv::Size(-1, -1),
+                         cv::TermCriteria(cv::TermCriteria::EPS + cv::TermCriteria::COUNT, 40, 0.001));
+        int n = (int)c.size() < max ? (int)c.size() : max;
+        for (int i = 0; i < n; i++) { out[i][0] = c[i].x; out[i][1] = c[i].y; }
+        return n;
+    } catch (...) { return 0; }
+}
+
+static cv::Ptr<cv::aruco::CharucoBoard> charuco(int sx, int sy, float square, float marker, int dict)
+{
+    return cv::aruco::CharucoBoard::create(sx, sy, square, marker, cv::aruco::getPredefinedDictionary(dict));
+}
+
+int vtcv_charuco_find(const vt_image *grey, int sx, int sy, float square, float marker, int dict, float (*out)[2], int *ids, int max)
+{
+    try {
+        cv::Ptr<cv::aruco::CharucoBoard> b = charuco(sx, sy, square, marker, dict);
+        cv::Mat g = as_mat(grey);
+        std::vector<std::vector<cv::Point2f>> mc;
+        std::vector<int> mid;
+        cv::aruco::detectMarkers(g, b->dictionary, mc, mid);
+        if (mid.empty()) return 0;
+        std::vector<cv::Point2f> cc;
+        std::vector<int> cid;
+        cv::aruco::interpolateCornersCharuco(mc, mid, g, b, cc, cid);
+        int n = (int)cc.size() < max ? (int)cc.size() : max;
+        for (int i = 0; i < n; i++) { out[i][0] = cc[i].x; out[i][1] = cc[i].y; ids[i] = cid[i]; }
+        return n;
+    } catch (...) { return 0; }
+}
+
+int vtcv_charuco_corners(int sx, int sy, float square, float marker, int dict, float (*out)[3], int max)
+{
+    try {
+        cv::Ptr<cv::aruco::CharucoBoard> b = charuco(sx, sy, square, marker, dict);
+        int n = (int)b->chessboardCorners.size() < max ? (int)b->chessboardCorners.size() : max;
+        for (int i = 0; i < n; i++) {
+            out[i][0] = b->chessboardCorners[i].x; out[i][1] = b->chessboardCorners[i].y; out[i][2] = b->chessboardCorners[i].z;
+        }
+        return n;
+    } catch (...) { return 0; }
+}
+
+vt_result vtcv_charuco_draw(int sx, int sy, float square, float marker, int dict, int width, int height, int margin, vtcv_mat *out)
+{
+    try {
+        charuco(sx, sy, square, marker, dict)->draw(cv::Size(width, height), out->m, margin, 1);
+        return VT_OK;
+    } catch (...) { return VT_ERR_ARG; }
+}
+
+double vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *counts, int nviews, int width, int height,
+                      double K[9], double dist[5], double *view_err, double (*rvecs)[3], double (*tvecs)[3])
+{
+    try {
+        std::vector<std::vector<cv::Point3f>> o(nviews);
+        std::vector<std::vector<cv::Point2f>> q(nviews);
+        int k = 0;
+        for (int v = 0; v < nviews; v++)
+            for (int i = 0; i < counts[v]; i++, k++) {
+                o[v].push_back(cv::Point3f(obj[k][0], obj[k][1], obj[k][2]));
+                q[v].push_back(cv::Point2f(img[k][0], img[k][1]));
+            }
+        cv::Mat Km, D, sdi, sde, pve;
+        std::vector<cv::Mat> rv, tv;
+        double rms = cv::calibrateCamera(o, q, cv::Size(width, height), Km, D, rv, tv, sdi, sde, pve, 0);
+        for (int i = 0; i < 9; i++) K[i] = Km.at<double>(i / 3, i % 3);
+        for (int i = 0; i < 5; i++) dist[i] = i < (int)D.total() ? D.at<double>(i) : 0;
+        for (int v = 0; v < nviews; v++) {
+            view_err[v] = pve.at<double>(v);
+            for (int i = 0; i < 3; i++) { rvecs[v][i] = rv[v].at<double>(i); tvecs[v][i] = tv[v].at<double>(i); }
+        }
+        return rms;
+    } catch (...) { return -1; }
+}
+
+vt_result vtcv_calib_write(const char *path, const vtcv_calib *c, char *err, size_t errlen)
+{
+    try {
+        cv::FileStorage fs(path, cv::FileStorage::WRITE);
+        if (!fs.isOpened()) { set_err(err, errlen, "%s", "cannot be written"); return VT_ERR_IO; }
+        fs << "image_width" << c->width << "image_height" << c->height;
+        fs << "camera_matrix" << cv::Mat(3, 3, CV_64F, (void *)c->K);
+        fs << "distortion_coefficients" << cv::Mat(1, c->ndist, CV_64F, (void *)c->dist);
+        fs << "rms" << c->rms;
+        fs.release();
+        return VT_OK;
+    } catch (const cv::Exception &e) {
+        set_err(err, errlen, "cannot write: %s", e.err.c_str());
+        return VT_ERR_IO;
+    }
+}
+
+void vtcv_draw_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t c[3], int radius)
+{
+    cv::Mat m = as_mat(bgr);
+    for (int i = 0; i < n; i++)
+        cv::circle(m, cv::Point2f(pts[i][0], pts[i][1]), radius, cv::Scalar(c[0], c[1], c[2]), -1, cv::LINE_AA);
+}
+
+void vtcv_draw_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t c[3])
+{
+    cv::Mat m = as_mat(bgr);
+    cv::putText(m, text, cv::Point(x, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), 4, cv::LINE_AA);
+    cv::putText(m, text, cv::Point(x, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(c[0], c[1], c[2]), 1, cv::LINE_AA);
 }
 
 int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9],

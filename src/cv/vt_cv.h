@@ -75,6 +75,29 @@ int vtcv_aruco_detect(const vt_image *grey, int dict, const vtcv_aruco_params *p
 /* The marker's image (black square with its bits, one-cell border included), side_px square, grey. */
 vt_result vtcv_aruco_marker_image(int dict, int id, int side_px, vtcv_mat *out);
 
+/* ---- calibration boards ------------------------------------------------------------------ */
+/* Inner corners of a cols x rows chessboard (cv::findChessboardCorners, then cv::cornerSubPix with
+ * a (2*win+1)^2 window); row by row, as OpenCV orders them. Returns the count, or 0 when not found. */
+int vtcv_chessboard_find(const vt_image *grey, int cols, int rows, int win, float (*out)[2], int max);
+/* ChArUco: markers, then interpolated chessboard corners with their ids. Returns the count. */
+int vtcv_charuco_find(const vt_image *grey, int squares_x, int squares_y, float square, float marker, int dict,
+                      float (*out)[2], int *ids, int max);
+/* The board's chessboard corners (id order) in metres, z = 0. Returns the count. */
+int vtcv_charuco_corners(int squares_x, int squares_y, float square, float marker, int dict, float (*out)[3], int max);
+/* The board drawn to width x height pixels (grey), margin pixels of white around it. */
+vt_result vtcv_charuco_draw(int squares_x, int squares_y, float square, float marker, int dict, int width, int height,
+                            int margin, vtcv_mat *out);
+
+/* cv::calibrateCamera over nviews views; view v has counts[v] points, object points obj (metres)
+ * and image points img, all views concatenated. Writes K (3x3 row-major), dist (5), per-view RMS
+ * errors and each view's rvec/tvec. Returns the overall RMS, or a negative value on failure. */
+double vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *counts, int nviews, int width, int height,
+                      double K[9], double dist[5], double *view_err, double (*rvecs)[3], double (*tvecs)[3]);
+
+/* ---- drawing on frames (for live feedback) ------------------------------------------------- */
+void vtcv_draw_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius);
+void vtcv_draw_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3]);
+
 /* ---- geometry ---------------------------------------------------------------------------- */
 /* cv::solvePnPGeneric with the given cv::SolvePnPMethod; up to 2 solutions, best first.
  * K is row-major 3x3; dist may be NULL when ndist is 0. Returns the number of solutions. */
@@ -95,6 +118,9 @@ typedef struct vtcv_calib {
     double rms;          /* -1 when the file does not say */
 } vtcv_calib;
 vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t errlen);
+/* Writes camera_matrix, distortion_coefficients, image_width, image_height and rms (YAML). */
+vt_result vtcv_calib_write(const char *path, const vtcv_calib *c, char *err, size_t errlen);
+
 
 #ifdef __cplusplus
 }

@@ -53,6 +53,7 @@ struct vt_renderer {
     int glyph_count;
     float ascent;
     vt_gpu_model *models;
+    int keys[16], nkeys;       /* pressed keys not yet polled */
 };
 
 /* ---- shaders ---- */
@@ -198,6 +199,24 @@ static int pin_driver(struct dl_phdr_info *info, size_t size, void *data)
 }
 #endif
 
+static void on_key(GLFWwindow *w, int key, int scancode, int action, int mods)
+{
+    (void)scancode; (void)mods;
+    vt_renderer *r = glfwGetWindowUserPointer(w);
+    if (action != GLFW_PRESS || !r || r->nkeys == 16) return;
+    int k = key == GLFW_KEY_SPACE ? ' ' : key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER ? '\n'
+          : key == GLFW_KEY_ESCAPE ? 27 : (key >= 32 && key < 127) ? key : 0;
+    if (k) r->keys[r->nkeys++] = k;
+}
+
+int vt_render_poll_key(vt_renderer *r)
+{
+    if (!r->window || !r->nkeys) return 0;
+    int k = r->keys[0];
+    memmove(r->keys, r->keys + 1, (size_t)(--r->nkeys) * sizeof r->keys[0]);
+    return k;
+}
+
 /* ---- context ---- */
 static vt_result make_context(vt_renderer *r, char *err, size_t errlen)
 {
@@ -238,6 +257,8 @@ static vt_result make_context(vt_renderer *r, char *err, size_t errlen)
         r->window = glfwCreateWindow(w, h, r->desc.title ? r->desc.title : "Vitrine", mon, NULL);
         if (!r->window) { snprintf(err, errlen, "cannot create an OpenGL 3.3 window"); return VT_ERR_UNSUPPORTED; }
         glfwMakeContextCurrent(r->window);
+        glfwSetWindowUserPointer(r->window, r);
+        glfwSetKeyCallback(r->window, on_key);
         glfwSwapInterval(1);
     }
     glewExperimental = GL_TRUE;

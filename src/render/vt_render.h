@@ -30,6 +30,10 @@ void vt_render_destroy(vt_renderer *r);
 /* Window mode: 1 once the user closed the window or pressed Escape/Q. Polls events. */
 int vt_render_should_close(vt_renderer *r);
 
+/* Window mode: the next key pressed since the last call ('' '' for Space, ''\n'' for Enter, 27 for
+ * Escape, letters in upper case), or 0. Headless: always 0. */
+int vt_render_poll_key(vt_renderer *r);
+
 /* Starts a frame: draws bgr (BGR8, the desc's size) as background and sets the projection from cam. */
 void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam);
 /* Draws a model; cam_from_model is column-major and maps model metres to OpenCV camera space. */

@@ -93,4 +93,49 @@ vt_result vt_pose_estimate(const vt_camera *cam, double length_m, vt_marker *m);
 /* The marker's corners in its own frame, in the order of vt_marker.corners. */
 void vt_marker_object_points(double length_m, double out[4][3]);
 
+/* ---- calibration ------------------------------------------------------------------------ */
+typedef enum vt_board_kind { VT_BOARD_CHESSBOARD = 1, VT_BOARD_CHARUCO } vt_board_kind;
+
+typedef struct vt_board {
+    vt_board_kind kind;
+    int cols, rows;          /* chessboard: inner corners; ChArUco: squares */
+    double square_m;         /* side of one square */
+    double marker_m;         /* ChArUco: side of each marker */
+    vt_dictionary dict;      /* ChArUco */
+} vt_board;
+
+/* "chessboard:COLSxROWS:SQUARE_MM" (inner corners) or "charuco:COLSxROWS:SQUARE_MM:MARKER_MM:DICT". */
+vt_result vt_board_parse(const char *spec, vt_board *out, char *err, size_t errlen);
+int vt_board_max_corners(const vt_board *b);
+/* Finds the board; writes image points and their object points (metres, z = 0) and returns how
+ * many (0: not found; a ChArUco view needs at least 6 corners to count). */
+int vt_board_detect(const vt_board *b, const vt_image *grey, float (*img)[2], float (*obj)[3], int max);
+
+typedef struct vt_calib_view {
+    const char *name;        /* the image or "frame N" */
+    float (*img)[2];         /* owned by the caller */
+    float (*obj)[3];
+    int count;
+    double error;            /* out: RMS reprojection error of this view, pixels */
+    double tilt_deg;         /* out: angle between the board's normal and the optical axis */
+    int rejected;            /* out: left out for an error far above the rest */
+} vt_calib_view;
+
+typedef struct vt_calib_result {
+    vt_camera camera;        /* intrinsics and 5 distortion coefficients, for width x height */
+    double rms;              /* overall RMS reprojection error, pixels, over the views kept */
+    int used, rejected;
+    double fov_h_deg, fov_v_deg;
+    double tilt_min_deg, tilt_max_deg;
+    int corners_uncovered;   /* bit k set: image corner k (TL, TR, BR, BL) saw no board corner */
+} vt_calib_result;
+
+#define VT_CALIB_MIN_VIEWS 3
+/* cv::calibrateCamera over the views, then leaves out views whose error is far above the rest
+ * (above 3 x the median and the median + 0.5 px) and calibrates again. */
+vt_result vt_calibrate(vt_calib_view *views, int nviews, int width, int height, vt_calib_result *out, char *err,
+                       size_t errlen);
+/* Writes an OpenCV FileStorage YAML any --calib option reads. */
+vt_result vt_camera_save(const char *path, const vt_camera *c, double rms, char *err, size_t errlen);
+
 #endif
