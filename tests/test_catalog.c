@@ -56,13 +56,14 @@ int main(int argc, char **argv)
         { "[1, 2]", "must be a JSON object" },
         { "{\"version\": 2, \"products\": []}", "version" },
         { "{\"store\": 3, \"products\": []}", "\"store\" must be an object" },
-        { "{}", "\"products\" must be an array" },
-        { "{\"products\": [{\"marker\": 1, \"price\": 2}]}", "products[0].id" },
+        { "{}", "no \"products\" array" },
+        { "{\"products\": {}}", "\"products\" must be an array" },
+        { "{\"products\": [{\"marker\": 1, \"price\": 2}]}", "products[0] has no \"id\"" },
         { "{\"products\": [{\"id\": \"a\", \"marker\": 1.5, \"price\": 2}]}", "products[0].marker" },
         { "{\"products\": [{\"id\": \"a\", \"marker\": 1, \"price\": -2}]}", "products[0].price" },
         { "{\"products\": [{\"id\": \"a\", \"marker\": 1, \"price\": \"9\"}]}", "products[0].price" },
         { "{\"products\": [{\"id\": \"a\", \"marker\": 1, \"price\": 1, \"offset_mm\": [1]}]}", "offset_mm" },
-        { "{\"products\": [{\"id\": \"a\", \"marker\": 1, \"price\": 1}, {\"id\": \"b\", \"marker\": 1, \"price\": 1}]}", "both use marker 1" },
+        { "{\"products\": [{\"id\": \"a\", \"marker\": 1, \"price\": 1}, {\"id\": \"b\", \"marker\": 1, \"price\": 1}]}", "marker 1 is already used by products[0]" },
         { "{\"markers\": {\"length_mm\": 0}, \"products\": []}", "length_mm" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

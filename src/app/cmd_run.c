@@ -53,7 +53,81 @@ typedef struct product_slot {
     const vt_product *p;
     vt_model *model;
     vt_gpu_model *gpu;
+    char *model_path;      /* what model was loaded from, to reuse it across reloads */
+    long long model_mtime;
 } product_slot;
+
+/* What is on show: the catalog and a model for each product. Replaced whole on a good reload. */
+typedef struct scene {
+    vt_catalog *cat;
+    product_slot *slots;
+    vt_dictionary dict;
+} scene;
+
+static long long mtime_of(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 ? (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec : -1;
+}
+
+/* Builds a scene from cat (taking it), reusing unchanged models of old. A product whose model does
+ * not load shows a placeholder box of its size, reported once; the display goes on. */
+static void scene_build(scene *sc, vt_catalog *cat, scene *old, vt_renderer *rend)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->cat = cat;
+    vt_dictionary_find(cat->dictionary, &sc->dict);
+    sc->slots = calloc((size_t)cat->count + 1, sizeof *sc->slots);
+    char err[1024];
+    for (int i = 0; i < cat->count; i++) {
+        product_slot *s = &sc->slots[i];
+        const vt_product *p = &cat->products[i];
+        s->p = p;
+        s->model_mtime = mtime_of(p->model_path);
+        for (int k = 0; old && old->cat && k < old->cat->count; k++) {
+            product_slot *o = &old->slots[k];
+            if (o->model && o->model_path && p->model_path && !strcmp(o->model_path, p->model_path) &&
+                o->model_mtime == s->model_mtime && !o->model->is_placeholder) {
+                s->model = o->model; s->gpu = o->gpu; s->model_path = o->model_path;
+                o->model = NULL; o->gpu = NULL; o->model_path = NULL;
+                break;
+            }
+        }
+        if (s->model) continue;
+        if (p->model_path && vt_model_load(p->model_path, &s->model, err, sizeof err) != VT_OK)
+            VT_WARN("assets", "%s (product %s shows a placeholder)", err, p->id);
+        if (!s->model) {
+            float size[3] = { 0.08f, 0.08f, 0.08f };
+            for (int k = 0; k < 3 && p->dimensions_mm[0] > 0; k++) size[k] = (float)(p->dimensions_mm[k] / 1000);
+            s->model = vt_model_placeholder(size);
+        }
+        s->model_path = p->model_path ? strdup(p->model_path) : NULL;
+        s->gpu = s->model ? vt_render_upload(rend, s->model) : NULL;
+    }
+}
+
+static void scene_free(scene *sc, vt_renderer *rend)
+{
+    for (int i = 0; sc->cat && i < sc->cat->count; i++) {
+        vt_render_free_model(rend, sc->slots[i].gpu);
+        vt_model_destroy(sc->slots[i].model);
+        free(sc->slots[i].model_path);
+    }
+    free(sc->slots);
+    vt_catalog_destroy(sc->cat);
+    memset(sc, 0, sizeof *sc);
+}
+
+/* The catalog and every model it names, for the watcher. */
+static void watch_scene(vt_watch *w, const scene *sc, const char *catalog_path)
+{
+    const char *paths[512];
+    int n = 0;
+    paths[n++] = catalog_path;
+    for (int i = 0; i < sc->cat->count && n < 512; i++)
+        if (sc->cat->products[i].model_path) paths[n++] = sc->cat->products[i].model_path;
+    vt_watch_set(w, paths, n);
+}
 
 /* Turns presence events into analytics events for the products on those markers. */
 static void record_presence(vt_analytics *a, const vt_catalog *cat, const vt_presence_event *ev, int n, double fps)
@@ -148,12 +222,6 @@ int vt_cmd_run(int argc, char **argv)
     }
     vt_catalog *cat = NULL;
     if (vt_catalog_load(o.catalog, &cat, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: run: %s\n", err); return 2; }
-    vt_dictionary dict;
-    if (vt_dictionary_find(cat->dictionary, &dict) != VT_OK) {
-        fprintf(stderr, "vitrine: run: %s: unknown marker dictionary '%s'\n", o.catalog, cat->dictionary);
-        vt_catalog_destroy(cat);
-        return 2;
-    }
 
     /* The source: as asked; else camera 0; else the demo, so `vitrine run` always shows something. */
     vt_source_desc sd = { .want = VT_WANT_GREY | VT_WANT_COLOUR };
@@ -197,16 +265,13 @@ int vt_cmd_run(int argc, char **argv)
         return 1;
     }
 
-    /* Models: a product whose model does not load shows a placeholder box; the display goes on. */
-    product_slot *slots = calloc((size_t)cat->count + 1, sizeof *slots);
-    for (int i = 0; i < cat->count; i++) {
-        slots[i].p = &cat->products[i];
-        if (cat->products[i].model_path &&
-            vt_model_load(cat->products[i].model_path, &slots[i].model, err, sizeof err) != VT_OK)
-            VT_WARN("assets", "%s (product %s shows a placeholder)", err, cat->products[i].id);
-        if (!slots[i].model) slots[i].model = vt_model_placeholder((const float[3]){ 0.08f, 0.08f, 0.08f });
-        slots[i].gpu = slots[i].model ? vt_render_upload(rend, slots[i].model) : NULL;
-    }
+    scene sc;
+    scene_build(&sc, cat, NULL, rend);
+    vt_watch *watch = vt_watch_create();
+    if (watch) watch_scene(watch, &sc, o.catalog);
+    else VT_WARN("catalog", "cannot watch %s for changes (inotify); edits need a restart", o.catalog);
+    char banner[1200] = "", last_reload_err[1024] = "";
+    uint64_t reload_at = 0;
 
     /* Output. */
     vtcv_writer *writer = NULL;
@@ -239,22 +304,52 @@ int vt_cmd_run(int argc, char **argv)
             VT_WARN("analytics", "%s; running without analytics", err);
     }
     vt_presence presence;
-    vt_presence_init(&presence, NULL);
+    vt_presence_init(&presence, &(vt_presence_desc){ .lost_after = cat->filter.lost_after_frames });
     vt_presence_event pev[2 * VT_PRESENCE_MAX];
     double src_fps = vt_source_fps(src);
 
-    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = dict });
+    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = sc.dict });
     vt_marker_list ml = { 0 };
     vt_profile prof;
     vt_profile_reset(&prof);
     uint64_t t_start = vt_now_ns();
-    double length_m = cat->length_mm / 1000.0;
     while (rr == VT_OK) {
         vt_profile_begin_frame(&prof);
         if (vt_render_should_close(rend)) break;
+        /* Hot reload: a change is picked up 150 ms after the last write (editors write in bursts).
+         * A good catalog replaces the scene between two frames; a bad one leaves the last good one
+         * on screen, with a discreet banner and one line in the log. */
+        if (watch && vt_watch_changed(watch)) reload_at = vt_now_ns() + 150000000ull;
+        if (reload_at && vt_now_ns() >= reload_at) {
+            reload_at = 0;
+            vt_catalog *next = NULL;
+            if (vt_catalog_load(o.catalog, &next, err, sizeof err) != VT_OK) {
+                if (strcmp(last_reload_err, err) != 0) fprintf(stderr, "vitrine: catalog: not reloaded, the last good one stays: %s\n", err);
+                snprintf(last_reload_err, sizeof last_reload_err, "%s", err);
+                /* On screen, the problem without the folder part of the path. */
+                const char *base = strrchr(err, '/');
+                snprintf(banner, sizeof banner, "Catalog not updated: %s", base ? base + 1 : err);
+            } else {
+                scene fresh;
+                scene_build(&fresh, next, &sc, rend);
+                if (fresh.dict.cv_id != sc.dict.cv_id) {
+                    vt_detector_destroy(det);
+                    det = vt_detector_create(&(vt_detector_desc){ .dict = fresh.dict });
+                }
+                scene_free(&sc, rend);
+                sc = fresh;
+                cat = sc.cat;
+                banner[0] = last_reload_err[0] = 0;
+                if (watch) watch_scene(watch, &sc, o.catalog);
+                VT_INFO("catalog", "reloaded %s: %d products", o.catalog, cat->count);
+            }
+        }
         vt_detector_detect(det, &fr.grey, &ml);
         vt_profile_stamp(&prof, "detect");
-        for (int i = 0; i < ml.count; i++) vt_pose_estimate(&cam, length_m, &ml.items[i]);
+        for (int i = 0; i < ml.count; i++) {
+            const vt_product *p = vt_catalog_find_marker(cat, ml.items[i].id);
+            vt_pose_estimate(&cam, (p ? p->length_mm : cat->length_mm) / 1000.0, &ml.items[i]);
+        }
         vt_profile_stamp(&prof, "pose");
         if (stats) {
             /* Visits of catalog products, with found/lost hysteresis; media time for files, wall time live. */
@@ -270,10 +365,10 @@ int vt_cmd_run(int argc, char **argv)
         for (int i = 0; i < ml.count; i++) {
             const vt_marker *m = &ml.items[i];
             for (int k = 0; k < cat->count; k++) {
-                if (slots[k].p->marker != m->id || !m->has_pose || !slots[k].gpu) continue;
+                if (sc.slots[k].p->marker != m->id || !m->has_pose || !sc.slots[k].gpu) continue;
                 float mv[16];
-                vt_render_marker_matrix(m->rvec, m->tvec, slots[k].p->offset_mm, slots[k].p->rotation_deg, slots[k].p->scale, mv);
-                vt_render_model(rend, slots[k].gpu, mv, 1.0f);
+                vt_render_marker_matrix(m->rvec, m->tvec, sc.slots[k].p->offset_mm, sc.slots[k].p->rotation_deg, sc.slots[k].p->scale, mv);
+                vt_render_model(rend, sc.slots[k].gpu, mv, 1.0f);
             }
         }
         /* Tags after every model, so no product hides another's price. */
@@ -283,19 +378,20 @@ int vt_cmd_run(int argc, char **argv)
         for (int i = 0; i < ml.count && ntags < 64; i++) {
             const vt_marker *m = &ml.items[i];
             for (int k = 0; k < cat->count && ntags < 64; k++) {
-                if (slots[k].p->marker != m->id || !m->has_pose) continue;
+                if (sc.slots[k].p->marker != m->id || !m->has_pose) continue;
                 float mv[16], u, v;
-                vt_render_marker_matrix(m->rvec, m->tvec, slots[k].p->offset_mm, slots[k].p->rotation_deg, slots[k].p->scale, mv);
-                const vt_model *md = slots[k].model;
+                vt_render_marker_matrix(m->rvec, m->tvec, sc.slots[k].p->offset_mm, sc.slots[k].p->rotation_deg, sc.slots[k].p->scale, mv);
+                const vt_model *md = sc.slots[k].model;
                 float top[3] = { (md->bounds_min[0] + md->bounds_max[0]) * 0.5f, md->bounds_max[1],
                                  (md->bounds_min[2] + md->bounds_max[2]) * 0.5f };
                 if (!vt_render_project(&cam, mv, top, &u, &v)) continue;
-                vt_format_price(slots[k].p->price, cat->locale, cat->currency, prices[ntags], sizeof prices[ntags]);
-                tags[ntags] = (vt_ui_tag){ u, v, (float)m->tvec[2], slots[k].p->name, prices[ntags], 1.0f };
+                vt_format_price(vt_product_price_now(sc.slots[k].p), cat->locale, cat->currency, prices[ntags], sizeof prices[ntags]);
+                tags[ntags] = (vt_ui_tag){ u, v, (float)m->tvec[2], sc.slots[k].p->name, prices[ntags], 1.0f };
                 ntags++;
             }
         }
         vt_ui_price_tags(rend, W, H, tags, ntags);
+        if (banner[0]) vt_ui_banner(rend, W, H, banner);
         vt_render_end(rend, o.out ? &rgba : NULL);
         vt_profile_stamp(&prof, "render");
         if (writer) vtcv_writer_write(writer, &rgba);
@@ -333,13 +429,9 @@ int vt_cmd_run(int argc, char **argv)
 done:
     vtcv_writer_close(writer);
     vt_image_free(&rgba);
-    for (int i = 0; i < cat->count; i++) {
-        vt_render_free_model(rend, slots[i].gpu);
-        vt_model_destroy(slots[i].model);
-    }
-    free(slots);
+    scene_free(&sc, rend);
+    vt_watch_destroy(watch);
     vt_render_destroy(rend);
     vt_source_destroy(src);
-    vt_catalog_destroy(cat);
     return status;
 }

@@ -16,6 +16,8 @@ static const char *k_usage =
     "  run       the AR display: products and prices on their markers, in a window or headless\n"
     "  stats     what visitors looked at: per product, per hour, totals (from vitrine run's analytics)\n"
     "  calibrate camera intrinsics and lens distortion from views of a chessboard or ChArUco board\n"
+    "  view      a turntable preview of one model with its size, origin and axes\n"
+    "  validate  check a catalog: every problem with its line and column\n"
     "  markers   printable sheets of the catalog's markers, or a calibration board, at true size\n"
     "  detect    find markers and their poses in images, folders or videos; JSON Lines on stdout\n"
     "\n"
@@ -63,6 +65,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "stats")) return vt_cmd_stats(argc - 1, argv + 1);
     if (!strcmp(cmd, "calibrate")) return vt_cmd_calibrate(argc - 1, argv + 1);
     if (!strcmp(cmd, "markers")) return vt_cmd_markers(argc - 1, argv + 1);
+    if (!strcmp(cmd, "validate")) return vt_cmd_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "view")) return vt_cmd_view(argc - 1, argv + 1);
     fprintf(stderr, "vitrine: unknown command '%s' (try 'vitrine --help')\n", cmd);
     return 2;
 }

@@ -10,6 +10,8 @@ int vt_cmd_run(int argc, char **argv);
 int vt_cmd_stats(int argc, char **argv);
 int vt_cmd_calibrate(int argc, char **argv);
 int vt_cmd_markers(int argc, char **argv);
+int vt_cmd_validate(int argc, char **argv);
+int vt_cmd_view(int argc, char **argv);
 
 /* Shared helpers for subcommands. */
 /* Parses a whole positive integer; 0 on success. */

@@ -1,147 +1,425 @@
-/* vt_catalog.c — reading the catalog (cJSON) and formatting prices. */
+/* vt_catalog.c — reading and checking the catalog (cJSON), with the place of every problem. */
 #include "catalog/vt_catalog.h"
+#include "vision/vt_vision.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- where values are: a second, tiny pass over the text that cJSON accepted ---- */
+typedef struct vt_json_pos { char path[96]; int line, col; } vt_json_pos;
 
-static const char *get_string(const cJSON *o, const char *key, const char *def)
+typedef struct scan {
+    const char *p, *end;
+    int line, col;
+    vt_json_pos *pos;
+    int n, cap;
+} scan;
+
+static void adv(scan *s)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : def;
+    if (*s->p == '\n') { s->line++; s->col = 1; } else if (((unsigned char)*s->p & 0xC0) != 0x80) s->col++;
+    s->p++;
 }
 
-/* Reads an optional array of three numbers; returns 0 when present but malformed. */
-static int get_vec3(const cJSON *o, const char *key, double out[3])
+static void skip_ws(scan *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')) adv(s);
+}
+
+static void note(scan *s, const char *path)
+{
+    if (s->n == s->cap) {
+        int nc = s->cap ? s->cap * 2 : 256;
+        vt_json_pos *np = realloc(s->pos, (size_t)nc * sizeof *np);
+        if (!np) return;
+        s->pos = np;
+        s->cap = nc;
+    }
+    vt_json_pos *e = &s->pos[s->n++];
+    snprintf(e->path, sizeof e->path, "%s", path);
+    e->line = s->line;
+    e->col = s->col;
+}
+
+static void skip_string(scan *s)
+{
+    adv(s);   /* opening quote */
+    while (s->p < s->end && *s->p != '"') {
+        if (*s->p == '\\' && s->p + 1 < s->end) adv(s);
+        adv(s);
+    }
+    if (s->p < s->end) adv(s);
+}
+
+static void scan_value(scan *s, const char *path, int depth)
+{
+    skip_ws(s);
+    if (s->p >= s->end || depth > 64) return;
+    note(s, path);
+    char sub[96];
+    if (*s->p == '{') {
+        adv(s);
+        for (;;) {
+            skip_ws(s);
+            if (s->p >= s->end || *s->p == '}') break;
+            if (*s->p != '"') { adv(s); continue; }
+            const char *k0 = s->p + 1;
+            int kl = s->line, kc = s->col;
+            skip_string(s);
+            int klen = (int)(s->p - k0 - 1);
+            snprintf(sub, sizeof sub, "%s%s%.*s", path, path[0] ? "." : "", klen > 40 ? 40 : klen, k0);
+            /* The key's own place, for "unknown key" warnings. */
+            char kpath[100];
+            snprintf(kpath, sizeof kpath, "%s#", sub);
+            int sl = s->line, sc = s->col;
+            s->line = kl; s->col = kc;
+            note(s, kpath);
+            s->line = sl; s->col = sc;
+            skip_ws(s);
+            if (s->p < s->end && *s->p == ':') adv(s);
+            scan_value(s, sub, depth + 1);
+            skip_ws(s);
+            if (s->p < s->end && *s->p == ',') adv(s);
+        }
+        if (s->p < s->end) adv(s);
+    } else if (*s->p == '[') {
+        adv(s);
+        for (int i = 0;; i++) {
+            skip_ws(s);
+            if (s->p >= s->end || *s->p == ']') break;
+            snprintf(sub, sizeof sub, "%s[%d]", path, i);
+            scan_value(s, sub, depth + 1);
+            skip_ws(s);
+            if (s->p < s->end && *s->p == ',') adv(s);
+        }
+        if (s->p < s->end) adv(s);
+    } else if (*s->p == '"') {
+        skip_string(s);
+    } else {
+        while (s->p < s->end && !strchr(",]} \t\r\n", *s->p)) adv(s);
+    }
+}
+
+int vt_catalog_position(const vt_catalog *c, const char *json_path, int *line, int *col)
+{
+    for (int i = 0; c && i < c->npos; i++)
+        if (!strcmp(c->pos[i].path, json_path)) { *line = c->pos[i].line; *col = c->pos[i].col; return 1; }
+    *line = *col = 0;
+    return 0;
+}
+
+/* ---- reports ---- */
+void vt_catalog_report_add(vt_catalog_report *rep, int is_error, int line, int col, const char *fmt, ...)
+{
+    if (!rep) return;
+    if (rep->count == rep->capacity) {
+        int nc = rep->capacity ? rep->capacity * 2 : 16;
+        vt_catalog_problem *n = realloc(rep->items, (size_t)nc * sizeof *n);
+        if (!n) return;
+        rep->items = n;
+        rep->capacity = nc;
+    }
+    vt_catalog_problem *p = &rep->items[rep->count++];
+    p->is_error = is_error;
+    p->line = line;
+    p->col = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->msg, sizeof p->msg, fmt, ap);
+    va_end(ap);
+    if (is_error) rep->errors++;
+}
+
+void vt_catalog_report_free(vt_catalog_report *rep)
+{
+    if (!rep) return;
+    free(rep->items);
+    memset(rep, 0, sizeof *rep);
+}
+
+void vt_catalog_problem_format(const char *path, const vt_catalog_problem *p, char *buf, size_t len)
+{
+    const char *kind = p->is_error ? "error" : "warning";
+    if (p->line > 0) snprintf(buf, len, "%s:%d:%d: %s: %s", path, p->line, p->col, kind, p->msg);
+    else snprintf(buf, len, "%s: %s: %s", path, kind, p->msg);
+}
+
+/* ---- checking ---- */
+typedef struct ctx {
+    vt_catalog *c;
+    vt_catalog_report *rep;
+    int errors;
+} ctx;
+
+static void problem(ctx *x, int is_error, const char *json_path, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void problem(ctx *x, int is_error, const char *json_path, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    int line, col;
+    vt_catalog_position(x->c, json_path, &line, &col);
+    vt_catalog_report_add(x->rep, is_error, line, col, "%s", msg);
+    if (is_error) x->errors++;
+}
+
+/* Warns about keys a section does not know (a typo like "prise" would otherwise pass silently). */
+static void unknown_keys(ctx *x, const cJSON *o, const char *path, const char *const *known)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, o) {
+        int ok = 0;
+        for (int i = 0; known[i]; i++) ok |= !strcmp(it->string, known[i]);
+        if (ok) continue;
+        char kp[128];
+        snprintf(kp, sizeof kp, "%s%s%s#", path, path[0] ? "." : "", it->string);
+        problem(x, 0, kp, "unknown key \"%.60s\"%s%s (ignored)", it->string, path[0] ? " in " : "", path);
+    }
+}
+
+static char *opt_string(ctx *x, const cJSON *o, const char *key, const char *path, const char *def)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!v) return 1;
-    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 3) return 0;
-    for (int i = 0; i < 3; i++) {
-        const cJSON *e = cJSON_GetArrayItem(v, i);
-        if (!cJSON_IsNumber(e) || !isfinite(e->valuedouble)) return 0;
-        out[i] = e->valuedouble;
+    if (!v) return def ? strdup(def) : NULL;
+    if (!cJSON_IsString(v)) {
+        char p[128];
+        snprintf(p, sizeof p, "%s.%s", path, key);
+        problem(x, 1, p, "%s.%s must be a string", path, key);
+        return def ? strdup(def) : NULL;
     }
-    return 1;
+    return strdup(v->valuestring);
+}
+
+/* An optional number > lo (or >= lo when inclusive); returns def when absent or wrong. */
+static double opt_number(ctx *x, const cJSON *o, const char *key, const char *path, double def, double lo, int inclusive)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v) return def;
+    char p[128];
+    snprintf(p, sizeof p, "%s%s%s", path, path[0] ? "." : "", key);
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) { problem(x, 1, p, "%s must be a number", p); return def; }
+    if (inclusive ? v->valuedouble < lo : v->valuedouble <= lo) {
+        problem(x, 1, p, "%s must be %s %g (is %g)", p, inclusive ? ">=" : ">", lo, v->valuedouble);
+        return def;
+    }
+    return v->valuedouble;
+}
+
+static void opt_vec3(ctx *x, const cJSON *o, const char *key, const char *path, double out[3], int positive)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v) return;
+    char p[128];
+    snprintf(p, sizeof p, "%s.%s", path, key);
+    int ok = cJSON_IsArray(v) && cJSON_GetArraySize(v) == 3;
+    for (int i = 0; ok && i < 3; i++) {
+        const cJSON *e = cJSON_GetArrayItem(v, i);
+        ok = cJSON_IsNumber(e) && isfinite(e->valuedouble) && (!positive || e->valuedouble > 0);
+        if (ok) out[i] = e->valuedouble;
+    }
+    if (!ok) problem(x, 1, p, "%s must be an array of 3 %snumbers", p, positive ? "positive " : "");
+}
+
+static const char *const k_root_keys[] = { "version", "store", "markers", "products", "$schema", "comment", NULL };
+static const char *const k_store_keys[] = { "name", "locale", "currency", "attract_after_s", NULL };
+static const char *const k_marker_keys[] = { "dictionary", "length_mm", "filter", NULL };
+static const char *const k_filter_keys[] = { "min_cutoff", "beta", "d_cutoff", "lost_after_frames", NULL };
+static const char *const k_product_keys[] = { "id", "marker", "name", "brand", "category", "price", "promo_price",
+                                              "description", "dimensions_mm", "model", "scale", "offset_mm",
+                                              "rotation_deg", "url", "length_mm", "turntable", NULL };
+
+static void check_products(ctx *x, const cJSON *products, const vt_dictionary *dict, const char *path)
+{
+    vt_catalog *c = x->c;
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path + 1) : 0;
+    int np = cJSON_GetArraySize(products);
+    c->products = calloc(np ? (size_t)np : 1, sizeof *c->products);
+    if (!c->products) { problem(x, 1, "", "out of memory"); return; }
+    const cJSON *p;
+    int i = -1;
+    cJSON_ArrayForEach(p, products) {
+        i++;
+        char pp[64];
+        snprintf(pp, sizeof pp, "products[%d]", i);
+        if (!cJSON_IsObject(p)) { problem(x, 1, pp, "%s must be an object", pp); continue; }
+        unknown_keys(x, p, pp, k_product_keys);
+        vt_product *pr = &c->products[c->count++];
+        pr->promo_price = -1;
+        pr->scale = 1;
+        pr->marker = -1;
+        char vp[96];
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
+        snprintf(vp, sizeof vp, "%s.id", pp);
+        if (!id) problem(x, 1, pp, "%s has no \"id\"", pp);
+        else if (!cJSON_IsString(id) || !id->valuestring[0]) problem(x, 1, vp, "%s must be a non-empty string", vp);
+        else {
+            pr->id = strdup(id->valuestring);
+            for (int k = 0; k < c->count - 1; k++)
+                if (c->products[k].id && !strcmp(c->products[k].id, pr->id))
+                    problem(x, 1, vp, "duplicate product id \"%.60s\" (also products[%d])", pr->id, k);
+        }
+        const cJSON *mk = cJSON_GetObjectItemCaseSensitive(p, "marker");
+        snprintf(vp, sizeof vp, "%s.marker", pp);
+        if (!mk) problem(x, 1, pp, "%s has no \"marker\"", pp);
+        else if (!cJSON_IsNumber(mk) || mk->valuedouble != floor(mk->valuedouble) || mk->valuedouble < 0)
+            problem(x, 1, vp, "%s must be a whole number >= 0", vp);
+        else if (dict && mk->valuedouble >= dict->count)
+            problem(x, 1, vp, "marker %.0f is outside %s (ids 0-%d)", mk->valuedouble, dict->name, dict->count - 1);
+        else {
+            pr->marker = (int)mk->valuedouble;
+            for (int k = 0; k < c->count - 1; k++)
+                if (c->products[k].marker == pr->marker)
+                    problem(x, 1, vp, "marker %d is already used by products[%d]", pr->marker, k);
+        }
+        const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
+        snprintf(vp, sizeof vp, "%s.price", pp);
+        if (!price) problem(x, 1, pp, "%s has no \"price\"", pp);
+        else if (!cJSON_IsNumber(price) || !isfinite(price->valuedouble)) problem(x, 1, vp, "%s must be a number", vp);
+        else if (price->valuedouble < 0) problem(x, 1, vp, "%s must not be negative (is %g)", vp, price->valuedouble);
+        else pr->price = price->valuedouble;
+        pr->promo_price = opt_number(x, p, "promo_price", pp, -1, 0, 1);
+        if (pr->promo_price >= 0 && pr->promo_price >= pr->price && price && cJSON_IsNumber(price)) {
+            snprintf(vp, sizeof vp, "%s.promo_price", pp);
+            problem(x, 1, vp, "%s (%g) must be below the price (%g)", vp, pr->promo_price, pr->price);
+        }
+        pr->name = opt_string(x, p, "name", pp, pr->id ? pr->id : "?");
+        if (!cJSON_GetObjectItemCaseSensitive(p, "name")) problem(x, 0, pp, "%s has no \"name\"; its tag shows the id", pp);
+        pr->brand = opt_string(x, p, "brand", pp, NULL);
+        pr->category = opt_string(x, p, "category", pp, NULL);
+        pr->description = opt_string(x, p, "description", pp, NULL);
+        pr->url = opt_string(x, p, "url", pp, NULL);
+        if (pr->url && strncmp(pr->url, "https://", 8) && strncmp(pr->url, "http://", 7)) {
+            snprintf(vp, sizeof vp, "%s.url", pp);
+            problem(x, 0, vp, "%s does not start with https:// (visitors' phones may not open it)", vp);
+        }
+        opt_vec3(x, p, "dimensions_mm", pp, pr->dimensions_mm, 1);
+        pr->scale = opt_number(x, p, "scale", pp, 1, 0, 0);
+        opt_vec3(x, p, "offset_mm", pp, pr->offset_mm, 0);
+        opt_vec3(x, p, "rotation_deg", pp, pr->rotation_deg, 0);
+        pr->length_mm = opt_number(x, p, "length_mm", pp, c->length_mm, 0, 0);
+        const cJSON *tt = cJSON_GetObjectItemCaseSensitive(p, "turntable");
+        if (tt && !cJSON_IsBool(tt)) { snprintf(vp, sizeof vp, "%s.turntable", pp); problem(x, 1, vp, "%s must be true or false", vp); }
+        pr->turntable = cJSON_IsTrue(tt);
+        char *model = opt_string(x, p, "model", pp, NULL);
+        if (model) {
+            size_t ml = strlen(model) + (size_t)dirlen + 1;
+            pr->model_path = malloc(ml);
+            if (pr->model_path) {
+                if (model[0] == '/') snprintf(pr->model_path, ml, "%s", model);
+                else snprintf(pr->model_path, ml, "%.*s%s", dirlen, path, model);
+            }
+            free(model);
+        }
+    }
+}
+
+vt_catalog *vt_catalog_parse(const char *path, vt_catalog_report *rep, int partial)
+{
+    char why[256];
+    vt_result r = vt_file_check(path, why, sizeof why);
+    if (r != VT_OK) { vt_catalog_report_add(rep, 1, r == VT_ERR_FORMAT ? 1 : 0, r == VT_ERR_FORMAT ? 1 : 0, "%s", why); return NULL; }
+    size_t n;
+    char *text = vt_read_file(path, &n);
+    if (!text) { vt_catalog_report_add(rep, 1, 0, 0, "cannot be read"); return NULL; }
+    cJSON *root = cJSON_ParseWithLength(text, n);
+    if (!root) {
+        /* Where parsing stopped, as line:column. */
+        const char *at = cJSON_GetErrorPtr();
+        int line = 1, col = 1;
+        for (const char *p = text; at && p < at && p < text + n; p++) {
+            if (*p == '\n') { line++; col = 1; } else if (((unsigned char)*p & 0xC0) != 0x80) col++;
+        }
+        vt_catalog_report_add(rep, 1, line, col, "%s", at && at >= text + n ? "the JSON ends too early (truncated file?)"
+                                                                               : "not valid JSON here");
+        free(text);
+        return NULL;
+    }
+    vt_catalog *c = calloc(1, sizeof *c);
+    ctx x = { c, rep, 0 };
+    if (!c) { cJSON_Delete(root); free(text); return NULL; }
+    c->path = strdup(path);
+    scan sc = { text, text + n, 1, 1, NULL, 0, 0 };
+    scan_value(&sc, "", 0);
+    c->pos = sc.pos;
+    c->npos = sc.n;
+    free(text);
+
+    if (!cJSON_IsObject(root)) {
+        problem(&x, 1, "", "the catalog must be a JSON object ({ \"store\": ..., \"products\": [...] })");
+        goto done;
+    }
+    unknown_keys(&x, root, "", k_root_keys);
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
+    if (!version) problem(&x, 0, "", "no \"version\"; reading it as version 1");
+    else if (!cJSON_IsNumber(version) || version->valuedouble != 1)
+        problem(&x, 1, "version", "unsupported \"version\" (this Vitrine reads version 1)");
+
+    const cJSON *store = cJSON_GetObjectItemCaseSensitive(root, "store");
+    if (store && !cJSON_IsObject(store)) problem(&x, 1, "store", "\"store\" must be an object");
+    else if (store) unknown_keys(&x, store, "store", k_store_keys);
+    c->store_name = opt_string(&x, store, "name", "store", "Vitrine");
+    c->locale = opt_string(&x, store, "locale", "store", "en_US");
+    c->currency = opt_string(&x, store, "currency", "store", "EUR");
+    if (strlen(c->locale) < 2 || !islower((unsigned char)c->locale[0]) || !islower((unsigned char)c->locale[1]))
+        problem(&x, 1, "store.locale", "store.locale must look like fr_FR or en_GB");
+    if (strlen(c->currency) != 3 || !isupper((unsigned char)c->currency[0]) || !isupper((unsigned char)c->currency[1]) ||
+        !isupper((unsigned char)c->currency[2]))
+        problem(&x, 1, "store.currency", "store.currency must be an ISO 4217 code such as EUR, GBP or USD");
+
+    const cJSON *markers = cJSON_GetObjectItemCaseSensitive(root, "markers");
+    if (markers && !cJSON_IsObject(markers)) problem(&x, 1, "markers", "\"markers\" must be an object");
+    else if (markers) unknown_keys(&x, markers, "markers", k_marker_keys);
+    c->dictionary = opt_string(&x, markers, "dictionary", "markers", "5X5_100");
+    vt_dictionary dict;
+    int have_dict = vt_dictionary_find(c->dictionary, &dict) == VT_OK;
+    if (!have_dict) problem(&x, 1, "markers.dictionary", "unknown marker dictionary \"%.40s\"; one of: %s", c->dictionary, vt_dictionary_names());
+    c->length_mm = opt_number(&x, markers, "length_mm", "markers", 50, 0, 0);
+    const cJSON *filter = cJSON_GetObjectItemCaseSensitive(markers, "filter");
+    c->filter = (vt_filter_params){ 1.0, 0.3, 1.0, 8 };
+    if (filter && !cJSON_IsObject(filter)) problem(&x, 1, "markers.filter", "markers.filter must be an object");
+    else if (filter) {
+        unknown_keys(&x, filter, "markers.filter", k_filter_keys);
+        c->filter.min_cutoff = opt_number(&x, filter, "min_cutoff", "markers.filter", 1.0, 0, 0);
+        c->filter.beta = opt_number(&x, filter, "beta", "markers.filter", 0.3, 0, 1);
+        c->filter.d_cutoff = opt_number(&x, filter, "d_cutoff", "markers.filter", 1.0, 0, 0);
+        c->filter.lost_after_frames = (int)opt_number(&x, filter, "lost_after_frames", "markers.filter", 8, 1, 1);
+    }
+
+    const cJSON *products = cJSON_GetObjectItemCaseSensitive(root, "products");
+    if (!products) problem(&x, 1, "", "no \"products\" array");
+    else if (!cJSON_IsArray(products)) problem(&x, 1, "products", "\"products\" must be an array");
+    else check_products(&x, products, have_dict ? &dict : NULL, path);
+done:
+    cJSON_Delete(root);
+    if (x.errors && !partial) { vt_catalog_destroy(c); return NULL; }
+    return c;
 }
 
 vt_result vt_catalog_load(const char *path, vt_catalog **out, char *err, size_t errlen)
 {
-    *out = NULL;
-    char why[256];
-    vt_result r = vt_file_check(path, why, sizeof why);
-    if (r != VT_OK) { snprintf(err, errlen, "%s: %s", path, why); return r; }
-    size_t n;
-    char *text = vt_read_file(path, &n);
-    if (!text) { snprintf(err, errlen, "%s: cannot be read", path); return VT_ERR_IO; }
-    cJSON *root = cJSON_ParseWithLength(text, n);
-    if (!root) {
-        /* Report where parsing stopped as line:column. */
-        const char *at = cJSON_GetErrorPtr();
-        int line = 1, col = 1;
-        for (const char *p = text; at && p < at && *p; p++) {
-            if (*p == '\n') { line++; col = 1; } else col++;
-        }
-        snprintf(err, errlen, "%s:%d:%d: not valid JSON", path, line, col);
-        free(text);
-        return VT_ERR_FORMAT;
-    }
-    free(text);
-    vt_catalog *c = calloc(1, sizeof *c);
-    r = VT_ERR_FORMAT;
-    if (!c) { cJSON_Delete(root); return VT_ERR_NO_MEMORY; }
-    c->path = strdup(path);
-    const cJSON *store = cJSON_GetObjectItemCaseSensitive(root, "store");
-    const cJSON *markers = cJSON_GetObjectItemCaseSensitive(root, "markers");
-    const cJSON *products = cJSON_GetObjectItemCaseSensitive(root, "products");
-    const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
-    if (!cJSON_IsObject(root)) { snprintf(err, errlen, "%s: the catalog must be a JSON object", path); goto fail; }
-    if (version && !(cJSON_IsNumber(version) && version->valueint == 1)) {
-        snprintf(err, errlen, "%s: unsupported \"version\" (this Vitrine reads version 1)", path);
-        goto fail;
-    }
-    if (store && !cJSON_IsObject(store)) { snprintf(err, errlen, "%s: \"store\" must be an object", path); goto fail; }
-    if (markers && !cJSON_IsObject(markers)) { snprintf(err, errlen, "%s: \"markers\" must be an object", path); goto fail; }
-    if (!cJSON_IsArray(products)) { snprintf(err, errlen, "%s: \"products\" must be an array", path); goto fail; }
-    c->store_name = strdup(get_string(store, "name", "Vitrine"));
-    c->locale = strdup(get_string(store, "locale", "en_US"));
-    c->currency = strdup(get_string(store, "currency", "EUR"));
-    c->dictionary = strdup(get_string(markers, "dictionary", "5X5_100"));
-    const cJSON *len = cJSON_GetObjectItemCaseSensitive(markers, "length_mm");
-    c->length_mm = 50;
-    if (len) {
-        if (!cJSON_IsNumber(len) || !(len->valuedouble > 0)) { snprintf(err, errlen, "%s: markers.length_mm must be a positive number", path); goto fail; }
-        c->length_mm = len->valuedouble;
-    }
-    int np = cJSON_GetArraySize(products);
-    c->products = calloc(np ? (size_t)np : 1, sizeof *c->products);
-    if (!c->products) { r = VT_ERR_NO_MEMORY; goto fail; }
-    /* Model paths are relative to the catalog's folder. */
-    const char *slash = strrchr(path, '/');
-    int dirlen = slash ? (int)(slash - path + 1) : 0;
-    const cJSON *p;
-    cJSON_ArrayForEach(p, products) {
-        int i = c->count;
-        vt_product *pr = &c->products[i];
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
-        const cJSON *mk = cJSON_GetObjectItemCaseSensitive(p, "marker");
-        const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
-        const cJSON *scale = cJSON_GetObjectItemCaseSensitive(p, "scale");
-        const char *model = get_string(p, "model", NULL);
-        if (!cJSON_IsObject(p)) { snprintf(err, errlen, "%s: products[%d] must be an object", path, i); goto fail; }
-        if (!cJSON_IsString(id) || !id->valuestring[0]) { snprintf(err, errlen, "%s: products[%d].id must be a non-empty string", path, i); goto fail; }
-        if (!cJSON_IsNumber(mk) || mk->valuedouble != (double)mk->valueint || mk->valueint < 0) {
-            snprintf(err, errlen, "%s: products[%d].marker must be a whole number >= 0", path, i);
-            goto fail;
-        }
-        if (!cJSON_IsNumber(price) || !(price->valuedouble >= 0) || !isfinite(price->valuedouble)) {
-            snprintf(err, errlen, "%s: products[%d].price must be a number >= 0", path, i);
-            goto fail;
-        }
-        if (scale && (!cJSON_IsNumber(scale) || !(scale->valuedouble > 0))) {
-            snprintf(err, errlen, "%s: products[%d].scale must be a positive number", path, i);
-            goto fail;
-        }
-        c->count++;
-        pr->id = strdup(id->valuestring);
-        pr->marker = mk->valueint;
-        pr->name = strdup(get_string(p, "name", id->valuestring));
-        pr->price = price->valuedouble;
-        pr->scale = scale ? scale->valuedouble : 1.0;
-        if (!get_vec3(p, "offset_mm", pr->offset_mm) || !get_vec3(p, "rotation_deg", pr->rotation_deg)) {
-            snprintf(err, errlen, "%s: products[%d]: offset_mm and rotation_deg must be arrays of 3 numbers", path, i);
-            goto fail;
-        }
-        if (model) {
-            size_t ml = strlen(model) + (size_t)dirlen + 1;
-            pr->model_path = malloc(ml);
-            if (model[0] == '/') snprintf(pr->model_path, ml, "%s", model);
-            else snprintf(pr->model_path, ml, "%.*s%s", dirlen, path, model);
-        }
-        for (int k = 0; k < i; k++)
-            if (c->products[k].marker == pr->marker) {
-                snprintf(err, errlen, "%s: products[%d] and products[%d] both use marker %d", path, k, i, pr->marker);
-                goto fail;
-            }
-    }
-    cJSON_Delete(root);
-    *out = c;
-    return VT_OK;
-fail:
-    cJSON_Delete(root);
-    vt_catalog_destroy(c);
-    return r;
+    vt_catalog_report rep = { 0 };
+    *out = vt_catalog_parse(path, &rep, 0);
+    for (int i = 0; !*out && i < rep.count; i++)
+        if (rep.items[i].is_error) { vt_catalog_problem_format(path, &rep.items[i], err, errlen); break; }
+    int missing = !*out && rep.count && strstr(rep.items[0].msg, "no such file");
+    vt_catalog_report_free(&rep);
+    return *out ? VT_OK : missing ? VT_ERR_NOT_FOUND : VT_ERR_FORMAT;
 }
 
 void vt_catalog_destroy(vt_catalog *c)
 {
     if (!c) return;
     for (int i = 0; i < c->count; i++) {
-        free(c->products[i].id);
-        free(c->products[i].name);
-        free(c->products[i].model_path);
+        vt_product *p = &c->products[i];
+        free(p->id); free(p->name); free(p->brand); free(p->category); free(p->description); free(p->url);
+        free(p->model_path);
     }
     free(c->products);
     free(c->path);
@@ -149,6 +427,7 @@ void vt_catalog_destroy(vt_catalog *c)
     free(c->locale);
     free(c->currency);
     free(c->dictionary);
+    free(c->pos);
     free(c);
 }
 
@@ -158,6 +437,8 @@ const vt_product *vt_catalog_find_marker(const vt_catalog *c, int marker)
         if (c->products[i].marker == marker) return &c->products[i];
     return NULL;
 }
+
+double vt_product_price_now(const vt_product *p) { return p->promo_price >= 0 ? p->promo_price : p->price; }
 
 /* ---- prices ---- */
 typedef struct locale_fmt {

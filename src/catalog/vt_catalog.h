@@ -1,6 +1,6 @@
-/* vt_catalog.h — the store's catalog: which product sits on which marker, its model and price.
+/* vt_catalog.h — the store's catalog: which product sits on which marker, what it is, its model
+ * and its price. Reference with an example of every field: docs/catalog.md.
  *
- * File format (JSON, version 1; model paths are relative to the catalog file):
  *   {"version": 1,
  *    "store":   {"name": "Lille Concept Store", "locale": "fr_FR", "currency": "EUR"},
  *    "markers": {"dictionary": "5X5_100", "length_mm": 50},
@@ -8,8 +8,12 @@
  *                  "model": "models/runner-x.glb", "scale": 1.0,
  *                  "offset_mm": [0, 0, 0], "rotation_deg": [0, 0, 0]}]}
  *
- * Ownership: vt_catalog_load returns a catalog the caller frees with vt_catalog_destroy; every
- * string in it belongs to it. */
+ * Model paths are relative to the catalog file. Every problem found while reading carries the
+ * line and column of the value it is about.
+ *
+ * Ownership: vt_catalog_parse / vt_catalog_load return a catalog the caller frees with
+ * vt_catalog_destroy; every string in it belongs to it. A vt_catalog_report is the caller's,
+ * freed with vt_catalog_report_free. */
 #ifndef VT_CATALOG_H
 #define VT_CATALOG_H
 
@@ -18,28 +22,79 @@
 typedef struct vt_product {
     char *id;
     int marker;
-    char *name;
+    char *name, *brand, *category, *description, *url;   /* NULL when absent (name: the id) */
     double price;
-    char *model_path;        /* resolved against the catalog's folder; NULL when none */
-    double scale;            /* default 1 */
-    double offset_mm[3];     /* in the model's frame (x right, y up, z front) */
-    double rotation_deg[3];  /* about x, y, z of the model, applied in that order */
+    double promo_price;        /* < 0 when none */
+    double dimensions_mm[3];   /* width, height, depth; 0 when not given */
+    char *model_path;          /* resolved against the catalog's folder; NULL when none */
+    double scale;              /* default 1 */
+    double offset_mm[3];       /* in the model's frame (x right, y up, z front) */
+    double rotation_deg[3];    /* about x, y, z of the model, applied in that order */
+    double length_mm;          /* this product's printed marker side (default: the catalog's) */
+    int turntable;             /* turn slowly on the marker (visitor display) */
 } vt_product;
 
+typedef struct vt_filter_params {
+    double min_cutoff;         /* 1€ filter: Hz, steadiness when still (default 1.0) */
+    double beta;               /* 1€ filter: speed coefficient, responsiveness (default 0.3) */
+    double d_cutoff;           /* 1€ filter: Hz, of the speed estimate (default 1.0) */
+    int lost_after_frames;     /* frames unseen before a product counts as gone (default 8) */
+} vt_filter_params;
+
 typedef struct vt_catalog {
-    char *path;              /* the file it came from */
+    char *path;                /* the file it came from */
     char *store_name, *locale, *currency;
-    char *dictionary;        /* e.g. "5X5_100" */
-    double length_mm;        /* printed marker side (black square) */
+    char *dictionary;          /* e.g. "5X5_100" */
+    double length_mm;          /* default printed marker side (the black square) */
+    vt_filter_params filter;
     vt_product *products;
     int count;
+    struct vt_json_pos *pos;   /* where each value was in the file, for messages */
+    int npos;
 } vt_catalog;
 
-/* Loads and checks a catalog; on failure err holds "FILE: what is wrong". */
+typedef struct vt_catalog_problem {
+    int is_error;              /* 0: a warning */
+    int line, col;             /* 1-based; 0 when not tied to a place */
+    char msg[256];
+} vt_catalog_problem;
+
+typedef struct vt_catalog_report {
+    vt_catalog_problem *items;
+    int count, errors, capacity;
+} vt_catalog_report;
+
+/* Reads and checks a catalog, collecting every problem in rep (may be NULL). Returns the catalog
+ * when there is no error (warnings allowed), else NULL; with partial != 0, also the products that
+ * could be read when there are errors (for `vitrine validate`), NULL only for unreadable JSON. */
+vt_catalog *vt_catalog_parse(const char *path, vt_catalog_report *rep, int partial);
+/* Appends a problem (used by checks made outside this module, such as loading the models). */
+void vt_catalog_report_add(vt_catalog_report *rep, int is_error, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void vt_catalog_report_free(vt_catalog_report *rep);
+/* "FILE:LINE:COL: error: message" (or "warning:"); FILE:LINE:COL shortened when unknown. */
+void vt_catalog_problem_format(const char *path, const vt_catalog_problem *p, char *buf, size_t len);
+/* Where the value at a JSON path ("products[2].model") was; 0 when unknown. */
+int vt_catalog_position(const vt_catalog *c, const char *json_path, int *line, int *col);
+
+/* Parse; on failure err holds the first error, formatted as above. */
 vt_result vt_catalog_load(const char *path, vt_catalog **out, char *err, size_t errlen);
 void vt_catalog_destroy(vt_catalog *c);   /* safe on NULL */
 /* The product on marker id, or NULL (unknown markers are ignored). */
 const vt_product *vt_catalog_find_marker(const vt_catalog *c, int marker);
+/* The price a visitor pays: the promo price when there is one. */
+double vt_product_price_now(const vt_product *p);
+
+/* ---- hot reload ---- */
+/* Watches files (the catalog and its models) for changes through inotify on their folders, so
+ * that editors which save by writing a new file and renaming it are seen too. */
+typedef struct vt_watch vt_watch;
+vt_watch *vt_watch_create(void);               /* NULL when inotify is unavailable */
+/* Replaces the set of watched files. */
+void vt_watch_set(vt_watch *w, const char *const *paths, int n);
+/* Non-blocking: 1 when a watched file changed since the last call. */
+int vt_watch_changed(vt_watch *w);
+void vt_watch_destroy(vt_watch *w);            /* safe on NULL */
 
 /* Formats a price for a store: locale decides separators and where the symbol goes, currency
  * (ISO 4217) the symbol. fr_FR + EUR: "89,99 €"; en_GB + GBP: "£89.99"; en_US + USD: "$89.99".

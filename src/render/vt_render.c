@@ -54,6 +54,7 @@ struct vt_renderer {
     float ascent;
     vt_gpu_model *models;
     int keys[16], nkeys;       /* pressed keys not yet polled */
+    float znear, zfar;
 };
 
 /* ---- shaders ---- */
@@ -438,6 +439,12 @@ int vt_render_project(const vt_camera *cam, const float m[16], const float p[3],
     return 1;
 }
 
+void vt_render_depth_range(vt_renderer *r, float znear, float zfar)
+{
+    r->znear = znear;
+    r->zfar = zfar;
+}
+
 void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
 {
     glBindFramebuffer(GL_FRAMEBUFFER, r->fbo);
@@ -459,7 +466,7 @@ void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
         glBindVertexArray(r->bg_vao);
         glDrawArrays(GL_TRIANGLES, 0, 6);
     }
-    vt_render_projection(cam, r->desc.width, r->desc.height, 0.01f, 100.0f, r->proj);
+    vt_render_projection(cam, r->desc.width, r->desc.height, r->znear > 0 ? r->znear : 0.01f, r->zfar > 0 ? r->zfar : 100.0f, r->proj);
     r->ui_count = 0;
 }
 
@@ -583,6 +590,15 @@ static void ui_quad(vt_renderer *r, float x0, float y0, float x1, float y1, floa
 void vt_render_rect(vt_renderer *r, float x, float y, float w, float h, const float rgba[4])
 {
     ui_quad(r, x, y, x + w, y + h, -1, -1, -1, -1, rgba);
+}
+
+void vt_render_line(vt_renderer *r, float x0, float y0, float x1, float y1, float width, const float c[4])
+{
+    float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+    if (len < 1e-3f) return;
+    float nx = -dy / len * width * 0.5f, ny = dx / len * width * 0.5f;
+    ui_vert(r, x0 + nx, y0 + ny, -1, -1, c); ui_vert(r, x1 + nx, y1 + ny, -1, -1, c); ui_vert(r, x1 - nx, y1 - ny, -1, -1, c);
+    ui_vert(r, x0 + nx, y0 + ny, -1, -1, c); ui_vert(r, x1 - nx, y1 - ny, -1, -1, c); ui_vert(r, x0 - nx, y0 - ny, -1, -1, c);
 }
 
 float vt_render_text_width(const vt_renderer *r, float px, const char *s)

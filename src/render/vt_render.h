@@ -34,12 +34,16 @@ int vt_render_should_close(vt_renderer *r);
  * Escape, letters in upper case), or 0. Headless: always 0. */
 int vt_render_poll_key(vt_renderer *r);
 
+/* Depth range in metres for the frames that follow (default 0.01 to 100). */
+void vt_render_depth_range(vt_renderer *r, float znear, float zfar);
+
 /* Starts a frame: draws bgr (BGR8, the desc's size) as background and sets the projection from cam. */
 void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam);
 /* Draws a model; cam_from_model is column-major and maps model metres to OpenCV camera space. */
 void vt_render_model(vt_renderer *r, const vt_gpu_model *m, const float cam_from_model[16], float opacity);
 /* 2-D overlay in frame pixels (origin top-left). Colours are sRGB 0..1 with alpha. */
 void vt_render_rect(vt_renderer *r, float x, float y, float w, float h, const float rgba[4]);
+void vt_render_line(vt_renderer *r, float x0, float y0, float x1, float y1, float width, const float rgba[4]);
 /* Draws UTF-8 text with its baseline at y; returns the advance in pixels. */
 float vt_render_text(vt_renderer *r, float x, float y, float px, const char *utf8, const float rgba[4]);
 float vt_render_text_width(const vt_renderer *r, float px, const char *utf8);
