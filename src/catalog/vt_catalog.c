@@ -92,7 +92,9 @@ static void scan_value(scan *s, const char *path, int depth)
             skip_ws(s);
             if (s->p >= s->end || *s->p == ']') break;
             snprintf(sub, sizeof sub, "%s[%d]", path, i);
+            const char *before = s->p;
             scan_value(s, sub, depth + 1);
+            if (s->p == before) adv(s);
             skip_ws(s);
             if (s->p < s->end && *s->p == ',') adv(s);
         }
@@ -100,7 +102,10 @@ static void scan_value(scan *s, const char *path, int depth)
     } else if (*s->p == '"') {
         skip_string(s);
     } else {
-        while (s->p < s->end && !strchr(",]} \t\r\n", *s->p)) adv(s);
+        /* A number or literal; at least one character, so that stray bytes cannot stall the scan. */
+        const char *start = s->p;
+        while (s->p < s->end && (*s->p == '\0' || !strchr(",]} \t\r\n", *s->p))) adv(s);
+        if (s->p == start) adv(s);
     }
 }
 
@@ -328,28 +333,43 @@ vt_catalog *vt_catalog_parse(const char *path, vt_catalog_report *rep, int parti
     size_t n;
     char *text = vt_read_file(path, &n);
     if (!text) { vt_catalog_report_add(rep, 1, 0, 0, "cannot be read"); return NULL; }
+    vt_catalog *c = vt_catalog_parse_text(text, n, path, rep, partial);
+    free(text);
+    return c;
+}
+
+vt_catalog *vt_catalog_parse_text(const char *text, size_t n, const char *path, vt_catalog_report *rep, int partial)
+{
+    if (n == 0) { vt_catalog_report_add(rep, 1, 1, 1, "empty file (0 bytes)"); return NULL; }
     cJSON *root = cJSON_ParseWithLength(text, n);
     if (!root) {
         /* Where parsing stopped, as line:column. */
         const char *at = cJSON_GetErrorPtr();
+        /* A file cut short (unclosed brackets or string) is reported at its end, as such. */
+        int depth = 0, in_str = 0;
+        for (const char *p = text; p < text + n; p++) {
+            if (in_str) { if (*p == '\\') p++; else if (*p == '"') in_str = 0; }
+            else if (*p == '"') in_str = 1;
+            else if (*p == '{' || *p == '[') depth++;
+            else if (*p == '}' || *p == ']') depth--;
+        }
+        if (depth > 0 || in_str) at = text + n;
         int line = 1, col = 1;
         for (const char *p = text; at && p < at && p < text + n; p++) {
             if (*p == '\n') { line++; col = 1; } else if (((unsigned char)*p & 0xC0) != 0x80) col++;
         }
         vt_catalog_report_add(rep, 1, line, col, "%s", at && at >= text + n ? "the JSON ends too early (truncated file?)"
                                                                                : "not valid JSON here");
-        free(text);
         return NULL;
     }
     vt_catalog *c = calloc(1, sizeof *c);
     ctx x = { c, rep, 0 };
-    if (!c) { cJSON_Delete(root); free(text); return NULL; }
+    if (!c) { cJSON_Delete(root); return NULL; }
     c->path = strdup(path);
     scan sc = { text, text + n, 1, 1, NULL, 0, 0 };
     scan_value(&sc, "", 0);
     c->pos = sc.pos;
     c->npos = sc.n;
-    free(text);
 
     if (!cJSON_IsObject(root)) {
         problem(&x, 1, "", "the catalog must be a JSON object ({ \"store\": ..., \"products\": [...] })");

@@ -68,6 +68,9 @@ typedef struct vt_catalog_report {
  * when there is no error (warnings allowed), else NULL; with partial != 0, also the products that
  * could be read when there are errors (for `vitrine validate`), NULL only for unreadable JSON. */
 vt_catalog *vt_catalog_parse(const char *path, vt_catalog_report *rep, int partial);
+/* The same over text already in memory (n bytes); path only names it in messages and resolves
+ * model paths. */
+vt_catalog *vt_catalog_parse_text(const char *text, size_t n, const char *path, vt_catalog_report *rep, int partial);
 /* Appends a problem (used by checks made outside this module, such as loading the models). */
 void vt_catalog_report_add(vt_catalog_report *rep, int is_error, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
