@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #ifndef VT_DATA_DIR
@@ -39,8 +40,10 @@ static const char *k_help =
     "  --intrinsics FX,FY,CX,CY  camera intrinsics in pixels (default: a %.0f degree field of view)\n"
     "  --headless        render offscreen (EGL, no display needed); frames go to --out\n"
     "  --out FILE.mp4|DIR  write every composited frame: a video, or numbered PNGs in a folder\n"
-    "                    (headless default: vitrine-run.mp4)\n"
+    "                    (headless default: vitrine-run.mp4; '-' renders and reads back but keeps\n"
+    "                    nothing, for benchmarks and soak tests)\n"
     "  --frames N        stop after N frames\n"
+    "  --report-every S  every S seconds, one line on stderr: frames per second, stage times, memory\n"
     "  --fullscreen      fill the primary monitor\n"
     "  --analytics FILE  record what visitors looked at in SQLite (default: vitrine-analytics.sqlite\n"
     "                    beside the catalog); read it with `vitrine stats`\n"
@@ -147,9 +150,14 @@ static void record_presence(vt_analytics *a, const vt_catalog *cat, const vt_pre
     }
 }
 
+/* Ctrl-C or a service manager's SIGTERM: finish the frame, close files, print the summary. */
+static volatile sig_atomic_t g_stop;
+static void on_stop(int sig) { (void)sig; g_stop = 1; }
+
 typedef struct run_opts {
     const char *video, *images, *catalog, *calib, *intr, *out, *analytics;
     int camera, demo, headless, fullscreen, frames, no_analytics;
+    double report_every;
 } run_opts;
 
 static int is_video_path(const char *p)
@@ -167,7 +175,7 @@ int vt_cmd_run(int argc, char **argv)
         { "intrinsics", required_argument, 0, 'i' }, { "headless", no_argument, 0, 'H' },
         { "out", required_argument, 0, 'o' }, { "frames", required_argument, 0, 'n' },
         { "fullscreen", no_argument, 0, 'f' }, { "help", no_argument, 0, 'h' },
-        { "analytics", required_argument, 0, 'a' }, { "no-analytics", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
+        { "analytics", required_argument, 0, 'a' }, { "report-every", required_argument, 0, 'R' }, { "no-analytics", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
     };
     run_opts o = { .camera = -1 };
     char default_catalog[1024];
@@ -196,6 +204,9 @@ int vt_cmd_run(int argc, char **argv)
         case 'f': o.fullscreen = 1; break;
         case 'a': o.analytics = optarg; break;
         case 'N': o.no_analytics = 1; break;
+        case 'R':
+            if (vt_parse_double(optarg, 0.1, 86400, &o.report_every)) { fprintf(stderr, "vitrine: run: --report-every '%s': expected seconds\n", optarg); return 2; }
+            break;
         case 'h': printf(k_help, VT_DATA_DIR, VT_DEFAULT_HFOV_DEG); return 0;
         default:
             fprintf(stderr, "vitrine: run: unknown or incomplete option '%s' (try 'vitrine run --help')\n", argv[optind - 1]);
@@ -277,8 +288,11 @@ int vt_cmd_run(int argc, char **argv)
     vtcv_writer *writer = NULL;
     const char *png_dir = NULL;
     vt_image rgba = { 0 };
+    int discard = o.out && !strcmp(o.out, "-");
     if (o.out) {
-        if (is_video_path(o.out)) {
+        if (discard) {
+            /* Rendered and read back like any output, then dropped. */
+        } else if (is_video_path(o.out)) {
             double fps = 30;
             writer = vtcv_writer_open(o.out, fps, W, H, err, sizeof err);
             if (!writer) { fprintf(stderr, "vitrine: run: %s: %s\n", o.out, err); status = 1; goto done; }
@@ -312,8 +326,13 @@ int vt_cmd_run(int argc, char **argv)
     vt_marker_list ml = { 0 };
     vt_profile prof;
     vt_profile_reset(&prof);
-    uint64_t t_start = vt_now_ns();
-    while (rr == VT_OK) {
+    uint64_t t_start = vt_now_ns(), t_report = t_start;
+    vt_profile prof_report = prof;
+    int n_report = 0;
+    g_stop = 0;
+    signal(SIGINT, on_stop);
+    signal(SIGTERM, on_stop);
+    while (rr == VT_OK && !g_stop) {
         vt_profile_begin_frame(&prof);
         if (vt_render_should_close(rend)) break;
         /* Hot reload: a change is picked up 150 ms after the last write (editors write in bursts).
@@ -407,6 +426,24 @@ int vt_cmd_run(int argc, char **argv)
         vt_profile_stamp(&prof, "output");
         vt_profile_end_frame(&prof);
         n++;
+        if (o.report_every > 0 && vt_ms_since(t_report) >= o.report_every * 1000) {
+            /* One line per interval, for soak tests and long runs: rate, mean stage times, memory. */
+            double secs_i = vt_ms_since(t_report) / 1000;
+            long rss_kb = 0;
+            FILE *st = fopen("/proc/self/statm", "r");
+            long pages = 0, res = 0;
+            if (st && fscanf(st, "%ld %ld", &pages, &res) == 2) rss_kb = res * 4;
+            if (st) fclose(st);
+            fprintf(stderr, "vitrine: run: report: t %.0f s, %d frames, %.1f frames/s, rss %ld kB; ", vt_ms_since(t_start) / 1000,
+                    n, (n - n_report) / secs_i, rss_kb);
+            vt_profile tmp = prof;
+            for (int k = 0; k < tmp.count; k++) tmp.total_ms[k] -= prof_report.total_ms[k];
+            tmp.frames -= prof_report.frames;
+            vt_profile_print(&tmp, stderr, 1);
+            prof_report = prof;
+            n_report = n;
+            t_report = vt_now_ns();
+        }
         if (o.frames && n >= o.frames) break;
         rr = vt_source_read(src, &fr, err, sizeof err);
         while (rr != VT_OK && rr != VT_END && !fr.is_stream) {

@@ -1,5 +1,6 @@
 /* vt_assets.c — loading models with assimp's C API. */
 #include "assets/vt_assets.h"
+#include "assets/vt_gltf_check.h"
 #include "cv/vt_cv.h"
 
 #include <assimp/cimport.h>
@@ -8,6 +9,8 @@
 #include <assimp/scene.h>
 #include <float.h>
 #include <math.h>
+#include <setjmp.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,15 +126,89 @@ static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMa
     return idx;
 }
 
+/* Debian's assimp is built with its internal assertions on, and a failed one prints a line and
+ * aborts the process: a malformed file would take the kiosk down. We provide the assertion
+ * handler ourselves (same symbol, resolved before the library's own) and jump back to the
+ * loader, which reports the file as malformed. What that import had allocated is lost (a few
+ * kilobytes, once per broken file); nothing else is touched. */
+static __thread sigjmp_buf *t_assimp_jump;
+static __thread char t_assimp_assert[200];
+
+void vt_assimp_assert_violation(const char *expr, const char *file, int line) __asm__("_ZN6Assimp17aiAssertViolationEPKcS1_i");
+void vt_assimp_assert_violation(const char *expr, const char *file, int line)
+{
+    if (t_assimp_jump) {
+        snprintf(t_assimp_assert, sizeof t_assimp_assert, "%s", expr ? expr : "?");
+        siglongjmp(*t_assimp_jump, 1);
+    }
+    fprintf(stderr, "vitrine: assets: assimp assertion failed: %s (%s:%d)\n", expr, file, line);
+    abort();
+}
+
+static __thread char t_assimp_log[200];
+
+static void assimp_log(const char *msg, char *user)
+{
+    (void)user;
+    if (t_assimp_log[0]) return;   /* the first problem is the one to report */
+    const char *m = NULL;
+    if (!strncmp(msg, "Error,", 6) && !strstr(msg, "failed to locate material")) m = msg + 6;   /* that one falls back to a default */
+    else if (strstr(msg, "out-of-range") || strstr(msg, "dropped")) m = msg + 6;
+    if (!m) return;
+    while (*m == ' ' || *m == 'T' || (*m >= '0' && *m <= '9') || *m == ':') m++;   /* "T0: " */
+    snprintf(t_assimp_log, sizeof t_assimp_log, "%s", m);
+    for (char *c = t_assimp_log; *c; c++) if (*c == '\n' || *c == '\r') *c = 0;
+}
+
+static const struct aiScene *import_guarded(const char *path, unsigned flags, const char **assert_msg)
+{
+    sigjmp_buf jb;
+    const struct aiScene *volatile sc = NULL;
+    *assert_msg = NULL;
+    if (sigsetjmp(jb, 0) == 0) {
+        t_assimp_jump = &jb;
+        sc = aiImportFile(path, flags);
+    } else {
+        *assert_msg = t_assimp_assert;
+        sc = NULL;
+    }
+    t_assimp_jump = NULL;
+    return sc;
+}
+
 vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errlen)
 {
     *out = NULL;
     char why[256];
     vt_result r = vt_file_check(path, why, sizeof why);
     if (r != VT_OK) { snprintf(err, errlen, "%s: %s", path, why); return r; }
-    const struct aiScene *sc = aiImportFile(path, aiProcess_Triangulate | aiProcess_GenSmoothNormals |
-                                                      aiProcess_ValidateDataStructure | aiProcess_SortByPType |
-                                                      aiProcess_FindInvalidData);
+    /* glTF: our own structural pass first, as assimp trusts the lengths it reads. */
+    const char *ext = vt_file_ext(path);
+    if (!strcasecmp(ext, "gltf") || !strcasecmp(ext, "glb")) {
+        char why2[300];
+        if (vt_gltf_check(path, why2, sizeof why2)) {
+            snprintf(err, errlen, "%s: malformed glTF: %s", path, why2);
+            return VT_ERR_FORMAT;
+        }
+    }
+    /* assimp's own messages: an error, or faces it had to drop, make the model unusable. */
+    t_assimp_log[0] = 0;
+    struct aiLogStream ls = { assimp_log, NULL };
+    aiAttachLogStream(&ls);
+    const char *assert_msg;
+    const struct aiScene *sc = import_guarded(path, aiProcess_Triangulate | aiProcess_GenSmoothNormals |
+                                                        aiProcess_ValidateDataStructure | aiProcess_SortByPType,
+                                              &assert_msg);
+    aiDetachLogStream(&ls);
+    if (sc && t_assimp_log[0]) {
+        snprintf(err, errlen, "%s: malformed model: %s", path, t_assimp_log);
+        aiReleaseImport(sc);
+        return VT_ERR_FORMAT;
+    }
+    if (!sc && assert_msg) {
+        snprintf(err, errlen, "%s: malformed model: the importer's check \"%.120s\" failed", path, assert_msg);
+        return VT_ERR_FORMAT;
+    }
     if (!sc) {
         const char *e = aiGetErrorString();
         char one[200];
@@ -190,11 +267,20 @@ vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errl
         vm->indices = malloc((size_t)(ntri ? ntri : 1) * 3 * sizeof(uint32_t));
         if (!vm->positions || !vm->normals || !vm->uvs || !vm->indices) goto oom;
         for (int v = 0; v < nv; v++) {
+            const struct aiVector3D *pv = &am->mVertices[v];
+            if (!isfinite(pv->x) || !isfinite(pv->y) || !isfinite(pv->z)) {
+                snprintf(err, errlen, "%s: malformed model: mesh %u has a non-finite vertex position", path, i);
+                goto bad;
+            }
             vm->positions[v * 3 + 0] = am->mVertices[v].x;
             vm->positions[v * 3 + 1] = am->mVertices[v].y;
             vm->positions[v * 3 + 2] = am->mVertices[v].z;
             struct aiVector3D n = am->mNormals ? am->mNormals[v] : (struct aiVector3D){ 0, 1, 0 };
-            if (!isfinite(n.x) || !isfinite(n.y) || !isfinite(n.z)) n = (struct aiVector3D){ 0, 1, 0 };
+            float nl = sqrtf(n.x * n.x + n.y * n.y + n.z * n.z);
+            if (!isfinite(nl) || (am->mNormals && (nl < 0.5f || nl > 1.5f))) {
+                snprintf(err, errlen, "%s: malformed model: mesh %u has normals that are not unit length (%g)", path, i, nl);
+                goto bad;
+            }
             vm->normals[v * 3 + 0] = n.x; vm->normals[v * 3 + 1] = n.y; vm->normals[v * 3 + 2] = n.z;
             /* assimp puts v = 0 at the bottom (OpenGL's habit); our textures are stored top row first. */
             vm->uvs[v * 2 + 0] = am->mTextureCoords[0] ? am->mTextureCoords[0][v].x : 0;
@@ -205,7 +291,11 @@ vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errl
             if (fc->mNumIndices != 3) continue;   /* points and lines: nothing to shade */
             for (int k = 0; k < 3; k++) {
                 unsigned idx = fc->mIndices[k];
-                vm->indices[vm->index_count++] = idx < (unsigned)nv ? idx : 0;
+                if (idx >= (unsigned)nv) {
+                    snprintf(err, errlen, "%s: malformed model: mesh %u uses vertex %u of %d", path, i, idx, nv);
+                    goto bad;
+                }
+                vm->indices[vm->index_count++] = idx;
             }
         }
     }
@@ -230,6 +320,10 @@ oom:
     vt_model_destroy(m);
     snprintf(err, errlen, "%s: out of memory while loading", path);
     return VT_ERR_NO_MEMORY;
+bad:
+    aiReleaseImport(sc);
+    vt_model_destroy(m);
+    return VT_ERR_FORMAT;
 }
 
 vt_model *vt_model_placeholder(const float size[3])
