@@ -52,6 +52,27 @@ int main(int argc, char **argv)
     CHECK(vt_source_read(s, &f, err, sizeof err) == VT_END);
     vt_source_destroy(s);
 
+    /* A folder that changes while it is read: a file deleted after the listing is reported, the
+     * rest still come; files added later are not in this pass. */
+    CHECK(vt_source_open(&(vt_source_desc){ .kind = VT_SOURCE_FOLDER, .path = dir }, &s, err, sizeof err) == VT_OK);
+    char gone[600];
+    snprintf(gone, sizeof gone, "%s/img_10.png", dir);
+    write_png(dir, "img_99.png", 8, 8, 50);
+    char moved[600];
+    snprintf(moved, sizeof moved, "%s/img_10.moved", dir);
+    CHECK(rename(gone, moved) == 0);
+    int good = 0, missing = 0;
+    vt_result rr;
+    while ((rr = vt_source_read(s, &f, err, sizeof err)) != VT_END) {
+        if (rr == VT_OK) good++;
+        else if (strstr(f.name, "img_10.png") && strstr(err, "no such file")) missing++;
+    }
+    CHECK(good == 1 && missing == 1);
+    vt_source_destroy(s);
+    CHECK(rename(moved, gone) == 0);
+    snprintf(moved, sizeof moved, "%s/img_99.png", dir);
+    remove(moved);
+
     /* A list of files keeps its order and gives colour and grey. */
     char a[512], b[512];
     snprintf(a, sizeof a, "%s/img_10.png", dir);

@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -46,6 +48,39 @@ int main(int argc, char **argv)
     CHECK(strcmp(vt_file_ext("a/b.c/noext"), "") == 0);
     CHECK(strcmp(vt_file_ext(".hidden"), "") == 0);
     CHECK(vt_is_image_ext("x.JPG") && vt_is_image_ext("x.png") && !vt_is_image_ext("truth.json") && !vt_is_image_ext("seq.mp4"));
+
+    /* Atomic replacement: a crash at any step leaves the old file or the new one, whole. */
+    char dir[] = "/tmp/vt_test_atomic_XXXXXX", target[256];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(target, sizeof target, "%s/catalog.json", dir);
+    const char *old_text = "{\"old\": true}", *new_text = "{\"new\": true, \"products\": [1, 2, 3, 4, 5, 6, 7, 8]}";
+    static const char *stages[] = { "written", "synced", "renamed" };
+    for (int i = 0; i < 3; i++) {
+        CHECK(vt_write_file_atomic(target, old_text, strlen(old_text), err, sizeof err) == VT_OK);
+        pid_t pid = fork();
+        if (pid == 0) {
+            setenv("VT_FAULT_ATOMIC", stages[i], 1);
+            signal(SIGABRT, SIG_DFL);
+            vt_write_file_atomic(target, new_text, strlen(new_text), err, sizeof err);
+            _exit(0);   /* not reached: the fault point aborts */
+        }
+        int st;
+        waitpid(pid, &st, 0);
+        CHECKF(WIFSIGNALED(st), "the writer crashed at '%s'", stages[i]);
+        char *got = t_read_file(target);
+        CHECKF(got && (!strcmp(got, old_text) || !strcmp(got, new_text)), "after a crash at '%s': '%s'", stages[i], got ? got : "(none)");
+        if (i == 2) CHECK(got && !strcmp(got, new_text));   /* renamed: the new one is in place */
+        if (i == 0) CHECK(got && !strcmp(got, old_text));
+        free(got);
+    }
+    CHECK(vt_write_file_atomic(target, new_text, strlen(new_text), err, sizeof err) == VT_OK);
+    char *got = t_read_file(target);
+    CHECK(got && !strcmp(got, new_text));
+    free(got);
+    CHECK(vt_write_file_atomic("/nonexistent-dir/x.json", "x", 1, err, sizeof err) == VT_ERR_IO && strstr(err, "/nonexistent-dir/x.json"));
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
 
     /* Clock and profile. */
     uint64_t t0 = vt_now_ns();

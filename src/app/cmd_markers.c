@@ -42,6 +42,7 @@ typedef struct sheet {
     cairo_surface_t *s;
     cairo_t *cr;
     char path[2048];
+    char tmp[2200];         /* written here, moved to path when complete */
 } sheet;
 
 /* PNG: cairo writes no resolution, so a pHYs chunk goes in after IHDR (metres, per the PNG spec). */
@@ -92,13 +93,16 @@ static int sheet_open_page(sheet *sh)
     snprintf(sh->path, sizeof sh->path, "%s/%s%s%.0d.%s", sh->dir, sh->stem, sh->fmt == FMT_PDF ? "" : "-", sh->fmt == FMT_PDF ? 0 : sh->page + 1, ext);
     if (sh->fmt == FMT_PDF) {
         snprintf(sh->path, sizeof sh->path, "%s/%s.pdf", sh->dir, sh->stem);
-        sh->s = cairo_pdf_surface_create(sh->path, sh->w_mm * MM, sh->h_mm * MM);
+        vt_temp_name(sh->path, sh->tmp, sizeof sh->tmp);
+        sh->s = cairo_pdf_surface_create(sh->tmp, sh->w_mm * MM, sh->h_mm * MM);
     } else if (sh->fmt == FMT_SVG) {
         snprintf(sh->path, sizeof sh->path, "%s/%s-%d.svg", sh->dir, sh->stem, sh->page + 1);
-        sh->s = cairo_svg_surface_create(sh->path, sh->w_mm * MM, sh->h_mm * MM);
+        vt_temp_name(sh->path, sh->tmp, sizeof sh->tmp);
+        sh->s = cairo_svg_surface_create(sh->tmp, sh->w_mm * MM, sh->h_mm * MM);
         cairo_svg_surface_restrict_to_version(sh->s, CAIRO_SVG_VERSION_1_1);
     } else {
         snprintf(sh->path, sizeof sh->path, "%s/%s-%d.png", sh->dir, sh->stem, sh->page + 1);
+        vt_temp_name(sh->path, sh->tmp, sizeof sh->tmp);
         sh->s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(sh->w_mm / 25.4 * sh->dpi), (int)lround(sh->h_mm / 25.4 * sh->dpi));
     }
     if (cairo_surface_status(sh->s) != CAIRO_STATUS_SUCCESS) return -1;
@@ -117,13 +121,16 @@ static int sheet_close_page(sheet *sh, int last)
 {
     int rc = 0;
     if (sh->fmt == FMT_PDF && !last) return 0;
-    if (sh->fmt == FMT_PNG) rc = write_png_dpi(sh->s, sh->path, sh->dpi);
+    if (sh->fmt == FMT_PNG) rc = write_png_dpi(sh->s, sh->tmp, sh->dpi);
     cairo_destroy(sh->cr);
     cairo_surface_finish(sh->s);
     if (cairo_surface_status(sh->s) != CAIRO_STATUS_SUCCESS) rc = -1;
     cairo_surface_destroy(sh->s);
     sh->s = NULL;
     sh->cr = NULL;
+    char err[512];
+    if (rc == 0 && vt_commit_file(sh->tmp, sh->path, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: markers: %s\n", err); rc = -1; }
+    else if (rc != 0) vt_abandon_file(sh->tmp);
     if (rc == 0) printf("wrote %s\n", sh->path);
     return rc;
 }
@@ -306,6 +313,10 @@ int vt_cmd_markers(int argc, char **argv)
         }
     }
     if (!sh.dir) { fprintf(stderr, "vitrine: markers: --out DIR is required\n"); return 2; }
+    static char dirbuf[1024];
+    snprintf(dirbuf, sizeof dirbuf, "%s", sh.dir);
+    for (size_t l = strlen(dirbuf); l > 1 && dirbuf[l - 1] == '/'; l--) dirbuf[l - 1] = 0;
+    sh.dir = dirbuf;
     if (!spec && optind != argc - 1) { fprintf(stderr, "vitrine: markers: give one CATALOG, or --board SPEC\n"); return 2; }
     mkdir(sh.dir, 0755);
     if (!vt_is_dir(sh.dir)) { fprintf(stderr, "vitrine: markers: %s: not a folder and cannot be created\n", sh.dir); return 2; }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <signal.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #ifndef VT_DATA_DIR
@@ -43,6 +44,8 @@ static const char *k_help =
     "                    (headless default: vitrine-run.mp4; '-' renders and reads back but keeps\n"
     "                    nothing, for benchmarks and soak tests)\n"
     "  --frames N        stop after N frames\n"
+    "  --simulate-disconnect FRAME:SECONDS  for tests: the source drops out at FRAME for SECONDS,\n"
+    "                    as an unplugged camera would\n"
     "  --report-every S  every S seconds, one line on stderr: frames per second, stage times, memory\n"
     "  --fullscreen      fill the primary monitor\n"
     "  --analytics FILE  record what visitors looked at in SQLite (default: vitrine-analytics.sqlite\n"
@@ -154,10 +157,23 @@ static void record_presence(vt_analytics *a, const vt_catalog *cat, const vt_pre
 static volatile sig_atomic_t g_stop;
 static void on_stop(int sig) { (void)sig; g_stop = 1; }
 
+/* Writes one composited frame to the video or as frame_NNNNN.png; 1 with err set on failure. */
+static int write_output(vtcv_writer *writer, const char *png_dir, const vt_image *rgba, int n, char *err, size_t errlen)
+{
+    if (writer) return vtcv_writer_write(writer, rgba) != VT_OK ? (snprintf(err, errlen, "cannot write the video"), 1) : 0;
+    if (!png_dir) return 0;
+    char path[1024], why[100];
+    if (snprintf(path, sizeof path, "%.900s/frame_%05d.png", png_dir, n) >= (int)sizeof path) return 1;
+    if (vtcv_imwrite(path, rgba, why, sizeof why) != VT_OK) { snprintf(err, errlen, "%.900s: %.99s", path, why); return 1; }
+    return 0;
+}
+
 typedef struct run_opts {
     const char *video, *images, *catalog, *calib, *intr, *out, *analytics;
     int camera, demo, headless, fullscreen, frames, no_analytics;
     double report_every;
+    int fault_after;
+    double fault_seconds;
 } run_opts;
 
 static int is_video_path(const char *p)
@@ -175,7 +191,8 @@ int vt_cmd_run(int argc, char **argv)
         { "intrinsics", required_argument, 0, 'i' }, { "headless", no_argument, 0, 'H' },
         { "out", required_argument, 0, 'o' }, { "frames", required_argument, 0, 'n' },
         { "fullscreen", no_argument, 0, 'f' }, { "help", no_argument, 0, 'h' },
-        { "analytics", required_argument, 0, 'a' }, { "report-every", required_argument, 0, 'R' }, { "no-analytics", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
+        { "analytics", required_argument, 0, 'a' }, { "report-every", required_argument, 0, 'R' },
+        { "simulate-disconnect", required_argument, 0, 'S' }, { "no-analytics", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
     };
     run_opts o = { .camera = -1 };
     char default_catalog[1024];
@@ -204,6 +221,12 @@ int vt_cmd_run(int argc, char **argv)
         case 'f': o.fullscreen = 1; break;
         case 'a': o.analytics = optarg; break;
         case 'N': o.no_analytics = 1; break;
+        case 'S':
+            if (sscanf(optarg, "%d:%lf", &o.fault_after, &o.fault_seconds) != 2 || o.fault_after < 1 || !(o.fault_seconds > 0)) {
+                fprintf(stderr, "vitrine: run: --simulate-disconnect '%s': expected FRAME:SECONDS, e.g. 60:2.5\n", optarg);
+                return 2;
+            }
+            break;
         case 'R':
             if (vt_parse_double(optarg, 0.1, 86400, &o.report_every)) { fprintf(stderr, "vitrine: run: --report-every '%s': expected seconds\n", optarg); return 2; }
             break;
@@ -235,7 +258,7 @@ int vt_cmd_run(int argc, char **argv)
     if (vt_catalog_load(o.catalog, &cat, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: run: %s\n", err); return 2; }
 
     /* The source: as asked; else camera 0; else the demo, so `vitrine run` always shows something. */
-    vt_source_desc sd = { .want = VT_WANT_GREY | VT_WANT_COLOUR };
+    vt_source_desc sd = { .want = VT_WANT_GREY | VT_WANT_COLOUR, .fault_after = o.fault_after, .fault_seconds = o.fault_seconds };
     if (o.video) { sd.kind = VT_SOURCE_VIDEO; sd.path = o.video; }
     else if (o.images) { sd.kind = VT_SOURCE_FOLDER; sd.path = o.images; }
     else if (o.demo) sd.kind = VT_SOURCE_DEMO;
@@ -329,6 +352,10 @@ int vt_cmd_run(int argc, char **argv)
     uint64_t t_start = vt_now_ns(), t_report = t_start;
     vt_profile prof_report = prof;
     int n_report = 0;
+    int live = vt_source_is_live(src), offline = 0;
+    double backoff = 0.25;
+    uint64_t retry_at = 0, t_offline = 0;
+    vtcv_mat *last_frame = vtcv_mat_create();
     g_stop = 0;
     signal(SIGINT, on_stop);
     signal(SIGTERM, on_stop);
@@ -363,6 +390,32 @@ int vt_cmd_run(int argc, char **argv)
                 VT_INFO("catalog", "reloaded %s: %d products", o.catalog, cat->count);
             }
         }
+        if (offline) {
+            /* The camera dropped out: its last picture with a banner, while we retry with backoff. */
+            if (vt_now_ns() >= retry_at) {
+                if (vt_source_reopen(src, err, sizeof err) == VT_OK && (rr = vt_source_read(src, &fr, err, sizeof err)) == VT_OK) {
+                    offline = 0;
+                    fprintf(stderr, "vitrine: run: %s is back after %.1f s\n", fr.name, vt_ms_since(t_offline) / 1000);
+                } else {
+                    rr = VT_OK;
+                    backoff = backoff * 2 > 5 ? 5 : backoff * 2;
+                    retry_at = vt_now_ns() + (uint64_t)(backoff * 1e9);
+                }
+            }
+            if (offline) {
+                vt_image last = vtcv_mat_view(last_frame);
+                vt_render_begin(rend, last.data ? &last : NULL, &cam);
+                vt_ui_banner(rend, W, H, "Camera disconnected \u2014 reconnecting");
+                vt_render_end(rend, o.out ? &rgba : NULL);
+                if (write_output(writer, png_dir, &rgba, n, err, sizeof err)) { fprintf(stderr, "vitrine: run: %s\n", err); status = 1; break; }
+                vt_profile_end_frame(&prof);
+                n++;
+                if (o.frames && n >= o.frames) break;
+                nanosleep(&(struct timespec){ 0, 40000000 }, NULL);   /* ~25 frames/s of waiting, not a busy loop */
+                continue;
+            }
+        }
+        if (live) vtcv_mat_copy(last_frame, &fr.colour);
         vt_detector_detect(det, &fr.grey, &ml);
         vt_profile_stamp(&prof, "detect");
         for (int i = 0; i < ml.count; i++) {
@@ -413,15 +466,10 @@ int vt_cmd_run(int argc, char **argv)
         if (banner[0]) vt_ui_banner(rend, W, H, banner);
         vt_render_end(rend, o.out ? &rgba : NULL);
         vt_profile_stamp(&prof, "render");
-        if (writer) vtcv_writer_write(writer, &rgba);
-        else if (png_dir) {
-            char path[2048];
-            snprintf(path, sizeof path, "%s/frame_%05d.png", png_dir, n);
-            if (vtcv_imwrite(path, &rgba, err, sizeof err) != VT_OK) {
-                fprintf(stderr, "vitrine: run: %s: %s\n", path, err);
-                status = 1;
-                break;
-            }
+        if (write_output(writer, png_dir, &rgba, n, err, sizeof err)) {
+            fprintf(stderr, "vitrine: run: %s\n", err);
+            status = 1;
+            break;
         }
         vt_profile_stamp(&prof, "output");
         vt_profile_end_frame(&prof);
@@ -451,7 +499,21 @@ int vt_cmd_run(int argc, char **argv)
             status = 2;
             rr = vt_source_read(src, &fr, err, sizeof err);
         }
-        if (rr != VT_OK && rr != VT_END) { fprintf(stderr, "vitrine: run: %s\n", err); status = 1; }
+        if (rr != VT_OK && rr != VT_END) {
+            if (live) {
+                fprintf(stderr, "vitrine: run: %s; showing \"Camera disconnected\" and reconnecting\n", err);
+                /* What is on the shelf is unknown while the camera is gone: visits end here. */
+                if (stats) record_presence(stats, cat, pev, vt_presence_flush(&presence, pev), src_fps);
+                offline = 1;
+                backoff = 0.25;
+                t_offline = vt_now_ns();
+                retry_at = t_offline + (uint64_t)(backoff * 1e9);
+                rr = VT_OK;
+            } else {
+                fprintf(stderr, "vitrine: run: %s\n", err);
+                status = 1;
+            }
+        }
         if (rr == VT_END && sd.kind == VT_SOURCE_DEMO) break;
         vt_profile_stamp(&prof, "capture");
     }
@@ -463,6 +525,7 @@ int vt_cmd_run(int argc, char **argv)
     vt_profile_print(&prof, stderr, 1);
     vt_marker_list_free(&ml);
     vt_detector_destroy(det);
+    vtcv_mat_destroy(last_frame);
 done:
     vtcv_writer_close(writer);
     vt_image_free(&rgba);

@@ -5,6 +5,7 @@
 #include <dirent.h>  /* opendir */
 #include <stdlib.h>  /* calloc, qsort */
 #include <string.h>  /* strdup, strverscmp */
+#include <strings.h> /* strcasecmp */
 
 struct vt_source {
     vt_source_kind kind;
@@ -20,7 +21,38 @@ struct vt_source {
     vtcv_mat *colour;    /* decoded frame */
     vtcv_mat *grey;
     char name[512];
+    int camera_index;
+    int fault_after;         /* injected fault: frame it starts at (0 = none) */
+    double fault_seconds;
+    uint64_t fault_until;    /* 0 until the fault has started */
 };
+
+/* Image files cut short: a JPEG ends with its EOI marker (FF D9) and a PNG with its IEND chunk.
+ * Decoders would otherwise return half a picture without complaint (JPEG) or print their own
+ * errors (PNG). Checked by content, not by name. Returns the problem, or NULL. */
+static const char *truncated_image(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    unsigned char head[8] = { 0 }, tail[64];
+    size_t nh = fread(head, 1, sizeof head, f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f), k = n < 64 ? n : 64;
+    fseek(f, n - k, SEEK_SET);
+    size_t got = fread(tail, 1, (size_t)k, f);
+    fclose(f);
+    if (nh >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) {
+        for (long i = (long)got - 2; i >= 0; i--)
+            if (tail[i] == 0xFF && tail[i + 1] == 0xD9) return NULL;
+        return "truncated JPEG (the file stops before its end marker)";
+    }
+    if (nh == 8 && !memcmp(head, "\x89PNG\r\n\x1a\n", 8)) {
+        for (long i = (long)got - 4; i >= 0; i--)
+            if (!memcmp(tail + i, "IEND", 4)) return NULL;
+        return "truncated PNG (the file stops before its IEND chunk)";
+    }
+    return NULL;
+}
 
 static int cmp_natural(const void *a, const void *b)
 {
@@ -72,6 +104,9 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
     vt_source *s = calloc(1, sizeof *s);
     if (!s) return VT_ERR_NO_MEMORY;
     s->kind = desc->kind;
+    s->fault_after = desc->fault_after;
+    s->fault_seconds = desc->fault_seconds;
+    s->camera_index = desc->camera_index;
     s->want = desc->want ? desc->want : VT_WANT_GREY;
     s->colour = vtcv_mat_create();
     s->grey = vtcv_mat_create();
@@ -147,6 +182,12 @@ vt_result vt_source_read(vt_source *s, vt_frame *f, char *err, size_t errlen)
     if (err && errlen) err[0] = '\0';
     f->index = s->next;
     f->name = s->name;
+    if (s->fault_after > 0 && s->next >= s->fault_after && (!s->fault_until || vt_now_ns() < s->fault_until)) {
+        if (!s->fault_until) s->fault_until = vt_now_ns() + (uint64_t)(s->fault_seconds * 1e9);
+        f->is_stream = 1;
+        snprintf(err, errlen, "%s: no frame (injected fault: disconnected)", s->name);
+        return VT_ERR_IO;
+    }
     switch (s->kind) {
     case VT_SOURCE_FOLDER:
     case VT_SOURCE_FILES: {
@@ -155,6 +196,11 @@ vt_result vt_source_read(vt_source *s, vt_frame *f, char *err, size_t errlen)
         f->name = path;
         int grey_only = !(s->want & VT_WANT_COLOUR);
         vt_result r = vt_file_check(path, err, errlen);
+        const char *cut = r == VT_OK ? truncated_image(path) : NULL;
+        if (cut) {
+            snprintf(err, errlen, "%s", cut);
+            r = VT_ERR_FORMAT;
+        }
         if (r == VT_OK) r = vtcv_imread(path, grey_only, grey_only ? s->grey : s->colour, err, errlen);
         if (r != VT_OK) return r;
         return finish_frame(s, f, grey_only);
@@ -162,9 +208,22 @@ vt_result vt_source_read(vt_source *s, vt_frame *f, char *err, size_t errlen)
     case VT_SOURCE_VIDEO:
     case VT_SOURCE_CAMERA: {
         f->is_stream = 1;
+        if (!s->video) { snprintf(err, errlen, "%s: not connected", s->name); return VT_ERR_IO; }
         vt_result r = vtcv_video_read(s->video, s->colour);
+        if (r == VT_END && s->kind == VT_SOURCE_VIDEO) {
+            /* A file that stops well before the length its header gives was cut short. */
+            int count = vtcv_video_frame_count(s->video);
+            if (count > 0 && s->next < count - 2) {
+                snprintf(err, errlen, "the video stops after %d of its %d frames (truncated file?)", s->next, count);
+                return VT_ERR_FORMAT;
+            }
+        }
         if (r != VT_OK) {
             if (r != VT_END) snprintf(err, errlen, "%s: read failed", s->name);
+            if (r == VT_END && s->kind == VT_SOURCE_CAMERA) {
+                snprintf(err, errlen, "%s: no frame from the camera (disconnected?)", s->name);
+                return VT_ERR_IO;
+            }
             return r;
         }
         s->next++;
@@ -195,6 +254,21 @@ int vt_source_count(const vt_source *s)
 }
 
 vt_source_kind vt_source_get_kind(const vt_source *s) { return s->kind; }
+
+int vt_source_is_live(const vt_source *s) { return s->kind == VT_SOURCE_CAMERA || s->fault_after > 0; }
+
+vt_result vt_source_reopen(vt_source *s, char *err, size_t errlen)
+{
+    if (s->fault_after > 0 && s->fault_until) {
+        if (vt_now_ns() < s->fault_until) { snprintf(err, errlen, "%s: still disconnected (injected fault)", s->name); return VT_ERR_IO; }
+        s->fault_after = 0;   /* back for good */
+        return VT_OK;
+    }
+    if (s->kind != VT_SOURCE_CAMERA) return VT_ERR_UNSUPPORTED;
+    vtcv_video_close(s->video);
+    s->video = vtcv_video_open_camera(s->camera_index, err, errlen);
+    return s->video ? VT_OK : VT_ERR_NOT_FOUND;
+}
 
 double vt_source_fps(const vt_source *s)
 {

@@ -36,6 +36,10 @@ typedef struct vt_source_desc {
     int camera_index;                 /* CAMERA */
     int want;                         /* vt_source_want flags; 0 = grey only */
     vt_demo_desc demo;                /* DEMO */
+    /* Fault injection, for tests of camera loss: after fault_after frames, reads fail for
+     * fault_seconds and reopening fails until then, as with an unplugged camera. 0 = never. */
+    int fault_after;
+    double fault_seconds;
 } vt_source_desc;
 
 typedef struct vt_frame {
@@ -58,6 +62,11 @@ int vt_source_count(const vt_source *s);
 vt_source_kind vt_source_get_kind(const vt_source *s);
 /* Frames per second of a video or the demo; 0 when unknown (cameras report unreliably, stills have none). */
 double vt_source_fps(const vt_source *s);
+/* A live source (camera) that stopped delivering: tries to open it again. VT_OK when it is back;
+ * frame numbering goes on from where it was. Files cannot come back: VT_ERR_UNSUPPORTED. */
+vt_result vt_source_reopen(vt_source *s, char *err, size_t errlen);
+/* 1 for sources that can drop out and come back (cameras, and sources with injected faults). */
+int vt_source_is_live(const vt_source *s);
 void vt_source_destroy(vt_source *s);   /* safe on NULL */
 
 /* ---- the built-in demo scene ------------------------------------------------------------- */

@@ -7,7 +7,10 @@
 #include <strings.h> /* strcasecmp */
 #include <sys/stat.h> /* stat */
 #include <errno.h>
+#include <fcntl.h>   /* open */
+#include <libgen.h>  /* dirname */
 #include <time.h>    /* clock_gettime */
+#include <unistd.h>  /* fsync, getpid */
 
 const char *vt_result_str(vt_result r)
 {
@@ -98,6 +101,69 @@ char *vt_read_file(const char *path, size_t *len)
     buf[n] = 0;
     if (len) *len = n;
     return buf;
+}
+
+/* For tests of crash safety: VT_FAULT_ATOMIC=written|synced|renamed aborts at that step. */
+static void fault_point(const char *stage)
+{
+    const char *f = getenv("VT_FAULT_ATOMIC");
+    if (f && !strcmp(f, stage)) abort();
+}
+
+void vt_temp_name(const char *path, char *tmp, size_t n)
+{
+    snprintf(tmp, n, "%s.tmp-%d", path, (int)getpid());
+}
+
+static void sync_dir_of(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    int fd = open(dirname(buf), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) { fsync(fd); close(fd); }
+}
+
+vt_result vt_commit_file(const char *tmp, const char *path, char *err, size_t errlen)
+{
+    int fd = open(tmp, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+        if (fd >= 0) close(fd);
+        snprintf(err, errlen, "%s: cannot flush to disk", path);
+        unlink(tmp);
+        return VT_ERR_IO;
+    }
+    close(fd);
+    fault_point("synced");
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: cannot be replaced (%s)", path, errno == EACCES ? "permission denied" : "rename failed");
+        unlink(tmp);
+        return VT_ERR_IO;
+    }
+    fault_point("renamed");
+    sync_dir_of(path);
+    return VT_OK;
+}
+
+void vt_abandon_file(const char *tmp) { unlink(tmp); }
+
+vt_result vt_write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    char tmp[4200];
+    vt_temp_name(path, tmp, sizeof tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) { snprintf(err, errlen, "%s: cannot create a file there", path); return VT_ERR_IO; }
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) { if (errno == EINTR) continue; close(fd); unlink(tmp); snprintf(err, errlen, "%s: write failed (disk full?)", path); return VT_ERR_IO; }
+        p += w;
+        left -= (size_t)w;
+        if (left > 0 && left < len) fault_point("written");
+    }
+    close(fd);
+    fault_point("written");
+    return vt_commit_file(tmp, path, err, errlen);
 }
 
 int vt_is_dir(const char *path)

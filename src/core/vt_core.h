@@ -57,6 +57,15 @@ void vt_image_free(vt_image *im);
  * names the real problem ("no such file", "empty file (0 bytes)", "is a folder"). */
 vt_result vt_file_check(const char *path, char *err, size_t errlen);
 int vt_is_dir(const char *path);
+/* Replaces path with data all at once: written to a temporary file beside it, flushed to disk
+ * (fsync), renamed over path, and the folder flushed. A crash at any point leaves either the old
+ * file or the new one, never half of one. */
+vt_result vt_write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
+/* The same for writers that need a file name (OpenCV, cairo): tmp receives a name beside path
+ * to write to, then vt_commit_file moves it into place (or vt_abandon_file removes it). */
+void vt_temp_name(const char *path, char *tmp, size_t n);
+vt_result vt_commit_file(const char *tmp, const char *path, char *err, size_t errlen);
+void vt_abandon_file(const char *tmp);
 /* Reads a whole file into a malloc'd buffer with a NUL after the last byte (the caller frees it);
  * len (may be NULL) gets the size. NULL when it cannot be read. */
 char *vt_read_file(const char *path, size_t *len);

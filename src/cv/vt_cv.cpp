@@ -13,9 +13,12 @@
 
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 
 // Vitrine reports every failure itself, in one line naming the file; OpenCV's own log is noise.
-static const int s_quiet = (cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT), 0);
+// FFmpeg (through OpenCV's videoio) prints its own errors unless told not to: -8 is AV_LOG_QUIET.
+static const int s_quiet = (cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT),
+                            setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0), 0);
 
 struct vtcv_mat { cv::Mat m; };
 struct vtcv_video { cv::VideoCapture cap; };

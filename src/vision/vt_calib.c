@@ -193,5 +193,13 @@ vt_result vt_camera_save(const char *path, const vt_camera *c, double rms, char 
     k.width = c->width;
     k.height = c->height;
     k.rms = rms;
-    return vtcv_calib_write(path, &k, err, errlen);
+    /* Written beside, then moved into place: a kiosk's working calibration is never half-replaced. */
+    char tmp[4200];
+    vt_temp_name(path, tmp, sizeof tmp);
+    size_t n = strlen(tmp);
+    const char *ext = vt_file_ext(path);   /* FileStorage picks the format by extension */
+    snprintf(tmp + n, sizeof tmp - n, ".%s", *ext ? ext : "yml");
+    vt_result r = vtcv_calib_write(tmp, &k, err, errlen);
+    if (r != VT_OK) { vt_abandon_file(tmp); return r; }
+    return vt_commit_file(tmp, path, err, errlen);
 }
