@@ -117,8 +117,18 @@ static void walk(const char *dir)
     closedir(d);
 }
 
+static int load_model(const char *path)
+{
+    vt_model *m = NULL;
+    char err[512];
+    int ok = vt_model_load(path, &m, err, sizeof err) == VT_OK;
+    vt_model_destroy(m);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
+    CHECK(t_replay_fuzz_inputs("model", load_model) >= 1);
     /* Missing, empty and broken files: an error naming the file, and a placeholder to draw. */
     vt_model *m = (vt_model *)1;
     char err[512];

@@ -78,13 +78,13 @@ int main(int argc, char **argv)
     CHECKF(strstr(err, ":3:") != NULL, "line of the error: %s", err);
     CHECK(vt_catalog_load("/nonexistent/catalog.json", &c, err, sizeof err) == VT_ERR_NOT_FOUND && strstr(err, "no such file"));
     /* Inputs the fuzzer once broke the parser with (tests/fuzz/regressions): read without harm. */
-    DIR *d = opendir(VT_TEST_SOURCE_DIR "/tests/fuzz/regressions");
+    DIR *d = opendir(VT_TEST_SOURCE_DIR "/tests/fuzz/regressions/catalog");
     struct dirent *e;
     int replayed = 0;
     while (d && (e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
         char path[1024];
-        snprintf(path, sizeof path, "%s/tests/fuzz/regressions/%s", VT_TEST_SOURCE_DIR, e->d_name);
+        snprintf(path, sizeof path, "%s/tests/fuzz/regressions/catalog/%s", VT_TEST_SOURCE_DIR, e->d_name);
         vt_catalog_report rep = { 0 };
         vt_catalog_destroy(vt_catalog_parse(path, &rep, 1));
         vt_catalog_report_free(&rep);

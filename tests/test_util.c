@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include <unistd.h>
 
 int t_failures, t_checks;
 
@@ -33,4 +35,34 @@ char *t_read_file(const char *path)
     if (s) s[n] = 0;
     fclose(f);
     return s;
+}
+
+int t_replay_fuzz_inputs(const char *target, int (*one)(const char *path))
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/tests/fuzz/regressions/%s", VT_TEST_SOURCE_DIR, target);
+    static const char *ext[3][3] = { { "json", "json", "json" }, { "yml", "xml", "json" }, { "glb", "gltf", "obj" } };
+    int kind = !strcmp(target, "calib") ? 1 : !strcmp(target, "model") ? 2 : 0, n = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char in[1400], out[128];
+        snprintf(in, sizeof in, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(in, "rb");
+        if (!f) continue;
+        unsigned char buf[1 << 16];
+        size_t len = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        /* As the fuzz targets do: the first byte picks the extension, the rest is the file. */
+        snprintf(out, sizeof out, "/tmp/vt_replay_%d.%s", (int)getpid(), ext[kind][len ? buf[0] % 3 : 0]);
+        f = fopen(out, "wb");
+        if (len > 1) fwrite(buf + 1, 1, len - 1, f);
+        fclose(f);
+        one(out);
+        remove(out);
+        n++;
+    }
+    if (d) closedir(d);
+    return n;
 }

@@ -184,8 +184,17 @@ static void test_demo_pose(void)
     vtcv_mat_destroy(grey);
 }
 
+static int load_calib(const char *path)
+{
+    vt_camera c;
+    char err[512];
+    return vt_camera_load(path, &c, err, sizeof err) == VT_OK;
+}
+
 int main(int argc, char **argv)
 {
+    /* Calibration files that once broke the reader (tests/fuzz): read without harm. */
+    CHECK(t_replay_fuzz_inputs("calib", load_calib) >= 3);
     test_dictionaries();
     const char *shared = t_shared(argc, argv, "real/markers/opencv_contrib_aruco");
     test_camera(shared);

@@ -66,6 +66,9 @@ vt_result vtcv_imread(const char *path, int grey, vtcv_mat *out, char *err, size
     } catch (const cv::Exception &e) {
         set_err(err, errlen, "cannot decode: %s", e.err.c_str());
         return VT_ERR_FORMAT;
+    } catch (...) {
+        set_err(err, errlen, "%s", "the file could not be read (library error)");
+        return VT_ERR_FORMAT;
     }
     if (out->m.empty()) { set_err(err, errlen, "%s", "not a readable image (unknown format or corrupt data)"); return VT_ERR_FORMAT; }
     return VT_OK;
@@ -79,6 +82,9 @@ vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t e
         if (!cv::imwrite(path, m)) { set_err(err, errlen, "%s", "cannot write the image"); return VT_ERR_IO; }
     } catch (const cv::Exception &e) {
         set_err(err, errlen, "cannot write: %s", e.err.c_str());
+        return VT_ERR_IO;
+    } catch (...) {
+        set_err(err, errlen, "%s", "the file could not be read (library error)");
         return VT_ERR_IO;
     }
     return VT_OK;
@@ -96,6 +102,9 @@ vt_result vtcv_decode_rgba(const char *path, const void *data, size_t size, vtcv
         return VT_OK;
     } catch (const cv::Exception &e) {
         set_err(err, errlen, "cannot decode: %s", e.err.c_str());
+        return VT_ERR_FORMAT;
+    } catch (...) {
+        set_err(err, errlen, "%s", "the file could not be read (library error)");
         return VT_ERR_FORMAT;
     }
 }
@@ -329,6 +338,9 @@ vt_result vtcv_calib_write(const char *path, const vtcv_calib *c, char *err, siz
     } catch (const cv::Exception &e) {
         set_err(err, errlen, "cannot write: %s", e.err.c_str());
         return VT_ERR_IO;
+    } catch (...) {
+        set_err(err, errlen, "%s", "the file could not be read (library error)");
+        return VT_ERR_IO;
     }
 }
 
@@ -392,6 +404,22 @@ vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t e
     try {
         cv::FileStorage fs(path, cv::FileStorage::READ);
         if (!fs.isOpened()) { set_err(err, errlen, "%s", "not an OpenCV FileStorage file (YAML, XML or JSON)"); return VT_ERR_FORMAT; }
+        // Reading a matrix allocates rows x cols first: a broken file could ask for gigabytes.
+        // Intrinsics are 3x3 and distortion at most 14 values, so anything larger is refused.
+        for (const char *key : { "camera_matrix", "distortion_coefficients" }) {
+            cv::FileNode nd = fs[key];
+            if (nd.isMap()) {
+                cv::FileNode r = nd["rows"], c = nd["cols"];
+                double rows = r.isInt() || r.isReal() ? (double)r : -1, cols = c.isInt() || c.isReal() ? (double)c : -1;
+                if (!(rows >= 1 && rows <= 16 && cols >= 1 && cols <= 16)) {
+                    set_err(err, errlen, "%s has an impossible size", key);
+                    return VT_ERR_FORMAT;
+                }
+            } else if (nd.isSeq() && nd.size() > 16) {
+                set_err(err, errlen, "%s has too many values", key);
+                return VT_ERR_FORMAT;
+            }
+        }
         cv::Mat K, D;
         fs["camera_matrix"] >> K;
         fs["distortion_coefficients"] >> D;
@@ -419,6 +447,9 @@ vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t e
         return VT_OK;
     } catch (const cv::Exception &e) {
         set_err(err, errlen, "cannot parse: %s", e.err.c_str());
+        return VT_ERR_FORMAT;
+    } catch (...) {
+        set_err(err, errlen, "%s", "the file could not be read (library error)");
         return VT_ERR_FORMAT;
     }
 }
