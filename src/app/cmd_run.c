@@ -36,6 +36,7 @@ static const char *k_help =
     "  --video FILE      a video file\n"
     "  --images DIR      a folder of images, in name order\n"
     "  --demo            the built-in demo scene (markers on a shelf, a moving camera)\n"
+    "  --demo-size WxH   the demo's frame size (default 1280x720)\n"
     "  --catalog FILE    products, prices and models (default: %s/models/catalog.json)\n"
     "  --calib FILE      camera intrinsics from an OpenCV calibration file\n"
     "  --intrinsics FX,FY,CX,CY  camera intrinsics in pixels (default: a %.0f degree field of view)\n"
@@ -174,6 +175,7 @@ typedef struct run_opts {
     double report_every;
     int fault_after;
     double fault_seconds;
+    int demo_w, demo_h;
 } run_opts;
 
 static int is_video_path(const char *p)
@@ -192,7 +194,7 @@ int vt_cmd_run(int argc, char **argv)
         { "out", required_argument, 0, 'o' }, { "frames", required_argument, 0, 'n' },
         { "fullscreen", no_argument, 0, 'f' }, { "help", no_argument, 0, 'h' },
         { "analytics", required_argument, 0, 'a' }, { "report-every", required_argument, 0, 'R' },
-        { "simulate-disconnect", required_argument, 0, 'S' }, { "no-analytics", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
+        { "simulate-disconnect", required_argument, 0, 'S' }, { "demo-size", required_argument, 0, 'Z' }, { "no-analytics", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
     };
     run_opts o = { .camera = -1 };
     char default_catalog[1024];
@@ -221,6 +223,12 @@ int vt_cmd_run(int argc, char **argv)
         case 'f': o.fullscreen = 1; break;
         case 'a': o.analytics = optarg; break;
         case 'N': o.no_analytics = 1; break;
+        case 'Z':
+            if (sscanf(optarg, "%dx%d", &o.demo_w, &o.demo_h) != 2 || o.demo_w < 64 || o.demo_h < 64 || o.demo_w > 7680 || o.demo_h > 4320) {
+                fprintf(stderr, "vitrine: run: --demo-size '%s': expected WxH, e.g. 1920x1080\n", optarg);
+                return 2;
+            }
+            break;
         case 'S':
             if (sscanf(optarg, "%d:%lf", &o.fault_after, &o.fault_seconds) != 2 || o.fault_after < 1 || !(o.fault_seconds > 0)) {
                 fprintf(stderr, "vitrine: run: --simulate-disconnect '%s': expected FRAME:SECONDS, e.g. 60:2.5\n", optarg);
@@ -258,7 +266,8 @@ int vt_cmd_run(int argc, char **argv)
     if (vt_catalog_load(o.catalog, &cat, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: run: %s\n", err); return 2; }
 
     /* The source: as asked; else camera 0; else the demo, so `vitrine run` always shows something. */
-    vt_source_desc sd = { .want = VT_WANT_GREY | VT_WANT_COLOUR, .fault_after = o.fault_after, .fault_seconds = o.fault_seconds };
+    vt_source_desc sd = { .want = VT_WANT_GREY | VT_WANT_COLOUR, .fault_after = o.fault_after, .fault_seconds = o.fault_seconds,
+                          .demo = { .width = o.demo_w, .height = o.demo_h } };
     if (o.video) { sd.kind = VT_SOURCE_VIDEO; sd.path = o.video; }
     else if (o.images) { sd.kind = VT_SOURCE_FOLDER; sd.path = o.images; }
     else if (o.demo) sd.kind = VT_SOURCE_DEMO;

@@ -14,10 +14,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef VT_SANITIZE_BUILD
 #include <dlfcn.h>
 #include <link.h>
-#endif
 
 #ifndef VT_SHADER_DIR_DEFAULT
 #define VT_SHADER_DIR_DEFAULT "shaders"
@@ -114,6 +112,7 @@ static char *find_font(void)
         if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) path = strdup((const char *)file);
         if (m) FcPatternDestroy(m);
         FcPatternDestroy(pat);
+        FcFini();   /* nothing else here uses fontconfig: give its cache back */
     }
     return path;
 }
@@ -187,10 +186,10 @@ static uint32_t next_cp(const char **s)
     return c;
 }
 
-#ifdef VT_SANITIZE_BUILD
-/* LeakSanitizer reports Mesa's one-time allocations at exit; once Mesa has unloaded its driver the
- * report has no module name to suppress. Pinning the driver (RTLD_NODELETE) keeps the names, and
- * tests/lsan.supp names them. Sanitizer builds only. */
+/* Leak checkers (LeakSanitizer, valgrind) report Mesa's one-time allocations at exit; once Mesa
+ * has unloaded its driver those reports have no module name to suppress. Pinning the driver
+ * (RTLD_NODELETE) keeps the names (tests/lsan.supp, tests/valgrind.supp name them); it stays
+ * loaded until the process ends, which it would almost anyway. */
 static int pin_driver(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size; (void)data;
@@ -198,7 +197,6 @@ static int pin_driver(struct dl_phdr_info *info, size_t size, void *data)
         dlopen(info->dlpi_name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
     return 0;
 }
-#endif
 
 static void on_key(GLFWwindow *w, int key, int scancode, int action, int mods)
 {
@@ -270,9 +268,7 @@ static vt_result make_context(vt_renderer *r, char *err, size_t errlen)
         return VT_ERR_UNSUPPORTED;
     }
     while (glGetError() != GL_NO_ERROR) {}
-#ifdef VT_SANITIZE_BUILD
     dl_iterate_phdr(pin_driver, NULL);
-#endif
     return VT_OK;
 }
 
