@@ -62,7 +62,7 @@ validate("marker-type", HEAD + '  {"id": "a", "marker": 1.5, "name": "A", "price
 validate("missing-model", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "model": "nowhere.glb"}\n ]}\n', "error", "no such file", '"nowhere.glb"')
 broken_model = os.path.join(tmp, "broken.glb")
 open(broken_model, "w").write("this is not a model")
-validate("bad-model", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "model": "broken.glb"}\n ]}\n', "error", "cannot load the model", '"broken.glb"')
+validate("bad-model", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "model": "broken.glb"}\n ]}\n', "error", "model of a: %s: malformed" % broken_model, '"broken.glb"')
 validate("unknown-key", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "model": "%s", "prise": 3}\n ]}\n' % mug, "warning", "unknown key \"prise\"", '"prise"', code=0)
 validate("dims", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "dimensions_mm": [1, -2, 3]}\n ]}\n', "error", "array of 3 positive numbers", "[1, -2, 3]")
 validate("scale", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "scale": "big"}\n ]}\n', "error", "scale must be a number", '"big"')
