@@ -72,4 +72,23 @@ if os.path.isdir(seq):
     s = score(shared, seq, r.stdout)
     print("seq-720p:", s)
     check(s["recall"] >= 0.97 and s["false_pos"] == 0, "seq recall %.4f >= 0.97, no false positives" % s["recall"])
+    # The pose filter: steadier on the still frames, no flips, little lag on the moving ones.
+    import json as _json, subprocess as _sp
+    def pose_score(text):
+        path = "/tmp/vt_pose_%d.jsonl" % os.getpid()
+        open(path, "w").write(text)
+        py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+        out = _sp.run([py, os.path.join(shared, "tools", "pose_score.py"), os.path.join(seq, "truth.json"), path],
+                      capture_output=True, text=True).stdout
+        os.unlink(path)
+        return _json.loads(out.strip().splitlines()[-1])
+    raw = pose_score(r.stdout)
+    rf = run([vitrine, "detect", "--filter", "--dict", t["dict"], "--intrinsics", intrinsics_arg(t), os.path.join(seq, "seq.mp4")])
+    filt = pose_score(rf.stdout)
+    print("pose on seq-720p, unfiltered:", raw)
+    print("pose on seq-720p, --filter:  ", filt)
+    check(raw["flips"] == 0 and filt["flips"] == 0, "no flips")
+    check(filt["static_pos_std_mm"] < raw["static_pos_std_mm"] and filt["static_rot_std_deg"] < raw["static_rot_std_deg"],
+          "the filter reduces jitter on the still frames")
+    check(filt["moving_pos_err_mm"] < 3.0, "the filter lags little when moving (%.2f mm)" % filt["moving_pos_err_mm"])
 finish("test_detect_bench")

@@ -1,6 +1,7 @@
 /* cmd_detect.c — `vitrine detect`: frames in, markers and poses out as JSON Lines. */
 #include "app/vt_app.h"
 #include "capture/vt_capture.h"
+#include "tracking/vt_tracking.h"
 #include "cv/vt_cv.h"
 #include "vision/vt_vision.h"
 
@@ -31,6 +32,11 @@ static const char *k_help =
     "  --intrinsics FX,FY,CX,CY  camera intrinsics in pixels, no distortion\n"
     "                          (with neither: a %.0f degree horizontal field of view, centred)\n"
     "  --threads N             cap on every thread pool the detector uses (default: all cores)\n"
+    "  --filter                smooth each marker's pose over the frames of a video or folder\n"
+    "                          (1€ filter; an ambiguous pose keeps the orientation it had): the\n"
+    "                          filtered rvec/tvec are printed\n"
+    "  --filter-params MIN_CUTOFF,BETA,D_CUTOFF  the filter's settings (default 0.5,50,1.0;\n"
+    "                          the catalog's markers.filter sets them for vitrine run)\n"
     "  -h, --help              this help\n"
     "\n"
     "Exit status: 0 all inputs read; 2 bad arguments, or an input could not be read (the rest are\n"
@@ -73,6 +79,8 @@ typedef struct detect_opts {
     int have_cam;        /* from --calib or --intrinsics */
     vt_camera cam;
     int threads;
+    int filter;
+    vt_pose_filter_desc fd;
 } detect_opts;
 
 /* Runs one INPUT; returns 0, or 2 when it (or one of its images) could not be read. */
@@ -95,6 +103,8 @@ static int run_input(const char *input, const detect_opts *o, vt_detector *det, 
         return 2;
     }
     int status = 0, total = vt_source_count(src);
+    vt_pose_filter *pf = o->filter ? vt_pose_filter_create(&o->fd) : NULL;
+    double fps = vt_source_fps(src) > 0 ? vt_source_fps(src) : 30;
     vt_frame fr;
     vt_result r;
     while ((r = vt_source_read(src, &fr, err, sizeof err)) != VT_END) {
@@ -113,10 +123,17 @@ static int run_input(const char *input, const detect_opts *o, vt_detector *det, 
             status = 2;
             continue;
         }
-        for (int i = 0; i < ml->count; i++) vt_pose_estimate(&cam, o->length_m, &ml->items[i]);
+        for (int i = 0; i < ml->count; i++) {
+            vt_marker *m = &ml->items[i];
+            double prev[3];
+            int have_prev = pf && vt_pose_filter_last(pf, m->id, fr.index, prev);
+            vt_pose_estimate_near(&cam, o->length_m, m, have_prev ? prev : NULL);
+            if (pf && m->has_pose) vt_pose_filter_apply(pf, m->id, fr.index, fr.index / fps, m->rvec, m->tvec);
+        }
         print_frame(&fr, input, vt_detector_last_ms(det), ml);
     }
     if (show_progress && total > 1) fputs("\r\033[K", stderr);
+    vt_pose_filter_destroy(pf);
     vt_source_destroy(src);
     return status;
 }
@@ -127,9 +144,10 @@ int vt_cmd_detect(int argc, char **argv)
         { "dict", required_argument, 0, 'd' },       { "marker-length", required_argument, 0, 'l' },
         { "calib", required_argument, 0, 'c' },      { "intrinsics", required_argument, 0, 'i' },
         { "threads", required_argument, 0, 't' },    { "help", no_argument, 0, 'h' },
+        { "filter", no_argument, 0, 'F' }, { "filter-params", required_argument, 0, 'P' },
         { 0, 0, 0, 0 },
     };
-    detect_opts o = { .length_m = 0.05, .threads = 0 };
+    detect_opts o = { .length_m = 0.05, .threads = 0, .fd = { 0.5, 50, 1.0, 8 } };
     const char *dict_name = "5X5_100", *calib = NULL, *intr = NULL;
     int c;
     opterr = 0;
@@ -150,6 +168,15 @@ int vt_cmd_detect(int argc, char **argv)
                 fprintf(stderr, "vitrine: detect: --threads '%s': expected a whole number from 1 to 1024\n", optarg);
                 return 2;
             }
+            break;
+        case 'F': o.filter = 1; break;
+        case 'P':
+            if (sscanf(optarg, "%lf,%lf,%lf", &o.fd.min_cutoff, &o.fd.beta, &o.fd.d_cutoff) != 3 || !(o.fd.min_cutoff > 0) ||
+                o.fd.beta < 0 || !(o.fd.d_cutoff > 0)) {
+                fprintf(stderr, "vitrine: detect: --filter-params '%s': expected MIN_CUTOFF,BETA,D_CUTOFF, e.g. 0.5,50,1.0\n", optarg);
+                return 2;
+            }
+            o.filter = 1;
             break;
         case 'h': printf(k_help, vt_dictionary_names(), VT_DEFAULT_HFOV_DEG); return 0;
         default:

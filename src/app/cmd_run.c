@@ -355,6 +355,9 @@ int vt_cmd_run(int argc, char **argv)
     double src_fps = vt_source_fps(src);
 
     vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = sc.dict });
+    /* Steady products: each marker's pose through a 1€ filter with the catalog's settings. */
+    vt_pose_filter *pf = vt_pose_filter_create(&(vt_pose_filter_desc){ cat->filter.min_cutoff, cat->filter.beta,
+                                                                        cat->filter.d_cutoff, cat->filter.lost_after_frames });
     vt_marker_list ml = { 0 };
     vt_profile prof;
     vt_profile_reset(&prof);
@@ -427,9 +430,14 @@ int vt_cmd_run(int argc, char **argv)
         if (live) vtcv_mat_copy(last_frame, &fr.colour);
         vt_detector_detect(det, &fr.grey, &ml);
         vt_profile_stamp(&prof, "detect");
+        double t_now = src_fps > 0 ? fr.index / src_fps : vt_ms_since(t_start) / 1000;
         for (int i = 0; i < ml.count; i++) {
-            const vt_product *p = vt_catalog_find_marker(cat, ml.items[i].id);
-            vt_pose_estimate(&cam, (p ? p->length_mm : cat->length_mm) / 1000.0, &ml.items[i]);
+            vt_marker *m = &ml.items[i];
+            const vt_product *p = vt_catalog_find_marker(cat, m->id);
+            double prev[3];
+            int have_prev = vt_pose_filter_last(pf, m->id, fr.index, prev);
+            vt_pose_estimate_near(&cam, (p ? p->length_mm : cat->length_mm) / 1000.0, m, have_prev ? prev : NULL);
+            if (m->has_pose) vt_pose_filter_apply(pf, m->id, fr.index, t_now, m->rvec, m->tvec);
         }
         vt_profile_stamp(&prof, "pose");
         if (stats) {
@@ -534,6 +542,7 @@ int vt_cmd_run(int argc, char **argv)
     vt_profile_print(&prof, stderr, 1);
     vt_marker_list_free(&ml);
     vt_detector_destroy(det);
+    vt_pose_filter_destroy(pf);
     vtcv_mat_destroy(last_frame);
 done:
     vtcv_writer_close(writer);

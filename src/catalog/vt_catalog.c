@@ -402,12 +402,12 @@ vt_catalog *vt_catalog_parse_text(const char *text, size_t n, const char *path, 
     if (!have_dict) problem(&x, 1, "markers.dictionary", "unknown marker dictionary \"%.40s\"; one of: %s", c->dictionary, vt_dictionary_names());
     c->length_mm = opt_number(&x, markers, "length_mm", "markers", 50, 0, 0);
     const cJSON *filter = cJSON_GetObjectItemCaseSensitive(markers, "filter");
-    c->filter = (vt_filter_params){ 1.0, 0.3, 1.0, 8 };
+    c->filter = (vt_filter_params){ 0.5, 50, 1.0, 8 };
     if (filter && !cJSON_IsObject(filter)) problem(&x, 1, "markers.filter", "markers.filter must be an object");
     else if (filter) {
         unknown_keys(&x, filter, "markers.filter", k_filter_keys);
-        c->filter.min_cutoff = opt_number(&x, filter, "min_cutoff", "markers.filter", 1.0, 0, 0);
-        c->filter.beta = opt_number(&x, filter, "beta", "markers.filter", 0.3, 0, 1);
+        c->filter.min_cutoff = opt_number(&x, filter, "min_cutoff", "markers.filter", 0.5, 0, 0);
+        c->filter.beta = opt_number(&x, filter, "beta", "markers.filter", 50, 0, 1);
         c->filter.d_cutoff = opt_number(&x, filter, "d_cutoff", "markers.filter", 1.0, 0, 0);
         c->filter.lost_after_frames = (int)opt_number(&x, filter, "lost_after_frames", "markers.filter", 8, 1, 1);
     }

@@ -35,8 +35,8 @@ typedef struct vt_product {
 } vt_product;
 
 typedef struct vt_filter_params {
-    double min_cutoff;         /* 1€ filter: Hz, steadiness when still (default 1.0) */
-    double beta;               /* 1€ filter: speed coefficient, responsiveness (default 0.3) */
+    double min_cutoff;         /* 1€ filter: Hz, steadiness when still (default 0.5) */
+    double beta;               /* 1€ filter: speed coefficient, responsiveness (default 50) */
     double d_cutoff;           /* 1€ filter: Hz, of the speed estimate (default 1.0) */
     int lost_after_frames;     /* frames unseen before a product counts as gone (default 8) */
 } vt_filter_params;

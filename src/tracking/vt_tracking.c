@@ -52,3 +52,111 @@ int vt_presence_flush(vt_presence *p, vt_presence_event *out)
     p->count = 0;
     return ne;
 }
+
+/* ---- 1€ filter ---- */
+#include <math.h>
+#include <stdlib.h>
+
+typedef struct one_euro { double x, dx; int init; } one_euro;
+
+static double alpha(double cutoff, double dt) { double tau = 1.0 / (2 * M_PI * cutoff); return 1.0 / (1.0 + tau / dt); }
+
+static double one_euro_step(one_euro *f, const vt_pose_filter_desc *d, double x, double dt)
+{
+    if (!f->init) { f->x = x; f->dx = 0; f->init = 1; return x; }
+    double dx = (x - f->x) / dt;
+    f->dx += alpha(d->d_cutoff, dt) * (dx - f->dx);
+    double cutoff = d->min_cutoff + d->beta * fabs(f->dx);
+    f->x += alpha(cutoff, dt) * (x - f->x);
+    return f->x;
+}
+
+typedef struct track { int id, last_frame; double last_t; one_euro ch[7]; double q_prev[4]; double rvec[3]; } track;
+
+struct vt_pose_filter {
+    vt_pose_filter_desc d;
+    track *t;
+    int n, cap;
+};
+
+vt_pose_filter *vt_pose_filter_create(const vt_pose_filter_desc *desc)
+{
+    vt_pose_filter *f = calloc(1, sizeof *f);
+    if (!f) return NULL;
+    f->d = desc ? *desc : (vt_pose_filter_desc){ 0.5, 50, 1.0, 8 };
+    if (f->d.min_cutoff <= 0) f->d.min_cutoff = 1.0;
+    if (f->d.beta < 0) f->d.beta = 0;
+    if (f->d.d_cutoff <= 0) f->d.d_cutoff = 1.0;
+    if (f->d.forget_after <= 0) f->d.forget_after = 8;
+    return f;
+}
+
+void vt_pose_filter_destroy(vt_pose_filter *f)
+{
+    if (!f) return;
+    free(f->t);
+    free(f);
+}
+
+static track *find_track(const vt_pose_filter *f, int id)
+{
+    for (int i = 0; i < f->n; i++) if (f->t[i].id == id) return &f->t[i];
+    return NULL;
+}
+
+static void rvec_to_quat(const double r[3], double q[4])
+{
+    double th = sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]), s = th > 1e-12 ? sin(th / 2) / th : 0.5;
+    q[0] = cos(th / 2); q[1] = r[0] * s; q[2] = r[1] * s; q[3] = r[2] * s;
+}
+
+static void quat_to_rvec(const double q[4], double r[3])
+{
+    double n = sqrt(q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+    double th = 2 * atan2(n, q[0]), k = n > 1e-12 ? th / n : 2.0;
+    r[0] = q[1] * k; r[1] = q[2] * k; r[2] = q[3] * k;
+}
+
+void vt_pose_filter_apply(vt_pose_filter *f, int id, int frame, double t, double rvec[3], double tvec[3])
+{
+    track *tr = find_track(f, id);
+    if (tr && frame - tr->last_frame > f->d.forget_after) { memset(tr->ch, 0, sizeof tr->ch); }
+    if (!tr) {
+        if (f->n == f->cap) {
+            int nc = f->cap ? f->cap * 2 : 16;
+            track *nt = realloc(f->t, (size_t)nc * sizeof *nt);
+            if (!nt) return;
+            f->t = nt;
+            f->cap = nc;
+        }
+        tr = &f->t[f->n++];
+        memset(tr, 0, sizeof *tr);
+        tr->id = id;
+    }
+    double dt = tr->ch[0].init ? t - tr->last_t : 1.0 / 30;
+    if (!(dt > 1e-4)) dt = 1.0 / 30;
+    double q[4];
+    rvec_to_quat(rvec, q);
+    /* q and -q are the same rotation: stay on the side of the previous one so the filter never
+     * averages across the sign flip. */
+    if (tr->ch[3].init && q[0] * tr->q_prev[0] + q[1] * tr->q_prev[1] + q[2] * tr->q_prev[2] + q[3] * tr->q_prev[3] < 0)
+        for (int i = 0; i < 4; i++) q[i] = -q[i];
+    for (int i = 0; i < 3; i++) tvec[i] = one_euro_step(&tr->ch[i], &f->d, tvec[i], dt);
+    double n = 0;
+    for (int i = 0; i < 4; i++) { q[i] = one_euro_step(&tr->ch[3 + i], &f->d, q[i], dt); n += q[i] * q[i]; }
+    n = sqrt(n);
+    for (int i = 0; i < 4; i++) q[i] /= n;
+    memcpy(tr->q_prev, q, sizeof q);
+    quat_to_rvec(q, rvec);
+    memcpy(tr->rvec, rvec, sizeof tr->rvec);
+    tr->last_frame = frame;
+    tr->last_t = t;
+}
+
+int vt_pose_filter_last(const vt_pose_filter *f, int id, int frame, double rvec[3])
+{
+    const track *tr = find_track(f, id);
+    if (!tr || !tr->ch[3].init || frame - tr->last_frame > f->d.forget_after) return 0;
+    memcpy(rvec, tr->rvec, sizeof tr->rvec);
+    return 1;
+}

@@ -36,4 +36,24 @@ int vt_presence_update(vt_presence *p, int frame, double t, const int *ids, int 
 /* Ends every visit still open (end of input): LOST events, returns how many. */
 int vt_presence_flush(vt_presence *p, vt_presence_event *out);
 
+/* ---- pose smoothing: the 1€ filter (Casiez, Roussel, Vogel, CHI 2012) per marker ---------- */
+/* Strong smoothing when a marker is still (no shake), little when it moves (no lag). Position
+ * is filtered per axis; orientation as a unit quaternion kept in one hemisphere. */
+typedef struct vt_pose_filter_desc {
+    double min_cutoff;     /* Hz; lower = steadier when still (default 0.5) */
+    double beta;           /* speed coefficient; higher = follows fast moves sooner (default 50) */
+    double d_cutoff;       /* Hz, for the speed estimate (default 1.0) */
+    int forget_after;      /* frames unseen after which a marker starts afresh (default 8) */
+} vt_pose_filter_desc;
+
+typedef struct vt_pose_filter vt_pose_filter;
+/* NULL desc: the defaults; in a desc, zero min_cutoff, d_cutoff or forget_after take theirs. */
+vt_pose_filter *vt_pose_filter_create(const vt_pose_filter_desc *desc);
+/* Filters the pose of marker id seen at time t (seconds) in place. */
+void vt_pose_filter_apply(vt_pose_filter *f, int id, int frame, double t, double rvec[3], double tvec[3]);
+/* The last filtered rotation of id when seen within forget_after frames (for choosing between
+ * the two IPPE solutions); 0 when none. */
+int vt_pose_filter_last(const vt_pose_filter *f, int id, int frame, double rvec[3]);
+void vt_pose_filter_destroy(vt_pose_filter *f);   /* safe on NULL */
+
 #endif

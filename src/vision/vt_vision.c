@@ -205,7 +205,22 @@ static int finite_pose(const double r[3], const double t[3])
     return isfinite(r[0]) && isfinite(r[1]) && isfinite(r[2]) && isfinite(t[0]) && isfinite(t[1]) && isfinite(t[2]);
 }
 
+static double rot_dist(const double a[3], const double b[3])
+{
+    double Ra[9], Rb[9], tr = 0;
+    vtcv_rodrigues(a, Ra);
+    vtcv_rodrigues(b, Rb);
+    for (int i = 0; i < 9; i++) tr += Ra[i] * Rb[i];
+    double c = (tr - 1) * 0.5;
+    return acos(c > 1 ? 1 : c < -1 ? -1 : c);
+}
+
 vt_result vt_pose_estimate(const vt_camera *cam, double length_m, vt_marker *m)
+{
+    return vt_pose_estimate_near(cam, length_m, m, NULL);
+}
+
+vt_result vt_pose_estimate_near(const vt_camera *cam, double length_m, vt_marker *m, const double prev_rvec[3])
 {
     double obj[4][3], K[9], rv[2][3], tv[2][3], err[2];
     vt_marker_object_points(length_m, obj);
@@ -221,6 +236,13 @@ vt_result vt_pose_estimate(const vt_camera *cam, double length_m, vt_marker *m)
         for (int i = 0; i < n; i++)
             if (finite_pose(rv[i], tv[i]) && isfinite(err[i]) && (best < 0 || err[i] < err[best])) best = i;
         if (best < 0) continue;
+        if (prev_rvec && n == 2) {
+            int other = 1 - best;
+            /* Both explain the corners (within half a pixel or twice the error): continuity decides. */
+            if (finite_pose(rv[other], tv[other]) && err[other] <= fmax(2 * err[best], err[best] + 0.5) &&
+                rot_dist(rv[other], prev_rvec) < rot_dist(rv[best], prev_rvec))
+                best = other;
+        }
         memcpy(m->rvec, rv[best], sizeof m->rvec);
         memcpy(m->tvec, tv[best], sizeof m->tvec);
         m->reproj_err = err[best];

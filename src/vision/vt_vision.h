@@ -90,6 +90,10 @@ void vt_detector_destroy(vt_detector *d);   /* safe on NULL */
 /* Pose of a square marker of side length_m from its corners (cv::solvePnP, SOLVEPNP_IPPE_SQUARE;
  * of its two solutions the one with the lower reprojection error). Sets m->has_pose. */
 vt_result vt_pose_estimate(const vt_camera *cam, double length_m, vt_marker *m);
+/* The same, but when the view is ambiguous (IPPE's two solutions fit the corners about equally
+ * well: small or face-on markers) the one closer to prev_rvec (the marker's last orientation,
+ * may be NULL) wins, so the pose does not flip from frame to frame. */
+vt_result vt_pose_estimate_near(const vt_camera *cam, double length_m, vt_marker *m, const double prev_rvec[3]);
 /* The marker's corners in its own frame, in the order of vt_marker.corners. */
 void vt_marker_object_points(double length_m, double out[4][3]);
 
