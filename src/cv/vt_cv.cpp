@@ -29,6 +29,22 @@ static void set_err(char *err, size_t n, const char *fmt, const char *a)
     if (err && n) snprintf(err, n, fmt, a);
 }
 
+// Called inside a catch block: turns whatever OpenCV (or the C++ library under it) threw into a
+// result and a one-line reason, so nothing escapes into the C callers.
+static vt_result failed(char *err, size_t errlen, const char *doing, vt_result code)
+{
+    try {
+        throw;
+    } catch (const cv::Exception &e) {
+        if (err && errlen) snprintf(err, errlen, "cannot %s: %s", doing, e.err.c_str());
+    } catch (const std::exception &e) {
+        if (err && errlen) snprintf(err, errlen, "cannot %s: %s", doing, e.what());
+    } catch (...) {
+        if (err && errlen) snprintf(err, errlen, "cannot %s (library error)", doing);
+    }
+    return code;
+}
+
 static cv::Mat as_mat(const vt_image *im)
 {
     int type = im->format == VT_PIX_GREY8 ? CV_8UC1 : im->format == VT_PIX_BGR8 ? CV_8UC3 : CV_8UC4;
@@ -63,12 +79,8 @@ vt_result vtcv_imread(const char *path, int grey, vtcv_mat *out, char *err, size
 {
     try {
         out->m = cv::imread(path, grey ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-    } catch (const cv::Exception &e) {
-        set_err(err, errlen, "cannot decode: %s", e.err.c_str());
-        return VT_ERR_FORMAT;
     } catch (...) {
-        set_err(err, errlen, "%s", "the file could not be read (library error)");
-        return VT_ERR_FORMAT;
+        return failed(err, errlen, "decode", VT_ERR_FORMAT);
     }
     if (out->m.empty()) { set_err(err, errlen, "%s", "not a readable image (unknown format or corrupt data)"); return VT_ERR_FORMAT; }
     return VT_OK;
@@ -80,12 +92,8 @@ vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t e
         cv::Mat m = as_mat(im), conv;
         if (im->format == VT_PIX_RGBA8) { cv::cvtColor(m, conv, cv::COLOR_RGBA2BGRA); m = conv; }
         if (!cv::imwrite(path, m)) { set_err(err, errlen, "%s", "cannot write the image"); return VT_ERR_IO; }
-    } catch (const cv::Exception &e) {
-        set_err(err, errlen, "cannot write: %s", e.err.c_str());
-        return VT_ERR_IO;
     } catch (...) {
-        set_err(err, errlen, "%s", "the file could not be read (library error)");
-        return VT_ERR_IO;
+        return failed(err, errlen, "write", VT_ERR_IO);
     }
     return VT_OK;
 }
@@ -100,12 +108,8 @@ vt_result vtcv_decode_rgba(const char *path, const void *data, size_t size, vtcv
         int code = m.channels() == 1 ? cv::COLOR_GRAY2RGBA : m.channels() == 3 ? cv::COLOR_BGR2RGBA : cv::COLOR_BGRA2RGBA;
         cv::cvtColor(m, out->m, code);
         return VT_OK;
-    } catch (const cv::Exception &e) {
-        set_err(err, errlen, "cannot decode: %s", e.err.c_str());
-        return VT_ERR_FORMAT;
     } catch (...) {
-        set_err(err, errlen, "%s", "the file could not be read (library error)");
-        return VT_ERR_FORMAT;
+        return failed(err, errlen, "decode", VT_ERR_FORMAT);
     }
 }
 
@@ -335,12 +339,8 @@ vt_result vtcv_calib_write(const char *path, const vtcv_calib *c, char *err, siz
         fs << "rms" << c->rms;
         fs.release();
         return VT_OK;
-    } catch (const cv::Exception &e) {
-        set_err(err, errlen, "cannot write: %s", e.err.c_str());
-        return VT_ERR_IO;
     } catch (...) {
-        set_err(err, errlen, "%s", "the file could not be read (library error)");
-        return VT_ERR_IO;
+        return failed(err, errlen, "write", VT_ERR_IO);
     }
 }
 
@@ -445,12 +445,8 @@ vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t e
         else if (!fs["avg_reprojection_error"].empty()) fs["avg_reprojection_error"] >> rms;
         out->width = w; out->height = h; out->rms = rms;
         return VT_OK;
-    } catch (const cv::Exception &e) {
-        set_err(err, errlen, "cannot parse: %s", e.err.c_str());
-        return VT_ERR_FORMAT;
     } catch (...) {
-        set_err(err, errlen, "%s", "the file could not be read (library error)");
-        return VT_ERR_FORMAT;
+        return failed(err, errlen, "parse", VT_ERR_FORMAT);
     }
 }
 
