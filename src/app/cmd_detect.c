@@ -6,6 +6,7 @@
 #include "vision/vt_vision.h"
 
 #include <getopt.h>
+#include <stddef.h>   /* offsetof */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,14 @@ static const char *k_help =
     "                          filtered rvec/tvec are printed\n"
     "  --filter-params MIN_CUTOFF,BETA,D_CUTOFF  the filter's settings (default 0.5,50,1.0;\n"
     "                          the catalog's markers.filter sets them for vitrine run)\n"
+    "  --track                 video or folder of frames: follow each marker from where it was\n"
+    "                          (its predicted place first) and search the rest of the frame in\n"
+    "                          two alternating overlapping bands, so a new marker is found within\n"
+    "                          two frames; much cheaper per frame than a full search\n"
+    "  --engine own|opencv     our detector (default) or cv::aruco::detectMarkers followed by our\n"
+    "                          sub-pixel corners, for comparison\n"
+    "  --profile               per-stage detection times of every frame on stderr, and their\n"
+    "                          medians at the end\n"
     "  -h, --help              this help\n"
     "\n"
     "Exit status: 0 all inputs read; 2 bad arguments, or an input could not be read (the rest are\n"
@@ -81,10 +90,61 @@ typedef struct detect_opts {
     int threads;
     int filter;
     vt_pose_filter_desc fd;
+    int profile;
 } detect_opts;
 
+/* --profile: every frame's stage times, kept for the medians printed at the end. */
+typedef struct profile_log {
+    vt_detect_profile *p;
+    int n, cap;
+} profile_log;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_of(const profile_log *l, size_t offset)
+{
+    if (l->n == 0) return 0;
+    double *v = malloc(sizeof *v * (size_t)l->n);
+    if (!v) return 0;
+    for (int i = 0; i < l->n; i++) v[i] = *(const double *)((const char *)&l->p[i] + offset);
+    qsort(v, (size_t)l->n, sizeof *v, cmp_double);
+    double m = l->n % 2 ? v[l->n / 2] : 0.5 * (v[l->n / 2 - 1] + v[l->n / 2]);
+    free(v);
+    return m;
+}
+
+static void profile_print(const char *what, const vt_detect_profile *p)
+{
+    fprintf(stderr, "profile: %s: total %.3f ms = segment %.3f + contours %.3f + decode %.3f + refine %.3f + track %.3f"
+                    " (%d quads, %d tracked, %.0f%% of the frame searched)\n",
+            what, p->total, p->segment, p->contours, p->decode, p->refine, p->track, p->candidates, p->tracked,
+            p->searched * 100);
+}
+
+static void profile_summary(profile_log *l)
+{
+    if (l->n == 0) return;
+    vt_detect_profile m = {
+        .segment = median_of(l, offsetof(vt_detect_profile, segment)),
+        .contours = median_of(l, offsetof(vt_detect_profile, contours)),
+        .decode = median_of(l, offsetof(vt_detect_profile, decode)),
+        .refine = median_of(l, offsetof(vt_detect_profile, refine)),
+        .track = median_of(l, offsetof(vt_detect_profile, track)),
+        .total = median_of(l, offsetof(vt_detect_profile, total)),
+        .searched = median_of(l, offsetof(vt_detect_profile, searched)),
+    };
+    char what[64];
+    snprintf(what, sizeof what, "median of %d frames", l->n);
+    profile_print(what, &m);
+}
+
 /* Runs one INPUT; returns 0, or 2 when it (or one of its images) could not be read. */
-static int run_input(const char *input, const detect_opts *o, vt_detector *det, vt_marker_list *ml, int show_progress)
+static int run_input(const char *input, const detect_opts *o, vt_detector *det, vt_marker_list *ml, int show_progress,
+                     profile_log *plog)
 {
     vt_source_desc sd = { .kind = VT_SOURCE_AUTO, .path = input, .want = VT_WANT_GREY };
     if (!strncmp(input, "demo", 4) && (input[4] == '\0' || input[4] == ':')) {
@@ -107,6 +167,7 @@ static int run_input(const char *input, const detect_opts *o, vt_detector *det, 
     double fps = vt_source_fps(src) > 0 ? vt_source_fps(src) : 30;
     vt_frame fr;
     vt_result r;
+    vt_detector_reset(det);   /* a new input: nothing to follow yet */
     while ((r = vt_source_read(src, &fr, err, sizeof err)) != VT_END) {
         if (show_progress && total > 1) fprintf(stderr, "\r\033[Kdetect: %s %d/%d", input, fr.index + 1, total);
         if (r != VT_OK) {
@@ -122,6 +183,16 @@ static int run_input(const char *input, const detect_opts *o, vt_detector *det, 
             fprintf(stderr, "vitrine: detect: %s: the detector failed on this frame\n", fr.name);
             status = 2;
             continue;
+        }
+        if (o->profile) {
+            vt_detect_profile p = vt_detector_profile(det);
+            profile_print(fr.name, &p);
+            if (plog->n == plog->cap) {
+                int cap = plog->cap ? plog->cap * 2 : 256;
+                vt_detect_profile *np = realloc(plog->p, sizeof *np * (size_t)cap);
+                if (np) { plog->p = np; plog->cap = cap; }
+            }
+            if (plog->n < plog->cap) plog->p[plog->n++] = p;
         }
         for (int i = 0; i < ml->count; i++) {
             vt_marker *m = &ml->items[i];
@@ -145,11 +216,14 @@ int vt_cmd_detect(int argc, char **argv)
         { "calib", required_argument, 0, 'c' },      { "intrinsics", required_argument, 0, 'i' },
         { "threads", required_argument, 0, 't' },    { "help", no_argument, 0, 'h' },
         { "filter", no_argument, 0, 'F' }, { "filter-params", required_argument, 0, 'P' },
+        { "track", no_argument, 0, 'T' },  { "engine", required_argument, 0, 'e' },
+        { "profile", no_argument, 0, 'p' },
         { 0, 0, 0, 0 },
     };
     detect_opts o = { .length_m = 0.05, .threads = 0, .fd = { 0.5, 50, 1.0, 8 } };
     const char *dict_name = "5X5_100", *calib = NULL, *intr = NULL;
-    int c;
+    int c, track = 0;
+    vt_engine engine = VT_ENGINE_OWN;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -170,6 +244,16 @@ int vt_cmd_detect(int argc, char **argv)
             }
             break;
         case 'F': o.filter = 1; break;
+        case 'T': track = 1; break;
+        case 'p': o.profile = 1; break;
+        case 'e':
+            if (!strcmp(optarg, "own")) engine = VT_ENGINE_OWN;
+            else if (!strcmp(optarg, "opencv")) engine = VT_ENGINE_OPENCV;
+            else {
+                fprintf(stderr, "vitrine: detect: --engine '%s': expected own or opencv\n", optarg);
+                return 2;
+            }
+            break;
         case 'P':
             if (sscanf(optarg, "%lf,%lf,%lf", &o.fd.min_cutoff, &o.fd.beta, &o.fd.d_cutoff) != 3 || !(o.fd.min_cutoff > 0) ||
                 o.fd.beta < 0 || !(o.fd.d_cutoff > 0)) {
@@ -214,18 +298,25 @@ int vt_cmd_detect(int argc, char **argv)
     }
     vtcv_set_threads(o.threads);
 
-    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = o.dict });
+    if (track && engine == VT_ENGINE_OPENCV) {
+        fprintf(stderr, "vitrine: detect: --track needs our engine (--engine own)\n");
+        return 2;
+    }
+    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = o.dict, .engine = engine, .track = track });
     if (!det) {
         fprintf(stderr, "vitrine: detect: cannot create the detector (out of memory)\n");
         return 1;
     }
     vt_marker_list ml = { 0 };
-    int status = 0, progress = isatty(STDERR_FILENO);
+    int status = 0, progress = isatty(STDERR_FILENO) && !o.profile;
+    profile_log plog = { 0 };
     for (int i = optind; i < argc; i++) {
-        int s = run_input(argv[i], &o, det, &ml, progress);
+        int s = run_input(argv[i], &o, det, &ml, progress, &plog);
         if (s > status) status = s;
         fflush(stdout);
     }
+    if (o.profile) profile_summary(&plog);
+    free(plog.p);
     vt_marker_list_free(&ml);
     vt_detector_destroy(det);
     return status;

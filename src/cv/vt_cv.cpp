@@ -236,6 +236,76 @@ int vtcv_aruco_detect(const vt_image *grey, int dict, const vtcv_aruco_params *p
     } catch (...) { return -1; }
 }
 
+vt_result vtcv_aruco_dict_bits(int dict, uint8_t *out, size_t size, int *max_correction)
+{
+    try {
+        cv::Ptr<cv::aruco::Dictionary> d = cv::aruco::getPredefinedDictionary(dict);
+        if (max_correction) *max_correction = d->maxCorrectionBits;
+        int n = d->markerSize, count = d->bytesList.rows;
+        if ((size_t)count * n * n > size) return VT_ERR_ARG;
+        for (int i = 0; i < count; i++) {
+            cv::Mat bits = cv::aruco::Dictionary::getBitsFromByteList(d->bytesList.rowRange(i, i + 1), n);
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++) out[((size_t)i * n + y) * n + x] = bits.at<uint8_t>(y, x);
+        }
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
+}
+
+vt_result vtcv_resize_area(const vt_image *src, vt_image *dst)
+{
+    try {
+        cv::Mat d = as_mat(dst);
+        cv::resize(as_mat(src), d, d.size(), 0, 0, cv::INTER_AREA);
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
+}
+
+vt_result vtcv_adaptive_threshold(const vt_image *src, vt_image *dst, int block, double c)
+{
+    try {
+        cv::Mat d = as_mat(dst);
+        cv::adaptiveThreshold(as_mat(src), d, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, block, c);
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
+}
+
+int vtcv_find_contours(const vt_image *binary, int min_points, int max_points, int (*pts)[2], int max_pts, int *counts,
+                       int max_contours)
+{
+    try {
+        // findContours modifies nothing in 4.x, but takes a non-const Mat.
+        std::vector<std::vector<cv::Point>> cs;
+        cv::findContours(as_mat(binary), cs, cv::RETR_LIST, cv::CHAIN_APPROX_NONE);
+        int n = 0, used = 0;
+        for (const auto &c : cs) {
+            int k = (int)c.size();
+            if (k < min_points || k > max_points || n >= max_contours || used + k > max_pts) continue;
+            for (int i = 0; i < k; i++) { pts[used + i][0] = c[i].x; pts[used + i][1] = c[i].y; }
+            counts[n++] = k;
+            used += k;
+        }
+        return n;
+    } catch (...) { return -1; }
+}
+
+int vtcv_approx_poly(const int (*pts)[2], int n, double eps, int *out_index, int max)
+{
+    try {
+        std::vector<cv::Point> in((const cv::Point *)pts, (const cv::Point *)pts + n), poly;
+        cv::approxPolyDP(in, poly, eps, true);
+        int k = (int)poly.size() < max ? (int)poly.size() : max;
+        // Report vertices as indices into the contour, so the caller can fit its segments.
+        for (int i = 0, j = 0; i < k; i++) {
+            int s = 0;
+            while (s < n && (pts[j][0] != poly[i].x || pts[j][1] != poly[i].y)) { j = (j + 1) % n; s++; }
+            if (s == n) return -1;
+            out_index[i] = j;
+        }
+        return (int)poly.size();
+    } catch (...) { return -1; }
+}
+
 vt_result vtcv_aruco_marker_image(int dict, int id, int side_px, vtcv_mat *out)
 {
     try {

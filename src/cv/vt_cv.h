@@ -72,6 +72,25 @@ typedef struct vtcv_quad { int id; float c[4][2]; } vtcv_quad;
 vt_result vtcv_aruco_dict_info(int dict, int *count, int *bits);
 /* Detects markers; writes at most max quads and returns the number found (>= 0), or -1 on error. */
 int vtcv_aruco_detect(const vt_image *grey, int dict, const vtcv_aruco_params *p, vtcv_quad *out, int max);
+/* Every marker's data bits (markerSize^2 each, row-major, 0/1, rotation 0), count markers in id
+ * order; size is out's capacity in bytes. max_correction: how many bit errors the dictionary
+ * can correct. */
+vt_result vtcv_aruco_dict_bits(int dict, uint8_t *out, size_t size, int *max_correction);
+
+/* ---- image primitives for the detector ---------------------------------------------------- */
+/* dst (its size chosen by the caller) = src averaged down (cv::INTER_AREA). GREY8. */
+vt_result vtcv_resize_area(const vt_image *src, vt_image *dst);
+/* dst = 255 where src < (mean of the block x block neighbourhood) - c, else 0. */
+vt_result vtcv_adaptive_threshold(const vt_image *src, vt_image *dst, int block, double c);
+/* Boundaries of the 255 regions of binary (cv::findContours, every point, all levels), keeping
+ * those of min_points..max_points points: their points concatenated in pts, lengths in counts.
+ * Returns the number kept, or -1 on error. */
+int vtcv_find_contours(const vt_image *binary, int min_points, int max_points, int (*pts)[2], int max_pts, int *counts,
+                       int max_contours);
+/* cv::approxPolyDP of a closed contour: writes the vertices as indices into pts (at most max)
+ * and returns how many vertices the polygon has (may exceed max), or -1 on error. */
+int vtcv_approx_poly(const int (*pts)[2], int n, double eps, int *out_index, int max);
+
 /* The marker's image (black square with its bits, one-cell border included), side_px square, grey. */
 vt_result vtcv_aruco_marker_image(int dict, int id, int side_px, vtcv_mat *out);
 

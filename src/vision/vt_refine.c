@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#define MAX_SAMPLES 96
+#define MAX_SAMPLES 64
 #define STEP 0.5f   /* profile sampling step along the normal, pixels */
 
 static inline float sample(const vt_image *im, float x, float y)
@@ -28,7 +28,7 @@ static inline float sample(const vt_image *im, float x, float y)
 /* Fits a line to the edge between corners a and b; the dark side is towards centre c.
  * Writes the line as a point p and unit direction d; returns 0 when the edge is too weak. */
 static int fit_edge(const vt_image *im, const float a[2], const float b[2], const float c[2], float reach,
-                    double p[2], double d[2])
+                    int max_samples, double p[2], double d[2])
 {
     float ex = b[0] - a[0], ey = b[1] - a[1];
     float len = sqrtf(ex * ex + ey * ey);
@@ -39,7 +39,7 @@ static int fit_edge(const vt_image *im, const float a[2], const float b[2], cons
     if ((mx - c[0]) * nx + (my - c[1]) * ny < 0) { nx = -nx; ny = -ny; }
 
     int n = (int)(len * 0.8f);
-    if (n > MAX_SAMPLES) n = MAX_SAMPLES;
+    if (n > max_samples) n = max_samples;
     if (n < 6) n = 6;
     int steps = (int)(reach / STEP);
     double sw = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
@@ -78,20 +78,26 @@ static int fit_edge(const vt_image *im, const float a[2], const float b[2], cons
 
 int vt_refine_corners(const vt_image *grey, float corners[4][2], int cells)
 {
+    return vt_refine_corners_n(grey, corners, cells, 2, MAX_SAMPLES, 6);
+}
+
+int vt_refine_corners_n(const vt_image *grey, float corners[4][2], int cells, int iterations, int samples, float max_reach)
+{
     float q[4][2];
     memcpy(q, corners, sizeof q);
-    for (int iter = 0; iter < 2; iter++) {
+    if (samples > MAX_SAMPLES) samples = MAX_SAMPLES;
+    for (int iter = 0; iter < iterations; iter++) {
         float c[2] = { (q[0][0] + q[1][0] + q[2][0] + q[3][0]) * 0.25f, (q[0][1] + q[1][1] + q[2][1] + q[3][1]) * 0.25f };
         double side = 0;
         for (int i = 0; i < 4; i++) side += hypot(q[(i + 1) % 4][0] - q[i][0], q[(i + 1) % 4][1] - q[i][1]) * 0.25;
         /* Reach across the edge: less than half a cell inwards, so the first row of bits
          * (which may be white) never pulls the edge in. */
         float reach = (float)(side / cells * 0.45);
-        if (reach > 6) reach = 6;
+        if (reach > max_reach) reach = max_reach;
         if (reach < 1.5f) reach = 1.5f;
         double lp[4][2], ld[4][2];
         for (int i = 0; i < 4; i++)
-            if (!fit_edge(grey, q[i], q[(i + 1) % 4], c, reach, lp[i], ld[i])) return 0;
+            if (!fit_edge(grey, q[i], q[(i + 1) % 4], c, reach, samples, lp[i], ld[i])) return 0;
         float out[4][2];
         for (int i = 0; i < 4; i++) {
             /* Corner i joins edge i-1 (from corner i-1 to i) and edge i. */

@@ -7,4 +7,8 @@
  * the number of cells across the marker, border included. Returns 1 when refined, 0 when the
  * edges were too weak or inconsistent (the corners are then left as they were). */
 int vt_refine_corners(const vt_image *grey, float corners[4][2], int cells);
+/* The same with a budget, for markers followed from frame to frame, whose corners are already
+ * close: iterations passes, at most samples edge points per side, looking at most reach pixels
+ * either side of each edge. */
+int vt_refine_corners_n(const vt_image *grey, float corners[4][2], int cells, int iterations, int samples, float reach);
 #endif

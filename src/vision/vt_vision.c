@@ -2,6 +2,7 @@
 #include "vision/vt_vision.h"
 #include "cv/vt_cv.h"
 #include "vision/vt_refine.h"
+#include "vision/vt_scan.h"
 
 #include <ctype.h>   /* toupper */
 #include <math.h>    /* tan */
@@ -138,11 +139,28 @@ void vt_marker_list_free(vt_marker_list *l)
 /* ---- detector ---- */
 #define VT_MAX_MARKERS 1024
 
+#define VT_MAX_TRACKS 256
+#define VT_FULL_EVERY 30     /* frames between whole-frame searches when tracking */
+
+typedef struct vt_track {
+    int id;
+    float c[4][2], prev[4][2];   /* corners in the last two frames it was read in */
+    int has_prev;
+    int misses;                  /* frames in a row it was not found */
+} vt_track;
+
 struct vt_detector {
     vt_detector_desc desc;
+    int own;                  /* our search (vt_scan.c) rather than OpenCV's */
+    vt_scan *scan;
+    vt_track *tracks;
+    int ntracks;
+    long frame;
+    vt_marker *tmp;           /* VT_MAX_MARKERS, for region searches */
     vtcv_aruco_params params;
     vtcv_quad *quads;
     double last_ms;
+    vt_detect_profile prof;
 };
 
 vt_detector *vt_detector_create(const vt_detector_desc *desc)
@@ -150,9 +168,18 @@ vt_detector *vt_detector_create(const vt_detector_desc *desc)
     if (!desc || desc->dict.count <= 0) return NULL;
     vt_detector *d = calloc(1, sizeof *d);
     if (!d) return NULL;
+    d->desc = *desc;
+    d->own = desc->engine != VT_ENGINE_OPENCV &&
+             (desc->refine == VT_REFINE_DEFAULT || desc->refine == VT_REFINE_EDGES);
+    if (d->own) {
+        d->scan = vt_scan_create(&desc->dict);
+        d->tracks = calloc(VT_MAX_TRACKS, sizeof *d->tracks);
+        d->tmp = calloc(VT_MAX_MARKERS, sizeof *d->tmp);
+        if (!d->scan || !d->tracks || !d->tmp) { vt_detector_destroy(d); return NULL; }
+        return d;
+    }
     d->quads = calloc(VT_MAX_MARKERS, sizeof *d->quads);
     if (!d->quads) { free(d); return NULL; }
-    d->desc = *desc;
     switch (desc->refine) {
     case VT_REFINE_SUBPIX: d->params.refine = 1; break;
     case VT_REFINE_CONTOUR: d->params.refine = 2; break;
@@ -162,13 +189,9 @@ vt_detector *vt_detector_create(const vt_detector_desc *desc)
     return d;
 }
 
-vt_result vt_detector_detect(vt_detector *d, const vt_image *grey, vt_marker_list *out)
+static vt_result detect_opencv(vt_detector *d, const vt_image *grey, vt_marker_list *out)
 {
-    if (!d || !grey || grey->format != VT_PIX_GREY8 || !out) return VT_ERR_ARG;
-    out->count = 0;
-    uint64_t t0 = vt_now_ns();
     int n = vtcv_aruco_detect(grey, d->desc.dict.cv_id, &d->params, d->quads, VT_MAX_MARKERS);
-    d->last_ms = vt_ms_since(t0);
     if (n < 0) return VT_ERR_INTERNAL;
     if (vt_marker_list_reserve(out, n) != VT_OK) return VT_ERR_NO_MEMORY;
     for (int i = 0; i < n; i++) {
@@ -176,18 +199,191 @@ vt_result vt_detector_detect(vt_detector *d, const vt_image *grey, vt_marker_lis
         memset(m, 0, sizeof *m);
         m->id = d->quads[i].id;
         memcpy(m->corners, d->quads[i].c, sizeof m->corners);
-        if (d->desc.refine == VT_REFINE_DEFAULT || d->desc.refine == VT_REFINE_EDGES)
-            vt_refine_corners(grey, m->corners, d->desc.dict.bits + 2);
+        if (d->desc.refine == VT_REFINE_EDGES) vt_refine_corners(grey, m->corners, d->desc.dict.bits + 2);
     }
     out->count = n;
     return VT_OK;
 }
 
+static void add_stats(vt_detect_profile *p, const vt_scan_stats *st)
+{
+    p->segment = st->ms_segment;
+    p->contours = st->ms_contours;
+    p->decode = st->ms_decode;
+    p->refine = st->ms_refine;
+    p->candidates = st->candidates;
+}
+
+static vt_result detect_own(vt_detector *d, const vt_image *grey, vt_marker_list *out)
+{
+    if (vt_marker_list_reserve(out, 64) != VT_OK) return VT_ERR_NO_MEMORY;
+    vt_scan_stats st = { 0 };
+    int n = vt_scan_region(d->scan, grey, NULL, out->items, out->capacity, &st);
+    if (n < 0) return VT_ERR_INTERNAL;
+    if (n == out->capacity) {   /* a crowded frame: look again with room for all */
+        if (vt_marker_list_reserve(out, VT_MAX_MARKERS) != VT_OK) return VT_ERR_NO_MEMORY;
+        memset(&st, 0, sizeof st);
+        n = vt_scan_region(d->scan, grey, NULL, out->items, out->capacity, &st);
+        if (n < 0) return VT_ERR_INTERNAL;
+    }
+    out->count = n;
+    add_stats(&d->prof, &st);
+    d->prof.searched = 1;
+    return VT_OK;
+}
+
+static void quad_centre(const float c[4][2], float *x, float *y, float *side)
+{
+    *x = (c[0][0] + c[1][0] + c[2][0] + c[3][0]) * 0.25f;
+    *y = (c[0][1] + c[1][1] + c[2][1] + c[3][1]) * 0.25f;
+    *side = 0;
+    for (int i = 0; i < 4; i++) *side += hypotf(c[(i + 1) % 4][0] - c[i][0], c[(i + 1) % 4][1] - c[i][1]) * 0.25f;
+}
+
+/* Index in list[0..n) of the marker with this id near (x, y), or -1. */
+static int find_near(const vt_marker *list, int n, int id, float x, float y, float radius)
+{
+    int best = -1;
+    float bestd = radius;
+    for (int i = 0; i < n; i++) {
+        if (list[i].id != id) continue;
+        float cx, cy, side;
+        quad_centre((const float (*)[2])list[i].corners, &cx, &cy, &side);
+        float dd = hypotf(cx - x, cy - y);
+        if (dd < bestd) { bestd = dd; best = i; }
+    }
+    return best;
+}
+
+/* Tracking (see vt_detector_detect in the header): known markers first, then one band. */
+static vt_result detect_track(vt_detector *d, const vt_image *grey, vt_marker_list *out)
+{
+    const int W = grey->width, H = grey->height;
+    if (vt_marker_list_reserve(out, d->ntracks + 64) != VT_OK) return VT_ERR_NO_MEMORY;
+    vt_scan_stats st = { 0 };
+    double searched = 0;
+    int n = 0, kept = 0;
+    uint64_t t0 = vt_now_ns();
+    for (int i = 0; i < d->ntracks; i++) {
+        vt_track t = d->tracks[i];
+        float pred[4][2], got[4][2];
+        for (int k = 0; k < 4; k++)
+            for (int j = 0; j < 2; j++) pred[k][j] = t.c[k][j] + (t.has_prev ? t.c[k][j] - t.prev[k][j] : 0);
+        memcpy(got, pred, sizeof got);
+        int ok = vt_scan_verify(d->scan, grey, got, t.id);
+        if (!ok && t.has_prev) {
+            memcpy(got, t.c, sizeof got);
+            ok = vt_scan_verify(d->scan, grey, got, t.id);
+        }
+        if (!ok) {
+            /* Not where expected: search around it, as far again as its size. */
+            float cx, cy, side;
+            quad_centre((const float (*)[2])pred, &cx, &cy, &side);
+            float r = side * 1.2f + 16;
+            int roi[4] = { (int)(cx - r), (int)(cy - r), (int)(cx + r) + 1, (int)(cy + r) + 1 };
+            int k = vt_scan_region(d->scan, grey, roi, d->tmp, VT_MAX_MARKERS, &st);
+            searched += (4.0 * r * r) / ((double)W * H);
+            int j = k > 0 ? find_near(d->tmp, k, t.id, cx, cy, r) : -1;
+            if (j >= 0) { memcpy(got, d->tmp[j].corners, sizeof got); ok = 1; }
+        }
+        if (ok && find_near(out->items, n, t.id, (got[0][0] + got[2][0]) * 0.5f, (got[0][1] + got[2][1]) * 0.5f, 8) >= 0)
+            ok = 0;   /* two tracks converged on one marker: keep one */
+        if (ok) {
+            memcpy(t.prev, t.c, sizeof t.prev);
+            memcpy(t.c, got, sizeof t.c);
+            t.has_prev = 1;
+            t.misses = 0;
+            vt_marker *m = &out->items[n++];
+            memset(m, 0, sizeof *m);
+            m->id = t.id;
+            memcpy(m->corners, got, sizeof m->corners);
+        } else {
+            t.misses++;
+            t.has_prev = 0;
+        }
+        if (t.misses <= 2) d->tracks[kept++] = t;   /* lost for good after three frames */
+    }
+    d->ntracks = kept;
+    double track_ms = vt_ms_since(t0);
+    d->prof.tracked = n;
+
+    /* New markers: alternate bands overlapping by 0.3 x the height, so any marker up to that
+     * tall lies whole in one of them; the whole frame now and then for anything bigger. */
+    int m = (int)(H * 0.15);
+    int roi[4] = { 0, 0, W, H };
+    if (d->frame % VT_FULL_EVERY != 0) {
+        if (d->frame % 2) roi[1] = H / 2 - m;
+        else roi[3] = H / 2 + m;
+    }
+    /* The bands are searched at half the usual resolution: newcomers of about 60 px and more
+     * are seen there at a fraction of the cost; smaller ones wait for the whole-frame search. */
+    int coarse = d->frame % VT_FULL_EVERY != 0 ? 2 : 1;
+    vt_scan_skip(d->scan, out->items, n);   /* those are read already */
+    int k = vt_scan_region_coarse(d->scan, grey, roi, coarse, d->tmp, VT_MAX_MARKERS, &st);
+    vt_scan_skip(d->scan, NULL, 0);
+    if (k < 0) return VT_ERR_INTERNAL;
+    searched += (double)(roi[3] - roi[1]) / H / (coarse * coarse);
+    if (vt_marker_list_reserve(out, n + k) != VT_OK) return VT_ERR_NO_MEMORY;
+    for (int i = 0; i < k; i++) {
+        float cx, cy, side;
+        quad_centre((const float (*)[2])d->tmp[i].corners, &cx, &cy, &side);
+        if (find_near(out->items, n, d->tmp[i].id, cx, cy, side * 0.5f + 2) >= 0) continue;
+        out->items[n++] = d->tmp[i];
+        /* Follow it from now on (it replaces a lost track of the same id nearby). */
+        int slot = -1;
+        for (int j = 0; j < d->ntracks; j++) {
+            float tx, ty, ts;
+            quad_centre((const float (*)[2])d->tracks[j].c, &tx, &ty, &ts);
+            if (d->tracks[j].id == d->tmp[i].id && d->tracks[j].misses > 0 && hypotf(tx - cx, ty - cy) < ts * 2) slot = j;
+        }
+        if (slot < 0 && d->ntracks < VT_MAX_TRACKS) slot = d->ntracks++;
+        if (slot < 0) continue;
+        vt_track *t = &d->tracks[slot];
+        memset(t, 0, sizeof *t);
+        t->id = d->tmp[i].id;
+        memcpy(t->c, d->tmp[i].corners, sizeof t->c);
+    }
+    out->count = n;
+    d->frame++;
+    add_stats(&d->prof, &st);
+    d->prof.track = track_ms;
+    d->prof.searched = searched > 1 ? 1 : searched;
+    return VT_OK;
+}
+
+void vt_detector_reset(vt_detector *d)
+{
+    if (!d) return;
+    d->ntracks = 0;
+    d->frame = 0;
+}
+
+vt_result vt_detector_detect(vt_detector *d, const vt_image *grey, vt_marker_list *out)
+{
+    if (!d || !grey || grey->format != VT_PIX_GREY8 || !out) return VT_ERR_ARG;
+    out->count = 0;
+    memset(&d->prof, 0, sizeof d->prof);
+    uint64_t t0 = vt_now_ns();
+    vt_result r = !d->own ? detect_opencv(d, grey, out) : d->desc.track ? detect_track(d, grey, out) : detect_own(d, grey, out);
+    d->last_ms = vt_ms_since(t0);
+    d->prof.total = d->last_ms;
+    return r;
+}
+
 double vt_detector_last_ms(const vt_detector *d) { return d ? d->last_ms : 0; }
+
+vt_detect_profile vt_detector_profile(const vt_detector *d)
+{
+    vt_detect_profile p = { 0 };
+    return d ? d->prof : p;
+}
 
 void vt_detector_destroy(vt_detector *d)
 {
     if (!d) return;
+    vt_scan_destroy(d->scan);
+    free(d->tracks);
+    free(d->tmp);
     free(d->quads);
     free(d);
 }

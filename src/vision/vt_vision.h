@@ -72,18 +72,43 @@ typedef enum vt_refine {
     VT_REFINE_CONTOUR,       /* OpenCV's CORNER_REFINE_CONTOUR */
 } vt_refine;
 
+typedef enum vt_engine {
+    VT_ENGINE_DEFAULT = 0,   /* = OWN */
+    VT_ENGINE_OWN,           /* Vitrine's search (vt_scan.c): ~0.1x OpenCV's time */
+    VT_ENGINE_OPENCV,        /* cv::aruco::detectMarkers, then the chosen refinement */
+} vt_engine;
+
 typedef struct vt_detector_desc {
     vt_dictionary dict;      /* required: from vt_dictionary_find */
-    vt_refine refine;        /* 0 = sub-pixel corners from edges, needed for steady poses */
+    vt_refine refine;        /* 0 = sub-pixel corners from edges, needed for steady poses;
+                                NONE, SUBPIX and CONTOUR imply the OpenCV engine */
+    vt_engine engine;
+    int track;               /* frames of one stream: follow known markers (see vt_detector_detect) */
 } vt_detector_desc;
 
 typedef struct vt_detector vt_detector;
 
 vt_detector *vt_detector_create(const vt_detector_desc *desc);
 /* Finds every marker of the dictionary in grey (VT_PIX_GREY8); replaces out's contents.
- * Only the detection itself is timed: see vt_detector_last_ms. */
+ * Only the detection itself is timed: see vt_detector_last_ms.
+ * With desc.track, successive calls are frames of one stream: each known marker is re-read at
+ * its predicted place (constant velocity), lost ones are searched for around it, and new ones
+ * are searched for in one of two overlapping bands of the frame in turn (top, bottom; a marker
+ * up to 0.3 x the frame height fits whole in one), plus the whole frame every 30 frames. So a
+ * marker entering the view is found within two frames. */
 vt_result vt_detector_detect(vt_detector *d, const vt_image *grey, vt_marker_list *out);
 double vt_detector_last_ms(const vt_detector *d);
+/* Forgets the markers being followed (a new stream, a cut). */
+void vt_detector_reset(vt_detector *d);
+
+/* Per-stage times of the last detect call, milliseconds (zero for stages the engine lacks). */
+typedef struct vt_detect_profile {
+    double segment, contours, decode, refine, track, total;
+    int candidates;          /* quads read */
+    int tracked;             /* markers re-read from their predicted place */
+    double searched;         /* fraction of the frame searched from scratch (bands, regions) */
+} vt_detect_profile;
+vt_detect_profile vt_detector_profile(const vt_detector *d);
 void vt_detector_destroy(vt_detector *d);   /* safe on NULL */
 
 /* ---- pose -------------------------------------------------------------------------------- */
