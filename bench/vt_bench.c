@@ -6,6 +6,8 @@
  * positives and corner RMSE of both. For a video (truth.json + seq.mp4): the same for our full
  * search, our tracker (--track) and OpenCV, and how many frames the tracker takes to find a
  * marker that appears mid-stream (each marker in turn hidden until the middle of the video).
+ * Built where libapriltag-dev is installed, tag36h11 sets are also run through AprilTag 3 (its
+ * defaults: quad_decimate 2, one thread, refine_edges on), as ../shared/tools/baseline_apriltag.cpp.
  * Scoring follows ../shared/tools/score.py: a detection matches a truth marker of the same id
  * whose mean corner distance is under 3 px; markers flagged "edge" are optional. */
 #include "capture/vt_capture.h"
@@ -14,6 +16,10 @@
 #include "vision/vt_vision.h"
 
 #include <cjson/cJSON.h>
+#ifdef VT_HAVE_APRILTAG
+#include <apriltag/apriltag.h>
+#include <apriltag/tag36h11.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +144,31 @@ static double run_opencv(int dict, const vt_image *g, vtcv_quad *q, int *n)
     return vt_ms_since(t0);
 }
 
+#ifdef VT_HAVE_APRILTAG
+static double run_apriltag(apriltag_detector_t *td, const vt_image *g, vt_marker *m, int *n)
+{
+    image_u8_t im = { g->width, g->height, g->stride, g->data };
+    uint64_t t0 = vt_now_ns();
+    zarray_t *det = apriltag_detector_detect(td, &im);
+    double ms = vt_ms_since(t0);
+    *n = zarray_size(det) < 1024 ? zarray_size(det) : 1024;
+    for (int i = 0; i < *n; i++) {
+        apriltag_detection_t *d;
+        zarray_get(det, i, &d);
+        memset(&m[i], 0, sizeof m[i]);
+        m[i].id = d->id;
+        /* AprilTag: counter-clockwise from the tag's bottom-left, pixel centres at +0.5. */
+        static const int ord[4] = { 1, 0, 3, 2 };
+        for (int k = 0; k < 4; k++) {
+            m[i].corners[k][0] = (float)(d->p[ord[k]][0] - 0.5);
+            m[i].corners[k][1] = (float)(d->p[ord[k]][1] - 0.5);
+        }
+    }
+    apriltag_detections_destroy(det);
+    return ms;
+}
+#endif
+
 static void quads_to_markers(const vtcv_quad *q, int n, vt_marker *m)
 {
     for (int i = 0; i < n; i++) {
@@ -218,7 +249,23 @@ static int bench_dir(const char *dir, int repeats)
     vt_marker *qm = calloc(1024, sizeof *qm);
     double *ms_own = malloc(sizeof(double) * nf), *ms_cv = malloc(sizeof(double) * nf), *ms_trk = malloc(sizeof(double) * nf);
     for (int i = 0; i < nf; i++) ms_own[i] = ms_cv[i] = ms_trk[i] = 1e9;
-    score s_own = { 0 }, s_cv = { 0 }, s_trk = { 0 };
+    score s_own = { 0 }, s_cv = { 0 }, s_trk = { 0 }, s_at = { 0 };
+    double *ms_at = malloc(sizeof(double) * nf);
+    for (int i = 0; i < nf; i++) ms_at[i] = 1e9;
+    int use_at = 0;
+#ifdef VT_HAVE_APRILTAG
+    apriltag_family_t *tf = NULL;
+    apriltag_detector_t *td = NULL;
+    if (!strcmp(dict.name, "APRILTAG_36h11")) {
+        tf = tag36h11_create();
+        td = apriltag_detector_create();
+        apriltag_detector_add_family(td, tf);
+        td->quad_decimate = 2.0f;
+        td->nthreads = 1;
+        td->refine_edges = 1;
+        use_at = 1;
+    }
+#endif
     /* Best of the repeats per frame, for both (as ../shared/tools/baseline_opencv.py does). */
     for (int rep = 0; rep < repeats; rep++) {
         vt_detector_reset(trk);
@@ -228,6 +275,13 @@ static int bench_dir(const char *dir, int repeats)
             if (rep == 0) score_frame(&t.im[i], ml.items, ml.count, &s_own);
             double b = run_opencv(dict.cv_id, &frames[i], q, &n);
             if (rep == 0) { quads_to_markers(q, n, qm); score_frame(&t.im[i], qm, n, &s_cv); }
+#ifdef VT_HAVE_APRILTAG
+            if (use_at) {
+                double c = run_apriltag(td, &frames[i], qm, &n);
+                if (rep == 0) score_frame(&t.im[i], qm, n, &s_at);
+                ms_at[i] = fmin(ms_at[i], c);
+            }
+#endif
             ms_own[i] = fmin(ms_own[i], a);
             ms_cv[i] = fmin(ms_cv[i], b);
             if (t.video) {
@@ -243,6 +297,10 @@ static int bench_dir(const char *dir, int repeats)
     printf("%-14s %-16s %8s %8s %7s  %7s %4s %8s\n", "set", "detector", "median", "mean", "ratio", "recall", "FP", "RMSE px");
     memcpy(tmp, ms_cv, sizeof(double) * nf);
     print_row(set, "opencv", &s_cv, tmp, nf, ref);
+    if (use_at) {
+        memcpy(tmp, ms_at, sizeof(double) * nf);
+        print_row(set, "apriltag3", &s_at, tmp, nf, ref);
+    }
     memcpy(tmp, ms_own, sizeof(double) * nf);
     print_row(set, "vitrine", &s_own, tmp, nf, ref);
     if (!t.video) {
@@ -301,6 +359,11 @@ static int bench_dir(const char *dir, int repeats)
         printf("%-14s appearing marker (%d tested, shown at frame %d): found by frame %d at the latest%s\n", set, tested,
                half, worst, never > 0 ? ", some never" : never < 0 ? ", ERROR: seen while hidden" : "");
     }
+#ifdef VT_HAVE_APRILTAG
+    if (td) apriltag_detector_destroy(td);
+    if (tf) tag36h11_destroy(tf);
+#endif
+    free(ms_at);
     free(tmp);
     free(ms_own); free(ms_cv); free(ms_trk);
     free(q); free(qm);

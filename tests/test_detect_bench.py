@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """vitrine detect on the shared synthetic bench sets, scored by shared/tools/score.py:
-recall, false positives, poses against exact truth, and the video path with frame numbers."""
+recall, false positives, corner accuracy, poses against exact truth, the video path with frame
+numbers, the tracker (--track: markers appearing and leaving, no flips) and the pose filter.
+Speed is not asserted here: see bench/vt_bench.c and docs/performance.md."""
 import math, os, statistics, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
@@ -15,8 +17,11 @@ r = run([vitrine, "detect", "--dict", T["dict"], "--marker-length", str(T["marke
 check(r.returncode == 0, "detect still-720p exit %d: %s" % (r.returncode, r.stderr))
 s = score(shared, still, r.stdout)
 print("still-720p:", s)
-check(s["recall"] >= 0.97, "recall %.4f >= 0.97" % s["recall"])
+check(s["recall"] >= 0.995, "recall %.4f >= 0.995" % s["recall"])
 check(s["false_pos"] == 0, "false positives %d == 0" % s["false_pos"])
+# Three of the sixty images are motion-blurred one way, which shifts every edge by up to a pixel
+# from where the truth (the start of the exposure) has it; the rest are far under 0.1 px.
+check(s["corner_rmse_px"] <= 0.30, "corner RMSE %.4f <= 0.30 px" % s["corner_rmse_px"])
 check(s["images_missing"] == 0, "every image has a line")
 
 det = {os.path.basename(o["file"]): o for o in jsonl(r.stdout)}
@@ -48,7 +53,7 @@ check(med <= 0.5, "rotation median %.3f <= 0.5 deg" % med)
 check(p95 <= 2.0, "rotation p95 %.3f <= 2 deg" % p95)
 
 # --- every other bench folder scores, with floors ---
-for name, floor in (("still-1080p", 0.97), ("apriltag-720p", 0.90)):
+for name, floor in (("still-1080p", 0.995), ("apriltag-720p", 0.98)):
     b = os.path.join(shared, "bench", name)
     if not os.path.isdir(b):
         print("SKIP: %s absent" % b)
@@ -59,6 +64,42 @@ for name, floor in (("still-1080p", 0.97), ("apriltag-720p", 0.90)):
     s = score(shared, b, r.stdout)
     print(name + ":", s)
     check(s["recall"] >= floor and s["false_pos"] == 0, "%s recall %.4f >= %.2f, no false positives" % (name, s["recall"], floor))
+
+# --- real photos of AprilTag 36h11 dice: the tags listed beside each photo, at their corners ---
+import re
+at = os.path.join(shared, "real", "markers", "apriltag_tag36h11")
+if os.path.isdir(at):
+    # Counts found of the listed tags (12, 25, 10); two tags of the middle photo are 10 and 13 px
+    # across, seen edge-on, and are not read (docs/performance.md).
+    floors = {"33369213973_9d9bb4cc96_c": 12, "34085369442_304b6bafd9_c": 23, "34139872896_defdb2f8d9_c": 10}
+    for stem, floor in sorted(floors.items()):
+        listed = []
+        for line in open(os.path.join(at, stem + ".txt")):
+            pts = [tuple(map(float, p.split())) for p in re.findall(r"\(([^)]*)\)", line)]
+            if len(pts) == 4:
+                listed.append(pts)
+        r = run([vitrine, "detect", "--dict", "APRILTAG_36h11", os.path.join(at, stem + ".jpg")])
+        check(r.returncode == 0, "detect %s exit %d" % (stem, r.returncode))
+        got = jsonl(r.stdout)[0]["markers"]
+        found, worst = 0, 0.0
+        for e in listed:
+            ce = [sum(p[0] for p in e) / 4, sum(p[1] for p in e) / 4]
+            near = [g for g in got if math.dist(ce, [sum(p[0] for p in g["corners"]) / 4,
+                                                     sum(p[1] for p in g["corners"]) / 4]) < 5]
+            if not near:
+                continue
+            found += 1
+            # The listed corners are AprilTag's: its own order, and pixel centres at +0.5.
+            ours = [(q[0] + 0.5, q[1] + 0.5) for q in near[0]["corners"]]
+            worst = max(worst, sum(min(math.dist(p, q) for q in ours) for p in e) / 4)
+        print("%s: %d of %d listed tags, worst mean corner distance %.2f px, %d reported" %
+              (stem, found, len(listed), worst, len(got)))
+        check(found >= floor, "%s: %d >= %d of the listed tags" % (stem, found, floor))
+        # A tag seen nearly edge-on (5 px tall) puts its sharp corners a few pixels off.
+        check(worst <= 1.5, "%s: each tag's corners within 1.5 px on average of the listed ones (%.2f)" % (stem, worst))
+        check(all(g["id"] == 0 for g in got), "%s: every tag on the dice is id 0" % stem)
+else:
+    print("SKIP: %s absent" % at)
 
 # --- the video path: one line per frame, numbered from 0 ---
 seq = os.path.join(shared, "bench", "seq-720p")
@@ -71,7 +112,7 @@ if os.path.isdir(seq):
     check(all(o["file"].endswith("seq.mp4") for o in lines), "each line names the video")
     s = score(shared, seq, r.stdout)
     print("seq-720p:", s)
-    check(s["recall"] >= 0.97 and s["false_pos"] == 0, "seq recall %.4f >= 0.97, no false positives" % s["recall"])
+    check(s["recall"] >= 0.995 and s["false_pos"] == 0, "seq recall %.4f >= 0.995, no false positives" % s["recall"])
     # The pose filter: steadier on the still frames, no flips, little lag on the moving ones.
     import json as _json, subprocess as _sp
     def pose_score(text):
@@ -91,4 +132,47 @@ if os.path.isdir(seq):
     check(filt["static_pos_std_mm"] < raw["static_pos_std_mm"] and filt["static_rot_std_deg"] < raw["static_rot_std_deg"],
           "the filter reduces jitter on the still frames")
     check(filt["moving_pos_err_mm"] < 3.0, "the filter lags little when moving (%.2f mm)" % filt["moving_pos_err_mm"])
+
+    # --- the tracker over the whole video: same recall, no false positives, no flips ---
+    rt = run([vitrine, "detect", "--track", "--filter", "--dict", t["dict"], "--intrinsics", intrinsics_arg(t),
+              os.path.join(seq, "seq.mp4")])
+    check(rt.returncode == 0, "detect --track exit %d: %s" % (rt.returncode, rt.stderr))
+    s = score(shared, seq, rt.stdout)
+    tf = pose_score(rt.stdout)
+    print("seq-720p --track:", s, "--filter:", tf)
+    check(s["recall"] >= 0.995 and s["false_pos"] == 0, "tracked recall %.4f >= 0.995, no false positives" % s["recall"])
+    check(s["corner_rmse_px"] <= 0.15, "tracked corners within %.4f <= 0.15 px RMS" % s["corner_rmse_px"])
+    check(tf["flips"] == 0 and tf["moving_pos_err_mm"] < 3.0, "tracked and filtered: no flips, moving error < 3 mm")
+
+    # --- a marker that appears mid-stream, one that leaves: frames written as a folder ---
+    import cv2, tempfile
+    cap = cv2.VideoCapture(os.path.join(seq, "seq.mp4"))
+    ids = [m["id"] for m in t["images"][0]["markers"] if not m.get("edge")]
+    comes, goes = ids[0], ids[1]
+    def hide(img, corners):
+        c = [sum(p[0] for p in corners) / 4, sum(p[1] for p in corners) / 4]
+        poly = [[int(c[0] + (p[0] - c[0]) * 1.4), int(c[1] + (p[1] - c[1]) * 1.4)] for p in corners]
+        import numpy as np
+        cv2.fillConvexPoly(img, np.array(poly, np.int32), (120, 120, 120))
+    with tempfile.TemporaryDirectory() as d:
+        for i in range(40):
+            ok, img = cap.read()
+            check(ok, "frame %d of seq.mp4 decodes" % i)
+            for m in t["images"][i]["markers"]:
+                if (m["id"] == comes and i < 20) or (m["id"] == goes and i >= 20):
+                    hide(img, m["corners"])
+            cv2.imwrite(os.path.join(d, "f%03d.png" % i), img)
+        rt = run([vitrine, "detect", "--track", "--dict", t["dict"], d])
+        check(rt.returncode == 0, "detect --track on a folder exit %d: %s" % (rt.returncode, rt.stderr))
+        frames = jsonl(rt.stdout)
+        check(len(frames) == 40, "a line per frame of the folder")
+        seen = [[m["id"] for m in o["markers"]] for o in frames]
+        first = next((i for i in range(40) if comes in seen[i]), None)
+        print("appearing marker %d first reported at frame %s (shown from 20); leaving marker %d last at %s" %
+              (comes, first, goes, max([i for i in range(40) if goes in seen[i]], default=None)))
+        check(first is not None and 20 <= first <= 21, "the appearing marker is found within 2 frames")
+        check(all(goes not in seen[i] for i in range(20, 40)), "the leaving marker is dropped at once (no ghost)")
+        check(all(goes in seen[i] for i in range(20)), "the leaving marker was tracked while it was there")
+        others = [x for x in ids if x not in (comes, goes)]
+        check(all(all(x in seen[i] for x in others) for i in range(40)), "the other markers are tracked throughout")
 finish("test_detect_bench")

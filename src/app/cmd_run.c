@@ -354,7 +354,9 @@ int vt_cmd_run(int argc, char **argv)
     vt_presence_event pev[2 * VT_PRESENCE_MAX];
     double src_fps = vt_source_fps(src);
 
-    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = sc.dict });
+    /* The same tracker as `vitrine detect --track`: known markers re-read where they are going,
+     * newcomers looked for in alternating bands (docs/performance.md). */
+    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = sc.dict, .track = 1 });
     /* Steady products: each marker's pose through a 1€ filter with the catalog's settings. */
     vt_pose_filter *pf = vt_pose_filter_create(&(vt_pose_filter_desc){ cat->filter.min_cutoff, cat->filter.beta,
                                                                         cat->filter.d_cutoff, cat->filter.lost_after_frames });
@@ -392,7 +394,7 @@ int vt_cmd_run(int argc, char **argv)
                 scene_build(&fresh, next, &sc, rend);
                 if (fresh.dict.cv_id != sc.dict.cv_id) {
                     vt_detector_destroy(det);
-                    det = vt_detector_create(&(vt_detector_desc){ .dict = fresh.dict });
+                    det = vt_detector_create(&(vt_detector_desc){ .dict = fresh.dict, .track = 1 });
                 }
                 scene_free(&sc, rend);
                 sc = fresh;
@@ -407,6 +409,7 @@ int vt_cmd_run(int argc, char **argv)
             if (vt_now_ns() >= retry_at) {
                 if (vt_source_reopen(src, err, sizeof err) == VT_OK && (rr = vt_source_read(src, &fr, err, sizeof err)) == VT_OK) {
                     offline = 0;
+                    vt_detector_reset(det);   /* the view may have changed while away */
                     fprintf(stderr, "vitrine: run: %s is back after %.1f s\n", fr.name, vt_ms_since(t_offline) / 1000);
                 } else {
                     rr = VT_OK;

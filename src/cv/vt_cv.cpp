@@ -11,6 +11,7 @@
 #include <opencv2/videoio.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <cstdlib>
@@ -448,6 +449,25 @@ int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const d
             reproj_err[i] = err.empty() ? 0 : err.at<double>(i);
         }
         return s;
+    } catch (...) { return 0; }
+}
+
+int vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9], const double *dist,
+                    int ndist, double rvec[3], double tvec[3], double *reproj_err)
+{
+    try {
+        std::vector<cv::Point3d> o(n);
+        std::vector<cv::Point2d> q(n), p;
+        for (int i = 0; i < n; i++) { o[i] = cv::Point3d(obj[i][0], obj[i][1], obj[i][2]); q[i] = cv::Point2d(img[i][0], img[i][1]); }
+        cv::Mat Km(3, 3, CV_64F, (void *)K);
+        cv::Mat D = ndist > 0 ? cv::Mat(1, ndist, CV_64F, (void *)dist) : cv::Mat();
+        cv::Mat rv(3, 1, CV_64F, rvec), tv(3, 1, CV_64F, tvec);
+        cv::solvePnPRefineLM(o, q, Km, D, rv, tv);
+        cv::projectPoints(o, rv, tv, Km, D, p);
+        double se = 0;
+        for (int i = 0; i < n; i++) se += (p[i].x - q[i].x) * (p[i].x - q[i].x) + (p[i].y - q[i].y) * (p[i].y - q[i].y);
+        *reproj_err = std::sqrt(se / n);
+        return 1;
     } catch (...) { return 0; }
 }
 

@@ -124,6 +124,10 @@ int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const d
                    const double *dist, int ndist, int method,
                    double rvec[][3], double tvec[][3], double reproj_err[]);
 enum { VTCV_PNP_ITERATIVE = 0, VTCV_PNP_IPPE = 6, VTCV_PNP_IPPE_SQUARE = 7 };
+/* cv::solvePnPRefineLM from the pose in rvec/tvec (updated in place); writes the RMS
+ * reprojection error. Returns 1, or 0 on failure. */
+int vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9], const double *dist,
+                    int ndist, double rvec[3], double tvec[3], double *reproj_err);
 void vtcv_project_points(const double (*obj)[3], int n, const double rvec[3], const double tvec[3],
                          const double K[9], const double *dist, int ndist, double (*out)[2]);
 void vtcv_rodrigues(const double rvec[3], double R[9]);

@@ -57,17 +57,20 @@ int vt_presence_flush(vt_presence *p, vt_presence_event *out)
 #include <math.h>
 #include <stdlib.h>
 
-typedef struct one_euro { double x, dx; int init; } one_euro;
+typedef struct one_euro { double x, dx; int init, count; } one_euro;
 
 static double alpha(double cutoff, double dt) { double tau = 1.0 / (2 * M_PI * cutoff); return 1.0 / (1.0 + tau / dt); }
 
-static double one_euro_step(one_euro *f, const vt_pose_filter_desc *d, double x, double dt)
+static double one_euro_step(one_euro *f, const vt_pose_filter_desc *d, double x, double dt, double beta)
 {
     if (!f->init) { f->x = x; f->dx = 0; f->init = 1; return x; }
     double dx = (x - f->x) / dt;
     f->dx += alpha(d->d_cutoff, dt) * (dx - f->dx);
-    double cutoff = d->min_cutoff + d->beta * fabs(f->dx);
-    f->x += alpha(cutoff, dt) * (x - f->x);
+    double cutoff = d->min_cutoff + beta * fabs(f->dx);
+    /* Warm-up: until the filter's own weight is larger, take the running mean of the samples so
+     * far, so a new track does not hang on to its first (noisy) sample for seconds. */
+    double a = alpha(cutoff, dt), warm = 1.0 / (++f->count + 1);
+    f->x += (a > warm ? a : warm) * (x - f->x);
     return f->x;
 }
 
@@ -141,9 +144,9 @@ void vt_pose_filter_apply(vt_pose_filter *f, int id, int frame, double t, double
      * averages across the sign flip. */
     if (tr->ch[3].init && q[0] * tr->q_prev[0] + q[1] * tr->q_prev[1] + q[2] * tr->q_prev[2] + q[3] * tr->q_prev[3] < 0)
         for (int i = 0; i < 4; i++) q[i] = -q[i];
-    for (int i = 0; i < 3; i++) tvec[i] = one_euro_step(&tr->ch[i], &f->d, tvec[i], dt);
+    for (int i = 0; i < 3; i++) tvec[i] = one_euro_step(&tr->ch[i], &f->d, tvec[i], dt, f->d.beta);
     double n = 0;
-    for (int i = 0; i < 4; i++) { q[i] = one_euro_step(&tr->ch[3 + i], &f->d, q[i], dt); n += q[i] * q[i]; }
+    for (int i = 0; i < 4; i++) { q[i] = one_euro_step(&tr->ch[3 + i], &f->d, q[i], dt, f->d.beta); n += q[i] * q[i]; }
     n = sqrt(n);
     for (int i = 0; i < 4; i++) q[i] /= n;
     memcpy(tr->q_prev, q, sizeof q);

@@ -442,6 +442,21 @@ vt_result vt_pose_estimate_near(const vt_camera *cam, double length_m, vt_marker
         memcpy(m->rvec, rv[best], sizeof m->rvec);
         memcpy(m->tvec, tv[best], sizeof m->tvec);
         m->reproj_err = err[best];
+        if (prev_rvec && n == 2) {
+            /* A marker seen nearly face-on fits the corners almost as well over a range of
+             * tilts, and IPPE's pick wanders across it with pixel noise. Started from the last
+             * orientation, Levenberg-Marquardt stops at the nearest pose that fits as well. */
+            double r[3], t[3], e = 0;
+            memcpy(r, prev_rvec, sizeof r);
+            memcpy(t, tv[best], sizeof t);
+            if (vtcv_refine_pnp((const double (*)[3])obj, (const float (*)[2])m->corners, 4, K, cam->dist, cam->ndist, r, t,
+                                &e) &&
+                finite_pose(r, t) && e <= fmax(1.25 * err[best], err[best] + 0.02) && rot_dist(r, rv[best]) < 0.35) {
+                memcpy(m->rvec, r, sizeof r);
+                memcpy(m->tvec, t, sizeof t);
+                m->reproj_err = e;
+            }
+        }
         m->has_pose = 1;
         return VT_OK;
     }
