@@ -137,6 +137,11 @@ static void profile_summary(profile_log *l)
         .total = median_of(l, offsetof(vt_detect_profile, total)),
         .searched = median_of(l, offsetof(vt_detect_profile, searched)),
     };
+    /* Counts: their mean (rounded) says more than a median of small whole numbers. */
+    double cand = 0, trk = 0;
+    for (int i = 0; i < l->n; i++) { cand += l->p[i].candidates; trk += l->p[i].tracked; }
+    m.candidates = (int)(cand / l->n + 0.5);
+    m.tracked = (int)(trk / l->n + 0.5);
     char what[64];
     snprintf(what, sizeof what, "median of %d frames", l->n);
     profile_print(what, &m);
