@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Build tools, the libraries the design fixes, and what tests and tools run with
-# (libapriltag-dev: AprilTag 3, the second reference of bench/vt_bench.c).
+# (libapriltag-dev: AprilTag 3, the second reference of bench/vt_bench.c; xdotool: the window
+# tests press keys in a real window under Xvfb).
 PKGS=(
   build-essential g++ cmake make pkg-config
   libopencv-dev libopencv-contrib-dev
@@ -15,7 +16,7 @@ PKGS=(
   fonts-dejavu-core libcjson-dev libsqlite3-dev libqrencode-dev libcairo2-dev zlib1g-dev
   libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri
   python3 python3-numpy python3-opencv xvfb xauth
-  libapriltag-dev
+  libapriltag-dev xdotool
 )
 
 missing=()

@@ -1,55 +1,140 @@
 #version 330 core
-// A simple physically plausible model: Lambert diffuse plus a GGX-like specular lobe from a key
-// light and a soft fill, metallic tinting the specular. Colours are linear; output is sRGB.
+// glTF 2.0 metallic-roughness shading, lit by a neutral studio environment (image-based: a
+// prefiltered equirectangular map, sharper mips for smooth surfaces) plus one soft key light for
+// a crisp highlight. Colour is linear throughout; Khronos PBR Neutral tone mapping keeps product
+// colours true up to the highlights, and the output is encoded to sRGB exactly.
+// Camera space is OpenCV's: x right, y down, z forward (so up is -y, the viewer is towards -z).
 in vec3 v_pos;
 in vec3 v_normal;
 in vec2 v_uv;
 out vec4 o_colour;
+
 uniform vec4 u_base_colour;
 uniform float u_metallic;
 uniform float u_roughness;
-uniform int u_has_texture;
+uniform vec3 u_emissive;
+uniform float u_normal_scale;
+uniform float u_occlusion_strength;
+uniform int u_has_texture;       // base colour (an sRGB texture: sampled as linear)
+uniform int u_has_mr;            // roughness in G, metallic in B
+uniform int u_has_normal;
+uniform int u_has_occlusion;     // R
+uniform int u_has_emissive;      // an sRGB texture
 uniform sampler2D u_texture;
+uniform sampler2D u_mr_tex;
+uniform sampler2D u_normal_tex;
+uniform sampler2D u_occlusion_tex;
+uniform sampler2D u_emissive_tex;
+uniform sampler2D u_env;         // equirectangular studio, linear, mip i = blurrier
+uniform float u_env_lods;        // number of mip levels - 1
+uniform float u_exposure;
 uniform float u_opacity;
+uniform mat3 u_world_from_cam;   // camera-space directions to the studio's (+y up, +z to the viewer)
+uniform vec3 u_key_dir;          // studio frame
 
-vec3 to_linear(vec3 c) { return pow(c, vec3(2.2)); }
-vec3 to_srgb(vec3 c) { return pow(clamp(c, 0.0, 1.0), vec3(1.0 / 2.2)); }
+const float PI = 3.14159265;
 
-float ggx(float nh, float a) {
+vec3 env_sample(vec3 dir_cam, float lod) {
+    vec3 d = normalize(u_world_from_cam * dir_cam);
+    float u = atan(d.x, -d.z) / (2.0 * PI) + 0.5;
+    float v = acos(clamp(d.y, -1.0, 1.0)) / PI;
+    return textureLod(u_env, vec2(u, v), lod).rgb;
+}
+
+// Karis, "Physically Based Shading on Mobile": the split-sum BRDF term without a lookup table.
+vec2 env_brdf(float nv, float rough) {
+    const vec4 c0 = vec4(-1.0, -0.0275, -0.572, 0.022);
+    const vec4 c1 = vec4(1.0, 0.0425, 1.04, -0.04);
+    vec4 r = rough * c0 + c1;
+    float a004 = min(r.x * r.x, exp2(-9.28 * nv)) * r.x + r.y;
+    return vec2(-1.04, 1.04) * a004 + r.zw;
+}
+
+float d_ggx(float nh, float a) {
+    float a2 = a * a, d = nh * nh * (a2 - 1.0) + 1.0;
+    return a2 / (PI * d * d);
+}
+
+float v_smith(float nv, float nl, float a) {
     float a2 = a * a;
-    float d = nh * nh * (a2 - 1.0) + 1.0;
-    return a2 / (3.14159 * d * d);
+    float gv = nl * sqrt(nv * nv * (1.0 - a2) + a2), gl = nv * sqrt(nl * nl * (1.0 - a2) + a2);
+    return 0.5 / max(gv + gl, 1e-5);
+}
+
+// Khronos PBR Neutral tone mapper (https://github.com/KhronosGroup/ToneMapping).
+vec3 pbr_neutral(vec3 c) {
+    const float start = 0.8 - 0.04, desat = 0.15;
+    float x = min(c.r, min(c.g, c.b));
+    float offset = x < 0.08 ? x - 6.25 * x * x : 0.04;
+    c -= offset;
+    float peak = max(c.r, max(c.g, c.b));
+    if (peak < start) return c;
+    const float d = 1.0 - start;
+    float np = 1.0 - d * d / (peak + d - start);
+    c *= np / peak;
+    float g = 1.0 - 1.0 / (desat * (peak - np) + 1.0);
+    return mix(c, vec3(np), g);
+}
+
+vec3 srgb_encode(vec3 c) {
+    c = clamp(c, 0.0, 1.0);
+    return mix(c * 12.92, 1.055 * pow(c, vec3(1.0 / 2.4)) - 0.055, step(vec3(0.0031308), c));
+}
+
+// Tangent frame from screen-space derivatives (no tangents in the mesh needed).
+vec3 perturb(vec3 n, vec3 p, vec2 uv) {
+    vec3 t = texture(u_normal_tex, uv).xyz * 2.0 - 1.0;
+    t.xy *= u_normal_scale;
+    vec3 dp1 = dFdx(p), dp2 = dFdy(p);
+    vec2 du1 = dFdx(uv), du2 = dFdy(uv);
+    vec3 dp2perp = cross(dp2, n), dp1perp = cross(n, dp1);
+    vec3 T = dp2perp * du1.x + dp1perp * du2.x;
+    vec3 B = dp2perp * du1.y + dp1perp * du2.y;
+    float inv = inversesqrt(max(dot(T, T), dot(B, B)) + 1e-20);
+    // Our uvs have v = 0 at the image's top row, as glTF does: B follows +v.
+    return normalize(mat3(T * inv, B * inv, n) * t);
 }
 
 void main() {
     vec4 base = u_base_colour;
-    if (u_has_texture != 0) {
-        vec4 t = texture(u_texture, v_uv);
-        base *= vec4(to_linear(t.rgb), t.a);
+    if (u_has_texture != 0) base *= texture(u_texture, v_uv);
+    float metal = u_metallic, rough = u_roughness;
+    if (u_has_mr != 0) {
+        vec4 mr = texture(u_mr_tex, v_uv);
+        rough *= mr.g;
+        metal *= mr.b;
     }
+    rough = clamp(rough, 0.04, 1.0);
+    metal = clamp(metal, 0.0, 1.0);
     vec3 n = normalize(v_normal);
     vec3 v = normalize(-v_pos);
     if (dot(n, v) < 0.0) n = -n;   // two-sided: thin parts and open meshes
-    // Camera space: up is -y, towards the viewer is -z.
-    vec3 key = normalize(vec3(-0.45, -0.8, -0.5));
-    vec3 fill = normalize(vec3(0.6, -0.2, -0.7));
-    float rough = clamp(u_roughness, 0.05, 1.0);
-    vec3 f0 = mix(vec3(0.04), base.rgb, u_metallic);
-    vec3 diffuse = base.rgb * (1.0 - u_metallic);
-    vec3 colour = vec3(0.0);
-    vec3 dirs[2] = vec3[2](key, fill);
-    float power[2] = float[2](2.4, 0.9);
-    for (int i = 0; i < 2; i++) {
-        vec3 l = dirs[i];
-        vec3 h = normalize(l + v);
-        float nl = max(dot(n, l), 0.0);
-        float nh = max(dot(n, h), 0.0);
-        vec3 fres = f0 + (1.0 - f0) * pow(1.0 - max(dot(h, v), 0.0), 5.0);
-        vec3 spec = fres * ggx(nh, rough * rough) * 0.25;
-        colour += (diffuse / 3.14159 + spec) * nl * power[i];
-    }
-    // Ambient from a neutral studio: brighter from above.
-    float sky = 0.5 + 0.5 * dot(n, vec3(0.0, -1.0, 0.0));
-    colour += base.rgb * mix(0.18, 0.38, sky) * (1.0 - 0.5 * u_metallic) + f0 * 0.25 * sky;
-    o_colour = vec4(to_srgb(colour), base.a * u_opacity);
+    if (u_has_normal != 0) n = perturb(n, v_pos, v_uv);
+    float nv = clamp(dot(n, v), 1e-4, 1.0);
+    float ao = u_has_occlusion != 0 ? mix(1.0, texture(u_occlusion_tex, v_uv).r, u_occlusion_strength) : 1.0;
+
+    vec3 f0 = mix(vec3(0.04), base.rgb, metal);
+    vec3 diffuse_c = base.rgb * (1.0 - metal);
+
+    // Image-based: irradiance from the blurriest mip, reflection from the mip of this roughness.
+    vec3 irradiance = env_sample(n, u_env_lods);
+    vec3 r = reflect(-v, n);
+    vec3 prefiltered = env_sample(r, rough * u_env_lods);
+    vec2 ab = env_brdf(nv, rough);
+    vec3 colour = (diffuse_c * irradiance + prefiltered * (f0 * ab.x + ab.y)) * ao;
+
+    // The studio's key softbox (above, left, in front) also as a light, for a defined highlight.
+    vec3 l = normalize(transpose(u_world_from_cam) * u_key_dir);
+    vec3 h = normalize(l + v);
+    float nl = max(dot(n, l), 0.0), nh = max(dot(n, h), 0.0), vh = max(dot(v, h), 0.0);
+    vec3 F = f0 + (1.0 - f0) * pow(1.0 - vh, 5.0);
+    float a = rough * rough;
+    vec3 spec = F * d_ggx(nh, a) * v_smith(nv, nl, a);
+    colour += (diffuse_c / PI * (1.0 - F) + spec) * nl * 1.6;
+
+    vec3 emit = u_emissive;
+    if (u_has_emissive != 0) emit *= texture(u_emissive_tex, v_uv).rgb;
+    colour += emit;
+
+    o_colour = vec4(srgb_encode(pbr_neutral(colour * u_exposure)), base.a * u_opacity);
 }

@@ -9,6 +9,7 @@
 #include "render/vt_render.h"
 #include "tracking/vt_tracking.h"
 #include "ui/vt_ui.h"
+#include "app/vt_visitor.h"
 #include "vision/vt_vision.h"
 
 #include <getopt.h>
@@ -19,6 +20,7 @@
 #include <signal.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>   /* access */
 
 #ifndef VT_DATA_DIR
 #define VT_DATA_DIR "."
@@ -27,7 +29,7 @@
 static const char *k_help =
     "usage: vitrine run [--camera N | --video FILE | --images DIR] [--catalog FILE]\n"
     "                   [--calib FILE | --intrinsics FX,FY,CX,CY] [--headless] [--out FILE.mp4 | DIR]\n"
-    "                   [--frames N] [--fullscreen]\n"
+    "                   [--frames N] [--fullscreen] [--kiosk] [--monitor N]\n"
     "\n"
     "Shows each catalog product standing on its marker, with its name and price above it.\n"
     "With no source it opens camera 0, and when there is none it plays the built-in demo.\n"
@@ -48,13 +50,24 @@ static const char *k_help =
     "  --simulate-disconnect FRAME:SECONDS  for tests: the source drops out at FRAME for SECONDS,\n"
     "                    as an unplugged camera would\n"
     "  --report-every S  every S seconds, one line on stderr: frames per second, stage times, memory\n"
-    "  --fullscreen      fill the primary monitor\n"
+    "  --fullscreen      fill the monitor (--monitor N: which, 0 = primary)\n"
+    "  --kiosk           for a stand: fullscreen, no pointer, Escape asks before quitting, Q does\n"
+    "                    nothing\n"
+    "  --msaa N          samples per pixel for smooth edges (default 4 on a GPU, 1 on a software\n"
+    "                    renderer such as llvmpipe, where 4 halves the frame rate)\n"
+    "  --no-shadows      no contact shadows under the products\n"
+    "  --tour | --no-tour  the demo tour (a card, the basket and a promotion shown on a loop when\n"
+    "                    no one touches anything; default: on for the built-in demo only)\n"
+    "  --card PRODUCT    open this product's card (catalog id) as soon as it is seen\n"
+    "  --screenshots DIR where S saves screenshots (default: the current folder)\n"
     "  --analytics FILE  record what visitors looked at in SQLite (default: vitrine-analytics.sqlite\n"
     "                    beside the catalog); read it with `vitrine stats`\n"
     "  --no-analytics    record nothing\n"
     "\n"
-    "In a window: Escape or Q quits. At the end, frames per second and the time of each stage\n"
-    "are printed on stderr.\n";
+    "In a window: tap or click a product (or press 1-9, Tab) for its card; Enter or B adds it to\n"
+    "the basket, Backspace empties the basket; Escape closes the card, else quits (in kiosk mode:\n"
+    "asks first); F fullscreen, S screenshot (PNG), H frames per second and stage times. At the\n"
+    "end, frames per second and the time of each stage are printed on stderr.\n";
 
 typedef struct product_slot {
     const vt_product *p;
@@ -125,6 +138,29 @@ static void scene_free(scene *sc, vt_renderer *rend)
     memset(sc, 0, sizeof *sc);
 }
 
+/* The visitor layer's view of the scene (catalog order). */
+static vt_visitor_show *scene_shows(const scene *sc)
+{
+    vt_visitor_show *v = calloc((size_t)sc->cat->count + 1, sizeof *v);
+    for (int i = 0; v && i < sc->cat->count; i++) v[i] = (vt_visitor_show){ sc->slots[i].p, sc->slots[i].model, sc->slots[i].gpu };
+    return v;
+}
+
+/* S: the frame as shown, to DIR/vitrine-YYYYMMDD-HHMMSS.png (a counter if that exists). */
+static void save_screenshot(const char *dir, const vt_image *rgba)
+{
+    char path[1200], why[200];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(path, sizeof path, "%s/vitrine-%s.png", dir ? dir : ".", stamp);
+    for (int k = 2; k < 100 && access(path, F_OK) == 0; k++) snprintf(path, sizeof path, "%s/vitrine-%s-%d.png", dir ? dir : ".", stamp, k);
+    if (vtcv_imwrite(path, rgba, why, sizeof why) != VT_OK) fprintf(stderr, "vitrine: run: screenshot %s: %s\n", path, why);
+    else fprintf(stderr, "vitrine: run: screenshot saved to %s\n", path);
+}
+
 /* The catalog and every model it names, for the watcher. */
 static void watch_scene(vt_watch *w, const scene *sc, const char *catalog_path)
 {
@@ -170,8 +206,9 @@ static int write_output(vtcv_writer *writer, const char *png_dir, const vt_image
 }
 
 typedef struct run_opts {
-    const char *video, *images, *catalog, *calib, *intr, *out, *analytics;
+    const char *video, *images, *catalog, *calib, *intr, *out, *analytics, *card, *shots;
     int camera, demo, headless, fullscreen, frames, no_analytics;
+    int kiosk, monitor, msaa, no_shadows, tour;   /* tour: -1 default, 0 off, 1 on */
     double report_every;
     int fault_after;
     double fault_seconds;
@@ -194,9 +231,12 @@ int vt_cmd_run(int argc, char **argv)
         { "out", required_argument, 0, 'o' }, { "frames", required_argument, 0, 'n' },
         { "fullscreen", no_argument, 0, 'f' }, { "help", no_argument, 0, 'h' },
         { "analytics", required_argument, 0, 'a' }, { "report-every", required_argument, 0, 'R' },
-        { "simulate-disconnect", required_argument, 0, 'S' }, { "demo-size", required_argument, 0, 'Z' }, { "no-analytics", no_argument, 0, 'N' }, { 0, 0, 0, 0 },
+        { "simulate-disconnect", required_argument, 0, 'S' }, { "demo-size", required_argument, 0, 'Z' }, { "no-analytics", no_argument, 0, 'N' },
+        { "kiosk", no_argument, 0, 'K' }, { "monitor", required_argument, 0, 'M' }, { "msaa", required_argument, 0, 'A' },
+        { "no-shadows", no_argument, 0, 'W' }, { "tour", no_argument, 0, 'T' }, { "no-tour", no_argument, 0, 'U' },
+        { "card", required_argument, 0, 'P' }, { "screenshots", required_argument, 0, 's' }, { 0, 0, 0, 0 },
     };
-    run_opts o = { .camera = -1 };
+    run_opts o = { .camera = -1, .tour = -1 };
     char default_catalog[1024];
     snprintf(default_catalog, sizeof default_catalog, "%s/models/catalog.json", VT_DATA_DIR);
     o.catalog = default_catalog;
@@ -221,6 +261,18 @@ int vt_cmd_run(int argc, char **argv)
             if (vt_parse_int(optarg, 1, 100000000, &o.frames)) { fprintf(stderr, "vitrine: run: --frames '%s': expected a whole number >= 1\n", optarg); return 2; }
             break;
         case 'f': o.fullscreen = 1; break;
+        case 'K': o.kiosk = o.fullscreen = 1; break;
+        case 'M':
+            if (vt_parse_int(optarg, 0, 16, &o.monitor)) { fprintf(stderr, "vitrine: run: --monitor '%s': expected 0-16\n", optarg); return 2; }
+            break;
+        case 'A':
+            if (vt_parse_int(optarg, 1, 16, &o.msaa)) { fprintf(stderr, "vitrine: run: --msaa '%s': expected 1-16 samples\n", optarg); return 2; }
+            break;
+        case 'W': o.no_shadows = 1; break;
+        case 'T': o.tour = 1; break;
+        case 'U': o.tour = 0; break;
+        case 'P': o.card = optarg; break;
+        case 's': o.shots = optarg; break;
         case 'a': o.analytics = optarg; break;
         case 'N': o.no_analytics = 1; break;
         case 'Z':
@@ -301,6 +353,7 @@ int vt_cmd_run(int argc, char **argv)
 
     vt_renderer *rend = NULL;
     if (vt_render_create(&(vt_render_desc){ .width = W, .height = H, .headless = o.headless, .fullscreen = o.fullscreen,
+                                            .monitor = o.monitor, .hide_cursor = o.kiosk, .app_keys = 1, .msaa = o.msaa,
                                             .title = cat->store_name }, &rend, err, sizeof err) != VT_OK) {
         fprintf(stderr, "vitrine: run: %s\n", err);
         vt_source_destroy(src);
@@ -354,6 +407,19 @@ int vt_cmd_run(int argc, char **argv)
     vt_presence_event pev[2 * VT_PRESENCE_MAX];
     double src_fps = vt_source_fps(src);
 
+    /* The visitor's side: fades, tags, card, basket, attract screen, tour, kiosk keys. */
+    vt_visitor_show *shows = NULL;
+    vt_visitor *vis = vt_visitor_create(&(vt_visitor_desc){ .kiosk = o.kiosk, .shadows = !o.no_shadows, .stats = stats,
+                                                            .tour = o.tour >= 0 ? o.tour : sd.kind == VT_SOURCE_DEMO });
+    shows = scene_shows(&sc);
+    if (vis && shows) vt_visitor_set_scene(vis, sc.cat, shows, sc.cat->count);
+    int card_pending = o.card != NULL;
+    char hud_buf[4][96];
+    const char *hud[4] = { hud_buf[0], hud_buf[1], hud_buf[2], hud_buf[3] };
+    int hud_n = 0, hud_frames = 0;
+    uint64_t hud_t = vt_now_ns();
+    vt_profile hud_prof = { 0 };
+
     /* The same tracker as `vitrine detect --track`: known markers re-read where they are going,
      * newcomers looked for in alternating bands (docs/performance.md). */
     vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = sc.dict, .track = 1 });
@@ -399,6 +465,9 @@ int vt_cmd_run(int argc, char **argv)
                 scene_free(&sc, rend);
                 sc = fresh;
                 cat = sc.cat;
+                free(shows);
+                shows = scene_shows(&sc);
+                if (vis && shows) vt_visitor_set_scene(vis, sc.cat, shows, sc.cat->count);
                 banner[0] = last_reload_err[0] = 0;
                 if (watch) watch_scene(watch, &sc, o.catalog);
                 VT_INFO("catalog", "reloaded %s: %d products", o.catalog, cat->count);
@@ -453,38 +522,52 @@ int vt_cmd_run(int argc, char **argv)
             record_presence(stats, cat, pev, ne, src_fps);
         }
 
+        /* What the visitor does: keys and taps (window only). */
+        int shot = 0;
+        for (int key; (key = vt_render_poll_key(rend)) != 0;) {
+            int act = vis ? vt_visitor_key(vis, key) : key == 27;
+            if (act == 1) g_stop = 1;
+            else if (act == 2) shot = 1;
+            else if (act == 3) vt_render_toggle_fullscreen(rend);
+        }
+        for (float cx, cy; vt_render_poll_click(rend, &cx, &cy);)
+            if (vis) vt_visitor_click(vis, &cam, cx, cy);
+
         vt_render_begin(rend, &fr.colour, &cam);
-        for (int i = 0; i < ml.count; i++) {
-            const vt_marker *m = &ml.items[i];
-            for (int k = 0; k < cat->count; k++) {
-                if (sc.slots[k].p->marker != m->id || !m->has_pose || !sc.slots[k].gpu) continue;
-                float mv[16];
-                vt_render_marker_matrix(m->rvec, m->tvec, sc.slots[k].p->offset_mm, sc.slots[k].p->rotation_deg, sc.slots[k].p->scale, mv);
-                vt_render_model(rend, sc.slots[k].gpu, mv, 1.0f);
+        if (vis) {
+            vt_visitor_begin(vis, t_now, fr.index);
+            for (int i = 0; i < ml.count; i++) {
+                const vt_marker *m = &ml.items[i];
+                for (int k = 0; k < cat->count; k++) {
+                    if (sc.slots[k].p->marker != m->id || !m->has_pose || !sc.slots[k].gpu) continue;
+                    vt_visitor_seen(vis, k, m->rvec, m->tvec);
+                    if (card_pending && !strcmp(sc.slots[k].p->id, o.card)) { vt_visitor_open_card(vis, k); card_pending = 0; }
+                }
             }
-        }
-        /* Tags after every model, so no product hides another's price. */
-        vt_ui_tag tags[64];
-        char prices[64][64];
-        int ntags = 0;
-        for (int i = 0; i < ml.count && ntags < 64; i++) {
-            const vt_marker *m = &ml.items[i];
-            for (int k = 0; k < cat->count && ntags < 64; k++) {
-                if (sc.slots[k].p->marker != m->id || !m->has_pose) continue;
-                float mv[16], u, v;
-                vt_render_marker_matrix(m->rvec, m->tvec, sc.slots[k].p->offset_mm, sc.slots[k].p->rotation_deg, sc.slots[k].p->scale, mv);
-                const vt_model *md = sc.slots[k].model;
-                float top[3] = { (md->bounds_min[0] + md->bounds_max[0]) * 0.5f, md->bounds_max[1],
-                                 (md->bounds_min[2] + md->bounds_max[2]) * 0.5f };
-                if (!vt_render_project(&cam, mv, top, &u, &v)) continue;
-                vt_format_price(vt_product_price_now(sc.slots[k].p), cat->locale, cat->currency, prices[ntags], sizeof prices[ntags]);
-                tags[ntags] = (vt_ui_tag){ u, v, (float)m->tvec[2], sc.slots[k].p->name, prices[ntags], 1.0f };
-                ntags++;
+            vt_visitor_draw_scene(vis, rend, &cam);
+            /* HUD: frames per second and stage times, refreshed every second. */
+            if (vt_visitor_hud(vis) && vt_ms_since(hud_t) >= 1000) {
+                double secs = vt_ms_since(hud_t) / 1000;
+                hud_n = 0;
+                snprintf(hud_buf[hud_n++], sizeof hud_buf[0], "%.1f frames/s  %dx%d", (n - hud_frames) / secs, W, H);
+                char line[96] = "";
+                size_t len = 0;
+                for (int k = 0; k < prof.count && hud_n < 4; k++) {
+                    double ms = (prof.total_ms[k] - hud_prof.total_ms[k]) / (prof.frames - hud_prof.frames > 0 ? prof.frames - hud_prof.frames : 1);
+                    len += (size_t)snprintf(line + len, sizeof line - len, "%s %.1f ms  ", prof.name[k], ms);
+                    if (len > 40 || k == prof.count - 1) { snprintf(hud_buf[hud_n++], sizeof hud_buf[0], "%s", line); len = 0; line[0] = 0; }
+                    if (len >= sizeof line) len = sizeof line - 1;
+                }
+                hud_prof = prof;
+                hud_frames = n;
+                hud_t = vt_now_ns();
             }
+            vt_visitor_draw_ui(vis, rend, &cam, W, H, hud, hud_n);
         }
-        vt_ui_price_tags(rend, W, H, tags, ntags);
         if (banner[0]) vt_ui_banner(rend, W, H, banner);
-        vt_render_end(rend, o.out ? &rgba : NULL);
+        if (shot && !rgba.data) vt_image_alloc(&rgba, VT_PIX_RGBA8, W, H);
+        vt_render_end(rend, o.out || shot ? &rgba : NULL);
+        if (shot) save_screenshot(o.shots, &rgba);
         vt_profile_stamp(&prof, "render");
         if (write_output(writer, png_dir, &rgba, n, err, sizeof err)) {
             fprintf(stderr, "vitrine: run: %s\n", err);
@@ -546,6 +629,8 @@ int vt_cmd_run(int argc, char **argv)
     vt_marker_list_free(&ml);
     vt_detector_destroy(det);
     vt_pose_filter_destroy(pf);
+    vt_visitor_destroy(vis);
+    free(shows);
     vtcv_mat_destroy(last_frame);
 done:
     vtcv_writer_close(writer);

@@ -79,13 +79,19 @@ static const struct aiTexture *embedded(const struct aiScene *sc, const char *na
     return NULL;
 }
 
-/* Loads the base-colour texture of material mi; returns its index or -1. */
-static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMaterial *mat, const char *model_path)
+/* Loads the first texture the material has among types (in that order of preference); returns
+ * its index in m->textures or -1. A texture two slots share (glTF often packs occlusion with
+ * metallic-roughness) is loaded once. */
+static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMaterial *mat, const char *model_path,
+                        const enum aiTextureType *types, int ntypes, int srgb)
 {
     struct aiString tp;
-    if (aiGetMaterialTexture(mat, aiTextureType_BASE_COLOR, 0, &tp, NULL, NULL, NULL, NULL, NULL, NULL) != aiReturn_SUCCESS &&
-        aiGetMaterialTexture(mat, aiTextureType_DIFFUSE, 0, &tp, NULL, NULL, NULL, NULL, NULL, NULL) != aiReturn_SUCCESS)
-        return -1;
+    int found = 0;
+    for (int k = 0; k < ntypes && !found; k++)
+        found = aiGetMaterialTexture(mat, types[k], 0, &tp, NULL, NULL, NULL, NULL, NULL, NULL) == aiReturn_SUCCESS;
+    if (!found) return -1;
+    for (int k = 0; k < m->texture_count; k++)
+        if (m->texture_names[k] && !strcmp(m->texture_names[k], tp.data) && m->texture_srgb[k] == srgb) return k;
     vtcv_mat *img = vtcv_mat_create();
     char err[256];
     vt_result r = VT_ERR_FORMAT;
@@ -119,6 +125,8 @@ static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMa
         vt_image *slot = &m->textures[m->texture_count];
         if (vt_image_alloc(slot, VT_PIX_RGBA8, v.width, v.height) == VT_OK) {
             for (int y = 0; y < v.height; y++) memcpy(vt_image_row(slot, y), vt_image_row(&v, y), (size_t)v.width * 4);
+            m->texture_srgb[m->texture_count] = (uint8_t)srgb;
+            m->texture_names[m->texture_count] = strdup(tp.data);
             idx = m->texture_count++;
         }
     }
@@ -227,10 +235,14 @@ vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errl
     m->path = strdup(path);
     m->meshes = calloc(sc->mNumMeshes, sizeof *m->meshes);
     m->materials = calloc(sc->mNumMaterials + 1, sizeof *m->materials);
-    m->textures = calloc(sc->mNumMaterials + 1, sizeof *m->textures);
+    /* Up to five textures a material (base, metallic-roughness, normal, occlusion, emission). */
+    size_t maxtex = (size_t)sc->mNumMaterials * 5 + 1;
+    m->textures = calloc(maxtex, sizeof *m->textures);
+    m->texture_srgb = calloc(maxtex, 1);
+    m->texture_names = calloc(maxtex, sizeof *m->texture_names);
     int ninst = count_nodes_meshes(sc->mRootNode);
     m->instances = calloc(ninst ? (size_t)ninst : 1, sizeof *m->instances);
-    if (!m->meshes || !m->materials || !m->textures || !m->instances) goto oom;
+    if (!m->meshes || !m->materials || !m->textures || !m->texture_srgb || !m->texture_names || !m->instances) goto oom;
 
     for (unsigned i = 0; i < sc->mNumMaterials; i++) {
         const struct aiMaterial *mat = sc->mMaterials[i];
@@ -249,7 +261,21 @@ vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errl
         if (aiGetMaterialFloatArray(mat, AI_MATKEY_METALLIC_FACTOR, &f, &one) == aiReturn_SUCCESS) vm->metallic = f;
         one = 1;
         if (aiGetMaterialFloatArray(mat, AI_MATKEY_ROUGHNESS_FACTOR, &f, &one) == aiReturn_SUCCESS) vm->roughness = f;
-        vm->texture = load_texture(m, sc, mat, path);
+        static const enum aiTextureType t_base[] = { aiTextureType_BASE_COLOR, aiTextureType_DIFFUSE },
+                                        t_mr[] = { aiTextureType_UNKNOWN, aiTextureType_METALNESS, aiTextureType_DIFFUSE_ROUGHNESS },
+                                        t_normal[] = { aiTextureType_NORMALS, aiTextureType_NORMAL_CAMERA },
+                                        t_ao[] = { aiTextureType_LIGHTMAP, aiTextureType_AMBIENT_OCCLUSION },
+                                        t_emit[] = { aiTextureType_EMISSIVE, aiTextureType_EMISSION_COLOR };
+        vm->texture = load_texture(m, sc, mat, path, t_base, 2, 1);
+        vm->tex_metal_rough = load_texture(m, sc, mat, path, t_mr, 3, 0);
+        vm->tex_normal = load_texture(m, sc, mat, path, t_normal, 2, 0);
+        vm->tex_occlusion = load_texture(m, sc, mat, path, t_ao, 2, 0);
+        vm->tex_emissive = load_texture(m, sc, mat, path, t_emit, 2, 1);
+        if (aiGetMaterialColor(mat, AI_MATKEY_COLOR_EMISSIVE, &c) == aiReturn_SUCCESS) {
+            vm->emissive[0] = c.r; vm->emissive[1] = c.g; vm->emissive[2] = c.b;
+        }
+        vm->normal_scale = 1;
+        vm->occlusion_strength = 1;
     }
     m->material_count = (int)sc->mNumMaterials;
 
@@ -369,7 +395,7 @@ vt_model *vt_model_placeholder(const float size[3])
     me->index_count = 36;
     me->material = 0;
     m->mesh_count = 1;
-    m->materials[0] = (vt_material){ { 0.55f, 0.56f, 0.58f, 1 }, 0, 0.7f, -1 };
+    m->materials[0] = (vt_material){ { 0.55f, 0.56f, 0.58f, 1 }, 0, 0.7f, -1, -1, -1, -1, -1, { 0, 0, 0 }, 1, 1 };
     m->material_count = 1;
     float id[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
     memcpy(m->instances[0].transform, id, sizeof id);
@@ -388,7 +414,12 @@ void vt_model_destroy(vt_model *m)
         free(m->meshes[i].uvs);
         free(m->meshes[i].indices);
     }
-    for (int i = 0; i < m->texture_count; i++) vt_image_free(&m->textures[i]);
+    for (int i = 0; i < m->texture_count; i++) {
+        vt_image_free(&m->textures[i]);
+        if (m->texture_names) free(m->texture_names[i]);
+    }
+    free(m->texture_names);
+    free(m->texture_srgb);
     free(m->meshes);
     free(m->instances);
     free(m->materials);

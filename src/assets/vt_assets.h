@@ -8,10 +8,17 @@
 
 #include "core/vt_core.h"
 
+/* glTF 2.0 metallic-roughness material. Texture fields index vt_model.textures, or are -1. */
 typedef struct vt_material {
     float base_colour[4];   /* linear RGBA factor */
     float metallic, roughness;
-    int texture;            /* base-colour texture index into vt_model.textures, or -1 */
+    int texture;            /* base colour (sRGB) */
+    int tex_metal_rough;    /* roughness in G, metallic in B (linear) */
+    int tex_normal;         /* tangent-space normal map (linear) */
+    int tex_occlusion;      /* ambient occlusion in R (linear) */
+    int tex_emissive;       /* emission (sRGB) */
+    float emissive[3];      /* linear emission factor */
+    float normal_scale, occlusion_strength;
 } vt_material;
 
 typedef struct vt_mesh {
@@ -37,6 +44,8 @@ typedef struct vt_model {
     vt_material *materials;
     int material_count;
     vt_image *textures;     /* RGBA8, owned */
+    uint8_t *texture_srgb;  /* per texture: 1 when it holds colour (base, emissive), sRGB-encoded */
+    char **texture_names;   /* per texture: how the file named it (to share one between slots) */
     int texture_count;
     float bounds_min[3], bounds_max[3];   /* of all instances, model space */
     int is_placeholder;

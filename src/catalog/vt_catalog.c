@@ -387,6 +387,7 @@ vt_catalog *vt_catalog_parse_text(const char *text, size_t n, const char *path, 
     c->store_name = opt_string(&x, store, "name", "store", "Vitrine");
     c->locale = opt_string(&x, store, "locale", "store", "en_US");
     c->currency = opt_string(&x, store, "currency", "store", "EUR");
+    c->attract_after_s = opt_number(&x, store, "attract_after_s", "store", 20, 0, 0);
     if (strlen(c->locale) < 2 || !islower((unsigned char)c->locale[0]) || !islower((unsigned char)c->locale[1]))
         problem(&x, 1, "store.locale", "store.locale must look like fr_FR or en_GB");
     if (strlen(c->currency) != 3 || !isupper((unsigned char)c->currency[0]) || !isupper((unsigned char)c->currency[1]) ||

@@ -44,6 +44,7 @@ typedef struct vt_filter_params {
 typedef struct vt_catalog {
     char *path;                /* the file it came from */
     char *store_name, *locale, *currency;
+    double attract_after_s;    /* seconds with nothing on show before the invitation (default 20) */
     char *dictionary;          /* e.g. "5X5_100" */
     double length_mm;          /* default printed marker side (the black square) */
     vt_filter_params filter;

@@ -35,13 +35,24 @@ struct vt_gpu_model {
     vt_gpu_model *next;
 };
 
+#define ENV_W 256
+#define ENV_H 128
+#define ENV_LEVELS 6           /* 256x128 down to 8x4 */
+
 struct vt_renderer {
     vt_render_desc desc;
     GLFWwindow *window;
     EGLDisplay egl_dpy;
     EGLContext egl_ctx;
-    GLuint fbo, fbo_colour, fbo_depth;
-    GLuint bg_prog, mesh_prog, ui_prog;
+    GLuint fbo, fbo_colour, fbo_depth;   /* single-sample: what is read back and shown */
+    GLuint fbo_ms, ms_colour, ms_depth;  /* multisampled: what is drawn into (0 without MSAA) */
+    int samples;
+    GLuint bg_prog, mesh_prog, ui_prog, shadow_prog;
+    GLuint shadow_vao, shadow_vbo;
+    GLuint env_tex;
+    float clicks[8][2];
+    int nclicks;
+    int is_fullscreen, win_x, win_y, win_w, win_h;
     GLuint bg_vao, bg_vbo, bg_tex;
     GLuint ui_vao, ui_vbo, atlas_tex;
     float *ui_verts;           /* x, y, u, v, r, g, b, a */
@@ -54,6 +65,19 @@ struct vt_renderer {
     int keys[16], nkeys;       /* pressed keys not yet polled */
     float znear, zfar;
 };
+
+static int g_egl_users;   /* headless renderers alive (they share one EGL display) */
+
+/* Several renderers may live in one process (tests, previews): each call that draws makes its
+ * own context current first. */
+static void make_current(vt_renderer *r)
+{
+    if (r->egl_ctx) {
+        if (eglGetCurrentContext() != r->egl_ctx) eglMakeCurrent(r->egl_dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, r->egl_ctx);
+    } else if (r->window && glfwGetCurrentContext() != r->window) {
+        glfwMakeContextCurrent(r->window);
+    }
+}
 
 /* ---- shaders ---- */
 static GLuint compile(GLenum type, const char *path, char *err, size_t errlen)
@@ -141,6 +165,7 @@ static vt_result build_atlas(vt_renderer *r, char *err, size_t errlen)
     for (uint32_t c = 32; c < 127; c++) cps[n++] = c;
     for (uint32_t c = 160; c < 256; c++) cps[n++] = c;
     cps[n++] = 0x20AC; /* € */ cps[n++] = 0x202F; /* narrow no-break space */ cps[n++] = 0x2022; cps[n++] = 0x2014;
+    cps[n++] = 0x2026; /* … */ cps[n++] = 0x2192; /* → */
     int x = 1, y = 1, row_h = 0;
     for (int i = 0; i < n; i++) {
         if (FT_Load_Char(face, cps[i], FT_LOAD_RENDER)) continue;
@@ -204,8 +229,75 @@ static void on_key(GLFWwindow *w, int key, int scancode, int action, int mods)
     vt_renderer *r = glfwGetWindowUserPointer(w);
     if (action != GLFW_PRESS || !r || r->nkeys == 16) return;
     int k = key == GLFW_KEY_SPACE ? ' ' : key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER ? '\n'
-          : key == GLFW_KEY_ESCAPE ? 27 : (key >= 32 && key < 127) ? key : 0;
+          : key == GLFW_KEY_ESCAPE ? 27 : key == GLFW_KEY_TAB ? '\t' : key == GLFW_KEY_BACKSPACE ? 8
+          : key == GLFW_KEY_DELETE ? 127 : (key >= GLFW_KEY_KP_1 && key <= GLFW_KEY_KP_9) ? '1' + key - GLFW_KEY_KP_1
+          : (key >= 32 && key < 127) ? key : 0;
     if (k) r->keys[r->nkeys++] = k;
+}
+
+/* Where the frame sits in the window (letterboxed), in framebuffer pixels. */
+static void letterbox(const vt_renderer *r, int ww, int wh, float *s, int *dx, int *dy, int *dw, int *dh)
+{
+    *s = fminf((float)ww / r->desc.width, (float)wh / r->desc.height);
+    *dw = (int)(r->desc.width * *s);
+    *dh = (int)(r->desc.height * *s);
+    *dx = (ww - *dw) / 2;
+    *dy = (wh - *dh) / 2;
+}
+
+static void on_mouse(GLFWwindow *w, int button, int action, int mods)
+{
+    (void)mods;
+    vt_renderer *r = glfwGetWindowUserPointer(w);
+    if (button != GLFW_MOUSE_BUTTON_LEFT || action != GLFW_PRESS || !r || r->nclicks == 8) return;
+    double cx, cy;
+    int winw, winh, fbw, fbh, dx, dy, dw, dh;
+    float s;
+    glfwGetCursorPos(w, &cx, &cy);
+    glfwGetWindowSize(w, &winw, &winh);
+    glfwGetFramebufferSize(w, &fbw, &fbh);
+    if (winw <= 0 || winh <= 0) return;
+    cx *= (double)fbw / winw;   /* screen coordinates to framebuffer pixels (HiDPI) */
+    cy *= (double)fbh / winh;
+    letterbox(r, fbw, fbh, &s, &dx, &dy, &dw, &dh);
+    /* The window's y runs down from the top, as the frame's does. */
+    r->clicks[r->nclicks][0] = (float)((cx - dx) / s);
+    r->clicks[r->nclicks][1] = (float)((cy - (fbh - dy - dh)) / s);
+    r->nclicks++;
+}
+
+int vt_render_poll_click(vt_renderer *r, float *x, float *y)
+{
+    if (!r->window || !r->nclicks) return 0;
+    *x = r->clicks[0][0];
+    *y = r->clicks[0][1];
+    memmove(r->clicks, r->clicks + 1, (size_t)(--r->nclicks) * sizeof r->clicks[0]);
+    return 1;
+}
+
+static GLFWmonitor *chosen_monitor(const vt_renderer *r)
+{
+    int n = 0;
+    GLFWmonitor **all = glfwGetMonitors(&n);
+    if (!all || n == 0) return glfwGetPrimaryMonitor();
+    return all[r->desc.monitor >= 0 && r->desc.monitor < n ? r->desc.monitor : 0];
+}
+
+void vt_render_toggle_fullscreen(vt_renderer *r)
+{
+    if (!r->window) return;
+    if (!r->is_fullscreen) {
+        glfwGetWindowPos(r->window, &r->win_x, &r->win_y);
+        glfwGetWindowSize(r->window, &r->win_w, &r->win_h);
+        GLFWmonitor *mon = chosen_monitor(r);
+        const GLFWvidmode *vm = mon ? glfwGetVideoMode(mon) : NULL;
+        if (!vm) return;
+        glfwSetWindowMonitor(r->window, mon, 0, 0, vm->width, vm->height, vm->refreshRate);
+    } else {
+        glfwSetWindowMonitor(r->window, NULL, r->win_x, r->win_y, r->win_w > 0 ? r->win_w : 1280,
+                             r->win_h > 0 ? r->win_h : 720, 0);
+    }
+    r->is_fullscreen = !r->is_fullscreen;
 }
 
 int vt_render_poll_key(vt_renderer *r)
@@ -226,8 +318,10 @@ static vt_result make_context(vt_renderer *r, char *err, size_t errlen)
         EGLint maj, min;
         if (r->egl_dpy == EGL_NO_DISPLAY || !eglInitialize(r->egl_dpy, &maj, &min)) {
             snprintf(err, errlen, "cannot open a surfaceless EGL display (Mesa)");
+            r->egl_dpy = NULL;
             return VT_ERR_UNSUPPORTED;
         }
+        g_egl_users++;
         eglBindAPI(EGL_OPENGL_API);
         const EGLint attrs[] = { EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 3, EGL_CONTEXT_OPENGL_PROFILE_MASK,
                                  EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE };
@@ -243,7 +337,8 @@ static vt_result make_context(vt_renderer *r, char *err, size_t errlen)
         glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
         glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
         glfwWindowHint(GLFW_RESIZABLE, GLFW_TRUE);
-        GLFWmonitor *mon = r->desc.fullscreen ? glfwGetPrimaryMonitor() : NULL;
+        GLFWmonitor *mon = r->desc.fullscreen ? chosen_monitor(r) : NULL;
+        r->is_fullscreen = mon != NULL;
         int w = r->desc.width, h = r->desc.height;
         if (mon) {
             const GLFWvidmode *vm = glfwGetVideoMode(mon);
@@ -258,6 +353,8 @@ static vt_result make_context(vt_renderer *r, char *err, size_t errlen)
         glfwMakeContextCurrent(r->window);
         glfwSetWindowUserPointer(r->window, r);
         glfwSetKeyCallback(r->window, on_key);
+        glfwSetMouseButtonCallback(r->window, on_mouse);
+        if (r->desc.hide_cursor) glfwSetInputMode(r->window, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
         glfwSwapInterval(1);
     }
     glewExperimental = GL_TRUE;
@@ -270,6 +367,85 @@ static vt_result make_context(vt_renderer *r, char *err, size_t errlen)
     while (glGetError() != GL_NO_ERROR) {}
     dl_iterate_phdr(pin_driver, NULL);
     return VT_OK;
+}
+
+/* ---- the studio environment ---- */
+/* A neutral photo studio, in the frame the shaders use (+y up, +z towards the viewer): grey
+ * walls lighter above, a darker floor, and four softboxes — a large key above-left in front, a
+ * broad one overhead, a fill on the right and a rim behind. Grey, so it never tints a product. */
+static const float k_key_dir[3] = { -0.55f, 0.55f, 0.62f };
+
+static float softbox(const float d[3], const float c[3], float radius_deg, float power)
+{
+    float n = sqrtf(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+    float cosang = (d[0] * c[0] + d[1] * c[1] + d[2] * c[2]) / n;
+    float ang = acosf(fmaxf(-1.0f, fminf(1.0f, cosang))) * 180.0f / (float)M_PI;
+    float t = (ang - radius_deg * 0.75f) / (radius_deg * 0.5f);   /* soft edge over half the radius */
+    return t <= 0 ? power : t >= 1 ? 0 : power * (1 - t * t * (3 - 2 * t));
+}
+
+static float studio(const float d[3])
+{
+    static const float top[3] = { 0, 1, 0 }, fill[3] = { 0.75f, 0.25f, 0.6f }, rim[3] = { 0.2f, 0.35f, -0.9f };
+    float y = d[1];
+    float bg = y >= 0 ? 0.45f + 0.30f * y : 0.45f - 0.30f * fminf(1.0f, -y * 2.5f);
+    return bg + softbox(d, k_key_dir, 24, 5.0f) + softbox(d, top, 32, 2.2f) + softbox(d, fill, 28, 1.3f) +
+           softbox(d, rim, 16, 2.6f);
+}
+
+/* Mip 0 drawn from the studio; each next mip halves and blurs, standing in for the glossier-to-
+ * rougher prefiltering of image-based lighting (the shader picks the mip by roughness). */
+static void build_env(vt_renderer *r)
+{
+    int w = ENV_W, h = ENV_H;
+    float *cur = malloc(sizeof(float) * 3 * w * h), *tmp = malloc(sizeof(float) * 3 * w * h);
+    if (!cur || !tmp) { free(cur); free(tmp); return; }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            /* Inverse of the shader's lookup: u = atan(d.x, -d.z) / 2pi + 0.5, v = acos(d.y) / pi. */
+            float phi = ((x + 0.5f) / w - 0.5f) * 2 * (float)M_PI, th = (y + 0.5f) / h * (float)M_PI;
+            float d[3] = { sinf(th) * sinf(phi), cosf(th), -sinf(th) * cosf(phi) };
+            float v = studio(d);
+            for (int c = 0; c < 3; c++) cur[(y * w + x) * 3 + c] = v;
+        }
+    glGenTextures(1, &r->env_tex);
+    glBindTexture(GL_TEXTURE_2D, r->env_tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    for (int level = 0; level < ENV_LEVELS; level++) {
+        glTexImage2D(GL_TEXTURE_2D, level, GL_RGB16F, w, h, 0, GL_RGB, GL_FLOAT, cur);
+        if (level == ENV_LEVELS - 1) break;
+        int nw = w / 2, nh = h / 2;
+        for (int y = 0; y < nh; y++)
+            for (int x = 0; x < nw; x++)
+                for (int c = 0; c < 3; c++)
+                    tmp[(y * nw + x) * 3 + c] = 0.25f * (cur[((2 * y) * w + 2 * x) * 3 + c] + cur[((2 * y) * w + 2 * x + 1) * 3 + c] +
+                                                         cur[((2 * y + 1) * w + 2 * x) * 3 + c] + cur[((2 * y + 1) * w + 2 * x + 1) * 3 + c]);
+        w = nw;
+        h = nh;
+        /* Two passes of a 3x3 blur, wrapping around in longitude. */
+        for (int pass = 0; pass < 2; pass++) {
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    for (int c = 0; c < 3; c++) {
+                        float acc = 0;
+                        for (int dy = -1; dy <= 1; dy++)
+                            for (int dx = -1; dx <= 1; dx++) {
+                                int yy = y + dy < 0 ? 0 : y + dy >= h ? h - 1 : y + dy, xx = (x + dx + w) % w;
+                                acc += tmp[(yy * w + xx) * 3 + c];
+                            }
+                        cur[(y * w + x) * 3 + c] = acc / 9;
+                    }
+            memcpy(tmp, cur, sizeof(float) * 3 * w * h);
+        }
+    }
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_BASE_LEVEL, 0);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAX_LEVEL, ENV_LEVELS - 1);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_REPEAT);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    free(cur);
+    free(tmp);
 }
 
 static const char *shader_dir(const vt_render_desc *d)
@@ -290,7 +466,7 @@ vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *
     if (res != VT_OK) { vt_render_destroy(r); return res; }
     const char *dir = shader_dir(desc);
     if (!(r->bg_prog = program(dir, "background", err, errlen)) || !(r->mesh_prog = program(dir, "mesh", err, errlen)) ||
-        !(r->ui_prog = program(dir, "ui", err, errlen))) {
+        !(r->ui_prog = program(dir, "ui", err, errlen)) || !(r->shadow_prog = program(dir, "shadow", err, errlen))) {
         vt_render_destroy(r);
         return VT_ERR_NOT_FOUND;
     }
@@ -312,6 +488,47 @@ vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *
         vt_render_destroy(r);
         return VT_ERR_UNSUPPORTED;
     }
+    /* Multisampled twin that everything is drawn into, resolved into the one above at the end:
+     * smooth product edges. Where the driver cannot, drawing goes straight to the plain one. */
+    GLint max_samples = 0;
+    glGetIntegerv(GL_MAX_SAMPLES, &max_samples);
+    /* 4x by default; on a software rasterizer (Mesa llvmpipe: no GPU) it would halve the frame
+     * rate, so there the default is none and --msaa asks for it. */
+    const char *gl_renderer = (const char *)glGetString(GL_RENDERER);
+    int software = gl_renderer && (strstr(gl_renderer, "llvmpipe") || strstr(gl_renderer, "softpipe"));
+    r->samples = desc->msaa > 0 ? desc->msaa : software ? 1 : 4;
+    if (r->samples > max_samples) r->samples = max_samples;
+    if (r->samples > 1) {
+        glGenFramebuffers(1, &r->fbo_ms);
+        glBindFramebuffer(GL_FRAMEBUFFER, r->fbo_ms);
+        glGenRenderbuffers(1, &r->ms_colour);
+        glBindRenderbuffer(GL_RENDERBUFFER, r->ms_colour);
+        glRenderbufferStorageMultisample(GL_RENDERBUFFER, r->samples, GL_RGBA8, desc->width, desc->height);
+        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, r->ms_colour);
+        glGenRenderbuffers(1, &r->ms_depth);
+        glBindRenderbuffer(GL_RENDERBUFFER, r->ms_depth);
+        glRenderbufferStorageMultisample(GL_RENDERBUFFER, r->samples, GL_DEPTH_COMPONENT24, desc->width, desc->height);
+        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, r->ms_depth);
+        if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+            VT_WARN("render", "no %dx multisampling here; edges will not be smoothed", r->samples);
+            GLuint rbs[] = { r->ms_colour, r->ms_depth };
+            glDeleteRenderbuffers(2, rbs);
+            glDeleteFramebuffers(1, &r->fbo_ms);
+            r->fbo_ms = r->ms_colour = r->ms_depth = 0;
+            r->samples = 1;
+        }
+    }
+    while (glGetError() != GL_NO_ERROR) {}
+    build_env(r);
+
+    static const float corners[] = { -1, -1, 1, -1, -1, 1, 1, 1 };
+    glGenVertexArrays(1, &r->shadow_vao);
+    glBindVertexArray(r->shadow_vao);
+    glGenBuffers(1, &r->shadow_vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, r->shadow_vbo);
+    glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, 0);
 
     static const float quad[] = { -1, -1, 1, -1, 1, 1, -1, -1, 1, 1, -1, 1 };
     glGenVertexArrays(1, &r->bg_vao);
@@ -349,17 +566,20 @@ vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *
 void vt_render_destroy(vt_renderer *r)
 {
     if (!r) return;
+    make_current(r);
     if (r->window || r->egl_ctx) {
         while (r->models) vt_render_free_model(r, r->models);
-        GLuint bufs[] = { r->bg_vbo, r->ui_vbo };
-        glDeleteBuffers(2, bufs);
-        GLuint vaos[] = { r->bg_vao, r->ui_vao };
-        glDeleteVertexArrays(2, vaos);
-        GLuint tex[] = { r->bg_tex, r->atlas_tex };
-        glDeleteTextures(2, tex);
-        GLuint rbs[] = { r->fbo_colour, r->fbo_depth };
-        glDeleteRenderbuffers(2, rbs);
-        glDeleteFramebuffers(1, &r->fbo);
+        GLuint bufs[] = { r->bg_vbo, r->ui_vbo, r->shadow_vbo };
+        glDeleteBuffers(3, bufs);
+        GLuint vaos[] = { r->bg_vao, r->ui_vao, r->shadow_vao };
+        glDeleteVertexArrays(3, vaos);
+        GLuint tex[] = { r->bg_tex, r->atlas_tex, r->env_tex };
+        glDeleteTextures(3, tex);
+        GLuint rbs[] = { r->fbo_colour, r->fbo_depth, r->ms_colour, r->ms_depth };
+        glDeleteRenderbuffers(4, rbs);
+        GLuint fbos[] = { r->fbo, r->fbo_ms };
+        glDeleteFramebuffers(2, fbos);
+        if (r->shadow_prog) glDeleteProgram(r->shadow_prog);
         if (r->bg_prog) glDeleteProgram(r->bg_prog);
         if (r->mesh_prog) glDeleteProgram(r->mesh_prog);
         if (r->ui_prog) glDeleteProgram(r->ui_prog);
@@ -368,7 +588,9 @@ void vt_render_destroy(vt_renderer *r)
         eglMakeCurrent(r->egl_dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
         eglDestroyContext(r->egl_dpy, r->egl_ctx);
     }
-    if (r->egl_dpy) eglTerminate(r->egl_dpy);
+    /* The surfaceless display is one per process, shared by every headless renderer: only the
+     * last one out terminates it. */
+    if (r->egl_dpy && --g_egl_users == 0) eglTerminate(r->egl_dpy);
     if (r->window) glfwDestroyWindow(r->window);
     if (!r->desc.headless) glfwTerminate();
     free(r->ui_verts);
@@ -380,7 +602,8 @@ int vt_render_should_close(vt_renderer *r)
 {
     if (!r->window) return 0;
     glfwPollEvents();
-    if (glfwGetKey(r->window, GLFW_KEY_ESCAPE) == GLFW_PRESS || glfwGetKey(r->window, GLFW_KEY_Q) == GLFW_PRESS)
+    if (!r->desc.app_keys &&
+        (glfwGetKey(r->window, GLFW_KEY_ESCAPE) == GLFW_PRESS || glfwGetKey(r->window, GLFW_KEY_Q) == GLFW_PRESS))
         glfwSetWindowShouldClose(r->window, 1);
     return glfwWindowShouldClose(r->window);
 }
@@ -443,7 +666,8 @@ void vt_render_depth_range(vt_renderer *r, float znear, float zfar)
 
 void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
 {
-    glBindFramebuffer(GL_FRAMEBUFFER, r->fbo);
+    make_current(r);
+    glBindFramebuffer(GL_FRAMEBUFFER, r->fbo_ms ? r->fbo_ms : r->fbo);
     glViewport(0, 0, r->desc.width, r->desc.height);
     glClearColor(0, 0, 0, 1);
     glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
@@ -468,6 +692,7 @@ void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
 
 vt_gpu_model *vt_render_upload(vt_renderer *r, const vt_model *m)
 {
+    make_current(r);
     vt_gpu_model *g = calloc(1, sizeof *g);
     if (!g) return NULL;
     g->src = m;
@@ -505,9 +730,13 @@ vt_gpu_model *vt_render_upload(vt_renderer *r, const vt_model *m)
         glBindTexture(GL_TEXTURE_2D, g->tex[i]);
         glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
         glPixelStorei(GL_UNPACK_ROW_LENGTH, t->stride / 4);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, t->width, t->height, 0, GL_RGBA, GL_UNSIGNED_BYTE, t->data);
+        /* Colour textures are sRGB-encoded: GL decodes them to linear when sampled. */
+        GLint fmt = m->texture_srgb && m->texture_srgb[i] ? GL_SRGB8_ALPHA8 : GL_RGBA8;
+        glTexImage2D(GL_TEXTURE_2D, 0, fmt, t->width, t->height, 0, GL_RGBA, GL_UNSIGNED_BYTE, t->data);
         glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
         glGenerateMipmap(GL_TEXTURE_2D);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_REPEAT);   /* glTF's default sampler */
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_REPEAT);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     }
@@ -519,6 +748,7 @@ vt_gpu_model *vt_render_upload(vt_renderer *r, const vt_model *m)
 void vt_render_free_model(vt_renderer *r, vt_gpu_model *g)
 {
     if (!g) return;
+    make_current(r);
     for (vt_gpu_model **p = &r->models; *p; p = &(*p)->next)
         if (*p == g) { *p = g->next; break; }
     glDeleteVertexArrays(g->mesh_count, g->vao);
@@ -529,18 +759,72 @@ void vt_render_free_model(vt_renderer *r, vt_gpu_model *g)
     free(g);
 }
 
+/* The studio's frame for a model: up is the model's +Y (the marker's normal, for a product on
+ * its marker), +Z points from the model towards the camera. Row-major rows = the axes in camera
+ * space, stored for GLSL (column-major) so that world = M * cam. */
+static void studio_frame(const float cm[16], float out[9])
+{
+    float up[3] = { cm[4], cm[5], cm[6] }, pos[3] = { cm[12], cm[13], cm[14] };
+    float nu = sqrtf(up[0] * up[0] + up[1] * up[1] + up[2] * up[2]);
+    if (nu < 1e-9f) { up[0] = 0; up[1] = -1; up[2] = 0; nu = 1; }
+    for (int i = 0; i < 3; i++) up[i] /= nu;
+    float z[3] = { -pos[0], -pos[1], -pos[2] };
+    float dz = z[0] * up[0] + z[1] * up[1] + z[2] * up[2];
+    for (int i = 0; i < 3; i++) z[i] -= dz * up[i];
+    float nz = sqrtf(z[0] * z[0] + z[1] * z[1] + z[2] * z[2]);
+    if (nz < 1e-6f) { z[0] = 0; z[1] = 0; z[2] = -1; nz = 1; }   /* seen from straight above */
+    for (int i = 0; i < 3; i++) z[i] /= nz;
+    float x[3] = { up[1] * z[2] - up[2] * z[1], up[2] * z[0] - up[0] * z[2], up[0] * z[1] - up[1] * z[0] };
+    /* GLSL mat3 columns: M[col][row]; M * v = (x.v, up.v, z.v) needs rows x, up, z. */
+    for (int c = 0; c < 3; c++) { out[c * 3 + 0] = x[c]; out[c * 3 + 1] = up[c]; out[c * 3 + 2] = z[c]; }
+}
+
+void vt_render_shadow(vt_renderer *r, const float cam_from_model[16], const float bmin[3], const float bmax[3],
+                      float strength)
+{
+    if (strength <= 0) return;
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LEQUAL);
+    glDepthMask(GL_FALSE);   /* the product drawn next must not be hidden by its own shadow */
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+    glUseProgram(r->shadow_prog);
+    glUniformMatrix4fv(glGetUniformLocation(r->shadow_prog, "u_proj"), 1, GL_FALSE, r->proj);
+    glUniformMatrix4fv(glGetUniformLocation(r->shadow_prog, "u_mv"), 1, GL_FALSE, cam_from_model);
+    /* Wider than the footprint, so the fade-out lies around the product's base. */
+    float hx = (bmax[0] - bmin[0]) * 0.5f, hz = (bmax[2] - bmin[2]) * 0.5f, grow = 0.25f * fmaxf(hx, hz) + 0.004f;
+    glUniform4f(glGetUniformLocation(r->shadow_prog, "u_rect"), (bmin[0] + bmax[0]) * 0.5f, (bmin[2] + bmax[2]) * 0.5f,
+                hx * 1.25f + grow, hz * 1.25f + grow);
+    glUniform1f(glGetUniformLocation(r->shadow_prog, "u_strength"), fminf(1.0f, strength));
+    glBindVertexArray(r->shadow_vao);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glBindVertexArray(0);
+    glDepthMask(GL_TRUE);
+}
+
 void vt_render_model(vt_renderer *r, const vt_gpu_model *g, const float cam_from_model[16], float opacity)
 {
     const vt_model *m = g->src;
+    GLuint P = r->mesh_prog;
     glEnable(GL_DEPTH_TEST);
     glDepthFunc(GL_LESS);
     if (opacity < 1) { glEnable(GL_BLEND); glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA); }
     else glDisable(GL_BLEND);
-    glUseProgram(r->mesh_prog);
-    GLint u_mv = glGetUniformLocation(r->mesh_prog, "u_mv"), u_nm = glGetUniformLocation(r->mesh_prog, "u_normal_mat");
-    glUniformMatrix4fv(glGetUniformLocation(r->mesh_prog, "u_proj"), 1, GL_FALSE, r->proj);
-    glUniform1f(glGetUniformLocation(r->mesh_prog, "u_opacity"), opacity);
-    glUniform1i(glGetUniformLocation(r->mesh_prog, "u_texture"), 0);
+    glUseProgram(P);
+    GLint u_mv = glGetUniformLocation(P, "u_mv"), u_nm = glGetUniformLocation(P, "u_normal_mat");
+    glUniformMatrix4fv(glGetUniformLocation(P, "u_proj"), 1, GL_FALSE, r->proj);
+    glUniform1f(glGetUniformLocation(P, "u_opacity"), opacity);
+    glUniform1f(glGetUniformLocation(P, "u_exposure"), 1.0f);
+    float wfc[9];
+    studio_frame(cam_from_model, wfc);
+    glUniformMatrix3fv(glGetUniformLocation(P, "u_world_from_cam"), 1, GL_FALSE, wfc);
+    float kn = sqrtf(k_key_dir[0] * k_key_dir[0] + k_key_dir[1] * k_key_dir[1] + k_key_dir[2] * k_key_dir[2]);
+    glUniform3f(glGetUniformLocation(P, "u_key_dir"), k_key_dir[0] / kn, k_key_dir[1] / kn, k_key_dir[2] / kn);
+    static const char *samplers[] = { "u_texture", "u_mr_tex", "u_normal_tex", "u_occlusion_tex", "u_emissive_tex", "u_env" };
+    for (int k = 0; k < 6; k++) glUniform1i(glGetUniformLocation(P, samplers[k]), k);
+    glActiveTexture(GL_TEXTURE5);
+    glBindTexture(GL_TEXTURE_2D, r->env_tex);
+    glUniform1f(glGetUniformLocation(P, "u_env_lods"), ENV_LEVELS - 1);
     for (int i = 0; i < m->instance_count; i++) {
         const vt_mesh_instance *in = &m->instances[i];
         const vt_mesh *me = &m->meshes[in->mesh];
@@ -554,18 +838,26 @@ void vt_render_model(vt_renderer *r, const vt_gpu_model *g, const float cam_from
         glUniformMatrix4fv(u_mv, 1, GL_FALSE, (float *)mv);
         glUniformMatrix3fv(u_nm, 1, GL_FALSE, (float *)nm);
         const vt_material *mat = me->material >= 0 && me->material < m->material_count ? &m->materials[me->material] : NULL;
-        static const vt_material plain = { { 0.8f, 0.8f, 0.8f, 1 }, 0, 0.6f, -1 };
+        static const vt_material plain = { { 0.8f, 0.8f, 0.8f, 1 }, 0, 0.6f, -1, -1, -1, -1, -1, { 0, 0, 0 }, 1, 1 };
         if (!mat) mat = &plain;
-        glUniform4fv(glGetUniformLocation(r->mesh_prog, "u_base_colour"), 1, mat->base_colour);
-        glUniform1f(glGetUniformLocation(r->mesh_prog, "u_metallic"), mat->metallic);
-        glUniform1f(glGetUniformLocation(r->mesh_prog, "u_roughness"), mat->roughness);
-        int has_tex = mat->texture >= 0 && mat->texture < g->tex_count;
-        glUniform1i(glGetUniformLocation(r->mesh_prog, "u_has_texture"), has_tex);
-        glActiveTexture(GL_TEXTURE0);
-        glBindTexture(GL_TEXTURE_2D, has_tex ? g->tex[mat->texture] : 0);
+        glUniform4fv(glGetUniformLocation(P, "u_base_colour"), 1, mat->base_colour);
+        glUniform1f(glGetUniformLocation(P, "u_metallic"), mat->metallic);
+        glUniform1f(glGetUniformLocation(P, "u_roughness"), mat->roughness);
+        glUniform3fv(glGetUniformLocation(P, "u_emissive"), 1, mat->emissive);
+        glUniform1f(glGetUniformLocation(P, "u_normal_scale"), mat->normal_scale);
+        glUniform1f(glGetUniformLocation(P, "u_occlusion_strength"), mat->occlusion_strength);
+        const int texs[5] = { mat->texture, mat->tex_metal_rough, mat->tex_normal, mat->tex_occlusion, mat->tex_emissive };
+        static const char *flags[5] = { "u_has_texture", "u_has_mr", "u_has_normal", "u_has_occlusion", "u_has_emissive" };
+        for (int k = 0; k < 5; k++) {
+            int has = texs[k] >= 0 && texs[k] < g->tex_count;
+            glUniform1i(glGetUniformLocation(P, flags[k]), has);
+            glActiveTexture(GL_TEXTURE0 + (GLenum)k);
+            glBindTexture(GL_TEXTURE_2D, has ? g->tex[texs[k]] : 0);
+        }
         glBindVertexArray(g->vao[in->mesh]);
         glDrawElements(GL_TRIANGLES, me->index_count, GL_UNSIGNED_INT, 0);
     }
+    glActiveTexture(GL_TEXTURE0);
     glBindVertexArray(0);
 }
 
@@ -644,6 +936,12 @@ static void flush_ui(vt_renderer *r)
 void vt_render_end(vt_renderer *r, vt_image *rgba)
 {
     flush_ui(r);
+    if (r->fbo_ms) {   /* resolve the samples into the frame that is read back and shown */
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo_ms);
+        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, r->fbo);
+        glBlitFramebuffer(0, 0, r->desc.width, r->desc.height, 0, 0, r->desc.width, r->desc.height, GL_COLOR_BUFFER_BIT,
+                          GL_NEAREST);
+    }
     if (rgba && rgba->data) {
         glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
         glPixelStorei(GL_PACK_ALIGNMENT, 1);
@@ -660,12 +958,11 @@ void vt_render_end(vt_renderer *r, vt_image *rgba)
         free(tmp);
     }
     if (r->window) {
-        int ww, wh;
+        int ww, wh, dx, dy, dw, dh;
+        float s;
         glfwGetFramebufferSize(r->window, &ww, &wh);
         /* Letterbox: the video keeps its aspect ratio in any window shape. */
-        float s = fminf((float)ww / r->desc.width, (float)wh / r->desc.height);
-        int dw = (int)(r->desc.width * s), dh = (int)(r->desc.height * s);
-        int dx = (ww - dw) / 2, dy = (wh - dh) / 2;
+        letterbox(r, ww, wh, &s, &dx, &dy, &dw, &dh);
         glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
         glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
         glViewport(0, 0, ww, wh);

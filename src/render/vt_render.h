@@ -18,6 +18,10 @@ typedef struct vt_render_desc {
     int width, height;      /* the video frame size */
     int headless;           /* 1: EGL surfaceless; 0: a GLFW window */
     int fullscreen;         /* window mode only */
+    int monitor;            /* fullscreen on this monitor (0 = primary) */
+    int hide_cursor;        /* window mode: no pointer over the window (kiosk, touch screens) */
+    int app_keys;           /* Escape and Q are the caller's to handle (see vt_render_should_close) */
+    int msaa;               /* samples per pixel: 0 = default (4), 1 = none */
     const char *title;      /* window title */
     const char *shader_dir; /* NULL: $VITRINE_SHADER_DIR, else the source tree's shaders/ */
 } vt_render_desc;
@@ -27,20 +31,34 @@ typedef struct vt_gpu_model vt_gpu_model;
 
 vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *err, size_t errlen);
 void vt_render_destroy(vt_renderer *r);
-/* Window mode: 1 once the user closed the window or pressed Escape/Q. Polls events. */
+/* Window mode: 1 once the user closed the window, or pressed Escape/Q unless desc.app_keys.
+ * Polls events. */
 int vt_render_should_close(vt_renderer *r);
 
-/* Window mode: the next key pressed since the last call ('' '' for Space, ''\n'' for Enter, 27 for
- * Escape, letters in upper case), or 0. Headless: always 0. */
+/* Window mode: the next key pressed since the last call (' ' for Space, '\n' for Enter, 27 for
+ * Escape, '\t' for Tab, 8 for Backspace, 127 for Delete, letters in upper case), or 0. Headless:
+ * always 0. */
 int vt_render_poll_key(vt_renderer *r);
+/* Window mode: the next click or tap since the last call, in frame pixels (the letterbox undone);
+ * 1 when there was one. Clicks on the black bars report coordinates outside the frame. */
+int vt_render_poll_click(vt_renderer *r, float *x, float *y);
+/* Window mode: switches between a window and fullscreen on desc.monitor. */
+void vt_render_toggle_fullscreen(vt_renderer *r);
 
 /* Depth range in metres for the frames that follow (default 0.01 to 100). */
 void vt_render_depth_range(vt_renderer *r, float znear, float zfar);
 
 /* Starts a frame: draws bgr (BGR8, the desc's size) as background and sets the projection from cam. */
 void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam);
-/* Draws a model; cam_from_model is column-major and maps model metres to OpenCV camera space. */
+/* Draws a model; cam_from_model is column-major and maps model metres to OpenCV camera space.
+ * Shading: glTF metallic-roughness (base colour, metallic-roughness, normal, occlusion and
+ * emissive maps) lit by a built-in neutral studio environment whose up is the model's +Y,
+ * Khronos PBR Neutral tone mapping, sRGB output. */
 void vt_render_model(vt_renderer *r, const vt_gpu_model *m, const float cam_from_model[16], float opacity);
+/* A soft contact shadow on the model's y = 0 plane under the footprint bmin..bmax (model
+ * metres), strength 0..1 of darkening at its middle. Draw it before the model. */
+void vt_render_shadow(vt_renderer *r, const float cam_from_model[16], const float bmin[3], const float bmax[3],
+                      float strength);
 /* 2-D overlay in frame pixels (origin top-left). Colours are sRGB 0..1 with alpha. */
 void vt_render_rect(vt_renderer *r, float x, float y, float w, float h, const float rgba[4]);
 void vt_render_line(vt_renderer *r, float x0, float y0, float x1, float y1, float width, const float rgba[4]);

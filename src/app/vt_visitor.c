@@ -1,0 +1,382 @@
+/* vt_visitor.c — fades, turntable, tags, card, basket, attract screen, demo tour, kiosk keys. */
+#include "app/vt_visitor.h"
+#include "ui/vt_ui.h"
+
+#include <cglm/cglm.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FADE_IN_S 0.25
+#define FADE_OUT_S 0.45
+#define TURNTABLE_DEG_S 24.0   /* one turn in 15 s: slow enough to read the tag */
+#define TOUR_IDLE_S 8.0        /* the tour starts after this long without a touch */
+#define TOUR_PERIOD_S 24.0
+#define CONFIRM_S 5.0
+
+typedef struct item {
+    float mv[16];              /* cam_from_model of the last pose, turntable included */
+    int has_mv, seen;
+    float alpha;
+    double depth;
+    float tag_x, tag_y;        /* where the tag's anchor is drawn (follows the product smoothly) */
+    int tag_init;
+    float sx, sy;              /* projected middle, for the card and the 1-9 order */
+} item;
+
+struct vt_visitor {
+    vt_visitor_desc d;
+    const vt_catalog *cat;
+    const vt_visitor_show *shows;
+    item *items;
+    int n;
+    double t, dt;
+    int frame, started;
+    int selected;              /* product with its card open, or -1 */
+    double card_t, card_gone_t, pressed_until;
+    vt_ui_rect card_rect, button_rect;
+    int card_drawn;
+    int basket_count;
+    double basket_total, basket_pulse_t;
+    double last_seen_t, last_input_t;
+    int hud, confirm;
+    double confirm_t;
+    double tour_phase;         /* seconds into the tour's loop, -1 when not touring */
+    int promo_product;         /* the tour's promotion, or -1 */
+};
+
+vt_visitor *vt_visitor_create(const vt_visitor_desc *d)
+{
+    vt_visitor *v = calloc(1, sizeof *v);
+    if (!v) return NULL;
+    v->d = *d;
+    v->selected = -1;
+    v->promo_product = -1;
+    v->tour_phase = -1;
+    v->last_input_t = -1e9;
+    return v;
+}
+
+void vt_visitor_destroy(vt_visitor *v)
+{
+    if (!v) return;
+    free(v->items);
+    free(v);
+}
+
+void vt_visitor_set_scene(vt_visitor *v, const vt_catalog *cat, const vt_visitor_show *shows, int n)
+{
+    if (n != v->n || !v->items) {
+        free(v->items);
+        v->items = calloc((size_t)(n > 0 ? n : 1), sizeof *v->items);
+        v->n = v->items ? n : 0;
+    }
+    v->cat = cat;
+    v->shows = shows;
+    v->selected = -1;
+    v->promo_product = -1;
+}
+
+static void record(vt_visitor *v, vt_event_type type, int product)
+{
+    if (!v->d.stats || product < 0 || product >= v->n) return;
+    const vt_product *p = v->shows[product].p;
+    vt_event e = { .type = type, .marker = p->marker, .price = vt_product_price_now(p), .frame = v->frame };
+    snprintf(e.product_id, sizeof e.product_id, "%s", p->id);
+    snprintf(e.product_name, sizeof e.product_name, "%s", p->name);
+    snprintf(e.currency, sizeof e.currency, "%s", v->cat->currency);
+    vt_analytics_record(v->d.stats, &e);
+}
+
+static double price_of(const vt_visitor *v, int i, double *was)
+{
+    const vt_product *p = v->shows[i].p;
+    *was = -1;
+    if (i == v->promo_product) {   /* the tour's promotion: about a fifth off, at a .99 price */
+        double q = floor(p->price * 0.8) + 0.99;
+        *was = p->price;
+        return q < p->price ? q : p->price * 0.8;
+    }
+    if (p->promo_price >= 0) *was = p->price;
+    return vt_product_price_now(p);
+}
+
+static void add_to_basket(vt_visitor *v, int product, int by_visitor)
+{
+    if (product < 0 || product >= v->n) return;
+    double was;
+    v->basket_total += price_of(v, product, &was);
+    v->basket_count++;
+    v->basket_pulse_t = v->t;
+    v->pressed_until = v->t + 0.3;
+    if (by_visitor) record(v, VT_EV_BASKET_ADD, product);
+}
+
+void vt_visitor_open_card(vt_visitor *v, int product)
+{
+    if (product >= v->n) return;
+    if (product >= 0 && product != v->selected) {
+        v->card_t = v->t;
+        v->card_gone_t = -1;
+    }
+    v->selected = product;
+    v->card_drawn = 0;
+}
+
+/* Products on show, left to right on screen: the order of keys 1-9 and Tab. */
+static int visible_order(const vt_visitor *v, int *out)
+{
+    int n = 0;
+    for (int i = 0; i < v->n; i++)
+        if (v->items[i].has_mv && v->items[i].alpha > 0.5f) out[n++] = i;
+    for (int a = 1; a < n; a++)
+        for (int b = a; b > 0 && v->items[out[b]].sx < v->items[out[b - 1]].sx; b--) {
+            int t = out[b]; out[b] = out[b - 1]; out[b - 1] = t;
+        }
+    return n;
+}
+
+/* The demo tour: a visitor's visit on a loop, for the stand's passers-by. */
+static void tour_step(vt_visitor *v, double from, double to)
+{
+#define AT(s) (from < (s) && (s) <= to)
+    int order[256], n = visible_order(v, order);
+    if (AT(2.0) && n > 0) vt_visitor_open_card(v, order[n / 2]);
+    if (AT(6.0) && v->selected >= 0) add_to_basket(v, v->selected, 0);
+    if (AT(9.5)) vt_visitor_open_card(v, -1);
+    if (AT(11.0) && n > 1) v->promo_product = order[(n / 2 + 1) % n];
+    if (AT(18.0)) v->promo_product = -1;
+    if (AT(21.0)) { v->basket_count = 0; v->basket_total = 0; }
+#undef AT
+}
+
+void vt_visitor_begin(vt_visitor *v, double t, int frame)
+{
+    v->dt = v->started ? t - v->t : 0;
+    if (v->dt < 0 || v->dt > 0.5) v->dt = 1.0 / 30;   /* a jump (loop, reconnect): one ordinary frame */
+    if (!v->started) { v->last_seen_t = t; v->started = 1; }
+    v->t = t;
+    v->frame = frame;
+    for (int i = 0; i < v->n; i++) v->items[i].seen = 0;
+    if (v->confirm && t - v->confirm_t > CONFIRM_S) v->confirm = 0;
+    if (v->d.tour && t - v->last_input_t > TOUR_IDLE_S) {
+        double start = v->last_input_t > -1e8 ? v->last_input_t + TOUR_IDLE_S : 0;
+        double phase = fmod(t - start, TOUR_PERIOD_S);
+        double prev = v->tour_phase < 0 ? 0 : v->tour_phase;
+        if (phase < prev) { tour_step(v, prev, TOUR_PERIOD_S); prev = 0; }
+        tour_step(v, prev, phase);
+        v->tour_phase = phase;
+    } else if (v->tour_phase >= 0) {   /* a visitor took over: leave their state alone */
+        v->tour_phase = -1;
+        v->promo_product = -1;
+    }
+}
+
+void vt_visitor_seen(vt_visitor *v, int i, const double rvec[3], const double tvec[3])
+{
+    if (i < 0 || i >= v->n) return;
+    const vt_product *p = v->shows[i].p;
+    double rot[3] = { p->rotation_deg[0], p->rotation_deg[1], p->rotation_deg[2] };
+    if (p->turntable) rot[1] += fmod(v->t * TURNTABLE_DEG_S, 360.0);
+    item *it = &v->items[i];
+    vt_render_marker_matrix(rvec, tvec, p->offset_mm, rot, p->scale, it->mv);
+    it->has_mv = it->seen = 1;
+    it->depth = tvec[2];
+    v->last_seen_t = v->t;
+}
+
+void vt_visitor_draw_scene(vt_visitor *v, vt_renderer *r, const vt_camera *cam)
+{
+    for (int i = 0; i < v->n; i++) {
+        item *it = &v->items[i];
+        if (it->seen) it->alpha = fminf(1.0f, it->alpha + (float)(v->dt / FADE_IN_S));
+        else it->alpha = fmaxf(0.0f, it->alpha - (float)(v->dt / FADE_OUT_S));
+        /* The very first sight of a product at the start shows it at once (no fade from a cold start). */
+        if (it->seen && v->dt == 0) it->alpha = 1;
+        if (!it->has_mv || it->alpha <= 0 || !v->shows[i].gpu) continue;
+        const vt_model *m = v->shows[i].model;
+        float mid[3] = { (m->bounds_min[0] + m->bounds_max[0]) * 0.5f, (m->bounds_min[1] + m->bounds_max[1]) * 0.5f,
+                         (m->bounds_min[2] + m->bounds_max[2]) * 0.5f };
+        if (!vt_render_project(cam, it->mv, mid, &it->sx, &it->sy)) continue;
+        /* Ease in and out rather than linear: the product settles onto its marker. */
+        float a = it->alpha * it->alpha * (3 - 2 * it->alpha);
+        if (v->d.shadows) vt_render_shadow(r, it->mv, m->bounds_min, m->bounds_max, 0.55f * a);
+        vt_render_model(r, v->shows[i].gpu, it->mv, a);
+    }
+}
+
+static void format_dims(const vt_visitor *v, int i, char *buf, size_t len)
+{
+    const vt_product *p = v->shows[i].p;
+    double d[3];
+    if (p->dimensions_mm[0] > 0) memcpy(d, p->dimensions_mm, sizeof d);
+    else {
+        const vt_model *m = v->shows[i].model;
+        for (int k = 0; k < 3; k++) d[k] = (m->bounds_max[k] - m->bounds_min[k]) * p->scale * 1000;
+    }
+    /* width x height x depth, as a shop lists them */
+    snprintf(buf, len, "%.0f \u00d7 %.0f \u00d7 %.0f mm", d[0], d[1], d[2]);
+}
+
+void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w, int h, const char *const *hud_lines,
+                        int nhud)
+{
+    const vt_catalog *cat = v->cat;
+    /* Tags, gliding after their product rather than jumping with every pose. */
+    vt_ui_tag tags[64];
+    char prices[64][48], wass[64][48];
+    int nt = 0;
+    float k = (float)(1 - exp(-v->dt * 14));
+    for (int i = 0; i < v->n && nt < 64; i++) {
+        item *it = &v->items[i];
+        if (!it->has_mv || it->alpha <= 0) continue;
+        const vt_model *m = v->shows[i].model;
+        float top[3] = { (m->bounds_min[0] + m->bounds_max[0]) * 0.5f, m->bounds_max[1], (m->bounds_min[2] + m->bounds_max[2]) * 0.5f };
+        float u, vv;
+        if (!vt_render_project(cam, it->mv, top, &u, &vv)) continue;
+        if (!it->tag_init || v->dt == 0 || hypotf(u - it->tag_x, vv - it->tag_y) > h * 0.25f) {
+            it->tag_x = u; it->tag_y = vv; it->tag_init = 1;
+        } else {
+            it->tag_x += (u - it->tag_x) * k;
+            it->tag_y += (vv - it->tag_y) * k;
+        }
+        double was, now = price_of(v, i, &was);
+        vt_format_price(now, cat->locale, cat->currency, prices[nt], sizeof prices[nt]);
+        if (was >= 0) vt_format_price(was, cat->locale, cat->currency, wass[nt], sizeof wass[nt]);
+        float a = it->alpha * it->alpha * (3 - 2 * it->alpha);
+        tags[nt] = (vt_ui_tag){ it->tag_x, it->tag_y, (float)it->depth, v->shows[i].p->name, prices[nt],
+                                was >= 0 ? wass[nt] : NULL, a };
+        nt++;
+    }
+    /* The basket first: tags keep clear of it. */
+    char total[48];
+    vt_ui_rect basket;
+    vt_format_price(v->basket_total, cat->locale, cat->currency, total, sizeof total);
+    vt_ui_basket(r, w, h, v->basket_count, total, (float)((v->t - v->basket_pulse_t) / 0.4), &basket);
+    vt_ui_price_tags(r, w, h, tags, nt, &basket, basket.w > 0);
+
+    /* The card: beside its product while it is on show; closes a moment after it has gone. */
+    v->card_drawn = 0;
+    if (v->selected >= 0) {
+        item *it = &v->items[v->selected];
+        if (!it->has_mv || it->alpha <= 0) {
+            if (v->card_gone_t < 0) v->card_gone_t = v->t;
+            if (v->t - v->card_gone_t > 1.5) v->selected = -1;
+        } else {
+            v->card_gone_t = -1;
+        }
+    }
+    if (v->selected >= 0 && v->items[v->selected].has_mv) {
+        int i = v->selected;
+        const vt_product *p = v->shows[i].p;
+        char price[48], was_s[48], dims[64];
+        double was, now = price_of(v, i, &was);
+        vt_format_price(now, cat->locale, cat->currency, price, sizeof price);
+        if (was >= 0) vt_format_price(was, cat->locale, cat->currency, was_s, sizeof was_s);
+        format_dims(v, i, dims, sizeof dims);
+        vt_ui_card c = { p->name, p->brand, p->description, dims, price, was >= 0 ? was_s : NULL, p->url,
+                         v->items[i].sx, v->items[i].sy, (float)((v->t - v->card_t) / 0.3), v->t < v->pressed_until };
+        if (v->dt == 0) c.appear = 1;
+        vt_ui_card_draw(r, w, h, &c, &v->card_rect, &v->button_rect, NULL);
+        v->card_drawn = 1;
+    }
+
+    /* Nothing on show for a while: invite. It goes the moment a product is seen. */
+    double idle = v->t - v->last_seen_t;
+    if (cat->attract_after_s > 0 && idle >= cat->attract_after_s)
+        vt_ui_attract(r, w, h, cat->store_name, v->t, (float)((idle - cat->attract_after_s) / 0.6 + 0.2));
+    if (v->hud && nhud > 0) vt_ui_hud(r, w, h, hud_lines, nhud);
+    if (v->confirm) vt_ui_dialog(r, w, h, "Quit Vitrine?", "Escape again to quit \u2022 any other key to stay");
+}
+
+int vt_visitor_key(vt_visitor *v, int key)
+{
+    if (!key) return 0;
+    v->last_input_t = v->t;
+    if (v->confirm) {
+        v->confirm = 0;
+        return key == 27 ? 1 : 0;
+    }
+    int order[256], n = visible_order(v, order);
+    switch (key) {
+    case 27:
+        if (v->selected >= 0) { vt_visitor_open_card(v, -1); return 0; }
+        if (v->d.kiosk) { v->confirm = 1; v->confirm_t = v->t; return 0; }
+        return 1;
+    case 'Q': return v->d.kiosk ? 0 : 1;
+    case 'S': return 2;
+    case 'F': return 3;
+    case 'H': v->hud = !v->hud; return 0;
+    case '\t': {
+        if (n == 0) return 0;
+        int at = -1;
+        for (int i = 0; i < n; i++) if (order[i] == v->selected) at = i;
+        vt_visitor_open_card(v, order[(at + 1) % n]);
+        record(v, VT_EV_CARD_OPENED, v->selected);
+        return 0;
+    }
+    case '\n': case 'B':
+        if (v->selected >= 0) add_to_basket(v, v->selected, 1);
+        return 0;
+    case 8: case 127:   /* Backspace, Delete: empty the basket */
+        v->basket_count = 0;
+        v->basket_total = 0;
+        return 0;
+    default:
+        if (key >= '1' && key <= '9' && key - '1' < n) {
+            vt_visitor_open_card(v, order[key - '1']);
+            record(v, VT_EV_CARD_OPENED, v->selected);
+        }
+        return 0;
+    }
+}
+
+int vt_visitor_pick(const vt_visitor *v, const vt_camera *cam, float x, float y)
+{
+    int best = -1;
+    float best_t = 1e30f;
+    for (int i = 0; i < v->n; i++) {
+        const item *it = &v->items[i];
+        if (!it->has_mv || it->alpha <= 0.3f) continue;
+        const vt_model *m = v->shows[i].model;
+        mat4 mv, inv;
+        memcpy(mv, it->mv, sizeof mv);
+        glm_mat4_inv(mv, inv);
+        /* The ray from the camera through the pixel, in the model's own space. */
+        vec4 o = { 0, 0, 0, 1 }, d = { (float)((x - cam->cx) / cam->fx), (float)((y - cam->cy) / cam->fy), 1, 0 }, om, dm;
+        glm_mat4_mulv(inv, o, om);
+        glm_mat4_mulv(inv, d, dm);
+        float t0 = 0, t1 = 1e30f;
+        for (int a = 0; a < 3 && t0 <= t1; a++) {
+            if (fabsf(dm[a]) < 1e-12f) {
+                if (om[a] < m->bounds_min[a] || om[a] > m->bounds_max[a]) t0 = 2, t1 = 1;
+                continue;
+            }
+            float ta = (m->bounds_min[a] - om[a]) / dm[a], tb = (m->bounds_max[a] - om[a]) / dm[a];
+            if (ta > tb) { float s = ta; ta = tb; tb = s; }
+            t0 = fmaxf(t0, ta);
+            t1 = fminf(t1, tb);
+        }
+        if (t0 <= t1 && t0 < best_t) { best_t = t0; best = i; }
+    }
+    return best;
+}
+
+void vt_visitor_click(vt_visitor *v, const vt_camera *cam, float x, float y)
+{
+    v->last_input_t = v->t;
+    if (v->confirm) { v->confirm = 0; return; }
+    if (v->selected >= 0 && v->card_drawn) {
+        if (vt_ui_rect_has(&v->button_rect, x, y)) { add_to_basket(v, v->selected, 1); return; }
+        if (vt_ui_rect_has(&v->card_rect, x, y)) return;
+    }
+    int p = vt_visitor_pick(v, cam, x, y);
+    /* A tap on a product opens its card; anywhere else closes the card. */
+    vt_visitor_open_card(v, p);
+    if (p >= 0) record(v, VT_EV_CARD_OPENED, p);
+}
+
+int vt_visitor_selected(const vt_visitor *v) { return v->selected; }
+int vt_visitor_hud(const vt_visitor *v) { return v->hud; }
+int vt_visitor_basket_count(const vt_visitor *v) { return v->basket_count; }

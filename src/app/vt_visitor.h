@@ -1,0 +1,59 @@
+/* vt_visitor.h — inside app/: what a visitor sees and does around the products on show.
+ *
+ * Fades as products come and go, the turntable, price tags that glide with their product, the
+ * product card (opened by a tap on the product, 1-9 or Tab), the basket, the attract screen when
+ * nothing is on show, the demo tour, and the kiosk's keys (F fullscreen, S screenshot, H HUD,
+ * Escape to close a card or, in kiosk mode, to ask before quitting). Time is the caller's (media
+ * time for files, so headless renders are reproducible).
+ *
+ * Ownership: vt_visitor_create returns a state freed with vt_visitor_destroy. The catalog, models
+ * and analytics given to it are borrowed. */
+#ifndef VT_VISITOR_H
+#define VT_VISITOR_H
+
+#include "analytics/vt_analytics.h"
+#include "catalog/vt_catalog.h"
+#include "render/vt_render.h"
+
+typedef struct vt_visitor_show {   /* one catalog product, as the frame loop has it */
+    const vt_product *p;
+    const vt_model *model;
+    const vt_gpu_model *gpu;
+} vt_visitor_show;
+
+typedef struct vt_visitor_desc {
+    int kiosk;          /* Escape asks before quitting */
+    int tour;           /* the built-in demo: show the card, basket and a promotion on a loop */
+    int shadows;        /* contact shadows (default on: pass 1) */
+    vt_analytics *stats;   /* card and basket events go here; may be NULL */
+} vt_visitor_desc;
+
+typedef struct vt_visitor vt_visitor;
+
+vt_visitor *vt_visitor_create(const vt_visitor_desc *d);
+void vt_visitor_destroy(vt_visitor *v);   /* safe on NULL */
+
+/* The products on show (catalog order); call again after a reload. The basket is kept. */
+void vt_visitor_set_scene(vt_visitor *v, const vt_catalog *cat, const vt_visitor_show *shows, int n);
+/* A new frame at time t (seconds). Then vt_visitor_seen for each product whose marker has a pose. */
+void vt_visitor_begin(vt_visitor *v, double t, int frame);
+void vt_visitor_seen(vt_visitor *v, int product, const double rvec[3], const double tvec[3]);
+/* Draws the products (shadow, then model), fading in and out. */
+void vt_visitor_draw_scene(vt_visitor *v, vt_renderer *r, const vt_camera *cam);
+/* Draws tags, card, basket, attract screen, HUD (hud_lines, n) and dialogs. */
+void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w, int h, const char *const *hud_lines,
+                        int n);
+
+/* Input. vt_visitor_key returns 1 when the visitor (or the operator) asked to quit, 2 for a
+ * screenshot, 3 to toggle fullscreen; else 0. */
+int vt_visitor_key(vt_visitor *v, int key);
+void vt_visitor_click(vt_visitor *v, const vt_camera *cam, float x, float y);
+/* The product under frame pixel (x, y) (a ray through its bounds), or -1. */
+int vt_visitor_pick(const vt_visitor *v, const vt_camera *cam, float x, float y);
+/* Opens the card of a product (index), as a tap on it would; -1 closes it. */
+void vt_visitor_open_card(vt_visitor *v, int product);
+int vt_visitor_selected(const vt_visitor *v);
+int vt_visitor_hud(const vt_visitor *v);
+int vt_visitor_basket_count(const vt_visitor *v);
+
+#endif

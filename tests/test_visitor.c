@@ -1,0 +1,210 @@
+/* test_visitor.c — the visitor experience, rendered headless (EGL) and read back as pixels:
+ * contact shadows, metallic against rough materials, multisampled edges, promotion tags, and
+ * picking a product to open its card (with its QR code, checked for decoding in test_experience.py). */
+#include "app/vt_visitor.h"
+#include "assets/vt_assets.h"
+#include "catalog/vt_catalog.h"
+#include "render/vt_render.h"
+#include "ui/vt_ui.h"
+#include "vision/vt_vision.h"
+#include "test_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define W 640
+#define H 480
+
+static double lum(const vt_image *rgba, int x, int y)
+{
+    const uint8_t *p = vt_image_row(rgba, y) + x * 4;
+    return 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+}
+
+/* Renders the product box at the pose, on a flat mid-grey frame. */
+static void draw(vt_renderer *r, const vt_image *bg, const vt_camera *cam, const vt_gpu_model *g, const vt_model *m,
+                 const float mv[16], int shadow, vt_image *out)
+{
+    vt_render_begin(r, bg, cam);
+    if (shadow) vt_render_shadow(r, mv, m->bounds_min, m->bounds_max, 0.6f);
+    vt_render_model(r, g, mv, 1.0f);
+    vt_render_end(r, out);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    char err[512];
+    vt_renderer *r = NULL;
+    vt_result res = vt_render_create(&(vt_render_desc){ .width = W, .height = H, .headless = 1, .msaa = 1 }, &r, err, sizeof err);
+    CHECKF(res == VT_OK, "headless renderer: %s", err);
+    if (res != VT_OK) return t_finish("test_visitor");
+    vt_image bg, a, b;
+    vt_image_alloc(&bg, VT_PIX_BGR8, W, H);
+    vt_image_alloc(&a, VT_PIX_RGBA8, W, H);
+    vt_image_alloc(&b, VT_PIX_RGBA8, W, H);
+    memset(bg.data, 170, (size_t)bg.stride * H);
+
+    vt_camera cam;
+    vt_camera_parse("600,600,319.5,239.5", &cam);
+    /* A marker on a table seen from above and in front (tilted 40 degrees), 45 cm away. */
+    double rvec[3] = { 2.44, 0, 0 }, tvec[3] = { 0, 0.02, 0.45 }, zero[3] = { 0, 0, 0 };
+    vt_model *box = vt_model_placeholder((const float[3]){ 0.05f, 0.04f, 0.05f });
+    vt_gpu_model *g = vt_render_upload(r, box);
+    float mv[16];
+    vt_render_marker_matrix(rvec, tvec, zero, zero, 1.0, mv);
+
+    /* 1. A contact shadow: darker right around the base, nothing far away. */
+    draw(r, &bg, &cam, g, box, mv, 0, &a);
+    draw(r, &bg, &cam, g, box, mv, 1, &b);
+    float base[3] = { 0.03f, 0.0f, 0.0f }, u, v;   /* just right of the box, on the marker plane */
+    CHECK(vt_render_project(&cam, mv, base, &u, &v));
+    double darker = 0;
+    int n = 0;
+    for (int y = (int)v - 3; y <= (int)v + 3; y++)
+        for (int x = (int)u - 3; x <= (int)u + 3; x++) { darker += lum(&a, x, y) - lum(&b, x, y); n++; }
+    darker /= n;
+    double far = fabs(lum(&a, 10, 10) - lum(&b, 10, 10)) + fabs(lum(&a, W - 10, H - 10) - lum(&b, W - 10, H - 10));
+    printf("contact shadow: %.1f grey levels darker beside the base (%.0f, %.0f), %.1f far away\n", darker, u, v, far);
+    CHECKF(darker > 12, "the shadow darkens the marker plane beside the product (%.1f)", darker);
+    CHECK(far == 0);
+
+    /* 2. Same colour, metallic and smooth against dielectric and rough: measurably different. */
+    vt_material keep = box->materials[0];
+    double sum_diff = 0, mean_a = 0, mean_b = 0, spread_a = 0, spread_b = 0;
+    int cnt = 0;
+    box->materials[0] = (vt_material){ { 0.7f, 0.5f, 0.3f, 1 }, 1.0f, 0.15f, -1, -1, -1, -1, -1, { 0, 0, 0 }, 1, 1 };
+    draw(r, &bg, &cam, g, box, mv, 0, &a);
+    box->materials[0] = (vt_material){ { 0.7f, 0.5f, 0.3f, 1 }, 0.0f, 0.9f, -1, -1, -1, -1, -1, { 0, 0, 0 }, 1, 1 };
+    draw(r, &bg, &cam, g, box, mv, 0, &b);
+    box->materials[0] = keep;
+    float top[3] = { 0, 0.04f, 0 };
+    CHECK(vt_render_project(&cam, mv, top, &u, &v));
+    for (int y = (int)v - 10; y <= (int)v + 10; y++)
+        for (int x = (int)u - 10; x <= (int)u + 10; x++) {
+            double la = lum(&a, x, y), lb = lum(&b, x, y);
+            sum_diff += fabs(la - lb);
+            mean_a += la; mean_b += lb;
+            spread_a += la * la; spread_b += lb * lb;
+            cnt++;
+        }
+    mean_a /= cnt; mean_b /= cnt;
+    printf("metallic %.1f vs rough %.1f mean grey on the top face; mean difference %.1f\n", mean_a, mean_b, sum_diff / cnt);
+    CHECKF(sum_diff / cnt > 8, "metallic and rough render differently (%.1f)", sum_diff / cnt);
+
+    /* 3. Multisampling: edge pixels blend model and background. */
+    vt_renderer *r4 = NULL;
+    res = vt_render_create(&(vt_render_desc){ .width = W, .height = H, .headless = 1, .msaa = 4 }, &r4, err, sizeof err);
+    CHECKF(res == VT_OK, "renderer with 4x MSAA: %s", err);
+    if (res == VT_OK) {
+        vt_gpu_model *g4 = vt_render_upload(r4, box);
+        draw(r, &bg, &cam, g, box, mv, 0, &a);
+        draw(r4, &bg, &cam, g4, box, mv, 0, &b);
+        /* Distinct grey levels along a row across the box's edges: more with MSAA. */
+        int levels_a = 0, levels_b = 0;
+        for (int y = 150; y < 330; y += 3) {
+            int prev_a = -1, prev_b = -1;
+            for (int x = 200; x < 440; x++) {
+                int la = (int)lum(&a, x, y), lb = (int)lum(&b, x, y);
+                levels_a += la != prev_a; levels_b += lb != prev_b;
+                prev_a = la; prev_b = lb;
+            }
+        }
+        printf("grey-level changes across the edges: %d without MSAA, %d with 4x\n", levels_a, levels_b);
+        CHECKF(levels_b > levels_a, "4x MSAA smooths edges (%d > %d)", levels_b, levels_a);
+        vt_render_destroy(r4);
+    }
+
+    /* 4. A promotion tag draws the new price in red and the old one struck through. */
+    vt_ui_tag plain = { 320, 300, 0.5f, "Runner X", "89,99 \u20ac", NULL, 1 };
+    vt_ui_tag promo = { 320, 300, 0.5f, "Runner X", "71,99 \u20ac", "89,99 \u20ac", 1 };
+    vt_render_begin(r, &bg, &cam);
+    vt_ui_price_tags(r, W, H, &plain, 1, NULL, 0);
+    vt_render_end(r, &a);
+    vt_render_begin(r, &bg, &cam);
+    vt_ui_price_tags(r, W, H, &promo, 1, NULL, 0);
+    vt_render_end(r, &b);
+    int red_a = 0, red_b = 0, grey_b = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            const uint8_t *pa = vt_image_row(&a, y) + x * 4, *pb = vt_image_row(&b, y) + x * 4;
+            red_a += pa[0] > 150 && pa[1] < 90 && pa[2] < 90;
+            red_b += pb[0] > 150 && pb[1] < 90 && pb[2] < 90;
+            grey_b += abs(pb[0] - 115) < 20 && abs(pb[1] - 117) < 20 && abs(pb[2] - 128) < 20;
+        }
+    printf("promotion tag: %d red pixels (regular tag: %d), %d grey pixels of the struck price\n", red_b, red_a, grey_b);
+    CHECK(red_a == 0);
+    CHECKF(red_b > 200, "the promotion price is drawn in red (%d)", red_b);
+    CHECKF(grey_b > 100, "the regular price is drawn beside it, struck through (%d)", grey_b);
+
+    /* 5. Picking at the product's projected middle selects it, and its card appears. */
+    static const char json[] = "{\"version\": 1, \"store\": {\"locale\": \"fr_FR\", \"currency\": \"EUR\"},"
+                               " \"products\": [{\"id\": \"box\", \"marker\": 7, \"name\": \"Boîte\", \"price\": 9.5,"
+                               " \"brand\": \"Test\", \"description\": \"A box.\", \"url\": \"https://example.com/box\"}]}";
+    vt_catalog *cat = vt_catalog_parse_text(json, sizeof json - 1, "test.json", NULL, 0);
+    CHECK(cat != NULL);
+    if (cat) {
+        vt_visitor_show show = { &cat->products[0], box, g };
+        vt_visitor *vis = vt_visitor_create(&(vt_visitor_desc){ .shadows = 1 });
+        vt_visitor_set_scene(vis, cat, &show, 1);
+        vt_visitor_begin(vis, 0.0, 0);
+        vt_visitor_seen(vis, 0, rvec, tvec);
+        vt_render_begin(r, &bg, &cam);
+        vt_visitor_draw_scene(vis, r, &cam);
+        vt_visitor_draw_ui(vis, r, &cam, W, H, NULL, 0);
+        vt_render_end(r, &a);
+        float mid[3] = { 0, 0.02f, 0 };
+        CHECK(vt_render_project(&cam, mv, mid, &u, &v));
+        CHECK(vt_visitor_pick(vis, &cam, u, v) == 0);
+        CHECK(vt_visitor_pick(vis, &cam, 5, 5) == -1);
+        vt_visitor_click(vis, &cam, u, v);
+        CHECK(vt_visitor_selected(vis) == 0);
+        vt_visitor_begin(vis, 1.0, 30);
+        vt_visitor_seen(vis, 0, rvec, tvec);
+        vt_render_begin(r, &bg, &cam);
+        vt_visitor_draw_scene(vis, r, &cam);
+        vt_visitor_draw_ui(vis, r, &cam, W, H, NULL, 0);
+        vt_render_end(r, &b);
+        int white_a = 0, white_b = 0;
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) {
+                const uint8_t *pa = vt_image_row(&a, y) + x * 4, *pb = vt_image_row(&b, y) + x * 4;
+                white_a += pa[0] > 245 && pa[1] > 245 && pa[2] > 245;
+                white_b += pb[0] > 245 && pb[1] > 245 && pb[2] > 245;
+            }
+        printf("picking at (%.0f, %.0f) selects the product; white card pixels %d before, %d after\n", u, v, white_a, white_b);
+        CHECKF(white_b > white_a + 20000, "the card appears (%d > %d)", white_b, white_a);
+        /* Escape closes it; a tap outside does too. */
+        CHECK(vt_visitor_key(vis, 27) == 0 && vt_visitor_selected(vis) == -1);
+        vt_visitor_key(vis, '1');
+        CHECK(vt_visitor_selected(vis) == 0);
+        vt_visitor_key(vis, '\n');
+        CHECK(vt_visitor_basket_count(vis) == 1);
+        vt_visitor_key(vis, 8);
+        CHECK(vt_visitor_basket_count(vis) == 0);
+        vt_visitor_click(vis, &cam, 5, 5);
+        CHECK(vt_visitor_selected(vis) == -1);
+        /* Escape quits outside kiosk mode; in kiosk mode it asks first. */
+        CHECK(vt_visitor_key(vis, 27) == 1);
+        vt_visitor_destroy(vis);
+        vt_visitor *kiosk = vt_visitor_create(&(vt_visitor_desc){ .kiosk = 1 });
+        vt_visitor_set_scene(kiosk, cat, &show, 1);
+        CHECK(vt_visitor_key(kiosk, 27) == 0);
+        CHECK(vt_visitor_key(kiosk, 'X') == 0);   /* any other key: stay */
+        CHECK(vt_visitor_key(kiosk, 27) == 0);
+        CHECK(vt_visitor_key(kiosk, 27) == 1);   /* confirmed */
+        CHECK(vt_visitor_key(kiosk, 'Q') == 0);
+        CHECK(vt_visitor_key(kiosk, 'S') == 2 && vt_visitor_key(kiosk, 'F') == 3);
+        vt_visitor_destroy(kiosk);
+        vt_catalog_destroy(cat);
+    }
+
+    vt_image_free(&bg);
+    vt_image_free(&a);
+    vt_image_free(&b);
+    vt_render_free_model(r, g);
+    vt_model_destroy(box);
+    vt_render_destroy(r);
+    return t_finish("test_visitor");
+}
