@@ -25,12 +25,14 @@ uniform sampler2D u_mr_tex;
 uniform sampler2D u_normal_tex;
 uniform sampler2D u_occlusion_tex;
 uniform sampler2D u_emissive_tex;
-uniform sampler2D u_env;         // equirectangular studio, linear, mip i = blurrier
+uniform sampler2D u_env;         // equirectangular studio, grey, mip i = blurrier
 uniform float u_env_lods;        // number of mip levels - 1
+uniform float u_env_scale;       // the texture holds radiance / u_env_scale (one grey channel)
 uniform float u_exposure;
 uniform float u_opacity;
 uniform mat3 u_world_from_cam;   // camera-space directions to the studio's (+y up, +z to the viewer)
 uniform vec3 u_key_dir;          // studio frame
+uniform float u_sh[9];           // the studio's irradiance (see irradiance_sh)
 
 const float PI = 3.14159265;
 
@@ -38,7 +40,16 @@ vec3 env_sample(vec3 dir_cam, float lod) {
     vec3 d = normalize(u_world_from_cam * dir_cam);
     float u = atan(d.x, -d.z) / (2.0 * PI) + 0.5;
     float v = acos(clamp(d.y, -1.0, 1.0)) / PI;
-    return textureLod(u_env, vec2(u, v), lod).rgb;
+    return vec3(textureLod(u_env, vec2(u, v), lod).r * u_env_scale);
+}
+
+// Diffuse irradiance: 9 spherical-harmonic coefficients, cosine-convolved (Ramamoorthi-Hanrahan).
+float irradiance_sh(vec3 n_cam) {
+    vec3 d = normalize(u_world_from_cam * n_cam);
+    float x = d.x, y = d.y, z = d.z;
+    return max(0.0, u_sh[0] * 0.282095 + 0.488603 * (u_sh[1] * y + u_sh[2] * z + u_sh[3] * x) +
+                    1.092548 * (u_sh[4] * x * y + u_sh[5] * y * z + u_sh[7] * x * z) +
+                    0.315392 * u_sh[6] * (3.0 * z * z - 1.0) + 0.546274 * u_sh[8] * (x * x - y * y));
 }
 
 // Karis, "Physically Based Shading on Mobile": the split-sum BRDF term without a lookup table.
@@ -116,8 +127,9 @@ void main() {
     vec3 f0 = mix(vec3(0.04), base.rgb, metal);
     vec3 diffuse_c = base.rgb * (1.0 - metal);
 
-    // Image-based: irradiance from the blurriest mip, reflection from the mip of this roughness.
-    vec3 irradiance = env_sample(n, u_env_lods);
+    // Image-based: irradiance from the studio's spherical harmonics, reflection from the mip of
+    // this roughness.
+    vec3 irradiance = vec3(irradiance_sh(n));
     vec3 r = reflect(-v, n);
     vec3 prefiltered = env_sample(r, rough * u_env_lods);
     vec2 ab = env_brdf(nv, rough);

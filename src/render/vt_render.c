@@ -38,6 +38,7 @@ struct vt_gpu_model {
 #define ENV_W 256
 #define ENV_H 128
 #define ENV_LEVELS 6           /* 256x128 down to 8x4 */
+#define ENV_SCALE 8.0f         /* the environment texture holds radiance / ENV_SCALE */
 
 struct vt_renderer {
     vt_render_desc desc;
@@ -50,6 +51,7 @@ struct vt_renderer {
     GLuint bg_prog, mesh_prog, ui_prog, shadow_prog;
     GLuint shadow_vao, shadow_vbo;
     GLuint env_tex;
+    float env_sh[9];           /* the studio's irradiance, spherical harmonics (see build_env) */
     float clicks[8][2];
     int nclicks;
     int is_fullscreen, win_x, win_y, win_w, win_h;
@@ -399,7 +401,8 @@ static void build_env(vt_renderer *r)
 {
     int w = ENV_W, h = ENV_H;
     float *cur = malloc(sizeof(float) * 3 * w * h), *tmp = malloc(sizeof(float) * 3 * w * h);
-    if (!cur || !tmp) { free(cur); free(tmp); return; }
+    uint8_t *bytes = malloc((size_t)w * h);
+    if (!cur || !tmp || !bytes) { free(cur); free(tmp); free(bytes); return; }
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             /* Inverse of the shader's lookup: u = atan(d.x, -d.z) / 2pi + 0.5, v = acos(d.y) / pi. */
@@ -408,11 +411,34 @@ static void build_env(vt_renderer *r)
             float v = studio(d);
             for (int c = 0; c < 3; c++) cur[(y * w + x) * 3 + c] = v;
         }
+    /* Diffuse light from it as 9 spherical-harmonic coefficients, already convolved with the
+     * cosine lobe (Ramamoorthi and Hanrahan 2001): the shader evaluates a polynomial of the
+     * normal instead of a second texture look-up. */
+    double sh[9] = { 0 };
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            double phi = ((x + 0.5) / w - 0.5) * 2 * M_PI, th = (y + 0.5) / h * M_PI;
+            double dx = sin(th) * sin(phi), dy = cos(th), dz = -sin(th) * cos(phi);
+            double dw = (2 * M_PI / w) * (M_PI / h) * sin(th), L = cur[(y * w + x) * 3];
+            double Y[9] = { 0.282095, 0.488603 * dy, 0.488603 * dz, 0.488603 * dx, 1.092548 * dx * dy, 1.092548 * dy * dz,
+                            0.315392 * (3 * dz * dz - 1), 1.092548 * dx * dz, 0.546274 * (dx * dx - dy * dy) };
+            for (int k = 0; k < 9; k++) sh[k] += L * Y[k] * dw;
+        }
+    static const double band[9] = { M_PI, 2 * M_PI / 3, 2 * M_PI / 3, 2 * M_PI / 3, M_PI / 4, M_PI / 4, M_PI / 4, M_PI / 4, M_PI / 4 };
+    /* Divided by pi: the shader multiplies by the albedo (Lambert's albedo / pi times irradiance). */
+    for (int k = 0; k < 9; k++) r->env_sh[k] = (float)(sh[k] * band[k] / M_PI);
     glGenTextures(1, &r->env_tex);
     glBindTexture(GL_TEXTURE_2D, r->env_tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
     for (int level = 0; level < ENV_LEVELS; level++) {
-        glTexImage2D(GL_TEXTURE_2D, level, GL_RGB16F, w, h, 0, GL_RGB, GL_FLOAT, cur);
+        /* One 8-bit channel, radiance / ENV_SCALE: the studio is grey, and a software renderer
+         * samples this several times faster than a float texture. */
+        for (int i = 0; i < w * h; i++) {
+            float q = cur[i * 3] / ENV_SCALE * 255.0f + 0.5f;
+            bytes[i] = (uint8_t)(q > 255 ? 255 : q);
+        }
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glTexImage2D(GL_TEXTURE_2D, level, GL_R8, w, h, 0, GL_RED, GL_UNSIGNED_BYTE, bytes);
         if (level == ENV_LEVELS - 1) break;
         int nw = w / 2, nh = h / 2;
         for (int y = 0; y < nh; y++)
@@ -446,6 +472,7 @@ static void build_env(vt_renderer *r)
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     free(cur);
     free(tmp);
+    free(bytes);
 }
 
 static const char *shader_dir(const vt_render_desc *d)
@@ -825,6 +852,8 @@ void vt_render_model(vt_renderer *r, const vt_gpu_model *g, const float cam_from
     glActiveTexture(GL_TEXTURE5);
     glBindTexture(GL_TEXTURE_2D, r->env_tex);
     glUniform1f(glGetUniformLocation(P, "u_env_lods"), ENV_LEVELS - 1);
+    glUniform1f(glGetUniformLocation(P, "u_env_scale"), ENV_SCALE);
+    glUniform1fv(glGetUniformLocation(P, "u_sh"), 9, r->env_sh);
     for (int i = 0; i < m->instance_count; i++) {
         const vt_mesh_instance *in = &m->instances[i];
         const vt_mesh *me = &m->meshes[in->mesh];
