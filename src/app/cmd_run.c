@@ -59,6 +59,7 @@ static const char *k_help =
     "  --tour | --no-tour  the demo tour (a card, the basket and a promotion shown on a loop when\n"
     "                    no one touches anything; default: on for the built-in demo only)\n"
     "  --card PRODUCT    open this product's card (catalog id) as soon as it is seen\n"
+    "  --hud             start with the HUD on (frames per second, stage times; H toggles it)\n"
     "  --screenshots DIR where S saves screenshots (default: the current folder)\n"
     "  --analytics FILE  record what visitors looked at in SQLite (default: vitrine-analytics.sqlite\n"
     "                    beside the catalog); read it with `vitrine stats`\n"
@@ -208,7 +209,7 @@ static int write_output(vtcv_writer *writer, const char *png_dir, const vt_image
 typedef struct run_opts {
     const char *video, *images, *catalog, *calib, *intr, *out, *analytics, *card, *shots;
     int camera, demo, headless, fullscreen, frames, no_analytics;
-    int kiosk, monitor, msaa, no_shadows, tour;   /* tour: -1 default, 0 off, 1 on */
+    int kiosk, monitor, msaa, no_shadows, tour, hud;   /* tour: -1 default, 0 off, 1 on */
     double report_every;
     int fault_after;
     double fault_seconds;
@@ -234,7 +235,8 @@ int vt_cmd_run(int argc, char **argv)
         { "simulate-disconnect", required_argument, 0, 'S' }, { "demo-size", required_argument, 0, 'Z' }, { "no-analytics", no_argument, 0, 'N' },
         { "kiosk", no_argument, 0, 'K' }, { "monitor", required_argument, 0, 'M' }, { "msaa", required_argument, 0, 'A' },
         { "no-shadows", no_argument, 0, 'W' }, { "tour", no_argument, 0, 'T' }, { "no-tour", no_argument, 0, 'U' },
-        { "card", required_argument, 0, 'P' }, { "screenshots", required_argument, 0, 's' }, { 0, 0, 0, 0 },
+        { "card", required_argument, 0, 'P' }, { "screenshots", required_argument, 0, 's' }, { "hud", no_argument, 0, 'u' },
+        { 0, 0, 0, 0 },
     };
     run_opts o = { .camera = -1, .tour = -1 };
     char default_catalog[1024];
@@ -272,6 +274,7 @@ int vt_cmd_run(int argc, char **argv)
         case 'T': o.tour = 1; break;
         case 'U': o.tour = 0; break;
         case 'P': o.card = optarg; break;
+        case 'u': o.hud = 1; break;
         case 's': o.shots = optarg; break;
         case 'a': o.analytics = optarg; break;
         case 'N': o.no_analytics = 1; break;
@@ -414,6 +417,7 @@ int vt_cmd_run(int argc, char **argv)
     shows = scene_shows(&sc);
     if (vis && shows) vt_visitor_set_scene(vis, sc.cat, shows, sc.cat->count);
     int card_pending = o.card != NULL;
+    if (vis && o.hud) vt_visitor_key(vis, 'H');
     char hud_buf[4][96];
     const char *hud[4] = { hud_buf[0], hud_buf[1], hud_buf[2], hud_buf[3] };
     int hud_n = 0, hud_frames = 0;
@@ -546,7 +550,7 @@ int vt_cmd_run(int argc, char **argv)
             }
             vt_visitor_draw_scene(vis, rend, &cam);
             /* HUD: frames per second and stage times, refreshed every second. */
-            if (vt_visitor_hud(vis) && vt_ms_since(hud_t) >= 1000) {
+            if (vt_visitor_hud(vis) && (vt_ms_since(hud_t) >= 1000 || hud_n == 0) && n > 0) {
                 double secs = vt_ms_since(hud_t) / 1000;
                 hud_n = 0;
                 snprintf(hud_buf[hud_n++], sizeof hud_buf[0], "%.1f frames/s  %dx%d", (n - hud_frames) / secs, W, H);
