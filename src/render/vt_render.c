@@ -482,6 +482,18 @@ static const char *shader_dir(const vt_render_desc *d)
     return e && *e ? e : VT_SHADER_DIR_DEFAULT;
 }
 
+/* A vertex array of 2-D points (attribute 0), bound. */
+static void vertex_array_2d(const float *data, size_t size, GLuint *vao, GLuint *vbo)
+{
+    glGenVertexArrays(1, vao);
+    glBindVertexArray(*vao);
+    glGenBuffers(1, vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, *vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)size, data, GL_STATIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, 0);
+}
+
 vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -548,23 +560,10 @@ vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *
     while (glGetError() != GL_NO_ERROR) {}
     build_env(r);
 
-    static const float corners[] = { -1, -1, 1, -1, -1, 1, 1, 1 };
-    glGenVertexArrays(1, &r->shadow_vao);
-    glBindVertexArray(r->shadow_vao);
-    glGenBuffers(1, &r->shadow_vbo);
-    glBindBuffer(GL_ARRAY_BUFFER, r->shadow_vbo);
-    glBufferData(GL_ARRAY_BUFFER, sizeof corners, corners, GL_STATIC_DRAW);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, 0);
-
-    static const float quad[] = { -1, -1, 1, -1, 1, 1, -1, -1, 1, 1, -1, 1 };
-    glGenVertexArrays(1, &r->bg_vao);
-    glBindVertexArray(r->bg_vao);
-    glGenBuffers(1, &r->bg_vbo);
-    glBindBuffer(GL_ARRAY_BUFFER, r->bg_vbo);
-    glBufferData(GL_ARRAY_BUFFER, sizeof quad, quad, GL_STATIC_DRAW);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, 0);
+    static const float corners[] = { -1, -1, 1, -1, -1, 1, 1, 1 };   /* the shadow's strip */
+    static const float quad[] = { -1, -1, 1, -1, 1, 1, -1, -1, 1, 1, -1, 1 };   /* the background's triangles */
+    vertex_array_2d(corners, sizeof corners, &r->shadow_vao, &r->shadow_vbo);
+    vertex_array_2d(quad, sizeof quad, &r->bg_vao, &r->bg_vbo);
     glGenTextures(1, &r->bg_tex);
     glBindTexture(GL_TEXTURE_2D, r->bg_tex);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, desc->width, desc->height, 0, GL_BGR, GL_UNSIGNED_BYTE, NULL);

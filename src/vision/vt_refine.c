@@ -67,13 +67,18 @@ static int fit_edge(const vt_image *im, const float a[2], const float b[2], cons
         used++;
     }
     if (used < 4) return 0;
+    vt_line_from_moments(sw, sx, sy, sxx, syy, sxy, p, d);
+    return 1;
+}
+
+void vt_line_from_moments(double sw, double sx, double sy, double sxx, double syy, double sxy, double p[2], double d[2])
+{
     double cx = sx / sw, cy = sy / sw;
     double vxx = sxx / sw - cx * cx, vyy = syy / sw - cy * cy, vxy = sxy / sw - cx * cy;
-    /* Direction of least-squares line: the major eigenvector of the covariance. */
+    /* Direction of the least-squares line: the major eigenvector of the covariance. */
     double th = 0.5 * atan2(2 * vxy, vxx - vyy);
     p[0] = cx; p[1] = cy;
     d[0] = cos(th); d[1] = sin(th);
-    return 1;
 }
 
 int vt_refine_corners(const vt_image *grey, float corners[4][2], int cells)

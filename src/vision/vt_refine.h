@@ -11,4 +11,7 @@ int vt_refine_corners(const vt_image *grey, float corners[4][2], int cells);
  * close: iterations passes, at most samples edge points per side, looking at most reach pixels
  * either side of each edge. */
 int vt_refine_corners_n(const vt_image *grey, float corners[4][2], int cells, int iterations, int samples, float reach);
+/* The least-squares line through weighted points given by their moments (sum of weights w,
+ * w*x, w*y, w*x*x, w*y*y, w*x*y): a point on it (the centroid) and its unit direction. */
+void vt_line_from_moments(double sw, double sx, double sy, double sxx, double syy, double sxy, double p[2], double d[2]);
 #endif

@@ -286,11 +286,7 @@ static int fit_side(const int (*p)[2], int n, int a, int b, double pt[2], double
         m++;
     }
     if (m < 3) return 0;
-    double cx = sx / m, cy = sy / m;
-    double vxx = sxx / m - cx * cx, vyy = syy / m - cy * cy, vxy = sxy / m - cx * cy;
-    double th = 0.5 * atan2(2 * vxy, vxx - vyy);
-    pt[0] = cx; pt[1] = cy;
-    dir[0] = cos(th); dir[1] = sin(th);
+    vt_line_from_moments(m, sx, sy, sxx, syy, sxy, pt, dir);
     return 1;
 }
 
