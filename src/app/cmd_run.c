@@ -506,7 +506,9 @@ int vt_cmd_run(int argc, char **argv)
         if (live) vtcv_mat_copy(last_frame, &fr.colour);
         vt_detector_detect(det, &fr.grey, &ml);
         vt_profile_stamp(&prof, "detect");
-        double t_now = src_fps > 0 ? fr.index / src_fps : vt_ms_since(t_start) / 1000;
+        /* Media time: a file's own, a folder of frames at a nominal 30 frames/s (so a headless
+         * render of it is the same on any machine), the clock only for a live camera. */
+        double t_now = src_fps > 0 ? fr.index / src_fps : live ? vt_ms_since(t_start) / 1000 : fr.index / 30.0;
         for (int i = 0; i < ml.count; i++) {
             vt_marker *m = &ml.items[i];
             const vt_product *p = vt_catalog_find_marker(cat, m->id);

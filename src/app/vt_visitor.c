@@ -201,7 +201,7 @@ void vt_visitor_draw_scene(vt_visitor *v, vt_renderer *r, const vt_camera *cam)
         if (!vt_render_project(cam, it->mv, mid, &it->sx, &it->sy)) continue;
         /* Ease in and out rather than linear: the product settles onto its marker. */
         float a = it->alpha * it->alpha * (3 - 2 * it->alpha);
-        if (v->d.shadows) vt_render_shadow(r, it->mv, m->bounds_min, m->bounds_max, 0.55f * a);
+        if (v->d.shadows) vt_render_shadow(r, it->mv, m->base_min, m->base_max, 0.55f * a);
         vt_render_model(r, v->shows[i].gpu, it->mv, a);
     }
 }

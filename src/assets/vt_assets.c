@@ -332,6 +332,25 @@ vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errl
         const vt_mesh *vm = &m->meshes[m->instances[i].mesh];
         for (int v = 0; v < vm->vertex_count; v++) grow_bounds(m, &vm->positions[v * 3], m->instances[i].transform);
     }
+    /* The footprint (for the contact shadow): x and z extent of what stands on the ground, the
+     * vertices within the lowest tenth of the height — a lamp's foot, not its shade. */
+    float floor_y = m->bounds_min[1] + (m->bounds_max[1] - m->bounds_min[1]) * 0.1f;
+    memcpy(m->base_min, m->bounds_max, sizeof m->base_min);
+    memcpy(m->base_max, m->bounds_min, sizeof m->base_max);
+    for (int i = 0; i < m->instance_count; i++) {
+        const vt_mesh *vm = &m->meshes[m->instances[i].mesh];
+        const float *t = m->instances[i].transform;
+        for (int v = 0; v < vm->vertex_count; v++) {
+            const float *p = &vm->positions[v * 3];
+            float w[3];
+            for (int k = 0; k < 3; k++) w[k] = t[k] * p[0] + t[4 + k] * p[1] + t[8 + k] * p[2] + t[12 + k];
+            if (w[1] > floor_y) continue;
+            for (int k = 0; k < 3; k++) {
+                if (w[k] < m->base_min[k]) m->base_min[k] = w[k];
+                if (w[k] > m->base_max[k]) m->base_max[k] = w[k];
+            }
+        }
+    }
     aiReleaseImport(sc);
     if (m->instance_count == 0 || !(m->bounds_max[0] >= m->bounds_min[0]) || !isfinite(m->bounds_max[0] - m->bounds_min[0]) ||
         !isfinite(m->bounds_max[1] - m->bounds_min[1]) || !isfinite(m->bounds_max[2] - m->bounds_min[2])) {
@@ -402,6 +421,8 @@ vt_model *vt_model_placeholder(const float size[3])
     m->instance_count = 1;
     m->bounds_min[0] = -hx; m->bounds_min[1] = 0; m->bounds_min[2] = -hz;
     m->bounds_max[0] = hx; m->bounds_max[1] = h; m->bounds_max[2] = hz;
+    memcpy(m->base_min, m->bounds_min, sizeof m->base_min);
+    memcpy(m->base_max, m->bounds_max, sizeof m->base_max);
     return m;
 }
 

@@ -48,6 +48,7 @@ typedef struct vt_model {
     char **texture_names;   /* per texture: how the file named it (to share one between slots) */
     int texture_count;
     float bounds_min[3], bounds_max[3];   /* of all instances, model space */
+    float base_min[3], base_max[3];       /* the footprint: what lies in the lowest tenth of the height */
     int is_placeholder;
 } vt_model;
 
