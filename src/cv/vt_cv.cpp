@@ -293,8 +293,10 @@ int vtcv_find_contours(const vt_image *binary, int min_points, int max_points, i
 int vtcv_approx_poly(const int (*pts)[2], int n, double eps, int *out_index, int max)
 {
     try {
-        std::vector<cv::Point> in((const cv::Point *)pts, (const cv::Point *)pts + n), poly;
-        cv::approxPolyDP(in, poly, eps, true);
+        // A header over the caller's points (no copy) and an output reused across calls: this
+        // runs for every contour of every frame.
+        thread_local std::vector<cv::Point> poly;
+        cv::approxPolyDP(cv::Mat(n, 1, CV_32SC2, (void *)pts), poly, eps, true);
         int k = (int)poly.size() < max ? (int)poly.size() : max;
         // Report vertices as indices into the contour, so the caller can fit its segments.
         for (int i = 0, j = 0; i < k; i++) {
