@@ -32,6 +32,18 @@ static void draw(vt_renderer *r, const vt_image *bg, const vt_camera *cam, const
     vt_render_end(r, out);
 }
 
+/* One display frame at time t with product 0 seen at the pose: scene, then the visitor's UI. */
+static void visitor_frame(vt_visitor *vis, vt_renderer *r, const vt_image *bg, const vt_camera *cam, double t, int frame,
+                          const double rvec[3], const double tvec[3], vt_image *out)
+{
+    vt_visitor_begin(vis, t, frame);
+    vt_visitor_seen(vis, 0, rvec, tvec);
+    vt_render_begin(r, bg, cam);
+    vt_visitor_draw_scene(vis, r, cam);
+    vt_visitor_draw_ui(vis, r, cam, W, H, NULL, 0);
+    vt_render_end(r, out);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -148,24 +160,14 @@ int main(int argc, char **argv)
         vt_visitor_show show = { &cat->products[0], box, g };
         vt_visitor *vis = vt_visitor_create(&(vt_visitor_desc){ .shadows = 1 });
         vt_visitor_set_scene(vis, cat, &show, 1);
-        vt_visitor_begin(vis, 0.0, 0);
-        vt_visitor_seen(vis, 0, rvec, tvec);
-        vt_render_begin(r, &bg, &cam);
-        vt_visitor_draw_scene(vis, r, &cam);
-        vt_visitor_draw_ui(vis, r, &cam, W, H, NULL, 0);
-        vt_render_end(r, &a);
+        visitor_frame(vis, r, &bg, &cam, 0.0, 0, rvec, tvec, &a);
         float mid[3] = { 0, 0.02f, 0 };
         CHECK(vt_render_project(&cam, mv, mid, &u, &v));
         CHECK(vt_visitor_pick(vis, &cam, u, v) == 0);
         CHECK(vt_visitor_pick(vis, &cam, 5, 5) == -1);
         vt_visitor_click(vis, &cam, u, v);
         CHECK(vt_visitor_selected(vis) == 0);
-        vt_visitor_begin(vis, 1.0, 30);
-        vt_visitor_seen(vis, 0, rvec, tvec);
-        vt_render_begin(r, &bg, &cam);
-        vt_visitor_draw_scene(vis, r, &cam);
-        vt_visitor_draw_ui(vis, r, &cam, W, H, NULL, 0);
-        vt_render_end(r, &b);
+        visitor_frame(vis, r, &bg, &cam, 1.0, 30, rvec, tvec, &b);
         int white_a = 0, white_b = 0;
         for (int y = 0; y < H; y++)
             for (int x = 0; x < W; x++) {
