@@ -13,6 +13,7 @@
 #include "capture/vt_capture.h"
 #include "core/vt_core.h"
 #include "cv/vt_cv.h"
+#include "tracking/vt_tracking.h"
 #include "vision/vt_vision.h"
 
 #include <cjson/cJSON.h>
@@ -136,6 +137,14 @@ static double run_ours(vt_detector *det, const vt_image *g, vt_marker_list *ml)
     return vt_ms_since(t0);
 }
 
+/* One tracker call, timed. */
+static double run_tracker(vt_tracker *trk, const vt_image *g, vt_marker_list *ml)
+{
+    uint64_t t0 = vt_now_ns();
+    vt_tracker_track(trk, g, ml);
+    return vt_ms_since(t0);
+}
+
 static double run_opencv(int dict, const vt_image *g, vtcv_quad *q, int *n)
 {
     vtcv_aruco_params p = { .refine = 0, .error_correction_rate = -1 };   /* OpenCV's defaults */
@@ -243,7 +252,12 @@ static int bench_dir(const char *dir, int repeats)
     if (nf != t.n) { fprintf(stderr, "vitrine-bench: %s: %d frames for %d truth entries\n", dir, nf, t.n); return 1; }
 
     vt_detector *full = vt_detector_create(&(vt_detector_desc){ .dict = dict });
-    vt_detector *trk = vt_detector_create(&(vt_detector_desc){ .dict = dict, .track = 1 });
+    vt_tracker *trk = NULL;
+    char terr[256];
+    if (vt_tracker_create(&(vt_tracker_desc){ .dict = dict }, &trk, terr, sizeof terr) != VT_OK) {
+        fprintf(stderr, "vitrine-bench: %s\n", terr);
+        return 1;
+    }
     vt_marker_list ml = { 0 };
     vtcv_quad *q = calloc(1024, sizeof *q);
     vt_marker *qm = calloc(1024, sizeof *qm);
@@ -268,7 +282,7 @@ static int bench_dir(const char *dir, int repeats)
 #endif
     /* Best of the repeats per frame, for both (as ../shared/tools/baseline_opencv.py does). */
     for (int rep = 0; rep < repeats; rep++) {
-        vt_detector_reset(trk);
+        vt_tracker_reset(trk);
         for (int i = 0; i < nf; i++) {
             int n = 0;
             double a = run_ours(full, &frames[i], &ml);
@@ -285,7 +299,7 @@ static int bench_dir(const char *dir, int repeats)
             ms_own[i] = fmin(ms_own[i], a);
             ms_cv[i] = fmin(ms_cv[i], b);
             if (t.video) {
-                double c = run_ours(trk, &frames[i], &ml);
+                double c = run_tracker(trk, &frames[i], &ml);
                 if (rep == 0) score_frame(&t.im[i], ml.items, ml.count, &s_trk);
                 ms_trk[i] = fmin(ms_trk[i], c);
             }
@@ -314,10 +328,10 @@ static int bench_dir(const char *dir, int repeats)
                 vt_image_alloc(&blank, VT_PIX_GREY8, frames[i].width, frames[i].height);
                 for (int y = 0; y < blank.height; y++) memset(vt_image_row(&blank, y), 128, (size_t)blank.width);
             }
-            vt_detector_reset(trk);
-            vt_detector_detect(trk, &blank, &ml);
-            vt_detector_detect(trk, &frames[i], &ml);
-            vt_detector_detect(trk, &frames[i], &ml);
+            vt_tracker_reset(trk);
+            vt_tracker_track(trk, &blank, &ml);
+            vt_tracker_track(trk, &frames[i], &ml);
+            vt_tracker_track(trk, &frames[i], &ml);
             score_frame(&t.im[i], ml.items, ml.count, &s_new);
         }
         vt_image_free(&blank);
@@ -334,7 +348,7 @@ static int bench_dir(const char *dir, int repeats)
         for (int k = 0; k < t.im[0].n; k++) {
             if (t.im[0].m[k].edge) continue;
             int id = t.im[0].m[k].id, found_at = -1;
-            vt_detector_reset(trk);
+            vt_tracker_reset(trk);
             for (int i = 0; i < nf && found_at < 0; i++) {
                 const vt_image *in = &frames[i];
                 if (i < half) {
@@ -345,7 +359,7 @@ static int bench_dir(const char *dir, int repeats)
                         if (t.im[i].m[j].id == id) hide_marker(&g, (const float (*)[2])t.im[i].m[j].c);
                     in = &g;
                 }
-                vt_detector_detect(trk, in, &ml);
+                vt_tracker_track(trk, in, &ml);
                 for (int j = 0; j < ml.count && i >= half; j++)
                     if (ml.items[j].id == id) found_at = i - half + 1;
                 for (int j = 0; j < ml.count && i < half; j++)
@@ -369,7 +383,7 @@ static int bench_dir(const char *dir, int repeats)
     free(q); free(qm);
     vt_marker_list_free(&ml);
     vt_detector_destroy(full);
-    vt_detector_destroy(trk);
+    vt_tracker_destroy(trk);
     for (int i = 0; i < nf; i++) vt_image_free(&frames[i]);
     free(frames);
     for (int i = 0; i < t.n; i++) free(t.im[i].m);

@@ -31,6 +31,15 @@ static void test_dictionaries(void)
     CHECK(vt_dictionary_find("8X8_50", &d) == VT_ERR_UNSUPPORTED);
     CHECK(vt_dictionary_find("", &d) == VT_ERR_UNSUPPORTED);
     CHECK(strstr(vt_dictionary_names(), "4X4_50") && strstr(vt_dictionary_names(), "APRILTAG_36h11"));
+    /* core's table of sizes agrees with OpenCV's dictionaries, and every name is listed. */
+    CHECK(vt_dictionary_count() == 21);
+    for (int i = 0; i < vt_dictionary_count(); i++) {
+        int count = 0, bits = 0;
+        CHECK(vt_dictionary_at(i, &d) == VT_OK && d.cv_id == i);
+        CHECK(vtcv_aruco_dict_info(i, &count, &bits) == VT_OK && count == d.count && bits == d.bits);
+        CHECK(strstr(vt_dictionary_names(), d.name) != NULL);
+    }
+    CHECK(vt_dictionary_at(21, &d) == VT_ERR_ARG);
 }
 
 static void test_camera(const char *shared)

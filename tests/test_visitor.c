@@ -1,7 +1,7 @@
 /* test_visitor.c — the visitor experience, rendered headless (EGL) and read back as pixels:
  * contact shadows, metallic against rough materials, multisampled edges, promotion tags, and
  * picking a product to open its card (with its QR code, checked for decoding in test_experience.py). */
-#include "app/vt_visitor.h"
+#include "visitor/vt_visitor.h"
 #include "assets/vt_assets.h"
 #include "catalog/vt_catalog.h"
 #include "render/vt_render.h"

@@ -2,7 +2,7 @@
  * board, from files or live in a window. */
 #include "app/vt_app.h"
 #include "capture/vt_capture.h"
-#include "cv/vt_cv.h"
+#include "output/vt_output.h"
 #include "render/vt_render.h"
 #include "ui/vt_ui.h"
 #include "vision/vt_vision.h"
@@ -149,7 +149,7 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
     int nprev = 0, still = 0, status = 0;
     char err[512];
     vt_renderer *r = NULL;
-    vtcv_mat *canvas = vtcv_mat_create();
+    vt_image c = { 0 };   /* the frame with the board's corners marked */
     vt_frame f;
     vt_result rr;
     while ((rr = vt_source_read(src, &f, err, sizeof err)) == VT_OK) {
@@ -181,14 +181,13 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
         memcpy(prev, img, (size_t)n * sizeof *img);
         nprev = n;
         if (r) {
-            vtcv_mat_copy(canvas, &f.colour);
-            vt_image c = vtcv_mat_view(canvas);
+            vt_image_copy(&c, &f.colour);
             static const uint8_t blue[3] = { 220, 140, 40 }, green[3] = { 60, 220, 60 }, white[3] = { 255, 255, 255 };
-            for (int k = 0; k < vs->n; k++) vtcv_draw_points(&c, (const float (*)[2])vs->v[k].img, vs->v[k].count, blue, 2);
-            vtcv_draw_points(&c, (const float (*)[2])img, n, green, 4);
+            for (int k = 0; k < vs->n; k++) vt_mark_points(&c, (const float (*)[2])vs->v[k].img, vs->v[k].count, blue, 2);
+            vt_mark_points(&c, (const float (*)[2])img, n, green, 4);
             char line[160];
             snprintf(line, sizeof line, "%d view%s  -  Space: take a view   Enter: calibrate   Esc: quit", vs->n, vs->n == 1 ? "" : "s");
-            vtcv_draw_text(&c, line, 16, 32, 0.8, white);
+            vt_mark_text(&c, line, 16, 32, 0.8, white);
             vt_camera cam = vt_camera_from_fov(vs->width, vs->height, VT_DEFAULT_HFOV_DEG);
             vt_render_begin(r, &c, &cam);
             if (take) vt_ui_banner(r, vs->width, vs->height, "View taken");
@@ -197,7 +196,7 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
         }
     }
     if (rr != VT_OK && rr != VT_END) { fprintf(stderr, "vitrine: calibrate: %s\n", err); status = 1; }
-    vtcv_mat_destroy(canvas);
+    vt_image_free(&c);
     vt_render_destroy(r);
     free(img); free(prev); free(obj);
     return status;

@@ -2,7 +2,6 @@
 #include "app/vt_app.h"
 #include "capture/vt_capture.h"
 #include "tracking/vt_tracking.h"
-#include "cv/vt_cv.h"
 #include "vision/vt_vision.h"
 
 #include <getopt.h>
@@ -147,8 +146,24 @@ static void profile_summary(profile_log *l)
     profile_print(what, &m);
 }
 
+/* One-shot detection per frame, or the tracker (--track): exactly one of the two is set. */
+typedef struct finder {
+    vt_detector *det;
+    vt_tracker *trk;
+} finder;
+
+static vt_result finder_find(finder *f, const vt_image *grey, vt_marker_list *ml)
+{
+    return f->trk ? vt_tracker_track(f->trk, grey, ml) : vt_detector_detect(f->det, grey, ml);
+}
+static double finder_ms(const finder *f) { return f->trk ? vt_tracker_last_ms(f->trk) : vt_detector_last_ms(f->det); }
+static vt_detect_profile finder_profile(const finder *f)
+{
+    return f->trk ? vt_tracker_profile(f->trk) : vt_detector_profile(f->det);
+}
+
 /* Runs one INPUT; returns 0, or 2 when it (or one of its images) could not be read. */
-static int run_input(const char *input, const detect_opts *o, vt_detector *det, vt_marker_list *ml, int show_progress,
+static int run_input(const char *input, const detect_opts *o, finder *det, vt_marker_list *ml, int show_progress,
                      profile_log *plog)
 {
     vt_source_desc sd = { .kind = VT_SOURCE_AUTO, .path = input, .want = VT_WANT_GREY };
@@ -172,7 +187,7 @@ static int run_input(const char *input, const detect_opts *o, vt_detector *det, 
     double fps = vt_source_fps(src) > 0 ? vt_source_fps(src) : 30;
     vt_frame fr;
     vt_result r;
-    vt_detector_reset(det);   /* a new input: nothing to follow yet */
+    vt_tracker_reset(det->trk);   /* a new input: nothing to follow yet */
     while ((r = vt_source_read(src, &fr, err, sizeof err)) != VT_END) {
         if (show_progress && total > 1) fprintf(stderr, "\r\033[Kdetect: %s %d/%d", input, fr.index + 1, total);
         if (r != VT_OK) {
@@ -184,13 +199,13 @@ static int run_input(const char *input, const detect_opts *o, vt_detector *det, 
         }
         vt_camera cam = o->have_cam ? vt_camera_for_size(&o->cam, fr.grey.width, fr.grey.height)
                                     : vt_camera_from_fov(fr.grey.width, fr.grey.height, VT_DEFAULT_HFOV_DEG);
-        if (vt_detector_detect(det, &fr.grey, ml) != VT_OK) {
+        if (finder_find(det, &fr.grey, ml) != VT_OK) {
             fprintf(stderr, "vitrine: detect: %s: the detector failed on this frame\n", fr.name);
             status = 2;
             continue;
         }
         if (o->profile) {
-            vt_detect_profile p = vt_detector_profile(det);
+            vt_detect_profile p = finder_profile(det);
             profile_print(fr.name, &p);
             if (plog->n == plog->cap) {
                 int cap = plog->cap ? plog->cap * 2 : 256;
@@ -206,7 +221,7 @@ static int run_input(const char *input, const detect_opts *o, vt_detector *det, 
             vt_pose_estimate_near(&cam, o->length_m, m, have_prev ? prev : NULL);
             if (pf && m->has_pose) vt_pose_filter_apply(pf, m->id, fr.index, fr.index / fps, m->rvec, m->tvec);
         }
-        print_frame(&fr, input, vt_detector_last_ms(det), ml);
+        print_frame(&fr, input, finder_ms(det), ml);
     }
     if (show_progress && total > 1) fputs("\r\033[K", stderr);
     vt_pose_filter_destroy(pf);
@@ -301,14 +316,20 @@ int vt_cmd_detect(int argc, char **argv)
         }
         o.have_cam = 1;
     }
-    vtcv_set_threads(o.threads);
+    vt_vision_set_threads(o.threads);
 
     if (track && engine == VT_ENGINE_OPENCV) {
         fprintf(stderr, "vitrine: detect: --track needs our engine (--engine own)\n");
         return 2;
     }
-    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = o.dict, .engine = engine, .track = track });
-    if (!det) {
+    finder det = { 0 };
+    char err[256];
+    if (track) {
+        if (vt_tracker_create(&(vt_tracker_desc){ .dict = o.dict }, &det.trk, err, sizeof err) != VT_OK) {
+            fprintf(stderr, "vitrine: detect: cannot create the tracker: %s\n", err);
+            return 1;
+        }
+    } else if (!(det.det = vt_detector_create(&(vt_detector_desc){ .dict = o.dict, .engine = engine }))) {
         fprintf(stderr, "vitrine: detect: cannot create the detector (out of memory)\n");
         return 1;
     }
@@ -316,13 +337,14 @@ int vt_cmd_detect(int argc, char **argv)
     int status = 0, progress = isatty(STDERR_FILENO) && !o.profile;
     profile_log plog = { 0 };
     for (int i = optind; i < argc; i++) {
-        int s = run_input(argv[i], &o, det, &ml, progress, &plog);
+        int s = run_input(argv[i], &o, &det, &ml, progress, &plog);
         if (s > status) status = s;
         fflush(stdout);
     }
     if (o.profile) profile_summary(&plog);
     free(plog.p);
     vt_marker_list_free(&ml);
-    vt_detector_destroy(det);
+    vt_detector_destroy(det.det);
+    vt_tracker_destroy(det.trk);
     return status;
 }

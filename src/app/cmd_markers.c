@@ -2,7 +2,6 @@
  * board, at exactly their physical size (PDF and SVG through cairo, PNG with its resolution). */
 #include "app/vt_app.h"
 #include "catalog/vt_catalog.h"
-#include "cv/vt_cv.h"
 #include "vision/vt_vision.h"
 
 #include <cairo/cairo-pdf.h>
@@ -138,17 +137,17 @@ static int sheet_close_page(sheet *sh, int last)
 /* A marker's cells as filled rectangles: exact size at any resolution. */
 static void draw_marker(cairo_t *cr, int dict, int id, int bits, double x, double y, double side)
 {
-    vtcv_mat *m = vtcv_mat_create();
     int cells = bits + 2;
-    vtcv_aruco_marker_image(dict, id, cells, m);
-    vt_image im = vtcv_mat_view(m);
+    vt_image im = { 0 };
+    vt_dictionary d;
+    if (vt_dictionary_at(dict, &d) != VT_OK || vt_marker_image(&d, id, cells, &im) != VT_OK) return;
     double c = side / cells;
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (int j = 0; j < cells; j++)
         for (int i = 0; i < cells; i++)
             if (vt_image_row(&im, j)[i] < 128) cairo_rectangle(cr, x + i * c, y + j * c, c, c);
     cairo_fill(cr);
-    vtcv_mat_destroy(m);
+    vt_image_free(&im);
 }
 
 static void cut_marks(cairo_t *cr, double x, double y, double w, double h)
@@ -245,9 +244,8 @@ static int board_sheet(const vt_board *b, const char *spec, sheet *sh)
     } else {
         /* OpenCV draws the ChArUco board; scaled to its exact size without smoothing. */
         int px = 200;
-        vtcv_mat *m = vtcv_mat_create();
-        vtcv_charuco_draw(b->cols, b->rows, (float)b->square_m, (float)b->marker_m, b->dict.cv_id, nx * px, ny * px, 0, m);
-        vt_image im = vtcv_mat_view(m);
+        vt_image im = { 0 };
+        if (vt_board_image(b, nx * px, ny * px, &im) != VT_OK) { VT_ERROR("markers", "--board %s: cannot draw the board", spec); return 1; }
         cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, im.width, im.height);
         cairo_surface_flush(img);
         unsigned char *dst = cairo_image_surface_get_data(img);
@@ -267,7 +265,7 @@ static int board_sheet(const vt_board *b, const char *spec, sheet *sh)
         cairo_paint(cr);
         cairo_restore(cr);
         cairo_surface_destroy(img);
-        vtcv_mat_destroy(m);
+        vt_image_free(&im);
     }
     char line[200];
     snprintf(line, sizeof line, "Vitrine calibration board %s · squares %g mm · print at 100 %%", spec, sq);

@@ -5,11 +5,11 @@
 #include "assets/vt_assets.h"
 #include "capture/vt_capture.h"
 #include "catalog/vt_catalog.h"
-#include "cv/vt_cv.h"
+#include "output/vt_output.h"
 #include "render/vt_render.h"
 #include "tracking/vt_tracking.h"
 #include "ui/vt_ui.h"
-#include "app/vt_visitor.h"
+#include "visitor/vt_visitor.h"
 #include "vision/vt_vision.h"
 
 #include <getopt.h>
@@ -147,19 +147,12 @@ static vt_visitor_show *scene_shows(const scene *sc)
     return v;
 }
 
-/* S: the frame as shown, to DIR/vitrine-YYYYMMDD-HHMMSS.png (a counter if that exists). */
+/* S: the frame as shown, saved for staff (the output stage names the file). */
 static void save_screenshot(const char *dir, const vt_image *rgba)
 {
-    char path[1200], why[200];
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    snprintf(path, sizeof path, "%s/vitrine-%s.png", dir ? dir : ".", stamp);
-    for (int k = 2; k < 100 && access(path, F_OK) == 0; k++) snprintf(path, sizeof path, "%s/vitrine-%s-%d.png", dir ? dir : ".", stamp, k);
-    if (vtcv_imwrite(path, rgba, why, sizeof why) != VT_OK) fprintf(stderr, "vitrine: run: screenshot %s: %s\n", path, why);
-    else fprintf(stderr, "vitrine: run: screenshot saved to %s\n", path);
+    char path[1200], err[1400];
+    if (vt_screenshot_save(dir, rgba, path, sizeof path, err, sizeof err) != VT_OK) VT_WARN("run", "screenshot: %s", err);
+    else VT_INFO("run", "screenshot saved to %s", path);
 }
 
 /* The catalog and every model it names, for the watcher. */
@@ -195,17 +188,6 @@ static void record_presence(vt_analytics *a, const vt_catalog *cat, const vt_pre
 static volatile sig_atomic_t g_stop;
 static void on_stop(int sig) { (void)sig; g_stop = 1; }
 
-/* Writes one composited frame to the video or as frame_NNNNN.png; 1 with err set on failure. */
-static int write_output(vtcv_writer *writer, const char *png_dir, const vt_image *rgba, int n, char *err, size_t errlen)
-{
-    if (writer) return vtcv_writer_write(writer, rgba) != VT_OK ? (snprintf(err, errlen, "cannot write the video"), 1) : 0;
-    if (!png_dir) return 0;
-    char path[1024], why[100];
-    if (snprintf(path, sizeof path, "%.900s/frame_%05d.png", png_dir, n) >= (int)sizeof path) return 1;
-    if (vtcv_imwrite(path, rgba, why, sizeof why) != VT_OK) { snprintf(err, errlen, "%.900s: %.99s", path, why); return 1; }
-    return 0;
-}
-
 typedef struct run_opts {
     const char *video, *images, *catalog, *calib, *intr, *out, *analytics, *card, *shots;
     int camera, demo, headless, fullscreen, frames, no_analytics;
@@ -215,12 +197,6 @@ typedef struct run_opts {
     double fault_seconds;
     int demo_w, demo_h;
 } run_opts;
-
-static int is_video_path(const char *p)
-{
-    const char *e = vt_file_ext(p);
-    return !strcasecmp(e, "mp4") || !strcasecmp(e, "avi") || !strcasecmp(e, "mkv") || !strcasecmp(e, "mov");
-}
 
 int vt_cmd_run(int argc, char **argv)
 {
@@ -372,23 +348,12 @@ int vt_cmd_run(int argc, char **argv)
     char banner[1200] = "", last_reload_err[1024] = "";
     uint64_t reload_at = 0;
 
-    /* Output. */
-    vtcv_writer *writer = NULL;
-    const char *png_dir = NULL;
+    /* Output: a video, a folder of PNGs, or '-' (rendered and read back like any output, then dropped). */
+    vt_sink *sink = NULL;
     vt_image rgba = { 0 };
-    int discard = o.out && !strcmp(o.out, "-");
     if (o.out) {
-        if (discard) {
-            /* Rendered and read back like any output, then dropped. */
-        } else if (is_video_path(o.out)) {
-            double fps = 30;
-            writer = vtcv_writer_open(o.out, fps, W, H, err, sizeof err);
-            if (!writer) { fprintf(stderr, "vitrine: run: %s: %s\n", o.out, err); status = 1; goto done; }
-        } else {
-            mkdir(o.out, 0755);
-            if (!vt_is_dir(o.out)) { fprintf(stderr, "vitrine: run: %s: not a folder and not a video name (.mp4)\n", o.out); status = 2; goto done; }
-            png_dir = o.out;
-        }
+        vt_result so = vt_sink_open(&(vt_sink_desc){ .path = o.out, .width = W, .height = H, .fps = 30 }, &sink, err, sizeof err);
+        if (so != VT_OK) { VT_ERROR("run", "%s", err); status = so == VT_ERR_ARG ? 2 : 1; goto done; }
         vt_image_alloc(&rgba, VT_PIX_RGBA8, W, H);
     }
 
@@ -426,7 +391,9 @@ int vt_cmd_run(int argc, char **argv)
 
     /* The same tracker as `vitrine detect --track`: known markers re-read where they are going,
      * newcomers looked for in alternating bands (docs/performance.md). */
-    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = sc.dict, .track = 1 });
+    vt_tracker *det = NULL;
+    if (vt_tracker_create(&(vt_tracker_desc){ .dict = sc.dict }, &det, err, sizeof err) != VT_OK)
+        VT_ERROR("run", "cannot create the tracker: %s", err);
     /* Steady products: each marker's pose through a 1€ filter with the catalog's settings. */
     vt_pose_filter *pf = vt_pose_filter_create(&(vt_pose_filter_desc){ cat->filter.min_cutoff, cat->filter.beta,
                                                                         cat->filter.d_cutoff, cat->filter.lost_after_frames });
@@ -439,7 +406,7 @@ int vt_cmd_run(int argc, char **argv)
     int live = vt_source_is_live(src), offline = 0;
     double backoff = 0.25;
     uint64_t retry_at = 0, t_offline = 0;
-    vtcv_mat *last_frame = vtcv_mat_create();
+    vt_image last_frame = { 0 };   /* a live camera's last picture, shown while it is away */
     g_stop = 0;
     signal(SIGINT, on_stop);
     signal(SIGTERM, on_stop);
@@ -463,8 +430,10 @@ int vt_cmd_run(int argc, char **argv)
                 scene fresh;
                 scene_build(&fresh, next, &sc, rend);
                 if (fresh.dict.cv_id != sc.dict.cv_id) {
-                    vt_detector_destroy(det);
-                    det = vt_detector_create(&(vt_detector_desc){ .dict = fresh.dict, .track = 1 });
+                    vt_tracker_destroy(det);
+                    det = NULL;
+                    if (vt_tracker_create(&(vt_tracker_desc){ .dict = fresh.dict }, &det, err, sizeof err) != VT_OK)
+                        VT_ERROR("run", "cannot create the tracker: %s", err);
                 }
                 scene_free(&sc, rend);
                 sc = fresh;
@@ -482,7 +451,7 @@ int vt_cmd_run(int argc, char **argv)
             if (vt_now_ns() >= retry_at) {
                 if (vt_source_reopen(src, err, sizeof err) == VT_OK && (rr = vt_source_read(src, &fr, err, sizeof err)) == VT_OK) {
                     offline = 0;
-                    vt_detector_reset(det);   /* the view may have changed while away */
+                    vt_tracker_reset(det);   /* the view may have changed while away */
                     fprintf(stderr, "vitrine: run: %s is back after %.1f s\n", fr.name, vt_ms_since(t_offline) / 1000);
                 } else {
                     rr = VT_OK;
@@ -491,11 +460,10 @@ int vt_cmd_run(int argc, char **argv)
                 }
             }
             if (offline) {
-                vt_image last = vtcv_mat_view(last_frame);
-                vt_render_begin(rend, last.data ? &last : NULL, &cam);
+                vt_render_begin(rend, last_frame.data ? &last_frame : NULL, &cam);
                 vt_ui_banner(rend, W, H, "Camera disconnected \u2014 reconnecting");
                 vt_render_end(rend, o.out ? &rgba : NULL);
-                if (write_output(writer, png_dir, &rgba, n, err, sizeof err)) { fprintf(stderr, "vitrine: run: %s\n", err); status = 1; break; }
+                if (sink && vt_sink_write(sink, &rgba, err, sizeof err) != VT_OK) { VT_ERROR("run", "%s", err); status = 1; break; }
                 vt_profile_end_frame(&prof);
                 n++;
                 if (o.frames && n >= o.frames) break;
@@ -503,8 +471,8 @@ int vt_cmd_run(int argc, char **argv)
                 continue;
             }
         }
-        if (live) vtcv_mat_copy(last_frame, &fr.colour);
-        vt_detector_detect(det, &fr.grey, &ml);
+        if (live) vt_image_copy(&last_frame, &fr.colour);
+        if (det) vt_tracker_track(det, &fr.grey, &ml);
         vt_profile_stamp(&prof, "detect");
         /* Media time: a file's own, a folder of frames at a nominal 30 frames/s (so a headless
          * render of it is the same on any machine), the clock only for a live camera. */
@@ -575,8 +543,8 @@ int vt_cmd_run(int argc, char **argv)
         vt_render_end(rend, o.out || shot ? &rgba : NULL);
         if (shot) save_screenshot(o.shots, &rgba);
         vt_profile_stamp(&prof, "render");
-        if (write_output(writer, png_dir, &rgba, n, err, sizeof err)) {
-            fprintf(stderr, "vitrine: run: %s\n", err);
+        if (sink && vt_sink_write(sink, &rgba, err, sizeof err) != VT_OK) {
+            VT_ERROR("run", "%s", err);
             status = 1;
             break;
         }
@@ -633,13 +601,13 @@ int vt_cmd_run(int argc, char **argv)
             secs > 0 ? n / secs : 0, o.out ? ", written to " : "", o.out ? o.out : "");
     vt_profile_print(&prof, stderr, 1);
     vt_marker_list_free(&ml);
-    vt_detector_destroy(det);
+    vt_tracker_destroy(det);
     vt_pose_filter_destroy(pf);
     vt_visitor_destroy(vis);
     free(shows);
-    vtcv_mat_destroy(last_frame);
+    vt_image_free(&last_frame);
 done:
-    vtcv_writer_close(writer);
+    vt_sink_close(sink);
     vt_image_free(&rgba);
     scene_free(&sc, rend);
     vt_watch_destroy(watch);

@@ -3,7 +3,7 @@
  * can be checked before a product goes into the catalog. */
 #include "app/vt_app.h"
 #include "assets/vt_assets.h"
-#include "cv/vt_cv.h"
+#include "output/vt_output.h"
 #include "render/vt_render.h"
 #include "ui/vt_ui.h"
 #include "vision/vt_vision.h"
@@ -169,7 +169,7 @@ int vt_cmd_view(int argc, char **argv)
         vt_image_alloc(&rgba, VT_PIX_RGBA8, W, H);
         draw_frame(r, m, g, &bg, &cam, W, H, (float)angle, name);
         vt_render_end(r, &rgba);
-        if (vtcv_imwrite(out, &rgba, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: view: %s: %s\n", out, err); status = 1; }
+        if (vt_image_write(out, &rgba, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); status = 1; }
         vt_image_free(&rgba);
     } else {
         uint64_t t0 = vt_now_ns();

@@ -1,6 +1,6 @@
 /* vt_assets.c — loading models with assimp's C API. */
 #include "assets/vt_assets.h"
-#include "assets/vt_gltf_check.h"
+#include "vt_gltf_check.h"
 #include "cv/vt_cv.h"
 
 #include <assimp/cimport.h>

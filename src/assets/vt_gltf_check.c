@@ -1,7 +1,7 @@
 /* vt_gltf_check.c — a structural check of glTF files before assimp reads them: the container
  * (GLB header and chunks) and that every buffer, buffer view and accessor lies inside the data
  * it points at. assimp trusts these numbers and reads past the end on some broken files. */
-#include "assets/vt_gltf_check.h"
+#include "vt_gltf_check.h"
 
 #include <cjson/cJSON.h>
 #include <stdint.h>

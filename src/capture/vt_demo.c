@@ -7,7 +7,6 @@
  * flat with its own x along world x and its y along world y, so its normal is world z. */
 #include "capture/vt_capture.h"
 #include "cv/vt_cv.h"
-#include "vision/vt_vision.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,5 @@
 /* vt_catalog.c — reading and checking the catalog (cJSON), with the place of every problem. */
 #include "catalog/vt_catalog.h"
-#include "vision/vt_vision.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>

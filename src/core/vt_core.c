@@ -61,6 +61,19 @@ void vt_image_free(vt_image *im)
     memset(im, 0, sizeof *im);
 }
 
+vt_result vt_image_copy(vt_image *dst, const vt_image *src)
+{
+    if (!dst || !src || !src->data) return VT_ERR_ARG;
+    if (dst->format != src->format || dst->width != src->width || dst->height != src->height) {
+        vt_image_free(dst);
+        vt_result r = vt_image_alloc(dst, src->format, src->width, src->height);
+        if (r != VT_OK) return r;
+    }
+    size_t row = (size_t)src->width * (size_t)vt_pixel_format_channels(src->format);
+    for (int y = 0; y < src->height; y++) memcpy(vt_image_row(dst, y), vt_image_row(src, y), row);
+    return VT_OK;
+}
+
 /* ---- files ---- */
 vt_result vt_file_check(const char *path, char *err, size_t errlen)
 {

@@ -1,4 +1,5 @@
-/* vt_core.h — the types every stage shares: image, result codes, logging, clocks, stage timing.
+/* vt_core.h — the types every stage shares: image, result codes, dictionaries, intrinsics,
+ * markers and poses, files, logging, clocks, stage timing.
  *
  * Ownership: a vt_image never owns its pixels; whoever filled it (a capture source, a decoder
  * buffer) keeps them alive and says for how long in its own header. */
@@ -51,6 +52,80 @@ static inline uint8_t *vt_image_row(const vt_image *im, int y) { return im->data
 /* Owned images for code that needs its own pixels; free with vt_image_free (safe on empty). */
 vt_result vt_image_alloc(vt_image *out, vt_pixel_format f, int width, int height);
 void vt_image_free(vt_image *im);
+/* Copies src's pixels into dst, an owned image (re)allocated to src's format and size when they
+ * differ (dst zeroed or from vt_image_alloc); free dst with vt_image_free. */
+vt_result vt_image_copy(vt_image *dst, const vt_image *src);
+
+/* ---- plain shared types: dictionaries, intrinsics, markers, poses --------------------------
+ * Plain data every stage may hold (the catalog names a dictionary, the renderer projects with
+ * intrinsics, the tracker keeps markers); the code that computes them lives in vision. */
+typedef struct vt_dictionary {
+    int cv_id;          /* cv::aruco::PREDEFINED_DICTIONARY_NAME */
+    const char *name;   /* canonical: "5X5_100", "ARUCO_ORIGINAL", "APRILTAG_36h11" (static) */
+    int count;          /* ids 0 .. count-1 */
+    int bits;           /* data bits per side */
+} vt_dictionary;
+
+/* Accepts the canonical name, with or without "DICT_", in any case; VT_ERR_UNSUPPORTED if unknown. */
+vt_result vt_dictionary_find(const char *name, vt_dictionary *out);
+/* The n-th dictionary in OpenCV's order (0 .. vt_dictionary_count()-1). */
+vt_result vt_dictionary_at(int index, vt_dictionary *out);
+int vt_dictionary_count(void);
+/* All canonical names, comma-separated, for help and error text (a static string). */
+const char *vt_dictionary_names(void);
+
+#define VT_DEFAULT_HFOV_DEG 60.0   /* a typical webcam; used when nothing better is known */
+
+typedef struct vt_camera {
+    double fx, fy, cx, cy;   /* pixels */
+    double dist[14];         /* OpenCV's distortion model, ndist of them */
+    int ndist;
+    int width, height;       /* the image size these numbers are for; 0 = any (not scaled) */
+} vt_camera;
+
+/* Pinhole camera with horizontal field of view hfov_deg, square pixels, centred, no distortion. */
+vt_camera vt_camera_from_fov(int width, int height, double hfov_deg);
+/* Parses "fx,fy,cx,cy" (positive focal lengths); the size stays 0 (any). */
+vt_result vt_camera_parse(const char *text, vt_camera *out);
+/* The same camera for frames of width x height: scales the intrinsics when the calibration was
+ * made at another resolution of the same aspect ratio (a different aspect keeps the centre crop). */
+vt_camera vt_camera_for_size(const vt_camera *c, int width, int height);
+void vt_camera_matrix(const vt_camera *c, double K[9]);
+
+/* A pose as cv::solvePnP gives it: rvec (Rodrigues) and tvec in metres. */
+typedef struct vt_pose {
+    double rvec[3], tvec[3];
+} vt_pose;
+
+/* Rotation matrix (row-major 3x3) of a Rodrigues vector. */
+void vt_rodrigues(const double rvec[3], double R[9]);
+
+/* Corners: pixel centres at integer coordinates; order top-left, top-right, bottom-right,
+ * bottom-left in the marker's own frame (OpenCV's). */
+typedef struct vt_marker {
+    int id;
+    float corners[4][2];
+    int has_pose;
+    double rvec[3], tvec[3];   /* valid when has_pose */
+    double reproj_err;         /* RMS reprojection error of the pose, pixels */
+} vt_marker;
+
+/* A growable list; the caller owns it and frees it with vt_marker_list_free (safe on zeroed). */
+typedef struct vt_marker_list {
+    vt_marker *items;
+    int count, capacity;
+} vt_marker_list;
+
+vt_result vt_marker_list_reserve(vt_marker_list *l, int capacity);
+void vt_marker_list_free(vt_marker_list *l);
+
+/* Per-stage times of one detection, milliseconds (zero for stages an engine lacks). */
+typedef struct vt_detect_profile {
+    double segment, contours, decode, refine, track, total;
+    int candidates;          /* quads read */
+    int tracked;             /* markers re-read from their predicted place */
+    double searched;         /* fraction of the frame searched from scratch (bands, regions) */
+} vt_detect_profile;
 
 /* ---- files ------------------------------------------------------------------------------ */
 /* Checks that path is a readable, non-empty regular file before a library sees it, so the error

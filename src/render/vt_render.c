@@ -1,7 +1,6 @@
 /* vt_render.c — GL context (GLFW window or EGL surfaceless), shaders from shaders/, background,
  * meshes, and a FreeType glyph atlas for overlays. */
 #include "render/vt_render.h"
-#include "cv/vt_cv.h"
 
 #include <GL/glew.h>
 #include <EGL/egl.h>
@@ -653,7 +652,7 @@ void vt_render_marker_matrix(const double rvec[3], const double tvec[3], const d
                              const double rotation_deg[3], double scale, float out[16])
 {
     double R[9];
-    vtcv_rodrigues(rvec, R);
+    vt_rodrigues(rvec, R);
     mat4 cam_marker = GLM_MAT4_IDENTITY_INIT;
     for (int r = 0; r < 3; r++) {
         for (int c = 0; c < 3; c++) cam_marker[c][r] = (float)R[r * 3 + c];

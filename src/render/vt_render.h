@@ -12,7 +12,6 @@
 
 #include "assets/vt_assets.h"
 #include "core/vt_core.h"
-#include "vision/vt_vision.h"
 
 typedef struct vt_render_desc {
     int width, height;      /* the video frame size */

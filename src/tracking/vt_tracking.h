@@ -1,12 +1,50 @@
-/* vt_tracking.h — what is on the shelf over time. For now: presence with found/lost hysteresis,
- * so that a marker missed for a frame or two (blur, a finger) stays one visit.
+/* vt_tracking.h — what is on the shelf over time: markers followed through a stream (the
+ * tracker), their poses smoothed (the 1€ filter), and presence with found/lost hysteresis, so
+ * that a marker missed for a frame or two (blur, a finger) stays one visit.
  *
- * Ownership: the caller owns the vt_presence (plain struct, no allocation). */
+ * Ownership: vt_tracker_create and vt_pose_filter_create return objects the caller frees with
+ * the matching destroy; the caller owns the vt_presence (plain struct, no allocation). */
 #ifndef VT_TRACKING_H
 #define VT_TRACKING_H
 
 #include "core/vt_core.h"
 
+/* ---- the marker tracker ------------------------------------------------------------------ */
+/* Successive calls are frames of one stream: each known marker is re-read at its predicted place
+ * (constant velocity), a lost one is searched for around it, and new ones are searched for in one
+ * of two overlapping bands of the frame in turn (top, bottom; a marker up to band_overlap x the
+ * frame height fits whole in one), plus the whole frame every full_every frames. So a marker
+ * entering the view is found within two frames. Our engine only (vision's own search). */
+typedef struct vt_tracker_params {
+    int full_every;          /* frames between whole-frame searches (default 30) */
+    int lost_after;          /* frames unseen before a marker is no longer followed (default 3) */
+    float search_scale;      /* a marker not at its predicted corners is searched for within
+                                search_scale x its side (pixels) + search_margin_px of its
+                                predicted centre (default 1.2) */
+    float search_margin_px;  /* pixels (default 16) */
+    double band_overlap;     /* overlap of the two newcomer bands, fraction of the height (default 0.3) */
+    int band_coarse;         /* bands searched at this times the usual reduction (default 2) */
+    int max_tracks;          /* markers followed at once (default 256) */
+} vt_tracker_params;
+/* The defaults above; in a desc, zero fields take them. */
+vt_tracker_params vt_tracker_params_defaults(void);
+
+typedef struct vt_tracker_desc {
+    vt_dictionary dict;      /* required: from vt_dictionary_find */
+    vt_tracker_params params;
+} vt_tracker_desc;
+
+typedef struct vt_tracker vt_tracker;
+vt_result vt_tracker_create(const vt_tracker_desc *desc, vt_tracker **out, char *err, size_t errlen);
+/* The markers in this frame of the stream (grey, VT_PIX_GREY8); replaces out's contents. */
+vt_result vt_tracker_track(vt_tracker *t, const vt_image *grey, vt_marker_list *out);
+/* Forgets the markers being followed (a new stream, a cut, a camera back after a loss). */
+void vt_tracker_reset(vt_tracker *t);
+double vt_tracker_last_ms(const vt_tracker *t);
+vt_detect_profile vt_tracker_profile(const vt_tracker *t);
+void vt_tracker_destroy(vt_tracker *t);   /* safe on NULL */
+
+/* ---- presence ---------------------------------------------------------------------------- */
 #define VT_PRESENCE_MAX 256
 
 typedef enum vt_presence_event_kind { VT_PRESENCE_FOUND = 1, VT_PRESENCE_LOST } vt_presence_event_kind;

@@ -5,7 +5,7 @@
  * cv::cornerSubPix does, which is biased on an L-shaped corner), we find the edge at sub-pixel
  * precision at many points along each side, fit a line through them, and intersect neighbouring
  * lines. Pixel centres are at integer coordinates, as in OpenCV. */
-#include "vision/vt_refine.h"
+#include "vt_refine.h"
 
 #include <math.h>
 #include <string.h>

@@ -6,9 +6,9 @@
  * whose short side is about 360 pixels, fit each side of a quad to its contour points (sub-pixel
  * already at that scale), read the cells by sampling the full-resolution frame through the quad's
  * homography, and only then spend time on sub-pixel corners — for decoded markers only. */
-#include "vision/vt_scan.h"
+#include "vt_scan.h"
 #include "cv/vt_cv.h"
-#include "vision/vt_refine.h"
+#include "vt_refine.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* vt_vision.c — dictionaries, camera intrinsics, marker detection and pose. */
 #include "vision/vt_vision.h"
 #include "cv/vt_cv.h"
-#include "vision/vt_refine.h"
-#include "vision/vt_scan.h"
+#include "vt_refine.h"
+#include "vt_scan.h"
 
 #include <ctype.h>   /* toupper */
 #include <math.h>    /* tan */
@@ -10,52 +10,7 @@
 #include <string.h>  /* strcmp */
 #include <strings.h> /* strcasecmp */
 
-/* Names in cv::aruco::PREDEFINED_DICTIONARY_NAME order: the index is OpenCV's enum value. */
-static const char *k_dict_names[] = {
-    "4X4_50", "4X4_100", "4X4_250", "4X4_1000", "5X5_50", "5X5_100", "5X5_250", "5X5_1000",
-    "6X6_50", "6X6_100", "6X6_250", "6X6_1000", "7X7_50", "7X7_100", "7X7_250", "7X7_1000",
-    "ARUCO_ORIGINAL", "APRILTAG_16h5", "APRILTAG_25h9", "APRILTAG_36h10", "APRILTAG_36h11",
-};
-#define N_DICTS ((int)(sizeof k_dict_names / sizeof k_dict_names[0]))
-
-vt_result vt_dictionary_find(const char *name, vt_dictionary *out)
-{
-    if (!name) return VT_ERR_ARG;
-    if (!strncasecmp(name, "DICT_", 5)) name += 5;
-    for (int i = 0; i < N_DICTS; i++) {
-        if (strcasecmp(name, k_dict_names[i]) != 0) continue;
-        vt_dictionary d = { i, k_dict_names[i], 0, 0 };
-        if (vtcv_aruco_dict_info(i, &d.count, &d.bits) != VT_OK) return VT_ERR_UNSUPPORTED;
-        if (out) *out = d;
-        return VT_OK;
-    }
-    return VT_ERR_UNSUPPORTED;
-}
-
-const char *vt_dictionary_names(void)
-{
-    static char buf[512];
-    if (!buf[0])
-        for (int i = 0; i < N_DICTS; i++) {
-            if (i) strcat(buf, ", ");
-            strcat(buf, k_dict_names[i]);
-        }
-    return buf;
-}
-
 /* ---- camera ---- */
-vt_camera vt_camera_from_fov(int width, int height, double hfov_deg)
-{
-    vt_camera c;
-    memset(&c, 0, sizeof c);
-    c.fx = c.fy = (width * 0.5) / tan(hfov_deg * M_PI / 360.0);
-    c.cx = (width - 1) * 0.5;   /* pixel centres at integers: the middle of the image */
-    c.cy = (height - 1) * 0.5;
-    c.width = width;
-    c.height = height;
-    return c;
-}
-
 vt_result vt_camera_load(const char *path, vt_camera *out, char *err, size_t errlen)
 {
     vt_result r = vt_file_check(path, err, errlen);
@@ -76,87 +31,13 @@ vt_result vt_camera_load(const char *path, vt_camera *out, char *err, size_t err
     return VT_OK;
 }
 
-vt_result vt_camera_parse(const char *text, vt_camera *out)
-{
-    double v[4];
-    const char *p = text;
-    for (int i = 0; i < 4; i++) {
-        char *end;
-        v[i] = strtod(p, &end);
-        if (end == p || !isfinite(v[i])) return VT_ERR_ARG;
-        p = end;
-        if (i < 3) { if (*p != ',') return VT_ERR_ARG; p++; }
-    }
-    if (*p != '\0' || v[0] <= 0 || v[1] <= 0) return VT_ERR_ARG;
-    memset(out, 0, sizeof *out);
-    out->fx = v[0]; out->fy = v[1]; out->cx = v[2]; out->cy = v[3];
-    return VT_OK;
-}
-
-vt_camera vt_camera_for_size(const vt_camera *c, int width, int height)
-{
-    vt_camera o = *c;
-    if (c->width > 0 && c->height > 0 && (c->width != width || c->height != height)) {
-        /* Same sensor read at another resolution: scale about pixel corners, which the
-         * half-pixel shifts keep consistent with OpenCV's centre convention. */
-        double s = (double)width / c->width;
-        double sy = (double)height / c->height;
-        if (fabs(s - sy) > 1e-3) s = sy > s ? sy : s;   /* other aspect: the sensor was cropped */
-        o.fx = c->fx * s;
-        o.fy = c->fy * s;
-        o.cx = (c->cx + 0.5) * s - 0.5 + (width - c->width * s) * 0.5;
-        o.cy = (c->cy + 0.5) * s - 0.5 + (height - c->height * s) * 0.5;
-    }
-    o.width = width;
-    o.height = height;
-    return o;
-}
-
-void vt_camera_matrix(const vt_camera *c, double K[9])
-{
-    double k[9] = { c->fx, 0, c->cx, 0, c->fy, c->cy, 0, 0, 1 };
-    memcpy(K, k, sizeof k);
-}
-
-/* ---- markers ---- */
-vt_result vt_marker_list_reserve(vt_marker_list *l, int capacity)
-{
-    if (capacity <= l->capacity) return VT_OK;
-    vt_marker *n = realloc(l->items, (size_t)capacity * sizeof *n);
-    if (!n) return VT_ERR_NO_MEMORY;
-    l->items = n;
-    l->capacity = capacity;
-    return VT_OK;
-}
-
-void vt_marker_list_free(vt_marker_list *l)
-{
-    if (!l) return;
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
-
 /* ---- detector ---- */
 #define VT_MAX_MARKERS 1024
-
-#define VT_MAX_TRACKS 256
-#define VT_FULL_EVERY 30     /* frames between whole-frame searches when tracking */
-
-typedef struct vt_track {
-    int id;
-    float c[4][2], prev[4][2];   /* corners in the last two frames it was read in */
-    int has_prev;
-    int misses;                  /* frames in a row it was not found */
-} vt_track;
 
 struct vt_detector {
     vt_detector_desc desc;
     int own;                  /* our search (vt_scan.c) rather than OpenCV's */
     vt_scan *scan;
-    vt_track *tracks;
-    int ntracks;
-    long frame;
-    vt_marker *tmp;           /* VT_MAX_MARKERS, for region searches */
     vtcv_aruco_params params;
     vtcv_quad *quads;
     double last_ms;
@@ -173,9 +54,7 @@ vt_detector *vt_detector_create(const vt_detector_desc *desc)
              (desc->refine == VT_REFINE_DEFAULT || desc->refine == VT_REFINE_EDGES);
     if (d->own) {
         d->scan = vt_scan_create(&desc->dict);
-        d->tracks = calloc(VT_MAX_TRACKS, sizeof *d->tracks);
-        d->tmp = calloc(VT_MAX_MARKERS, sizeof *d->tmp);
-        if (!d->scan || !d->tracks || !d->tmp) { vt_detector_destroy(d); return NULL; }
+        if (!d->scan) { vt_detector_destroy(d); return NULL; }
         return d;
     }
     d->quads = calloc(VT_MAX_MARKERS, sizeof *d->quads);
@@ -232,130 +111,39 @@ static vt_result detect_own(vt_detector *d, const vt_image *grey, vt_marker_list
     return VT_OK;
 }
 
-static void quad_centre(const float c[4][2], float *x, float *y, float *side)
+vt_result vt_detector_search(vt_detector *d, const vt_image *grey, const int roi[4], int coarse, const vt_marker *skip,
+                             int nskip, vt_marker_list *out, vt_detect_profile *acc)
 {
-    *x = (c[0][0] + c[1][0] + c[2][0] + c[3][0]) * 0.25f;
-    *y = (c[0][1] + c[1][1] + c[2][1] + c[3][1]) * 0.25f;
-    *side = 0;
-    for (int i = 0; i < 4; i++) *side += hypotf(c[(i + 1) % 4][0] - c[i][0], c[(i + 1) % 4][1] - c[i][1]) * 0.25f;
-}
-
-/* Index in list[0..n) of the marker with this id near (x, y), or -1. */
-static int find_near(const vt_marker *list, int n, int id, float x, float y, float radius)
-{
-    int best = -1;
-    float bestd = radius;
-    for (int i = 0; i < n; i++) {
-        if (list[i].id != id) continue;
-        float cx, cy, side;
-        quad_centre((const float (*)[2])list[i].corners, &cx, &cy, &side);
-        float dd = hypotf(cx - x, cy - y);
-        if (dd < bestd) { bestd = dd; best = i; }
-    }
-    return best;
-}
-
-/* Tracking (see vt_detector_detect in the header): known markers first, then one band. */
-static vt_result detect_track(vt_detector *d, const vt_image *grey, vt_marker_list *out)
-{
-    const int W = grey->width, H = grey->height;
-    if (vt_marker_list_reserve(out, d->ntracks + 64) != VT_OK) return VT_ERR_NO_MEMORY;
+    if (!d || !grey || grey->format != VT_PIX_GREY8 || !out || coarse < 1) return VT_ERR_ARG;
+    if (!d->own) return VT_ERR_UNSUPPORTED;
+    out->count = 0;
+    if (vt_marker_list_reserve(out, 64) != VT_OK) return VT_ERR_NO_MEMORY;
     vt_scan_stats st = { 0 };
-    double searched = 0;
-    int n = 0, kept = 0;
-    uint64_t t0 = vt_now_ns();
-    for (int i = 0; i < d->ntracks; i++) {
-        vt_track t = d->tracks[i];
-        float pred[4][2], got[4][2];
-        for (int k = 0; k < 4; k++)
-            for (int j = 0; j < 2; j++) pred[k][j] = t.c[k][j] + (t.has_prev ? t.c[k][j] - t.prev[k][j] : 0);
-        memcpy(got, pred, sizeof got);
-        int ok = vt_scan_verify(d->scan, grey, got, t.id);
-        if (!ok && t.has_prev) {
-            memcpy(got, t.c, sizeof got);
-            ok = vt_scan_verify(d->scan, grey, got, t.id);
-        }
-        if (!ok) {
-            /* Not where expected: search around it, as far again as its size. */
-            float cx, cy, side;
-            quad_centre((const float (*)[2])pred, &cx, &cy, &side);
-            float r = side * 1.2f + 16;
-            int roi[4] = { (int)(cx - r), (int)(cy - r), (int)(cx + r) + 1, (int)(cy + r) + 1 };
-            int k = vt_scan_region(d->scan, grey, roi, d->tmp, VT_MAX_MARKERS, &st);
-            searched += (4.0 * r * r) / ((double)W * H);
-            int j = k > 0 ? find_near(d->tmp, k, t.id, cx, cy, r) : -1;
-            if (j >= 0) { memcpy(got, d->tmp[j].corners, sizeof got); ok = 1; }
-        }
-        if (ok && find_near(out->items, n, t.id, (got[0][0] + got[2][0]) * 0.5f, (got[0][1] + got[2][1]) * 0.5f, 8) >= 0)
-            ok = 0;   /* two tracks converged on one marker: keep one */
-        if (ok) {
-            memcpy(t.prev, t.c, sizeof t.prev);
-            memcpy(t.c, got, sizeof t.c);
-            t.has_prev = 1;
-            t.misses = 0;
-            vt_marker *m = &out->items[n++];
-            memset(m, 0, sizeof *m);
-            m->id = t.id;
-            memcpy(m->corners, got, sizeof m->corners);
-        } else {
-            t.misses++;
-            t.has_prev = 0;
-        }
-        if (t.misses <= 2) d->tracks[kept++] = t;   /* lost for good after three frames */
+    vt_scan_skip(d->scan, skip, nskip);
+    int n = vt_scan_region_coarse(d->scan, grey, roi, coarse, out->items, out->capacity, &st);
+    if (n == out->capacity) {   /* a crowded region: look again with room for all */
+        if (vt_marker_list_reserve(out, VT_MAX_MARKERS) != VT_OK) { vt_scan_skip(d->scan, NULL, 0); return VT_ERR_NO_MEMORY; }
+        n = vt_scan_region_coarse(d->scan, grey, roi, coarse, out->items, out->capacity, &st);
     }
-    d->ntracks = kept;
-    double track_ms = vt_ms_since(t0);
-    d->prof.tracked = n;
-
-    /* New markers: alternate bands overlapping by 0.3 x the height, so any marker up to that
-     * tall lies whole in one of them; the whole frame now and then for anything bigger. */
-    int m = (int)(H * 0.15);
-    int roi[4] = { 0, 0, W, H };
-    if (d->frame % VT_FULL_EVERY != 0) {
-        if (d->frame % 2) roi[1] = H / 2 - m;
-        else roi[3] = H / 2 + m;
-    }
-    /* The bands are searched at half the usual resolution: newcomers of about 60 px and more
-     * are seen there at a fraction of the cost; smaller ones wait for the whole-frame search. */
-    int coarse = d->frame % VT_FULL_EVERY != 0 ? 2 : 1;
-    vt_scan_skip(d->scan, out->items, n);   /* those are read already */
-    int k = vt_scan_region_coarse(d->scan, grey, roi, coarse, d->tmp, VT_MAX_MARKERS, &st);
     vt_scan_skip(d->scan, NULL, 0);
-    if (k < 0) return VT_ERR_INTERNAL;
-    searched += (double)(roi[3] - roi[1]) / H / (coarse * coarse);
-    if (vt_marker_list_reserve(out, n + k) != VT_OK) return VT_ERR_NO_MEMORY;
-    for (int i = 0; i < k; i++) {
-        float cx, cy, side;
-        quad_centre((const float (*)[2])d->tmp[i].corners, &cx, &cy, &side);
-        if (find_near(out->items, n, d->tmp[i].id, cx, cy, side * 0.5f + 2) >= 0) continue;
-        out->items[n++] = d->tmp[i];
-        /* Follow it from now on (it replaces a lost track of the same id nearby). */
-        int slot = -1;
-        for (int j = 0; j < d->ntracks; j++) {
-            float tx, ty, ts;
-            quad_centre((const float (*)[2])d->tracks[j].c, &tx, &ty, &ts);
-            if (d->tracks[j].id == d->tmp[i].id && d->tracks[j].misses > 0 && hypotf(tx - cx, ty - cy) < ts * 2) slot = j;
-        }
-        if (slot < 0 && d->ntracks < VT_MAX_TRACKS) slot = d->ntracks++;
-        if (slot < 0) continue;
-        vt_track *t = &d->tracks[slot];
-        memset(t, 0, sizeof *t);
-        t->id = d->tmp[i].id;
-        memcpy(t->c, d->tmp[i].corners, sizeof t->c);
-    }
+    if (n < 0) return VT_ERR_INTERNAL;
     out->count = n;
-    d->frame++;
-    add_stats(&d->prof, &st);
-    d->prof.track = track_ms;
-    d->prof.searched = searched > 1 ? 1 : searched;
+    if (acc) {
+        acc->segment += st.ms_segment;
+        acc->contours += st.ms_contours;
+        acc->decode += st.ms_decode;
+        acc->refine += st.ms_refine;
+        acc->candidates += st.candidates;
+    }
     return VT_OK;
 }
 
-void vt_detector_reset(vt_detector *d)
+vt_result vt_detector_verify(vt_detector *d, const vt_image *grey, int id, float corners[4][2], int *found)
 {
-    if (!d) return;
-    d->ntracks = 0;
-    d->frame = 0;
+    if (!d || !grey || grey->format != VT_PIX_GREY8 || !corners || !found) return VT_ERR_ARG;
+    if (!d->own) return VT_ERR_UNSUPPORTED;
+    *found = vt_scan_verify(d->scan, grey, corners, id);
+    return VT_OK;
 }
 
 vt_result vt_detector_detect(vt_detector *d, const vt_image *grey, vt_marker_list *out)
@@ -364,7 +152,7 @@ vt_result vt_detector_detect(vt_detector *d, const vt_image *grey, vt_marker_lis
     out->count = 0;
     memset(&d->prof, 0, sizeof d->prof);
     uint64_t t0 = vt_now_ns();
-    vt_result r = !d->own ? detect_opencv(d, grey, out) : d->desc.track ? detect_track(d, grey, out) : detect_own(d, grey, out);
+    vt_result r = !d->own ? detect_opencv(d, grey, out) : detect_own(d, grey, out);
     d->last_ms = vt_ms_since(t0);
     d->prof.total = d->last_ms;
     return r;
@@ -382,11 +170,37 @@ void vt_detector_destroy(vt_detector *d)
 {
     if (!d) return;
     vt_scan_destroy(d->scan);
-    free(d->tracks);
-    free(d->tmp);
     free(d->quads);
     free(d);
 }
+
+/* A bridge matrix's pixels copied into an owned image, and the matrix freed. */
+static vt_result take_image(vtcv_mat *m, vt_result r, vt_image *out)
+{
+    vt_image v = vtcv_mat_view(m);
+    memset(out, 0, sizeof *out);
+    if (r == VT_OK) r = v.data ? vt_image_copy(out, &v) : VT_ERR_INTERNAL;
+    vtcv_mat_destroy(m);
+    return r;
+}
+
+vt_result vt_marker_image(const vt_dictionary *dict, int id, int side_px, vt_image *out)
+{
+    if (!dict || id < 0 || id >= dict->count || side_px <= 0 || !out) return VT_ERR_ARG;
+    vtcv_mat *m = vtcv_mat_create();
+    if (!m) return VT_ERR_NO_MEMORY;
+    return take_image(m, vtcv_aruco_marker_image(dict->cv_id, id, side_px, m), out);
+}
+
+vt_result vt_board_image(const vt_board *b, int width, int height, vt_image *out)
+{
+    if (!b || b->kind != VT_BOARD_CHARUCO || width <= 0 || height <= 0 || !out) return VT_ERR_ARG;
+    vtcv_mat *m = vtcv_mat_create();
+    if (!m) return VT_ERR_NO_MEMORY;
+    return take_image(m, vtcv_charuco_draw(b->cols, b->rows, (float)b->square_m, (float)b->marker_m, b->dict.cv_id, width, height, 0, m), out);
+}
+
+void vt_vision_set_threads(int n) { vtcv_set_threads(n); }
 
 /* ---- pose ---- */
 void vt_marker_object_points(double length_m, double out[4][3])

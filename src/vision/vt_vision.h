@@ -11,57 +11,11 @@
 
 #include "core/vt_core.h"
 
-/* ---- dictionaries ------------------------------------------------------------------------ */
-typedef struct vt_dictionary {
-    int cv_id;          /* cv::aruco::PREDEFINED_DICTIONARY_NAME */
-    const char *name;   /* canonical: "5X5_100", "ARUCO_ORIGINAL", "APRILTAG_36h11" */
-    int count;          /* ids 0 .. count-1 */
-    int bits;           /* data bits per side */
-} vt_dictionary;
-
-/* Accepts the canonical name, with or without "DICT_", in any case. */
-vt_result vt_dictionary_find(const char *name, vt_dictionary *out);
-/* All canonical names, comma-separated, for help and error text. */
-const char *vt_dictionary_names(void);
-
 /* ---- camera intrinsics ------------------------------------------------------------------- */
-#define VT_DEFAULT_HFOV_DEG 60.0   /* a typical webcam; used when nothing better is known */
-
-typedef struct vt_camera {
-    double fx, fy, cx, cy;   /* pixels */
-    double dist[14];         /* OpenCV's distortion model, ndist of them */
-    int ndist;
-    int width, height;       /* the image size these numbers are for; 0 = any (not scaled) */
-} vt_camera;
-
-/* Pinhole camera with horizontal field of view hfov_deg, square pixels, centred, no distortion. */
-vt_camera vt_camera_from_fov(int width, int height, double hfov_deg);
 /* Reads camera_matrix and distortion_coefficients (and image_width/height if present) from an
- * OpenCV FileStorage file (YAML, XML or JSON). On failure err says why. */
+ * OpenCV FileStorage file (YAML, XML or JSON). On failure err says why. (vt_camera and the other
+ * plain types are in core/vt_core.h.) */
 vt_result vt_camera_load(const char *path, vt_camera *out, char *err, size_t errlen);
-/* Parses "fx,fy,cx,cy" (positive focal lengths); the size stays 0 (any). */
-vt_result vt_camera_parse(const char *text, vt_camera *out);
-/* The same camera for frames of width x height: scales the intrinsics when the calibration was
- * made at another resolution of the same aspect ratio (a different aspect keeps the centre crop). */
-vt_camera vt_camera_for_size(const vt_camera *c, int width, int height);
-void vt_camera_matrix(const vt_camera *c, double K[9]);
-
-/* ---- markers ----------------------------------------------------------------------------- */
-typedef struct vt_marker {
-    int id;
-    float corners[4][2];
-    int has_pose;
-    double rvec[3], tvec[3];   /* valid when has_pose */
-    double reproj_err;         /* RMS reprojection error of the pose, pixels */
-} vt_marker;
-
-typedef struct vt_marker_list {
-    vt_marker *items;
-    int count, capacity;
-} vt_marker_list;
-
-vt_result vt_marker_list_reserve(vt_marker_list *l, int capacity);
-void vt_marker_list_free(vt_marker_list *l);   /* safe on a zeroed list */
 
 /* ---- detector ---------------------------------------------------------------------------- */
 typedef enum vt_refine {
@@ -83,33 +37,37 @@ typedef struct vt_detector_desc {
     vt_refine refine;        /* 0 = sub-pixel corners from edges, needed for steady poses;
                                 NONE, SUBPIX and CONTOUR imply the OpenCV engine */
     vt_engine engine;
-    int track;               /* frames of one stream: follow known markers (see vt_detector_detect) */
 } vt_detector_desc;
 
 typedef struct vt_detector vt_detector;
 
 vt_detector *vt_detector_create(const vt_detector_desc *desc);
 /* Finds every marker of the dictionary in grey (VT_PIX_GREY8); replaces out's contents.
- * Only the detection itself is timed: see vt_detector_last_ms.
- * With desc.track, successive calls are frames of one stream: each known marker is re-read at
- * its predicted place (constant velocity), lost ones are searched for around it, and new ones
- * are searched for in one of two overlapping bands of the frame in turn (top, bottom; a marker
- * up to 0.3 x the frame height fits whole in one), plus the whole frame every 30 frames. So a
- * marker entering the view is found within two frames. */
+ * Each call stands alone; to follow markers through the frames of a stream, use the tracker
+ * (tracking/vt_tracking.h), which is built on the two calls below.
+ * Only the detection itself is timed: see vt_detector_last_ms. */
 vt_result vt_detector_detect(vt_detector *d, const vt_image *grey, vt_marker_list *out);
 double vt_detector_last_ms(const vt_detector *d);
-/* Forgets the markers being followed (a new stream, a cut). */
-void vt_detector_reset(vt_detector *d);
-
-/* Per-stage times of the last detect call, milliseconds (zero for stages the engine lacks). */
-typedef struct vt_detect_profile {
-    double segment, contours, decode, refine, track, total;
-    int candidates;          /* quads read */
-    int tracked;             /* markers re-read from their predicted place */
-    double searched;         /* fraction of the frame searched from scratch (bands, regions) */
-} vt_detect_profile;
+/* Per-stage times of the last detect call (vt_detect_profile is in core). */
 vt_detect_profile vt_detector_profile(const vt_detector *d);
 void vt_detector_destroy(vt_detector *d);   /* safe on NULL */
+
+/* Lower-level search (our engine only; VT_ERR_UNSUPPORTED with OpenCV's), for the tracker.
+ * Finds markers inside roi {x0, y0, x1, y1} (exclusive ends; NULL = the whole frame) at coarse
+ * times the usual reduction (1 = usual; 2 = a quarter of the work, markers under about
+ * coarse x 30 px missed), not reading quads whose centre lies inside one of skip[0..nskip)
+ * (borrowed for the call). Replaces out's contents; adds its stage times to acc (may be NULL). */
+vt_result vt_detector_search(vt_detector *d, const vt_image *grey, const int roi[4], int coarse, const vt_marker *skip,
+                             int nskip, vt_marker_list *out, vt_detect_profile *acc);
+/* Re-reads marker id from its predicted corners: refines them from the edges and decodes the
+ * cells. *found = 1 and corners updated (in the marker's own order) when it is there. */
+vt_result vt_detector_verify(vt_detector *d, const vt_image *grey, int id, float corners[4][2], int *found);
+
+/* The marker's image (black square with its bits, one-cell border included), side_px square,
+ * GREY8, into out (owned by the caller: vt_image_free). */
+vt_result vt_marker_image(const vt_dictionary *dict, int id, int side_px, vt_image *out);
+/* Caps the worker threads of the vision libraries (n >= 1; n <= 0: all cores). Process-wide. */
+void vt_vision_set_threads(int n);
 
 /* ---- pose -------------------------------------------------------------------------------- */
 /* Pose of a square marker of side length_m from its corners (cv::solvePnP, SOLVEPNP_IPPE_SQUARE;
@@ -139,6 +97,9 @@ int vt_board_max_corners(const vt_board *b);
 /* Finds the board; writes image points and their object points (metres, z = 0) and returns how
  * many (0: not found; a ChArUco view needs at least 6 corners to count). */
 int vt_board_detect(const vt_board *b, const vt_image *grey, float (*img)[2], float (*obj)[3], int max);
+
+/* A ChArUco board drawn to width x height pixels, GREY8, into out (owned: vt_image_free). */
+vt_result vt_board_image(const vt_board *b, int width, int height, vt_image *out);
 
 typedef struct vt_calib_view {
     const char *name;        /* the image or "frame N" */

@@ -1,5 +1,5 @@
 /* vt_visitor.c — fades, turntable, tags, card, basket, attract screen, demo tour, kiosk keys. */
-#include "app/vt_visitor.h"
+#include "visitor/vt_visitor.h"
 #include "ui/vt_ui.h"
 
 #include <cglm/cglm.h>

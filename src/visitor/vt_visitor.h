@@ -1,4 +1,4 @@
-/* vt_visitor.h — inside app/: what a visitor sees and does around the products on show.
+/* vt_visitor.h — the visitor stage: what a visitor sees and does around the products on show.
  *
  * Fades as products come and go, the turntable, price tags that glide with their product, the
  * product card (opened by a tap on the product, 1-9 or Tab), the basket, the attract screen when

@@ -1,0 +1,43 @@
+/* vt_output.h — where composited frames go: a video file, a folder of numbered PNGs, or nowhere
+ * (benchmarks); screenshots and single images; marks drawn on camera frames (calibration).
+ *
+ * Ownership: vt_sink_open returns a sink the caller closes with vt_sink_close, which finishes the
+ * file (a video is playable only once closed). Images passed in are borrowed for the call. */
+#ifndef VT_OUTPUT_H
+#define VT_OUTPUT_H
+
+#include "core/vt_core.h"
+
+typedef enum vt_sink_kind {
+    VT_SINK_DISCARD = 1,   /* path "-": frames are read back and dropped (benchmarks, soak tests) */
+    VT_SINK_VIDEO,         /* path ending .mp4, .avi, .mkv or .mov (MPEG-4 Part 2 through FFmpeg) */
+    VT_SINK_PNG_DIR,       /* any other path: a folder (made if missing) of frame_NNNNN.png */
+} vt_sink_kind;
+
+typedef struct vt_sink_desc {
+    const char *path;      /* required; see vt_sink_kind */
+    int width, height;     /* every frame's size */
+    double fps;            /* video frame rate (0 = 30) */
+} vt_sink_desc;
+
+typedef struct vt_sink vt_sink;
+
+/* The kind of sink a path names (for callers that need to know before opening). */
+vt_sink_kind vt_sink_kind_of(const char *path);
+vt_result vt_sink_open(const vt_sink_desc *desc, vt_sink **out, char *err, size_t errlen);
+/* Appends one frame (RGBA8 or BGR8 of the desc's size); err names the file on failure. */
+vt_result vt_sink_write(vt_sink *s, const vt_image *frame, char *err, size_t errlen);
+vt_sink_kind vt_sink_kind_get(const vt_sink *s);
+void vt_sink_close(vt_sink *s);   /* safe on NULL */
+
+/* Encodes im by path's extension (.png, .jpg, ...): GREY8, BGR8 or RGBA8. */
+vt_result vt_image_write(const char *path, const vt_image *im, char *err, size_t errlen);
+/* S in a window: the frame to DIR/vitrine-YYYYMMDD-HHMMSS.png (a counter if that exists; dir NULL
+ * = the current folder); path gets the name written. */
+vt_result vt_screenshot_save(const char *dir, const vt_image *rgba, char *path, size_t pathlen, char *err, size_t errlen);
+
+/* Marks on a BGR8 frame: filled dots of radius px at pts, and a line of text at (x, y). */
+void vt_mark_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius);
+void vt_mark_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3]);
+
+#endif
