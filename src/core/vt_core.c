@@ -7,6 +7,7 @@
 #include <strings.h> /* strcasecmp */
 #include <sys/stat.h> /* stat */
 #include <errno.h>
+#include <pthread.h> /* pthread_once: the level is read from the environment once */
 #include <fcntl.h>   /* open */
 #include <libgen.h>  /* dirname */
 #include <time.h>    /* clock_gettime */
@@ -203,37 +204,73 @@ int vt_is_image_ext(const char *path)
 }
 
 /* ---- logging ---- */
-static int g_log_level = -1;
+static pthread_once_t g_log_once = PTHREAD_ONCE_INIT;
+static _Atomic int g_log_level = VT_LOG_WARN;
+static pthread_mutex_t g_log_sink_lock = PTHREAD_MUTEX_INITIALIZER;
+static vt_log_sink_fn g_log_sink;
+static void *g_log_sink_ctx;
 
-static vt_log_level level_from_env(void)
+static void level_from_env(void)
 {
     const char *e = getenv("VITRINE_LOG");
-    if (e) {
-        if (!strcmp(e, "error")) return VT_LOG_ERROR;
-        if (!strcmp(e, "info")) return VT_LOG_INFO;
-        if (!strcmp(e, "debug")) return VT_LOG_DEBUG;
-    }
-    return VT_LOG_WARN;
+    if (!e) return;
+    if (!strcmp(e, "error")) g_log_level = VT_LOG_ERROR;
+    else if (!strcmp(e, "info")) g_log_level = VT_LOG_INFO;
+    else if (!strcmp(e, "debug")) g_log_level = VT_LOG_DEBUG;
 }
 
-void vt_log_set_level(vt_log_level lvl) { g_log_level = (int)lvl; }
+void vt_log_set_level(vt_log_level lvl)
+{
+    pthread_once(&g_log_once, level_from_env);
+    g_log_level = (int)lvl;
+}
+
 vt_log_level vt_log_get_level(void)
 {
-    if (g_log_level < 0) g_log_level = (int)level_from_env();
+    pthread_once(&g_log_once, level_from_env);
     return (vt_log_level)g_log_level;
+}
+
+void vt_log_set_sink(vt_log_sink_fn fn, void *ctx)
+{
+    pthread_mutex_lock(&g_log_sink_lock);
+    g_log_sink = fn;
+    g_log_sink_ctx = ctx;
+    pthread_mutex_unlock(&g_log_sink_lock);
+}
+
+static void log_line(vt_log_level lvl, const char *subsystem, const char *path, const char *fmt, va_list ap)
+{
+    if (lvl > vt_log_get_level()) return;
+    static const char *tag[] = { "error: ", "warning: ", "", "debug: " };
+    char msg[1024], file[600] = "";
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (path) snprintf(file, sizeof file, "%s: ", path);
+    /* One write per line so lines from threads do not interleave. */
+    fprintf(stderr, "vitrine: %s%s%s%s%s\n", subsystem ? subsystem : "", subsystem ? ": " : "", tag[lvl], file, msg);
+    pthread_mutex_lock(&g_log_sink_lock);
+    if (g_log_sink) {
+        char line[1700];
+        snprintf(line, sizeof line, "%s%s", file, msg);
+        g_log_sink(lvl, subsystem, line, g_log_sink_ctx);
+    }
+    pthread_mutex_unlock(&g_log_sink_lock);
 }
 
 void vt_log(vt_log_level lvl, const char *subsystem, const char *fmt, ...)
 {
-    if (lvl > vt_log_get_level()) return;
-    static const char *tag[] = { "error: ", "warning: ", "", "debug: " };
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    log_line(lvl, subsystem, NULL, fmt, ap);
     va_end(ap);
-    /* One write per line so lines from threads do not interleave. */
-    fprintf(stderr, "vitrine: %s%s%s%s\n", subsystem ? subsystem : "", subsystem ? ": " : "", tag[lvl], msg);
+}
+
+void vt_log_file(vt_log_level lvl, const char *subsystem, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_line(lvl, subsystem, path, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- time ---- */

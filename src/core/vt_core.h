@@ -152,16 +152,28 @@ int vt_is_image_ext(const char *path);
 /* ---- logging ---------------------------------------------------------------------------- */
 typedef enum vt_log_level { VT_LOG_ERROR = 0, VT_LOG_WARN, VT_LOG_INFO, VT_LOG_DEBUG } vt_log_level;
 
-/* Lines go to stderr as "vitrine: SUBSYSTEM: message"; levels above the threshold are dropped.
+/* The one logger: every diagnostic of every stage goes through it, from any thread. Lines go to
+ * stderr as "vitrine: SUBSYSTEM: [error: |warning: ]message", or with a file,
+ * "vitrine: SUBSYSTEM: [level: ]PATH: message"; levels above the threshold are dropped.
  * Default threshold: WARN, or the VITRINE_LOG environment variable (error|warn|info|debug). */
 void vt_log_set_level(vt_log_level lvl);
 vt_log_level vt_log_get_level(void);
 void vt_log(vt_log_level lvl, const char *subsystem, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same about one file (a catalog, a model, a calibration): its path leads the message. */
+void vt_log_file(vt_log_level lvl, const char *subsystem, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Also hands every line that passes the threshold (without the "vitrine: SUBSYSTEM:" prefix) to
+ * fn, e.g. for the staff's HUD; fn runs on the logging thread under a lock and must not log.
+ * NULL removes it. */
+typedef void (*vt_log_sink_fn)(vt_log_level lvl, const char *subsystem, const char *line, void *ctx);
+void vt_log_set_sink(vt_log_sink_fn fn, void *ctx);
 #define VT_ERROR(sub, ...) vt_log(VT_LOG_ERROR, sub, __VA_ARGS__)
 #define VT_WARN(sub, ...)  vt_log(VT_LOG_WARN, sub, __VA_ARGS__)
 #define VT_INFO(sub, ...)  vt_log(VT_LOG_INFO, sub, __VA_ARGS__)
 #define VT_DEBUG(sub, ...) vt_log(VT_LOG_DEBUG, sub, __VA_ARGS__)
+#define VT_ERROR_FILE(sub, path, ...) vt_log_file(VT_LOG_ERROR, sub, path, __VA_ARGS__)
+#define VT_WARN_FILE(sub, path, ...)  vt_log_file(VT_LOG_WARN, sub, path, __VA_ARGS__)
 
 /* ---- time ------------------------------------------------------------------------------- */
 uint64_t vt_now_ns(void);                 /* monotonic clock */
