@@ -74,8 +74,8 @@ int main(int argc, char **argv)
     double L = 0.05, rvec[3] = { 2.6, 0.3, -0.2 }, tvec[3] = { 0.03, -0.02, 0.45 };
     /* The product: a box exactly the marker's footprint, 3 cm tall. */
     vt_model *box = vt_model_placeholder((const float[3]){ (float)L, 0.03f, (float)L });
-    vt_gpu_model *g = vt_render_upload(r, box);
-    CHECK(g != NULL);
+    vt_gpu_model_id g;
+    CHECKF(vt_render_upload(r, box, &g, err, sizeof err) == VT_OK && g.id, "upload: %s", err);
 
     /* 1. Nothing drawn: the output is the input, bit for bit. */
     vt_render_begin(r, &bg, &cam);

@@ -1,0 +1,79 @@
+/* vt_render_math.c — the geometry between a pose and the GL frame: the projection from camera
+ * intrinsics, a product's placement on its marker, and the projection of a point. No GL. */
+#include "render/vt_render_internal.h"
+#include "vision/vt_vision.h"   /* vt_camera (moving to core) */
+
+#include <cglm/cglm.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+void vt_render_projection(const vt_camera *c, int w, int h, float n, float f, float out[16])
+{
+    /* Clip coordinates straight from OpenCV's camera frame (x right, y down, z forward):
+     * x_ndc = 2(u + 0.5)/w - 1 and y_ndc = 1 - 2(v + 0.5)/h, with u = fx X/Z + cx. */
+    float p[16] = { 0 };
+    p[0] = (float)(2 * c->fx / w);
+    p[8] = (float)(2 * (c->cx + 0.5) / w - 1);
+    p[5] = (float)(-2 * c->fy / h);
+    p[9] = (float)(1 - 2 * (c->cy + 0.5) / h);
+    p[10] = (f + n) / (f - n);
+    p[14] = -2 * f * n / (f - n);
+    p[11] = 1;
+    memcpy(out, p, sizeof p);
+}
+
+/* Rotation vector (axis times angle, radians) to a row-major 3x3 rotation, Rodrigues' formula
+ * R = cos(t) I + (1 - cos(t)) k k^T + sin(t) [k]x with k the unit axis, evaluated in the same
+ * order as OpenCV's cv::Rodrigues so the same poses give the same matrices. Below DBL_EPSILON
+ * the axis is undefined: the first-order R = I + [r]x. */
+static void rodrigues(const double rvec[3], double R[9])
+{
+    double rx = rvec[0], ry = rvec[1], rz = rvec[2];
+    double theta = sqrt(rx * rx + ry * ry + rz * rz);
+    if (theta < DBL_EPSILON) {
+        const double small[9] = { 1, -rz, ry, rz, 1, -rx, -ry, rx, 1 };
+        memcpy(R, small, sizeof small);
+        return;
+    }
+    double c = cos(theta), s = sin(theta), c1 = 1. - c, it = 1. / theta;
+    rx *= it; ry *= it; rz *= it;
+    const double rrt[9] = { rx * rx, rx * ry, rx * rz, rx * ry, ry * ry, ry * rz, rx * rz, ry * rz, rz * rz };
+    const double cross[9] = { 0, -rz, ry, rz, 0, -rx, -ry, rx, 0 };
+    for (int i = 0; i < 9; i++) R[i] = (i % 4 == 0 ? c : 0.) + c1 * rrt[i] + s * cross[i];
+}
+
+void vt_render_marker_matrix(const double rvec[3], const double tvec[3], const double offset_mm[3],
+                             const double rotation_deg[3], double scale, float out[16])
+{
+    double R[9];
+    rodrigues(rvec, R);
+    mat4 cam_marker = GLM_MAT4_IDENTITY_INIT;
+    for (int r = 0; r < 3; r++) {
+        for (int c = 0; c < 3; c++) cam_marker[c][r] = (float)R[r * 3 + c];
+        cam_marker[3][r] = (float)tvec[r];
+    }
+    /* The marker's normal is its +Z and its bottom edge faces -Y: +90 degrees about x takes a
+     * model's +Y up to +Z and its +Z front to -Y. */
+    mat4 up = GLM_MAT4_IDENTITY_INIT, place = GLM_MAT4_IDENTITY_INIT, t;
+    glm_rotate_x(up, (float)M_PI_2, up);
+    glm_translate(place, (vec3){ (float)offset_mm[0] / 1000, (float)offset_mm[1] / 1000, (float)offset_mm[2] / 1000 });
+    glm_rotate_x(place, glm_rad((float)rotation_deg[0]), place);
+    glm_rotate_y(place, glm_rad((float)rotation_deg[1]), place);
+    glm_rotate_z(place, glm_rad((float)rotation_deg[2]), place);
+    glm_scale_uni(place, (float)scale);
+    glm_mat4_mul(cam_marker, up, t);
+    glm_mat4_mul(t, place, t);
+    memcpy(out, t, sizeof t);
+}
+
+int vt_render_project(const vt_camera *cam, const float m[16], const float p[3], float *u, float *v)
+{
+    float x = m[0] * p[0] + m[4] * p[1] + m[8] * p[2] + m[12];
+    float y = m[1] * p[0] + m[5] * p[1] + m[9] * p[2] + m[13];
+    float z = m[2] * p[0] + m[6] * p[1] + m[10] * p[2] + m[14];
+    if (z <= 1e-4f) return 0;
+    *u = (float)(cam->fx * x / z + cam->cx);
+    *v = (float)(cam->fy * y / z + cam->cy);
+    return 1;
+}
