@@ -36,7 +36,6 @@ typedef struct vt_render_desc {
 typedef struct vt_renderer vt_renderer;
 /* An uploaded model in a renderer's pool; id 0 is none (zero-initialised handles are empty). */
 typedef struct vt_gpu_model_id { uint32_t id; } vt_gpu_model_id;
-static inline int vt_gpu_model_valid(vt_gpu_model_id g) { return g.id != 0; }
 
 vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *err, size_t errlen);
 void vt_render_destroy(vt_renderer *r);

@@ -1,6 +1,6 @@
 /* vt_render_math.c — the geometry between a pose and the GL frame: the projection from camera
  * intrinsics, a product's placement on its marker, and the projection of a point. No GL. */
-#include "render/vt_render_internal.h"
+#include "render/vt_render.h"
 #include "vision/vt_vision.h"   /* vt_camera (moving to core) */
 
 #include <cglm/cglm.h>
