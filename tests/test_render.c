@@ -74,8 +74,8 @@ int main(int argc, char **argv)
     double L = 0.05, rvec[3] = { 2.6, 0.3, -0.2 }, tvec[3] = { 0.03, -0.02, 0.45 };
     /* The product: a box exactly the marker's footprint, 3 cm tall. */
     vt_model *box = vt_model_placeholder((const float[3]){ (float)L, 0.03f, (float)L });
-    vt_gpu_model *g = vt_render_upload(r, box);
-    CHECK(g != NULL);
+    vt_gpu_model_id g;
+    CHECKF(vt_render_upload(r, box, &g, err, sizeof err) == VT_OK && g.id, "upload: %s", err);
 
     /* 1. Nothing drawn: the output is the input, bit for bit. */
     vt_render_begin(r, &bg, &cam);
@@ -156,6 +156,40 @@ int main(int argc, char **argv)
     for (int y = 0; y < H; y++)
         for (int x = 0; x < W; x++) *(y < 410 ? &top : &bottom) += differs(&out, &bg, x, y);
     CHECKF(top > 2000 && bottom == 0, "tag pixels above the anchor %d, below %d", top, bottom);
+
+    /* 4. Handles: a freed model's handle is refused, not followed, even once its slot is reused. */
+    vt_gpu_model_id none = { 0 }, again;
+    CHECK(vt_render_upload(r, box, &again, err, sizeof err) == VT_OK && again.id != g.id);
+    vt_render_free_model(r, again);
+    vt_render_free_model(r, again);   /* twice: logged and ignored */
+    vt_gpu_model_id reused;
+    CHECK(vt_render_upload(r, box, &reused, err, sizeof err) == VT_OK && reused.id != again.id);
+    vt_render_begin(r, &bg, &cam);
+    CHECK(vt_render_model(r, again, mv, 1.0f) == VT_ERR_ARG);
+    CHECK(vt_render_model(r, none, mv, 1.0f) == VT_ERR_ARG);
+    CHECK(vt_render_model(r, reused, mv, 1.0f) == VT_OK);
+    vt_image small;
+    vt_image_alloc(&small, VT_PIX_RGBA8, W / 2, H / 2);
+    CHECK(vt_render_end(r, &small) == VT_ERR_ARG);   /* the wrong size is refused, nothing written */
+    vt_image_free(&small);
+    vt_render_free_model(r, reused);
+
+    /* 5. The marker matrix's rotation is OpenCV's Rodrigues: its columns are R's x, z and -y
+     * (the model's +Y stands along the marker's normal). */
+    const double rvecs[][3] = { { 2.6, 0.3, -0.2 }, { 0, 0, 0 }, { 1e-17, -2e-17, 0 }, { 1e-7, 0, 0 },
+                                { 3.14159, 0.001, 0 }, { -0.4, 1.9, 0.7 } };
+    double worst = 0;
+    for (size_t i = 0; i < sizeof rvecs / sizeof rvecs[0]; i++) {
+        double R[9];
+        float m[16];
+        vtcv_rodrigues(rvecs[i], R);
+        vt_render_marker_matrix(rvecs[i], tvec, zero, zero, 1.0, m);
+        for (int row = 0; row < 3; row++) {
+            double want[3] = { R[row * 3], R[row * 3 + 2], -R[row * 3 + 1] };
+            for (int c = 0; c < 3; c++) worst = fmax(worst, fabs(m[c * 4 + row] - want[c]));
+        }
+    }
+    CHECKF(worst < 1e-6, "marker rotation differs from cv::Rodrigues by %g", worst);
 
     vt_render_free_model(r, g);
     vt_model_destroy(box);

@@ -23,7 +23,7 @@ static double lum(const vt_image *rgba, int x, int y)
 }
 
 /* Renders the product box at the pose, on a flat mid-grey frame. */
-static void draw(vt_renderer *r, const vt_image *bg, const vt_camera *cam, const vt_gpu_model *g, const vt_model *m,
+static void draw(vt_renderer *r, const vt_image *bg, const vt_camera *cam, vt_gpu_model_id g, const vt_model *m,
                  const float mv[16], int shadow, vt_image *out)
 {
     vt_render_begin(r, bg, cam);
@@ -63,7 +63,8 @@ int main(int argc, char **argv)
     /* A marker on a table seen from above and in front (tilted 40 degrees), 45 cm away. */
     double rvec[3] = { 2.44, 0, 0 }, tvec[3] = { 0, 0.02, 0.45 }, zero[3] = { 0, 0, 0 };
     vt_model *box = vt_model_placeholder((const float[3]){ 0.05f, 0.04f, 0.05f });
-    vt_gpu_model *g = vt_render_upload(r, box);
+    vt_gpu_model_id g;
+    CHECKF(vt_render_upload(r, box, &g, err, sizeof err) == VT_OK, "upload: %s", err);
     float mv[16];
     vt_render_marker_matrix(rvec, tvec, zero, zero, 1.0, mv);
 
@@ -110,7 +111,8 @@ int main(int argc, char **argv)
     res = vt_render_create(&(vt_render_desc){ .width = W, .height = H, .headless = 1, .msaa = 4 }, &r4, err, sizeof err);
     CHECKF(res == VT_OK, "renderer with 4x MSAA: %s", err);
     if (res == VT_OK) {
-        vt_gpu_model *g4 = vt_render_upload(r4, box);
+        vt_gpu_model_id g4;
+        CHECKF(vt_render_upload(r4, box, &g4, err, sizeof err) == VT_OK, "upload: %s", err);
         draw(r, &bg, &cam, g, box, mv, 0, &a);
         draw(r4, &bg, &cam, g4, box, mv, 0, &b);
         /* Distinct grey levels along a row across the box's edges: more with MSAA. */

@@ -73,7 +73,7 @@ static const char *k_help =
 typedef struct product_slot {
     const vt_product *p;
     vt_model *model;
-    vt_gpu_model *gpu;
+    vt_gpu_model_id gpu;
     char *model_path;      /* what model was loaded from, to reuse it across reloads */
     long long model_mtime;
 } product_slot;
@@ -110,7 +110,7 @@ static void scene_build(scene *sc, vt_catalog *cat, scene *old, vt_renderer *ren
             if (o->model && o->model_path && p->model_path && !strcmp(o->model_path, p->model_path) &&
                 o->model_mtime == s->model_mtime && !o->model->is_placeholder) {
                 s->model = o->model; s->gpu = o->gpu; s->model_path = o->model_path;
-                o->model = NULL; o->gpu = NULL; o->model_path = NULL;
+                o->model = NULL; o->gpu = (vt_gpu_model_id){ 0 }; o->model_path = NULL;
                 break;
             }
         }
@@ -123,7 +123,8 @@ static void scene_build(scene *sc, vt_catalog *cat, scene *old, vt_renderer *ren
             s->model = vt_model_placeholder(size);
         }
         s->model_path = p->model_path ? strdup(p->model_path) : NULL;
-        s->gpu = s->model ? vt_render_upload(rend, s->model) : NULL;
+        if (s->model && vt_render_upload(rend, s->model, &s->gpu, err, sizeof err) != VT_OK)
+            VT_WARN("render", "%s (product %s is not shown)", err, p->id);
     }
 }
 
@@ -513,7 +514,7 @@ int vt_cmd_run(int argc, char **argv)
             for (int i = 0; i < ml.count; i++) {
                 const vt_marker *m = &ml.items[i];
                 for (int k = 0; k < cat->count; k++) {
-                    if (sc.slots[k].p->marker != m->id || !m->has_pose || !sc.slots[k].gpu) continue;
+                    if (sc.slots[k].p->marker != m->id || !m->has_pose || !sc.slots[k].gpu.id) continue;
                     vt_visitor_seen(vis, k, m->rvec, m->tvec);
                     if (card_pending && !strcmp(sc.slots[k].p->id, o.card)) { vt_visitor_open_card(vis, k); card_pending = 0; }
                 }

@@ -42,7 +42,7 @@ static void orbit(const float centre[3], float dist, float az, float el, float o
     out[15] = 1;
 }
 
-static void draw_frame(vt_renderer *r, const vt_model *m, vt_gpu_model *g, const vt_image *bg, const vt_camera *cam,
+static void draw_frame(vt_renderer *r, const vt_model *m, vt_gpu_model_id g, const vt_image *bg, const vt_camera *cam,
                        int W, int H, float angle_deg, const char *name)
 {
     (void)W;
@@ -153,7 +153,13 @@ int vt_cmd_view(int argc, char **argv)
         vt_model_destroy(m);
         return 1;
     }
-    vt_gpu_model *g = vt_render_upload(r, m);
+    vt_gpu_model_id g;
+    if (vt_render_upload(r, m, &g, err, sizeof err) != VT_OK) {
+        VT_ERROR("view", "%s", err);
+        vt_render_destroy(r);
+        vt_model_destroy(m);
+        return 1;
+    }
     /* A neutral studio backdrop, lighter at the top. */
     vt_image bg;
     vt_image_alloc(&bg, VT_PIX_BGR8, W, H);

@@ -1,6 +1,7 @@
 /* vt_types.c — the plain shared types: dictionaries, intrinsics, marker lists, rotations. */
 #include "vt_core.h"
 
+#include <float.h>   /* DBL_EPSILON */
 #include <math.h>    /* tan, isfinite */
 #include <stdlib.h>  /* realloc, strtod */
 #include <string.h>  /* memset */
@@ -101,20 +102,24 @@ void vt_camera_matrix(const vt_camera *c, double K[9])
 }
 
 /* ---- rotations ---- */
+/* Rotation vector (axis times angle, radians) to a row-major 3x3 rotation, Rodrigues' formula
+ * R = cos(t) I + (1 - cos(t)) k k^T + sin(t) [k]x with k the unit axis, evaluated in the same
+ * order as OpenCV's cv::Rodrigues so the same poses give the same matrices. Below DBL_EPSILON
+ * the axis is undefined: the first-order R = I + [r]x. */
 void vt_rodrigues(const double rvec[3], double R[9])
 {
-    double th = sqrt(rvec[0] * rvec[0] + rvec[1] * rvec[1] + rvec[2] * rvec[2]);
-    if (th < 1e-12) {
-        const double I[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
-        memcpy(R, I, sizeof I);
+    double rx = rvec[0], ry = rvec[1], rz = rvec[2];
+    double theta = sqrt(rx * rx + ry * ry + rz * rz);
+    if (theta < DBL_EPSILON) {
+        const double small[9] = { 1, -rz, ry, rz, 1, -rx, -ry, rx, 1 };
+        memcpy(R, small, sizeof small);
         return;
     }
-    double x = rvec[0] / th, y = rvec[1] / th, z = rvec[2] / th;
-    double c = cos(th), s = sin(th), t = 1 - c;
-    double m[9] = { t * x * x + c,     t * x * y - s * z, t * x * z + s * y,
-                    t * x * y + s * z, t * y * y + c,     t * y * z - s * x,
-                    t * x * z - s * y, t * y * z + s * x, t * z * z + c };
-    memcpy(R, m, sizeof m);
+    double c = cos(theta), s = sin(theta), c1 = 1. - c, it = 1. / theta;
+    rx *= it; ry *= it; rz *= it;
+    const double rrt[9] = { rx * rx, rx * ry, rx * rz, rx * ry, ry * ry, ry * rz, rx * rz, ry * rz, rz * rz };
+    const double cross[9] = { 0, -rz, ry, rz, 0, -rx, -ry, rx, 0 };
+    for (int i = 0; i < 9; i++) R[i] = (i % 4 == 0 ? c : 0.) + c1 * rrt[i] + s * cross[i];
 }
 
 /* ---- markers ---- */

@@ -6,12 +6,19 @@
  * back. So the window and the headless output show the same pixels.
  *
  * Ownership: vt_render_create returns a renderer freed with vt_render_destroy (which also frees
- * every vt_gpu_model it uploaded and not yet freed). */
+ * every model it uploaded and not yet freed). An uploaded model is a vt_gpu_model_id handle into
+ * the renderer's pool, not a pointer: a handle used after vt_render_free_model (or one from
+ * another renderer's pool slot of an older generation) is detected and refused, never followed.
+ *
+ * Not thread-safe per renderer (GL contexts are per thread); several renderers may live in one
+ * process, each drawing call makes its own context current. */
 #ifndef VT_RENDER_H
 #define VT_RENDER_H
 
-#include "assets/vt_assets.h"
 #include "core/vt_core.h"
+
+/* Defined by assets/vt_assets.h; only pointers to it are passed here. */
+typedef struct vt_model vt_model;
 
 typedef struct vt_render_desc {
     int width, height;      /* the video frame size */
@@ -26,7 +33,8 @@ typedef struct vt_render_desc {
 } vt_render_desc;
 
 typedef struct vt_renderer vt_renderer;
-typedef struct vt_gpu_model vt_gpu_model;
+/* An uploaded model in a renderer's pool; id 0 is none (zero-initialised handles are empty). */
+typedef struct vt_gpu_model_id { uint32_t id; } vt_gpu_model_id;
 
 vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *err, size_t errlen);
 void vt_render_destroy(vt_renderer *r);
@@ -41,8 +49,9 @@ int vt_render_poll_key(vt_renderer *r);
 /* Window mode: the next click or tap since the last call, in frame pixels (the letterbox undone);
  * 1 when there was one. Clicks on the black bars report coordinates outside the frame. */
 int vt_render_poll_click(vt_renderer *r, float *x, float *y);
-/* Window mode: switches between a window and fullscreen on desc.monitor. */
-void vt_render_toggle_fullscreen(vt_renderer *r);
+/* Window mode: switches between a window and fullscreen on desc.monitor. VT_ERR_UNSUPPORTED
+ * (logged) when the monitor reports no video mode; headless: VT_OK, nothing happens. */
+vt_result vt_render_toggle_fullscreen(vt_renderer *r);
 
 /* Depth range in metres for the frames that follow (default 0.01 to 100). */
 void vt_render_depth_range(vt_renderer *r, float znear, float zfar);
@@ -52,8 +61,9 @@ void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam);
 /* Draws a model; cam_from_model is column-major and maps model metres to OpenCV camera space.
  * Shading: glTF metallic-roughness (base colour, metallic-roughness, normal, occlusion and
  * emissive maps) lit by a built-in neutral studio environment whose up is the model's +Y,
- * Khronos PBR Neutral tone mapping, sRGB output. */
-void vt_render_model(vt_renderer *r, const vt_gpu_model *m, const float cam_from_model[16], float opacity);
+ * Khronos PBR Neutral tone mapping, sRGB output. VT_ERR_ARG (logged, nothing drawn) for the
+ * none handle or a stale one. */
+vt_result vt_render_model(vt_renderer *r, vt_gpu_model_id m, const float cam_from_model[16], float opacity);
 /* A soft contact shadow on the model's y = 0 plane under the footprint bmin..bmax (model
  * metres), strength 0..1 of darkening at its middle. Draw it before the model. */
 void vt_render_shadow(vt_renderer *r, const float cam_from_model[16], const float bmin[3], const float bmax[3],
@@ -65,11 +75,15 @@ void vt_render_line(vt_renderer *r, float x0, float y0, float x1, float y1, floa
 float vt_render_text(vt_renderer *r, float x, float y, float px, const char *utf8, const float rgba[4]);
 float vt_render_text_width(const vt_renderer *r, float px, const char *utf8);
 /* Ends the frame; when rgba is non-NULL (RGBA8, the desc's size) the frame is read back into it,
- * top row first. In a window the frame is shown. */
-void vt_render_end(vt_renderer *r, vt_image *rgba);
+ * top row first. In a window the frame is shown. VT_ERR_ARG (logged, nothing read back) when
+ * rgba is not an RGBA8 image of the desc's size. */
+vt_result vt_render_end(vt_renderer *r, vt_image *rgba);
 
-vt_gpu_model *vt_render_upload(vt_renderer *r, const vt_model *m);
-void vt_render_free_model(vt_renderer *r, vt_gpu_model *g);   /* safe on NULL */
+/* Uploads m's meshes and textures; *out gets the handle (none on failure, with err filled). The
+ * model is borrowed: the caller keeps it alive until vt_render_free_model. */
+vt_result vt_render_upload(vt_renderer *r, const vt_model *m, vt_gpu_model_id *out, char *err, size_t errlen);
+/* Frees an uploaded model; the none handle is ignored, a stale one is logged and ignored. */
+void vt_render_free_model(vt_renderer *r, vt_gpu_model_id g);
 
 /* Where a product model goes on its marker: cam_from_model = cam_from_marker (rvec, tvec as
  * solvePnP gives them) * model-up-to-marker-normal * translate(offset_mm) * rotate(x, y, z

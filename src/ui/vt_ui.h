@@ -42,9 +42,11 @@ void vt_ui_banner(vt_renderer *r, int frame_w, int frame_h, const char *text);
 
 /* The product card beside (ax, ay): name, brand, wrapped description, dimensions, price, a QR
  * code of the url and an "Add to basket" button. Writes where the card and the button are (for
- * taps) and where the QR code is (may be NULL). */
-void vt_ui_card_draw(vt_renderer *r, int frame_w, int frame_h, const vt_ui_card *c, vt_ui_rect *card, vt_ui_rect *button,
-                     vt_ui_rect *qr);
+ * taps) and where the QR code is (may be NULL; empty without a code). VT_ERR_FORMAT when the url
+ * does not fit in a QR code: the card is drawn all the same, without one (nothing is logged: this
+ * runs every frame, so the caller reports it once). */
+vt_result vt_ui_card_draw(vt_renderer *r, int frame_w, int frame_h, const vt_ui_card *c, vt_ui_rect *card,
+                          vt_ui_rect *button, vt_ui_rect *qr);
 /* The basket in the top-right corner: how many items and their total (already formatted);
  * pulse 0..1 makes it swell briefly after an addition. Nothing when count is 0. */
 void vt_ui_basket(vt_renderer *r, int frame_w, int frame_h, int count, const char *total, float pulse, vt_ui_rect *where);

@@ -1,5 +1,6 @@
 /* vt_visitor.c — fades, turntable, tags, card, basket, attract screen, demo tour, kiosk keys. */
 #include "visitor/vt_visitor.h"
+#include "assets/vt_assets.h"   /* vt_model: its bounds, for picking and shadows */
 #include "ui/vt_ui.h"
 
 #include <cglm/cglm.h>
@@ -194,7 +195,7 @@ void vt_visitor_draw_scene(vt_visitor *v, vt_renderer *r, const vt_camera *cam)
         else it->alpha = fmaxf(0.0f, it->alpha - (float)(v->dt / FADE_OUT_S));
         /* The very first sight of a product at the start shows it at once (no fade from a cold start). */
         if (it->seen && v->dt == 0) it->alpha = 1;
-        if (!it->has_mv || it->alpha <= 0 || !v->shows[i].gpu) continue;
+        if (!it->has_mv || it->alpha <= 0 || !v->shows[i].gpu.id) continue;
         const vt_model *m = v->shows[i].model;
         float mid[3] = { (m->bounds_min[0] + m->bounds_max[0]) * 0.5f, (m->bounds_min[1] + m->bounds_max[1]) * 0.5f,
                          (m->bounds_min[2] + m->bounds_max[2]) * 0.5f };

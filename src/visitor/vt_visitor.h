@@ -18,7 +18,7 @@
 typedef struct vt_visitor_show {   /* one catalog product, as the frame loop has it */
     const vt_product *p;
     const vt_model *model;
-    const vt_gpu_model *gpu;
+    vt_gpu_model_id gpu;
 } vt_visitor_show;
 
 typedef struct vt_visitor_desc {

@@ -1,0 +1,149 @@
+/* vt_render_draw.c — one frame: the camera image as background, the 2-D overlay (batched, drawn
+ * last), the MSAA resolve, read-back and, in a window, the letterboxed blit to the screen. */
+#include "vt_render_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+void vt_render_depth_range(vt_renderer *r, float znear, float zfar)
+{
+    r->znear = znear;
+    r->zfar = zfar;
+}
+
+static void draw_background(vt_renderer *r, const vt_image *bgr)
+{
+    glBindTexture(GL_TEXTURE_2D, r->bg_tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, bgr->stride / 3);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, bgr->width, bgr->height, GL_BGR, GL_UNSIGNED_BYTE, bgr->data);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glUseProgram(r->bg_prog);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(r->bg_vao);
+    glDrawArrays(GL_TRIANGLES, 0, 6);
+}
+
+void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
+{
+    vt_render_make_current(r);
+    glBindFramebuffer(GL_FRAMEBUFFER, r->fbo_ms ? r->fbo_ms : r->fbo);
+    glViewport(0, 0, r->desc.width, r->desc.height);
+    glClearColor(0, 0, 0, 1);
+    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_BLEND);
+    glDisable(GL_CULL_FACE);
+    if (bgr && bgr->data) draw_background(r, bgr);
+    vt_render_projection(cam, r->desc.width, r->desc.height, r->znear > 0 ? r->znear : 0.01f, r->zfar > 0 ? r->zfar : 100.0f,
+                         r->proj);
+    r->ui_count = 0;
+}
+
+/* ---- the 2-D overlay ---- */
+static void ui_vert(vt_renderer *r, float x, float y, float u, float v, const float c[4])
+{
+    if (r->ui_count >= VT_MAX_UI_VERTS) {
+        if (!r->ui_overflow_warned) VT_WARN("render", "more than %d overlay vertices in a frame: the rest is not drawn", VT_MAX_UI_VERTS);
+        r->ui_overflow_warned = 1;
+        return;
+    }
+    float *p = &r->ui_verts[r->ui_count++ * 8];
+    p[0] = x; p[1] = y; p[2] = u; p[3] = v;
+    memcpy(p + 4, c, 4 * sizeof(float));
+}
+
+void vt_render_ui_quad(vt_renderer *r, float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1,
+                       const float c[4])
+{
+    ui_vert(r, x0, y0, u0, v0, c); ui_vert(r, x1, y0, u1, v0, c); ui_vert(r, x1, y1, u1, v1, c);
+    ui_vert(r, x0, y0, u0, v0, c); ui_vert(r, x1, y1, u1, v1, c); ui_vert(r, x0, y1, u0, v1, c);
+}
+
+void vt_render_rect(vt_renderer *r, float x, float y, float w, float h, const float rgba[4])
+{
+    vt_render_ui_quad(r, x, y, x + w, y + h, -1, -1, -1, -1, rgba);
+}
+
+void vt_render_line(vt_renderer *r, float x0, float y0, float x1, float y1, float width, const float c[4])
+{
+    float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+    if (len < 1e-3f) return;
+    float nx = -dy / len * width * 0.5f, ny = dx / len * width * 0.5f;
+    ui_vert(r, x0 + nx, y0 + ny, -1, -1, c); ui_vert(r, x1 + nx, y1 + ny, -1, -1, c); ui_vert(r, x1 - nx, y1 - ny, -1, -1, c);
+    ui_vert(r, x0 + nx, y0 + ny, -1, -1, c); ui_vert(r, x1 - nx, y1 - ny, -1, -1, c); ui_vert(r, x0 - nx, y0 - ny, -1, -1, c);
+}
+
+static void flush_ui(vt_renderer *r)
+{
+    if (!r->ui_count) return;
+    glDisable(GL_DEPTH_TEST);
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+    glUseProgram(r->ui_prog);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, r->atlas_tex);
+    glBindVertexArray(r->ui_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r->ui_vbo);
+    glBufferSubData(GL_ARRAY_BUFFER, 0, (GLsizeiptr)r->ui_count * 8 * (GLsizeiptr)sizeof(float), r->ui_verts);
+    glDrawArrays(GL_TRIANGLES, 0, r->ui_count);
+    glBindVertexArray(0);
+    r->ui_count = 0;
+}
+
+/* ---- the end of a frame ---- */
+static void read_back(vt_renderer *r, vt_image *rgba)
+{
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glPixelStorei(GL_PACK_ROW_LENGTH, rgba->stride / 4);
+    glReadPixels(0, 0, r->desc.width, r->desc.height, GL_RGBA, GL_UNSIGNED_BYTE, rgba->data);
+    glPixelStorei(GL_PACK_ROW_LENGTH, 0);
+    /* GL's first row is the bottom one. */
+    size_t n = (size_t)r->desc.width * 4;
+    for (int y = 0; y < r->desc.height / 2; y++) {
+        uint8_t *a = vt_image_row(rgba, y), *b = vt_image_row(rgba, r->desc.height - 1 - y);
+        memcpy(r->row_tmp, a, n); memcpy(a, b, n); memcpy(b, r->row_tmp, n);
+    }
+}
+
+static void show_in_window(vt_renderer *r)
+{
+    int ww, wh, dx, dy, dw, dh;
+    float s;
+    glfwGetFramebufferSize(r->window, &ww, &wh);
+    /* Letterbox: the video keeps its aspect ratio in any window shape. */
+    vt_render_letterbox(r, ww, wh, &s, &dx, &dy, &dw, &dh);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+    glViewport(0, 0, ww, wh);
+    glClearColor(0, 0, 0, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glBlitFramebuffer(0, 0, r->desc.width, r->desc.height, dx, dy, dx + dw, dy + dh, GL_COLOR_BUFFER_BIT, GL_LINEAR);
+    glfwSwapBuffers(r->window);
+}
+
+vt_result vt_render_end(vt_renderer *r, vt_image *rgba)
+{
+    vt_result res = VT_OK;
+    flush_ui(r);
+    if (r->fbo_ms) {   /* resolve the samples into the frame that is read back and shown */
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo_ms);
+        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, r->fbo);
+        glBlitFramebuffer(0, 0, r->desc.width, r->desc.height, 0, 0, r->desc.width, r->desc.height, GL_COLOR_BUFFER_BIT,
+                          GL_NEAREST);
+    }
+    if (rgba && rgba->data) {
+        if (rgba->width != r->desc.width || rgba->height != r->desc.height || rgba->stride < r->desc.width * 4 ||
+            rgba->stride % 4) {
+            VT_ERROR("render", "read-back image is %dx%d (stride %d), the frame %dx%d RGBA: not read back", rgba->width,
+                     rgba->height, rgba->stride, r->desc.width, r->desc.height);
+            res = VT_ERR_ARG;
+        } else {
+            read_back(r, rgba);
+        }
+    }
+    if (r->window) show_in_window(r);
+    else glFinish();
+    return res;
+}

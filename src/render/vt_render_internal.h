@@ -1,0 +1,119 @@
+/* vt_render_internal.h — what the renderer's files share; not part of the public API (callers
+ * include render/vt_render.h only).
+ *
+ *   vt_render.c          create/destroy, shader programs (uniforms resolved once at link), targets
+ *   vt_render_context.c  GL context (GLFW window or EGL surfaceless), keys, clicks, fullscreen
+ *   vt_render_text.c     FreeType glyph atlas, text drawing and measurement
+ *   vt_render_env.c      the studio environment: radiance mips and spherical-harmonic irradiance
+ *   vt_render_model.c    the GPU model pool (typed handles), uploads, PBR draws, contact shadows
+ *   vt_render_draw.c     frame begin/end, background, 2-D overlay, MSAA resolve, read-back
+ *   vt_render_math.c     projection, marker placement (Rodrigues), point projection */
+#ifndef VT_RENDER_INTERNAL_H
+#define VT_RENDER_INTERNAL_H
+
+#include "render/vt_render.h"
+
+#include <GL/glew.h>
+#include <EGL/egl.h>
+#include <GLFW/glfw3.h>
+
+#define VT_GLYPH_PX 56          /* glyphs are rasterised at this size and drawn scaled */
+#define VT_MAX_UI_VERTS 65536   /* 2-D overlay vertices per frame */
+#define VT_ENV_LEVELS 6         /* environment mips: 256x128 down to 8x4 */
+#define VT_ENV_SCALE 8.0f       /* the environment texture holds radiance / VT_ENV_SCALE */
+#define VT_MESH_TEXTURES 5      /* base colour, metallic-roughness, normal, occlusion, emissive */
+
+typedef struct vt_glyph { uint32_t cp; float u0, v0, u1, v1; int w, h, bx, by; float adv; } vt_glyph;
+
+/* Uniform locations of each program, looked up once right after it links. */
+typedef struct vt_bg_uniforms { GLint frame; } vt_bg_uniforms;
+typedef struct vt_ui_uniforms { GLint size, atlas; } vt_ui_uniforms;
+typedef struct vt_shadow_uniforms { GLint proj, mv, rect, strength; } vt_shadow_uniforms;
+typedef struct vt_mesh_uniforms {
+    /* per draw */
+    GLint proj, opacity, world_from_cam;
+    /* per mesh instance */
+    GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength;
+    GLint has[VT_MESH_TEXTURES];
+    /* set once after linking (constant for the renderer's life) */
+    GLint exposure, key_dir, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 1];
+} vt_mesh_uniforms;
+
+/* One uploaded model: GL objects per mesh and per texture. */
+typedef struct vt_gpu_slot {
+    GLuint *vao, *vbo, *ibo;   /* per mesh (three vertex buffers each) */
+    GLuint *tex;               /* per texture */
+    const vt_model *src;       /* borrowed: the caller keeps the model alive while drawing it */
+    int mesh_count, tex_count;
+    uint16_t gen;              /* bumped on free: a handle of an older generation is stale */
+    int used;
+} vt_gpu_slot;
+
+struct vt_renderer {
+    vt_render_desc desc;
+    /* context and input (vt_render_context.c) */
+    GLFWwindow *window;
+    EGLDisplay egl_dpy;
+    EGLContext egl_ctx;
+    int glfw_ref;              /* this renderer holds a reference on GLFW */
+    float clicks[8][2];
+    int nclicks;
+    int keys[16], nkeys;       /* pressed keys not yet polled */
+    int is_fullscreen, win_x, win_y, win_w, win_h;
+    /* targets and programs (vt_render.c) */
+    GLuint fbo, fbo_colour, fbo_depth;   /* single-sample: what is read back and shown */
+    GLuint fbo_ms, ms_colour, ms_depth;  /* multisampled: what is drawn into (0 without MSAA) */
+    int samples;
+    GLuint bg_prog, mesh_prog, ui_prog, shadow_prog;
+    vt_bg_uniforms bg_u;
+    vt_ui_uniforms ui_u;
+    vt_shadow_uniforms shadow_u;
+    vt_mesh_uniforms mesh_u;
+    GLuint shadow_vao, shadow_vbo;
+    GLuint bg_vao, bg_vbo, bg_tex;
+    GLuint ui_vao, ui_vbo;
+    uint8_t *row_tmp;          /* one RGBA row, for flipping the read-back */
+    /* environment (vt_render_env.c) */
+    GLuint env_tex;
+    float env_sh[9];           /* the studio's irradiance, spherical harmonics */
+    /* text (vt_render_text.c) */
+    GLuint atlas_tex;
+    vt_glyph *glyphs;
+    int glyph_count;
+    float ascent;
+    /* the frame (vt_render_draw.c) */
+    float *ui_verts;           /* x, y, u, v, r, g, b, a */
+    int ui_count;
+    int ui_overflow_warned;
+    float proj[16];
+    float znear, zfar;
+    /* models (vt_render_model.c) */
+    vt_gpu_slot *slots;
+    int slot_count, slot_cap;
+};
+
+/* The key softbox's direction in the studio frame: the environment has it, and the mesh shader
+ * lights with it too (vt_render_env.c). */
+extern const float vt_studio_key_dir[3];
+
+/* vt_render_context.c */
+vt_result vt_render_context_create(vt_renderer *r, char *err, size_t errlen);
+void vt_render_context_destroy(vt_renderer *r);
+void vt_render_make_current(vt_renderer *r);
+/* Where the frame sits in a ww x wh framebuffer (letterboxed): scale and rectangle. */
+void vt_render_letterbox(const vt_renderer *r, int ww, int wh, float *s, int *dx, int *dy, int *dw, int *dh);
+
+/* vt_render_text.c */
+vt_result vt_render_atlas_build(vt_renderer *r, char *err, size_t errlen);
+
+/* vt_render_env.c: fills env_tex and env_sh. */
+vt_result vt_render_env_build(vt_renderer *r, char *err, size_t errlen);
+
+/* vt_render_model.c */
+void vt_render_free_all_models(vt_renderer *r);
+
+/* vt_render_draw.c */
+void vt_render_ui_quad(vt_renderer *r, float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1,
+                       const float c[4]);
+
+#endif

@@ -1,0 +1,249 @@
+/* vt_render_model.c — uploaded models as handles into a pool (slot index plus a generation, so a
+ * stale handle is refused instead of followed), their PBR draw, and contact shadows. */
+#include "vt_render_internal.h"
+#include "assets/vt_assets.h"
+
+#include <cglm/cglm.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A handle is (generation << 16) | (slot index + 1): id 0 is never a live model. */
+#define SLOT_BITS 16
+#define MAX_SLOTS 0xFFFF
+
+static vt_gpu_model_id make_id(int index, uint16_t gen)
+{
+    return (vt_gpu_model_id){ ((uint32_t)gen << SLOT_BITS) | (uint32_t)(index + 1) };
+}
+
+/* The live slot g names, or NULL when g is none or stale. */
+static vt_gpu_slot *lookup(const vt_renderer *r, vt_gpu_model_id g)
+{
+    int index = (int)(g.id & MAX_SLOTS) - 1;
+    if (index < 0 || index >= r->slot_count) return NULL;
+    vt_gpu_slot *s = &r->slots[index];
+    return s->used && s->gen == (uint16_t)(g.id >> SLOT_BITS) ? s : NULL;
+}
+
+/* A free slot (grows the pool); NULL when the pool is full or out of memory. */
+static vt_gpu_slot *take_slot(vt_renderer *r, int *index)
+{
+    for (int i = 0; i < r->slot_count; i++)
+        if (!r->slots[i].used) { *index = i; return &r->slots[i]; }
+    if (r->slot_count == MAX_SLOTS) return NULL;
+    if (r->slot_count == r->slot_cap) {
+        int cap = r->slot_cap ? r->slot_cap * 2 : 16;
+        if (cap > MAX_SLOTS) cap = MAX_SLOTS;
+        vt_gpu_slot *grown = realloc(r->slots, (size_t)cap * sizeof *grown);
+        if (!grown) return NULL;
+        r->slots = grown;
+        r->slot_cap = cap;
+    }
+    *index = r->slot_count++;
+    vt_gpu_slot *s = &r->slots[*index];
+    memset(s, 0, sizeof *s);
+    s->gen = 1;
+    return s;
+}
+
+static void release_slot(vt_gpu_slot *s)
+{
+    glDeleteVertexArrays(s->mesh_count, s->vao);
+    glDeleteBuffers(s->mesh_count * 3, s->vbo);
+    glDeleteBuffers(s->mesh_count, s->ibo);
+    if (s->tex_count) glDeleteTextures(s->tex_count, s->tex);
+    free(s->vao); free(s->vbo); free(s->ibo); free(s->tex);
+    uint16_t gen = (uint16_t)(s->gen + 1);
+    memset(s, 0, sizeof *s);
+    s->gen = gen ? gen : 1;   /* generation 0 is skipped: it would make a none-looking id */
+}
+
+static void upload_meshes(vt_gpu_slot *g, const vt_model *m)
+{
+    glGenVertexArrays(m->mesh_count, g->vao);
+    glGenBuffers(m->mesh_count * 3, g->vbo);
+    glGenBuffers(m->mesh_count, g->ibo);
+    for (int i = 0; i < m->mesh_count; i++) {
+        const vt_mesh *me = &m->meshes[i];
+        glBindVertexArray(g->vao[i]);
+        const float *arrays[3] = { me->positions, me->normals, me->uvs };
+        int comps[3] = { 3, 3, 2 };
+        for (int a = 0; a < 3; a++) {
+            glBindBuffer(GL_ARRAY_BUFFER, g->vbo[i * 3 + a]);
+            glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)me->vertex_count * comps[a] * (GLsizeiptr)sizeof(float), arrays[a], GL_STATIC_DRAW);
+            glEnableVertexAttribArray((GLuint)a);
+            glVertexAttribPointer((GLuint)a, comps[a], GL_FLOAT, GL_FALSE, 0, 0);
+        }
+        glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, g->ibo[i]);
+        glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)me->index_count * (GLsizeiptr)sizeof(uint32_t), me->indices, GL_STATIC_DRAW);
+    }
+    glBindVertexArray(0);
+}
+
+static void upload_textures(vt_gpu_slot *g, const vt_model *m)
+{
+    if (m->texture_count) glGenTextures(m->texture_count, g->tex);
+    for (int i = 0; i < m->texture_count; i++) {
+        const vt_image *t = &m->textures[i];
+        glBindTexture(GL_TEXTURE_2D, g->tex[i]);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, t->stride / 4);
+        /* Colour textures are sRGB-encoded: GL decodes them to linear when sampled. */
+        GLint fmt = m->texture_srgb && m->texture_srgb[i] ? GL_SRGB8_ALPHA8 : GL_RGBA8;
+        glTexImage2D(GL_TEXTURE_2D, 0, fmt, t->width, t->height, 0, GL_RGBA, GL_UNSIGNED_BYTE, t->data);
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+        glGenerateMipmap(GL_TEXTURE_2D);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_REPEAT);   /* glTF's default sampler */
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_REPEAT);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    }
+}
+
+vt_result vt_render_upload(vt_renderer *r, const vt_model *m, vt_gpu_model_id *out, char *err, size_t errlen)
+{
+    *out = (vt_gpu_model_id){ 0 };
+    if (!m || m->mesh_count < 0 || m->texture_count < 0) { snprintf(err, errlen, "no model to upload"); return VT_ERR_ARG; }
+    vt_render_make_current(r);
+    int index;
+    vt_gpu_slot *g = take_slot(r, &index);
+    if (!g) { snprintf(err, errlen, "cannot upload more models (%d in the renderer)", r->slot_count); return VT_ERR_NO_MEMORY; }
+    g->vao = calloc((size_t)m->mesh_count + 1, sizeof(GLuint));
+    g->vbo = calloc((size_t)m->mesh_count * 3 + 1, sizeof(GLuint));
+    g->ibo = calloc((size_t)m->mesh_count + 1, sizeof(GLuint));
+    g->tex = calloc((size_t)m->texture_count + 1, sizeof(GLuint));
+    if (!g->vao || !g->vbo || !g->ibo || !g->tex) {
+        release_slot(g);
+        snprintf(err, errlen, "no memory for a model of %d meshes and %d textures", m->mesh_count, m->texture_count);
+        return VT_ERR_NO_MEMORY;
+    }
+    g->src = m;
+    g->mesh_count = m->mesh_count;
+    g->tex_count = m->texture_count;
+    g->used = 1;
+    upload_meshes(g, m);
+    upload_textures(g, m);
+    *out = make_id(index, g->gen);
+    return VT_OK;
+}
+
+void vt_render_free_model(vt_renderer *r, vt_gpu_model_id id)
+{
+    if (!id.id) return;
+    vt_gpu_slot *g = lookup(r, id);
+    if (!g) { VT_WARN("render", "model handle %#x freed twice or not this renderer's: ignored", id.id); return; }
+    vt_render_make_current(r);
+    release_slot(g);
+}
+
+void vt_render_free_all_models(vt_renderer *r)
+{
+    for (int i = 0; i < r->slot_count; i++)
+        if (r->slots[i].used) release_slot(&r->slots[i]);
+    free(r->slots);
+    r->slots = NULL;
+    r->slot_count = r->slot_cap = 0;
+}
+
+/* The studio's frame for a model: up is the model's +Y (the marker's normal, for a product on
+ * its marker), +Z points from the model towards the camera. Row-major rows = the axes in camera
+ * space, stored for GLSL (column-major) so that world = M * cam. */
+static void studio_frame(const float cm[16], float out[9])
+{
+    float up[3] = { cm[4], cm[5], cm[6] }, pos[3] = { cm[12], cm[13], cm[14] };
+    float nu = sqrtf(up[0] * up[0] + up[1] * up[1] + up[2] * up[2]);
+    if (nu < 1e-9f) { up[0] = 0; up[1] = -1; up[2] = 0; nu = 1; }
+    for (int i = 0; i < 3; i++) up[i] /= nu;
+    float z[3] = { -pos[0], -pos[1], -pos[2] };
+    float dz = z[0] * up[0] + z[1] * up[1] + z[2] * up[2];
+    for (int i = 0; i < 3; i++) z[i] -= dz * up[i];
+    float nz = sqrtf(z[0] * z[0] + z[1] * z[1] + z[2] * z[2]);
+    if (nz < 1e-6f) { z[0] = 0; z[1] = 0; z[2] = -1; nz = 1; }   /* seen from straight above */
+    for (int i = 0; i < 3; i++) z[i] /= nz;
+    float x[3] = { up[1] * z[2] - up[2] * z[1], up[2] * z[0] - up[0] * z[2], up[0] * z[1] - up[1] * z[0] };
+    /* GLSL mat3 columns: M[col][row]; M * v = (x.v, up.v, z.v) needs rows x, up, z. */
+    for (int c = 0; c < 3; c++) { out[c * 3 + 0] = x[c]; out[c * 3 + 1] = up[c]; out[c * 3 + 2] = z[c]; }
+}
+
+void vt_render_shadow(vt_renderer *r, const float cam_from_model[16], const float bmin[3], const float bmax[3],
+                      float strength)
+{
+    if (strength <= 0) return;
+    const vt_shadow_uniforms *u = &r->shadow_u;
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LEQUAL);
+    glDepthMask(GL_FALSE);   /* the product drawn next must not be hidden by its own shadow */
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+    glUseProgram(r->shadow_prog);
+    glUniformMatrix4fv(u->proj, 1, GL_FALSE, r->proj);
+    glUniformMatrix4fv(u->mv, 1, GL_FALSE, cam_from_model);
+    /* Wider than the footprint, so the fade-out lies around the product's base. */
+    float hx = (bmax[0] - bmin[0]) * 0.5f, hz = (bmax[2] - bmin[2]) * 0.5f, grow = 0.25f * fmaxf(hx, hz) + 0.004f;
+    glUniform4f(u->rect, (bmin[0] + bmax[0]) * 0.5f, (bmin[2] + bmax[2]) * 0.5f, hx * 1.25f + grow, hz * 1.25f + grow);
+    glUniform1f(u->strength, fminf(1.0f, strength));
+    glBindVertexArray(r->shadow_vao);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glBindVertexArray(0);
+    glDepthMask(GL_TRUE);
+}
+
+/* One mesh instance: its matrices, its material and textures, then the draw. */
+static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_mesh_instance *in, const float cam_from_model[16])
+{
+    const vt_mesh_uniforms *u = &r->mesh_u;
+    const vt_model *m = g->src;
+    const vt_mesh *me = &m->meshes[in->mesh];
+    mat4 mv, inv, a, b;   /* cglm wants 16-byte aligned matrices: copy in */
+    memcpy(a, cam_from_model, sizeof a);
+    memcpy(b, in->transform, sizeof b);
+    glm_mat4_mul(a, b, mv);
+    glm_mat4_inv(mv, inv);
+    mat3 nm;
+    glm_mat4_pick3t(inv, nm);   /* inverse-transpose: normals stay normal under scaling */
+    glUniformMatrix4fv(u->mv, 1, GL_FALSE, (float *)mv);
+    glUniformMatrix3fv(u->normal_mat, 1, GL_FALSE, (float *)nm);
+    static const vt_material plain = { { 0.8f, 0.8f, 0.8f, 1 }, 0, 0.6f, -1, -1, -1, -1, -1, { 0, 0, 0 }, 1, 1 };
+    const vt_material *mat = me->material >= 0 && me->material < m->material_count ? &m->materials[me->material] : &plain;
+    glUniform4fv(u->base_colour, 1, mat->base_colour);
+    glUniform1f(u->metallic, mat->metallic);
+    glUniform1f(u->roughness, mat->roughness);
+    glUniform3fv(u->emissive, 1, mat->emissive);
+    glUniform1f(u->normal_scale, mat->normal_scale);
+    glUniform1f(u->occlusion_strength, mat->occlusion_strength);
+    const int texs[VT_MESH_TEXTURES] = { mat->texture, mat->tex_metal_rough, mat->tex_normal, mat->tex_occlusion, mat->tex_emissive };
+    for (int k = 0; k < VT_MESH_TEXTURES; k++) {
+        int has = texs[k] >= 0 && texs[k] < g->tex_count;
+        glUniform1i(u->has[k], has);
+        glActiveTexture(GL_TEXTURE0 + (GLenum)k);
+        glBindTexture(GL_TEXTURE_2D, has ? g->tex[texs[k]] : 0);
+    }
+    glBindVertexArray(g->vao[in->mesh]);
+    glDrawElements(GL_TRIANGLES, me->index_count, GL_UNSIGNED_INT, 0);
+}
+
+vt_result vt_render_model(vt_renderer *r, vt_gpu_model_id id, const float cam_from_model[16], float opacity)
+{
+    const vt_gpu_slot *g = lookup(r, id);
+    if (!g) {
+        VT_ERROR("render", "model handle %#x is %s: not drawn", id.id, id.id ? "stale" : "none");
+        return VT_ERR_ARG;
+    }
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LESS);
+    if (opacity < 1) { glEnable(GL_BLEND); glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA); }
+    else glDisable(GL_BLEND);
+    glUseProgram(r->mesh_prog);
+    glUniformMatrix4fv(r->mesh_u.proj, 1, GL_FALSE, r->proj);
+    glUniform1f(r->mesh_u.opacity, opacity);
+    float wfc[9];
+    studio_frame(cam_from_model, wfc);
+    glUniformMatrix3fv(r->mesh_u.world_from_cam, 1, GL_FALSE, wfc);
+    glActiveTexture(GL_TEXTURE5);
+    glBindTexture(GL_TEXTURE_2D, r->env_tex);
+    for (int i = 0; i < g->src->instance_count; i++) draw_instance(r, g, &g->src->instances[i], cam_from_model);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(0);
+    return VT_OK;
+}
