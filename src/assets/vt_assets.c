@@ -43,7 +43,9 @@ static void grow_box(float lo[3], float hi[3], const float w[3])
     }
 }
 
-static int add_instances(vt_model *m, const struct aiNode *n, const float parent[16], int cap)
+/* One instance per mesh a node draws, with the node's transform in model space; the scene's
+ * node graph is a tree (assimp's validation checked it), cap instances at most. */
+static vt_result add_instances(vt_model *m, const struct aiNode *n, const float parent[16], int cap)
 {
     float local[16], global[16];
     const struct aiMatrix4x4 *t = &n->mTransformation;   /* row-major in assimp */
@@ -52,14 +54,14 @@ static int add_instances(vt_model *m, const struct aiNode *n, const float parent
     memcpy(local, l, sizeof l);
     mat4_mul(parent, local, global);
     for (unsigned i = 0; i < n->mNumMeshes; i++) {
-        if (m->instance_count == cap) return -1;
+        if (m->instance_count == cap) return VT_ERR_INTERNAL;
         vt_mesh_instance *in = &m->instances[m->instance_count++];
         in->mesh = (int)n->mMeshes[i];
         memcpy(in->transform, global, sizeof global);
     }
-    for (unsigned i = 0; i < n->mNumChildren; i++)
-        if (add_instances(m, n->mChildren[i], global, cap) < 0) return -1;
-    return 0;
+    vt_result r = VT_OK;
+    for (unsigned i = 0; r == VT_OK && i < n->mNumChildren; i++) r = add_instances(m, n->mChildren[i], global, cap);
+    return r;
 }
 
 static int count_nodes_meshes(const struct aiNode *n)
@@ -350,7 +352,8 @@ static vt_result model_from_scene(const struct aiScene *sc, const char *path, vt
     for (unsigned i = 0; m && i < sc->mNumMaterials; i++) read_material(m, sc, i, path);
     if (m) m->material_count = (int)sc->mNumMaterials;
     for (unsigned i = 0; r == VT_OK && i < sc->mNumMeshes; i++) r = read_mesh(m, sc->mMeshes[i], i, sc->mNumMaterials, path, err, errlen);
-    if (r == VT_OK && add_instances(m, sc->mRootNode, k_identity, ninst) < 0) r = VT_ERR_NO_MEMORY;
+    if (r == VT_OK && (r = add_instances(m, sc->mRootNode, k_identity, ninst)) != VT_OK)
+        snprintf(err, errlen, "%s: the node graph holds more mesh instances than counted", path);
     if (r == VT_ERR_NO_MEMORY) snprintf(err, errlen, "%s: out of memory while loading", path);
     if (r == VT_OK) compute_bounds(m);
     return r;
