@@ -73,7 +73,9 @@ int main(int argc, char **argv)
     vt_camera_parse("600,600,319.5,239.5", &cam);
     double L = 0.05, rvec[3] = { 2.6, 0.3, -0.2 }, tvec[3] = { 0.03, -0.02, 0.45 };
     /* The product: a box exactly the marker's footprint, 3 cm tall. */
-    vt_model *box = vt_model_placeholder((const float[3]){ (float)L, 0.03f, (float)L });
+    vt_model *box = NULL;
+    char box_err[128];
+    CHECKF(vt_model_placeholder((const float[3]){ (float)L, 0.03f, (float)L }, &box, box_err, sizeof box_err) == VT_OK, "%s", box_err);
     vt_gpu_model_id g;
     CHECKF(vt_render_upload(r, box, &g, err, sizeof err) == VT_OK && g.id, "upload: %s", err);
 

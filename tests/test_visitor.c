@@ -62,7 +62,9 @@ int main(int argc, char **argv)
     vt_camera_parse("600,600,319.5,239.5", &cam);
     /* A marker on a table seen from above and in front (tilted 40 degrees), 45 cm away. */
     double rvec[3] = { 2.44, 0, 0 }, tvec[3] = { 0, 0.02, 0.45 }, zero[3] = { 0, 0, 0 };
-    vt_model *box = vt_model_placeholder((const float[3]){ 0.05f, 0.04f, 0.05f });
+    vt_model *box = NULL;
+    char box_err[128];
+    CHECKF(vt_model_placeholder((const float[3]){ 0.05f, 0.04f, 0.05f }, &box, box_err, sizeof box_err) == VT_OK, "%s", box_err);
     vt_gpu_model_id g;
     CHECKF(vt_render_upload(r, box, &g, err, sizeof err) == VT_OK, "upload: %s", err);
     float mv[16];

@@ -120,7 +120,7 @@ static void scene_build(scene *sc, vt_catalog *cat, scene *old, vt_renderer *ren
         if (!s->model) {
             float size[3] = { 0.08f, 0.08f, 0.08f };
             for (int k = 0; k < 3 && p->dimensions_mm[0] > 0; k++) size[k] = (float)(p->dimensions_mm[k] / 1000);
-            s->model = vt_model_placeholder(size);
+            if (vt_model_placeholder(size, &s->model, err, sizeof err) != VT_OK) VT_WARN("assets", "%s (product %s)", err, p->id);
         }
         s->model_path = p->model_path ? strdup(p->model_path) : NULL;
         if (s->model && vt_render_upload(rend, s->model, &s->gpu, err, sizeof err) != VT_OK)

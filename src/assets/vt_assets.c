@@ -1,18 +1,21 @@
-/* vt_assets.c — loading models with assimp's C API. */
+/* vt_assets.c — product models from the scenes assimp imports (through its bridge,
+ * assimp/vt_assimp.h), checked before anything is drawn. */
 #include "assets/vt_assets.h"
 #include "vt_gltf_check.h"
+#include "assimp/vt_assimp.h"
 #include "cv/vt_cv.h"
 
-#include <assimp/cimport.h>
+/* assimp's scene, material and flag definitions: plain C data; every call goes through the bridge. */
 #include <assimp/material.h>
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
 #include <float.h>
 #include <math.h>
-#include <setjmp.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
+
+static const float k_identity[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
 
 static void mat4_mul(const float a[16], const float b[16], float out[16])
 {
@@ -26,17 +29,23 @@ static void mat4_mul(const float a[16], const float b[16], float out[16])
     memcpy(out, r, sizeof r);
 }
 
-static void grow_bounds(vt_model *m, const float p[3], const float t[16])
+/* w = t p, t column-major. */
+static void transform_point(const float t[16], const float p[3], float w[3])
 {
-    float w[3];
     for (int i = 0; i < 3; i++) w[i] = t[i] * p[0] + t[4 + i] * p[1] + t[8 + i] * p[2] + t[12 + i];
+}
+
+static void grow_box(float lo[3], float hi[3], const float w[3])
+{
     for (int i = 0; i < 3; i++) {
-        if (w[i] < m->bounds_min[i]) m->bounds_min[i] = w[i];
-        if (w[i] > m->bounds_max[i]) m->bounds_max[i] = w[i];
+        if (w[i] < lo[i]) lo[i] = w[i];
+        if (w[i] > hi[i]) hi[i] = w[i];
     }
 }
 
-static int add_instances(vt_model *m, const struct aiNode *n, const float parent[16], int cap)
+/* One instance per mesh a node draws, with the node's transform in model space; the scene's
+ * node graph is a tree (assimp's validation checked it), cap instances at most. */
+static vt_result add_instances(vt_model *m, const struct aiNode *n, const float parent[16], int cap)
 {
     float local[16], global[16];
     const struct aiMatrix4x4 *t = &n->mTransformation;   /* row-major in assimp */
@@ -45,14 +54,14 @@ static int add_instances(vt_model *m, const struct aiNode *n, const float parent
     memcpy(local, l, sizeof l);
     mat4_mul(parent, local, global);
     for (unsigned i = 0; i < n->mNumMeshes; i++) {
-        if (m->instance_count == cap) return -1;
+        if (m->instance_count == cap) return VT_ERR_INTERNAL;
         vt_mesh_instance *in = &m->instances[m->instance_count++];
         in->mesh = (int)n->mMeshes[i];
         memcpy(in->transform, global, sizeof global);
     }
-    for (unsigned i = 0; i < n->mNumChildren; i++)
-        if (add_instances(m, n->mChildren[i], global, cap) < 0) return -1;
-    return 0;
+    vt_result r = VT_OK;
+    for (unsigned i = 0; r == VT_OK && i < n->mNumChildren; i++) r = add_instances(m, n->mChildren[i], global, cap);
+    return r;
 }
 
 static int count_nodes_meshes(const struct aiNode *n)
@@ -79,6 +88,48 @@ static const struct aiTexture *embedded(const struct aiScene *sc, const char *na
     return NULL;
 }
 
+/* The pixels of the texture a material names: embedded in the scene (encoded, or raw BGRA
+ * texels), or a file beside the model (a problem with that file is reported: it is the
+ * retailer's to fix). */
+static vt_result decode_texture(const struct aiScene *sc, const char *name, const char *model_path, vtcv_mat *img)
+{
+    char err[256];
+    const struct aiTexture *emb = embedded(sc, name);
+    if (emb && emb->mHeight == 0) return vtcv_decode_rgba(NULL, emb->pcData, emb->mWidth, img, err, sizeof err);
+    if (emb) {
+        vt_image raw = vt_image_wrap(VT_PIX_RGBA8, (int)emb->mWidth, (int)emb->mHeight, 0, emb->pcData);
+        vt_result r = vtcv_mat_copy(img, &raw);
+        vt_image v = vtcv_mat_view(img);
+        for (int y = 0; y < v.height; y++)
+            for (int x = 0; x < v.width; x++) {
+                uint8_t *px = vt_image_row(&v, y) + x * 4, b = px[0];
+                px[0] = px[2];
+                px[2] = b;
+            }
+        return r;
+    }
+    char full[4096];
+    const char *slash = strrchr(model_path, '/');
+    int dl = slash ? (int)(slash - model_path + 1) : 0;
+    snprintf(full, sizeof full, "%.*s%s", dl, model_path, name);
+    vt_result r = vt_file_check(full, err, sizeof err);
+    if (r == VT_OK) r = vtcv_decode_rgba(full, NULL, 0, img, err, sizeof err);
+    if (r != VT_OK) VT_WARN("assets", "%s: texture %s: %s; drawn without it", model_path, name, err);
+    return r;
+}
+
+/* Copies a decoded texture into the model's next slot; its index, or -1 when out of memory. */
+static int keep_texture(vt_model *m, const vtcv_mat *img, const char *name, int srgb)
+{
+    vt_image v = vtcv_mat_view(img);
+    vt_image *slot = &m->textures[m->texture_count];
+    if (vt_image_alloc(slot, VT_PIX_RGBA8, v.width, v.height) != VT_OK) return -1;
+    for (int y = 0; y < v.height; y++) memcpy(vt_image_row(slot, y), vt_image_row(&v, y), (size_t)v.width * 4);
+    m->texture_srgb[m->texture_count] = (uint8_t)srgb;
+    m->texture_names[m->texture_count] = strdup(name);
+    return m->texture_count++;
+}
+
 /* Loads the first texture the material has among types (in that order of preference); returns
  * its index in m->textures or -1. A texture two slots share (glTF often packs occlusion with
  * metallic-roughness) is loaded once. */
@@ -87,314 +138,257 @@ static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMa
 {
     struct aiString tp;
     int found = 0;
-    for (int k = 0; k < ntypes && !found; k++)
-        found = aiGetMaterialTexture(mat, types[k], 0, &tp, NULL, NULL, NULL, NULL, NULL, NULL) == aiReturn_SUCCESS;
+    for (int k = 0; k < ntypes && !found; k++) found = vtai_material_texture(mat, (unsigned)types[k], &tp) == VT_OK;
     if (!found) return -1;
     for (int k = 0; k < m->texture_count; k++)
         if (m->texture_names[k] && !strcmp(m->texture_names[k], tp.data) && m->texture_srgb[k] == srgb) return k;
     vtcv_mat *img = vtcv_mat_create();
-    char err[256];
-    vt_result r = VT_ERR_FORMAT;
-    const struct aiTexture *emb = embedded(sc, tp.data);
-    if (emb) {
-        if (emb->mHeight == 0) r = vtcv_decode_rgba(NULL, emb->pcData, emb->mWidth, img, err, sizeof err);
-        else {
-            /* Raw texels, BGRA. */
-            vt_image raw = vt_image_wrap(VT_PIX_RGBA8, (int)emb->mWidth, (int)emb->mHeight, 0, emb->pcData);
-            r = vtcv_mat_copy(img, &raw);
-            vt_image v = vtcv_mat_view(img);
-            for (int y = 0; y < v.height; y++)
-                for (int x = 0; x < v.width; x++) {
-                    uint8_t *px = vt_image_row(&v, y) + x * 4, b = px[0];
-                    px[0] = px[2];
-                    px[2] = b;
-                }
-        }
-    } else {
-        char full[4096];
-        const char *slash = strrchr(model_path, '/');
-        int dl = slash ? (int)(slash - model_path + 1) : 0;
-        snprintf(full, sizeof full, "%.*s%s", dl, model_path, tp.data);
-        r = vt_file_check(full, err, sizeof err);
-        if (r == VT_OK) r = vtcv_decode_rgba(full, NULL, 0, img, err, sizeof err);
-        if (r != VT_OK) VT_WARN("assets", "%s: texture %s: %s; drawn without it", model_path, tp.data, err);
-    }
-    int idx = -1;
-    if (r == VT_OK) {
-        vt_image v = vtcv_mat_view(img);
-        vt_image *slot = &m->textures[m->texture_count];
-        if (vt_image_alloc(slot, VT_PIX_RGBA8, v.width, v.height) == VT_OK) {
-            for (int y = 0; y < v.height; y++) memcpy(vt_image_row(slot, y), vt_image_row(&v, y), (size_t)v.width * 4);
-            m->texture_srgb[m->texture_count] = (uint8_t)srgb;
-            m->texture_names[m->texture_count] = strdup(tp.data);
-            idx = m->texture_count++;
-        }
-    }
+    if (!img) return -1;
+    int idx = decode_texture(sc, tp.data, model_path, img) == VT_OK ? keep_texture(m, img, tp.data, srgb) : -1;
     vtcv_mat_destroy(img);
     return idx;
 }
 
-/* Debian's assimp is built with its internal assertions on, and a failed one prints a line and
- * aborts the process: a malformed file would take the kiosk down. We provide the assertion
- * handler ourselves (same symbol, resolved before the library's own) and jump back to the
- * loader, which reports the file as malformed. What that import had allocated is lost (a few
- * kilobytes, once per broken file); nothing else is touched. */
-static __thread sigjmp_buf *t_assimp_jump;
-static __thread char t_assimp_assert[200];
-
-void vt_assimp_assert_violation(const char *expr, const char *file, int line) __asm__("_ZN6Assimp17aiAssertViolationEPKcS1_i");
-void vt_assimp_assert_violation(const char *expr, const char *file, int line)
+/* glTF metallic-roughness from assimp's material keys; what a material lacks takes the defaults
+ * (white, dielectric, roughness 0.6). */
+static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, const char *path)
 {
-    if (t_assimp_jump) {
-        snprintf(t_assimp_assert, sizeof t_assimp_assert, "%s", expr ? expr : "?");
-        siglongjmp(*t_assimp_jump, 1);
-    }
-    fprintf(stderr, "vitrine: assets: assimp assertion failed: %s (%s:%d)\n", expr, file, line);
-    abort();
-}
-
-static __thread char t_assimp_log[200];
-
-static void assimp_log(const char *msg, char *user)
-{
-    (void)user;
-    if (t_assimp_log[0]) return;   /* the first problem is the one to report */
-    const char *m = NULL;
-    if (!strncmp(msg, "Error,", 6) && !strstr(msg, "failed to locate material")) m = msg + 6;   /* that one falls back to a default */
-    else if (strstr(msg, "out-of-range") || strstr(msg, "dropped")) m = msg + 6;
-    if (!m) return;
-    while (*m == ' ' || *m == 'T' || (*m >= '0' && *m <= '9') || *m == ':') m++;   /* "T0: " */
-    snprintf(t_assimp_log, sizeof t_assimp_log, "%s", m);
-    for (char *c = t_assimp_log; *c; c++) if (*c == '\n' || *c == '\r') *c = 0;
-}
-
-static const struct aiScene *import_guarded(const char *path, unsigned flags, const char **assert_msg)
-{
-    sigjmp_buf jb;
-    const struct aiScene *volatile sc = NULL;
-    *assert_msg = NULL;
-    if (sigsetjmp(jb, 0) == 0) {
-        t_assimp_jump = &jb;
-        sc = aiImportFile(path, flags);
+    const struct aiMaterial *mat = sc->mMaterials[i];
+    vt_material *vm = &m->materials[i];
+    struct aiColor4D c;
+    if (vtai_material_colour(mat, AI_MATKEY_BASE_COLOR, &c) == VT_OK || vtai_material_colour(mat, AI_MATKEY_COLOR_DIFFUSE, &c) == VT_OK) {
+        vm->base_colour[0] = c.r; vm->base_colour[1] = c.g; vm->base_colour[2] = c.b; vm->base_colour[3] = c.a;
     } else {
-        *assert_msg = t_assimp_assert;
-        sc = NULL;
+        vm->base_colour[0] = vm->base_colour[1] = vm->base_colour[2] = vm->base_colour[3] = 1;
     }
-    t_assimp_jump = NULL;
-    return sc;
+    vm->metallic = 0;
+    vm->roughness = 0.6f;
+    float f;
+    if (vtai_material_float(mat, AI_MATKEY_METALLIC_FACTOR, &f) == VT_OK) vm->metallic = f;
+    if (vtai_material_float(mat, AI_MATKEY_ROUGHNESS_FACTOR, &f) == VT_OK) vm->roughness = f;
+    static const enum aiTextureType t_base[] = { aiTextureType_BASE_COLOR, aiTextureType_DIFFUSE },
+                                    t_mr[] = { aiTextureType_UNKNOWN, aiTextureType_METALNESS, aiTextureType_DIFFUSE_ROUGHNESS },
+                                    t_normal[] = { aiTextureType_NORMALS, aiTextureType_NORMAL_CAMERA },
+                                    t_ao[] = { aiTextureType_LIGHTMAP, aiTextureType_AMBIENT_OCCLUSION },
+                                    t_emit[] = { aiTextureType_EMISSIVE, aiTextureType_EMISSION_COLOR };
+    vm->texture = load_texture(m, sc, mat, path, t_base, 2, 1);
+    vm->tex_metal_rough = load_texture(m, sc, mat, path, t_mr, 3, 0);
+    vm->tex_normal = load_texture(m, sc, mat, path, t_normal, 2, 0);
+    vm->tex_occlusion = load_texture(m, sc, mat, path, t_ao, 2, 0);
+    vm->tex_emissive = load_texture(m, sc, mat, path, t_emit, 2, 1);
+    if (vtai_material_colour(mat, AI_MATKEY_COLOR_EMISSIVE, &c) == VT_OK) {
+        vm->emissive[0] = c.r; vm->emissive[1] = c.g; vm->emissive[2] = c.b;
+    }
+    vm->normal_scale = 1;
+    vm->occlusion_strength = 1;
 }
 
-vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errlen)
+/* Positions (finite), unit normals, UVs with v = 0 at the top row of the texture image. */
+static vt_result read_vertices(vt_mesh *vm, const struct aiMesh *am, unsigned i, const char *path, char *err, size_t errlen)
 {
-    *out = NULL;
-    char why[256];
-    vt_result r = vt_file_check(path, why, sizeof why);
-    if (r != VT_OK) { snprintf(err, errlen, "%s: %s", path, why); return r; }
-    /* glTF: our own structural pass first, as assimp trusts the lengths it reads. */
-    const char *ext = vt_file_ext(path);
-    if (!strcasecmp(ext, "gltf") || !strcasecmp(ext, "glb")) {
-        char why2[300];
-        if (vt_gltf_check(path, why2, sizeof why2)) {
-            snprintf(err, errlen, "%s: malformed glTF: %s", path, why2);
+    for (int v = 0; v < vm->vertex_count; v++) {
+        const struct aiVector3D *pv = &am->mVertices[v];
+        if (!isfinite(pv->x) || !isfinite(pv->y) || !isfinite(pv->z)) {
+            snprintf(err, errlen, "%s: malformed model: mesh %u has a non-finite vertex position", path, i);
             return VT_ERR_FORMAT;
         }
+        vm->positions[v * 3 + 0] = pv->x;
+        vm->positions[v * 3 + 1] = pv->y;
+        vm->positions[v * 3 + 2] = pv->z;
+        struct aiVector3D n = am->mNormals ? am->mNormals[v] : (struct aiVector3D){ 0, 1, 0 };
+        float nl = sqrtf(n.x * n.x + n.y * n.y + n.z * n.z);
+        if (!isfinite(nl) || (am->mNormals && (nl < 0.5f || nl > 1.5f))) {
+            snprintf(err, errlen, "%s: malformed model: mesh %u has normals that are not unit length (%g)", path, i, nl);
+            return VT_ERR_FORMAT;
+        }
+        vm->normals[v * 3 + 0] = n.x; vm->normals[v * 3 + 1] = n.y; vm->normals[v * 3 + 2] = n.z;
+        /* assimp puts v = 0 at the bottom (OpenGL's habit); our textures are stored top row first. */
+        vm->uvs[v * 2 + 0] = am->mTextureCoords[0] ? am->mTextureCoords[0][v].x : 0;
+        vm->uvs[v * 2 + 1] = am->mTextureCoords[0] ? 1.0f - am->mTextureCoords[0][v].y : 0;
     }
-    /* assimp's own messages: an error, or faces it had to drop, make the model unusable. */
-    t_assimp_log[0] = 0;
-    struct aiLogStream ls = { assimp_log, NULL };
-    aiAttachLogStream(&ls);
-    const char *assert_msg;
-    const struct aiScene *sc = import_guarded(path, aiProcess_Triangulate | aiProcess_GenSmoothNormals |
-                                                        aiProcess_ValidateDataStructure | aiProcess_SortByPType,
-                                              &assert_msg);
-    aiDetachLogStream(&ls);
-    if (sc && t_assimp_log[0]) {
-        snprintf(err, errlen, "%s: malformed model: %s", path, t_assimp_log);
-        aiReleaseImport(sc);
-        return VT_ERR_FORMAT;
-    }
-    if (!sc && assert_msg) {
-        snprintf(err, errlen, "%s: malformed model: the importer's check \"%.120s\" failed", path, assert_msg);
-        return VT_ERR_FORMAT;
-    }
-    if (!sc) {
-        const char *e = aiGetErrorString();
-        char one[200];
-        snprintf(one, sizeof one, "%s", e && *e ? e : "unknown error");
-        for (char *c = one; *c; c++) if (*c == '\n' || *c == '\r') *c = ' ';
-        snprintf(err, errlen, "%s: cannot load the model: %s", path, one);
-        return VT_ERR_FORMAT;
-    }
-    if (!sc->mRootNode || sc->mNumMeshes == 0 || (sc->mFlags & AI_SCENE_FLAGS_INCOMPLETE)) {
-        snprintf(err, errlen, "%s: the file holds no mesh to draw", path);
-        aiReleaseImport(sc);
-        return VT_ERR_FORMAT;
-    }
-    vt_model *m = calloc(1, sizeof *m);
-    if (!m) { aiReleaseImport(sc); return VT_ERR_NO_MEMORY; }
-    m->path = strdup(path);
-    m->meshes = calloc(sc->mNumMeshes, sizeof *m->meshes);
-    m->materials = calloc(sc->mNumMaterials + 1, sizeof *m->materials);
-    /* Up to five textures a material (base, metallic-roughness, normal, occlusion, emission). */
-    size_t maxtex = (size_t)sc->mNumMaterials * 5 + 1;
-    m->textures = calloc(maxtex, sizeof *m->textures);
-    m->texture_srgb = calloc(maxtex, 1);
-    m->texture_names = calloc(maxtex, sizeof *m->texture_names);
-    int ninst = count_nodes_meshes(sc->mRootNode);
-    m->instances = calloc(ninst ? (size_t)ninst : 1, sizeof *m->instances);
-    if (!m->meshes || !m->materials || !m->textures || !m->texture_srgb || !m->texture_names || !m->instances) goto oom;
+    return VT_OK;
+}
 
-    for (unsigned i = 0; i < sc->mNumMaterials; i++) {
-        const struct aiMaterial *mat = sc->mMaterials[i];
-        vt_material *vm = &m->materials[i];
-        struct aiColor4D c;
-        if (aiGetMaterialColor(mat, AI_MATKEY_BASE_COLOR, &c) == aiReturn_SUCCESS ||
-            aiGetMaterialColor(mat, AI_MATKEY_COLOR_DIFFUSE, &c) == aiReturn_SUCCESS) {
-            vm->base_colour[0] = c.r; vm->base_colour[1] = c.g; vm->base_colour[2] = c.b; vm->base_colour[3] = c.a;
-        } else {
-            vm->base_colour[0] = vm->base_colour[1] = vm->base_colour[2] = vm->base_colour[3] = 1;
+/* One mesh: its vertices and its triangles (points and lines have nothing to shade). */
+static vt_result read_mesh(vt_model *m, const struct aiMesh *am, unsigned i, unsigned nmat, const char *path, char *err,
+                           size_t errlen)
+{
+    vt_mesh *vm = &m->meshes[m->mesh_count++];
+    int nv = (int)am->mNumVertices;
+    vm->vertex_count = nv;
+    vm->material = am->mMaterialIndex < nmat ? (int)am->mMaterialIndex : -1;
+    vm->positions = malloc((size_t)nv * 3 * sizeof(float));
+    vm->normals = malloc((size_t)nv * 3 * sizeof(float));
+    vm->uvs = malloc((size_t)nv * 2 * sizeof(float));
+    int ntri = 0;
+    for (unsigned f = 0; f < am->mNumFaces; f++) ntri += am->mFaces[f].mNumIndices == 3;
+    vm->indices = malloc((size_t)(ntri ? ntri : 1) * 3 * sizeof(uint32_t));
+    if (!vm->positions || !vm->normals || !vm->uvs || !vm->indices) return VT_ERR_NO_MEMORY;
+    vt_result r = read_vertices(vm, am, i, path, err, errlen);
+    for (unsigned f = 0; r == VT_OK && f < am->mNumFaces; f++) {
+        const struct aiFace *fc = &am->mFaces[f];
+        if (fc->mNumIndices != 3) continue;
+        for (int k = 0; k < 3; k++) {
+            unsigned idx = fc->mIndices[k];
+            if (idx >= (unsigned)nv) {
+                snprintf(err, errlen, "%s: malformed model: mesh %u uses vertex %u of %d", path, i, idx, nv);
+                return VT_ERR_FORMAT;
+            }
+            vm->indices[vm->index_count++] = idx;
         }
-        vm->metallic = 0;
-        vm->roughness = 0.6f;
-        float f;
-        unsigned int one = 1;
-        if (aiGetMaterialFloatArray(mat, AI_MATKEY_METALLIC_FACTOR, &f, &one) == aiReturn_SUCCESS) vm->metallic = f;
-        one = 1;
-        if (aiGetMaterialFloatArray(mat, AI_MATKEY_ROUGHNESS_FACTOR, &f, &one) == aiReturn_SUCCESS) vm->roughness = f;
-        static const enum aiTextureType t_base[] = { aiTextureType_BASE_COLOR, aiTextureType_DIFFUSE },
-                                        t_mr[] = { aiTextureType_UNKNOWN, aiTextureType_METALNESS, aiTextureType_DIFFUSE_ROUGHNESS },
-                                        t_normal[] = { aiTextureType_NORMALS, aiTextureType_NORMAL_CAMERA },
-                                        t_ao[] = { aiTextureType_LIGHTMAP, aiTextureType_AMBIENT_OCCLUSION },
-                                        t_emit[] = { aiTextureType_EMISSIVE, aiTextureType_EMISSION_COLOR };
-        vm->texture = load_texture(m, sc, mat, path, t_base, 2, 1);
-        vm->tex_metal_rough = load_texture(m, sc, mat, path, t_mr, 3, 0);
-        vm->tex_normal = load_texture(m, sc, mat, path, t_normal, 2, 0);
-        vm->tex_occlusion = load_texture(m, sc, mat, path, t_ao, 2, 0);
-        vm->tex_emissive = load_texture(m, sc, mat, path, t_emit, 2, 1);
-        if (aiGetMaterialColor(mat, AI_MATKEY_COLOR_EMISSIVE, &c) == aiReturn_SUCCESS) {
-            vm->emissive[0] = c.r; vm->emissive[1] = c.g; vm->emissive[2] = c.b;
-        }
-        vm->normal_scale = 1;
-        vm->occlusion_strength = 1;
     }
-    m->material_count = (int)sc->mNumMaterials;
+    return r;
+}
 
-    for (unsigned i = 0; i < sc->mNumMeshes; i++) {
-        const struct aiMesh *am = sc->mMeshes[i];
-        vt_mesh *vm = &m->meshes[m->mesh_count++];
-        int nv = (int)am->mNumVertices;
-        vm->vertex_count = nv;
-        vm->material = am->mMaterialIndex < sc->mNumMaterials ? (int)am->mMaterialIndex : -1;
-        vm->positions = malloc((size_t)nv * 3 * sizeof(float));
-        vm->normals = malloc((size_t)nv * 3 * sizeof(float));
-        vm->uvs = malloc((size_t)nv * 2 * sizeof(float));
-        int ntri = 0;
-        for (unsigned f = 0; f < am->mNumFaces; f++) ntri += am->mFaces[f].mNumIndices == 3;
-        vm->indices = malloc((size_t)(ntri ? ntri : 1) * 3 * sizeof(uint32_t));
-        if (!vm->positions || !vm->normals || !vm->uvs || !vm->indices) goto oom;
-        for (int v = 0; v < nv; v++) {
-            const struct aiVector3D *pv = &am->mVertices[v];
-            if (!isfinite(pv->x) || !isfinite(pv->y) || !isfinite(pv->z)) {
-                snprintf(err, errlen, "%s: malformed model: mesh %u has a non-finite vertex position", path, i);
-                goto bad;
-            }
-            vm->positions[v * 3 + 0] = am->mVertices[v].x;
-            vm->positions[v * 3 + 1] = am->mVertices[v].y;
-            vm->positions[v * 3 + 2] = am->mVertices[v].z;
-            struct aiVector3D n = am->mNormals ? am->mNormals[v] : (struct aiVector3D){ 0, 1, 0 };
-            float nl = sqrtf(n.x * n.x + n.y * n.y + n.z * n.z);
-            if (!isfinite(nl) || (am->mNormals && (nl < 0.5f || nl > 1.5f))) {
-                snprintf(err, errlen, "%s: malformed model: mesh %u has normals that are not unit length (%g)", path, i, nl);
-                goto bad;
-            }
-            vm->normals[v * 3 + 0] = n.x; vm->normals[v * 3 + 1] = n.y; vm->normals[v * 3 + 2] = n.z;
-            /* assimp puts v = 0 at the bottom (OpenGL's habit); our textures are stored top row first. */
-            vm->uvs[v * 2 + 0] = am->mTextureCoords[0] ? am->mTextureCoords[0][v].x : 0;
-            vm->uvs[v * 2 + 1] = am->mTextureCoords[0] ? 1.0f - am->mTextureCoords[0][v].y : 0;
-        }
-        for (unsigned f = 0; f < am->mNumFaces; f++) {
-            const struct aiFace *fc = &am->mFaces[f];
-            if (fc->mNumIndices != 3) continue;   /* points and lines: nothing to shade */
-            for (int k = 0; k < 3; k++) {
-                unsigned idx = fc->mIndices[k];
-                if (idx >= (unsigned)nv) {
-                    snprintf(err, errlen, "%s: malformed model: mesh %u uses vertex %u of %d", path, i, idx, nv);
-                    goto bad;
-                }
-                vm->indices[vm->index_count++] = idx;
-            }
-        }
-    }
-    float id[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
-    if (add_instances(m, sc->mRootNode, id, ninst) < 0) goto oom;
+/* The bounds of every instance, and the footprint (for the contact shadow): x and z extent of
+ * what stands on the ground, the vertices within the lowest tenth of the height — a lamp's
+ * foot, not its shade. */
+static void compute_bounds(vt_model *m)
+{
+    float w[3];
     for (int i = 0; i < 3; i++) { m->bounds_min[i] = FLT_MAX; m->bounds_max[i] = -FLT_MAX; }
     for (int i = 0; i < m->instance_count; i++) {
         const vt_mesh *vm = &m->meshes[m->instances[i].mesh];
-        for (int v = 0; v < vm->vertex_count; v++) grow_bounds(m, &vm->positions[v * 3], m->instances[i].transform);
+        for (int v = 0; v < vm->vertex_count; v++) {
+            transform_point(m->instances[i].transform, &vm->positions[v * 3], w);
+            grow_box(m->bounds_min, m->bounds_max, w);
+        }
     }
-    /* The footprint (for the contact shadow): x and z extent of what stands on the ground, the
-     * vertices within the lowest tenth of the height — a lamp's foot, not its shade. */
     float floor_y = m->bounds_min[1] + (m->bounds_max[1] - m->bounds_min[1]) * 0.1f;
     memcpy(m->base_min, m->bounds_max, sizeof m->base_min);
     memcpy(m->base_max, m->bounds_min, sizeof m->base_max);
     for (int i = 0; i < m->instance_count; i++) {
         const vt_mesh *vm = &m->meshes[m->instances[i].mesh];
-        const float *t = m->instances[i].transform;
         for (int v = 0; v < vm->vertex_count; v++) {
-            const float *p = &vm->positions[v * 3];
-            float w[3];
-            for (int k = 0; k < 3; k++) w[k] = t[k] * p[0] + t[4 + k] * p[1] + t[8 + k] * p[2] + t[12 + k];
-            if (w[1] > floor_y) continue;
-            for (int k = 0; k < 3; k++) {
-                if (w[k] < m->base_min[k]) m->base_min[k] = w[k];
-                if (w[k] > m->base_max[k]) m->base_max[k] = w[k];
-            }
+            transform_point(m->instances[i].transform, &vm->positions[v * 3], w);
+            if (w[1] <= floor_y) grow_box(m->base_min, m->base_max, w);
         }
     }
-    aiReleaseImport(sc);
-    if (m->instance_count == 0 || !(m->bounds_max[0] >= m->bounds_min[0]) || !isfinite(m->bounds_max[0] - m->bounds_min[0]) ||
-        !isfinite(m->bounds_max[1] - m->bounds_min[1]) || !isfinite(m->bounds_max[2] - m->bounds_min[2])) {
-        snprintf(err, errlen, "%s: the model has no drawable geometry (no mesh in the scene, or non-finite positions)", path);
-        vt_model_destroy(m);
-        return VT_ERR_FORMAT;
+}
+
+static int drawable(const vt_model *m)
+{
+    return m->instance_count > 0 && m->bounds_max[0] >= m->bounds_min[0] && isfinite(m->bounds_max[0] - m->bounds_min[0]) &&
+           isfinite(m->bounds_max[1] - m->bounds_min[1]) && isfinite(m->bounds_max[2] - m->bounds_min[2]);
+}
+
+/* The first of assimp's messages that makes a model unusable: an error (but for a missing
+ * material, which falls back to a default), or faces it had to drop. */
+typedef struct first_problem {
+    char msg[200];
+} first_problem;
+
+static void on_assimp_log(const char *msg, void *user)
+{
+    first_problem *fp = user;
+    if (fp->msg[0]) return;   /* the first problem is the one to report */
+    const char *m = NULL;
+    if (!strncmp(msg, "Error,", 6) && !strstr(msg, "failed to locate material")) m = msg + 6;
+    else if (strstr(msg, "out-of-range") || strstr(msg, "dropped")) m = msg + 6;
+    if (!m) return;
+    while (*m == ' ' || *m == 'T' || (*m >= '0' && *m <= '9') || *m == ':') m++;   /* "T0: " */
+    snprintf(fp->msg, sizeof fp->msg, "%s", m);
+    for (char *c = fp->msg; *c; c++) if (*c == '\n' || *c == '\r') *c = 0;
+}
+
+static void one_line(char *s)
+{
+    for (char *c = s; *c; c++) if (*c == '\n' || *c == '\r') *c = ' ';
+}
+
+/* The scene in path, or why there is none ("FILE: ..."): the file itself, for glTF our own
+ * structural pass (assimp trusts the lengths it reads), then assimp's import and its log. */
+static vt_result import_scene(const char *path, const struct aiScene **sc, char *err, size_t errlen)
+{
+    char why[300];
+    vt_result r = vt_file_check(path, why, sizeof why);
+    const char *ext = vt_file_ext(path);
+    if (r == VT_OK && (!strcasecmp(ext, "gltf") || !strcasecmp(ext, "glb"))) {
+        r = vt_gltf_check(path, why, sizeof why);
+        if (r == VT_ERR_FORMAT) { snprintf(err, errlen, "%s: malformed glTF: %s", path, why); return r; }
     }
-    *out = m;
-    return VT_OK;
-oom:
-    aiReleaseImport(sc);
-    vt_model_destroy(m);
-    snprintf(err, errlen, "%s: out of memory while loading", path);
-    return VT_ERR_NO_MEMORY;
-bad:
-    aiReleaseImport(sc);
-    vt_model_destroy(m);
+    first_problem fp = { { 0 } };
+    if (r == VT_OK)
+        r = vtai_import_file(path, aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_ValidateDataStructure | aiProcess_SortByPType,
+                             on_assimp_log, &fp, sc, why, sizeof why);
+    if (r != VT_OK) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        one_line(err);
+        return r;
+    }
+    if (fp.msg[0]) snprintf(err, errlen, "%s: malformed model: %s", path, fp.msg);
+    else if (!(*sc)->mRootNode || (*sc)->mNumMeshes == 0 || ((*sc)->mFlags & AI_SCENE_FLAGS_INCOMPLETE))
+        snprintf(err, errlen, "%s: the file holds no mesh to draw", path);
+    else return VT_OK;
+    vtai_scene_release(*sc);
+    *sc = NULL;
     return VT_ERR_FORMAT;
 }
 
-vt_model *vt_model_placeholder(const float size[3])
+/* An empty model sized for what the scene holds. Up to five textures a material (base,
+ * metallic-roughness, normal, occlusion, emission). */
+static vt_model *model_alloc(const struct aiScene *sc, const char *path, int instances)
 {
     vt_model *m = calloc(1, sizeof *m);
     if (!m) return NULL;
-    m->is_placeholder = 1;
-    m->meshes = calloc(1, sizeof *m->meshes);
-    m->materials = calloc(1, sizeof *m->materials);
-    m->instances = calloc(1, sizeof *m->instances);
-    vt_mesh *me = m->meshes;
-    me->positions = malloc(24 * 3 * sizeof(float));
-    me->normals = malloc(24 * 3 * sizeof(float));
-    me->uvs = calloc(24 * 2, sizeof(float));
-    me->indices = malloc(36 * sizeof(uint32_t));
-    if (!me->positions || !me->normals || !me->uvs || !me->indices || !m->materials || !m->instances) {
-        vt_model_destroy(m);
-        return NULL;
+    size_t maxtex = (size_t)sc->mNumMaterials * 5 + 1;
+    m->path = strdup(path);
+    m->meshes = calloc(sc->mNumMeshes, sizeof *m->meshes);
+    m->materials = calloc(sc->mNumMaterials + 1, sizeof *m->materials);
+    m->textures = calloc(maxtex, sizeof *m->textures);
+    m->texture_srgb = calloc(maxtex, 1);
+    m->texture_names = calloc(maxtex, sizeof *m->texture_names);
+    m->instances = calloc(instances ? (size_t)instances : 1, sizeof *m->instances);
+    if (m->path && m->meshes && m->materials && m->textures && m->texture_srgb && m->texture_names && m->instances) return m;
+    vt_model_destroy(m);
+    return NULL;
+}
+
+static vt_result model_from_scene(const struct aiScene *sc, const char *path, vt_model **out, char *err, size_t errlen)
+{
+    int ninst = count_nodes_meshes(sc->mRootNode);
+    vt_model *m = *out = model_alloc(sc, path, ninst);
+    vt_result r = m ? VT_OK : VT_ERR_NO_MEMORY;
+    for (unsigned i = 0; m && i < sc->mNumMaterials; i++) read_material(m, sc, i, path);
+    if (m) m->material_count = (int)sc->mNumMaterials;
+    for (unsigned i = 0; r == VT_OK && i < sc->mNumMeshes; i++) r = read_mesh(m, sc->mMeshes[i], i, sc->mNumMaterials, path, err, errlen);
+    if (r == VT_OK && (r = add_instances(m, sc->mRootNode, k_identity, ninst)) != VT_OK)
+        snprintf(err, errlen, "%s: the node graph holds more mesh instances than counted", path);
+    if (r == VT_ERR_NO_MEMORY) snprintf(err, errlen, "%s: out of memory while loading", path);
+    if (r == VT_OK) compute_bounds(m);
+    return r;
+}
+
+vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    const struct aiScene *sc = NULL;
+    vt_result r = import_scene(path, &sc, err, errlen);
+    if (r != VT_OK) return r;
+    vt_model *m = NULL;
+    r = model_from_scene(sc, path, &m, err, errlen);
+    vtai_scene_release(sc);
+    if (r == VT_OK && !drawable(m)) {
+        snprintf(err, errlen, "%s: the model has no drawable geometry (no mesh in the scene, or non-finite positions)", path);
+        r = VT_ERR_FORMAT;
     }
+    if (r != VT_OK) {
+        vt_model_destroy(m);
+        return r;
+    }
+    *out = m;
+    return VT_OK;
+}
+
+/* Six faces, four corners each, outward normals: a box of size standing on the origin. */
+static void fill_box(vt_mesh *me, const float size[3])
+{
     float hx = size[0] * 0.5f, hz = size[2] * 0.5f, h = size[1];
-    /* Six faces, four corners each, outward normals. */
     static const int axis[6] = { 0, 0, 1, 1, 2, 2 };
     static const float sign[6] = { 1, -1, 1, -1, 1, -1 };
+    static const float uv[4][2] = { { -1, -1 }, { 1, -1 }, { 1, 1 }, { -1, 1 } };
     for (int f = 0; f < 6; f++) {
         int a = axis[f], b = (a + 1) % 3, c = (a + 2) % 3;
-        static const float uv[4][2] = { { -1, -1 }, { 1, -1 }, { 1, 1 }, { -1, 1 } };
         for (int k = 0; k < 4; k++) {
             float p[3];
             p[a] = sign[f];
@@ -413,17 +407,40 @@ vt_model *vt_model_placeholder(const float size[3])
     me->vertex_count = 24;
     me->index_count = 36;
     me->material = 0;
-    m->mesh_count = 1;
+}
+
+vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    vt_model *m = calloc(1, sizeof *m);
+    vt_mesh *me = m ? (m->meshes = calloc(1, sizeof *m->meshes)) : NULL;
+    if (me) {
+        m->mesh_count = 1;   /* from here on vt_model_destroy frees what the mesh holds */
+        me->positions = malloc(24 * 3 * sizeof(float));
+        me->normals = malloc(24 * 3 * sizeof(float));
+        me->uvs = calloc(24 * 2, sizeof(float));
+        me->indices = malloc(36 * sizeof(uint32_t));
+        m->materials = calloc(1, sizeof *m->materials);
+        m->instances = calloc(1, sizeof *m->instances);
+    }
+    if (!me || !me->positions || !me->normals || !me->uvs || !me->indices || !m->materials || !m->instances) {
+        vt_model_destroy(m);
+        snprintf(err, errlen, "out of memory for a placeholder box");
+        return VT_ERR_NO_MEMORY;
+    }
+    m->is_placeholder = 1;
+    fill_box(me, size);
     m->materials[0] = (vt_material){ { 0.55f, 0.56f, 0.58f, 1 }, 0, 0.7f, -1, -1, -1, -1, -1, { 0, 0, 0 }, 1, 1 };
     m->material_count = 1;
-    float id[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
-    memcpy(m->instances[0].transform, id, sizeof id);
+    memcpy(m->instances[0].transform, k_identity, sizeof k_identity);
     m->instance_count = 1;
+    float hx = size[0] * 0.5f, hz = size[2] * 0.5f;
     m->bounds_min[0] = -hx; m->bounds_min[1] = 0; m->bounds_min[2] = -hz;
-    m->bounds_max[0] = hx; m->bounds_max[1] = h; m->bounds_max[2] = hz;
+    m->bounds_max[0] = hx; m->bounds_max[1] = size[1]; m->bounds_max[2] = hz;
     memcpy(m->base_min, m->bounds_min, sizeof m->base_min);
     memcpy(m->base_max, m->bounds_max, sizeof m->base_max);
-    return m;
+    *out = m;
+    return VT_OK;
 }
 
 void vt_model_destroy(vt_model *m)

@@ -1,8 +1,11 @@
 /* vt_assets.h — product models: glTF 2.0 (.gltf + .bin, .glb) and OBJ (+ .mtl) through assimp,
  * in metres, +Y up. A model that cannot be loaded is replaced by a placeholder box.
  *
- * Ownership: vt_model_load / vt_model_placeholder return a model the caller frees with
- * vt_model_destroy; all arrays inside belong to it. */
+ * assimp is reached only through its bridge (assimp/vt_assimp.h); a file that fails one of
+ * assimp's internal checks is reported like any other malformed file.
+ *
+ * Ownership: vt_model_load / vt_model_placeholder give a model the caller frees with
+ * vt_model_destroy; all arrays inside belong to it. Both may be called from any thread. */
 #ifndef VT_ASSETS_H
 #define VT_ASSETS_H
 
@@ -52,10 +55,13 @@ typedef struct vt_model {
     int is_placeholder;
 } vt_model;
 
-/* Loads a model; on failure err holds "FILE: what is wrong" (one line). */
+/* Loads a model. On failure *out is NULL and err holds "FILE: what is wrong" (one line):
+ * VT_ERR_NOT_FOUND / VT_ERR_IO / VT_ERR_FORMAT (a missing, unreadable, empty or malformed file),
+ * VT_ERR_NO_MEMORY, VT_ERR_INTERNAL (assimp failed in a way it does not document). */
 vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errlen);
-/* A neutral grey box standing on the origin, size metres (x, y up, z). */
-vt_model *vt_model_placeholder(const float size[3]);
+/* A neutral grey box standing on the origin, size metres (x, y up, z). VT_ERR_NO_MEMORY (with a
+ * reason in err) is the only failure; *out is NULL then. */
+vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, size_t errlen);
 void vt_model_destroy(vt_model *m);   /* safe on NULL */
 int vt_model_vertex_count(const vt_model *m);
 int vt_model_triangle_count(const vt_model *m);
