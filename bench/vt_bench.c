@@ -251,10 +251,11 @@ static int bench_dir(const char *dir, int repeats)
     vt_source_destroy(src);
     if (nf != t.n) { fprintf(stderr, "vitrine-bench: %s: %d frames for %d truth entries\n", dir, nf, t.n); return 1; }
 
-    vt_detector *full = vt_detector_create(&(vt_detector_desc){ .dict = dict });
+    vt_detector *full = NULL;
     vt_tracker *trk = NULL;
     char terr[256];
-    if (vt_tracker_create(&(vt_tracker_desc){ .dict = dict }, &trk, terr, sizeof terr) != VT_OK) {
+    if (vt_detector_create(&(vt_detector_desc){ .dict = dict }, &full, terr, sizeof terr) != VT_OK ||
+        vt_tracker_create(&(vt_tracker_desc){ .dict = dict }, &trk, terr, sizeof terr) != VT_OK) {
         fprintf(stderr, "vitrine-bench: %s\n", terr);
         return 1;
     }

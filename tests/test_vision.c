@@ -104,7 +104,8 @@ static void test_real_photo(const char *shared)
     vt_image grey = vtcv_mat_view(m);
     vt_dictionary dict;
     vt_dictionary_find("6X6_250", &dict);
-    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = dict });
+    vt_detector *det = NULL;
+    CHECK(vt_detector_create(&(vt_detector_desc){ .dict = dict }, &det, err, sizeof err) == VT_OK);
     vt_marker_list ml = { 0 };
     CHECK(vt_detector_detect(det, &grey, &ml) == VT_OK);
     CHECKF(ml.count == cJSON_GetArraySize(truth), "found %d markers", ml.count);
@@ -148,10 +149,13 @@ static void test_real_photo(const char *shared)
 /* The demo scene's truth and the detector's poses agree: both the demo and pose are right. */
 static void test_demo_pose(void)
 {
-    vt_demo *demo = vt_demo_create(&(vt_demo_desc){ 0 });
+    char err[256];
+    vt_demo *demo = NULL;
+    CHECK(vt_demo_create(&(vt_demo_desc){ 0 }, &demo, err, sizeof err) == VT_OK);
     vt_dictionary dict;
     vt_dictionary_find(VT_DEMO_DICT, &dict);
-    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = dict });
+    vt_detector *det = NULL;
+    CHECK(vt_detector_create(&(vt_detector_desc){ .dict = dict }, &det, err, sizeof err) == VT_OK);
     vt_marker_list ml = { 0 };
     vt_camera cam = vt_camera_from_fov(1280, 720, VT_DEFAULT_HFOV_DEG);
     int checked = 0;

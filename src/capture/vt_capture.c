@@ -141,12 +141,12 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
         }
         snprintf(s->name, sizeof s->name, "camera %d", desc->camera_index);
     } else if (s->kind == VT_SOURCE_DEMO) {
-        s->demo = vt_demo_create(&desc->demo);
-        r = s->demo ? VT_OK : VT_ERR_NO_MEMORY;
-        s->demo_w = desc->demo.width ? desc->demo.width : 1280;
-        s->demo_h = desc->demo.height ? desc->demo.height : 720;
-        s->demo_frames = desc->demo.frames;
-        s->demo_fps = desc->demo.fps > 0 ? desc->demo.fps : 30;
+        vt_demo_desc dd = vt_demo_desc_resolve(&desc->demo);
+        r = vt_demo_create(&dd, &s->demo, err, errlen);
+        s->demo_w = dd.width;
+        s->demo_h = dd.height;
+        s->demo_frames = dd.frames;
+        s->demo_fps = dd.fps;
         snprintf(s->name, sizeof s->name, "demo");
     } else {
         r = VT_ERR_ARG;

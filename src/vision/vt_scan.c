@@ -17,10 +17,10 @@
 #define MAX_CONTOURS 8192
 #define MAX_POINTS (1 << 20)
 #define MAX_CODES (1024 * 4)
-#define MIN_CONTRAST 20   /* grey levels between a neighbourhood's darkest and lightest for anything to be dark */
 
 struct vt_scan {
     vt_dictionary dict;
+    vt_detector_params p;     /* resolved: no zero fields */
     int n;                    /* data cells per side */
     int max_correction;       /* bit errors accepted when matching */
     int dmin;                 /* least Hamming distance between two codes (any rotations) */
@@ -52,12 +52,13 @@ static void grid_rotate(const uint8_t *in, uint8_t *out, int n)
         for (int x = 0; x < n; x++) out[y * n + x] = in[(n - 1 - x) * n + y];
 }
 
-vt_scan *vt_scan_create(const vt_dictionary *dict)
+vt_scan *vt_scan_create(const vt_dictionary *dict, const vt_detector_params *params)
 {
     if (!dict || dict->bits < 3 || dict->bits > 8 || dict->count <= 0 || dict->count > MAX_CODES / 4) return NULL;
     vt_scan *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->dict = *dict;
+    s->p = *params;
     s->n = dict->bits;
     size_t nb = (size_t)dict->count * s->n * s->n;
     uint8_t *bits = malloc(nb);
@@ -90,8 +91,8 @@ vt_scan *vt_scan_create(const vt_dictionary *dict)
             if (dd < dmin) dmin = dd;
         }
     s->dmin = dmin;
-    int from_dmin = (int)(((dmin - 1) / 2) * 0.5);
-    s->max_correction = s->max_correction > 0 ? (int)(s->max_correction * 0.6) : from_dmin;
+    int from_dmin = (int)(((dmin - 1) / 2) * s->p.correction_share_dmin);
+    s->max_correction = s->max_correction > 0 ? (int)(s->max_correction * s->p.correction_share) : from_dmin;
     return s;
 }
 
@@ -195,12 +196,13 @@ static int decode(const vt_scan *s, const vt_image *im, const float c[4][2], int
      * cell out, along every side; the median ignores clutter or a finger on part of it. */
     float ring[40] = { 0 };
     int nr = 0;
+    const double q = s->p.quiet_zone_cells;
     for (int i = 0; i < N; i++) {
         double t = i + 0.5;
-        ring[nr++] = sample_h(im, H, t, -0.3);
-        ring[nr++] = sample_h(im, H, t, N + 0.3);
-        ring[nr++] = sample_h(im, H, -0.3, t);
-        ring[nr++] = sample_h(im, H, N + 0.3, t);
+        ring[nr++] = sample_h(im, H, t, -q);
+        ring[nr++] = sample_h(im, H, t, N + q);
+        ring[nr++] = sample_h(im, H, -q, t);
+        ring[nr++] = sample_h(im, H, N + q, t);
     }
     sort_floats(ring, nr);
     float white = ring[nr / 2];
@@ -213,7 +215,7 @@ static int decode(const vt_scan *s, const vt_image *im, const float c[4][2], int
     sort_floats(bcell, nb);
     black = bcell[nb / 2];
     *errors = -1;   /* not even a dark square in a light surround */
-    if (white - black < 20) return -1;
+    if (white - black < s->p.min_read_contrast) return -1;
     *errors = 1000;   /* from here on: a dark, light-framed square that did not read */
     float T = (white + black) * 0.5f;
     /* The cells themselves split into dark and light (Otsu over the cell means): when that split
@@ -232,11 +234,11 @@ static int decode(const vt_scan *s, const vt_image *im, const float c[4][2], int
         double v = (double)i * (N * N - i) * (m1 - m0) * (m1 - m0);
         if (v > bestv) { bestv = v; otsu = (float)((m0 + m1) * 0.5); gap = (float)(m1 - m0); }
     }
-    if (gap > 0.4f * (white - black)) T = otsu;
+    if (gap > s->p.otsu_gap * (white - black)) T = otsu;
 read_bits:;
     int border_err = 0;
     for (int i = 0; i < nb; i++) border_err += bcell[i] > T;
-    if (border_err > nb / 8) return -1;
+    if (border_err > nb / s->p.border_error_div) return -1;
     uint8_t g[64];
     for (int y = 0; y < n; y++)
         for (int x = 0; x < n; x++) g[y * n + x] = cell[(y + 1) * N + x + 1] > T;
@@ -250,7 +252,7 @@ read_bits:;
         }
     /* Correct bit errors only where cells are big enough to be read with confidence: on a
      * small quad a "corrected" read is more often a look-alike pattern than a marker. */
-    int allowed = side / N >= 5 || s->dmin >= 9 ? s->max_correction : 0;
+    int allowed = side / N >= s->p.correct_min_cell_px || s->dmin >= s->p.correct_min_distance ? s->max_correction : 0;
     if (best < 0 || bestd > allowed) return -1;
     *rot = best % 4;
     *errors = bestd + border_err;
@@ -477,7 +479,7 @@ static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int 
         roi[3] = roi_in[3] > grey->height ? grey->height : roi_in[3];
     }
     int sw = (roi[2] - roi[0]) / f, sh = (roi[3] - roi[1]) / f;
-    if (sw < 12 || sh < 12) return 0;
+    if (sw < s->p.min_region_px || sh < s->p.min_region_px) return 0;
     vt_image sub = vt_image_wrap(VT_PIX_GREY8, sw * f, sh * f, grey->stride,
                                  (uint8_t *)grey->data + (size_t)roi[1] * grey->stride + roi[0]);
     if (ensure(&s->small, sw, sh) != VT_OK || ensure(&s->binary, sw, sh) != VT_OK) return -1;
@@ -487,11 +489,10 @@ static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int 
     } else if (downscale(s, &sub, small, f) != VT_OK) {
         return -1;
     }
-    if (threshold_tiles(s, small, &s->binary, MIN_CONTRAST) != VT_OK) return -1;
+    if (threshold_tiles(s, small, &s->binary, s->p.min_contrast) != VT_OK) return -1;
     uint64_t t1 = vt_now_ns();
 
-    /* A marker side of 10 full-resolution pixels is the least we read. */
-    int min_pts = 4 * 10 / f, max_pts = 4 * (sw > sh ? sw : sh);
+    int min_pts = 4 * s->p.min_marker_side_px / f, max_pts = 4 * (sw > sh ? sw : sh);
     int nc = vtcv_find_contours(&s->binary, min_pts, max_pts, s->pts, MAX_POINTS, s->counts, MAX_CONTOURS);
     if (nc < 0) return -1;
     uint64_t t2 = vt_now_ns();
@@ -502,16 +503,16 @@ static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int 
         uint64_t q0 = vt_now_ns();
         int n = s->counts[ci];
         int idx[8];
-        int nv = vtcv_approx_poly(p, n, n * 0.04, idx, 8);
+        int nv = vtcv_approx_poly(p, n, n * s->p.poly_eps, idx, 8);
         /* A noisy outline (small, tilted, JPEG) can bend one side: a coarser fit may see four. */
-        if (nv == 5 || nv == 6) nv = vtcv_approx_poly(p, n, n * 0.07, idx, 8);
+        if (nv == 5 || nv == 6) nv = vtcv_approx_poly(p, n, n * s->p.poly_eps_retry, idx, 8);
         if (nv != 4) continue;
         /* Each side must carry a fair share of the outline: no slivers or triangles. */
         int ok = 1;
         for (int i = 0; i < 4 && ok; i++) {
             int len = idx[(i + 1) % 4] - idx[i];
             if (len < 0) len += n;
-            if (len < n / 10 || len < 3) ok = 0;
+            if (len < n / s->p.min_side_div || len < 3) ok = 0;
         }
         if (!ok) continue;
         double lp[4][2], ld[4][2];
@@ -535,7 +536,7 @@ static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int 
             c[i][1] = (float)((q[1] + 0.5) * f - 0.5 + roi[1]);
             /* An intersection far from the contour's own vertex is a bad fit. */
             const int *v = p[idx[i]];
-            if (ok && hypot(q[0] - v[0], q[1] - v[1]) > 3 + n * 0.02) ok = 0;
+            if (ok && hypot(q[0] - v[0], q[1] - v[1]) > s->p.corner_fit_px + n * s->p.corner_fit_per_point) ok = 0;
         }
         if (!ok) continue;
         double area = signed_area(c);
@@ -544,17 +545,17 @@ static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int 
             memcpy(t, c[1], sizeof t); memcpy(c[1], c[3], sizeof t); memcpy(c[3], t, sizeof t);
             area = -area;
         }
-        if (area < 80) continue;
+        if (area < s->p.min_quad_area_px) continue;
         if (s->nknown && is_known(s, c)) continue;
         uint64_t q1 = vt_now_ns();
         ms_quads += (double)(q1 - q0) * 1e-6;
         cands++;
         /* On a small quad the outline's corners are a good part of a cell off: read the cells
          * through sub-pixel corners instead. */
-        if (area < 24 * 24) {
+        if (area < s->p.refine_first_area_px) {
             float rc[4][2];
             memcpy(rc, c, sizeof rc);
-            if (vt_refine_corners(grey, rc, s->n + 2)) memcpy(c, rc, sizeof rc);
+            if (vt_refine_corners(grey, rc, s->n + 2, &s->p)) memcpy(c, rc, sizeof rc);
         }
         int rot = 0, errs = 0;
         int id = decode(s, grey, (const float (*)[2])c, -1, &rot, &errs);
@@ -570,20 +571,20 @@ static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int 
             /* Sub-pixel corners, and a second read through them: a quad that decodes only
              * through its rough corners was a lucky read of something else. */
             int rot2 = 0, errs2 = 0;
-            good = vt_refine_corners(grey, mk.corners, s->n + 2) &&
+            good = vt_refine_corners(grey, mk.corners, s->n + 2, &s->p) &&
                    decode(s, grey, (const float (*)[2])mk.corners, id, &rot2, &errs2) == id && rot2 == 0;
             ms_refine += (double)(vt_now_ns() - q2) * 1e-6;
         }
         if (!good) {
             /* A big enough quad that did not read may hold a marker whose quiet zone merged
              * with it (grey margins, shadows): worth a second, finer look at that spot. */
-            if (retry && *nretry < MAX_RESCAN && area > 400 && errs > 0) {
+            if (retry && *nretry < MAX_RESCAN && area > s->p.rescan_min_area_px && errs > 0) {
                 float x0 = c[0][0], y0 = c[0][1], x1 = x0, y1 = y0;
                 for (int k = 1; k < 4; k++) {
                     x0 = fminf(x0, c[k][0]); x1 = fmaxf(x1, c[k][0]);
                     y0 = fminf(y0, c[k][1]); y1 = fmaxf(y1, c[k][1]);
                 }
-                float m = (x1 - x0 + y1 - y0) * 0.05f + 2;
+                float m = (x1 - x0 + y1 - y0) * s->p.rescan_margin + 2;
                 int *r = retry[(*nretry)++];
                 r[0] = (int)(x0 - m); r[1] = (int)(y0 - m); r[2] = (int)(x1 + m) + 1; r[3] = (int)(y1 + m) + 1;
             }
@@ -614,7 +615,7 @@ int vt_scan_region_coarse(vt_scan *s, const vt_image *grey, const int roi[4], in
     /* Segment at a scale whose short side is about 360 pixels: markers of 30 px and more keep
      * a closed outline there, and it is a quarter (720p) or a ninth (1080p) of the pixels. */
     int minside = grey->width < grey->height ? grey->width : grey->height;
-    int f = minside / 360;
+    int f = minside / s->p.segment_short_side_px;
     if (f < 1) f = 1;
     f *= coarse;
     int found = 0, nretry = 0;
@@ -633,7 +634,7 @@ int vt_scan_verify(vt_scan *s, const vt_image *grey, float corners[4][2], int id
     memcpy(c, corners, sizeof c);
     /* Two light passes: the prediction is close, so a pass moves the corners onto the edges
      * and a second settles them. */
-    if (!vt_refine_corners_n(grey, c, s->n + 2, 2, 24, 2.5f)) return 0;
+    if (!vt_refine_corners_n(grey, c, s->n + 2, &s->p, s->p.verify_iterations, s->p.verify_samples, s->p.verify_reach_px)) return 0;
     int rot = 0, errs = 0;
     if (decode(s, grey, (const float (*)[2])c, id, &rot, &errs) != id || rot != 0) return 0;
     memcpy(corners, c, sizeof c);
