@@ -55,7 +55,7 @@ static void iso_utc(int64_t ms, char out[32])
 }
 
 /* Schema migrations: entry k takes user_version k to k + 1. Append, never edit. */
-static const char *k_migrations[] = {
+static const char *const k_migrations[] = {
     "CREATE TABLE sessions (id INTEGER PRIMARY KEY, started_utc TEXT NOT NULL, stopped_utc TEXT,"
     "  store TEXT, source TEXT, dropped_events INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE events (id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES sessions(id),"

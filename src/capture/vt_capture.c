@@ -130,14 +130,15 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
         if (r == VT_OK && s->nfiles == 0) { snprintf(err, errlen, "no image files given"); vt_source_destroy(s); return VT_ERR_ARG; }
     } else if (s->kind == VT_SOURCE_VIDEO) {
         r = vt_file_check(desc->path, why, sizeof why);
-        if (r == VT_OK && !(s->video = vtcv_video_open_file(desc->path, why, sizeof why))) r = VT_ERR_FORMAT;
+        if (r == VT_OK) r = vtcv_video_open_file(desc->path, &s->video, why, sizeof why);
         if (r != VT_OK) { snprintf(err, errlen, "%s: %s", desc->path, why); vt_source_destroy(s); return r; }
         snprintf(s->name, sizeof s->name, "%s", desc->path);
     } else if (s->kind == VT_SOURCE_CAMERA) {
-        if (!(s->video = vtcv_video_open_camera(desc->camera_index, why, sizeof why))) {
+        r = vtcv_video_open_camera(desc->camera_index, &s->video, why, sizeof why);
+        if (r != VT_OK) {
             snprintf(err, errlen, "camera %d: %s", desc->camera_index, why);
             vt_source_destroy(s);
-            return VT_ERR_NOT_FOUND;
+            return r;
         }
         snprintf(s->name, sizeof s->name, "camera %d", desc->camera_index);
     } else if (s->kind == VT_SOURCE_DEMO) {
@@ -266,8 +267,8 @@ vt_result vt_source_reopen(vt_source *s, char *err, size_t errlen)
     }
     if (s->kind != VT_SOURCE_CAMERA) return VT_ERR_UNSUPPORTED;
     vtcv_video_close(s->video);
-    s->video = vtcv_video_open_camera(s->camera_index, err, errlen);
-    return s->video ? VT_OK : VT_ERR_NOT_FOUND;
+    s->video = NULL;
+    return vtcv_video_open_camera(s->camera_index, &s->video, err, errlen);
 }
 
 double vt_source_fps(const vt_source *s)

@@ -9,7 +9,10 @@
 #include <string.h>
 
 /* ---- where values are: a second, tiny pass over the text that cJSON accepted ---- */
-typedef struct vt_json_pos { char path[96]; int line, col; } vt_json_pos;
+/* A value's JSON path ("products[2].model") is built in JSON_PATH_LEN bytes (deeper paths are
+ * cut: they only place messages); a key's own place adds a '#', hence one byte more here. */
+#define JSON_PATH_LEN 128
+typedef struct vt_json_pos { char path[JSON_PATH_LEN + 1]; int line, col; } vt_json_pos;
 
 typedef struct scan {
     const char *p, *end;
@@ -59,7 +62,7 @@ static void scan_value(scan *s, const char *path, int depth)
     skip_ws(s);
     if (s->p >= s->end || depth > 64) return;
     note(s, path);
-    char sub[96];
+    char sub[JSON_PATH_LEN];
     if (*s->p == '{') {
         adv(s);
         for (;;) {
@@ -72,7 +75,7 @@ static void scan_value(scan *s, const char *path, int depth)
             int klen = (int)(s->p - k0 - 1);
             snprintf(sub, sizeof sub, "%s%s%.*s", path, path[0] ? "." : "", klen > 40 ? 40 : klen, k0);
             /* The key's own place, for "unknown key" warnings. */
-            char kpath[100];
+            char kpath[JSON_PATH_LEN + 1];
             snprintf(kpath, sizeof kpath, "%s#", sub);
             int sl = s->line, sc = s->col;
             s->line = kl; s->col = kc;
