@@ -86,7 +86,9 @@ int main(int argc, char **argv)
         char path[1024];
         snprintf(path, sizeof path, "%s/tests/fuzz/regressions/catalog/%s", VT_TEST_SOURCE_DIR, e->d_name);
         vt_catalog_report rep = { 0 };
-        vt_catalog_destroy(vt_catalog_parse(path, &rep, 1));
+        vt_catalog *c = NULL;
+        vt_catalog_parse(path, &rep, 1, &c);
+        vt_catalog_destroy(c);
         vt_catalog_report_free(&rep);
         replayed++;
     }

@@ -52,8 +52,10 @@ int64_t vt_utc_now_ms(void);
 /* ---- reading: vitrine stats ---- */
 typedef enum vt_stats_format { VT_STATS_TABLE = 0, VT_STATS_JSON, VT_STATS_CSV } vt_stats_format;
 /* Prints per-product, per-hour and total figures for events with from <= ts < to (ISO 8601 UTC
- * strings, either may be NULL). Returns 0, or 1 with err set (missing, empty, corrupt, not ours). */
-int vt_stats_print(const char *path, const char *from, const char *to, vt_stats_format fmt, FILE *out, char *err,
-                   size_t errlen);
+ * strings, either may be NULL). On failure nothing is printed and err says why: VT_ERR_ARG (a
+ * bad date), the file's problem (missing, empty: vt_file_check), VT_ERR_FORMAT (not SQLite, or
+ * not ours), VT_ERR_IO (cannot be opened or read). */
+vt_result vt_stats_print(const char *path, const char *from, const char *to, vt_stats_format fmt, FILE *out, char *err,
+                         size_t errlen);
 
 #endif
