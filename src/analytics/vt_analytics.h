@@ -43,8 +43,9 @@ typedef struct vt_analytics vt_analytics;
 /* Opens (creating and migrating as needed) the database at path and starts a session. */
 vt_result vt_analytics_open(const char *path, const char *store, const char *source, vt_analytics **out, char *err,
                             size_t errlen);
-/* Queues an event; never blocks on the database. Returns 0 when it was dropped (queue full). */
-int vt_analytics_record(vt_analytics *a, const vt_event *e);
+/* Queues an event; never blocks on the database. VT_ERR_NO_MEMORY when there was no room (the
+ * queue is full): the event is dropped, and counted in the session's dropped_events. */
+vt_result vt_analytics_record(vt_analytics *a, const vt_event *e);
 /* Ends the session (SESSION_STOP), writes what is queued and closes. Safe on NULL. */
 void vt_analytics_close(vt_analytics *a);
 int64_t vt_utc_now_ms(void);

@@ -97,17 +97,23 @@ static vt_result list_folder(vt_source *s, const char *dir, char *err, size_t er
     return VT_OK;
 }
 
+vt_source_desc vt_source_desc_defaults(void)
+{
+    return (vt_source_desc){ .kind = VT_SOURCE_AUTO, .want = VT_WANT_GREY, .demo = vt_demo_desc_defaults() };
+}
+
 vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (!desc) return VT_ERR_ARG;
+    if (err && errlen) err[0] = '\0';
+    if (!desc) { snprintf(err, errlen, "no source given"); return VT_ERR_ARG; }
     vt_source *s = calloc(1, sizeof *s);
-    if (!s) return VT_ERR_NO_MEMORY;
+    if (!s) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
     s->kind = desc->kind;
     s->fault_after = desc->fault_after;
     s->fault_seconds = desc->fault_seconds;
     s->camera_index = desc->camera_index;
-    s->want = desc->want ? desc->want : VT_WANT_GREY;
+    s->want = desc->want ? desc->want : vt_source_desc_defaults().want;
     s->colour = vtcv_mat_create();
     s->grey = vtcv_mat_create();
     vt_result r = (s->colour && s->grey) ? VT_OK : VT_ERR_NO_MEMORY;
@@ -153,7 +159,7 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
         r = VT_ERR_ARG;
     }
     if (r != VT_OK) {
-        if (!err[0] || errlen == 0) snprintf(err, errlen, "%s: %s", desc->path ? desc->path : "source", vt_result_str(r));
+        if (errlen && !err[0]) snprintf(err, errlen, "%s: %s", desc->path ? desc->path : "source", vt_result_str(r));
         vt_source_destroy(s);
         return r;
     }

@@ -57,6 +57,10 @@ typedef struct vt_frame {
 
 typedef struct vt_source vt_source;
 
+/* The defaults written out: AUTO, grey only, the demo's defaults, no fault (a zeroed desc means
+ * the same). */
+vt_source_desc vt_source_desc_defaults(void);
+
 /* Opens a source. On failure returns an error and writes the reason, naming the input, in err. */
 vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err, size_t errlen);
 /* Next frame: VT_OK; VT_END when done; another error when this frame could not be read (a bad
