@@ -139,6 +139,21 @@ static void test_real_photo(const char *shared)
         CHECKF(ml.items[i].tvec[2] > 0.1 && ml.items[i].tvec[2] < 2 && ml.items[i].reproj_err < 1.5,
                "id %d z %.3f err %.2f", ml.items[i].id, ml.items[i].tvec[2], ml.items[i].reproj_err);
     }
+    /* Zero fields of the desc are the defaults: the same markers, to the bit, from a desc with
+     * every default written out; and a bad desc says why. */
+    vt_detector_desc full = vt_detector_desc_defaults();
+    full.dict = dict;
+    vt_detector *det2 = NULL;
+    vt_marker_list ml2 = { 0 };
+    CHECK(vt_detector_create(&full, &det2, err, sizeof err) == VT_OK && vt_detector_detect(det2, &grey, &ml2) == VT_OK);
+    CHECK(ml2.count == ml.count);
+    for (int i = 0; i < ml.count && i < ml2.count; i++)
+        CHECK(ml2.items[i].id == ml.items[i].id && !memcmp(ml2.items[i].corners, ml.items[i].corners, sizeof ml.items[i].corners));
+    vt_marker_list_free(&ml2);
+    vt_detector_destroy(det2);
+    det2 = NULL;
+    err[0] = 0;
+    CHECK(vt_detector_create(&(vt_detector_desc){ 0 }, &det2, err, sizeof err) == VT_ERR_ARG && !det2 && err[0]);
     vt_marker_list_free(&ml);
     vt_detector_destroy(det);
     vtcv_mat_destroy(m);

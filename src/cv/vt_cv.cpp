@@ -432,8 +432,9 @@ vt_result vtcv_charuco_draw(int sx, int sy, float square, float marker, int dict
     } catch (...) { return VT_ERR_ARG; }
 }
 
-double vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *counts, int nviews, int width, int height,
-                      double K[9], double dist[5], double *view_err, double (*rvecs)[3], double (*tvecs)[3])
+vt_result vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *counts, int nviews, int width,
+                         int height, double K[9], double dist[5], double *view_err, double (*rvecs)[3],
+                         double (*tvecs)[3], double *rms_out)
 {
     try {
         std::vector<std::vector<cv::Point3f>> o(nviews);
@@ -453,8 +454,9 @@ double vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *c
             view_err[v] = pve.at<double>(v);
             for (int i = 0; i < 3; i++) { rvecs[v][i] = rv[v].at<double>(i); tvecs[v][i] = tv[v].at<double>(i); }
         }
-        return rms;
-    } catch (...) { return -1; }
+        *rms_out = rms;
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
 }
 
 vt_result vtcv_calib_write(const char *path, const vtcv_calib *c, char *err, size_t errlen)
@@ -517,8 +519,8 @@ int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const d
     } catch (...) { return 0; }
 }
 
-int vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9], const double *dist,
-                    int ndist, double rvec[3], double tvec[3], double *reproj_err)
+vt_result vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9], const double *dist,
+                          int ndist, double rvec[3], double tvec[3], double *reproj_err)
 {
     try {
         std::vector<cv::Point3d> o(n);
@@ -532,8 +534,8 @@ int vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const 
         double se = 0;
         for (int i = 0; i < n; i++) se += (p[i].x - q[i].x) * (p[i].x - q[i].x) + (p[i].y - q[i].y) * (p[i].y - q[i].y);
         *reproj_err = std::sqrt(se / n);
-        return 1;
-    } catch (...) { return 0; }
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
 }
 
 vt_result vtcv_project_points(const double (*obj)[3], int n, const double rvec[3], const double tvec[3],

@@ -119,9 +119,10 @@ vt_result vtcv_charuco_draw(int squares_x, int squares_y, float square, float ma
 
 /* cv::calibrateCamera over nviews views; view v has counts[v] points, object points obj (metres)
  * and image points img, all views concatenated. Writes K (3x3 row-major), dist (5), per-view RMS
- * errors and each view's rvec/tvec. Returns the overall RMS, or a negative value on failure. */
-double vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *counts, int nviews, int width, int height,
-                      double K[9], double dist[5], double *view_err, double (*rvecs)[3], double (*tvecs)[3]);
+ * errors, each view's rvec/tvec and the overall RMS (pixels); VT_ERR_INTERNAL if OpenCV failed. */
+vt_result vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *counts, int nviews, int width,
+                         int height, double K[9], double dist[5], double *view_err, double (*rvecs)[3],
+                         double (*tvecs)[3], double *rms);
 
 /* ---- drawing on frames (for live feedback) ------------------------------------------------- */
 vt_result vtcv_draw_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius);
@@ -135,9 +136,9 @@ int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const d
                    double rvec[][3], double tvec[][3], double reproj_err[]);
 enum { VTCV_PNP_ITERATIVE = 0, VTCV_PNP_IPPE = 6, VTCV_PNP_IPPE_SQUARE = 7 };
 /* cv::solvePnPRefineLM from the pose in rvec/tvec (updated in place); writes the RMS
- * reprojection error. Returns 1, or 0 on failure. */
-int vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9], const double *dist,
-                    int ndist, double rvec[3], double tvec[3], double *reproj_err);
+ * reprojection error. VT_ERR_INTERNAL if OpenCV failed. */
+vt_result vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9], const double *dist,
+                          int ndist, double rvec[3], double tvec[3], double *reproj_err);
 /* On failure out is all NaN. */
 vt_result vtcv_project_points(const double (*obj)[3], int n, const double rvec[3], const double tvec[3],
                               const double K[9], const double *dist, int ndist, double (*out)[2]);

@@ -314,7 +314,7 @@ vt_result vt_pose_estimate_near(const vt_camera *cam, double length_m, vt_marker
             memcpy(r, prev_rvec, sizeof r);
             memcpy(t, tv[best], sizeof t);
             if (vtcv_refine_pnp((const double (*)[3])obj, (const float (*)[2])m->corners, 4, K, cam->dist, cam->ndist, r, t,
-                                &e) &&
+                                &e) == VT_OK &&
                 finite_pose(r, t) && e <= fmax(1.25 * err[best], err[best] + 0.02) && rot_dist(r, rv[best]) < 0.35) {
                 memcpy(m->rvec, r, sizeof r);
                 memcpy(m->tvec, t, sizeof t);
