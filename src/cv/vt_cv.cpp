@@ -600,12 +600,9 @@ vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t e
         out->ndist = 0;
         if (!D.empty()) {
             D.convertTo(D, CV_64F);
+            // The caller checks the count; only what fits is copied.
             int n = (int)D.total();
-            if (n != 4 && n != 5 && n != 8 && n != 12 && n != 14) {
-                set_err(err, errlen, "%s", "distortion_coefficients must have 4, 5, 8, 12 or 14 values");
-                return VT_ERR_FORMAT;
-            }
-            for (int i = 0; i < n; i++) out->dist[i] = D.at<double>(i);
+            for (int i = 0; i < n && i < 14; i++) out->dist[i] = D.at<double>(i);
             out->ndist = n;
         }
         int w = 0, h = 0; double rms = -1;

@@ -149,7 +149,7 @@ vt_result vtcv_rodrigues(const double rvec[3], double R[9]);
 typedef struct vtcv_calib {
     double K[9];
     double dist[14];
-    int ndist;
+    int ndist;           /* as many as the file holds; dist has the first 14 */
     int width, height;   /* 0 when the file does not say */
     double rms;          /* -1 when the file does not say */
 } vtcv_calib;

@@ -18,6 +18,10 @@ vt_result vt_camera_load(const char *path, vt_camera *out, char *err, size_t err
     vtcv_calib k;
     r = vtcv_calib_read(path, &k, err, errlen);
     if (r != VT_OK) return r;
+    if (k.ndist != 0 && k.ndist != 4 && k.ndist != 5 && k.ndist != 8 && k.ndist != 12 && k.ndist != 14) {
+        snprintf(err, errlen, "distortion_coefficients must have 4, 5, 8, 12 or 14 values");
+        return VT_ERR_FORMAT;
+    }
     if (!(k.K[0] > 0) || !(k.K[4] > 0) || k.K[8] != 1.0) {
         snprintf(err, errlen, "camera_matrix is not a valid intrinsic matrix (fx, fy > 0, last row 0 0 1)");
         return VT_ERR_FORMAT;
