@@ -28,7 +28,8 @@ static void test_parse_results(void)
     vt_catalog *c = NULL;
     CHECK(vt_catalog_parse_text(good, sizeof good - 1, "g.json", NULL, 0, &c) == VT_OK && c && c->count == 1);
     vt_filter_params d = vt_filter_params_defaults();
-    CHECK(c && !memcmp(&c->filter, &d, sizeof d) && d.min_cutoff == 0.5 && d.lost_after_frames == 8);
+    CHECK(c && c->filter.min_cutoff == d.min_cutoff && c->filter.beta == d.beta && c->filter.d_cutoff == d.d_cutoff &&
+          c->filter.lost_after_frames == d.lost_after_frames && d.min_cutoff == 0.5 && d.lost_after_frames == 8);
     vt_catalog_destroy(c);
     vt_catalog_report rep = { 0 };
     CHECK(vt_catalog_parse_text(bad, sizeof bad - 1, "b.json", &rep, 0, &c) == VT_ERR_FORMAT && !c && rep.errors == 1);
