@@ -221,173 +221,240 @@ static void hide_marker(vt_image *g, const float c[4][2])
     }
 }
 
-static int bench_dir(const char *dir, int repeats)
-{
+/* One benchmark set: its truth, its frames (grey, in memory), the detectors, and the scores and
+ * times per frame (best of the repeats) of each detector. */
+typedef struct bench {
     truth t;
-    if (load_truth(dir, &t) != 0) return 1;
+    const char *set;
     vt_dictionary dict;
-    if (vt_dictionary_find(t.dict, &dict) != VT_OK) { fprintf(stderr, "vitrine-bench: %s: unknown dict %s\n", dir, t.dict); return 1; }
-    const char *set = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
-    if (!*set) set = dir;
-    /* Every frame in memory, grey. */
-    vt_image *frames = calloc((size_t)t.n, sizeof *frames);
-    int nf = 0;
+    vt_image *frames;
+    int nf;
+    vt_detector *full;
+    vt_tracker *trk;
+    vt_marker_list ml;
+    vtcv_quad *q;
+    vt_marker *qm;
+    double *ms_own, *ms_cv, *ms_trk, *ms_at;
+    score s_own, s_cv, s_trk, s_at;
+    int use_at;
+#ifdef VT_HAVE_APRILTAG
+    apriltag_family_t *tf;
+    apriltag_detector_t *td;
+#endif
+} bench;
+
+/* Every frame of dir in memory, grey: a folder's images in name order are truth.json's order
+ * (img_0000...), a video's frames in order. */
+static int load_frames(bench *b, const char *dir)
+{
+    b->frames = calloc((size_t)b->t.n, sizeof *b->frames);
     char err[512], path[1200];
     vt_source *src = NULL;
     vt_source_desc sd = { .kind = VT_SOURCE_AUTO, .want = VT_WANT_GREY };
-    if (t.video) { snprintf(path, sizeof path, "%s/seq.mp4", dir); sd.path = path; }
+    if (b->t.video) { snprintf(path, sizeof path, "%s/seq.mp4", dir); sd.path = path; }
     else { sd.kind = VT_SOURCE_FOLDER; sd.path = dir; }
-    if (vt_source_open(&sd, &src, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine-bench: %s\n", err); return 1; }
+    if (!b->frames || vt_source_open(&sd, &src, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine-bench: %s\n", err); return -1; }
     vt_frame fr;
     vt_result r;
-    while (nf < t.n && (r = vt_source_read(src, &fr, err, sizeof err)) != VT_END) {
+    while (b->nf < b->t.n && (r = vt_source_read(src, &fr, err, sizeof err)) != VT_END) {
         if (r != VT_OK) continue;
-        /* A folder's images in name order are truth.json's order (img_0000...). */
-        if (vt_image_alloc(&frames[nf], VT_PIX_GREY8, fr.grey.width, fr.grey.height) != VT_OK) return 1;
-        for (int y = 0; y < fr.grey.height; y++)
-            memcpy(vt_image_row(&frames[nf], y), vt_image_row(&fr.grey, y), (size_t)fr.grey.width);
-        nf++;
+        if (vt_image_copy(&b->frames[b->nf], &fr.grey) != VT_OK) { vt_source_destroy(src); return -1; }
+        b->nf++;
     }
     vt_source_destroy(src);
-    if (nf != t.n) { fprintf(stderr, "vitrine-bench: %s: %d frames for %d truth entries\n", dir, nf, t.n); return 1; }
+    if (b->nf != b->t.n) { fprintf(stderr, "vitrine-bench: %s: %d frames for %d truth entries\n", dir, b->nf, b->t.n); return -1; }
+    return 0;
+}
 
-    vt_detector *full = vt_detector_create(&(vt_detector_desc){ .dict = dict });
-    vt_tracker *trk = NULL;
-    char terr[256];
-    if (vt_tracker_create(&(vt_tracker_desc){ .dict = dict }, &trk, terr, sizeof terr) != VT_OK) {
-        fprintf(stderr, "vitrine-bench: %s\n", terr);
-        return 1;
+/* The detectors (ours, the tracker, AprilTag 3 for tag36h11 where built with it) and the buffers. */
+static int bench_open(bench *b)
+{
+    char err[256];
+    if (vt_detector_create(&(vt_detector_desc){ .dict = b->dict }, &b->full, err, sizeof err) != VT_OK ||
+        vt_tracker_create(&(vt_tracker_desc){ .dict = b->dict }, &b->trk, err, sizeof err) != VT_OK) {
+        fprintf(stderr, "vitrine-bench: %s\n", err);
+        return -1;
     }
-    vt_marker_list ml = { 0 };
-    vtcv_quad *q = calloc(1024, sizeof *q);
-    vt_marker *qm = calloc(1024, sizeof *qm);
-    double *ms_own = malloc(sizeof(double) * nf), *ms_cv = malloc(sizeof(double) * nf), *ms_trk = malloc(sizeof(double) * nf);
-    for (int i = 0; i < nf; i++) ms_own[i] = ms_cv[i] = ms_trk[i] = 1e9;
-    score s_own = { 0 }, s_cv = { 0 }, s_trk = { 0 }, s_at = { 0 };
-    double *ms_at = malloc(sizeof(double) * nf);
-    for (int i = 0; i < nf; i++) ms_at[i] = 1e9;
-    int use_at = 0;
+    int nf = b->nf;
+    b->q = calloc(1024, sizeof *b->q);
+    b->qm = calloc(1024, sizeof *b->qm);
+    b->ms_own = malloc(sizeof(double) * nf);
+    b->ms_cv = malloc(sizeof(double) * nf);
+    b->ms_trk = malloc(sizeof(double) * nf);
+    b->ms_at = malloc(sizeof(double) * nf);
+    if (!b->q || !b->qm || !b->ms_own || !b->ms_cv || !b->ms_trk || !b->ms_at) return -1;
+    for (int i = 0; i < nf; i++) b->ms_own[i] = b->ms_cv[i] = b->ms_trk[i] = b->ms_at[i] = 1e9;
 #ifdef VT_HAVE_APRILTAG
-    apriltag_family_t *tf = NULL;
-    apriltag_detector_t *td = NULL;
-    if (!strcmp(dict.name, "APRILTAG_36h11")) {
-        tf = tag36h11_create();
-        td = apriltag_detector_create();
-        apriltag_detector_add_family(td, tf);
-        td->quad_decimate = 2.0f;
-        td->nthreads = 1;
-        td->refine_edges = 1;
-        use_at = 1;
+    if (!strcmp(b->dict.name, "APRILTAG_36h11")) {
+        b->tf = tag36h11_create();
+        b->td = apriltag_detector_create();
+        apriltag_detector_add_family(b->td, b->tf);
+        b->td->quad_decimate = 2.0f;
+        b->td->nthreads = 1;
+        b->td->refine_edges = 1;
+        b->use_at = 1;
     }
 #endif
-    /* Best of the repeats per frame, for both (as ../shared/tools/baseline_opencv.py does). */
+    return 0;
+}
+
+/* Every detector on every frame, interleaved; best of the repeats per frame (as
+ * ../shared/tools/baseline_opencv.py does), scored on the first. */
+static void run_repeats(bench *b, int repeats)
+{
     for (int rep = 0; rep < repeats; rep++) {
-        vt_tracker_reset(trk);
-        for (int i = 0; i < nf; i++) {
+        vt_tracker_reset(b->trk);
+        for (int i = 0; i < b->nf; i++) {
+            const truth_image *ti = &b->t.im[i];
             int n = 0;
-            double a = run_ours(full, &frames[i], &ml);
-            if (rep == 0) score_frame(&t.im[i], ml.items, ml.count, &s_own);
-            double b = run_opencv(dict.cv_id, &frames[i], q, &n);
-            if (rep == 0) { quads_to_markers(q, n, qm); score_frame(&t.im[i], qm, n, &s_cv); }
+            double a = run_ours(b->full, &b->frames[i], &b->ml);
+            if (rep == 0) score_frame(ti, b->ml.items, b->ml.count, &b->s_own);
+            double c = run_opencv(b->dict.cv_id, &b->frames[i], b->q, &n);
+            if (rep == 0) { quads_to_markers(b->q, n, b->qm); score_frame(ti, b->qm, n, &b->s_cv); }
 #ifdef VT_HAVE_APRILTAG
-            if (use_at) {
-                double c = run_apriltag(td, &frames[i], qm, &n);
-                if (rep == 0) score_frame(&t.im[i], qm, n, &s_at);
-                ms_at[i] = fmin(ms_at[i], c);
+            if (b->use_at) {
+                double t = run_apriltag(b->td, &b->frames[i], b->qm, &n);
+                if (rep == 0) score_frame(ti, b->qm, n, &b->s_at);
+                b->ms_at[i] = fmin(b->ms_at[i], t);
             }
 #endif
-            ms_own[i] = fmin(ms_own[i], a);
-            ms_cv[i] = fmin(ms_cv[i], b);
-            if (t.video) {
-                double c = run_tracker(trk, &frames[i], &ml);
-                if (rep == 0) score_frame(&t.im[i], ml.items, ml.count, &s_trk);
-                ms_trk[i] = fmin(ms_trk[i], c);
+            b->ms_own[i] = fmin(b->ms_own[i], a);
+            b->ms_cv[i] = fmin(b->ms_cv[i], c);
+            if (b->t.video) {
+                double t = run_tracker(b->trk, &b->frames[i], &b->ml);
+                if (rep == 0) score_frame(ti, b->ml.items, b->ml.count, &b->s_trk);
+                b->ms_trk[i] = fmin(b->ms_trk[i], t);
             }
         }
     }
+}
+
+/* One row per detector; ratios against OpenCV's median. */
+static void print_rows(const bench *b)
+{
+    int nf = b->nf;
     double *tmp = malloc(sizeof(double) * nf);
-    memcpy(tmp, ms_cv, sizeof(double) * nf);
+    if (!tmp) return;
+    memcpy(tmp, b->ms_cv, sizeof(double) * nf);
     double ref = median(tmp, nf);
     printf("%-14s %-16s %8s %8s %7s  %7s %4s %8s\n", "set", "detector", "median", "mean", "ratio", "recall", "FP", "RMSE px");
-    memcpy(tmp, ms_cv, sizeof(double) * nf);
-    print_row(set, "opencv", &s_cv, tmp, nf, ref);
-    if (use_at) {
-        memcpy(tmp, ms_at, sizeof(double) * nf);
-        print_row(set, "apriltag3", &s_at, tmp, nf, ref);
+    memcpy(tmp, b->ms_cv, sizeof(double) * nf);
+    print_row(b->set, "opencv", &b->s_cv, tmp, nf, ref);
+    if (b->use_at) {
+        memcpy(tmp, b->ms_at, sizeof(double) * nf);
+        print_row(b->set, "apriltag3", &b->s_at, tmp, nf, ref);
     }
-    memcpy(tmp, ms_own, sizeof(double) * nf);
-    print_row(set, "vitrine", &s_own, tmp, nf, ref);
-    if (!t.video) {
-        /* Newcomers: the tracker sees an empty frame, then this image twice; a marker counts as
-         * found when it is reported by the second (the two bands, searched coarsely). */
-        score s_new = { 0 };
-        vt_image blank = { 0 };
-        for (int i = 0; i < nf; i++) {
-            if (!blank.data || blank.width != frames[i].width || blank.height != frames[i].height) {
-                vt_image_free(&blank);
-                vt_image_alloc(&blank, VT_PIX_GREY8, frames[i].width, frames[i].height);
-                for (int y = 0; y < blank.height; y++) memset(vt_image_row(&blank, y), 128, (size_t)blank.width);
-            }
-            vt_tracker_reset(trk);
-            vt_tracker_track(trk, &blank, &ml);
-            vt_tracker_track(trk, &frames[i], &ml);
-            vt_tracker_track(trk, &frames[i], &ml);
-            score_frame(&t.im[i], ml.items, ml.count, &s_new);
-        }
-        vt_image_free(&blank);
-        int total = s_new.tp + s_new.fn;
-        printf("%-14s newcomers found by the tracker within 2 frames: %d of %d (%.4f), %d false\n", set, s_new.tp, total,
-               total ? (double)s_new.tp / total : 0, s_new.fp);
+    memcpy(tmp, b->ms_own, sizeof(double) * nf);
+    print_row(b->set, "vitrine", &b->s_own, tmp, nf, ref);
+    if (b->t.video) {
+        memcpy(tmp, b->ms_trk, sizeof(double) * nf);
+        print_row(b->set, "vitrine --track", &b->s_trk, tmp, nf, ref);
     }
-    if (t.video) {
-        memcpy(tmp, ms_trk, sizeof(double) * nf);
-        print_row(set, "vitrine --track", &s_trk, tmp, nf, ref);
-        /* Appearing markers: each marker of frame 0 hidden until the middle, then shown. */
-        int half = nf / 2, worst = 0, never = 0, tested = 0;
-        vt_image g = { 0 };
-        for (int k = 0; k < t.im[0].n; k++) {
-            if (t.im[0].m[k].edge) continue;
-            int id = t.im[0].m[k].id, found_at = -1;
-            vt_tracker_reset(trk);
-            for (int i = 0; i < nf && found_at < 0; i++) {
-                const vt_image *in = &frames[i];
-                if (i < half) {
-                    vt_image_free(&g);
-                    vt_image_alloc(&g, VT_PIX_GREY8, in->width, in->height);
-                    for (int y = 0; y < in->height; y++) memcpy(vt_image_row(&g, y), vt_image_row(in, y), (size_t)in->width);
-                    for (int j = 0; j < t.im[i].n; j++)
-                        if (t.im[i].m[j].id == id) hide_marker(&g, (const float (*)[2])t.im[i].m[j].c);
-                    in = &g;
-                }
-                vt_tracker_track(trk, in, &ml);
-                for (int j = 0; j < ml.count && i >= half; j++)
-                    if (ml.items[j].id == id) found_at = i - half + 1;
-                for (int j = 0; j < ml.count && i < half; j++)
-                    if (ml.items[j].id == id) never = -1000;   /* seen while hidden: a bug */
-            }
-            tested++;
-            if (found_at < 0) never++;
-            else if (found_at > worst) worst = found_at;
-        }
-        vt_image_free(&g);
-        printf("%-14s appearing marker (%d tested, shown at frame %d): found by frame %d at the latest%s\n", set, tested,
-               half, worst, never > 0 ? ", some never" : never < 0 ? ", ERROR: seen while hidden" : "");
-    }
-#ifdef VT_HAVE_APRILTAG
-    if (td) apriltag_detector_destroy(td);
-    if (tf) tag36h11_destroy(tf);
-#endif
-    free(ms_at);
     free(tmp);
-    free(ms_own); free(ms_cv); free(ms_trk);
-    free(q); free(qm);
-    vt_marker_list_free(&ml);
-    vt_detector_destroy(full);
-    vt_tracker_destroy(trk);
-    for (int i = 0; i < nf; i++) vt_image_free(&frames[i]);
-    free(frames);
-    for (int i = 0; i < t.n; i++) free(t.im[i].m);
-    free(t.im);
+}
+
+/* Newcomers: the tracker sees an empty frame, then each image twice; a marker counts as found
+ * when it is reported by the second (the two bands, searched coarsely). */
+static void newcomers(bench *b)
+{
+    score s_new = { 0 };
+    vt_image blank = { 0 };
+    for (int i = 0; i < b->nf; i++) {
+        const vt_image *f = &b->frames[i];
+        if (!blank.data || blank.width != f->width || blank.height != f->height) {
+            vt_image_free(&blank);
+            vt_image_alloc(&blank, VT_PIX_GREY8, f->width, f->height);
+            for (int y = 0; y < blank.height; y++) memset(vt_image_row(&blank, y), 128, (size_t)blank.width);
+        }
+        vt_tracker_reset(b->trk);
+        vt_tracker_track(b->trk, &blank, &b->ml);
+        vt_tracker_track(b->trk, f, &b->ml);
+        vt_tracker_track(b->trk, f, &b->ml);
+        score_frame(&b->t.im[i], b->ml.items, b->ml.count, &s_new);
+    }
+    vt_image_free(&blank);
+    int total = s_new.tp + s_new.fn;
+    printf("%-14s newcomers found by the tracker within 2 frames: %d of %d (%.4f), %d false\n", b->set, s_new.tp, total,
+           total ? (double)s_new.tp / total : 0, s_new.fp);
+}
+
+/* The frame (from the middle on) at which the tracker first reports marker id, hidden in every
+ * frame before the middle, or -1 if never; *seen_hidden = 1 if it was reported while hidden (a bug). */
+static int appearing_at(bench *b, int id, vt_image *g, int *seen_hidden)
+{
+    int half = b->nf / 2, found_at = -1;
+    vt_tracker_reset(b->trk);
+    for (int i = 0; i < b->nf && found_at < 0; i++) {
+        const vt_image *in = &b->frames[i];
+        if (i < half) {
+            vt_image_copy(g, in);
+            for (int j = 0; j < b->t.im[i].n; j++)
+                if (b->t.im[i].m[j].id == id) hide_marker(g, (const float (*)[2])b->t.im[i].m[j].c);
+            in = g;
+        }
+        vt_tracker_track(b->trk, in, &b->ml);
+        for (int j = 0; j < b->ml.count; j++) {
+            if (b->ml.items[j].id != id) continue;
+            if (i < half) *seen_hidden = 1;
+            else found_at = i - half + 1;
+        }
+    }
+    return found_at;
+}
+
+/* Appearing markers: each marker of frame 0 hidden until the middle, then shown. */
+static void appearing(bench *b)
+{
+    int worst = 0, never = 0, tested = 0;
+    vt_image g = { 0 };
+    for (int k = 0; k < b->t.im[0].n; k++) {
+        if (b->t.im[0].m[k].edge) continue;
+        int seen_hidden = 0, found_at = appearing_at(b, b->t.im[0].m[k].id, &g, &seen_hidden);
+        tested++;
+        if (seen_hidden) never = -1000;
+        if (found_at < 0) never++;
+        else if (found_at > worst) worst = found_at;
+    }
+    vt_image_free(&g);
+    printf("%-14s appearing marker (%d tested, shown at frame %d): found by frame %d at the latest%s\n", b->set, tested,
+           b->nf / 2, worst, never > 0 ? ", some never" : never < 0 ? ", ERROR: seen while hidden" : "");
+}
+
+static void bench_free(bench *b)
+{
+#ifdef VT_HAVE_APRILTAG
+    if (b->td) apriltag_detector_destroy(b->td);
+    if (b->tf) tag36h11_destroy(b->tf);
+#endif
+    free(b->ms_at); free(b->ms_own); free(b->ms_cv); free(b->ms_trk);
+    free(b->q); free(b->qm);
+    vt_marker_list_free(&b->ml);
+    vt_detector_destroy(b->full);
+    vt_tracker_destroy(b->trk);
+    for (int i = 0; i < b->nf; i++) vt_image_free(&b->frames[i]);
+    free(b->frames);
+    for (int i = 0; i < b->t.n; i++) free(b->t.im[i].m);
+    free(b->t.im);
+}
+
+static int bench_dir(const char *dir, int repeats)
+{
+    bench b;
+    memset(&b, 0, sizeof b);
+    if (load_truth(dir, &b.t) != 0) return 1;
+    if (vt_dictionary_find(b.t.dict, &b.dict) != VT_OK) {
+        fprintf(stderr, "vitrine-bench: %s: unknown dict %s\n", dir, b.t.dict);
+        bench_free(&b);
+        return 1;
+    }
+    b.set = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+    if (!*b.set) b.set = dir;
+    if (load_frames(&b, dir) != 0 || bench_open(&b) != 0) { bench_free(&b); return 1; }
+    run_repeats(&b, repeats);
+    print_rows(&b);
+    if (!b.t.video) newcomers(&b);
+    else appearing(&b);
+    bench_free(&b);
     return 0;
 }
 

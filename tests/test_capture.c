@@ -38,6 +38,12 @@ int main(int argc, char **argv)
     write_text(dir, "bad.jpg", "this is text in a .jpg");
     write_text(dir, "empty.png", "");
 
+    /* The defaults written out are what a zeroed desc means. */
+    vt_demo_desc dd = vt_demo_desc_resolve(&(vt_demo_desc){ 0 }), dflt = vt_demo_desc_defaults();
+    CHECK(dd.width == dflt.width && dd.height == dflt.height && dd.frames == dflt.frames && dd.fps == dflt.fps &&
+          dd.width == 1280 && dd.height == 720 && dd.fps == 30);
+    CHECK(vt_source_desc_defaults().want == VT_WANT_GREY);
+
     /* A folder: image files only, natural order; bad ones report and the rest still come. */
     vt_source *s;
     vt_frame f;

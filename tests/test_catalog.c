@@ -20,9 +20,34 @@ static vt_result load_text(const char *text, vt_catalog **c, char *err, size_t n
 #define PRICE(v, loc, cur, want) do { char b[64]; vt_format_price(v, loc, cur, b, sizeof b); \
     CHECKF(!strcmp(b, want), "%s %s %.2f -> '%s', want '%s'", loc, cur, (double)(v), b, want); } while (0)
 
+/* vt_catalog_parse_text's results: the code, and a catalog only where the header says. */
+static void test_parse_results(void)
+{
+    static const char good[] = "{\"version\": 1, \"products\": [{\"id\": \"a\", \"marker\": 1, \"name\": \"A\", \"price\": 1}]}";
+    static const char bad[] = "{\"version\": 1, \"products\": [{\"id\": \"a\", \"marker\": 1, \"name\": \"A\", \"price\": -1}]}";
+    vt_catalog *c = NULL;
+    CHECK(vt_catalog_parse_text(good, sizeof good - 1, "g.json", NULL, 0, &c) == VT_OK && c && c->count == 1);
+    vt_filter_params d = vt_filter_params_defaults();
+    CHECK(c && c->filter.min_cutoff == d.min_cutoff && c->filter.beta == d.beta && c->filter.d_cutoff == d.d_cutoff &&
+          c->filter.lost_after_frames == d.lost_after_frames && d.min_cutoff == 0.5 && d.lost_after_frames == 8);
+    vt_catalog_destroy(c);
+    vt_catalog_report rep = { 0 };
+    CHECK(vt_catalog_parse_text(bad, sizeof bad - 1, "b.json", &rep, 0, &c) == VT_ERR_FORMAT && !c && rep.errors == 1);
+    CHECK(vt_catalog_parse_text(bad, sizeof bad - 1, "b.json", NULL, 1, &c) == VT_ERR_FORMAT && c && c->count == 1);
+    vt_catalog_destroy(c);
+    CHECK(vt_catalog_parse_text("{", 1, "t.json", NULL, 1, &c) == VT_ERR_FORMAT && !c);
+    CHECK(vt_catalog_parse("/nonexistent/c.json", &rep, 0, &c) == VT_ERR_NOT_FOUND && !c);
+    vt_catalog_report_free(&rep);
+    vt_watch *w = NULL;
+    char err[128];
+    CHECK(vt_watch_create(&w, err, sizeof err) == VT_OK && w);
+    vt_watch_destroy(w);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc; (void)argv;
+    test_parse_results();
     PRICE(89.99, "fr_FR", "EUR", "89,99 €");
     PRICE(89.99, "en_GB", "GBP", "£89.99");
     PRICE(89.99, "en_US", "USD", "$89.99");
@@ -86,7 +111,9 @@ int main(int argc, char **argv)
         char path[1024];
         snprintf(path, sizeof path, "%s/tests/fuzz/regressions/catalog/%s", VT_TEST_SOURCE_DIR, e->d_name);
         vt_catalog_report rep = { 0 };
-        vt_catalog_destroy(vt_catalog_parse(path, &rep, 1));
+        vt_catalog *c = NULL;
+        vt_catalog_parse(path, &rep, 1, &c);
+        vt_catalog_destroy(c);
         vt_catalog_report_free(&rep);
         replayed++;
     }

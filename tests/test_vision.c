@@ -104,7 +104,8 @@ static void test_real_photo(const char *shared)
     vt_image grey = vtcv_mat_view(m);
     vt_dictionary dict;
     vt_dictionary_find("6X6_250", &dict);
-    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = dict });
+    vt_detector *det = NULL;
+    CHECK(vt_detector_create(&(vt_detector_desc){ .dict = dict }, &det, err, sizeof err) == VT_OK);
     vt_marker_list ml = { 0 };
     CHECK(vt_detector_detect(det, &grey, &ml) == VT_OK);
     CHECKF(ml.count == cJSON_GetArraySize(truth), "found %d markers", ml.count);
@@ -138,6 +139,21 @@ static void test_real_photo(const char *shared)
         CHECKF(ml.items[i].tvec[2] > 0.1 && ml.items[i].tvec[2] < 2 && ml.items[i].reproj_err < 1.5,
                "id %d z %.3f err %.2f", ml.items[i].id, ml.items[i].tvec[2], ml.items[i].reproj_err);
     }
+    /* Zero fields of the desc are the defaults: the same markers, to the bit, from a desc with
+     * every default written out; and a bad desc says why. */
+    vt_detector_desc full = vt_detector_desc_defaults();
+    full.dict = dict;
+    vt_detector *det2 = NULL;
+    vt_marker_list ml2 = { 0 };
+    CHECK(vt_detector_create(&full, &det2, err, sizeof err) == VT_OK && vt_detector_detect(det2, &grey, &ml2) == VT_OK);
+    CHECK(ml2.count == ml.count);
+    for (int i = 0; i < ml.count && i < ml2.count; i++)
+        CHECK(ml2.items[i].id == ml.items[i].id && !memcmp(ml2.items[i].corners, ml.items[i].corners, sizeof ml.items[i].corners));
+    vt_marker_list_free(&ml2);
+    vt_detector_destroy(det2);
+    det2 = NULL;
+    err[0] = 0;
+    CHECK(vt_detector_create(&(vt_detector_desc){ 0 }, &det2, err, sizeof err) == VT_ERR_ARG && !det2 && err[0]);
     vt_marker_list_free(&ml);
     vt_detector_destroy(det);
     vtcv_mat_destroy(m);
@@ -148,10 +164,13 @@ static void test_real_photo(const char *shared)
 /* The demo scene's truth and the detector's poses agree: both the demo and pose are right. */
 static void test_demo_pose(void)
 {
-    vt_demo *demo = vt_demo_create(&(vt_demo_desc){ 0 });
+    char err[256];
+    vt_demo *demo = NULL;
+    CHECK(vt_demo_create(&(vt_demo_desc){ 0 }, &demo, err, sizeof err) == VT_OK);
     vt_dictionary dict;
     vt_dictionary_find(VT_DEMO_DICT, &dict);
-    vt_detector *det = vt_detector_create(&(vt_detector_desc){ .dict = dict });
+    vt_detector *det = NULL;
+    CHECK(vt_detector_create(&(vt_detector_desc){ .dict = dict }, &det, err, sizeof err) == VT_OK);
     vt_marker_list ml = { 0 };
     vt_camera cam = vt_camera_from_fov(1280, 720, VT_DEFAULT_HFOV_DEG);
     int checked = 0;

@@ -158,7 +158,8 @@ int main(int argc, char **argv)
     static const char json[] = "{\"version\": 1, \"store\": {\"locale\": \"fr_FR\", \"currency\": \"EUR\"},"
                                " \"products\": [{\"id\": \"box\", \"marker\": 7, \"name\": \"Boîte\", \"price\": 9.5,"
                                " \"brand\": \"Test\", \"description\": \"A box.\", \"url\": \"https://example.com/box\"}]}";
-    vt_catalog *cat = vt_catalog_parse_text(json, sizeof json - 1, "test.json", NULL, 0);
+    vt_catalog *cat = NULL;
+    vt_catalog_parse_text(json, sizeof json - 1, "test.json", NULL, 0, &cat);
     CHECK(cat != NULL);
     if (cat) {
         vt_visitor_show show = { &cat->products[0], box, g };

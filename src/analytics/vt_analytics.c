@@ -55,7 +55,7 @@ static void iso_utc(int64_t ms, char out[32])
 }
 
 /* Schema migrations: entry k takes user_version k to k + 1. Append, never edit. */
-static const char *k_migrations[] = {
+static const char *const k_migrations[] = {
     "CREATE TABLE sessions (id INTEGER PRIMARY KEY, started_utc TEXT NOT NULL, stopped_utc TEXT,"
     "  store TEXT, source TEXT, dropped_events INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE events (id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES sessions(id),"
@@ -65,13 +65,13 @@ static const char *k_migrations[] = {
     "CREATE INDEX events_product ON events(product_id, type);",
 };
 
-static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen, const char *path)
+static vt_result exec(sqlite3 *db, const char *sql, char *err, size_t errlen, const char *path)
 {
     char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK) return VT_OK;
     snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(db));
     sqlite3_free(msg);
-    return -1;
+    return VT_ERR_IO;
 }
 
 static int user_version(sqlite3 *db)
@@ -84,22 +84,25 @@ static int user_version(sqlite3 *db)
     return v;
 }
 
-static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
+static vt_result migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
     int v = user_version(db);
-    if (v < 0) { snprintf(err, errlen, "%s: not a readable SQLite database: %s", path, sqlite3_errmsg(db)); return -1; }
+    if (v < 0) { snprintf(err, errlen, "%s: not a readable SQLite database: %s", path, sqlite3_errmsg(db)); return VT_ERR_FORMAT; }
     int latest = (int)(sizeof k_migrations / sizeof k_migrations[0]);
-    if (v > latest) { snprintf(err, errlen, "%s: written by a newer Vitrine (schema %d, this one knows %d)", path, v, latest); return -1; }
+    if (v > latest) {
+        snprintf(err, errlen, "%s: written by a newer Vitrine (schema %d, this one knows %d)", path, v, latest);
+        return VT_ERR_UNSUPPORTED;
+    }
     for (; v < latest; v++) {
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d;", v + 1);
         if (exec(db, "BEGIN IMMEDIATE;", err, errlen, path) || exec(db, k_migrations[v], err, errlen, path) ||
             exec(db, sql, err, errlen, path) || exec(db, "COMMIT;", err, errlen, path)) {
             sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
-            return -1;
+            return VT_ERR_IO;
         }
     }
-    return 0;
+    return VT_OK;
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -124,7 +127,7 @@ static void write_event(vt_analytics *a, const vt_event *e)
     bind_text_or_null(st, 8, e->currency);
     if (e->type == VT_EV_PRODUCT_LOST) sqlite3_bind_double(st, 9, e->dwell_seconds); else sqlite3_bind_null(st, 9);
     if (e->frame >= 0) sqlite3_bind_int(st, 10, e->frame); else sqlite3_bind_null(st, 10);
-    if (sqlite3_step(st) != SQLITE_DONE) VT_WARN("analytics", "%s: cannot record an event: %s", a->path, sqlite3_errmsg(a->db));
+    if (sqlite3_step(st) != SQLITE_DONE) VT_WARN_FILE("analytics", a->path, "cannot record an event: %s", sqlite3_errmsg(a->db));
     if (e->type == VT_EV_SESSION_STOP) {
         char sql[128];
         snprintf(sql, sizeof sql, "UPDATE sessions SET stopped_utc = '%s' WHERE id = %lld;", ts, (long long)a->session);
@@ -165,7 +168,7 @@ static void *writer(void *arg)
                 a->dropped_saved = dropped;
             }
             if (sqlite3_exec(a->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
-                VT_WARN("analytics", "%s: cannot commit events: %s", a->path, sqlite3_errmsg(a->db));
+                VT_WARN_FILE("analytics", a->path, "cannot commit events: %s", sqlite3_errmsg(a->db));
         }
         if (stop) break;
     }
@@ -178,7 +181,11 @@ vt_result vt_analytics_open(const char *path, const char *store, const char *sou
 {
     *out = NULL;
     vt_analytics *a = calloc(1, sizeof *a);
-    if (!a || !(a->queue = malloc(QUEUE_CAP * sizeof *a->queue))) { free(a); return VT_ERR_NO_MEMORY; }
+    if (!a || !(a->queue = malloc(QUEUE_CAP * sizeof *a->queue))) {
+        free(a);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return VT_ERR_NO_MEMORY;
+    }
     snprintf(a->path, sizeof a->path, "%s", path);
     if (sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot open the analytics database: %s", path, a->db ? sqlite3_errmsg(a->db) : "out of memory");
@@ -228,9 +235,9 @@ fail:
     return VT_ERR_IO;
 }
 
-int vt_analytics_record(vt_analytics *a, const vt_event *e)
+vt_result vt_analytics_record(vt_analytics *a, const vt_event *e)
 {
-    if (!a) return 0;
+    if (!a || !e) return VT_ERR_ARG;
     vt_event ev = *e;
     if (!ev.ts_ms) ev.ts_ms = vt_utc_now_ms();
     pthread_mutex_lock(&a->mu);
@@ -243,7 +250,7 @@ int vt_analytics_record(vt_analytics *a, const vt_event *e)
         a->dropped++;
     }
     pthread_mutex_unlock(&a->mu);
-    return ok;
+    return ok ? VT_OK : VT_ERR_NO_MEMORY;
 }
 
 void vt_analytics_close(vt_analytics *a)
@@ -251,7 +258,7 @@ void vt_analytics_close(vt_analytics *a)
     if (!a) return;
     /* The stop event must not be dropped: wait for room if the queue is full. */
     vt_event stop = { .type = VT_EV_SESSION_STOP, .marker = -1, .price = -1, .frame = -1 };
-    while (!vt_analytics_record(a, &stop)) {
+    while (vt_analytics_record(a, &stop) != VT_OK) {
         pthread_mutex_lock(&a->mu);
         a->dropped--;   /* that try was not a visitor event */
         pthread_mutex_unlock(&a->mu);

@@ -43,8 +43,9 @@ typedef struct vt_analytics vt_analytics;
 /* Opens (creating and migrating as needed) the database at path and starts a session. */
 vt_result vt_analytics_open(const char *path, const char *store, const char *source, vt_analytics **out, char *err,
                             size_t errlen);
-/* Queues an event; never blocks on the database. Returns 0 when it was dropped (queue full). */
-int vt_analytics_record(vt_analytics *a, const vt_event *e);
+/* Queues an event; never blocks on the database. VT_ERR_NO_MEMORY when there was no room (the
+ * queue is full): the event is dropped, and counted in the session's dropped_events. */
+vt_result vt_analytics_record(vt_analytics *a, const vt_event *e);
 /* Ends the session (SESSION_STOP), writes what is queued and closes. Safe on NULL. */
 void vt_analytics_close(vt_analytics *a);
 int64_t vt_utc_now_ms(void);
@@ -52,8 +53,10 @@ int64_t vt_utc_now_ms(void);
 /* ---- reading: vitrine stats ---- */
 typedef enum vt_stats_format { VT_STATS_TABLE = 0, VT_STATS_JSON, VT_STATS_CSV } vt_stats_format;
 /* Prints per-product, per-hour and total figures for events with from <= ts < to (ISO 8601 UTC
- * strings, either may be NULL). Returns 0, or 1 with err set (missing, empty, corrupt, not ours). */
-int vt_stats_print(const char *path, const char *from, const char *to, vt_stats_format fmt, FILE *out, char *err,
-                   size_t errlen);
+ * strings, either may be NULL). On failure nothing is printed and err says why: VT_ERR_ARG (a
+ * bad date), the file's problem (missing, empty: vt_file_check), VT_ERR_FORMAT (not SQLite, or
+ * not ours), VT_ERR_IO (cannot be opened or read). */
+vt_result vt_stats_print(const char *path, const char *from, const char *to, vt_stats_format fmt, FILE *out, char *err,
+                         size_t errlen);
 
 #endif

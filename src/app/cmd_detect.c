@@ -329,8 +329,8 @@ int vt_cmd_detect(int argc, char **argv)
             fprintf(stderr, "vitrine: detect: cannot create the tracker: %s\n", err);
             return 1;
         }
-    } else if (!(det.det = vt_detector_create(&(vt_detector_desc){ .dict = o.dict, .engine = engine }))) {
-        fprintf(stderr, "vitrine: detect: cannot create the detector (out of memory)\n");
+    } else if (vt_detector_create(&(vt_detector_desc){ .dict = o.dict, .engine = engine }, &det.det, err, sizeof err) != VT_OK) {
+        fprintf(stderr, "vitrine: detect: cannot create the detector: %s\n", err);
         return 1;
     }
     vt_marker_list ml = { 0 };

@@ -343,8 +343,8 @@ int vt_cmd_run(int argc, char **argv)
 
     scene sc;
     scene_build(&sc, cat, NULL, rend);
-    vt_watch *watch = vt_watch_create();
-    if (watch) watch_scene(watch, &sc, o.catalog);
+    vt_watch *watch = NULL;
+    if (vt_watch_create(&watch, err, sizeof err) == VT_OK) watch_scene(watch, &sc, o.catalog);
     else VT_WARN("catalog", "cannot watch %s for changes (inotify); edits need a restart", o.catalog);
     char banner[1200] = "", last_reload_err[1024] = "";
     uint64_t reload_at = 0;

@@ -43,7 +43,7 @@ int vt_cmd_stats(int argc, char **argv)
         return 2;
     }
     char err[1024];
-    if (vt_stats_print(argv[optind], from, to, fmt, stdout, err, sizeof err) != 0) {
+    if (vt_stats_print(argv[optind], from, to, fmt, stdout, err, sizeof err) != VT_OK) {
         fprintf(stderr, "vitrine: stats: %s\n", err);
         return 1;
     }

@@ -26,7 +26,8 @@ int vt_cmd_validate(int argc, char **argv)
     }
     const char *path = argv[1];
     vt_catalog_report rep = { 0 };
-    vt_catalog *cat = vt_catalog_parse(path, &rep, 1);
+    vt_catalog *cat = NULL;
+    vt_catalog_parse(path, &rep, 1, &cat);   /* the report says what is wrong */
     /* Models: load each one, as the display will. */
     for (int i = 0; cat && i < cat->count; i++) {
         const vt_product *p = &cat->products[i];

@@ -97,17 +97,23 @@ static vt_result list_folder(vt_source *s, const char *dir, char *err, size_t er
     return VT_OK;
 }
 
+vt_source_desc vt_source_desc_defaults(void)
+{
+    return (vt_source_desc){ .kind = VT_SOURCE_AUTO, .want = VT_WANT_GREY, .demo = vt_demo_desc_defaults() };
+}
+
 vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (!desc) return VT_ERR_ARG;
+    if (err && errlen) err[0] = '\0';
+    if (!desc) { snprintf(err, errlen, "no source given"); return VT_ERR_ARG; }
     vt_source *s = calloc(1, sizeof *s);
-    if (!s) return VT_ERR_NO_MEMORY;
+    if (!s) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
     s->kind = desc->kind;
     s->fault_after = desc->fault_after;
     s->fault_seconds = desc->fault_seconds;
     s->camera_index = desc->camera_index;
-    s->want = desc->want ? desc->want : VT_WANT_GREY;
+    s->want = desc->want ? desc->want : vt_source_desc_defaults().want;
     s->colour = vtcv_mat_create();
     s->grey = vtcv_mat_create();
     vt_result r = (s->colour && s->grey) ? VT_OK : VT_ERR_NO_MEMORY;
@@ -130,29 +136,30 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
         if (r == VT_OK && s->nfiles == 0) { snprintf(err, errlen, "no image files given"); vt_source_destroy(s); return VT_ERR_ARG; }
     } else if (s->kind == VT_SOURCE_VIDEO) {
         r = vt_file_check(desc->path, why, sizeof why);
-        if (r == VT_OK && !(s->video = vtcv_video_open_file(desc->path, why, sizeof why))) r = VT_ERR_FORMAT;
+        if (r == VT_OK) r = vtcv_video_open_file(desc->path, &s->video, why, sizeof why);
         if (r != VT_OK) { snprintf(err, errlen, "%s: %s", desc->path, why); vt_source_destroy(s); return r; }
         snprintf(s->name, sizeof s->name, "%s", desc->path);
     } else if (s->kind == VT_SOURCE_CAMERA) {
-        if (!(s->video = vtcv_video_open_camera(desc->camera_index, why, sizeof why))) {
+        r = vtcv_video_open_camera(desc->camera_index, &s->video, why, sizeof why);
+        if (r != VT_OK) {
             snprintf(err, errlen, "camera %d: %s", desc->camera_index, why);
             vt_source_destroy(s);
-            return VT_ERR_NOT_FOUND;
+            return r;
         }
         snprintf(s->name, sizeof s->name, "camera %d", desc->camera_index);
     } else if (s->kind == VT_SOURCE_DEMO) {
-        s->demo = vt_demo_create(&desc->demo);
-        r = s->demo ? VT_OK : VT_ERR_NO_MEMORY;
-        s->demo_w = desc->demo.width ? desc->demo.width : 1280;
-        s->demo_h = desc->demo.height ? desc->demo.height : 720;
-        s->demo_frames = desc->demo.frames;
-        s->demo_fps = desc->demo.fps > 0 ? desc->demo.fps : 30;
+        vt_demo_desc dd = vt_demo_desc_resolve(&desc->demo);
+        r = vt_demo_create(&dd, &s->demo, err, errlen);
+        s->demo_w = dd.width;
+        s->demo_h = dd.height;
+        s->demo_frames = dd.frames;
+        s->demo_fps = dd.fps;
         snprintf(s->name, sizeof s->name, "demo");
     } else {
         r = VT_ERR_ARG;
     }
     if (r != VT_OK) {
-        if (!err[0] || errlen == 0) snprintf(err, errlen, "%s: %s", desc->path ? desc->path : "source", vt_result_str(r));
+        if (errlen && !err[0]) snprintf(err, errlen, "%s: %s", desc->path ? desc->path : "source", vt_result_str(r));
         vt_source_destroy(s);
         return r;
     }
@@ -266,8 +273,8 @@ vt_result vt_source_reopen(vt_source *s, char *err, size_t errlen)
     }
     if (s->kind != VT_SOURCE_CAMERA) return VT_ERR_UNSUPPORTED;
     vtcv_video_close(s->video);
-    s->video = vtcv_video_open_camera(s->camera_index, err, errlen);
-    return s->video ? VT_OK : VT_ERR_NOT_FOUND;
+    s->video = NULL;
+    return vtcv_video_open_camera(s->camera_index, &s->video, err, errlen);
 }
 
 double vt_source_fps(const vt_source *s)

@@ -28,6 +28,11 @@ typedef struct vt_demo_desc {
     double fps;           /* 0 = 30; sets how fast the virtual camera moves */
 } vt_demo_desc;
 
+/* The defaults, written out (1280 x 720, endless, 30 frames/s). */
+vt_demo_desc vt_demo_desc_defaults(void);
+/* desc (NULL: all defaults) with its zero fields replaced by the defaults. */
+vt_demo_desc vt_demo_desc_resolve(const vt_demo_desc *desc);
+
 typedef struct vt_source_desc {
     vt_source_kind kind;
     const char *path;                 /* VIDEO, FOLDER, AUTO */
@@ -51,6 +56,10 @@ typedef struct vt_frame {
 } vt_frame;
 
 typedef struct vt_source vt_source;
+
+/* The defaults written out: AUTO, grey only, the demo's defaults, no fault (a zeroed desc means
+ * the same). */
+vt_source_desc vt_source_desc_defaults(void);
 
 /* Opens a source. On failure returns an error and writes the reason, naming the input, in err. */
 vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err, size_t errlen);
@@ -79,11 +88,12 @@ void vt_source_destroy(vt_source *s);   /* safe on NULL */
 #define VT_DEMO_MARKER_MM 60.0
 
 typedef struct vt_demo vt_demo;
-vt_demo *vt_demo_create(const vt_demo_desc *desc);
+/* On failure *out is NULL and err says why. The caller frees the demo with vt_demo_destroy. */
+vt_result vt_demo_create(const vt_demo_desc *desc, vt_demo **out, char *err, size_t errlen);
 /* Renders frame index into bgr (BGR8, the desc's size, caller-owned pixels). */
 void vt_demo_render(vt_demo *d, int index, vt_image *bgr);
 /* The true pose of the demo's marker k (0..VT_DEMO_MARKERS-1) at frame index, as solvePnP gives it. */
 void vt_demo_marker_pose(const vt_demo *d, int index, int k, int *id, double rvec[3], double tvec[3]);
-void vt_demo_destroy(vt_demo *d);
+void vt_demo_destroy(vt_demo *d);   /* safe on NULL */
 
 #endif

@@ -58,40 +58,66 @@ static void camera_pose(const vt_demo *d, int index, double R[9], double C[3])
     memcpy(R, m, sizeof m);
 }
 
-vt_demo *vt_demo_create(const vt_demo_desc *desc)
+vt_demo_desc vt_demo_desc_defaults(void)
 {
-    vt_demo *d = calloc(1, sizeof *d);
-    if (!d) return NULL;
-    d->desc = *desc;
-    if (d->desc.width <= 0) d->desc.width = 1280;
-    if (d->desc.height <= 0) d->desc.height = 720;
-    if (d->desc.fps <= 0) d->desc.fps = 30;
-    d->cam = vt_camera_from_fov(d->desc.width, d->desc.height, VT_DEFAULT_HFOV_DEG);
-    d->half = VT_DEMO_MARKER_MM * 0.0005;
-    vt_dictionary dict;
-    if (vt_dictionary_find(VT_DEMO_DICT, &dict) != VT_OK) { free(d); return NULL; }
-    d->side_px = (dict.bits + 2) * CELL_PX;
+    return (vt_demo_desc){ .width = 1280, .height = 720, .frames = 0, .fps = 30 };
+}
+
+vt_demo_desc vt_demo_desc_resolve(const vt_demo_desc *desc)
+{
+    vt_demo_desc d = desc ? *desc : vt_demo_desc_defaults(), def = vt_demo_desc_defaults();
+    if (d.width <= 0) d.width = def.width;
+    if (d.height <= 0) d.height = def.height;
+    if (!(d.fps > 0)) d.fps = def.fps;
+    if (d.frames < 0) d.frames = 0;
+    return d;
+}
+
+/* The six marker bitmaps, from OpenCV's dictionary. */
+static vt_result draw_markers(vt_demo *d, const vt_dictionary *dict)
+{
     vtcv_mat *m = vtcv_mat_create();
-    for (int k = 0; k < VT_DEMO_MARKERS; k++) {
+    if (!m) return VT_ERR_NO_MEMORY;
+    vt_result r = VT_OK;
+    for (int k = 0; k < VT_DEMO_MARKERS && r == VT_OK; k++) {
         d->centre[k][0] = -0.40 + 0.40 * (k % 3);
         d->centre[k][1] = k < 3 ? 0.16 : -0.12;
         d->bits[k] = malloc((size_t)d->side_px * (size_t)d->side_px);
-        if (!m || !d->bits[k] || vtcv_aruco_marker_image(dict.cv_id, VT_DEMO_FIRST_ID + k, d->side_px, m) != VT_OK) {
-            vtcv_mat_destroy(m);
-            vt_demo_destroy(d);
-            return NULL;
-        }
+        if (!d->bits[k]) r = VT_ERR_NO_MEMORY;
+        else r = vtcv_aruco_marker_image(dict->cv_id, VT_DEMO_FIRST_ID + k, d->side_px, m);
+        if (r != VT_OK) break;
         vt_image im = vtcv_mat_view(m);
         for (int y = 0; y < d->side_px; y++) memcpy(d->bits[k] + y * d->side_px, vt_image_row(&im, y), (size_t)d->side_px);
     }
     vtcv_mat_destroy(m);
-    if (vt_image_alloc(&d->tex, VT_PIX_BGR8, (int)lround((TEX_X1 - TEX_X0) / TEX_M),
-                       (int)lround((SHELF_Y1 - STAND_Y0) / TEX_M)) != VT_OK) {
+    return r;
+}
+
+vt_result vt_demo_create(const vt_demo_desc *desc, vt_demo **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    vt_demo *d = calloc(1, sizeof *d);
+    if (!d) { snprintf(err, errlen, "demo: out of memory"); return VT_ERR_NO_MEMORY; }
+    d->desc = vt_demo_desc_resolve(desc);
+    d->cam = vt_camera_from_fov(d->desc.width, d->desc.height, VT_DEFAULT_HFOV_DEG);
+    d->half = VT_DEMO_MARKER_MM * 0.0005;
+    vt_dictionary dict;
+    vt_result r = vt_dictionary_find(VT_DEMO_DICT, &dict);
+    if (r == VT_OK) {
+        d->side_px = (dict.bits + 2) * CELL_PX;
+        r = draw_markers(d, &dict);
+    }
+    if (r == VT_OK)
+        r = vt_image_alloc(&d->tex, VT_PIX_BGR8, (int)lround((TEX_X1 - TEX_X0) / TEX_M),
+                           (int)lround((SHELF_Y1 - STAND_Y0) / TEX_M));
+    if (r != VT_OK) {
+        snprintf(err, errlen, "demo: cannot draw the scene: %s", vt_result_str(r));
         vt_demo_destroy(d);
-        return NULL;
+        return r;
     }
     bake_texture(d);
-    return d;
+    *out = d;
+    return VT_OK;
 }
 
 void vt_demo_destroy(vt_demo *d)

@@ -9,7 +9,10 @@
 #include <string.h>
 
 /* ---- where values are: a second, tiny pass over the text that cJSON accepted ---- */
-typedef struct vt_json_pos { char path[96]; int line, col; } vt_json_pos;
+/* A value's JSON path ("products[2].model") is built in JSON_PATH_LEN bytes (deeper paths are
+ * cut: they only place messages); a key's own place adds a '#', hence one byte more here. */
+#define JSON_PATH_LEN 128
+typedef struct vt_json_pos { char path[JSON_PATH_LEN + 1]; int line, col; } vt_json_pos;
 
 typedef struct scan {
     const char *p, *end;
@@ -59,7 +62,7 @@ static void scan_value(scan *s, const char *path, int depth)
     skip_ws(s);
     if (s->p >= s->end || depth > 64) return;
     note(s, path);
-    char sub[96];
+    char sub[JSON_PATH_LEN];
     if (*s->p == '{') {
         adv(s);
         for (;;) {
@@ -72,7 +75,7 @@ static void scan_value(scan *s, const char *path, int depth)
             int klen = (int)(s->p - k0 - 1);
             snprintf(sub, sizeof sub, "%s%s%.*s", path, path[0] ? "." : "", klen > 40 ? 40 : klen, k0);
             /* The key's own place, for "unknown key" warnings. */
-            char kpath[100];
+            char kpath[JSON_PATH_LEN + 1];
             snprintf(kpath, sizeof kpath, "%s#", sub);
             int sl = s->line, sc = s->col;
             s->line = kl; s->col = kc;
@@ -238,6 +241,104 @@ static const char *const k_product_keys[] = { "id", "marker", "name", "brand", "
                                               "description", "dimensions_mm", "model", "scale", "offset_mm",
                                               "rotation_deg", "url", "length_mm", "turntable", NULL };
 
+/* A product's "id": present, a non-empty string, not used before. */
+static void check_product_id(ctx *x, const cJSON *p, const char *pp, vt_product *pr)
+{
+    vt_catalog *c = x->c;
+    char vp[JSON_PATH_LEN];
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
+    snprintf(vp, sizeof vp, "%s.id", pp);
+    if (!id) problem(x, 1, pp, "%s has no \"id\"", pp);
+    else if (!cJSON_IsString(id) || !id->valuestring[0]) problem(x, 1, vp, "%s must be a non-empty string", vp);
+    else {
+        pr->id = strdup(id->valuestring);
+        for (int k = 0; k < c->count - 1; k++)
+            if (c->products[k].id && !strcmp(c->products[k].id, pr->id))
+                problem(x, 1, vp, "duplicate product id \"%.60s\" (also products[%d])", pr->id, k);
+    }
+}
+
+/* A product's "marker": a whole number inside the dictionary, not used before. */
+static void check_product_marker(ctx *x, const cJSON *p, const char *pp, const vt_dictionary *dict, vt_product *pr)
+{
+    vt_catalog *c = x->c;
+    char vp[JSON_PATH_LEN];
+    const cJSON *mk = cJSON_GetObjectItemCaseSensitive(p, "marker");
+    snprintf(vp, sizeof vp, "%s.marker", pp);
+    if (!mk) problem(x, 1, pp, "%s has no \"marker\"", pp);
+    else if (!cJSON_IsNumber(mk) || mk->valuedouble != floor(mk->valuedouble) || mk->valuedouble < 0)
+        problem(x, 1, vp, "%s must be a whole number >= 0", vp);
+    else if (dict && mk->valuedouble >= dict->count)
+        problem(x, 1, vp, "marker %.0f is outside %s (ids 0-%d)", mk->valuedouble, dict->name, dict->count - 1);
+    else {
+        pr->marker = (int)mk->valuedouble;
+        for (int k = 0; k < c->count - 1; k++)
+            if (c->products[k].marker == pr->marker)
+                problem(x, 1, vp, "marker %d is already used by products[%d]", pr->marker, k);
+    }
+}
+
+/* A product's "price" (required, >= 0) and "promo_price" (optional, below the price). */
+static void check_product_price(ctx *x, const cJSON *p, const char *pp, vt_product *pr)
+{
+    char vp[JSON_PATH_LEN];
+    const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
+    snprintf(vp, sizeof vp, "%s.price", pp);
+    if (!price) problem(x, 1, pp, "%s has no \"price\"", pp);
+    else if (!cJSON_IsNumber(price) || !isfinite(price->valuedouble)) problem(x, 1, vp, "%s must be a number", vp);
+    else if (price->valuedouble < 0) problem(x, 1, vp, "%s must not be negative (is %g)", vp, price->valuedouble);
+    else pr->price = price->valuedouble;
+    pr->promo_price = opt_number(x, p, "promo_price", pp, -1, 0, 1);
+    if (pr->promo_price >= 0 && pr->promo_price >= pr->price && price && cJSON_IsNumber(price)) {
+        snprintf(vp, sizeof vp, "%s.promo_price", pp);
+        problem(x, 1, vp, "%s (%g) must be below the price (%g)", vp, pr->promo_price, pr->price);
+    }
+}
+
+/* The texts shown to visitors: name (the id when absent), brand, category, description, url. */
+static void check_product_texts(ctx *x, const cJSON *p, const char *pp, vt_product *pr)
+{
+    pr->name = opt_string(x, p, "name", pp, pr->id ? pr->id : "?");
+    if (!cJSON_GetObjectItemCaseSensitive(p, "name")) problem(x, 0, pp, "%s has no \"name\"; its tag shows the id", pp);
+    pr->brand = opt_string(x, p, "brand", pp, NULL);
+    pr->category = opt_string(x, p, "category", pp, NULL);
+    pr->description = opt_string(x, p, "description", pp, NULL);
+    pr->url = opt_string(x, p, "url", pp, NULL);
+    if (pr->url && strncmp(pr->url, "https://", 8) && strncmp(pr->url, "http://", 7)) {
+        char vp[JSON_PATH_LEN];
+        snprintf(vp, sizeof vp, "%s.url", pp);
+        problem(x, 0, vp, "%s does not start with https:// (visitors' phones may not open it)", vp);
+    }
+}
+
+/* How the model sits on the marker, and the model's path resolved against the catalog's folder
+ * (path up to dirlen). */
+static void check_product_model(ctx *x, const cJSON *p, const char *pp, const char *path, int dirlen, vt_product *pr)
+{
+    opt_vec3(x, p, "dimensions_mm", pp, pr->dimensions_mm, 1);
+    pr->scale = opt_number(x, p, "scale", pp, 1, 0, 0);
+    opt_vec3(x, p, "offset_mm", pp, pr->offset_mm, 0);
+    opt_vec3(x, p, "rotation_deg", pp, pr->rotation_deg, 0);
+    pr->length_mm = opt_number(x, p, "length_mm", pp, x->c->length_mm, 0, 0);
+    const cJSON *tt = cJSON_GetObjectItemCaseSensitive(p, "turntable");
+    if (tt && !cJSON_IsBool(tt)) {
+        char vp[JSON_PATH_LEN];
+        snprintf(vp, sizeof vp, "%s.turntable", pp);
+        problem(x, 1, vp, "%s must be true or false", vp);
+    }
+    pr->turntable = cJSON_IsTrue(tt);
+    char *model = opt_string(x, p, "model", pp, NULL);
+    if (model) {
+        size_t ml = strlen(model) + (size_t)dirlen + 1;
+        pr->model_path = malloc(ml);
+        if (pr->model_path) {
+            if (model[0] == '/') snprintf(pr->model_path, ml, "%s", model);
+            else snprintf(pr->model_path, ml, "%.*s%s", dirlen, path, model);
+        }
+        free(model);
+    }
+}
+
 static void check_products(ctx *x, const cJSON *products, const vt_dictionary *dict, const char *path)
 {
     vt_catalog *c = x->c;
@@ -258,179 +359,146 @@ static void check_products(ctx *x, const cJSON *products, const vt_dictionary *d
         pr->promo_price = -1;
         pr->scale = 1;
         pr->marker = -1;
-        char vp[96];
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
-        snprintf(vp, sizeof vp, "%s.id", pp);
-        if (!id) problem(x, 1, pp, "%s has no \"id\"", pp);
-        else if (!cJSON_IsString(id) || !id->valuestring[0]) problem(x, 1, vp, "%s must be a non-empty string", vp);
-        else {
-            pr->id = strdup(id->valuestring);
-            for (int k = 0; k < c->count - 1; k++)
-                if (c->products[k].id && !strcmp(c->products[k].id, pr->id))
-                    problem(x, 1, vp, "duplicate product id \"%.60s\" (also products[%d])", pr->id, k);
-        }
-        const cJSON *mk = cJSON_GetObjectItemCaseSensitive(p, "marker");
-        snprintf(vp, sizeof vp, "%s.marker", pp);
-        if (!mk) problem(x, 1, pp, "%s has no \"marker\"", pp);
-        else if (!cJSON_IsNumber(mk) || mk->valuedouble != floor(mk->valuedouble) || mk->valuedouble < 0)
-            problem(x, 1, vp, "%s must be a whole number >= 0", vp);
-        else if (dict && mk->valuedouble >= dict->count)
-            problem(x, 1, vp, "marker %.0f is outside %s (ids 0-%d)", mk->valuedouble, dict->name, dict->count - 1);
-        else {
-            pr->marker = (int)mk->valuedouble;
-            for (int k = 0; k < c->count - 1; k++)
-                if (c->products[k].marker == pr->marker)
-                    problem(x, 1, vp, "marker %d is already used by products[%d]", pr->marker, k);
-        }
-        const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
-        snprintf(vp, sizeof vp, "%s.price", pp);
-        if (!price) problem(x, 1, pp, "%s has no \"price\"", pp);
-        else if (!cJSON_IsNumber(price) || !isfinite(price->valuedouble)) problem(x, 1, vp, "%s must be a number", vp);
-        else if (price->valuedouble < 0) problem(x, 1, vp, "%s must not be negative (is %g)", vp, price->valuedouble);
-        else pr->price = price->valuedouble;
-        pr->promo_price = opt_number(x, p, "promo_price", pp, -1, 0, 1);
-        if (pr->promo_price >= 0 && pr->promo_price >= pr->price && price && cJSON_IsNumber(price)) {
-            snprintf(vp, sizeof vp, "%s.promo_price", pp);
-            problem(x, 1, vp, "%s (%g) must be below the price (%g)", vp, pr->promo_price, pr->price);
-        }
-        pr->name = opt_string(x, p, "name", pp, pr->id ? pr->id : "?");
-        if (!cJSON_GetObjectItemCaseSensitive(p, "name")) problem(x, 0, pp, "%s has no \"name\"; its tag shows the id", pp);
-        pr->brand = opt_string(x, p, "brand", pp, NULL);
-        pr->category = opt_string(x, p, "category", pp, NULL);
-        pr->description = opt_string(x, p, "description", pp, NULL);
-        pr->url = opt_string(x, p, "url", pp, NULL);
-        if (pr->url && strncmp(pr->url, "https://", 8) && strncmp(pr->url, "http://", 7)) {
-            snprintf(vp, sizeof vp, "%s.url", pp);
-            problem(x, 0, vp, "%s does not start with https:// (visitors' phones may not open it)", vp);
-        }
-        opt_vec3(x, p, "dimensions_mm", pp, pr->dimensions_mm, 1);
-        pr->scale = opt_number(x, p, "scale", pp, 1, 0, 0);
-        opt_vec3(x, p, "offset_mm", pp, pr->offset_mm, 0);
-        opt_vec3(x, p, "rotation_deg", pp, pr->rotation_deg, 0);
-        pr->length_mm = opt_number(x, p, "length_mm", pp, c->length_mm, 0, 0);
-        const cJSON *tt = cJSON_GetObjectItemCaseSensitive(p, "turntable");
-        if (tt && !cJSON_IsBool(tt)) { snprintf(vp, sizeof vp, "%s.turntable", pp); problem(x, 1, vp, "%s must be true or false", vp); }
-        pr->turntable = cJSON_IsTrue(tt);
-        char *model = opt_string(x, p, "model", pp, NULL);
-        if (model) {
-            size_t ml = strlen(model) + (size_t)dirlen + 1;
-            pr->model_path = malloc(ml);
-            if (pr->model_path) {
-                if (model[0] == '/') snprintf(pr->model_path, ml, "%s", model);
-                else snprintf(pr->model_path, ml, "%.*s%s", dirlen, path, model);
-            }
-            free(model);
-        }
+        check_product_id(x, p, pp, pr);
+        check_product_marker(x, p, pp, dict, pr);
+        check_product_price(x, p, pp, pr);
+        check_product_texts(x, p, pp, pr);
+        check_product_model(x, p, pp, path, dirlen, pr);
     }
 }
 
-vt_catalog *vt_catalog_parse(const char *path, vt_catalog_report *rep, int partial)
+vt_result vt_catalog_parse(const char *path, vt_catalog_report *rep, int partial, vt_catalog **out)
 {
+    *out = NULL;
     char why[256];
     vt_result r = vt_file_check(path, why, sizeof why);
-    if (r != VT_OK) { vt_catalog_report_add(rep, 1, r == VT_ERR_FORMAT ? 1 : 0, r == VT_ERR_FORMAT ? 1 : 0, "%s", why); return NULL; }
+    if (r != VT_OK) { vt_catalog_report_add(rep, 1, r == VT_ERR_FORMAT ? 1 : 0, r == VT_ERR_FORMAT ? 1 : 0, "%s", why); return r; }
     size_t n;
     char *text = vt_read_file(path, &n);
-    if (!text) { vt_catalog_report_add(rep, 1, 0, 0, "cannot be read"); return NULL; }
-    vt_catalog *c = vt_catalog_parse_text(text, n, path, rep, partial);
+    if (!text) { vt_catalog_report_add(rep, 1, 0, 0, "cannot be read"); return VT_ERR_IO; }
+    r = vt_catalog_parse_text(text, n, path, rep, partial, out);
     free(text);
-    return c;
+    return r;
 }
 
-vt_catalog *vt_catalog_parse_text(const char *text, size_t n, const char *path, vt_catalog_report *rep, int partial)
+/* Reports text that cJSON refused: where parsing stopped, as line:column; a file cut short
+ * (unclosed brackets or string) at its end, as such. */
+static void report_bad_json(const char *text, size_t n, vt_catalog_report *rep)
 {
-    if (n == 0) { vt_catalog_report_add(rep, 1, 1, 1, "empty file (0 bytes)"); return NULL; }
-    cJSON *root = cJSON_ParseWithLength(text, n);
-    if (!root) {
-        /* Where parsing stopped, as line:column. */
-        const char *at = cJSON_GetErrorPtr();
-        /* A file cut short (unclosed brackets or string) is reported at its end, as such. */
-        int depth = 0, in_str = 0;
-        for (const char *p = text; p < text + n; p++) {
-            if (in_str) { if (*p == '\\') p++; else if (*p == '"') in_str = 0; }
-            else if (*p == '"') in_str = 1;
-            else if (*p == '{' || *p == '[') depth++;
-            else if (*p == '}' || *p == ']') depth--;
-        }
-        if (depth > 0 || in_str) at = text + n;
-        int line = 1, col = 1;
-        for (const char *p = text; at && p < at && p < text + n; p++) {
-            if (*p == '\n') { line++; col = 1; } else if (((unsigned char)*p & 0xC0) != 0x80) col++;
-        }
-        vt_catalog_report_add(rep, 1, line, col, "%s", at && at >= text + n ? "the JSON ends too early (truncated file?)"
-                                                                               : "not valid JSON here");
-        return NULL;
+    const char *at = cJSON_GetErrorPtr();
+    int depth = 0, in_str = 0;
+    for (const char *p = text; p < text + n; p++) {
+        if (in_str) { if (*p == '\\') p++; else if (*p == '"') in_str = 0; }
+        else if (*p == '"') in_str = 1;
+        else if (*p == '{' || *p == '[') depth++;
+        else if (*p == '}' || *p == ']') depth--;
     }
+    if (depth > 0 || in_str) at = text + n;
+    int line = 1, col = 1;
+    for (const char *p = text; at && p < at && p < text + n; p++) {
+        if (*p == '\n') { line++; col = 1; } else if (((unsigned char)*p & 0xC0) != 0x80) col++;
+    }
+    vt_catalog_report_add(rep, 1, line, col, "%s", at && at >= text + n ? "the JSON ends too early (truncated file?)"
+                                                                           : "not valid JSON here");
+}
+
+/* "version" and "store": the store's name, locale, currency and attract-screen delay. */
+static void check_store(ctx *x, const cJSON *root)
+{
+    vt_catalog *c = x->c;
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
+    if (!version) problem(x, 0, "", "no \"version\"; reading it as version 1");
+    else if (!cJSON_IsNumber(version) || version->valuedouble != 1)
+        problem(x, 1, "version", "unsupported \"version\" (this Vitrine reads version 1)");
+    const cJSON *store = cJSON_GetObjectItemCaseSensitive(root, "store");
+    if (store && !cJSON_IsObject(store)) problem(x, 1, "store", "\"store\" must be an object");
+    else if (store) unknown_keys(x, store, "store", k_store_keys);
+    c->store_name = opt_string(x, store, "name", "store", "Vitrine");
+    c->locale = opt_string(x, store, "locale", "store", "en_US");
+    c->currency = opt_string(x, store, "currency", "store", "EUR");
+    c->attract_after_s = opt_number(x, store, "attract_after_s", "store", 20, 0, 0);
+    if (strlen(c->locale) < 2 || !islower((unsigned char)c->locale[0]) || !islower((unsigned char)c->locale[1]))
+        problem(x, 1, "store.locale", "store.locale must look like fr_FR or en_GB");
+    if (strlen(c->currency) != 3 || !isupper((unsigned char)c->currency[0]) || !isupper((unsigned char)c->currency[1]) ||
+        !isupper((unsigned char)c->currency[2]))
+        problem(x, 1, "store.currency", "store.currency must be an ISO 4217 code such as EUR, GBP or USD");
+}
+
+/* "markers": the dictionary (into dict; returns 0 when unknown), printed side, pose filter. */
+static int check_markers(ctx *x, const cJSON *root, vt_dictionary *dict)
+{
+    vt_catalog *c = x->c;
+    const cJSON *markers = cJSON_GetObjectItemCaseSensitive(root, "markers");
+    if (markers && !cJSON_IsObject(markers)) problem(x, 1, "markers", "\"markers\" must be an object");
+    else if (markers) unknown_keys(x, markers, "markers", k_marker_keys);
+    c->dictionary = opt_string(x, markers, "dictionary", "markers", "5X5_100");
+    int have_dict = vt_dictionary_find(c->dictionary, dict) == VT_OK;
+    if (!have_dict) problem(x, 1, "markers.dictionary", "unknown marker dictionary \"%.40s\"; one of: %s", c->dictionary, vt_dictionary_names());
+    c->length_mm = opt_number(x, markers, "length_mm", "markers", 50, 0, 0);
+    const cJSON *filter = cJSON_GetObjectItemCaseSensitive(markers, "filter");
+    const vt_filter_params d = vt_filter_params_defaults();
+    c->filter = d;
+    if (filter && !cJSON_IsObject(filter)) problem(x, 1, "markers.filter", "markers.filter must be an object");
+    else if (filter) {
+        unknown_keys(x, filter, "markers.filter", k_filter_keys);
+        c->filter.min_cutoff = opt_number(x, filter, "min_cutoff", "markers.filter", d.min_cutoff, 0, 0);
+        c->filter.beta = opt_number(x, filter, "beta", "markers.filter", d.beta, 0, 1);
+        c->filter.d_cutoff = opt_number(x, filter, "d_cutoff", "markers.filter", d.d_cutoff, 0, 0);
+        c->filter.lost_after_frames = (int)opt_number(x, filter, "lost_after_frames", "markers.filter", d.lost_after_frames, 1, 1);
+    }
+    return have_dict;
+}
+
+vt_filter_params vt_filter_params_defaults(void)
+{
+    return (vt_filter_params){ .min_cutoff = 0.5, .beta = 50, .d_cutoff = 1.0, .lost_after_frames = 8 };
+}
+
+vt_result vt_catalog_parse_text(const char *text, size_t n, const char *path, vt_catalog_report *rep, int partial,
+                                vt_catalog **out)
+{
+    *out = NULL;
+    if (n == 0) { vt_catalog_report_add(rep, 1, 1, 1, "empty file (0 bytes)"); return VT_ERR_FORMAT; }
+    cJSON *root = cJSON_ParseWithLength(text, n);
+    if (!root) { report_bad_json(text, n, rep); return VT_ERR_FORMAT; }
     vt_catalog *c = calloc(1, sizeof *c);
     ctx x = { c, rep, 0 };
-    if (!c) { cJSON_Delete(root); return NULL; }
-    c->path = strdup(path);
+    if (!c || !(c->path = strdup(path))) {
+        free(c);
+        cJSON_Delete(root);
+        vt_catalog_report_add(rep, 1, 0, 0, "out of memory");
+        return VT_ERR_NO_MEMORY;
+    }
     scan sc = { text, text + n, 1, 1, NULL, 0, 0 };
     scan_value(&sc, "", 0);
     c->pos = sc.pos;
     c->npos = sc.n;
-
     if (!cJSON_IsObject(root)) {
         problem(&x, 1, "", "the catalog must be a JSON object ({ \"store\": ..., \"products\": [...] })");
-        goto done;
+    } else {
+        unknown_keys(&x, root, "", k_root_keys);
+        check_store(&x, root);
+        vt_dictionary dict;
+        int have_dict = check_markers(&x, root, &dict);
+        const cJSON *products = cJSON_GetObjectItemCaseSensitive(root, "products");
+        if (!products) problem(&x, 1, "", "no \"products\" array");
+        else if (!cJSON_IsArray(products)) problem(&x, 1, "products", "\"products\" must be an array");
+        else check_products(&x, products, have_dict ? &dict : NULL, path);
     }
-    unknown_keys(&x, root, "", k_root_keys);
-    const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
-    if (!version) problem(&x, 0, "", "no \"version\"; reading it as version 1");
-    else if (!cJSON_IsNumber(version) || version->valuedouble != 1)
-        problem(&x, 1, "version", "unsupported \"version\" (this Vitrine reads version 1)");
-
-    const cJSON *store = cJSON_GetObjectItemCaseSensitive(root, "store");
-    if (store && !cJSON_IsObject(store)) problem(&x, 1, "store", "\"store\" must be an object");
-    else if (store) unknown_keys(&x, store, "store", k_store_keys);
-    c->store_name = opt_string(&x, store, "name", "store", "Vitrine");
-    c->locale = opt_string(&x, store, "locale", "store", "en_US");
-    c->currency = opt_string(&x, store, "currency", "store", "EUR");
-    c->attract_after_s = opt_number(&x, store, "attract_after_s", "store", 20, 0, 0);
-    if (strlen(c->locale) < 2 || !islower((unsigned char)c->locale[0]) || !islower((unsigned char)c->locale[1]))
-        problem(&x, 1, "store.locale", "store.locale must look like fr_FR or en_GB");
-    if (strlen(c->currency) != 3 || !isupper((unsigned char)c->currency[0]) || !isupper((unsigned char)c->currency[1]) ||
-        !isupper((unsigned char)c->currency[2]))
-        problem(&x, 1, "store.currency", "store.currency must be an ISO 4217 code such as EUR, GBP or USD");
-
-    const cJSON *markers = cJSON_GetObjectItemCaseSensitive(root, "markers");
-    if (markers && !cJSON_IsObject(markers)) problem(&x, 1, "markers", "\"markers\" must be an object");
-    else if (markers) unknown_keys(&x, markers, "markers", k_marker_keys);
-    c->dictionary = opt_string(&x, markers, "dictionary", "markers", "5X5_100");
-    vt_dictionary dict;
-    int have_dict = vt_dictionary_find(c->dictionary, &dict) == VT_OK;
-    if (!have_dict) problem(&x, 1, "markers.dictionary", "unknown marker dictionary \"%.40s\"; one of: %s", c->dictionary, vt_dictionary_names());
-    c->length_mm = opt_number(&x, markers, "length_mm", "markers", 50, 0, 0);
-    const cJSON *filter = cJSON_GetObjectItemCaseSensitive(markers, "filter");
-    c->filter = (vt_filter_params){ 0.5, 50, 1.0, 8 };
-    if (filter && !cJSON_IsObject(filter)) problem(&x, 1, "markers.filter", "markers.filter must be an object");
-    else if (filter) {
-        unknown_keys(&x, filter, "markers.filter", k_filter_keys);
-        c->filter.min_cutoff = opt_number(&x, filter, "min_cutoff", "markers.filter", 0.5, 0, 0);
-        c->filter.beta = opt_number(&x, filter, "beta", "markers.filter", 50, 0, 1);
-        c->filter.d_cutoff = opt_number(&x, filter, "d_cutoff", "markers.filter", 1.0, 0, 0);
-        c->filter.lost_after_frames = (int)opt_number(&x, filter, "lost_after_frames", "markers.filter", 8, 1, 1);
-    }
-
-    const cJSON *products = cJSON_GetObjectItemCaseSensitive(root, "products");
-    if (!products) problem(&x, 1, "", "no \"products\" array");
-    else if (!cJSON_IsArray(products)) problem(&x, 1, "products", "\"products\" must be an array");
-    else check_products(&x, products, have_dict ? &dict : NULL, path);
-done:
     cJSON_Delete(root);
-    if (x.errors && !partial) { vt_catalog_destroy(c); return NULL; }
-    return c;
+    if (x.errors && !partial) { vt_catalog_destroy(c); return VT_ERR_FORMAT; }
+    *out = c;
+    return x.errors ? VT_ERR_FORMAT : VT_OK;
 }
 
 vt_result vt_catalog_load(const char *path, vt_catalog **out, char *err, size_t errlen)
 {
     vt_catalog_report rep = { 0 };
-    *out = vt_catalog_parse(path, &rep, 0);
-    for (int i = 0; !*out && i < rep.count; i++)
+    vt_result r = vt_catalog_parse(path, &rep, 0, out);
+    for (int i = 0; r != VT_OK && i < rep.count; i++)
         if (rep.items[i].is_error) { vt_catalog_problem_format(path, &rep.items[i], err, errlen); break; }
-    int missing = !*out && rep.count && strstr(rep.items[0].msg, "no such file");
     vt_catalog_report_free(&rep);
-    return *out ? VT_OK : missing ? VT_ERR_NOT_FOUND : VT_ERR_FORMAT;
+    return r;
 }
 
 void vt_catalog_destroy(vt_catalog *c)

@@ -11,7 +11,7 @@
  * Model paths are relative to the catalog file. Every problem found while reading carries the
  * line and column of the value it is about.
  *
- * Ownership: vt_catalog_parse / vt_catalog_load return a catalog the caller frees with
+ * Ownership: vt_catalog_parse / vt_catalog_load give a catalog the caller frees with
  * vt_catalog_destroy; every string in it belongs to it. A vt_catalog_report is the caller's,
  * freed with vt_catalog_report_free. */
 #ifndef VT_CATALOG_H
@@ -41,6 +41,9 @@ typedef struct vt_filter_params {
     int lost_after_frames;     /* frames unseen before a product counts as gone (default 8) */
 } vt_filter_params;
 
+/* The defaults above, written out; a catalog without "markers.filter" gets exactly these. */
+vt_filter_params vt_filter_params_defaults(void);
+
 typedef struct vt_catalog {
     char *path;                /* the file it came from */
     char *store_name, *locale, *currency;
@@ -65,13 +68,16 @@ typedef struct vt_catalog_report {
     int count, errors, capacity;
 } vt_catalog_report;
 
-/* Reads and checks a catalog, collecting every problem in rep (may be NULL). Returns the catalog
- * when there is no error (warnings allowed), else NULL; with partial != 0, also the products that
- * could be read when there are errors (for `vitrine validate`), NULL only for unreadable JSON. */
-vt_catalog *vt_catalog_parse(const char *path, vt_catalog_report *rep, int partial);
+/* Reads and checks a catalog, collecting every problem in rep (may be NULL): the messages.
+ * VT_OK when there is no error (warnings allowed), with the catalog in *out; otherwise
+ * VT_ERR_NOT_FOUND / VT_ERR_IO / VT_ERR_ARG (the file), VT_ERR_FORMAT (not JSON, or errors in it)
+ * or VT_ERR_NO_MEMORY, and *out is NULL — except that with partial != 0 and a catalog that is
+ * JSON but has errors, *out holds the products that could be read (for `vitrine validate`). */
+vt_result vt_catalog_parse(const char *path, vt_catalog_report *rep, int partial, vt_catalog **out);
 /* The same over text already in memory (n bytes); path only names it in messages and resolves
  * model paths. */
-vt_catalog *vt_catalog_parse_text(const char *text, size_t n, const char *path, vt_catalog_report *rep, int partial);
+vt_result vt_catalog_parse_text(const char *text, size_t n, const char *path, vt_catalog_report *rep, int partial,
+                                vt_catalog **out);
 /* Appends a problem (used by checks made outside this module, such as loading the models). */
 void vt_catalog_report_add(vt_catalog_report *rep, int is_error, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -93,7 +99,8 @@ double vt_product_price_now(const vt_product *p);
 /* Watches files (the catalog and its models) for changes through inotify on their folders, so
  * that editors which save by writing a new file and renaming it are seen too. */
 typedef struct vt_watch vt_watch;
-vt_watch *vt_watch_create(void);               /* NULL when inotify is unavailable */
+/* VT_ERR_UNSUPPORTED when inotify is unavailable; *out is then NULL and err says why. */
+vt_result vt_watch_create(vt_watch **out, char *err, size_t errlen);
 /* Replaces the set of watched files. */
 void vt_watch_set(vt_watch *w, const char *const *paths, int n);
 /* Non-blocking: 1 when a watched file changed since the last call. */

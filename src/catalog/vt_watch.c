@@ -17,13 +17,19 @@ struct vt_watch {
     struct { int dir; char *name; } files[MAX_FILES];
 };
 
-vt_watch *vt_watch_create(void)
+vt_result vt_watch_create(vt_watch **out, char *err, size_t errlen)
 {
+    *out = NULL;
     vt_watch *w = calloc(1, sizeof *w);
-    if (!w) return NULL;
+    if (!w) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
     w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (w->fd < 0) { free(w); return NULL; }
-    return w;
+    if (w->fd < 0) {
+        snprintf(err, errlen, "inotify is unavailable (%s)", errno == EMFILE ? "too many instances" : "not supported");
+        free(w);
+        return VT_ERR_UNSUPPORTED;
+    }
+    *out = w;
+    return VT_OK;
 }
 
 static void clear(vt_watch *w)

@@ -196,7 +196,7 @@ const char *vt_file_ext(const char *path)
 
 int vt_is_image_ext(const char *path)
 {
-    static const char *exts[] = { "jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp", "pgm", "ppm", "pnm", "pbm", "jp2", "exr", "hdr", "pic", "sr", "ras" };
+    static const char *const exts[] = { "jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp", "pgm", "ppm", "pnm", "pbm", "jp2", "exr", "hdr", "pic", "sr", "ras" };
     const char *e = vt_file_ext(path);
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
         if (!strcasecmp(e, exts[i])) return 1;
@@ -242,7 +242,7 @@ void vt_log_set_sink(vt_log_sink_fn fn, void *ctx)
 static void log_line(vt_log_level lvl, const char *subsystem, const char *path, const char *fmt, va_list ap)
 {
     if (lvl > vt_log_get_level()) return;
-    static const char *tag[] = { "error: ", "warning: ", "", "debug: " };
+    static const char *const tag[] = { "error: ", "warning: ", "", "debug: " };
     char msg[1024], file[600] = "";
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (path) snprintf(file, sizeof file, "%s: ", path);

@@ -1,4 +1,4 @@
-// vt_cv.cpp — the only C++ in Vitrine: thin wrappers over OpenCV for the C code (see vt_cv.h).
+// vt_cv.cpp — thin wrappers over OpenCV for the C code (see vt_cv.h); the only other C++ is the assimp bridge.
 // No logic lives here: each function converts types, calls OpenCV and catches its exceptions.
 #include "cv/vt_cv.h"
 
@@ -15,11 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <cstdlib>
-
-// Vitrine reports every failure itself, in one line naming the file; OpenCV's own log is noise.
-// FFmpeg (through OpenCV's videoio) prints its own errors unless told not to: -8 is AV_LOG_QUIET.
-static const int s_quiet = (cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT),
-                            setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0), 0);
+#include <mutex>
 
 struct vtcv_mat { cv::Mat m; };
 struct vtcv_video { cv::VideoCapture cap; };
@@ -46,6 +42,17 @@ static vt_result failed(char *err, size_t errlen, const char *doing, vt_result c
     return code;
 }
 
+// Vitrine reports every failure itself, in one line naming the file; OpenCV's own log is noise.
+// FFmpeg (through OpenCV's videoio) prints its own errors unless OPENCV_FFMPEG_LOGLEVEL says
+// otherwise: -8 is AV_LOG_QUIET (a value the user set is kept). OpenCV reads the variable when it
+// first opens a video; setenv must not race with threads reading the environment, hence once.
+static std::once_flag s_init_once;
+static void quiet_libraries()
+{
+    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+    setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
+}
+
 static cv::Mat as_mat(const vt_image *im)
 {
     int type = im->format == VT_PIX_GREY8 ? CV_8UC1 : im->format == VT_PIX_BGR8 ? CV_8UC3 : CV_8UC4;
@@ -54,15 +61,30 @@ static cv::Mat as_mat(const vt_image *im)
 
 extern "C" {
 
-vtcv_mat *vtcv_mat_create(void) { return new (std::nothrow) vtcv_mat(); }
-void vtcv_mat_destroy(vtcv_mat *m) { delete m; }
+void vtcv_init(void)
+{
+    try { std::call_once(s_init_once, quiet_libraries); } catch (...) {}
+}
+
+vtcv_mat *vtcv_mat_create(void)
+{
+    vtcv_init();
+    try { return new vtcv_mat(); } catch (...) { return nullptr; }
+}
+
+void vtcv_mat_destroy(vtcv_mat *m)
+{
+    try { delete m; } catch (...) {}
+}
 
 vt_image vtcv_mat_view(const vtcv_mat *m)
 {
     vt_image im = { VT_PIX_NONE, 0, 0, 0, nullptr };
-    if (!m || m->m.empty()) return im;
-    vt_pixel_format f = m->m.channels() == 1 ? VT_PIX_GREY8 : m->m.channels() == 3 ? VT_PIX_BGR8 : VT_PIX_RGBA8;
-    return vt_image_wrap(f, m->m.cols, m->m.rows, (int)m->m.step[0], m->m.data);
+    try {
+        if (!m || m->m.empty()) return im;
+        vt_pixel_format f = m->m.channels() == 1 ? VT_PIX_GREY8 : m->m.channels() == 3 ? VT_PIX_BGR8 : VT_PIX_RGBA8;
+        return vt_image_wrap(f, m->m.cols, m->m.rows, (int)m->m.step[0], m->m.data);
+    } catch (...) { return im; }
 }
 
 vt_result vtcv_mat_copy(vtcv_mat *dst, const vt_image *src)
@@ -78,6 +100,7 @@ vt_result vtcv_mat_alloc(vtcv_mat *m, vt_pixel_format f, int width, int height)
 
 vt_result vtcv_imread(const char *path, int grey, vtcv_mat *out, char *err, size_t errlen)
 {
+    vtcv_init();
     try {
         out->m = cv::imread(path, grey ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     } catch (...) {
@@ -89,6 +112,7 @@ vt_result vtcv_imread(const char *path, int grey, vtcv_mat *out, char *err, size
 
 vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t errlen)
 {
+    vtcv_init();
     try {
         cv::Mat m = as_mat(im), conv;
         if (im->format == VT_PIX_RGBA8) { cv::cvtColor(m, conv, cv::COLOR_RGBA2BGRA); m = conv; }
@@ -101,6 +125,7 @@ vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t e
 
 vt_result vtcv_decode_rgba(const char *path, const void *data, size_t size, vtcv_mat *out, char *err, size_t errlen)
 {
+    vtcv_init();
     try {
         cv::Mat m = path ? cv::imread(path, cv::IMREAD_UNCHANGED)
                          : cv::imdecode(cv::Mat(1, (int)size, CV_8U, (void *)data), cv::IMREAD_UNCHANGED);
@@ -134,29 +159,33 @@ vt_result vtcv_to_grey(const vt_image *src, vtcv_mat *out)
     } catch (...) { return VT_ERR_INTERNAL; }
 }
 
-vtcv_video *vtcv_video_open_file(const char *path, char *err, size_t errlen)
+vt_result vtcv_video_open_file(const char *path, vtcv_video **out, char *err, size_t errlen)
 {
-    vtcv_video *v = new (std::nothrow) vtcv_video();
-    if (!v) return nullptr;
+    vtcv_init();
+    *out = nullptr;
+    vtcv_video *v = nullptr;
     try {
+        v = new vtcv_video();
         // FFmpeg only: other back-ends read "name_%d.png" patterns or GStreamer URIs into a path.
-        if (v->cap.open(path, cv::CAP_FFMPEG) && v->cap.isOpened()) return v;
+        if (v->cap.open(path, cv::CAP_FFMPEG) && v->cap.isOpened()) { *out = v; return VT_OK; }
     } catch (...) {}
     set_err(err, errlen, "%s", "not a readable image or video (unknown format or corrupt data)");
-    delete v;
-    return nullptr;
+    vtcv_video_close(v);
+    return VT_ERR_FORMAT;
 }
 
-vtcv_video *vtcv_video_open_camera(int index, char *err, size_t errlen)
+vt_result vtcv_video_open_camera(int index, vtcv_video **out, char *err, size_t errlen)
 {
-    vtcv_video *v = new (std::nothrow) vtcv_video();
-    if (!v) return nullptr;
+    vtcv_init();
+    *out = nullptr;
+    vtcv_video *v = nullptr;
     try {
-        if (v->cap.open(index, cv::CAP_V4L2) && v->cap.isOpened()) return v;
+        v = new vtcv_video();
+        if (v->cap.open(index, cv::CAP_V4L2) && v->cap.isOpened()) { *out = v; return VT_OK; }
     } catch (...) {}
     set_err(err, errlen, "%s", "cannot open the camera (no such device, or it is busy)");
-    delete v;
-    return nullptr;
+    vtcv_video_close(v);
+    return VT_ERR_NOT_FOUND;
 }
 
 vt_result vtcv_video_read(vtcv_video *v, vtcv_mat *bgr)
@@ -167,26 +196,41 @@ vt_result vtcv_video_read(vtcv_video *v, vtcv_mat *bgr)
     } catch (...) { return VT_ERR_IO; }
 }
 
-double vtcv_video_fps(const vtcv_video *v) { return v->cap.get(cv::CAP_PROP_FPS); }
+double vtcv_video_fps(const vtcv_video *v)
+{
+    try { return v->cap.get(cv::CAP_PROP_FPS); } catch (...) { return 0; }
+}
+
 int vtcv_video_frame_count(const vtcv_video *v)
 {
-    double n = v->cap.get(cv::CAP_PROP_FRAME_COUNT);
-    return n > 0 ? (int)n : -1;
-}
-void vtcv_video_close(vtcv_video *v) { delete v; }
-
-vtcv_writer *vtcv_writer_open(const char *path, double fps, int width, int height, char *err, size_t errlen)
-{
-    vtcv_writer *w = new (std::nothrow) vtcv_writer();
-    if (!w) return nullptr;
     try {
+        double n = v->cap.get(cv::CAP_PROP_FRAME_COUNT);
+        return n > 0 ? (int)n : -1;
+    } catch (...) { return -1; }
+}
+
+void vtcv_video_close(vtcv_video *v)
+{
+    try { delete v; } catch (...) {}
+}
+
+vt_result vtcv_writer_open(const char *path, double fps, int width, int height, vtcv_writer **out, char *err,
+                           size_t errlen)
+{
+    vtcv_init();
+    *out = nullptr;
+    vtcv_writer *w = nullptr;
+    try {
+        w = new vtcv_writer();
         if (w->w.open(path, cv::CAP_FFMPEG, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps, cv::Size(width, height)) &&
-            w->w.isOpened())
-            return w;
+            w->w.isOpened()) {
+            *out = w;
+            return VT_OK;
+        }
     } catch (...) {}
     set_err(err, errlen, "%s", "cannot create the video file (check the folder exists and is writable)");
-    delete w;
-    return nullptr;
+    vtcv_writer_close(w);
+    return VT_ERR_IO;
 }
 
 vt_result vtcv_writer_write(vtcv_writer *w, const vt_image *frame)
@@ -199,18 +243,30 @@ vt_result vtcv_writer_write(vtcv_writer *w, const vt_image *frame)
     } catch (...) { return VT_ERR_IO; }
 }
 
-void vtcv_writer_close(vtcv_writer *w) { delete w; }
+void vtcv_writer_close(vtcv_writer *w)
+{
+    try { delete w; } catch (...) {}
+}
 
-void vtcv_set_threads(int n) { cv::setNumThreads(n >= 1 ? n : -1); }
-int vtcv_get_threads(void) { return cv::getNumThreads(); }
+void vtcv_set_threads(int n)
+{
+    try { cv::setNumThreads(n >= 1 ? n : -1); } catch (...) {}
+}
+
+int vtcv_get_threads(void)
+{
+    try { return cv::getNumThreads(); } catch (...) { return 1; }
+}
 
 vt_result vtcv_aruco_dict_info(int dict, int *count, int *bits)
 {
     if (dict < cv::aruco::DICT_4X4_50 || dict > cv::aruco::DICT_APRILTAG_36h11) return VT_ERR_UNSUPPORTED;
-    cv::Ptr<cv::aruco::Dictionary> d = cv::aruco::getPredefinedDictionary(dict);
-    if (count) *count = d->bytesList.rows;
-    if (bits) *bits = d->markerSize;
-    return VT_OK;
+    try {
+        cv::Ptr<cv::aruco::Dictionary> d = cv::aruco::getPredefinedDictionary(dict);
+        if (count) *count = d->bytesList.rows;
+        if (bits) *bits = d->markerSize;
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
 }
 
 int vtcv_aruco_detect(const vt_image *grey, int dict, const vtcv_aruco_params *p, vtcv_quad *out, int max)
@@ -376,8 +432,9 @@ vt_result vtcv_charuco_draw(int sx, int sy, float square, float marker, int dict
     } catch (...) { return VT_ERR_ARG; }
 }
 
-double vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *counts, int nviews, int width, int height,
-                      double K[9], double dist[5], double *view_err, double (*rvecs)[3], double (*tvecs)[3])
+vt_result vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *counts, int nviews, int width,
+                         int height, double K[9], double dist[5], double *view_err, double (*rvecs)[3],
+                         double (*tvecs)[3], double *rms_out)
 {
     try {
         std::vector<std::vector<cv::Point3f>> o(nviews);
@@ -397,12 +454,14 @@ double vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *c
             view_err[v] = pve.at<double>(v);
             for (int i = 0; i < 3; i++) { rvecs[v][i] = rv[v].at<double>(i); tvecs[v][i] = tv[v].at<double>(i); }
         }
-        return rms;
-    } catch (...) { return -1; }
+        *rms_out = rms;
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
 }
 
 vt_result vtcv_calib_write(const char *path, const vtcv_calib *c, char *err, size_t errlen)
 {
+    vtcv_init();
     try {
         cv::FileStorage fs(path, cv::FileStorage::WRITE);
         if (!fs.isOpened()) { set_err(err, errlen, "%s", "cannot be written"); return VT_ERR_IO; }
@@ -417,18 +476,24 @@ vt_result vtcv_calib_write(const char *path, const vtcv_calib *c, char *err, siz
     }
 }
 
-void vtcv_draw_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t c[3], int radius)
+vt_result vtcv_draw_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t c[3], int radius)
 {
-    cv::Mat m = as_mat(bgr);
-    for (int i = 0; i < n; i++)
-        cv::circle(m, cv::Point2f(pts[i][0], pts[i][1]), radius, cv::Scalar(c[0], c[1], c[2]), -1, cv::LINE_AA);
+    try {
+        cv::Mat m = as_mat(bgr);
+        for (int i = 0; i < n; i++)
+            cv::circle(m, cv::Point2f(pts[i][0], pts[i][1]), radius, cv::Scalar(c[0], c[1], c[2]), -1, cv::LINE_AA);
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
 }
 
-void vtcv_draw_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t c[3])
+vt_result vtcv_draw_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t c[3])
 {
-    cv::Mat m = as_mat(bgr);
-    cv::putText(m, text, cv::Point(x, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), 4, cv::LINE_AA);
-    cv::putText(m, text, cv::Point(x, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(c[0], c[1], c[2]), 1, cv::LINE_AA);
+    try {
+        cv::Mat m = as_mat(bgr);
+        cv::putText(m, text, cv::Point(x, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), 4, cv::LINE_AA);
+        cv::putText(m, text, cv::Point(x, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(c[0], c[1], c[2]), 1, cv::LINE_AA);
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
 }
 
 int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9],
@@ -454,8 +519,8 @@ int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const d
     } catch (...) { return 0; }
 }
 
-int vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9], const double *dist,
-                    int ndist, double rvec[3], double tvec[3], double *reproj_err)
+vt_result vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9], const double *dist,
+                          int ndist, double rvec[3], double tvec[3], double *reproj_err)
 {
     try {
         std::vector<cv::Point3d> o(n);
@@ -469,30 +534,43 @@ int vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const 
         double se = 0;
         for (int i = 0; i < n; i++) se += (p[i].x - q[i].x) * (p[i].x - q[i].x) + (p[i].y - q[i].y) * (p[i].y - q[i].y);
         *reproj_err = std::sqrt(se / n);
-        return 1;
-    } catch (...) { return 0; }
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
 }
 
-void vtcv_project_points(const double (*obj)[3], int n, const double rvec[3], const double tvec[3],
-                         const double K[9], const double *dist, int ndist, double (*out)[2])
+vt_result vtcv_project_points(const double (*obj)[3], int n, const double rvec[3], const double tvec[3],
+                              const double K[9], const double *dist, int ndist, double (*out)[2])
 {
-    std::vector<cv::Point3d> o(n);
-    for (int i = 0; i < n; i++) o[i] = cv::Point3d(obj[i][0], obj[i][1], obj[i][2]);
-    std::vector<cv::Point2d> q;
-    cv::Mat Km(3, 3, CV_64F, (void *)K);
-    cv::Mat D = ndist > 0 ? cv::Mat(1, ndist, CV_64F, (void *)dist) : cv::Mat();
-    cv::projectPoints(o, cv::Mat(3, 1, CV_64F, (void *)rvec), cv::Mat(3, 1, CV_64F, (void *)tvec), Km, D, q);
-    for (int i = 0; i < n; i++) { out[i][0] = q[i].x; out[i][1] = q[i].y; }
+    try {
+        std::vector<cv::Point3d> o(n);
+        for (int i = 0; i < n; i++) o[i] = cv::Point3d(obj[i][0], obj[i][1], obj[i][2]);
+        std::vector<cv::Point2d> q;
+        cv::Mat Km(3, 3, CV_64F, (void *)K);
+        cv::Mat D = ndist > 0 ? cv::Mat(1, ndist, CV_64F, (void *)dist) : cv::Mat();
+        cv::projectPoints(o, cv::Mat(3, 1, CV_64F, (void *)rvec), cv::Mat(3, 1, CV_64F, (void *)tvec), Km, D, q);
+        for (int i = 0; i < n; i++) { out[i][0] = q[i].x; out[i][1] = q[i].y; }
+        return VT_OK;
+    } catch (...) {
+        for (int i = 0; i < n; i++) out[i][0] = out[i][1] = NAN;
+        return VT_ERR_INTERNAL;
+    }
 }
 
-void vtcv_rodrigues(const double rvec[3], double R[9])
+vt_result vtcv_rodrigues(const double rvec[3], double R[9])
 {
-    cv::Mat r(3, 3, CV_64F, R);
-    cv::Rodrigues(cv::Mat(3, 1, CV_64F, (void *)rvec), r);
+    try {
+        cv::Mat r(3, 3, CV_64F, R);
+        cv::Rodrigues(cv::Mat(3, 1, CV_64F, (void *)rvec), r);
+        return VT_OK;
+    } catch (...) {
+        for (int i = 0; i < 9; i++) R[i] = i % 4 == 0 ? 1 : 0;
+        return VT_ERR_INTERNAL;
+    }
 }
 
 vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t errlen)
 {
+    vtcv_init();
     try {
         cv::FileStorage fs(path, cv::FileStorage::READ);
         if (!fs.isOpened()) { set_err(err, errlen, "%s", "not an OpenCV FileStorage file (YAML, XML or JSON)"); return VT_ERR_FORMAT; }
@@ -522,12 +600,9 @@ vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t e
         out->ndist = 0;
         if (!D.empty()) {
             D.convertTo(D, CV_64F);
+            // The caller checks the count; only what fits is copied.
             int n = (int)D.total();
-            if (n != 4 && n != 5 && n != 8 && n != 12 && n != 14) {
-                set_err(err, errlen, "%s", "distortion_coefficients must have 4, 5, 8, 12 or 14 values");
-                return VT_ERR_FORMAT;
-            }
-            for (int i = 0; i < n; i++) out->dist[i] = D.at<double>(i);
+            for (int i = 0; i < n && i < 14; i++) out->dist[i] = D.at<double>(i);
             out->ndist = n;
         }
         int w = 0, h = 0; double rms = -1;

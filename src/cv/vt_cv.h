@@ -1,9 +1,10 @@
-/* vt_cv.h — the C face of the one C++ file that calls OpenCV (vt_cv.cpp).
+/* vt_cv.h — the C face of the bridge to OpenCV (vt_cv.cpp; assimp has its own, src/assimp).
  *
  * OpenCV 4 has no C API; these functions only translate types and catch exceptions. Decisions
  * (which dictionary, which parameters, what to do with a failure) live in the C callers.
  * Every function that can fail returns a vt_result and, where it takes one, writes a short
- * reason into err (a caller-owned buffer). */
+ * reason into err (a caller-owned buffer); none lets a C++ exception through (those returning a
+ * count or a value give the safe value documented with them). */
 #ifndef VT_CV_H
 #define VT_CV_H
 
@@ -13,11 +14,18 @@
 extern "C" {
 #endif
 
+/* Silences OpenCV's own log and FFmpeg's (sets OPENCV_FFMPEG_LOGLEVEL=-8, AV_LOG_QUIET, unless
+ * the environment already says): Vitrine reports failures itself. Idempotent and thread-safe
+ * (std::call_once); the bridge calls it before anything that can log (mats, codecs, videos,
+ * calibration files), so callers need not, but it sets an environment variable: a program that
+ * starts threads before its first bridge call should call it first. */
+void vtcv_init(void);
+
 /* ---- pixel buffers owned by OpenCV ------------------------------------------------------- */
 /* A vtcv_mat owns pixel memory (a cv::Mat). Views returned by vtcv_mat_view stay valid until the
  * mat is written again or destroyed; reusing one mat per stream avoids per-frame allocation. */
 typedef struct vtcv_mat vtcv_mat;
-vtcv_mat *vtcv_mat_create(void);
+vtcv_mat *vtcv_mat_create(void);                    /* NULL only when out of memory */
 void vtcv_mat_destroy(vtcv_mat *m);                 /* safe on NULL */
 vt_image vtcv_mat_view(const vtcv_mat *m);           /* VT_PIX_NONE when empty */
 vt_result vtcv_mat_copy(vtcv_mat *dst, const vt_image *src);
@@ -39,8 +47,9 @@ vt_result vtcv_to_grey(const vt_image *src, vtcv_mat *out);
 
 /* ---- video files and cameras ------------------------------------------------------------- */
 typedef struct vtcv_video vtcv_video;
-vtcv_video *vtcv_video_open_file(const char *path, char *err, size_t errlen);
-vtcv_video *vtcv_video_open_camera(int index, char *err, size_t errlen);
+/* On failure *out is NULL: VT_ERR_FORMAT (file) or VT_ERR_NOT_FOUND (camera), err says why. */
+vt_result vtcv_video_open_file(const char *path, vtcv_video **out, char *err, size_t errlen);
+vt_result vtcv_video_open_camera(int index, vtcv_video **out, char *err, size_t errlen);
 vt_result vtcv_video_read(vtcv_video *v, vtcv_mat *bgr);   /* VT_END at the end of a file */
 double vtcv_video_fps(const vtcv_video *v);                /* 0 when unknown */
 int vtcv_video_frame_count(const vtcv_video *v);           /* -1 when unknown */
@@ -49,13 +58,14 @@ void vtcv_video_close(vtcv_video *v);                      /* safe on NULL */
 /* Video files written through FFmpeg (.mp4 as MPEG-4 Part 2, widely playable). Frames are
  * BGR8 or RGBA8 of the size given at open. */
 typedef struct vtcv_writer vtcv_writer;
-vtcv_writer *vtcv_writer_open(const char *path, double fps, int width, int height, char *err, size_t errlen);
+vt_result vtcv_writer_open(const char *path, double fps, int width, int height, vtcv_writer **out, char *err,
+                           size_t errlen);   /* VT_ERR_IO: *out NULL, err says why */
 vt_result vtcv_writer_write(vtcv_writer *w, const vt_image *frame);
 void vtcv_writer_close(vtcv_writer *w);   /* finishes the file; safe on NULL */
 
 /* Caps every OpenCV thread pool (n >= 1); n <= 0 restores OpenCV's default (all cores). */
 void vtcv_set_threads(int n);
-int vtcv_get_threads(void);
+int vtcv_get_threads(void);   /* 1 if OpenCV cannot say */
 
 /* ---- ArUco ------------------------------------------------------------------------------- */
 typedef struct vtcv_aruco_params {
@@ -109,13 +119,14 @@ vt_result vtcv_charuco_draw(int squares_x, int squares_y, float square, float ma
 
 /* cv::calibrateCamera over nviews views; view v has counts[v] points, object points obj (metres)
  * and image points img, all views concatenated. Writes K (3x3 row-major), dist (5), per-view RMS
- * errors and each view's rvec/tvec. Returns the overall RMS, or a negative value on failure. */
-double vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *counts, int nviews, int width, int height,
-                      double K[9], double dist[5], double *view_err, double (*rvecs)[3], double (*tvecs)[3]);
+ * errors, each view's rvec/tvec and the overall RMS (pixels); VT_ERR_INTERNAL if OpenCV failed. */
+vt_result vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int *counts, int nviews, int width,
+                         int height, double K[9], double dist[5], double *view_err, double (*rvecs)[3],
+                         double (*tvecs)[3], double *rms);
 
 /* ---- drawing on frames (for live feedback) ------------------------------------------------- */
-void vtcv_draw_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius);
-void vtcv_draw_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3]);
+vt_result vtcv_draw_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius);
+vt_result vtcv_draw_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3]);
 
 /* ---- geometry ---------------------------------------------------------------------------- */
 /* cv::solvePnPGeneric with the given cv::SolvePnPMethod; up to 2 solutions, best first.
@@ -125,18 +136,20 @@ int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const d
                    double rvec[][3], double tvec[][3], double reproj_err[]);
 enum { VTCV_PNP_ITERATIVE = 0, VTCV_PNP_IPPE = 6, VTCV_PNP_IPPE_SQUARE = 7 };
 /* cv::solvePnPRefineLM from the pose in rvec/tvec (updated in place); writes the RMS
- * reprojection error. Returns 1, or 0 on failure. */
-int vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9], const double *dist,
-                    int ndist, double rvec[3], double tvec[3], double *reproj_err);
-void vtcv_project_points(const double (*obj)[3], int n, const double rvec[3], const double tvec[3],
-                         const double K[9], const double *dist, int ndist, double (*out)[2]);
-void vtcv_rodrigues(const double rvec[3], double R[9]);
+ * reprojection error. VT_ERR_INTERNAL if OpenCV failed. */
+vt_result vtcv_refine_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9], const double *dist,
+                          int ndist, double rvec[3], double tvec[3], double *reproj_err);
+/* On failure out is all NaN. */
+vt_result vtcv_project_points(const double (*obj)[3], int n, const double rvec[3], const double tvec[3],
+                              const double K[9], const double *dist, int ndist, double (*out)[2]);
+/* cv::Rodrigues; on failure R is the identity. */
+vt_result vtcv_rodrigues(const double rvec[3], double R[9]);
 
 /* ---- calibration files (FileStorage YAML/XML/JSON) ---------------------------------------- */
 typedef struct vtcv_calib {
     double K[9];
     double dist[14];
-    int ndist;
+    int ndist;           /* as many as the file holds; dist has the first 14 */
     int width, height;   /* 0 when the file does not say */
     double rms;          /* -1 when the file does not say */
 } vtcv_calib;

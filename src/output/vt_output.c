@@ -35,8 +35,9 @@ vt_result vt_sink_open(const vt_sink_desc *desc, vt_sink **out, char *err, size_
     s->kind = vt_sink_kind_of(desc->path);
     char why[256] = "";
     if (s->kind == VT_SINK_VIDEO) {
-        s->video = vtcv_writer_open(desc->path, desc->fps > 0 ? desc->fps : 30, desc->width, desc->height, why, sizeof why);
-        if (!s->video) { snprintf(err, errlen, "%s: %s", desc->path, why); free(s); return VT_ERR_IO; }
+        double fps = desc->fps > 0 ? desc->fps : vt_sink_desc_defaults().fps;
+        vt_result r = vtcv_writer_open(desc->path, fps, desc->width, desc->height, &s->video, why, sizeof why);
+        if (r != VT_OK) { snprintf(err, errlen, "%s: %s", desc->path, why); free(s); return r; }
     } else if (s->kind == VT_SINK_PNG_DIR) {
         mkdir(desc->path, 0755);
         if (!vt_is_dir(desc->path)) {
@@ -100,12 +101,19 @@ vt_result vt_screenshot_save(const char *dir, const vt_image *rgba, char *path, 
     return vt_image_write(path, rgba, err, errlen);
 }
 
-void vt_mark_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius)
+vt_result vt_mark_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius)
 {
-    vtcv_draw_points(bgr, pts, n, bgr_colour, radius);
+    if (!bgr || bgr->format != VT_PIX_BGR8 || (n > 0 && !pts)) return VT_ERR_ARG;
+    return vtcv_draw_points(bgr, pts, n, bgr_colour, radius);
 }
 
-void vt_mark_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3])
+vt_result vt_mark_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3])
 {
-    vtcv_draw_text(bgr, text, x, y, scale, bgr_colour);
+    if (!bgr || bgr->format != VT_PIX_BGR8 || !text) return VT_ERR_ARG;
+    return vtcv_draw_text(bgr, text, x, y, scale, bgr_colour);
+}
+
+vt_sink_desc vt_sink_desc_defaults(void)
+{
+    return (vt_sink_desc){ .fps = 30 };
 }

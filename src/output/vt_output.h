@@ -20,6 +20,9 @@ typedef struct vt_sink_desc {
     double fps;            /* video frame rate (0 = 30) */
 } vt_sink_desc;
 
+/* The non-zero defaults written out (fps 30); path and size are the caller's to set. */
+vt_sink_desc vt_sink_desc_defaults(void);
+
 typedef struct vt_sink vt_sink;
 
 /* The kind of sink a path names (for callers that need to know before opening). */
@@ -36,8 +39,9 @@ vt_result vt_image_write(const char *path, const vt_image *im, char *err, size_t
  * = the current folder); path gets the name written. */
 vt_result vt_screenshot_save(const char *dir, const vt_image *rgba, char *path, size_t pathlen, char *err, size_t errlen);
 
-/* Marks on a BGR8 frame: filled dots of radius px at pts, and a line of text at (x, y). */
-void vt_mark_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius);
-void vt_mark_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3]);
+/* Marks on a BGR8 frame: filled dots of radius px at pts, and a line of text at (x, y).
+ * VT_ERR_ARG for a frame that is not BGR8; VT_ERR_INTERNAL if OpenCV failed (frame unchanged). */
+vt_result vt_mark_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius);
+vt_result vt_mark_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3]);
 
 #endif

@@ -52,9 +52,10 @@ vt_result vt_tracker_create(const vt_tracker_desc *desc, vt_tracker **out, char 
     if (!t) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
     t->desc = *desc;
     t->desc.params = params_or_defaults(desc->params);
-    t->det = vt_detector_create(&(vt_detector_desc){ .dict = desc->dict });
+    vt_result r = vt_detector_create(&(vt_detector_desc){ .dict = desc->dict }, &t->det, err, errlen);
     t->tracks = calloc((size_t)t->desc.params.max_tracks, sizeof *t->tracks);
-    if (!t->det || !t->tracks) {
+    if (r != VT_OK) { vt_tracker_destroy(t); return r; }
+    if (!t->tracks) {
         vt_tracker_destroy(t);
         snprintf(err, errlen, "out of memory");
         return VT_ERR_NO_MEMORY;

@@ -108,7 +108,8 @@ static double run(vt_calib_view *v, int n, int w, int h, double K[9], double D[5
             counts[u] = v[i].count;
             map[u++] = i;
         }
-        rms = vtcv_calibrate((const float (*)[3])obj, (const float (*)[2])img, counts, used, w, h, K, D, err, rv, tv);
+        if (vtcv_calibrate((const float (*)[3])obj, (const float (*)[2])img, counts, used, w, h, K, D, err, rv, tv, &rms) != VT_OK)
+            rms = -1;
         for (int j = 0; rms >= 0 && j < used; j++) {
             double R[9];
             vtcv_rodrigues(rv[j], R);

@@ -12,6 +12,7 @@
 
 #define MAX_SAMPLES 64
 #define STEP 0.5f   /* profile sampling step along the normal, pixels */
+#define MAX_STEPS 31   /* profile half-length in steps: prof[] below holds 2 * 31 + 1 */
 
 static inline float sample(const vt_image *im, float x, float y)
 {
@@ -28,7 +29,7 @@ static inline float sample(const vt_image *im, float x, float y)
 /* Fits a line to the edge between corners a and b; the dark side is towards centre c.
  * Writes the line as a point p and unit direction d; returns 0 when the edge is too weak. */
 static int fit_edge(const vt_image *im, const float a[2], const float b[2], const float c[2], float reach,
-                    int max_samples, double p[2], double d[2])
+                    int max_samples, float min_gradient, double p[2], double d[2])
 {
     float ex = b[0] - a[0], ey = b[1] - a[1];
     float len = sqrtf(ex * ex + ey * ey);
@@ -42,6 +43,7 @@ static int fit_edge(const vt_image *im, const float a[2], const float b[2], cons
     if (n > max_samples) n = max_samples;
     if (n < 6) n = 6;
     int steps = (int)(reach / STEP);
+    if (steps > MAX_STEPS) steps = MAX_STEPS;
     double sw = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     float prof[64], der[64];
     int used = 0;
@@ -56,7 +58,7 @@ static int fit_edge(const vt_image *im, const float a[2], const float b[2], cons
             der[k] = prof[k + 1] - prof[k - 1];   /* rises from dark (inside) to light (outside) */
             if (der[k] > bestv) { bestv = der[k]; best = k; }
         }
-        if (best < 0 || bestv < 4) continue;
+        if (best < 0 || bestv < min_gradient) continue;
         /* Centroid of the gradient peak: robust to blur, unbiased for a symmetric edge spread. */
         double acc = 0, wsum = 0;
         for (int k = best; k >= 1 && der[k] > bestv * 0.25f; k--) { acc += der[k] * k; wsum += der[k]; }
@@ -81,12 +83,13 @@ void vt_line_from_moments(double sw, double sx, double sy, double sxx, double sy
     d[0] = cos(th); d[1] = sin(th);
 }
 
-int vt_refine_corners(const vt_image *grey, float corners[4][2], int cells)
+int vt_refine_corners(const vt_image *grey, float corners[4][2], int cells, const vt_detector_params *p)
 {
-    return vt_refine_corners_n(grey, corners, cells, 2, MAX_SAMPLES, 6);
+    return vt_refine_corners_n(grey, corners, cells, p, p->refine_iterations, p->refine_samples, p->refine_reach_px);
 }
 
-int vt_refine_corners_n(const vt_image *grey, float corners[4][2], int cells, int iterations, int samples, float max_reach)
+int vt_refine_corners_n(const vt_image *grey, float corners[4][2], int cells, const vt_detector_params *p, int iterations,
+                        int samples, float max_reach)
 {
     float q[4][2];
     memcpy(q, corners, sizeof q);
@@ -97,12 +100,12 @@ int vt_refine_corners_n(const vt_image *grey, float corners[4][2], int cells, in
         for (int i = 0; i < 4; i++) side += hypot(q[(i + 1) % 4][0] - q[i][0], q[(i + 1) % 4][1] - q[i][1]) * 0.25;
         /* Reach across the edge: less than half a cell inwards, so the first row of bits
          * (which may be white) never pulls the edge in. */
-        float reach = (float)(side / cells * 0.45);
+        float reach = (float)(side / cells * p->refine_reach_cells);
         if (reach > max_reach) reach = max_reach;
-        if (reach < 1.5f) reach = 1.5f;
+        if (reach < p->refine_min_reach_px) reach = p->refine_min_reach_px;
         double lp[4][2], ld[4][2];
         for (int i = 0; i < 4; i++)
-            if (!fit_edge(grey, q[i], q[(i + 1) % 4], c, reach, samples, lp[i], ld[i])) return 0;
+            if (!fit_edge(grey, q[i], q[(i + 1) % 4], c, reach, samples, p->refine_min_gradient, lp[i], ld[i])) return 0;
         float out[4][2];
         for (int i = 0; i < 4; i++) {
             /* Corner i joins edge i-1 (from corner i-1 to i) and edge i. */
@@ -115,7 +118,7 @@ int vt_refine_corners_n(const vt_image *grey, float corners[4][2], int cells, in
             out[i][1] = (float)(lp[j][1] + s * ld[j][1]);
             /* A corner that moves far is a misfit (occlusion, clutter): keep what we had. */
             double mv = hypot(out[i][0] - corners[i][0], out[i][1] - corners[i][1]);
-            if (mv > 2.5 + side * 0.05) return 0;
+            if (mv > p->refine_max_move_px + side * p->refine_max_move_side) return 0;
         }
         memcpy(q, out, sizeof q);
     }

@@ -17,10 +17,10 @@
 #define MAX_CONTOURS 8192
 #define MAX_POINTS (1 << 20)
 #define MAX_CODES (1024 * 4)
-#define MIN_CONTRAST 20   /* grey levels between a neighbourhood's darkest and lightest for anything to be dark */
 
 struct vt_scan {
     vt_dictionary dict;
+    vt_detector_params p;     /* resolved: no zero fields */
     int n;                    /* data cells per side */
     int max_correction;       /* bit errors accepted when matching */
     int dmin;                 /* least Hamming distance between two codes (any rotations) */
@@ -52,12 +52,13 @@ static void grid_rotate(const uint8_t *in, uint8_t *out, int n)
         for (int x = 0; x < n; x++) out[y * n + x] = in[(n - 1 - x) * n + y];
 }
 
-vt_scan *vt_scan_create(const vt_dictionary *dict)
+vt_scan *vt_scan_create(const vt_dictionary *dict, const vt_detector_params *params)
 {
     if (!dict || dict->bits < 3 || dict->bits > 8 || dict->count <= 0 || dict->count > MAX_CODES / 4) return NULL;
     vt_scan *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->dict = *dict;
+    s->p = *params;
     s->n = dict->bits;
     size_t nb = (size_t)dict->count * s->n * s->n;
     uint8_t *bits = malloc(nb);
@@ -90,8 +91,8 @@ vt_scan *vt_scan_create(const vt_dictionary *dict)
             if (dd < dmin) dmin = dd;
         }
     s->dmin = dmin;
-    int from_dmin = (int)(((dmin - 1) / 2) * 0.5);
-    s->max_correction = s->max_correction > 0 ? (int)(s->max_correction * 0.6) : from_dmin;
+    int from_dmin = (int)(((dmin - 1) / 2) * s->p.correction_share_dmin);
+    s->max_correction = s->max_correction > 0 ? (int)(s->max_correction * s->p.correction_share) : from_dmin;
     return s;
 }
 
@@ -170,6 +171,71 @@ static void sort_floats(float *v, int n)
     }
 }
 
+/* The mean of each of the N x N cells (border included) of the quad seen through H: five
+ * samples each, away from the cell's edges (blur, corner error); closer to the centre when
+ * cells are only a few pixels wide (side: the quad's mean side, pixels). */
+static void cell_means(const vt_image *im, const double H[9], int N, double side, float *cell)
+{
+    double d = side / N >= 4 ? 0.2 : 0.1;
+    const double off[5][2] = { { 0.5, 0.5 }, { 0.5 - d, 0.5 - d }, { 0.5 + d, 0.5 - d }, { 0.5 - d, 0.5 + d }, { 0.5 + d, 0.5 + d } };
+    for (int y = 0; y < N; y++)
+        for (int x = 0; x < N; x++) {
+            float acc = 0;
+            for (int k = 0; k < 5; k++) acc += sample_h(im, H, x + off[k][0], y + off[k][1]);
+            cell[y * N + x] = acc * 0.2f;
+        }
+}
+
+/* The white quiet zone just outside the black border is the light reference: sampled
+ * quiet_zone_cells out, along every side; the median ignores clutter or a finger on part of it. */
+static float quiet_zone(const vt_scan *s, const vt_image *im, const double H[9], int N)
+{
+    float ring[40] = { 0 };
+    int nr = 0;
+    const double q = s->p.quiet_zone_cells;
+    for (int i = 0; i < N; i++) {
+        double t = i + 0.5;
+        ring[nr++] = sample_h(im, H, t, -q);
+        ring[nr++] = sample_h(im, H, t, N + q);
+        ring[nr++] = sample_h(im, H, -q, t);
+        ring[nr++] = sample_h(im, H, N + q, t);
+    }
+    sort_floats(ring, nr);
+    return ring[nr / 2];
+}
+
+/* The cells' own split into dark and light (Otsu over the n cell means): the threshold T, or the
+ * split's when it is clear (wider than otsu_gap of white - black). */
+static float otsu_threshold(const vt_scan *s, const float *cell, int n, float T, float white, float black)
+{
+    float sorted[100];
+    memcpy(sorted, cell, sizeof(float) * n);
+    sort_floats(sorted, n);
+    double tot = 0, acc = 0, bestv = -1;
+    for (int i = 0; i < n; i++) tot += sorted[i];
+    float otsu = T, gap = 0;
+    for (int i = 1; i < n; i++) {
+        acc += sorted[i - 1];
+        double m0 = acc / i, m1 = (tot - acc) / (n - i);
+        double v = (double)i * (n - i) * (m1 - m0) * (m1 - m0);
+        if (v > bestv) { bestv = v; otsu = (float)((m0 + m1) * 0.5); gap = (float)(m1 - m0); }
+    }
+    return gap > s->p.otsu_gap * (white - black) ? otsu : T;
+}
+
+/* The nearest code of ids lo..hi-1 (any rotation) to code: best = id * 4 + rotation, or -1. */
+static int nearest_code(const vt_scan *s, uint64_t code, int lo, int hi, int *dist)
+{
+    int best = -1, bestd = 99;
+    for (int id = lo; id < hi; id++)
+        for (int k = 0; k < 4; k++) {
+            int d = __builtin_popcountll(code ^ s->codes[id * 4 + k]);
+            if (d < bestd) { bestd = d; best = id * 4 + k; }
+        }
+    *dist = bestd;
+    return best;
+}
+
 /* Reads the cells of the quad c (clockwise in the image). Returns the matched id and writes the
  * rotation (quarter turns) and bit errors, or -1 when it is not a marker of the dictionary.
  * want >= 0 accepts only that id. */
@@ -178,79 +244,37 @@ static int decode(const vt_scan *s, const vt_image *im, const float c[4][2], int
     const int n = s->n, N = n + 2;
     double H[9];
     if (!square_homography(c, N, H)) return -1;
-    /* Cell means: five samples each, away from the cell's edges (blur, corner error); closer
-     * to the centre when cells are only a few pixels wide. */
     double side = 0;
     for (int i = 0; i < 4; i++) side += hypot(c[(i + 1) % 4][0] - c[i][0], c[(i + 1) % 4][1] - c[i][1]) * 0.25;
-    double d = side / N >= 4 ? 0.2 : 0.1;
-    const double off[5][2] = { { 0.5, 0.5 }, { 0.5 - d, 0.5 - d }, { 0.5 + d, 0.5 - d }, { 0.5 - d, 0.5 + d }, { 0.5 + d, 0.5 + d } };
     float cell[100];
-    for (int y = 0; y < N; y++)
-        for (int x = 0; x < N; x++) {
-            float acc = 0;
-            for (int k = 0; k < 5; k++) acc += sample_h(im, H, x + off[k][0], y + off[k][1]);
-            cell[y * N + x] = acc * 0.2f;
-        }
-    /* The white quiet zone just outside the black border is the light reference: a third of a
-     * cell out, along every side; the median ignores clutter or a finger on part of it. */
-    float ring[40] = { 0 };
-    int nr = 0;
-    for (int i = 0; i < N; i++) {
-        double t = i + 0.5;
-        ring[nr++] = sample_h(im, H, t, -0.3);
-        ring[nr++] = sample_h(im, H, t, N + 0.3);
-        ring[nr++] = sample_h(im, H, -0.3, t);
-        ring[nr++] = sample_h(im, H, N + 0.3, t);
-    }
-    sort_floats(ring, nr);
-    float white = ring[nr / 2];
-    float black = 0;
+    cell_means(im, H, N, side, cell);
+    float white = quiet_zone(s, im, H, N);
     float bcell[40] = { 0 };
     int nb = 0;
     for (int y = 0; y < N; y++)
         for (int x = 0; x < N; x++)
             if (x == 0 || y == 0 || x == N - 1 || y == N - 1) bcell[nb++] = cell[y * N + x];
     sort_floats(bcell, nb);
-    black = bcell[nb / 2];
+    float black = bcell[nb / 2];
     *errors = -1;   /* not even a dark square in a light surround */
-    if (white - black < 20) return -1;
+    if (white - black < s->p.min_read_contrast) return -1;
     *errors = 1000;   /* from here on: a dark, light-framed square that did not read */
     float T = (white + black) * 0.5f;
-    /* The cells themselves split into dark and light (Otsu over the cell means): when that split
-     * is clear, it wins over the ring, so a grey quiet zone read together with the marker (a
-     * quad one cell too big) shows up as a light border and is refused. */
-    float sorted[100];
-    if (want >= 0) goto read_bits;   /* a known marker re-read: the ring's split is enough */
-    memcpy(sorted, cell, sizeof(float) * N * N);
-    sort_floats(sorted, N * N);
-    double tot = 0, acc = 0, bestv = -1;
-    for (int i = 0; i < N * N; i++) tot += sorted[i];
-    float otsu = T, gap = 0;
-    for (int i = 1; i < N * N; i++) {
-        acc += sorted[i - 1];
-        double m0 = acc / i, m1 = (tot - acc) / (N * N - i);
-        double v = (double)i * (N * N - i) * (m1 - m0) * (m1 - m0);
-        if (v > bestv) { bestv = v; otsu = (float)((m0 + m1) * 0.5); gap = (float)(m1 - m0); }
-    }
-    if (gap > 0.4f * (white - black)) T = otsu;
-read_bits:;
+    /* When the cells' own split is clear, it wins over the ring, so a grey quiet zone read
+     * together with the marker (a quad one cell too big) shows up as a light border and is
+     * refused. A known marker re-read (want >= 0): the ring's split is enough. */
+    if (want < 0) T = otsu_threshold(s, cell, N * N, T, white, black);
     int border_err = 0;
     for (int i = 0; i < nb; i++) border_err += bcell[i] > T;
-    if (border_err > nb / 8) return -1;
+    if (border_err > nb / s->p.border_error_div) return -1;
     uint8_t g[64];
     for (int y = 0; y < n; y++)
         for (int x = 0; x < n; x++) g[y * n + x] = cell[(y + 1) * N + x + 1] > T;
-    uint64_t code = grid_code(g, n);
-    int best = -1, bestd = 99;
-    int lo = want >= 0 ? want : 0, hi = want >= 0 ? want + 1 : s->dict.count;
-    for (int id = lo; id < hi; id++)
-        for (int k = 0; k < 4; k++) {
-            int d = __builtin_popcountll(code ^ s->codes[id * 4 + k]);
-            if (d < bestd) { bestd = d; best = id * 4 + k; }
-        }
+    int bestd = 99;
+    int best = nearest_code(s, grid_code(g, n), want >= 0 ? want : 0, want >= 0 ? want + 1 : s->dict.count, &bestd);
     /* Correct bit errors only where cells are big enough to be read with confidence: on a
      * small quad a "corrected" read is more often a look-alike pattern than a marker. */
-    int allowed = side / N >= 5 || s->dmin >= 9 ? s->max_correction : 0;
+    int allowed = side / N >= s->p.correct_min_cell_px || s->dmin >= s->p.correct_min_distance ? s->max_correction : 0;
     if (best < 0 || bestd > allowed) return -1;
     *rot = best % 4;
     *errors = bestd + border_err;
@@ -464,12 +488,12 @@ static int find_duplicate(const vt_marker *out, int count, const vt_marker *m)
 
 #define MAX_RESCAN 64
 
-/* One search of roi at scale f (1 = full resolution). Appends to out[*found..max); quads that looked like markers but did not decode go to retry. */
-static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int f, vt_marker *out,
-                     int max, int *found, vt_scan_stats *st, int (*retry)[4], int *nretry)
+/* Step 1 of a pass: roi (clamped to the frame, its origin a multiple of f, into roi) averaged
+ * down by f into s->small and binarised into s->binary. 0 when the region is too small to
+ * search, 1 when segmented, -1 on error. */
+static int segment(vt_scan *s, const vt_image *grey, const int roi_in[4], int f, int roi[4])
 {
-    uint64_t t0 = vt_now_ns();
-    int roi[4] = { 0, 0, grey->width, grey->height };
+    roi[0] = 0; roi[1] = 0; roi[2] = grey->width; roi[3] = grey->height;
     if (roi_in) {
         roi[0] = roi_in[0] < 0 ? 0 : roi_in[0] / f * f;
         roi[1] = roi_in[1] < 0 ? 0 : roi_in[1] / f * f;
@@ -477,7 +501,7 @@ static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int 
         roi[3] = roi_in[3] > grey->height ? grey->height : roi_in[3];
     }
     int sw = (roi[2] - roi[0]) / f, sh = (roi[3] - roi[1]) / f;
-    if (sw < 12 || sh < 12) return 0;
+    if (sw < s->p.min_region_px || sh < s->p.min_region_px) return 0;
     vt_image sub = vt_image_wrap(VT_PIX_GREY8, sw * f, sh * f, grey->stride,
                                  (uint8_t *)grey->data + (size_t)roi[1] * grey->stride + roi[0]);
     if (ensure(&s->small, sw, sh) != VT_OK || ensure(&s->binary, sw, sh) != VT_OK) return -1;
@@ -487,11 +511,116 @@ static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int 
     } else if (downscale(s, &sub, small, f) != VT_OK) {
         return -1;
     }
-    if (threshold_tiles(s, small, &s->binary, MIN_CONTRAST) != VT_OK) return -1;
-    uint64_t t1 = vt_now_ns();
+    return threshold_tiles(s, small, &s->binary, s->p.min_contrast) == VT_OK ? 1 : -1;
+}
 
-    /* A marker side of 10 full-resolution pixels is the least we read. */
-    int min_pts = 4 * 10 / f, max_pts = 4 * (sw > sh ? sw : sh);
+/* Step 2: the contour p (n points, segmented pixels) as a quad: four vertices that each carry a
+ * fair share of the outline, each side a line fitted to its points, corners where they meet.
+ * Writes the corners in full-resolution pixels, clockwise in the image, and the quad's area;
+ * 0 when it is not a plausible marker outline. */
+static int contour_quad(const vt_scan *s, const int (*p)[2], int n, int f, const int roi[4], float c[4][2],
+                        double *area_out)
+{
+    int idx[8];
+    int nv = vtcv_approx_poly(p, n, n * s->p.poly_eps, idx, 8);
+    /* A noisy outline (small, tilted, JPEG) can bend one side: a coarser fit may see four. */
+    if (nv == 5 || nv == 6) nv = vtcv_approx_poly(p, n, n * s->p.poly_eps_retry, idx, 8);
+    if (nv != 4) return 0;
+    /* Each side must carry a fair share of the outline: no slivers or triangles. */
+    for (int i = 0; i < 4; i++) {
+        int len = idx[(i + 1) % 4] - idx[i];
+        if (len < 0) len += n;
+        if (len < n / s->p.min_side_div || len < 3) return 0;
+    }
+    double lp[4][2], ld[4][2];
+    for (int i = 0; i < 4; i++)
+        if (!fit_side(p, n, idx[i], idx[(i + 1) % 4], lp[i], ld[i])) return 0;
+    /* Contour points are the dark pixels along the edge, half a pixel inside it: move each
+     * line half a pixel out, away from the middle of the outline. */
+    double mx = 0, my = 0;
+    for (int i = 0; i < 4; i++) { mx += p[idx[i]][0] * 0.25; my += p[idx[i]][1] * 0.25; }
+    for (int i = 0; i < 4; i++) {
+        double nx = -ld[i][1], ny = ld[i][0];
+        if ((lp[i][0] - mx) * nx + (lp[i][1] - my) * ny < 0) { nx = -nx; ny = -ny; }
+        lp[i][0] += nx * 0.5;
+        lp[i][1] += ny * 0.5;
+    }
+    for (int i = 0; i < 4; i++) {
+        double q[2] = { 0, 0 };
+        int ok = intersect(lp[(i + 3) % 4], ld[(i + 3) % 4], lp[i], ld[i], q);
+        c[i][0] = (float)((q[0] + 0.5) * f - 0.5 + roi[0]);
+        c[i][1] = (float)((q[1] + 0.5) * f - 0.5 + roi[1]);
+        /* An intersection far from the contour's own vertex is a bad fit. */
+        const int *v = p[idx[i]];
+        if (!ok || hypot(q[0] - v[0], q[1] - v[1]) > s->p.corner_fit_px + n * s->p.corner_fit_per_point) return 0;
+    }
+    double area = signed_area(c);
+    if (area < 0) {   /* clockwise in the image, as OpenCV orders candidates */
+        float t[2];
+        memcpy(t, c[1], sizeof t); memcpy(c[1], c[3], sizeof t); memcpy(c[3], t, sizeof t);
+        area = -area;
+    }
+    *area_out = area;
+    return area >= s->p.min_quad_area_px;
+}
+
+/* Step 3: reads the quad c (its corners may be refined in place first when it is small) and, when
+ * it decodes, refines its corners and reads it again through them. 1 with mk filled when it is
+ * a marker; *errs (from the first read) says how close it came otherwise. */
+static int read_quad(const vt_scan *s, const vt_image *grey, float c[4][2], double area, vt_marker *mk, int *errs,
+                     double *ms_decode, double *ms_refine)
+{
+    uint64_t q1 = vt_now_ns();
+    /* On a small quad the outline's corners are a good part of a cell off: read the cells
+     * through sub-pixel corners instead. */
+    if (area < s->p.refine_first_area_px) {
+        float rc[4][2];
+        memcpy(rc, c, sizeof rc);
+        if (vt_refine_corners(grey, rc, s->n + 2, &s->p)) memcpy(c, rc, sizeof rc);
+    }
+    int rot = 0;
+    *errs = 0;
+    int id = decode(s, grey, (const float (*)[2])c, -1, &rot, errs);
+    uint64_t q2 = vt_now_ns();
+    *ms_decode += (double)(q2 - q1) * 1e-6;
+    memset(mk, 0, sizeof *mk);
+    if (id < 0) return 0;
+    mk->id = id;
+    memcpy(mk->corners, c, sizeof mk->corners);
+    reorder(mk->corners, rot);
+    /* Sub-pixel corners, and a second read through them: a quad that decodes only through its
+     * rough corners was a lucky read of something else. */
+    int rot2 = 0, errs2 = 0;
+    int good = vt_refine_corners(grey, mk->corners, s->n + 2, &s->p) &&
+               decode(s, grey, (const float (*)[2])mk->corners, id, &rot2, &errs2) == id && rot2 == 0;
+    *ms_refine += (double)(vt_now_ns() - q2) * 1e-6;
+    return good;
+}
+
+/* A window around quad c, for a second, full-resolution look. */
+static void rescan_window(const vt_scan *s, const float c[4][2], int r[4])
+{
+    float x0 = c[0][0], y0 = c[0][1], x1 = x0, y1 = y0;
+    for (int k = 1; k < 4; k++) {
+        x0 = fminf(x0, c[k][0]); x1 = fmaxf(x1, c[k][0]);
+        y0 = fminf(y0, c[k][1]); y1 = fmaxf(y1, c[k][1]);
+    }
+    float m = (x1 - x0 + y1 - y0) * s->p.rescan_margin + 2;
+    r[0] = (int)(x0 - m); r[1] = (int)(y0 - m); r[2] = (int)(x1 + m) + 1; r[3] = (int)(y1 + m) + 1;
+}
+
+/* One search of roi at scale f (1 = full resolution). Appends to out[*found..max); quads that
+ * looked like markers but did not decode go to retry (NULL: no second looks). */
+static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int f, vt_marker *out,
+                     int max, int *found, vt_scan_stats *st, int (*retry)[4], int *nretry)
+{
+    uint64_t t0 = vt_now_ns();
+    int roi[4];
+    int seg = segment(s, grey, roi_in, f, roi);
+    if (seg <= 0) return seg;
+    uint64_t t1 = vt_now_ns();
+    int sw = (roi[2] - roi[0]) / f, sh = (roi[3] - roi[1]) / f;
+    int min_pts = 4 * s->p.min_marker_side_px / f, max_pts = 4 * (sw > sh ? sw : sh);
     int nc = vtcv_find_contours(&s->binary, min_pts, max_pts, s->pts, MAX_POINTS, s->counts, MAX_CONTOURS);
     if (nc < 0) return -1;
     uint64_t t2 = vt_now_ns();
@@ -500,93 +629,19 @@ static int scan_pass(vt_scan *s, const vt_image *grey, const int roi_in[4], int 
     const int (*p)[2] = (const int (*)[2])s->pts;
     for (int ci = 0; ci < nc; p += s->counts[ci], ci++) {
         uint64_t q0 = vt_now_ns();
-        int n = s->counts[ci];
-        int idx[8];
-        int nv = vtcv_approx_poly(p, n, n * 0.04, idx, 8);
-        /* A noisy outline (small, tilted, JPEG) can bend one side: a coarser fit may see four. */
-        if (nv == 5 || nv == 6) nv = vtcv_approx_poly(p, n, n * 0.07, idx, 8);
-        if (nv != 4) continue;
-        /* Each side must carry a fair share of the outline: no slivers or triangles. */
-        int ok = 1;
-        for (int i = 0; i < 4 && ok; i++) {
-            int len = idx[(i + 1) % 4] - idx[i];
-            if (len < 0) len += n;
-            if (len < n / 10 || len < 3) ok = 0;
-        }
-        if (!ok) continue;
-        double lp[4][2], ld[4][2];
-        for (int i = 0; i < 4 && ok; i++) ok = fit_side(p, n, idx[i], idx[(i + 1) % 4], lp[i], ld[i]);
-        if (!ok) continue;
-        /* Contour points are the dark pixels along the edge, half a pixel inside it: move each
-         * line half a pixel out, away from the middle of the outline. */
-        double mx = 0, my = 0;
-        for (int i = 0; i < 4; i++) { mx += p[idx[i]][0] * 0.25; my += p[idx[i]][1] * 0.25; }
-        for (int i = 0; i < 4; i++) {
-            double nx = -ld[i][1], ny = ld[i][0];
-            if ((lp[i][0] - mx) * nx + (lp[i][1] - my) * ny < 0) { nx = -nx; ny = -ny; }
-            lp[i][0] += nx * 0.5;
-            lp[i][1] += ny * 0.5;
-        }
         float c[4][2];
-        for (int i = 0; i < 4 && ok; i++) {
-            double q[2] = { 0, 0 };
-            ok = intersect(lp[(i + 3) % 4], ld[(i + 3) % 4], lp[i], ld[i], q);
-            c[i][0] = (float)((q[0] + 0.5) * f - 0.5 + roi[0]);
-            c[i][1] = (float)((q[1] + 0.5) * f - 0.5 + roi[1]);
-            /* An intersection far from the contour's own vertex is a bad fit. */
-            const int *v = p[idx[i]];
-            if (ok && hypot(q[0] - v[0], q[1] - v[1]) > 3 + n * 0.02) ok = 0;
-        }
-        if (!ok) continue;
-        double area = signed_area(c);
-        if (area < 0) {   /* clockwise in the image, as OpenCV orders candidates */
-            float t[2];
-            memcpy(t, c[1], sizeof t); memcpy(c[1], c[3], sizeof t); memcpy(c[3], t, sizeof t);
-            area = -area;
-        }
-        if (area < 80) continue;
+        double area = 0;
+        if (!contour_quad(s, p, s->counts[ci], f, roi, c, &area)) continue;
         if (s->nknown && is_known(s, c)) continue;
-        uint64_t q1 = vt_now_ns();
-        ms_quads += (double)(q1 - q0) * 1e-6;
+        ms_quads += (double)(vt_now_ns() - q0) * 1e-6;
         cands++;
-        /* On a small quad the outline's corners are a good part of a cell off: read the cells
-         * through sub-pixel corners instead. */
-        if (area < 24 * 24) {
-            float rc[4][2];
-            memcpy(rc, c, sizeof rc);
-            if (vt_refine_corners(grey, rc, s->n + 2)) memcpy(c, rc, sizeof rc);
-        }
-        int rot = 0, errs = 0;
-        int id = decode(s, grey, (const float (*)[2])c, -1, &rot, &errs);
-        uint64_t q2 = vt_now_ns();
-        ms_decode += (double)(q2 - q1) * 1e-6;
         vt_marker mk;
-        memset(&mk, 0, sizeof mk);
-        int good = 0;
-        if (id >= 0) {
-            mk.id = id;
-            memcpy(mk.corners, c, sizeof c);
-            reorder(mk.corners, rot);
-            /* Sub-pixel corners, and a second read through them: a quad that decodes only
-             * through its rough corners was a lucky read of something else. */
-            int rot2 = 0, errs2 = 0;
-            good = vt_refine_corners(grey, mk.corners, s->n + 2) &&
-                   decode(s, grey, (const float (*)[2])mk.corners, id, &rot2, &errs2) == id && rot2 == 0;
-            ms_refine += (double)(vt_now_ns() - q2) * 1e-6;
-        }
-        if (!good) {
+        int errs = 0;
+        if (!read_quad(s, grey, c, area, &mk, &errs, &ms_decode, &ms_refine)) {
             /* A big enough quad that did not read may hold a marker whose quiet zone merged
              * with it (grey margins, shadows): worth a second, finer look at that spot. */
-            if (retry && *nretry < MAX_RESCAN && area > 400 && errs > 0) {
-                float x0 = c[0][0], y0 = c[0][1], x1 = x0, y1 = y0;
-                for (int k = 1; k < 4; k++) {
-                    x0 = fminf(x0, c[k][0]); x1 = fmaxf(x1, c[k][0]);
-                    y0 = fminf(y0, c[k][1]); y1 = fmaxf(y1, c[k][1]);
-                }
-                float m = (x1 - x0 + y1 - y0) * 0.05f + 2;
-                int *r = retry[(*nretry)++];
-                r[0] = (int)(x0 - m); r[1] = (int)(y0 - m); r[2] = (int)(x1 + m) + 1; r[3] = (int)(y1 + m) + 1;
-            }
+            if (retry && *nretry < MAX_RESCAN && area > s->p.rescan_min_area_px && errs > 0)
+                rescan_window(s, (const float (*)[2])c, retry[(*nretry)++]);
             continue;
         }
         if (find_duplicate(out, *found, &mk) >= 0) continue;
@@ -614,7 +669,7 @@ int vt_scan_region_coarse(vt_scan *s, const vt_image *grey, const int roi[4], in
     /* Segment at a scale whose short side is about 360 pixels: markers of 30 px and more keep
      * a closed outline there, and it is a quarter (720p) or a ninth (1080p) of the pixels. */
     int minside = grey->width < grey->height ? grey->width : grey->height;
-    int f = minside / 360;
+    int f = minside / s->p.segment_short_side_px;
     if (f < 1) f = 1;
     f *= coarse;
     int found = 0, nretry = 0;
@@ -633,7 +688,7 @@ int vt_scan_verify(vt_scan *s, const vt_image *grey, float corners[4][2], int id
     memcpy(c, corners, sizeof c);
     /* Two light passes: the prediction is close, so a pass moves the corners onto the edges
      * and a second settles them. */
-    if (!vt_refine_corners_n(grey, c, s->n + 2, 2, 24, 2.5f)) return 0;
+    if (!vt_refine_corners_n(grey, c, s->n + 2, &s->p, s->p.verify_iterations, s->p.verify_samples, s->p.verify_reach_px)) return 0;
     int rot = 0, errs = 0;
     if (decode(s, grey, (const float (*)[2])c, id, &rot, &errs) != id || rot != 0) return 0;
     memcpy(corners, c, sizeof c);

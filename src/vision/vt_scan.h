@@ -21,7 +21,8 @@ typedef struct vt_scan_stats {
     int candidates;       /* quads tried */
 } vt_scan_stats;
 
-vt_scan *vt_scan_create(const vt_dictionary *dict);
+/* params: resolved (no zero fields), copied. NULL for an unsupported dictionary or no memory. */
+vt_scan *vt_scan_create(const vt_dictionary *dict, const vt_detector_params *params);
 void vt_scan_destroy(vt_scan *s);   /* safe on NULL */
 
 /* Finds markers inside roi {x0, y0, x1, y1} (exclusive ends; NULL = the whole frame) and writes

@@ -18,6 +18,10 @@ vt_result vt_camera_load(const char *path, vt_camera *out, char *err, size_t err
     vtcv_calib k;
     r = vtcv_calib_read(path, &k, err, errlen);
     if (r != VT_OK) return r;
+    if (k.ndist != 0 && k.ndist != 4 && k.ndist != 5 && k.ndist != 8 && k.ndist != 12 && k.ndist != 14) {
+        snprintf(err, errlen, "distortion_coefficients must have 4, 5, 8, 12 or 14 values");
+        return VT_ERR_FORMAT;
+    }
     if (!(k.K[0] > 0) || !(k.K[4] > 0) || k.K[8] != 1.0) {
         snprintf(err, errlen, "camera_matrix is not a valid intrinsic matrix (fx, fy > 0, last row 0 0 1)");
         return VT_ERR_FORMAT;
@@ -44,28 +48,78 @@ struct vt_detector {
     vt_detect_profile prof;
 };
 
-vt_detector *vt_detector_create(const vt_detector_desc *desc)
+vt_detector_params vt_detector_params_defaults(void)
 {
-    if (!desc || desc->dict.count <= 0) return NULL;
+    return (vt_detector_params){
+        .segment_short_side_px = 360, .min_contrast = 20, .min_region_px = 12,
+        .min_marker_side_px = 10, .poly_eps = 0.04, .poly_eps_retry = 0.07, .min_side_div = 10,
+        .corner_fit_px = 3, .corner_fit_per_point = 0.02, .min_quad_area_px = 80, .refine_first_area_px = 24 * 24,
+        .min_read_contrast = 20, .quiet_zone_cells = 0.3, .otsu_gap = 0.4f, .border_error_div = 8,
+        .correct_min_cell_px = 5, .correct_min_distance = 9, .correction_share = 0.6, .correction_share_dmin = 0.5,
+        .rescan_min_area_px = 400, .rescan_margin = 0.05f,
+        .refine_iterations = 2, .refine_samples = 64, .refine_reach_px = 6, .refine_reach_cells = 0.45,
+        .refine_min_reach_px = 1.5f, .refine_min_gradient = 4, .refine_max_move_px = 2.5, .refine_max_move_side = 0.05,
+        .verify_iterations = 2, .verify_samples = 24, .verify_reach_px = 2.5f,
+    };
+}
+
+vt_detector_desc vt_detector_desc_defaults(void)
+{
+    return (vt_detector_desc){ .refine = VT_REFINE_EDGES, .engine = VT_ENGINE_OWN, .params = vt_detector_params_defaults() };
+}
+
+/* Zero (or negative, or NaN) fields take their default. */
+#define DEFAULT_IF_UNSET(field) \
+    if (!(p.field > 0)) p.field = d.field
+static vt_detector_params params_or_defaults(vt_detector_params p)
+{
+    const vt_detector_params d = vt_detector_params_defaults();
+    DEFAULT_IF_UNSET(segment_short_side_px); DEFAULT_IF_UNSET(min_contrast); DEFAULT_IF_UNSET(min_region_px);
+    DEFAULT_IF_UNSET(min_marker_side_px); DEFAULT_IF_UNSET(poly_eps); DEFAULT_IF_UNSET(poly_eps_retry);
+    DEFAULT_IF_UNSET(min_side_div); DEFAULT_IF_UNSET(corner_fit_px); DEFAULT_IF_UNSET(corner_fit_per_point);
+    DEFAULT_IF_UNSET(min_quad_area_px); DEFAULT_IF_UNSET(refine_first_area_px);
+    DEFAULT_IF_UNSET(min_read_contrast); DEFAULT_IF_UNSET(quiet_zone_cells); DEFAULT_IF_UNSET(otsu_gap);
+    DEFAULT_IF_UNSET(border_error_div); DEFAULT_IF_UNSET(correct_min_cell_px); DEFAULT_IF_UNSET(correct_min_distance);
+    DEFAULT_IF_UNSET(correction_share); DEFAULT_IF_UNSET(correction_share_dmin);
+    DEFAULT_IF_UNSET(rescan_min_area_px); DEFAULT_IF_UNSET(rescan_margin);
+    DEFAULT_IF_UNSET(refine_iterations); DEFAULT_IF_UNSET(refine_samples); DEFAULT_IF_UNSET(refine_reach_px);
+    DEFAULT_IF_UNSET(refine_reach_cells); DEFAULT_IF_UNSET(refine_min_reach_px); DEFAULT_IF_UNSET(refine_min_gradient);
+    DEFAULT_IF_UNSET(refine_max_move_px); DEFAULT_IF_UNSET(refine_max_move_side);
+    DEFAULT_IF_UNSET(verify_iterations); DEFAULT_IF_UNSET(verify_samples); DEFAULT_IF_UNSET(verify_reach_px);
+    return p;
+}
+#undef DEFAULT_IF_UNSET
+
+vt_result vt_detector_create(const vt_detector_desc *desc, vt_detector **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!desc || desc->dict.count <= 0) { snprintf(err, errlen, "the detector needs a marker dictionary"); return VT_ERR_ARG; }
     vt_detector *d = calloc(1, sizeof *d);
-    if (!d) return NULL;
+    if (!d) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
     d->desc = *desc;
+    d->desc.params = params_or_defaults(desc->params);
     d->own = desc->engine != VT_ENGINE_OPENCV &&
              (desc->refine == VT_REFINE_DEFAULT || desc->refine == VT_REFINE_EDGES);
     if (d->own) {
-        d->scan = vt_scan_create(&desc->dict);
-        if (!d->scan) { vt_detector_destroy(d); return NULL; }
-        return d;
+        d->scan = vt_scan_create(&desc->dict, &d->desc.params);
+        if (!d->scan) {
+            vt_detector_destroy(d);
+            snprintf(err, errlen, "dictionary %s: not supported by our engine, or out of memory", desc->dict.name ? desc->dict.name : "?");
+            return VT_ERR_UNSUPPORTED;
+        }
+        *out = d;
+        return VT_OK;
     }
     d->quads = calloc(VT_MAX_MARKERS, sizeof *d->quads);
-    if (!d->quads) { free(d); return NULL; }
+    if (!d->quads) { free(d); snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
     switch (desc->refine) {
     case VT_REFINE_SUBPIX: d->params.refine = 1; break;
     case VT_REFINE_CONTOUR: d->params.refine = 2; break;
     default: d->params.refine = 0; break;   /* NONE, and EDGES: ours runs after OpenCV */
     }
     d->params.error_correction_rate = -1;
-    return d;
+    *out = d;
+    return VT_OK;
 }
 
 static vt_result detect_opencv(vt_detector *d, const vt_image *grey, vt_marker_list *out)
@@ -78,7 +132,7 @@ static vt_result detect_opencv(vt_detector *d, const vt_image *grey, vt_marker_l
         memset(m, 0, sizeof *m);
         m->id = d->quads[i].id;
         memcpy(m->corners, d->quads[i].c, sizeof m->corners);
-        if (d->desc.refine == VT_REFINE_EDGES) vt_refine_corners(grey, m->corners, d->desc.dict.bits + 2);
+        if (d->desc.refine == VT_REFINE_EDGES) vt_refine_corners(grey, m->corners, d->desc.dict.bits + 2, &d->desc.params);
     }
     out->count = n;
     return VT_OK;
@@ -264,7 +318,7 @@ vt_result vt_pose_estimate_near(const vt_camera *cam, double length_m, vt_marker
             memcpy(r, prev_rvec, sizeof r);
             memcpy(t, tv[best], sizeof t);
             if (vtcv_refine_pnp((const double (*)[3])obj, (const float (*)[2])m->corners, 4, K, cam->dist, cam->ndist, r, t,
-                                &e) &&
+                                &e) == VT_OK &&
                 finite_pose(r, t) && e <= fmax(1.25 * err[best], err[best] + 0.02) && rot_dist(r, rv[best]) < 0.35) {
                 memcpy(m->rvec, r, sizeof r);
                 memcpy(m->tvec, t, sizeof t);

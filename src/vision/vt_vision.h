@@ -32,16 +32,81 @@ typedef enum vt_engine {
     VT_ENGINE_OPENCV,        /* cv::aruco::detectMarkers, then the chosen refinement */
 } vt_engine;
 
+/* Every threshold of our search (vision/vt_scan.c) and of the sub-pixel corners
+ * (vision/vt_refine.c; also used after OpenCV's engine with VT_REFINE_EDGES). A field left 0
+ * takes its default, the value in the comment (vt_detector_params_defaults() gives them all).
+ * "px" are full-resolution pixels unless "segmented px" (the frame averaged down for the
+ * search); "cells" are the marker's cells (its side / (data bits + 2)). */
+typedef struct vt_detector_params {
+    /* segmentation */
+    int segment_short_side_px;   /* 360 px: the frame is averaged down by the largest integer factor
+                                    that keeps its short side at least this, then binarised */
+    int min_contrast;            /* 20 grey levels: a 12x12 segmented-px neighbourhood with less
+                                    between its darkest and lightest has nothing dark (flat areas
+                                    make no contours) */
+    int min_region_px;           /* 12 segmented px: a region narrower or shorter is not searched */
+    /* quads from contours */
+    int min_marker_side_px;      /* 10 px: outlines shorter than 4 sides of this are not followed */
+    double poly_eps;             /* 0.04 of the contour's points: approxPolyDP's tolerance */
+    double poly_eps_retry;       /* 0.07 of the contour's points: a second, coarser fit when the
+                                    first found 5 or 6 vertices (one bent side) */
+    int min_side_div;            /* 10: each side carries at least 1/10 of the outline's points
+                                    (and 3): no slivers or triangles */
+    double corner_fit_px;        /* 3 segmented px, plus corner_fit_per_point per contour point: a
+                                    fitted corner further from the contour's vertex is a bad fit */
+    double corner_fit_per_point; /* 0.02 segmented px per contour point */
+    double min_quad_area_px;     /* 80 px^2: smaller quads are not read */
+    double refine_first_area_px; /* 576 px^2 (24 x 24): smaller quads are read through sub-pixel
+                                    corners, their outline's corners being a good part of a cell off */
+    /* reading the cells */
+    double min_read_contrast;    /* 20 grey levels: quiet zone minus border; less is no marker */
+    double quiet_zone_cells;     /* 0.3 cells: how far outside the border the quiet zone is sampled */
+    float otsu_gap;              /* 0.4 of (quiet zone - border): a wider split of the cells' own
+                                    values (Otsu) sets the threshold instead of their midpoint */
+    int border_error_div;        /* 8: at most 1/8 of the border cells may read light */
+    double correct_min_cell_px;  /* 5 px: bit errors are corrected only in cells at least this wide... */
+    int correct_min_distance;    /* 9 bits: ...or in dictionaries whose codes differ by this many */
+    double correction_share;     /* 0.6 of the bit errors OpenCV's dictionary says it can correct */
+    double correction_share_dmin;/* 0.5 of what the codes' least distance d can correct, (d-1)/2, for
+                                    dictionaries that say 0 (OpenCV's AprilTag ones), as AprilTag does */
+    /* second looks at quads that did not read */
+    double rescan_min_area_px;   /* 400 px^2: a larger quad that failed to read is searched again at
+                                    full resolution (its quiet zone may have merged with it) */
+    float rescan_margin;         /* 0.05 of (width + height), plus 2 px: the window around it */
+    /* sub-pixel corners */
+    int refine_iterations;       /* 2 passes of fitting a line to each edge and intersecting them */
+    int refine_samples;          /* 64 edge points per side at most (64 is also the most allowed) */
+    float refine_reach_px;       /* 6 px: the furthest an edge is looked for either side (<= 15.5) */
+    double refine_reach_cells;   /* 0.45 cells: and less than half a cell, so the first row of bits
+                                    (which may be white) never pulls the edge in */
+    float refine_min_reach_px;   /* 1.5 px: but at least this */
+    float refine_min_gradient;   /* 4 grey levels per half pixel: weaker edge points are skipped */
+    double refine_max_move_px;   /* 2.5 px, plus refine_max_move_side of the side: a corner that
+                                    moves further is a misfit (occlusion, clutter), kept as it was */
+    double refine_max_move_side; /* 0.05 of the marker's side */
+    /* re-reading a tracked marker at its predicted corners (vt_detector_verify) */
+    int verify_iterations;       /* 2 passes: one moves the corners onto the edges, one settles them */
+    int verify_samples;          /* 24 edge points per side */
+    float verify_reach_px;       /* 2.5 px either side of each predicted edge */
+} vt_detector_params;
+
+vt_detector_params vt_detector_params_defaults(void);
+
 typedef struct vt_detector_desc {
     vt_dictionary dict;      /* required: from vt_dictionary_find */
     vt_refine refine;        /* 0 = sub-pixel corners from edges, needed for steady poses;
                                 NONE, SUBPIX and CONTOUR imply the OpenCV engine */
-    vt_engine engine;
+    vt_engine engine;        /* 0 = OWN */
+    vt_detector_params params;   /* zero fields: defaults */
 } vt_detector_desc;
+
+/* A desc with every default filled in (the dictionary is still the caller's to set). */
+vt_detector_desc vt_detector_desc_defaults(void);
 
 typedef struct vt_detector vt_detector;
 
-vt_detector *vt_detector_create(const vt_detector_desc *desc);
+/* On failure *out is NULL and err says why (unsupported dictionary, out of memory). */
+vt_result vt_detector_create(const vt_detector_desc *desc, vt_detector **out, char *err, size_t errlen);
 /* Finds every marker of the dictionary in grey (VT_PIX_GREY8); replaces out's contents.
  * Each call stands alone; to follow markers through the frames of a stream, use the tracker
  * (tracking/vt_tracking.h), which is built on the two calls below.

@@ -9,7 +9,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* The reader takes a path, as --calib does; the first byte picks the extension. */
-    static const char *ext[] = { "yml", "xml", "json" };
+    static const char *const ext[] = { "yml", "xml", "json" };
     char path[64];
     snprintf(path, sizeof path, "/dev/shm/vt_fuzz_calib_%d.%s", (int)getpid(), ext[size ? data[0] % 3 : 0]);
     FILE *f = fopen(path, "wb");
