@@ -37,8 +37,8 @@ static int load_truth(const char *dir, truth *t)
     char path[1024];
     snprintf(path, sizeof path, "%s/truth.json", dir);
     size_t size;
-    char *text = vt_read_file(path, &size);
-    if (!text) { fprintf(stderr, "vitrine-bench: %s: cannot read it\n", path); return -1; }
+    char *text, why[128];
+    if (vt_read_file(path, &text, &size, why, sizeof why) != VT_OK) { fprintf(stderr, "vitrine-bench: %s: %s\n", path, why); return -1; }
     cJSON *root = cJSON_Parse(text);
     free(text);
     cJSON *images = cJSON_GetObjectItem(root, "images"), *dict = cJSON_GetObjectItem(root, "dict");

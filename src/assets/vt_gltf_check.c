@@ -173,10 +173,11 @@ static vt_result check_json(gltf_doc *d)
 vt_result vt_gltf_check(const char *path, char *err, size_t errlen)
 {
     size_t n;
-    char *data = vt_read_file(path, &n);
-    if (!data) {
-        snprintf(err, errlen, "cannot read the file");
-        return VT_ERR_IO;
+    char *data, why[128];
+    vt_result rr = vt_read_file(path, &data, &n, why, sizeof why);
+    if (rr != VT_OK) {
+        snprintf(err, errlen, "cannot read the file: %s", why);
+        return rr;
     }
     gltf_doc d = { .path = path, .json = data, .jlen = n, .bin_len = -1, .err = err, .errlen = errlen };
     d.glb = n >= 4 && !memcmp(data, "glTF", 4);

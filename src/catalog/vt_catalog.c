@@ -374,8 +374,9 @@ vt_result vt_catalog_parse(const char *path, vt_catalog_report *rep, int partial
     vt_result r = vt_file_check(path, why, sizeof why);
     if (r != VT_OK) { vt_catalog_report_add(rep, 1, r == VT_ERR_FORMAT ? 1 : 0, r == VT_ERR_FORMAT ? 1 : 0, "%s", why); return r; }
     size_t n;
-    char *text = vt_read_file(path, &n);
-    if (!text) { vt_catalog_report_add(rep, 1, 0, 0, "cannot be read"); return VT_ERR_IO; }
+    char *text;
+    r = vt_read_file(path, &text, &n, why, sizeof why);
+    if (r != VT_OK) { vt_catalog_report_add(rep, 1, 0, 0, "cannot be read: %s", why); return r; }
     r = vt_catalog_parse_text(text, n, path, rep, partial, out);
     free(text);
     return r;

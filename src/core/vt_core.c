@@ -93,17 +93,21 @@ vt_result vt_file_check(const char *path, char *err, size_t errlen)
     return VT_OK;
 }
 
-char *vt_read_file(const char *path, size_t *len)
+vt_result vt_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen)
 {
+    *out = NULL;
     FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
+    if (!f) {
+        snprintf(err, errlen, "%s", errno == ENOENT ? "no such file" : "cannot be opened for reading");
+        return errno == ENOENT ? VT_ERR_NOT_FOUND : VT_ERR_IO;
+    }
     char *buf = NULL;
     size_t cap = 0, n = 0, r;
     do {
         if (n + 4096 + 1 > cap) {
             cap = cap ? cap * 2 : 65536;
             char *nb = realloc(buf, cap);
-            if (!nb) { free(buf); fclose(f); return NULL; }
+            if (!nb) { free(buf); fclose(f); snprintf(err, errlen, "out of memory reading it"); return VT_ERR_NO_MEMORY; }
             buf = nb;
         }
         r = fread(buf + n, 1, cap - n - 1, f);
@@ -111,10 +115,11 @@ char *vt_read_file(const char *path, size_t *len)
     } while (r > 0);
     int bad = ferror(f);
     fclose(f);
-    if (bad) { free(buf); return NULL; }
+    if (bad) { free(buf); snprintf(err, errlen, "read error"); return VT_ERR_IO; }
     buf[n] = 0;
     if (len) *len = n;
-    return buf;
+    *out = buf;
+    return VT_OK;
 }
 
 /* For tests of crash safety: VT_FAULT_ATOMIC=written|synced|renamed aborts at that step. */

@@ -141,9 +141,9 @@ vt_result vt_write_file_atomic(const char *path, const void *data, size_t len, c
 void vt_temp_name(const char *path, char *tmp, size_t n);
 vt_result vt_commit_file(const char *tmp, const char *path, char *err, size_t errlen);
 void vt_abandon_file(const char *tmp);
-/* Reads a whole file into a malloc'd buffer with a NUL after the last byte (the caller frees it);
- * len (may be NULL) gets the size. NULL when it cannot be read. */
-char *vt_read_file(const char *path, size_t *len);
+/* Reads a whole file into *out, a malloc'd buffer with a NUL after the last byte (the caller
+ * frees it); len (may be NULL) gets the size. On failure *out is NULL and err says why. */
+vt_result vt_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen);
 /* Lower-case extension without the dot ("jpg"), "" when none; points into path. */
 const char *vt_file_ext(const char *path);
 /* Case-insensitive: the extension of an image format OpenCV decodes (jpg, png, bmp, tif, ...). */

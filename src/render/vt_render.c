@@ -12,10 +12,11 @@
 #endif
 
 /* ---- shaders ---- */
-static GLuint compile(GLenum type, const char *path, char *err, size_t errlen)
+static vt_result compile(GLenum type, const char *path, GLuint *out, char *err, size_t errlen)
 {
-    char *src = vt_read_file(path, NULL);
-    if (!src) { snprintf(err, errlen, "%s: cannot read the shader", path); return 0; }
+    char *src, why[128];
+    vt_result r = vt_read_file(path, &src, NULL, why, sizeof why);
+    if (r != VT_OK) { snprintf(err, errlen, "%s: cannot read the shader: %s", path, why); return r; }
     GLuint s = glCreateShader(type);
     glShaderSource(s, 1, (const char *const *)&src, NULL);
     glCompileShader(s);
@@ -28,9 +29,10 @@ static GLuint compile(GLenum type, const char *path, char *err, size_t errlen)
         for (char *c = log; *c; c++) if (*c == '\n') *c = ' ';
         snprintf(err, errlen, "%s: does not compile: %s", path, log);
         glDeleteShader(s);
-        return 0;
+        return VT_ERR_FORMAT;
     }
-    return s;
+    *out = s;
+    return VT_OK;
 }
 
 static vt_result program(const char *dir, const char *name, GLuint *out, char *err, size_t errlen)
@@ -38,10 +40,10 @@ static vt_result program(const char *dir, const char *name, GLuint *out, char *e
     char vp[1024], fp[1024];
     snprintf(vp, sizeof vp, "%s/%s.vert", dir, name);
     snprintf(fp, sizeof fp, "%s/%s.frag", dir, name);
-    GLuint v = compile(GL_VERTEX_SHADER, vp, err, errlen);
-    if (!v) return VT_ERR_NOT_FOUND;
-    GLuint f = compile(GL_FRAGMENT_SHADER, fp, err, errlen);
-    if (!f) { glDeleteShader(v); return VT_ERR_NOT_FOUND; }
+    GLuint v = 0, f = 0;
+    vt_result r = compile(GL_VERTEX_SHADER, vp, &v, err, errlen);
+    if (r != VT_OK) return r;
+    if ((r = compile(GL_FRAGMENT_SHADER, fp, &f, err, errlen)) != VT_OK) { glDeleteShader(v); return r; }
     GLuint p = glCreateProgram();
     glAttachShader(p, v);
     glAttachShader(p, f);
