@@ -135,5 +135,30 @@ check(len(old) >= 8 and not missing, "every event up to the last second is store
 r = run([vitrine, "stats", db2])
 check(r.returncode == 0, "stats reads the killed run's database")
 
+# --- a folder of frames: one media clock (a nominal 30 frames/s), so the same dwell times on every run ---
+media_dir = os.path.join(tmp, "media")
+os.mkdir(media_dir)
+for k, f in enumerate(clip + [blank] * 12 + clip[:10] + [blank] * 12):
+    cv2.imwrite(os.path.join(media_dir, "m%05d.png" % k), f)
+runs = []
+for rep in range(2):
+    dbm = os.path.join(tmp, "media%d.sqlite" % rep)
+    r = run([vitrine, "run", "--images", media_dir, "--catalog", catalog, "--headless",
+             "--out", "-", "--analytics", dbm], timeout=600)
+    check(r.returncode == 0, "run over a folder of frames: %d %s" % (r.returncode, r.stderr[-300:]))
+    con = sqlite3.connect(dbm)
+    runs.append(con.execute("SELECT type, product_id, frame, dwell_seconds FROM events WHERE type LIKE 'product_%' "
+                            "ORDER BY product_id, frame, type").fetchall())
+    con.close()
+lost = [e for e in runs[0] if e[0] == "product_lost"]
+found = {(e[1], e[2]) for e in runs[0] if e[0] == "product_found"}
+print("folder of frames: %d events, dwell times %s" % (len(runs[0]), sorted({round(e[3], 4) for e in lost})))
+check(len(lost) >= 2, "visits recorded over the folder: %r" % runs[0][:6])
+check(runs[0] == runs[1], "the same folder twice gives the same events and dwell times: %r vs %r" % (runs[0][:4], runs[1][:4]))
+# Each visit lasts its frames at 30 frames/s: from the frame it was found to the end of the last one seen.
+for e in lost:
+    first = max(f for (pid, f) in found if pid == e[1] and f <= e[2])
+    check(abs(e[3] - (e[2] - first + 1) / 30.0) < 1e-6, "dwell %.4f s for frames %d..%d at 30 frames/s" % (e[3], first, e[2]))
+
 shutil.rmtree(tmp)
 finish("test_analytics")

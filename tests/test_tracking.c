@@ -1,6 +1,60 @@
-/* test_tracking.c — presence with found/lost hysteresis: dropouts do not split a visit. */
+/* test_tracking.c — presence with found/lost hysteresis: dropouts do not split a visit; the 1€
+ * filter's defaults (zero means default, as documented); the shared pose-and-filter step. */
 #include "tracking/vt_tracking.h"
 #include "test_util.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The same noisy still pose through two filters: identical outputs, frame by frame. */
+static int filters_agree(const vt_pose_filter_desc *a, const vt_pose_filter_desc *b)
+{
+    char err[256];
+    vt_pose_filter *fa = NULL, *fb = NULL;
+    int same = vt_pose_filter_create(a, &fa, err, sizeof err) == VT_OK && vt_pose_filter_create(b, &fb, err, sizeof err) == VT_OK;
+    for (int f = 0; same && f < 60; f++) {
+        double n = ((f * 7919) % 13 - 6) * 1e-3;
+        double ra[3] = { 0.1 + n, -0.2, 0.05 }, ta[3] = { 0.01, n, 0.4 }, rb[3], tb[3];
+        memcpy(rb, ra, sizeof ra);
+        memcpy(tb, ta, sizeof ta);
+        same = vt_pose_filter_apply(fa, 3, f, f / 30.0, ra, ta) == VT_OK && vt_pose_filter_apply(fb, 3, f, f / 30.0, rb, tb) == VT_OK &&
+               !memcmp(ra, rb, sizeof ra) && !memcmp(ta, tb, sizeof ta);
+    }
+    vt_pose_filter_destroy(fa);
+    vt_pose_filter_destroy(fb);
+    return same;
+}
+
+/* A 50 mm marker 40 cm in front of the camera, face-on: its corners, then the pose step. */
+static void pose_step(void)
+{
+    vt_camera cam;
+    CHECK(vt_camera_parse("600,600,319.5,239.5", &cam) == VT_OK);
+    const double z = 0.4, h = 0.025;
+    const double obj[4][2] = { { -h, h }, { h, h }, { h, -h }, { -h, -h } };   /* marker x right, y up */
+    vt_marker m = { .id = 5 };
+    for (int k = 0; k < 4; k++) {
+        m.corners[k][0] = (float)(cam.cx + cam.fx * obj[k][0] / z);
+        m.corners[k][1] = (float)(cam.cy - cam.fy * obj[k][1] / z);
+    }
+    vt_marker_list ml = { 0 };
+    CHECK(vt_marker_list_reserve(&ml, 1) == VT_OK);
+    char err[256];
+    vt_pose_filter *pf = NULL;
+    CHECK(vt_pose_filter_create(NULL, &pf, err, sizeof err) == VT_OK);
+    for (int f = 0; f < 3; f++) {
+        ml.items[0] = m;
+        ml.count = 1;
+        CHECK(vt_pose_markers(f == 2 ? NULL : pf, &cam, &ml, f, f / 30.0, &(vt_marker_length){ .default_m = 0.05 }, err,
+                              sizeof err) == VT_OK);
+        CHECKF(ml.items[0].has_pose && fabs(ml.items[0].tvec[2] - z) < 1e-3 && fabs(ml.items[0].tvec[0]) < 1e-3,
+               "frame %d: the marker at 40 cm (z %.4f)", f, ml.items[0].tvec[2]);
+    }
+    double prev[3];
+    CHECK(vt_pose_filter_last(pf, 5, 2, prev) == 1);
+    vt_pose_filter_destroy(pf);
+    vt_marker_list_free(&ml);
+}
 
 int main(int argc, char **argv)
 {
@@ -35,5 +89,14 @@ int main(int argc, char **argv)
     vt_presence_update(&p, 20, 0, a, 1, ev);
     CHECK(vt_presence_flush(&p, ev) == 1 && ev[0].id == 7 && ev[0].first_frame == 20);
     CHECK(vt_presence_flush(&p, ev) == 0);
+
+    /* The 1€ filter: one defaults function; a NULL desc and a desc with zero min_cutoff, d_cutoff
+     * and forget_after mean exactly those defaults (beta is taken as given: 0 is a valid setting). */
+    vt_pose_filter_desc d = vt_pose_filter_desc_defaults();
+    CHECK(d.min_cutoff == 0.5 && d.beta == 50 && d.d_cutoff == 1.0 && d.forget_after == 8);
+    CHECK(filters_agree(NULL, &d));
+    CHECK(filters_agree(&(vt_pose_filter_desc){ .beta = 50 }, &d));
+    CHECK(!filters_agree(&(vt_pose_filter_desc){ .min_cutoff = 1.0, .beta = 50 }, &d));   /* the setting matters */
+    pose_step();
     return t_finish("test_tracking");
 }

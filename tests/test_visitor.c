@@ -44,6 +44,53 @@ static void visitor_frame(vt_visitor *vis, vt_renderer *r, const vt_image *bg, c
     vt_render_end(r, out);
 }
 
+/* A catalog of n products on markers 0..n-1 of ARUCO_ORIGINAL (1024 ids), as JSON. */
+static char *many_catalog_json(int n)
+{
+    size_t cap = 200 + (size_t)n * 80, len = 0;
+    char *j = malloc(cap);
+    if (!j) return NULL;
+    len += (size_t)snprintf(j + len, cap - len, "{\"version\": 1, \"markers\": {\"dictionary\": \"ARUCO_ORIGINAL\"}, \"products\": [");
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(j + len, cap - len, "%s{\"id\": \"p%d\", \"marker\": %d, \"name\": \"P%d\", \"price\": 1}", i ? ", " : "", i, i, i);
+    snprintf(j + len, cap - len, "]}");
+    return j;
+}
+
+static void many_products(vt_renderer *r, const vt_camera *cam, const vt_model *box, const double rvec[3], const double tvec[3])
+{
+    enum { N = 300 };
+    char err[512], *json = many_catalog_json(N);
+    vt_catalog *cat = NULL;
+    if (json) vt_catalog_parse_text(json, strlen(json), "many.json", NULL, 0, &cat);
+    free(json);
+    CHECKF(cat && cat->count == N, "a catalog of %d products", N);
+    if (!cat || cat->count != N) { vt_catalog_destroy(cat); return; }
+    vt_visitor_show *shows = calloc(N, sizeof *shows);
+    for (int i = 0; i < N; i++) shows[i] = (vt_visitor_show){ &cat->products[i], box, { 0 } };   /* no GPU model: nothing drawn */
+    vt_visitor *vis = NULL;
+    CHECK(vt_visitor_create(&(vt_visitor_desc){ .tour = 1 }, &vis, err, sizeof err) == VT_OK);
+    CHECK(vt_visitor_set_scene(vis, cat, shows, N, err, sizeof err) == VT_OK);
+    int seen_last = 0;
+    for (int f = 0; f < 40; f++) {   /* every product on show, long enough to fade in fully */
+        vt_visitor_begin(vis, 9.0 + f / 30.0, f);   /* past the tour's idle time: it runs too */
+        for (int i = 0; i < N; i++) vt_visitor_seen(vis, i, rvec, tvec);
+        vt_render_begin(r, NULL, cam);
+        vt_visitor_draw_scene(vis, r, cam);
+        vt_render_end(r, NULL);
+    }
+    vt_visitor_key(vis, '9');
+    CHECK(vt_visitor_selected(vis) >= 0 && vt_visitor_selected(vis) < N);
+    for (int k = 0; k < N; k++) {
+        vt_visitor_key(vis, '\t');
+        seen_last |= vt_visitor_selected(vis) == N - 1;
+    }
+    CHECKF(seen_last, "Tab reaches product %d of %d", N, N);
+    vt_visitor_destroy(vis);
+    free(shows);
+    vt_catalog_destroy(cat);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -163,8 +210,9 @@ int main(int argc, char **argv)
     CHECK(cat != NULL);
     if (cat) {
         vt_visitor_show show = { &cat->products[0], box, g };
-        vt_visitor *vis = vt_visitor_create(&(vt_visitor_desc){ .shadows = 1 });
-        vt_visitor_set_scene(vis, cat, &show, 1);
+        vt_visitor *vis = NULL;
+        CHECK(vt_visitor_create(&(vt_visitor_desc){ .shadows = 1 }, &vis, err, sizeof err) == VT_OK);
+        CHECK(vt_visitor_set_scene(vis, cat, &show, 1, err, sizeof err) == VT_OK);
         visitor_frame(vis, r, &bg, &cam, 0.0, 0, rvec, tvec, &a);
         float mid[3] = { 0, 0.02f, 0 };
         CHECK(vt_render_project(&cam, mv, mid, &u, &v));
@@ -183,7 +231,7 @@ int main(int argc, char **argv)
         printf("picking at (%.0f, %.0f) selects the product; white card pixels %d before, %d after\n", u, v, white_a, white_b);
         CHECKF(white_b > white_a + 20000, "the card appears (%d > %d)", white_b, white_a);
         /* Escape closes it; a tap outside does too. */
-        CHECK(vt_visitor_key(vis, 27) == 0 && vt_visitor_selected(vis) == -1);
+        CHECK(vt_visitor_key(vis, 27) == VT_VISITOR_NONE && vt_visitor_selected(vis) == -1);
         vt_visitor_key(vis, '1');
         CHECK(vt_visitor_selected(vis) == 0);
         vt_visitor_key(vis, '\n');
@@ -193,19 +241,24 @@ int main(int argc, char **argv)
         vt_visitor_click(vis, &cam, 5, 5);
         CHECK(vt_visitor_selected(vis) == -1);
         /* Escape quits outside kiosk mode; in kiosk mode it asks first. */
-        CHECK(vt_visitor_key(vis, 27) == 1);
+        CHECK(vt_visitor_key(vis, 27) == VT_VISITOR_QUIT);
         vt_visitor_destroy(vis);
-        vt_visitor *kiosk = vt_visitor_create(&(vt_visitor_desc){ .kiosk = 1 });
-        vt_visitor_set_scene(kiosk, cat, &show, 1);
-        CHECK(vt_visitor_key(kiosk, 27) == 0);
-        CHECK(vt_visitor_key(kiosk, 'X') == 0);   /* any other key: stay */
-        CHECK(vt_visitor_key(kiosk, 27) == 0);
-        CHECK(vt_visitor_key(kiosk, 27) == 1);   /* confirmed */
-        CHECK(vt_visitor_key(kiosk, 'Q') == 0);
-        CHECK(vt_visitor_key(kiosk, 'S') == 2 && vt_visitor_key(kiosk, 'F') == 3);
+        vt_visitor *kiosk = NULL;
+        CHECK(vt_visitor_create(&(vt_visitor_desc){ .kiosk = 1 }, &kiosk, err, sizeof err) == VT_OK);
+        CHECK(vt_visitor_set_scene(kiosk, cat, &show, 1, err, sizeof err) == VT_OK);
+        CHECK(vt_visitor_key(kiosk, 27) == VT_VISITOR_NONE);
+        CHECK(vt_visitor_key(kiosk, 'X') == VT_VISITOR_NONE);   /* any other key: stay */
+        CHECK(vt_visitor_key(kiosk, 27) == VT_VISITOR_NONE);
+        CHECK(vt_visitor_key(kiosk, 27) == VT_VISITOR_QUIT);   /* confirmed */
+        CHECK(vt_visitor_key(kiosk, 'Q') == VT_VISITOR_NONE);
+        CHECK(vt_visitor_key(kiosk, 'S') == VT_VISITOR_SCREENSHOT && vt_visitor_key(kiosk, 'F') == VT_VISITOR_FULLSCREEN);
         vt_visitor_destroy(kiosk);
         vt_catalog_destroy(cat);
     }
+
+    /* 6. More products on show than the old fixed 256-entry order: keys, Tab and the tour walk
+     * all of them (ASan would catch an overrun). */
+    many_products(r, &cam, box, rvec, tvec);
 
     vt_image_free(&bg);
     vt_image_free(&a);

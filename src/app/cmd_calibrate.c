@@ -103,7 +103,7 @@ static int gather(const vt_board *b, char **inputs, int ninputs, views *vs)
     for (int i = 0; i < ninputs; i++) {
         vt_source *src;
         if (vt_source_open(&(vt_source_desc){ .path = inputs[i], .want = VT_WANT_GREY }, &src, err, sizeof err) != VT_OK) {
-            fprintf(stderr, "vitrine: calibrate: %s\n", err);
+            VT_ERROR("calibrate", "%s", err);
             status = 1;
             continue;
         }
@@ -113,11 +113,11 @@ static int gather(const vt_board *b, char **inputs, int ninputs, views *vs)
         vt_frame f;
         vt_result r;
         while ((r = vt_source_read(src, &f, err, sizeof err)) != VT_END) {
-            if (r != VT_OK) { fprintf(stderr, "vitrine: calibrate: %s: %s\n", f.name, err); status = 1; if (f.is_stream) break; continue; }
+            if (r != VT_OK) { VT_ERROR_FILE("calibrate", f.name, "%s", err); status = 1; if (f.is_stream) break; continue; }
             if (f.index % step) continue;
             if (vs->width == 0) { vs->width = f.grey.width; vs->height = f.grey.height; }
             if (f.grey.width != vs->width || f.grey.height != vs->height) {
-                fprintf(stderr, "vitrine: calibrate: %s: %dx%d, but the first view was %dx%d; one camera mode per calibration\n",
+                VT_ERROR("calibrate", "%s: %dx%d, but the first view was %dx%d; one camera mode per calibration",
                         f.name, f.grey.width, f.grey.height, vs->width, vs->height);
                 status = 1;
                 continue;
@@ -134,7 +134,7 @@ static int gather(const vt_board *b, char **inputs, int ninputs, views *vs)
     }
     free(img);
     free(obj);
-    if (looked && vs->n == 0) fprintf(stderr, "vitrine: calibrate: the board was not found in any of %d image%s (is it %s %dx%d%s?)\n",
+    if (looked && vs->n == 0) VT_ERROR("calibrate", "the board was not found in any of %d image%s (is it %s %dx%d%s?)",
                                       looked, looked == 1 ? "" : "s", b->kind == VT_BOARD_CHESSBOARD ? "a chessboard of" : "a ChArUco board of",
                                       b->cols, b->rows, b->kind == VT_BOARD_CHESSBOARD ? " inner corners" : " squares");
     return status;
@@ -158,7 +158,7 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
             vs->height = f.colour.height;
             if (!headless && vt_render_create(&(vt_render_desc){ .width = vs->width, .height = vs->height, .title = "Vitrine calibration" },
                                               &r, err, sizeof err) != VT_OK) {
-                fprintf(stderr, "vitrine: calibrate: %s\n", err);
+                VT_ERROR("calibrate", "%s", err);
                 status = 1;
                 break;
             }
@@ -195,7 +195,7 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
             vt_render_end(r, NULL);
         }
     }
-    if (rr != VT_OK && rr != VT_END) { fprintf(stderr, "vitrine: calibrate: %s\n", err); status = 1; }
+    if (rr != VT_OK && rr != VT_END) { VT_ERROR("calibrate", "%s", err); status = 1; }
     vt_image_free(&c);
     vt_render_destroy(r);
     free(img); free(prev); free(obj);
@@ -223,12 +223,12 @@ static void report(const vt_board *b, const views *vs, const vt_calib_result *re
         char list[80] = "";
         for (int k = 0; k < 4; k++)
             if (res->corners_uncovered & (1 << k)) { if (list[0]) strcat(list, ", "); strcat(list, names[k]); }
-        fprintf(stderr, "vitrine: calibrate: warning: no view put the board in the %s corner%s of the image; distortion there is a guess\n",
+        VT_WARN("calibrate", "no view put the board in the %s corner%s of the image; distortion there is a guess",
                 list, strchr(list, ',') ? "s" : "");
     }
     if (res->tilt_max_deg - res->tilt_min_deg < 15 || res->tilt_max_deg < 20)
-        fprintf(stderr, "vitrine: calibrate: warning: the board was seen at %.0f to %.0f degrees only; tilt it 30-45 degrees "
-                        "in some views for a reliable focal length\n", res->tilt_min_deg, res->tilt_max_deg);
+        VT_WARN("calibrate", "the board was seen at %.0f to %.0f degrees only; tilt it 30-45 degrees "
+                             "in some views for a reliable focal length", res->tilt_min_deg, res->tilt_max_deg);
     printf("wrote %s\n", out);
 }
 
@@ -248,23 +248,23 @@ int vt_cmd_calibrate(int argc, char **argv)
         case 'b': spec = optarg; break;
         case 'o': out = optarg; break;
         case 'C':
-            if (vt_parse_int(optarg, 0, 255, &camera)) { fprintf(stderr, "vitrine: calibrate: --camera '%s': expected an index 0-255\n", optarg); return 2; }
+            if (vt_parse_int(optarg, 0, 255, &camera)) { VT_ERROR("calibrate", "--camera '%s': expected an index 0-255", optarg); return 2; }
             live_mode = 1;
             break;
         case 'L': live_mode = 1; break;
         case 'H': headless = 1; break;
         case 'h': fputs(k_help, stdout); return 0;
         default:
-            fprintf(stderr, "vitrine: calibrate: unknown or incomplete option '%s' (try 'vitrine calibrate --help')\n", argv[optind - 1]);
+            VT_ERROR("calibrate", "unknown or incomplete option '%s' (try 'vitrine calibrate --help')", argv[optind - 1]);
             return 2;
         }
     }
     char err[512];
     vt_board b;
-    if (!spec) { fprintf(stderr, "vitrine: calibrate: --board SPEC is required (try 'vitrine calibrate --help')\n"); return 2; }
-    if (vt_board_parse(spec, &b, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: calibrate: %s\n", err); return 2; }
-    if (camera < 0 && optind >= argc) { fprintf(stderr, "vitrine: calibrate: no INPUT given (images, folders, videos or --camera N)\n"); return 2; }
-    if (live_mode && camera < 0 && argc - optind != 1) { fprintf(stderr, "vitrine: calibrate: --live takes one video INPUT\n"); return 2; }
+    if (!spec) { VT_ERROR("calibrate", "--board SPEC is required (try 'vitrine calibrate --help')"); return 2; }
+    if (vt_board_parse(spec, &b, err, sizeof err) != VT_OK) { VT_ERROR("calibrate", "%s", err); return 2; }
+    if (camera < 0 && optind >= argc) { VT_ERROR("calibrate", "no INPUT given (images, folders, videos or --camera N)"); return 2; }
+    if (live_mode && camera < 0 && argc - optind != 1) { VT_ERROR("calibrate", "--live takes one video INPUT"); return 2; }
 
     views *vs = calloc(1, sizeof *vs);
     int status = 0;
@@ -274,7 +274,7 @@ int vt_cmd_calibrate(int argc, char **argv)
         if (camera >= 0) { sd.kind = VT_SOURCE_CAMERA; sd.camera_index = camera; }
         else sd.path = argv[optind];
         if (vt_source_open(&sd, &src, err, sizeof err) != VT_OK) {
-            fprintf(stderr, "vitrine: calibrate: %s\n", err);
+            VT_ERROR("calibrate", "%s", err);
             free(vs);
             return 1;
         }
@@ -282,7 +282,7 @@ int vt_cmd_calibrate(int argc, char **argv)
         vt_source_destroy(src);
         if (vs->n < 0) {   /* the user quit */
             vs->n = -vs->n - 1;
-            fprintf(stderr, "vitrine: calibrate: quit; nothing written\n");
+            VT_ERROR("calibrate", "quit; nothing written");
             free_views(vs);
             free(vs);
             return 1;
@@ -291,19 +291,19 @@ int vt_cmd_calibrate(int argc, char **argv)
         status = gather(&b, argv + optind, argc - optind, vs);
     }
     if (vs->n == 0) {
-        if (!status) fprintf(stderr, "vitrine: calibrate: the board was not found in the input\n");
+        if (!status) VT_ERROR("calibrate", "the board was not found in the input");
         free(vs);
         return 1;
     }
     vt_calib_result res;
     if (vt_calibrate(vs->v, vs->n, vs->width, vs->height, &res, err, sizeof err) != VT_OK) {
-        fprintf(stderr, "vitrine: calibrate: %s\n", err);
+        VT_ERROR("calibrate", "%s", err);
         free_views(vs);
         free(vs);
         return 1;
     }
     if (vt_camera_save(out, &res.camera, res.rms, err, sizeof err) != VT_OK) {
-        fprintf(stderr, "vitrine: calibrate: %s: %s\n", out, err);
+        VT_ERROR_FILE("calibrate", out, "%s", err);
         status = 1;
     } else {
         report(&b, vs, &res, out);

@@ -170,7 +170,7 @@ static int run_input(const char *input, const detect_opts *o, finder *det, vt_ma
     if (!strncmp(input, "demo", 4) && (input[4] == '\0' || input[4] == ':')) {
         int n = 90;
         if (input[4] == ':' && vt_parse_int(input + 5, 1, 1000000, &n) != 0) {
-            fprintf(stderr, "vitrine: detect: %s: expected demo:N with N a number of frames\n", input);
+            VT_ERROR("detect", "%s: expected demo:N with N a number of frames", input);
             return 2;
         }
         sd.kind = VT_SOURCE_DEMO;
@@ -179,11 +179,16 @@ static int run_input(const char *input, const detect_opts *o, finder *det, vt_ma
     char err[512] = "";
     vt_source *src;
     if (vt_source_open(&sd, &src, err, sizeof err) != VT_OK) {
-        fprintf(stderr, "vitrine: detect: %s\n", err);
+        VT_ERROR("detect", "%s", err);
         return 2;
     }
     int status = 0, total = vt_source_count(src);
-    vt_pose_filter *pf = o->filter ? vt_pose_filter_create(&o->fd) : NULL;
+    vt_pose_filter *pf = NULL;
+    if (o->filter && vt_pose_filter_create(&o->fd, &pf, err, sizeof err) != VT_OK) {
+        VT_ERROR("detect", "%s", err);
+        vt_source_destroy(src);
+        return 2;
+    }
     double fps = vt_source_fps(src) > 0 ? vt_source_fps(src) : 30;
     vt_frame fr;
     vt_result r;
@@ -192,7 +197,7 @@ static int run_input(const char *input, const detect_opts *o, finder *det, vt_ma
         if (show_progress && total > 1) fprintf(stderr, "\r\033[Kdetect: %s %d/%d", input, fr.index + 1, total);
         if (r != VT_OK) {
             if (show_progress) fputs("\r\033[K", stderr);
-            fprintf(stderr, "vitrine: detect: %s: %s\n", fr.name, err[0] ? err : vt_result_str(r));
+            VT_ERROR_FILE("detect", fr.name, "%s", err[0] ? err : vt_result_str(r));
             status = 2;
             if (fr.is_stream) break;   /* a broken stream does not heal */
             continue;
@@ -200,7 +205,7 @@ static int run_input(const char *input, const detect_opts *o, finder *det, vt_ma
         vt_camera cam = o->have_cam ? vt_camera_for_size(&o->cam, fr.grey.width, fr.grey.height)
                                     : vt_camera_from_fov(fr.grey.width, fr.grey.height, VT_DEFAULT_HFOV_DEG);
         if (finder_find(det, &fr.grey, ml) != VT_OK) {
-            fprintf(stderr, "vitrine: detect: %s: the detector failed on this frame\n", fr.name);
+            VT_ERROR_FILE("detect", fr.name, "the detector failed on this frame");
             status = 2;
             continue;
         }
@@ -214,13 +219,9 @@ static int run_input(const char *input, const detect_opts *o, finder *det, vt_ma
             }
             if (plog->n < plog->cap) plog->p[plog->n++] = p;
         }
-        for (int i = 0; i < ml->count; i++) {
-            vt_marker *m = &ml->items[i];
-            double prev[3];
-            int have_prev = pf && vt_pose_filter_last(pf, m->id, fr.index, prev);
-            vt_pose_estimate_near(&cam, o->length_m, m, have_prev ? prev : NULL);
-            if (pf && m->has_pose) vt_pose_filter_apply(pf, m->id, fr.index, fr.index / fps, m->rvec, m->tvec);
-        }
+        if (vt_pose_markers(pf, &cam, ml, fr.index, fr.index / fps, &(vt_marker_length){ .default_m = o->length_m }, err,
+                            sizeof err) != VT_OK)
+            VT_WARN_FILE("detect", fr.name, "%s", err);
         print_frame(&fr, input, finder_ms(det), ml);
     }
     if (show_progress && total > 1) fputs("\r\033[K", stderr);
@@ -229,113 +230,127 @@ static int run_input(const char *input, const detect_opts *o, finder *det, vt_ma
     return status;
 }
 
-int vt_cmd_detect(int argc, char **argv)
+static const struct option k_opts[] = {
+    { "dict", required_argument, 0, 'd' },       { "marker-length", required_argument, 0, 'l' },
+    { "calib", required_argument, 0, 'c' },      { "intrinsics", required_argument, 0, 'i' },
+    { "threads", required_argument, 0, 't' },    { "help", no_argument, 0, 'h' },
+    { "filter", no_argument, 0, 'F' }, { "filter-params", required_argument, 0, 'P' },
+    { "track", no_argument, 0, 'T' },  { "engine", required_argument, 0, 'e' },
+    { "profile", no_argument, 0, 'p' },
+    { 0, 0, 0, 0 },
+};
+
+/* The command line as given, before the dictionary and intrinsics are looked up. */
+typedef struct detect_args {
+    const char *dict_name, *calib, *intr;
+    int track;
+    vt_engine engine;
+} detect_args;
+
+/* One option: 0, or 2 after reporting a bad value. */
+static int parse_option(detect_opts *o, detect_args *a, int c, const char *arg)
 {
-    static const struct option lo[] = {
-        { "dict", required_argument, 0, 'd' },       { "marker-length", required_argument, 0, 'l' },
-        { "calib", required_argument, 0, 'c' },      { "intrinsics", required_argument, 0, 'i' },
-        { "threads", required_argument, 0, 't' },    { "help", no_argument, 0, 'h' },
-        { "filter", no_argument, 0, 'F' }, { "filter-params", required_argument, 0, 'P' },
-        { "track", no_argument, 0, 'T' },  { "engine", required_argument, 0, 'e' },
-        { "profile", no_argument, 0, 'p' },
-        { 0, 0, 0, 0 },
-    };
-    detect_opts o = { .length_m = 0.05, .threads = 0, .fd = { 0.5, 50, 1.0, 8 } };
-    const char *dict_name = "5X5_100", *calib = NULL, *intr = NULL;
-    int c, track = 0;
-    vt_engine engine = VT_ENGINE_OWN;
+    switch (c) {
+    case 'd': a->dict_name = arg; break;
+    case 'c': a->calib = arg; break;
+    case 'i': a->intr = arg; break;
+    case 'F': o->filter = 1; break;
+    case 'T': a->track = 1; break;
+    case 'p': o->profile = 1; break;
+    case 'l':
+        if (!vt_parse_double(arg, 1e-4, 100, &o->length_m)) break;
+        VT_ERROR("detect", "--marker-length '%s': expected a length in metres, e.g. 0.05", arg);
+        return 2;
+    case 't':
+        if (!vt_parse_int(arg, 1, 1024, &o->threads)) break;
+        VT_ERROR("detect", "--threads '%s': expected a whole number from 1 to 1024", arg);
+        return 2;
+    case 'e':
+        if (!strcmp(arg, "own")) a->engine = VT_ENGINE_OWN;
+        else if (!strcmp(arg, "opencv")) a->engine = VT_ENGINE_OPENCV;
+        else { VT_ERROR("detect", "--engine '%s': expected own or opencv", arg); return 2; }
+        break;
+    case 'P':
+        if (sscanf(arg, "%lf,%lf,%lf", &o->fd.min_cutoff, &o->fd.beta, &o->fd.d_cutoff) != 3 || !(o->fd.min_cutoff > 0) ||
+            o->fd.beta < 0 || !(o->fd.d_cutoff > 0)) {
+            VT_ERROR("detect", "--filter-params '%s': expected MIN_CUTOFF,BETA,D_CUTOFF, e.g. 0.5,50,1.0", arg);
+            return 2;
+        }
+        o->filter = 1;
+        break;
+    }
+    return 0;
+}
+
+/* The dictionary and the intrinsics named on the command line: -1 to go on, else 2 (reported). */
+static int resolve_args(detect_opts *o, const detect_args *a)
+{
+    if (vt_dictionary_find(a->dict_name, &o->dict) != VT_OK) {
+        VT_ERROR("detect", "--dict '%s': unknown dictionary; one of: %s", a->dict_name, vt_dictionary_names());
+        return 2;
+    }
+    if (a->calib && a->intr) { VT_ERROR("detect", "give --calib or --intrinsics, not both"); return 2; }
+    if (a->calib) {
+        char err[512];
+        if (vt_camera_load(a->calib, &o->cam, err, sizeof err) != VT_OK) { VT_ERROR_FILE("detect", a->calib, "%s", err); return 2; }
+        o->have_cam = 1;
+    }
+    if (a->intr) {
+        if (vt_camera_parse(a->intr, &o->cam) != VT_OK) {
+            VT_ERROR("detect", "--intrinsics '%s': expected FX,FY,CX,CY in pixels, e.g. 1152,1152,639.5,359.5", a->intr);
+            return 2;
+        }
+        o->have_cam = 1;
+    }
+    if (a->track && a->engine == VT_ENGINE_OPENCV) { VT_ERROR("detect", "--track needs our engine (--engine own)"); return 2; }
+    return -1;
+}
+
+/* Parses the command line into o and a: -1 to go on, else the exit status (0 after --help). */
+static int parse_args(int argc, char **argv, detect_opts *o, detect_args *a)
+{
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (c) {
-        case 'd': dict_name = optarg; break;
-        case 'l':
-            if (vt_parse_double(optarg, 1e-4, 100, &o.length_m)) {
-                fprintf(stderr, "vitrine: detect: --marker-length '%s': expected a length in metres, e.g. 0.05\n", optarg);
-                return 2;
-            }
-            break;
-        case 'c': calib = optarg; break;
-        case 'i': intr = optarg; break;
-        case 't':
-            if (vt_parse_int(optarg, 1, 1024, &o.threads)) {
-                fprintf(stderr, "vitrine: detect: --threads '%s': expected a whole number from 1 to 1024\n", optarg);
-                return 2;
-            }
-            break;
-        case 'F': o.filter = 1; break;
-        case 'T': track = 1; break;
-        case 'p': o.profile = 1; break;
-        case 'e':
-            if (!strcmp(optarg, "own")) engine = VT_ENGINE_OWN;
-            else if (!strcmp(optarg, "opencv")) engine = VT_ENGINE_OPENCV;
-            else {
-                fprintf(stderr, "vitrine: detect: --engine '%s': expected own or opencv\n", optarg);
-                return 2;
-            }
-            break;
-        case 'P':
-            if (sscanf(optarg, "%lf,%lf,%lf", &o.fd.min_cutoff, &o.fd.beta, &o.fd.d_cutoff) != 3 || !(o.fd.min_cutoff > 0) ||
-                o.fd.beta < 0 || !(o.fd.d_cutoff > 0)) {
-                fprintf(stderr, "vitrine: detect: --filter-params '%s': expected MIN_CUTOFF,BETA,D_CUTOFF, e.g. 0.5,50,1.0\n", optarg);
-                return 2;
-            }
-            o.filter = 1;
-            break;
-        case 'h': printf(k_help, vt_dictionary_names(), VT_DEFAULT_HFOV_DEG); return 0;
-        default:
-            fprintf(stderr, "vitrine: detect: unknown or incomplete option '%s' (try 'vitrine detect --help')\n",
-                    argv[optind - 1]);
+    for (int c; (c = getopt_long(argc, argv, "h", k_opts, NULL)) != -1;) {
+        if (c == 'h') { printf(k_help, vt_dictionary_names(), VT_DEFAULT_HFOV_DEG); return 0; }
+        if (c == '?' || c == ':') {
+            VT_ERROR("detect", "unknown or incomplete option '%s' (try 'vitrine detect --help')", argv[optind - 1]);
             return 2;
         }
+        if (parse_option(o, a, c, optarg)) return 2;
     }
-    if (optind >= argc) {
-        fprintf(stderr, "vitrine: detect: no INPUT given (try 'vitrine detect --help')\n");
-        return 2;
-    }
-    if (vt_dictionary_find(dict_name, &o.dict) != VT_OK) {
-        fprintf(stderr, "vitrine: detect: --dict '%s': unknown dictionary; one of: %s\n", dict_name, vt_dictionary_names());
-        return 2;
-    }
-    if (calib && intr) {
-        fprintf(stderr, "vitrine: detect: give --calib or --intrinsics, not both\n");
-        return 2;
-    }
-    if (calib) {
-        char err[512];
-        if (vt_camera_load(calib, &o.cam, err, sizeof err) != VT_OK) {
-            fprintf(stderr, "vitrine: detect: %s: %s\n", calib, err);
-            return 2;
-        }
-        o.have_cam = 1;
-    }
-    if (intr) {
-        if (vt_camera_parse(intr, &o.cam) != VT_OK) {
-            fprintf(stderr, "vitrine: detect: --intrinsics '%s': expected FX,FY,CX,CY in pixels, e.g. 1152,1152,639.5,359.5\n", intr);
-            return 2;
-        }
-        o.have_cam = 1;
-    }
-    vt_vision_set_threads(o.threads);
+    if (optind >= argc) { VT_ERROR("detect", "no INPUT given (try 'vitrine detect --help')"); return 2; }
+    return resolve_args(o, a);
+}
 
-    if (track && engine == VT_ENGINE_OPENCV) {
-        fprintf(stderr, "vitrine: detect: --track needs our engine (--engine own)\n");
-        return 2;
-    }
-    finder det = { 0 };
+/* The tracker (--track) or a one-shot detector: 0, or 1 (reported). */
+static int finder_create(finder *f, const detect_opts *o, const detect_args *a)
+{
     char err[256];
-    if (track) {
-        if (vt_tracker_create(&(vt_tracker_desc){ .dict = o.dict }, &det.trk, err, sizeof err) != VT_OK) {
-            fprintf(stderr, "vitrine: detect: cannot create the tracker: %s\n", err);
-            return 1;
-        }
-    } else if (vt_detector_create(&(vt_detector_desc){ .dict = o.dict, .engine = engine }, &det.det, err, sizeof err) != VT_OK) {
-        fprintf(stderr, "vitrine: detect: cannot create the detector: %s\n", err);
+    if (a->track) {
+        if (vt_tracker_create(&(vt_tracker_desc){ .dict = o->dict }, &f->trk, err, sizeof err) == VT_OK) return 0;
+        VT_ERROR("detect", "cannot create the tracker: %s", err);
         return 1;
     }
+    if (vt_detector_create(&(vt_detector_desc){ .dict = o->dict, .engine = a->engine }, &f->det, err, sizeof err) == VT_OK)
+        return 0;
+    VT_ERROR("detect", "cannot create the detector: %s", err);
+    return 1;
+}
+
+int vt_cmd_detect(int argc, char **argv)
+{
+    detect_opts o = { .length_m = 0.05, .threads = 0, .fd = vt_pose_filter_desc_defaults() };
+    detect_args a = { .dict_name = "5X5_100", .engine = VT_ENGINE_OWN };
+    int status = parse_args(argc, argv, &o, &a);
+    if (status >= 0) return status;
+    vt_vision_set_threads(o.threads);
+    finder det = { 0 };
+    if (finder_create(&det, &o, &a)) return 1;
     vt_marker_list ml = { 0 };
-    int status = 0, progress = isatty(STDERR_FILENO) && !o.profile;
+    int progress = isatty(STDERR_FILENO) && !o.profile;
     profile_log plog = { 0 };
+    status = 0;
     for (int i = optind; i < argc; i++) {
         int s = run_input(argv[i], &o, &det, &ml, progress, &plog);
         if (s > status) status = s;

@@ -128,7 +128,7 @@ static int sheet_close_page(sheet *sh, int last)
     sh->s = NULL;
     sh->cr = NULL;
     char err[512];
-    if (rc == 0 && vt_commit_file(sh->tmp, sh->path, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: markers: %s\n", err); rc = -1; }
+    if (rc == 0 && vt_commit_file(sh->tmp, sh->path, err, sizeof err) != VT_OK) { VT_ERROR("markers", "%s", err); rc = -1; }
     else if (rc != 0) vt_abandon_file(sh->tmp);
     if (rc == 0) printf("wrote %s\n", sh->path);
     return rc;
@@ -186,7 +186,7 @@ static int catalog_sheets(const vt_catalog *cat, sheet *sh)
 {
     vt_dictionary d;
     if (vt_dictionary_find(cat->dictionary, &d) != VT_OK) {
-        fprintf(stderr, "vitrine: markers: %s: unknown marker dictionary '%s'\n", cat->path, cat->dictionary);
+        VT_ERROR_FILE("markers", cat->path, "unknown marker dictionary '%s'", cat->dictionary);
         return 1;
     }
     double side = cat->length_mm, cell = side / (d.bits + 2);
@@ -195,19 +195,19 @@ static int catalog_sheets(const vt_catalog *cat, sheet *sh)
     double uw = sh->w_mm - 2 * MARGIN, uh = sh->h_mm - 2 * MARGIN;
     int cols = (int)(uw / (cw + 2)), rows = (int)(uh / (chh + 2));
     if (cols < 1 || rows < 1) {
-        fprintf(stderr, "vitrine: markers: %s: a %.0f mm marker with its quiet zone does not fit the page; use --page A3\n", cat->path, side);
+        VT_ERROR_FILE("markers", cat->path, "a %.0f mm marker with its quiet zone does not fit the page; use --page A3", side);
         return 1;
     }
     for (int i = 0; i < cat->count; i++) {
         int slot = i % (cols * rows);
         if (slot == 0) {
             if (i && sheet_close_page(sh, 0)) return 1;
-            if (sheet_open_page(sh)) { fprintf(stderr, "vitrine: markers: %s: cannot be written\n", sh->path); return 1; }
+            if (sheet_open_page(sh)) { VT_ERROR_FILE("markers", sh->path, "cannot be written"); return 1; }
         }
         double x = MARGIN + (slot % cols) * (cw + 2), y = MARGIN + (slot / cols) * (chh + 2);
         const vt_product *p = &cat->products[i];
         if (p->marker >= d.count) {
-            fprintf(stderr, "vitrine: markers: %s: product %s: marker %d is not in %s (0-%d)\n", cat->path, p->id, p->marker, d.name, d.count - 1);
+            VT_ERROR_FILE("markers", cat->path, "product %s: marker %d is not in %s (0-%d)", p->id, p->marker, d.name, d.count - 1);
             return 1;
         }
         draw_marker(sh->cr, d.cv_id, p->marker, d.bits, x + quiet, y + quiet, side);
@@ -228,11 +228,11 @@ static int board_sheet(const vt_board *b, const char *spec, sheet *sh)
     /* Landscape when the board is wider than tall. */
     if ((bw > bh) != (sh->w_mm > sh->h_mm)) { double t = sh->w_mm; sh->w_mm = sh->h_mm; sh->h_mm = t; }
     if (bw > sh->w_mm - 2 * MARGIN || bh + label > sh->h_mm - 2 * MARGIN) {
-        fprintf(stderr, "vitrine: markers: --board %s: %.0f x %.0f mm does not fit the page's %.0f x %.0f mm printable area; "
-                        "use --page A3 or smaller squares\n", spec, bw, bh, sh->w_mm - 2 * MARGIN, sh->h_mm - 2 * MARGIN);
+        VT_ERROR("markers", "--board %s: %.0f x %.0f mm does not fit the page's %.0f x %.0f mm printable area; "
+                            "use --page A3 or smaller squares", spec, bw, bh, sh->w_mm - 2 * MARGIN, sh->h_mm - 2 * MARGIN);
         return 1;
     }
-    if (sheet_open_page(sh)) { fprintf(stderr, "vitrine: markers: %s: cannot be written\n", sh->path); return 1; }
+    if (sheet_open_page(sh)) { VT_ERROR_FILE("markers", sh->path, "cannot be written"); return 1; }
     double x0 = (sh->w_mm - bw) / 2, y0 = (sh->h_mm - bh - label) / 2;
     cairo_t *cr = sh->cr;
     if (b->kind == VT_BOARD_CHESSBOARD) {
@@ -292,41 +292,41 @@ int vt_cmd_markers(int argc, char **argv)
             if (!strcasecmp(optarg, "pdf")) sh.fmt = FMT_PDF;
             else if (!strcasecmp(optarg, "png")) sh.fmt = FMT_PNG;
             else if (!strcasecmp(optarg, "svg")) sh.fmt = FMT_SVG;
-            else { fprintf(stderr, "vitrine: markers: --format '%s': one of pdf, png, svg\n", optarg); return 2; }
+            else { VT_ERROR("markers", "--format '%s': one of pdf, png, svg", optarg); return 2; }
             break;
         case 'p':
             if (!strcasecmp(optarg, "A4")) { sh.w_mm = 210; sh.h_mm = 297; }
             else if (!strcasecmp(optarg, "A3")) { sh.w_mm = 297; sh.h_mm = 420; }
             else if (!strcasecmp(optarg, "Letter")) { sh.w_mm = 215.9; sh.h_mm = 279.4; }
-            else { fprintf(stderr, "vitrine: markers: --page '%s': one of A4, A3, Letter\n", optarg); return 2; }
+            else { VT_ERROR("markers", "--page '%s': one of A4, A3, Letter", optarg); return 2; }
             break;
         case 'd':
-            if (vt_parse_int(optarg, 72, 2400, &sh.dpi)) { fprintf(stderr, "vitrine: markers: --dpi '%s': expected 72 to 2400\n", optarg); return 2; }
+            if (vt_parse_int(optarg, 72, 2400, &sh.dpi)) { VT_ERROR("markers", "--dpi '%s': expected 72 to 2400", optarg); return 2; }
             break;
         case 'b': spec = optarg; break;
         case 'h': fputs(k_help, stdout); return 0;
         default:
-            fprintf(stderr, "vitrine: markers: unknown or incomplete option '%s' (try 'vitrine markers --help')\n", argv[optind - 1]);
+            VT_ERROR("markers", "unknown or incomplete option '%s' (try 'vitrine markers --help')", argv[optind - 1]);
             return 2;
         }
     }
-    if (!sh.dir) { fprintf(stderr, "vitrine: markers: --out DIR is required\n"); return 2; }
-    static char dirbuf[1024];
+    if (!sh.dir) { VT_ERROR("markers", "--out DIR is required"); return 2; }
+    char dirbuf[1024];   /* --out without its trailing slashes */
     snprintf(dirbuf, sizeof dirbuf, "%s", sh.dir);
     for (size_t l = strlen(dirbuf); l > 1 && dirbuf[l - 1] == '/'; l--) dirbuf[l - 1] = 0;
     sh.dir = dirbuf;
-    if (!spec && optind != argc - 1) { fprintf(stderr, "vitrine: markers: give one CATALOG, or --board SPEC\n"); return 2; }
+    if (!spec && optind != argc - 1) { VT_ERROR("markers", "give one CATALOG, or --board SPEC"); return 2; }
     mkdir(sh.dir, 0755);
-    if (!vt_is_dir(sh.dir)) { fprintf(stderr, "vitrine: markers: %s: not a folder and cannot be created\n", sh.dir); return 2; }
+    if (!vt_is_dir(sh.dir)) { VT_ERROR_FILE("markers", sh.dir, "not a folder and cannot be created"); return 2; }
     char err[1024];
     if (spec) {
         vt_board b;
-        if (vt_board_parse(spec, &b, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: markers: %s\n", err); return 2; }
+        if (vt_board_parse(spec, &b, err, sizeof err) != VT_OK) { VT_ERROR("markers", "%s", err); return 2; }
         sh.stem = b.kind == VT_BOARD_CHESSBOARD ? "chessboard" : "charuco";
         return board_sheet(&b, spec, &sh);
     }
     vt_catalog *cat;
-    if (vt_catalog_load(argv[optind], &cat, err, sizeof err) != VT_OK) { fprintf(stderr, "vitrine: markers: %s\n", err); return 2; }
+    if (vt_catalog_load(argv[optind], &cat, err, sizeof err) != VT_OK) { VT_ERROR("markers", "%s", err); return 2; }
     sh.stem = "markers";
     int rc = catalog_sheets(cat, &sh);
     vt_catalog_destroy(cat);

@@ -34,17 +34,17 @@ int vt_cmd_stats(int argc, char **argv)
         case 'c': fmt = VT_STATS_CSV; break;
         case 'h': fputs(k_help, stdout); return 0;
         default:
-            fprintf(stderr, "vitrine: stats: unknown or incomplete option '%s' (try 'vitrine stats --help')\n", argv[optind - 1]);
+            VT_ERROR("stats", "unknown or incomplete option '%s' (try 'vitrine stats --help')", argv[optind - 1]);
             return 2;
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "vitrine: stats: give exactly one analytics database (try 'vitrine stats --help')\n");
+        VT_ERROR("stats", "give exactly one analytics database (try 'vitrine stats --help')");
         return 2;
     }
     char err[1024];
     if (vt_stats_print(argv[optind], from, to, fmt, stdout, err, sizeof err) != VT_OK) {
-        fprintf(stderr, "vitrine: stats: %s\n", err);
+        VT_ERROR("stats", "%s", err);
         return 1;
     }
     return 0;

@@ -21,7 +21,7 @@ int vt_cmd_validate(int argc, char **argv)
 {
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) { fputs(k_help, stdout); return 0; }
     if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "vitrine: validate: give one catalog file (try 'vitrine validate --help')\n");
+        VT_ERROR("validate", "give one catalog file (try 'vitrine validate --help')");
         return 2;
     }
     const char *path = argv[1];

@@ -125,31 +125,31 @@ int vt_cmd_view(int argc, char **argv)
         case 'o': out = optarg; break;
         case 's':
             if (sscanf(optarg, "%dx%d", &W, &H) != 2 || W < 64 || H < 64 || W > 8192 || H > 8192) {
-                fprintf(stderr, "vitrine: view: --size '%s': expected WxH, e.g. 1280x720\n", optarg);
+                VT_ERROR("view", "--size '%s': expected WxH, e.g. 1280x720", optarg);
                 return 2;
             }
             break;
         case 'a':
-            if (vt_parse_double(optarg, -3600, 3600, &angle)) { fprintf(stderr, "vitrine: view: --angle '%s': expected degrees\n", optarg); return 2; }
+            if (vt_parse_double(optarg, -3600, 3600, &angle)) { VT_ERROR("view", "--angle '%s': expected degrees", optarg); return 2; }
             break;
         case 'h': fputs(k_help, stdout); return 0;
         default:
-            fprintf(stderr, "vitrine: view: unknown or incomplete option '%s' (try 'vitrine view --help')\n", argv[optind - 1]);
+            VT_ERROR("view", "unknown or incomplete option '%s' (try 'vitrine view --help')", argv[optind - 1]);
             return 2;
         }
     }
-    if (optind != argc - 1) { fprintf(stderr, "vitrine: view: give one MODEL file (try 'vitrine view --help')\n"); return 2; }
-    if (headless && !out) { fprintf(stderr, "vitrine: view: --headless needs --out FILE.png\n"); return 2; }
+    if (optind != argc - 1) { VT_ERROR("view", "give one MODEL file (try 'vitrine view --help')"); return 2; }
+    if (headless && !out) { VT_ERROR("view", "--headless needs --out FILE.png"); return 2; }
     const char *path = argv[optind];
     char err[1024];
     vt_model *m = NULL;
     if (vt_model_load(path, &m, err, sizeof err) != VT_OK) {
-        fprintf(stderr, "vitrine: view: %s\n", err);
+        VT_ERROR("view", "%s", err);
         return 1;
     }
     vt_renderer *r = NULL;
     if (vt_render_create(&(vt_render_desc){ .width = W, .height = H, .headless = headless, .title = path }, &r, err, sizeof err) != VT_OK) {
-        fprintf(stderr, "vitrine: view: %s\n", err);
+        VT_ERROR("view", "%s", err);
         vt_model_destroy(m);
         return 1;
     }

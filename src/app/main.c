@@ -1,5 +1,6 @@
 /* main.c — `vitrine COMMAND ...`: dispatches to the subcommands. */
 #include "app/vt_app.h"
+#include "core/vt_core.h"
 
 #include <errno.h>
 #include <math.h>
@@ -67,6 +68,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "markers")) return vt_cmd_markers(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate")) return vt_cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "view")) return vt_cmd_view(argc - 1, argv + 1);
-    fprintf(stderr, "vitrine: unknown command '%s' (try 'vitrine --help')\n", cmd);
+    VT_ERROR(NULL, "unknown command '%s' (try 'vitrine --help')", cmd);
     return 2;
 }

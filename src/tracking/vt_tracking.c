@@ -1,6 +1,12 @@
-/* vt_tracking.c — presence of markers with found/lost hysteresis. */
+/* vt_tracking.c — presence of markers with found/lost hysteresis; the 1€ pose filter and the
+ * pose-and-filter step that `run` and `detect` share. */
 #include "tracking/vt_tracking.h"
 
+#include "vision/vt_vision.h"   /* vt_pose_estimate_near, for the pose-and-filter step */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void vt_presence_init(vt_presence *p, const vt_presence_desc *desc)
@@ -54,8 +60,6 @@ int vt_presence_flush(vt_presence *p, vt_presence_event *out)
 }
 
 /* ---- 1€ filter ---- */
-#include <math.h>
-#include <stdlib.h>
 
 typedef struct one_euro { double x, dx; int init, count; } one_euro;
 
@@ -82,16 +86,24 @@ struct vt_pose_filter {
     int n, cap;
 };
 
-vt_pose_filter *vt_pose_filter_create(const vt_pose_filter_desc *desc)
+vt_pose_filter_desc vt_pose_filter_desc_defaults(void)
 {
+    return (vt_pose_filter_desc){ .min_cutoff = 0.5, .beta = 50, .d_cutoff = 1.0, .forget_after = 8 };
+}
+
+vt_result vt_pose_filter_create(const vt_pose_filter_desc *desc, vt_pose_filter **out, char *err, size_t errlen)
+{
+    *out = NULL;
     vt_pose_filter *f = calloc(1, sizeof *f);
-    if (!f) return NULL;
-    f->d = desc ? *desc : (vt_pose_filter_desc){ 0.5, 50, 1.0, 8 };
-    if (f->d.min_cutoff <= 0) f->d.min_cutoff = 1.0;
-    if (f->d.beta < 0) f->d.beta = 0;
-    if (f->d.d_cutoff <= 0) f->d.d_cutoff = 1.0;
-    if (f->d.forget_after <= 0) f->d.forget_after = 8;
-    return f;
+    if (!f) { snprintf(err, errlen, "the pose filter: out of memory"); return VT_ERR_NO_MEMORY; }
+    vt_pose_filter_desc d = vt_pose_filter_desc_defaults();
+    f->d = desc ? *desc : d;
+    if (!(f->d.min_cutoff > 0)) f->d.min_cutoff = d.min_cutoff;
+    if (!(f->d.beta >= 0)) f->d.beta = 0;
+    if (!(f->d.d_cutoff > 0)) f->d.d_cutoff = d.d_cutoff;
+    if (f->d.forget_after <= 0) f->d.forget_after = d.forget_after;
+    *out = f;
+    return VT_OK;
 }
 
 void vt_pose_filter_destroy(vt_pose_filter *f)
@@ -120,22 +132,31 @@ static void quat_to_rvec(const double q[4], double r[3])
     r[0] = q[1] * k; r[1] = q[2] * k; r[2] = q[3] * k;
 }
 
-void vt_pose_filter_apply(vt_pose_filter *f, int id, int frame, double t, double rvec[3], double tvec[3])
+/* The track of id, a fresh one when it is new; NULL when there is no memory for it. */
+static track *track_for(vt_pose_filter *f, int id, int frame)
 {
     track *tr = find_track(f, id);
-    if (tr && frame - tr->last_frame > f->d.forget_after) { memset(tr->ch, 0, sizeof tr->ch); }
-    if (!tr) {
-        if (f->n == f->cap) {
-            int nc = f->cap ? f->cap * 2 : 16;
-            track *nt = realloc(f->t, (size_t)nc * sizeof *nt);
-            if (!nt) return;
-            f->t = nt;
-            f->cap = nc;
-        }
-        tr = &f->t[f->n++];
-        memset(tr, 0, sizeof *tr);
-        tr->id = id;
+    if (tr) {
+        if (frame - tr->last_frame > f->d.forget_after) memset(tr->ch, 0, sizeof tr->ch);
+        return tr;
     }
+    if (f->n == f->cap) {
+        int nc = f->cap ? f->cap * 2 : 16;
+        track *nt = realloc(f->t, (size_t)nc * sizeof *nt);
+        if (!nt) return NULL;
+        f->t = nt;
+        f->cap = nc;
+    }
+    tr = &f->t[f->n++];
+    memset(tr, 0, sizeof *tr);
+    tr->id = id;
+    return tr;
+}
+
+vt_result vt_pose_filter_apply(vt_pose_filter *f, int id, int frame, double t, double rvec[3], double tvec[3])
+{
+    track *tr = track_for(f, id, frame);
+    if (!tr) return VT_ERR_NO_MEMORY;
     double dt = tr->ch[0].init ? t - tr->last_t : 1.0 / 30;
     if (!(dt > 1e-4)) dt = 1.0 / 30;
     double q[4];
@@ -154,6 +175,7 @@ void vt_pose_filter_apply(vt_pose_filter *f, int id, int frame, double t, double
     memcpy(tr->rvec, rvec, sizeof tr->rvec);
     tr->last_frame = frame;
     tr->last_t = t;
+    return VT_OK;
 }
 
 int vt_pose_filter_last(const vt_pose_filter *f, int id, int frame, double rvec[3])
@@ -162,4 +184,23 @@ int vt_pose_filter_last(const vt_pose_filter *f, int id, int frame, double rvec[
     if (!tr || !tr->ch[3].init || frame - tr->last_frame > f->d.forget_after) return 0;
     memcpy(rvec, tr->rvec, sizeof tr->rvec);
     return 1;
+}
+
+vt_result vt_pose_markers(vt_pose_filter *f, const vt_camera *cam, vt_marker_list *ml, int frame, double t,
+                          const vt_marker_length *length, char *err, size_t errlen)
+{
+    vt_result res = VT_OK;
+    for (int i = 0; i < ml->count; i++) {
+        vt_marker *m = &ml->items[i];
+        double prev[3], len = length->of ? length->of(m->id, length->ctx) : length->default_m;
+        int have_prev = f && vt_pose_filter_last(f, m->id, frame, prev);
+        vt_pose_estimate_near(cam, len, m, have_prev ? prev : NULL);   /* unsolved: has_pose stays 0 */
+        if (!f || !m->has_pose) continue;
+        vt_result r = vt_pose_filter_apply(f, m->id, frame, t, m->rvec, m->tvec);
+        if (r != VT_OK && res == VT_OK) {
+            res = r;
+            snprintf(err, errlen, "the pose filter cannot follow marker %d: %s", m->id, vt_result_str(r));
+        }
+    }
+    return res;
 }

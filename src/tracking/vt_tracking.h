@@ -79,19 +79,42 @@ int vt_presence_flush(vt_presence *p, vt_presence_event *out);
  * is filtered per axis; orientation as a unit quaternion kept in one hemisphere. */
 typedef struct vt_pose_filter_desc {
     double min_cutoff;     /* Hz; lower = steadier when still (default 0.5) */
-    double beta;           /* speed coefficient; higher = follows fast moves sooner (default 50) */
+    double beta;           /* speed coefficient; higher = follows fast moves sooner (default 50).
+                              Not zero-means-default: 0 is a valid setting (a plain low-pass
+                              filter, as the catalog allows), so start from the defaults below */
     double d_cutoff;       /* Hz, for the speed estimate (default 1.0) */
     int forget_after;      /* frames unseen after which a marker starts afresh (default 8) */
 } vt_pose_filter_desc;
 
+/* The defaults above: { 0.5, 50, 1.0, 8 }. */
+vt_pose_filter_desc vt_pose_filter_desc_defaults(void);
+
 typedef struct vt_pose_filter vt_pose_filter;
-/* NULL desc: the defaults; in a desc, zero min_cutoff, d_cutoff or forget_after take theirs. */
-vt_pose_filter *vt_pose_filter_create(const vt_pose_filter_desc *desc);
-/* Filters the pose of marker id seen at time t (seconds) in place. */
-void vt_pose_filter_apply(vt_pose_filter *f, int id, int frame, double t, double rvec[3], double tvec[3]);
+/* NULL desc: the defaults. In a desc, a zero (or negative) min_cutoff, d_cutoff or forget_after
+ * takes its default; a negative beta is 0. *out is the caller's, freed with vt_pose_filter_destroy. */
+vt_result vt_pose_filter_create(const vt_pose_filter_desc *desc, vt_pose_filter **out, char *err, size_t errlen);
+/* Filters the pose of marker id seen at time t (seconds) in place. VT_ERR_NO_MEMORY (the pose
+ * left as it was) when a new marker's track cannot be allocated. */
+vt_result vt_pose_filter_apply(vt_pose_filter *f, int id, int frame, double t, double rvec[3], double tvec[3]);
 /* The last filtered rotation of id when seen within forget_after frames (for choosing between
  * the two IPPE solutions); 0 when none. */
 int vt_pose_filter_last(const vt_pose_filter *f, int id, int frame, double rvec[3]);
 void vt_pose_filter_destroy(vt_pose_filter *f);   /* safe on NULL */
+
+/* ---- the pose-and-filter step of `run` and `detect` -------------------------------------- */
+/* The printed side of each marker: of(id, ctx) in metres when of is set (e.g. its product's),
+ * else default_m for all. */
+typedef struct vt_marker_length {
+    double default_m;
+    double (*of)(int id, void *ctx);
+    void *ctx;
+} vt_marker_length;
+
+/* Each marker's pose (vision's IPPE; when ambiguous, the solution nearer the filter's last
+ * orientation of that marker), then the 1€ filter at media time t (seconds). f may be NULL:
+ * poses only, unfiltered. A marker whose pose cannot be solved keeps has_pose 0. Fails (with
+ * err) only when the filter cannot grow; the other markers are still posed. */
+vt_result vt_pose_markers(vt_pose_filter *f, const vt_camera *cam, vt_marker_list *ml, int frame, double t,
+                          const vt_marker_length *length, char *err, size_t errlen);
 
 #endif

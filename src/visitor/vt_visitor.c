@@ -31,6 +31,7 @@ struct vt_visitor {
     const vt_catalog *cat;
     const vt_visitor_show *shows;
     item *items;
+    int *order;                /* scratch for visible_order: n entries */
     int n;
     double t, dt;
     int frame, started;
@@ -47,36 +48,45 @@ struct vt_visitor {
     int promo_product;         /* the tour's promotion, or -1 */
 };
 
-vt_visitor *vt_visitor_create(const vt_visitor_desc *d)
+vt_result vt_visitor_create(const vt_visitor_desc *d, vt_visitor **out, char *err, size_t errlen)
 {
+    *out = NULL;
     vt_visitor *v = calloc(1, sizeof *v);
-    if (!v) return NULL;
-    v->d = *d;
+    if (!v) { snprintf(err, errlen, "the visitor: out of memory"); return VT_ERR_NO_MEMORY; }
+    if (d) v->d = *d;
     v->selected = -1;
     v->promo_product = -1;
     v->tour_phase = -1;
     v->last_input_t = -1e9;
-    return v;
+    *out = v;
+    return VT_OK;
 }
 
 void vt_visitor_destroy(vt_visitor *v)
 {
     if (!v) return;
     free(v->items);
+    free(v->order);
     free(v);
 }
 
-void vt_visitor_set_scene(vt_visitor *v, const vt_catalog *cat, const vt_visitor_show *shows, int n)
+vt_result vt_visitor_set_scene(vt_visitor *v, const vt_catalog *cat, const vt_visitor_show *shows, int n, char *err,
+                               size_t errlen)
 {
-    if (n != v->n || !v->items) {
-        free(v->items);
-        v->items = calloc((size_t)(n > 0 ? n : 1), sizeof *v->items);
-        v->n = v->items ? n : 0;
-    }
     v->cat = cat;
     v->shows = shows;
     v->selected = -1;
     v->promo_product = -1;
+    if (n == v->n && v->items) return VT_OK;
+    free(v->items);
+    free(v->order);
+    size_t cap = (size_t)(n > 0 ? n : 1);
+    v->items = calloc(cap, sizeof *v->items);
+    v->order = calloc(cap, sizeof *v->order);
+    v->n = v->items && v->order ? (n > 0 ? n : 0) : 0;
+    if (v->n == n || n <= 0) return VT_OK;
+    snprintf(err, errlen, "the visitor: out of memory for %d products", n);
+    return VT_ERR_NO_MEMORY;
 }
 
 static void record(vt_visitor *v, vt_event_type type, int product)
@@ -125,10 +135,11 @@ void vt_visitor_open_card(vt_visitor *v, int product)
     v->card_drawn = 0;
 }
 
-/* Products on show, left to right on screen: the order of keys 1-9 and Tab. */
-static int visible_order(const vt_visitor *v, int *out)
+/* Products on show, left to right on screen (into v->order, sized for every product): the order
+ * of keys 1-9 and Tab. */
+static int visible_order(vt_visitor *v)
 {
-    int n = 0;
+    int n = 0, *out = v->order;
     for (int i = 0; i < v->n; i++)
         if (v->items[i].has_mv && v->items[i].alpha > 0.5f) out[n++] = i;
     for (int a = 1; a < n; a++)
@@ -142,7 +153,8 @@ static int visible_order(const vt_visitor *v, int *out)
 static void tour_step(vt_visitor *v, double from, double to)
 {
 #define AT(s) (from < (s) && (s) <= to)
-    int order[256], n = visible_order(v, order);
+    int n = visible_order(v);
+    const int *order = v->order;
     if (AT(2.0) && n > 0) vt_visitor_open_card(v, order[n / 2]);
     if (AT(6.0) && v->selected >= 0) add_to_basket(v, v->selected, 0);
     if (AT(9.5)) vt_visitor_open_card(v, -1);
@@ -291,46 +303,52 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
     if (v->confirm) vt_ui_dialog(r, w, h, "Quit Vitrine?", "Escape again to quit \u2022 any other key to stay");
 }
 
-int vt_visitor_key(vt_visitor *v, int key)
+/* Tab (step = next on screen) or 1-9 (at = that one): opens a product's card. */
+static void open_on_screen(vt_visitor *v, int at_key)
 {
-    if (!key) return 0;
+    int n = visible_order(v);
+    if (n == 0 || at_key >= n) return;
+    int at = at_key;
+    if (at < 0) {   /* Tab: the one after the card open now, left to right */
+        at = -1;
+        for (int i = 0; i < n; i++) if (v->order[i] == v->selected) at = i;
+        at = (at + 1) % n;
+    }
+    vt_visitor_open_card(v, v->order[at]);
+    record(v, VT_EV_CARD_OPENED, v->selected);
+}
+
+vt_visitor_action vt_visitor_key(vt_visitor *v, int key)
+{
+    if (!key) return VT_VISITOR_NONE;
     v->last_input_t = v->t;
     if (v->confirm) {
         v->confirm = 0;
-        return key == 27 ? 1 : 0;
+        return key == 27 ? VT_VISITOR_QUIT : VT_VISITOR_NONE;
     }
-    int order[256], n = visible_order(v, order);
     switch (key) {
     case 27:
-        if (v->selected >= 0) { vt_visitor_open_card(v, -1); return 0; }
-        if (v->d.kiosk) { v->confirm = 1; v->confirm_t = v->t; return 0; }
-        return 1;
-    case 'Q': return v->d.kiosk ? 0 : 1;
-    case 'S': return 2;
-    case 'F': return 3;
-    case 'H': v->hud = !v->hud; return 0;
-    case '\t': {
-        if (n == 0) return 0;
-        int at = -1;
-        for (int i = 0; i < n; i++) if (order[i] == v->selected) at = i;
-        vt_visitor_open_card(v, order[(at + 1) % n]);
-        record(v, VT_EV_CARD_OPENED, v->selected);
-        return 0;
-    }
+        if (v->selected >= 0) vt_visitor_open_card(v, -1);
+        else if (v->d.kiosk) { v->confirm = 1; v->confirm_t = v->t; }
+        else return VT_VISITOR_QUIT;
+        return VT_VISITOR_NONE;
+    case 'Q': return v->d.kiosk ? VT_VISITOR_NONE : VT_VISITOR_QUIT;
+    case 'S': return VT_VISITOR_SCREENSHOT;
+    case 'F': return VT_VISITOR_FULLSCREEN;
+    case 'H': v->hud = !v->hud; break;
+    case '\t': open_on_screen(v, -1); break;
     case '\n': case 'B':
         if (v->selected >= 0) add_to_basket(v, v->selected, 1);
-        return 0;
+        break;
     case 8: case 127:   /* Backspace, Delete: empty the basket */
         v->basket_count = 0;
         v->basket_total = 0;
-        return 0;
+        break;
     default:
-        if (key >= '1' && key <= '9' && key - '1' < n) {
-            vt_visitor_open_card(v, order[key - '1']);
-            record(v, VT_EV_CARD_OPENED, v->selected);
-        }
-        return 0;
+        if (key >= '1' && key <= '9') open_on_screen(v, key - '1');
+        break;
     }
+    return VT_VISITOR_NONE;
 }
 
 int vt_visitor_pick(const vt_visitor *v, const vt_camera *cam, float x, float y)

@@ -6,8 +6,9 @@
  * Escape to close a card or, in kiosk mode, to ask before quitting). Time is the caller's (media
  * time for files, so headless renders are reproducible).
  *
- * Ownership: vt_visitor_create returns a state freed with vt_visitor_destroy. The catalog, models
- * and analytics given to it are borrowed. */
+ * Ownership: vt_visitor_create gives a state the caller frees with vt_visitor_destroy. The
+ * catalog, the shows array, models and analytics given to it are borrowed (they must outlive the
+ * next vt_visitor_set_scene or vt_visitor_destroy). */
 #ifndef VT_VISITOR_H
 #define VT_VISITOR_H
 
@@ -30,11 +31,14 @@ typedef struct vt_visitor_desc {
 
 typedef struct vt_visitor vt_visitor;
 
-vt_visitor *vt_visitor_create(const vt_visitor_desc *d);
+/* d may be NULL (all defaults: no kiosk, no tour, no shadows, no analytics). */
+vt_result vt_visitor_create(const vt_visitor_desc *d, vt_visitor **out, char *err, size_t errlen);
 void vt_visitor_destroy(vt_visitor *v);   /* safe on NULL */
 
-/* The products on show (catalog order); call again after a reload. The basket is kept. */
-void vt_visitor_set_scene(vt_visitor *v, const vt_catalog *cat, const vt_visitor_show *shows, int n);
+/* The products on show (catalog order, any number); call again after a reload. The basket is
+ * kept. On failure (out of memory) nothing is on show until a call succeeds. */
+vt_result vt_visitor_set_scene(vt_visitor *v, const vt_catalog *cat, const vt_visitor_show *shows, int n, char *err,
+                               size_t errlen);
 /* A new frame at time t (seconds). Then vt_visitor_seen for each product whose marker has a pose. */
 void vt_visitor_begin(vt_visitor *v, double t, int frame);
 void vt_visitor_seen(vt_visitor *v, int product, const double rvec[3], const double tvec[3]);
@@ -44,9 +48,16 @@ void vt_visitor_draw_scene(vt_visitor *v, vt_renderer *r, const vt_camera *cam);
 void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w, int h, const char *const *hud_lines,
                         int n);
 
-/* Input. vt_visitor_key returns 1 when the visitor (or the operator) asked to quit, 2 for a
- * screenshot, 3 to toggle fullscreen; else 0. */
-int vt_visitor_key(vt_visitor *v, int key);
+/* What a key asks of the frame loop, beyond the visitor's own state. */
+typedef enum vt_visitor_action {
+    VT_VISITOR_NONE = 0,
+    VT_VISITOR_QUIT,          /* the visitor (or the operator) asked to quit */
+    VT_VISITOR_SCREENSHOT,    /* S: save the frame as shown */
+    VT_VISITOR_FULLSCREEN,    /* F: toggle fullscreen */
+} vt_visitor_action;
+
+/* Input: a key as vt_render_poll_key gives it. */
+vt_visitor_action vt_visitor_key(vt_visitor *v, int key);
 void vt_visitor_click(vt_visitor *v, const vt_camera *cam, float x, float y);
 /* The product under frame pixel (x, y) (a ray through its bounds), or -1. */
 int vt_visitor_pick(const vt_visitor *v, const vt_camera *cam, float x, float y);

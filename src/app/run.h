@@ -1,0 +1,141 @@
+/* run.h — inside `vitrine run` (private to src/app): the options, the scene on show, and the run
+ * context that the frame loop's steps share (cmd_run.c: the loop; run_opts.c: the command line;
+ * run_scene.c: catalog, models and hot reload; run_setup.c: opening and closing everything).
+ *
+ * Ownership: run_ctx owns everything it points to (source, renderer, sink, scene, visitor,
+ * tracker, filter, analytics); run_close frees it all. */
+#ifndef VT_RUN_H
+#define VT_RUN_H
+
+#include "analytics/vt_analytics.h"
+#include "assets/vt_assets.h"
+#include "capture/vt_capture.h"
+#include "catalog/vt_catalog.h"
+#include "output/vt_output.h"
+#include "render/vt_render.h"
+#include "tracking/vt_tracking.h"
+#include "visitor/vt_visitor.h"
+
+#include <stdint.h>
+
+typedef struct run_opts {
+    const char *video, *images, *catalog, *calib, *intr, *out, *analytics, *card, *shots;
+    int camera, demo, headless, fullscreen, frames, no_analytics;
+    int kiosk, monitor, msaa, no_shadows, tour, hud;   /* tour: -1 default, 0 off, 1 on */
+    int nsrc;                                          /* sources given (0: camera 0, else the demo) */
+    double report_every;
+    int fault_after;
+    double fault_seconds;
+    int demo_w, demo_h;
+    char default_catalog[1024];
+} run_opts;
+
+/* Parses the command line into o. Returns -1 to go on, else the exit status: 0 after --help,
+ * 2 for a bad argument (reported). */
+int run_opts_parse(int argc, char **argv, run_opts *o);
+
+/* One catalog product and the model it shows. */
+typedef struct product_slot {
+    const vt_product *p;
+    vt_model *model;
+    vt_gpu_model_id gpu;
+    char *model_path;      /* what model was loaded from, to reuse it across reloads */
+    long long model_mtime;
+} product_slot;
+
+/* What is on show: the catalog and a model for each product. Replaced whole on a good reload. */
+typedef struct scene {
+    vt_catalog *cat;
+    product_slot *slots;
+    vt_dictionary dict;
+    vt_visitor_show *shows;   /* the visitor's view of the slots (catalog order) */
+} scene;
+
+/* The media clock: one time per frame for visuals, pose smoothing and presence alike. */
+typedef struct media_clock {
+    double fps;        /* frames per second of the media (a file's own; 30 for a folder of frames) */
+    int live;          /* a live source: the wall clock since start */
+    uint64_t t0;       /* start, for the wall clock */
+} media_clock;
+
+/* The HUD's lines (frames per second, stage times), refreshed every second. */
+typedef struct run_hud {
+    char buf[4][96];
+    const char *lines[4];
+    int n, frames;
+    uint64_t t;
+    vt_profile prof;
+} run_hud;
+
+typedef struct run_ctx {
+    run_opts o;
+    char err[1024];
+    int status;                 /* exit status so far */
+    int n;                      /* frames shown */
+    /* the source and this frame */
+    vt_source_desc sd;
+    vt_source *src;
+    vt_frame fr;
+    vt_result rr;               /* of the last read */
+    int live;                   /* a camera (or a simulated one): may drop out and come back */
+    int W, H;
+    vt_camera cam;
+    media_clock clock;
+    double t;                   /* this frame's media time, seconds */
+    /* a live source that dropped out */
+    int offline;
+    double backoff;
+    uint64_t retry_at, t_offline;
+    vt_image last_frame;        /* a live camera's last picture, shown while it is away */
+    /* display and output */
+    vt_renderer *rend;
+    vt_sink *sink;
+    vt_image rgba;
+    run_hud hud;
+    /* what is on show, and its hot reload */
+    scene sc;
+    vt_watch *watch;
+    char banner[1200], last_reload_err[1024];
+    uint64_t reload_at;
+    vt_visitor *vis;
+    int card_pending;
+    /* markers and poses */
+    vt_tracker *det;
+    vt_pose_filter *pf;
+    vt_marker_list ml;
+    /* visits */
+    vt_analytics *stats;
+    vt_presence presence;
+    vt_presence_event pev[2 * VT_PRESENCE_MAX];
+    /* timing */
+    vt_profile prof, prof_report;
+    uint64_t t_report;
+    int n_report;
+} run_ctx;
+
+/* run_scene.c */
+void scene_build(scene *sc, vt_catalog *cat, scene *old, vt_renderer *rend);
+void scene_free(scene *sc, vt_renderer *rend);
+/* Shows sc's products through the visitor and points the watcher at its files. */
+void run_show_scene(run_ctx *rc);
+/* Step: a catalog or model that changed on disk (150 ms after the last write) is reloaded. */
+void run_reload_if_changed(run_ctx *rc);
+/* The tracker for dict (replacing any), reported when it cannot be made. */
+void run_make_tracker(run_ctx *rc, vt_dictionary dict);
+
+/* run_setup.c: each returns -1 to go on, else the exit status (the error reported). */
+int run_open_source(run_ctx *rc);
+int run_open_display(run_ctx *rc);
+void run_open_analytics(run_ctx *rc);
+void run_open_visitor(run_ctx *rc);
+void run_open_tracking(run_ctx *rc);
+/* Reads the next frame into rc->fr (rc->rr), past unreadable stills (each reported). */
+vt_result run_read(run_ctx *rc);
+/* Ends the visits still open and closes the analytics (done again by run_close: a no-op). */
+void run_end_visits(run_ctx *rc);
+/* Ends the visits still open, closes the analytics, frees everything (safe after any failure). */
+void run_close(run_ctx *rc);
+/* Turns presence events into analytics events for the products on those markers. */
+void run_record_presence(run_ctx *rc, int nev);
+
+#endif

@@ -1,0 +1,155 @@
+/* run_opts.c — the command line of `vitrine run`. */
+#include "run.h"
+
+#include "app/vt_app.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#ifndef VT_DATA_DIR
+#define VT_DATA_DIR "."
+#endif
+
+static const char *k_help =
+    "usage: vitrine run [--camera N | --video FILE | --images DIR] [--catalog FILE]\n"
+    "                   [--calib FILE | --intrinsics FX,FY,CX,CY] [--headless] [--out FILE.mp4 | DIR]\n"
+    "                   [--frames N] [--fullscreen] [--kiosk] [--monitor N]\n"
+    "\n"
+    "Shows each catalog product standing on its marker, with its name and price above it.\n"
+    "With no source it opens camera 0, and when there is none it plays the built-in demo.\n"
+    "\n"
+    "  --camera N        camera index (V4L2)\n"
+    "  --video FILE      a video file\n"
+    "  --images DIR      a folder of images, in name order\n"
+    "  --demo            the built-in demo scene (markers on a shelf, a moving camera)\n"
+    "  --demo-size WxH   the demo's frame size (default 1280x720)\n"
+    "  --catalog FILE    products, prices and models (default: %s/models/catalog.json)\n"
+    "  --calib FILE      camera intrinsics from an OpenCV calibration file\n"
+    "  --intrinsics FX,FY,CX,CY  camera intrinsics in pixels (default: a %.0f degree field of view)\n"
+    "  --headless        render offscreen (EGL, no display needed); frames go to --out\n"
+    "  --out FILE.mp4|DIR  write every composited frame: a video, or numbered PNGs in a folder\n"
+    "                    (headless default: vitrine-run.mp4; '-' renders and reads back but keeps\n"
+    "                    nothing, for benchmarks and soak tests)\n"
+    "  --frames N        stop after N frames\n"
+    "  --simulate-disconnect FRAME:SECONDS  for tests: the source drops out at FRAME for SECONDS,\n"
+    "                    as an unplugged camera would\n"
+    "  --report-every S  every S seconds, one line on stderr: frames per second, stage times, memory\n"
+    "  --fullscreen      fill the monitor (--monitor N: which, 0 = primary)\n"
+    "  --kiosk           for a stand: fullscreen, no pointer, Escape asks before quitting, Q does\n"
+    "                    nothing\n"
+    "  --msaa N          samples per pixel for smooth edges (default 4 on a GPU, 1 on a software\n"
+    "                    renderer such as llvmpipe, where 4 halves the frame rate)\n"
+    "  --no-shadows      no contact shadows under the products\n"
+    "  --tour | --no-tour  the demo tour (a card, the basket and a promotion shown on a loop when\n"
+    "                    no one touches anything; default: on for the built-in demo only)\n"
+    "  --card PRODUCT    open this product's card (catalog id) as soon as it is seen\n"
+    "  --hud             start with the HUD on (frames per second, stage times; H toggles it)\n"
+    "  --screenshots DIR where S saves screenshots (default: the current folder)\n"
+    "  --analytics FILE  record what visitors looked at in SQLite (default: vitrine-analytics.sqlite\n"
+    "                    beside the catalog); read it with `vitrine stats`\n"
+    "  --no-analytics    record nothing\n"
+    "\n"
+    "In a window: tap or click a product (or press 1-9, Tab) for its card; Enter or B adds it to\n"
+    "the basket, Backspace empties the basket; Escape closes the card, else quits (in kiosk mode:\n"
+    "asks first); F fullscreen, S screenshot (PNG), H frames per second and stage times. At the\n"
+    "end, frames per second and the time of each stage are printed on stderr.\n";
+
+static const struct option k_opts[] = {
+    { "camera", required_argument, 0, 'C' }, { "video", required_argument, 0, 'v' },
+    { "images", required_argument, 0, 'I' }, { "demo", no_argument, 0, 'D' },
+    { "catalog", required_argument, 0, 'k' }, { "calib", required_argument, 0, 'c' },
+    { "intrinsics", required_argument, 0, 'i' }, { "headless", no_argument, 0, 'H' },
+    { "out", required_argument, 0, 'o' }, { "frames", required_argument, 0, 'n' },
+    { "fullscreen", no_argument, 0, 'f' }, { "help", no_argument, 0, 'h' },
+    { "analytics", required_argument, 0, 'a' }, { "report-every", required_argument, 0, 'R' },
+    { "simulate-disconnect", required_argument, 0, 'S' }, { "demo-size", required_argument, 0, 'Z' }, { "no-analytics", no_argument, 0, 'N' },
+    { "kiosk", no_argument, 0, 'K' }, { "monitor", required_argument, 0, 'M' }, { "msaa", required_argument, 0, 'A' },
+    { "no-shadows", no_argument, 0, 'W' }, { "tour", no_argument, 0, 'T' }, { "no-tour", no_argument, 0, 'U' },
+    { "card", required_argument, 0, 'P' }, { "screenshots", required_argument, 0, 's' }, { "hud", no_argument, 0, 'u' },
+    { 0, 0, 0, 0 },
+};
+
+/* The options that take a number or a pair: 0, or 2 after reporting a bad value. */
+static int parse_value(run_opts *o, int c, const char *arg)
+{
+    switch (c) {
+    case 'C':
+        o->nsrc++;
+        if (vt_parse_int(arg, 0, 255, &o->camera)) { VT_ERROR("run", "--camera '%s': expected an index 0-255", arg); return 2; }
+        return 0;
+    case 'n':
+        if (vt_parse_int(arg, 1, 100000000, &o->frames)) { VT_ERROR("run", "--frames '%s': expected a whole number >= 1", arg); return 2; }
+        return 0;
+    case 'M':
+        if (vt_parse_int(arg, 0, 16, &o->monitor)) { VT_ERROR("run", "--monitor '%s': expected 0-16", arg); return 2; }
+        return 0;
+    case 'A':
+        if (vt_parse_int(arg, 1, 16, &o->msaa)) { VT_ERROR("run", "--msaa '%s': expected 1-16 samples", arg); return 2; }
+        return 0;
+    case 'Z':
+        if (sscanf(arg, "%dx%d", &o->demo_w, &o->demo_h) != 2 || o->demo_w < 64 || o->demo_h < 64 || o->demo_w > 7680 || o->demo_h > 4320) {
+            VT_ERROR("run", "--demo-size '%s': expected WxH, e.g. 1920x1080", arg);
+            return 2;
+        }
+        return 0;
+    case 'S':
+        if (sscanf(arg, "%d:%lf", &o->fault_after, &o->fault_seconds) != 2 || o->fault_after < 1 || !(o->fault_seconds > 0)) {
+            VT_ERROR("run", "--simulate-disconnect '%s': expected FRAME:SECONDS, e.g. 60:2.5", arg);
+            return 2;
+        }
+        return 0;
+    case 'R':
+        if (vt_parse_double(arg, 0.1, 86400, &o->report_every)) { VT_ERROR("run", "--report-every '%s': expected seconds", arg); return 2; }
+        return 0;
+    }
+    return 0;
+}
+
+/* One option: 0, or 2 after reporting a bad one. */
+static int parse_option(run_opts *o, int c, const char *arg)
+{
+    switch (c) {
+    case 'v': o->video = arg; o->nsrc++; break;
+    case 'I': o->images = arg; o->nsrc++; break;
+    case 'D': o->demo = 1; o->nsrc++; break;
+    case 'k': o->catalog = arg; break;
+    case 'c': o->calib = arg; break;
+    case 'i': o->intr = arg; break;
+    case 'H': o->headless = 1; break;
+    case 'o': o->out = arg; break;
+    case 'f': o->fullscreen = 1; break;
+    case 'K': o->kiosk = o->fullscreen = 1; break;
+    case 'W': o->no_shadows = 1; break;
+    case 'T': o->tour = 1; break;
+    case 'U': o->tour = 0; break;
+    case 'P': o->card = arg; break;
+    case 'u': o->hud = 1; break;
+    case 's': o->shots = arg; break;
+    case 'a': o->analytics = arg; break;
+    case 'N': o->no_analytics = 1; break;
+    default: return parse_value(o, c, arg);
+    }
+    return 0;
+}
+
+int run_opts_parse(int argc, char **argv, run_opts *o)
+{
+    *o = (run_opts){ .camera = -1, .tour = -1 };
+    snprintf(o->default_catalog, sizeof o->default_catalog, "%s/models/catalog.json", VT_DATA_DIR);
+    o->catalog = o->default_catalog;
+    opterr = 0;
+    optind = 1;
+    for (int c; (c = getopt_long(argc, argv, "h", k_opts, NULL)) != -1;) {
+        if (c == 'h') { printf(k_help, VT_DATA_DIR, VT_DEFAULT_HFOV_DEG); return 0; }
+        if (c == '?' || c == ':') {
+            VT_ERROR("run", "unknown or incomplete option '%s' (try 'vitrine run --help')", argv[optind - 1]);
+            return 2;
+        }
+        if (parse_option(o, c, optarg)) return 2;
+    }
+    if (optind < argc) { VT_ERROR("run", "unexpected argument '%s'", argv[optind]); return 2; }
+    if (o->nsrc > 1) { VT_ERROR("run", "give one source: --camera, --video, --images or --demo"); return 2; }
+    if (o->calib && o->intr) { VT_ERROR("run", "give --calib or --intrinsics, not both"); return 2; }
+    if (o->headless && !o->out) o->out = "vitrine-run.mp4";
+    return -1;
+}

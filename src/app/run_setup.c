@@ -1,0 +1,199 @@
+/* run_setup.c — opening what `vitrine run` needs, in order (intrinsics, catalog, source and its
+ * first frame, renderer, scene, output, analytics, visitor, tracker), and closing it all. */
+#include "run.h"
+
+#include "vision/vt_vision.h"   /* vt_camera_load */
+#include "app/vt_app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The camera's intrinsics from --calib or --intrinsics; have = 0 when neither. Exit status or -1. */
+static int load_intrinsics(const run_opts *o, vt_camera *cam, int *have)
+{
+    char err[1024];
+    *have = 0;
+    if (o->calib) {
+        if (vt_camera_load(o->calib, cam, err, sizeof err) != VT_OK) { VT_ERROR_FILE("run", o->calib, "%s", err); return 2; }
+        *have = 1;
+    } else if (o->intr) {
+        if (vt_camera_parse(o->intr, cam) != VT_OK) {
+            VT_ERROR("run", "--intrinsics '%s': expected FX,FY,CX,CY in pixels", o->intr);
+            return 2;
+        }
+        *have = 1;
+    }
+    return -1;
+}
+
+/* The source: as asked; else camera 0; else the demo, so `vitrine run` always shows something. */
+static vt_result open_source(run_ctx *rc)
+{
+    const run_opts *o = &rc->o;
+    rc->sd = (vt_source_desc){ .want = VT_WANT_GREY | VT_WANT_COLOUR, .fault_after = o->fault_after,
+                               .fault_seconds = o->fault_seconds, .demo = { .width = o->demo_w, .height = o->demo_h } };
+    vt_source_desc *sd = &rc->sd;
+    if (o->video) { sd->kind = VT_SOURCE_VIDEO; sd->path = o->video; }
+    else if (o->images) { sd->kind = VT_SOURCE_FOLDER; sd->path = o->images; }
+    else if (o->demo) sd->kind = VT_SOURCE_DEMO;
+    else { sd->kind = VT_SOURCE_CAMERA; sd->camera_index = o->camera < 0 ? 0 : o->camera; }
+    vt_result r = vt_source_open(sd, &rc->src, rc->err, sizeof rc->err);
+    if (r == VT_OK || o->nsrc > 0) return r;
+    VT_INFO("run", "%s; playing the built-in demo", rc->err);
+    sd->kind = VT_SOURCE_DEMO;
+    return vt_source_open(sd, &rc->src, rc->err, sizeof rc->err);
+}
+
+/* Reads the next frame, past unreadable stills (each reported; the exit status becomes 2). */
+vt_result run_read(run_ctx *rc)
+{
+    rc->rr = vt_source_read(rc->src, &rc->fr, rc->err, sizeof rc->err);
+    while (rc->rr != VT_OK && rc->rr != VT_END && !rc->fr.is_stream) {
+        VT_ERROR_FILE("run", rc->fr.name, "%s", rc->err);
+        rc->status = 2;
+        rc->rr = vt_source_read(rc->src, &rc->fr, rc->err, sizeof rc->err);
+    }
+    return rc->rr;
+}
+
+int run_open_source(run_ctx *rc)
+{
+    vt_camera cam_in = { 0 };
+    int have_cam, st = load_intrinsics(&rc->o, &cam_in, &have_cam);
+    if (st >= 0) return st;
+    vt_catalog *cat = NULL;
+    if (vt_catalog_load(rc->o.catalog, &cat, rc->err, sizeof rc->err) != VT_OK) { VT_ERROR("run", "%s", rc->err); return 2; }
+    rc->sc.cat = cat;   /* until the scene is built */
+    if (open_source(rc) != VT_OK) { VT_ERROR("run", "%s", rc->err); return 2; }
+    if (run_read(rc) != VT_OK) {
+        if (rc->sd.path) VT_ERROR_FILE("run", rc->sd.path, "no frame to show");
+        else VT_ERROR("run", "source: no frame to show");
+        return 2;
+    }
+    rc->W = rc->fr.colour.width;
+    rc->H = rc->fr.colour.height;
+    rc->cam = have_cam ? vt_camera_for_size(&cam_in, rc->W, rc->H) : vt_camera_from_fov(rc->W, rc->H, VT_DEFAULT_HFOV_DEG);
+    /* Media time: a file's own, a folder of frames at a nominal 30 frames/s (so a headless run of
+     * it is the same on any machine), the wall clock only for a live source. */
+    double fps = vt_source_fps(rc->src);
+    rc->live = vt_source_is_live(rc->src);
+    rc->clock = (media_clock){ .fps = fps > 0 ? fps : 30, .live = fps <= 0 && vt_source_is_live(rc->src), .t0 = vt_now_ns() };
+    return -1;
+}
+
+/* The renderer, the scene on it and the watcher; then the output: a video, a folder of PNGs, or
+ * '-' (rendered and read back like any output, then dropped). */
+int run_open_display(run_ctx *rc)
+{
+    const run_opts *o = &rc->o;
+    vt_catalog *cat = rc->sc.cat;
+    rc->sc.cat = NULL;
+    if (vt_render_create(&(vt_render_desc){ .width = rc->W, .height = rc->H, .headless = o->headless, .fullscreen = o->fullscreen,
+                                            .monitor = o->monitor, .hide_cursor = o->kiosk, .app_keys = 1, .msaa = o->msaa,
+                                            .title = cat->store_name }, &rc->rend, rc->err, sizeof rc->err) != VT_OK) {
+        VT_ERROR("run", "%s", rc->err);
+        vt_catalog_destroy(cat);
+        return 1;
+    }
+    scene_build(&rc->sc, cat, NULL, rc->rend);
+    char why[256];
+    if (vt_watch_create(&rc->watch, why, sizeof why) != VT_OK)
+        VT_WARN("catalog", "cannot watch %s for changes (%s); edits need a restart", o->catalog, why);
+    if (!o->out) return -1;
+    vt_result so = vt_sink_open(&(vt_sink_desc){ .path = o->out, .width = rc->W, .height = rc->H, .fps = 30 }, &rc->sink, rc->err,
+                                sizeof rc->err);
+    if (so != VT_OK) { VT_ERROR("run", "%s", rc->err); return so == VT_ERR_ARG ? 2 : 1; }
+    vt_image_alloc(&rc->rgba, VT_PIX_RGBA8, rc->W, rc->H);
+    return -1;
+}
+
+/* Beside the catalog unless told otherwise. A database that cannot be opened is reported and the
+ * display runs without it. */
+void run_open_analytics(run_ctx *rc)
+{
+    const run_opts *o = &rc->o;
+    vt_presence_init(&rc->presence, &(vt_presence_desc){ .lost_after = rc->sc.cat->filter.lost_after_frames });
+    if (o->no_analytics) return;
+    char def[2048], what[1100];
+    const char *slash = strrchr(o->catalog, '/');
+    snprintf(def, sizeof def, "%.*svitrine-analytics.sqlite", slash ? (int)(slash - o->catalog + 1) : 0, o->catalog);
+    const vt_source_kind k = rc->sd.kind;
+    snprintf(what, sizeof what, "%s", k == VT_SOURCE_DEMO ? "demo" : k == VT_SOURCE_CAMERA ? "camera" : rc->sd.path);
+    if (vt_analytics_open(o->analytics ? o->analytics : def, rc->sc.cat->store_name, what, &rc->stats, rc->err, sizeof rc->err) != VT_OK)
+        VT_WARN("analytics", "%s; running without analytics", rc->err);
+}
+
+/* The visitor's side: fades, tags, card, basket, attract screen, tour, kiosk keys. */
+void run_open_visitor(run_ctx *rc)
+{
+    const run_opts *o = &rc->o;
+    vt_visitor_desc vd = { .kiosk = o->kiosk, .shadows = !o->no_shadows, .stats = rc->stats,
+                           .tour = o->tour >= 0 ? o->tour : rc->sd.kind == VT_SOURCE_DEMO };
+    if (vt_visitor_create(&vd, &rc->vis, rc->err, sizeof rc->err) != VT_OK) VT_ERROR("run", "%s", rc->err);
+    run_show_scene(rc);
+    rc->card_pending = o->card != NULL;
+    if (rc->vis && o->hud) vt_visitor_key(rc->vis, 'H');
+    for (int i = 0; i < 4; i++) rc->hud.lines[i] = rc->hud.buf[i];
+    rc->hud.t = vt_now_ns();
+}
+
+/* The same tracker as `vitrine detect --track` (known markers re-read where they are going,
+ * newcomers looked for in alternating bands: docs/performance.md), and steady products: each
+ * marker's pose through a 1€ filter with the catalog's settings. */
+void run_open_tracking(run_ctx *rc)
+{
+    run_make_tracker(rc, rc->sc.dict);
+    const vt_filter_params *fp = &rc->sc.cat->filter;
+    vt_pose_filter_desc fd = vt_pose_filter_desc_defaults();
+    fd.min_cutoff = fp->min_cutoff;
+    fd.beta = fp->beta;
+    fd.d_cutoff = fp->d_cutoff;
+    fd.forget_after = fp->lost_after_frames;
+    if (vt_pose_filter_create(&fd, &rc->pf, rc->err, sizeof rc->err) != VT_OK)
+        VT_ERROR("run", "%s; poses go unsmoothed", rc->err);
+}
+
+void run_record_presence(run_ctx *rc, int nev)
+{
+    const vt_catalog *cat = rc->sc.cat;
+    /* A visit lasts from the first frame seen to the end of the last one (no frame length live). */
+    double frame_s = rc->clock.live ? 0 : 1.0 / rc->clock.fps;
+    for (int i = 0; rc->stats && i < nev; i++) {
+        const vt_presence_event *ev = &rc->pev[i];
+        const vt_product *p = vt_catalog_find_marker(cat, ev->id);
+        if (!p) continue;
+        int found = ev->kind == VT_PRESENCE_FOUND;
+        vt_event e = { .type = found ? VT_EV_PRODUCT_FOUND : VT_EV_PRODUCT_LOST, .marker = ev->id, .price = p->price,
+                       .frame = found ? ev->first_frame : ev->last_frame, .dwell_seconds = ev->last_t - ev->first_t + frame_s };
+        snprintf(e.product_id, sizeof e.product_id, "%s", p->id);
+        snprintf(e.product_name, sizeof e.product_name, "%s", p->name);
+        snprintf(e.currency, sizeof e.currency, "%s", cat->currency);
+        VT_INFO("analytics", "%s %s frame %d", vt_event_type_str(e.type), p->id, e.frame);
+        vt_analytics_record(rc->stats, &e);
+    }
+}
+
+void run_end_visits(run_ctx *rc)
+{
+    if (!rc->stats) return;
+    run_record_presence(rc, vt_presence_flush(&rc->presence, rc->pev));
+    vt_analytics_close(rc->stats);
+    rc->stats = NULL;
+}
+
+void run_close(run_ctx *rc)
+{
+    run_end_visits(rc);
+    vt_marker_list_free(&rc->ml);
+    vt_tracker_destroy(rc->det);
+    vt_pose_filter_destroy(rc->pf);
+    vt_visitor_destroy(rc->vis);
+    vt_image_free(&rc->last_frame);
+    vt_sink_close(rc->sink);
+    vt_image_free(&rc->rgba);
+    scene_free(&rc->sc, rc->rend);
+    vt_watch_destroy(rc->watch);
+    vt_render_destroy(rc->rend);
+    vt_source_destroy(rc->src);
+}
