@@ -108,6 +108,39 @@ static void draw_frame(vt_renderer *r, const vt_model *m, vt_gpu_model_id g, con
     if (ext[1] < 1e-3f && ext[0] > 1e-3f) vt_render_text(r, H * 0.03f, hy, px * 0.7f, "flat in y: is +Y up?", warn);
 }
 
+/* Shows the model turning in a window, or writes one frame at angle (headless); 0 or 1. */
+static int show(vt_renderer *r, const vt_model *m, vt_gpu_model_id g, int W, int H, double angle, const char *path,
+                const char *out)
+{
+    /* A neutral studio backdrop, lighter at the top. */
+    vt_image bg;
+    if (vt_image_alloc(&bg, VT_PIX_BGR8, W, H) != VT_OK) { VT_ERROR("view", "out of memory"); return 1; }
+    for (int y = 0; y < H; y++) {
+        uint8_t v = (uint8_t)(236 - 40.0 * y / H);
+        memset(vt_image_row(&bg, y), v, (size_t)W * 3);
+    }
+    vt_camera cam = vt_camera_from_fov(W, H, 40);
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    int status = 0;
+    char err[1200];
+    if (out) {
+        vt_image rgba;
+        vt_image_alloc(&rgba, VT_PIX_RGBA8, W, H);
+        draw_frame(r, m, g, &bg, &cam, W, H, (float)angle, name);
+        vt_render_end(r, &rgba);
+        if (vt_image_write(out, &rgba, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); status = 1; }
+        vt_image_free(&rgba);
+    } else {
+        uint64_t t0 = vt_now_ns();
+        while (!vt_render_should_close(r)) {
+            draw_frame(r, m, g, &bg, &cam, W, H, (float)(angle + vt_ms_since(t0) * 0.02), name);   /* 20 degrees a second */
+            vt_render_end(r, NULL);
+        }
+    }
+    vt_image_free(&bg);
+    return status;
+}
+
 int vt_cmd_view(int argc, char **argv)
 {
     static const struct option lo[] = {
@@ -160,31 +193,7 @@ int vt_cmd_view(int argc, char **argv)
         vt_model_destroy(m);
         return 1;
     }
-    /* A neutral studio backdrop, lighter at the top. */
-    vt_image bg;
-    vt_image_alloc(&bg, VT_PIX_BGR8, W, H);
-    for (int y = 0; y < H; y++) {
-        uint8_t v = (uint8_t)(236 - 40.0 * y / H);
-        memset(vt_image_row(&bg, y), v, (size_t)W * 3);
-    }
-    vt_camera cam = vt_camera_from_fov(W, H, 40);
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    int status = 0;
-    if (headless) {
-        vt_image rgba;
-        vt_image_alloc(&rgba, VT_PIX_RGBA8, W, H);
-        draw_frame(r, m, g, &bg, &cam, W, H, (float)angle, name);
-        vt_render_end(r, &rgba);
-        if (vt_image_write(out, &rgba, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); status = 1; }
-        vt_image_free(&rgba);
-    } else {
-        uint64_t t0 = vt_now_ns();
-        while (!vt_render_should_close(r)) {
-            draw_frame(r, m, g, &bg, &cam, W, H, (float)(angle + vt_ms_since(t0) * 0.02), name);   /* 20 degrees a second */
-            vt_render_end(r, NULL);
-        }
-    }
-    vt_image_free(&bg);
+    int status = show(r, m, g, W, H, angle, path, headless ? out : NULL);
     vt_render_free_model(r, g);
     vt_render_destroy(r);
     vt_model_destroy(m);
