@@ -135,8 +135,12 @@ static int wrap(const vt_renderer *r, float px, const char *text, float width, c
             while (*w && *w != ' ') w++;
             size_t add = (size_t)(w - q);
             if (len + add + 2 >= sizeof line) break;
-            char trial[256];
-            snprintf(trial, sizeof trial, "%s%s%.*s", line, len ? " " : "", (int)add, q);
+            char trial[256];   /* line, a space, the word: fits (checked above) */
+            size_t k = len;
+            memcpy(trial, line, len);
+            if (len) trial[k++] = ' ';
+            memcpy(trial + k, q, add);
+            trial[k + add] = 0;
             if (len && vt_render_text_width(r, px, trial) > width) break;
             memcpy(line, trial, sizeof line);
             len = strlen(line);
