@@ -51,7 +51,7 @@ class Watched:
 
     def __init__(self, args, env=None, stdout=subprocess.DEVNULL):
         self.proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=stdout, stdin=subprocess.DEVNULL, text=True, env=env)
-        self.lines, self.stamps = [], []
+        self.lines, self.stamps, self.eof = [], [], False
         self.cond = threading.Condition()
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
@@ -65,8 +65,6 @@ class Watched:
         with self.cond:
             self.eof = True
             self.cond.notify_all()
-
-    eof = False
 
     def wait_for(self, pred, deadline=DEADLINE):
         """Waits until pred(lines) is true; False when the process closed stderr or at the deadline."""
@@ -117,9 +115,10 @@ class Xvfb:
                 got += chunk
         os.close(rfd)
         if not got.strip().isdigit():
-            self.__exit__(None, None, None)
             self.log.seek(0)
-            raise RuntimeError("Xvfb did not start: %r" % self.log.read()[-500:])
+            why = self.log.read()[-500:]
+            self.__exit__(None, None, None)
+            raise RuntimeError("Xvfb did not start: %r" % why)
         self.display = ":" + got.strip().decode()
         self.env = dict(os.environ, DISPLAY=self.display)
         self.env.pop("WAYLAND_DISPLAY", None)
