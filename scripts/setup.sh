@@ -3,6 +3,7 @@
 # Idempotent and quiet on success. Used by scripts/demo.sh and scripts/test.sh.
 #   VITRINE_BUILD_DIR   build folder (default: build)
 #   VITRINE_SANITIZE=ON build with ASan+UBSan
+#   VITRINE_WERROR=ON   warnings are errors (scripts/test.sh and CI set it; a user's build does not)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +36,9 @@ fi
 
 BUILD="${VITRINE_BUILD_DIR:-build}"
 SAN="${VITRINE_SANITIZE:-OFF}"
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITRINE_SANITIZE="$SAN" >"$BUILD.cmake.log" 2>&1 || {
+WERROR="${VITRINE_WERROR:-OFF}"
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITRINE_SANITIZE="$SAN" -DVITRINE_WERROR="$WERROR" \
+  >"$BUILD.cmake.log" 2>&1 || {
   cat "$BUILD.cmake.log" >&2; exit 1; }
 cmake --build "$BUILD" -j"$(nproc)" >"$BUILD.build.log" 2>&1 || {
   tail -n 60 "$BUILD.build.log" >&2; exit 1; }

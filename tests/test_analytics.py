@@ -104,26 +104,21 @@ for block in range(40):
         n += 1
 db2 = os.path.join(tmp, "killed.sqlite")
 env = dict(os.environ, VITRINE_LOG="info")
-proc = subprocess.Popen([vitrine, "run", "--images", frames_dir, "--catalog", catalog, "--headless",
-                         "--out", os.path.join(tmp, "k.mp4"), "--analytics", db2],
-                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True, env=env)
-logged = []
-def reader():
-    for line in proc.stderr:
-        if "analytics: product_" in line:
-            w = line.split()
-            logged.append((time.time(), w[2], w[3], int(w[5])))
-th = threading.Thread(target=reader, daemon=True)
-th.start()
-deadline = time.time() + 120
-# Kill once enough events are more than a second old, while the run is still going.
-while time.time() < deadline and proc.poll() is None and len([l for l in logged if time.time() - l[0] > 1.2]) < 8:
-    time.sleep(0.05)
-check(proc.poll() is None, "the run was still going when killed (make the clip longer)")
-killed_at = time.time()
-proc.send_signal(signal.SIGKILL)
-proc.wait()
-th.join(5)
+p = Watched([vitrine, "run", "--images", frames_dir, "--catalog", catalog, "--headless",
+             "--out", os.path.join(tmp, "k.mp4"), "--analytics", db2], env=env)
+def events(lines):
+    return [l.split() for l in lines if "analytics: product_" in l]
+# Kill once 8 events were logged and the 8th is more than a second old, while the run is still going.
+check(p.wait_for(lambda lines: len(events(lines)) >= 8), "8 events logged: %r" % p.lines[-3:])
+with p.cond:
+    eighth = [t for l, t in zip(p.lines, p.stamps) if "analytics: product_" in l][7]
+time.sleep(max(0.0, eighth + 1.2 - time.monotonic()))   # the events must age: this waits on the clock itself
+check(p.proc.poll() is None, "the run was still going when killed (make the clip longer)")
+with p.cond:
+    killed_at = time.monotonic()
+    p.proc.send_signal(signal.SIGKILL)
+    logged = [(t, w[2], w[3], int(w[5])) for l, t in zip(p.lines, p.stamps) if "analytics: product_" in l for w in [l.split()]]
+p.finish()
 con = sqlite3.connect(db2)
 check(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "the killed run's database is intact")
 stored = set(con.execute("SELECT type, product_id, frame FROM events WHERE type LIKE 'product_%'").fetchall())

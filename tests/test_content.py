@@ -3,7 +3,7 @@
 column of each problem, never a crash); vitrine markers at true size (PNG re-detected and
 measured, PDF page and marker size in points); vitrine view; and hot reload of the catalog
 during a headless run (the new price shows, a broken edit keeps the old one)."""
-import json, math, os, re, shutil, subprocess, sys, tempfile, time, zlib
+import json, math, os, re, shutil, subprocess, sys, tempfile, zlib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 import cv2
@@ -154,23 +154,20 @@ if os.path.isdir(seq):
     save(cat_text(10))
     outdir = os.path.join(tmp, "reload")
     env = dict(os.environ, VITRINE_LOG="info")
-    p = subprocess.Popen([vitrine, "run", "--images", frames_dir, "--catalog", catalog, "--headless", "--out", outdir,
-                          "--no-analytics", "--intrinsics", "576,576,319.5,179.5"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                         stdin=subprocess.DEVNULL, text=True, env=env)
+    p = Watched([vitrine, "run", "--images", frames_dir, "--catalog", catalog, "--headless", "--out", outdir,
+                 "--no-analytics", "--intrinsics", "576,576,319.5,179.5"], env=env)
     def frames_done():
         return len(os.listdir(outdir)) if os.path.isdir(outdir) else 0
     def wait_for(n):
-        t0 = time.time()
-        while frames_done() < n and p.poll() is None and time.time() - t0 < 120:
-            time.sleep(0.02)
+        ok = wait_until(lambda: frames_done() >= n or p.proc.poll() is not None)
+        check(ok and frames_done() >= n, "%d frames written while the run goes on (%d)" % (n, frames_done()))
         return frames_done()
     e1 = wait_for(40)
     save(cat_text(99))
     e2 = wait_for(e1 + 120)
     save('{"version": 1, "products": [ {"id": "broken",, ')
-    p.wait(timeout=300)
-    err = p.stderr.read()
-    check(p.returncode == 0, "the run went on: %d %s" % (p.returncode, err[-300:]))
+    rc, err = p.finish()
+    check(rc == 0, "the run went on: %d %s" % (rc, err[-300:]))
     check("reloaded" in err and "not reloaded" in err and "the last good one stays" in err, "reload log lines: %r" % err[-400:])
     check(err.count("not reloaded") == 1, "the broken edit is logged once")
     A = cv2.imread(os.path.join(outdir, "frame_%05d.png" % (e1 - 5)))

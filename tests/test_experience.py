@@ -3,13 +3,14 @@
 the product card's QR code decodes (OpenCV's QRCodeDetector) to the product's url; the attract
 screen appears after the catalog's timeout and vanishes the frame a marker shows; and in a real
 window under Xvfb, pressing S saves a screenshot with the same content as the headless frame."""
-import json, os, shutil, subprocess, sys, tempfile, time
+import json, os, re, shutil, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 import cv2
 import numpy as np
 
 vitrine = sys.argv[1]
+REPORT = re.compile(r"report: t \S+ s, (\d+) frames")   # the --report-every line
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 catalog = json.load(open(os.path.join(root, "models", "catalog.json")))
 tmp = tempfile.mkdtemp(prefix="vt_visitor_")
@@ -80,10 +81,10 @@ if im is not None:
     check(np.count_nonzero((band > 200).all(axis=2)) > 800, "the invitation text is drawn")
 
 # --- 3. A real window under Xvfb: S saves a screenshot of what is shown ---
-xvfb, xdo = shutil.which("xvfb-run"), shutil.which("xdotool")
+xvfb, xdo = shutil.which("Xvfb"), shutil.which("xdotool")
 if not xvfb or not xdo:
-    print("SKIP: xvfb-run or xdotool not installed")
-    check(False, "xvfb-run and xdotool are part of the set-up (scripts/setup.sh)")
+    print("SKIP: Xvfb or xdotool not installed")
+    check(False, "Xvfb and xdotool are part of the set-up (scripts/setup.sh)")
 else:
     still = os.path.join(tmp, "still.avi")
     wr = cv2.VideoWriter(still, cv2.VideoWriter_fourcc(*"MJPG"), 30, (W, H))
@@ -94,12 +95,21 @@ else:
     json.dump(cat, open(cpath, "w"))
     shots = os.path.join(tmp, "shots")
     os.makedirs(shots)
-    script = ("%s run --video %s --catalog %s --no-analytics --screenshots %s & pid=$!; "
-              "xdotool search --sync --name 'Vitrine screenshot test' > /dev/null; sleep 3; "
-              "xdotool search --name 'Vitrine screenshot test' windowfocus --sync key s; sleep 2; kill $pid; wait $pid"
-              % (vitrine, still, cpath, shots))
-    r = subprocess.run([xvfb, "-a", "-s", "-screen 0 1280x800x24", "sh", "-c", script], capture_output=True, text=True,
-                       timeout=120)
+    with Xvfb("1280x800x24") as x:
+        # The run reports its frame count every 0.1 s: S is pressed once 60 frames were shown (the
+        # headless frame compared is frame 59), then the test waits for the line that says it saved.
+        env = dict(x.env, VITRINE_LOG="info")
+        p = Watched([vitrine, "run", "--video", still, "--catalog", cpath, "--no-analytics", "--screenshots", shots,
+                     "--report-every", "0.1"], env=env)
+        shown = lambda lines: any(int(m.group(1)) >= 60 for m in map(REPORT.search, lines) if m)
+        check(p.wait_for(shown), "the window showed 60 frames: %r" % p.lines[-3:])
+        key = run([xdo, "search", "--sync", "--name", "Vitrine screenshot test", "windowfocus", "--sync", "key", "s"],
+                  env=env, timeout=DEADLINE)
+        check(key.returncode == 0, "xdotool pressed S: %r" % key.stderr)
+        check(p.wait_for(lambda lines: any("screenshot saved" in l for l in lines)), "the screenshot was saved: %r" % p.lines[-3:])
+        p.proc.terminate()
+        rc, err = p.finish()
+        r = subprocess.CompletedProcess(p.proc.args, rc, "", err)
     files = sorted(os.listdir(shots))
     print("screenshots: %s; stderr: %s" % (files, r.stderr.strip().splitlines()[-2:]))
     check(len(files) == 1 and files[0].startswith("vitrine-") and files[0].endswith(".png"), "S saved one PNG")

@@ -1,5 +1,5 @@
 """Helpers for the whole-program tests: run the real vitrine binary, score against truth."""
-import json, math, os, subprocess, sys
+import json, math, os, select, shutil, subprocess, sys, tempfile, threading, time
 
 PASSED = 0
 FAILED = 0
@@ -29,6 +29,110 @@ def shared_or_skip(shared, sub):
 
 def run(args, timeout=600, **kw):
     return subprocess.run(args, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, **kw)
+
+
+# Deadlines are generous on purpose: a test waits on an event (a line, a file, an exit) and the
+# deadline only turns a hang into a failure. A busy or sanitised machine may be ten times slower.
+DEADLINE = 600
+
+
+def wait_until(cond, deadline=DEADLINE, interval=0.02):
+    """Waits until cond() is true (a file appears, a count is reached); False at the deadline."""
+    end = time.monotonic() + deadline
+    while not cond():
+        if time.monotonic() > end:
+            return False
+        time.sleep(interval)
+    return True
+
+
+class Watched:
+    """A process whose stderr lines are collected as they come, so a test can wait on a line."""
+
+    def __init__(self, args, env=None, stdout=subprocess.DEVNULL):
+        self.proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=stdout, stdin=subprocess.DEVNULL, text=True, env=env)
+        self.lines, self.stamps, self.eof = [], [], False
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stderr:
+            with self.cond:
+                self.lines.append(line)
+                self.stamps.append(time.monotonic())
+                self.cond.notify_all()
+        with self.cond:
+            self.eof = True
+            self.cond.notify_all()
+
+    def wait_for(self, pred, deadline=DEADLINE):
+        """Waits until pred(lines) is true; False when the process closed stderr or at the deadline."""
+        end = time.monotonic() + deadline
+        with self.cond:
+            while not pred(self.lines):
+                left = end - time.monotonic()
+                if self.eof or left <= 0:
+                    return False
+                self.cond.wait(left)
+            return True
+
+    def finish(self, deadline=DEADLINE):
+        """Waits for the exit and the last line; returns (exit status, all of stderr)."""
+        try:
+            self.proc.wait(timeout=deadline)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.thread.join(60)
+        return self.proc.returncode, "".join(self.lines)
+
+
+class Xvfb:
+    """An X server for one test, on a display number the server picks itself (-displayfd): no race
+    with other suites starting servers at the same moment, which `xvfb-run -a` has (it picks a free
+    number, then starts the server; two runs can pick the same one). Use as a context manager;
+    .env is os.environ with DISPLAY set to it."""
+
+    def __init__(self, screen="1280x800x24"):
+        self.screen = screen
+
+    def __enter__(self):
+        rfd, wfd = os.pipe()
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([shutil.which("Xvfb") or "Xvfb", "-displayfd", str(wfd), "-screen", "0", self.screen,
+                                      "-nolisten", "tcp", "-noreset"], pass_fds=(wfd,), stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        os.close(wfd)
+        got = b""
+        end = time.monotonic() + DEADLINE
+        # The server writes its display number once it accepts connections; EOF means it failed.
+        while not got.endswith(b"\n") and time.monotonic() < end:
+            if select.select([rfd], [], [], max(0.0, end - time.monotonic()))[0]:
+                chunk = os.read(rfd, 64)
+                if not chunk:
+                    break
+                got += chunk
+        os.close(rfd)
+        if not got.strip().isdigit():
+            self.log.seek(0)
+            why = self.log.read()[-500:]
+            self.__exit__(None, None, None)
+            raise RuntimeError("Xvfb did not start: %r" % why)
+        self.display = ":" + got.strip().decode()
+        self.env = dict(os.environ, DISPLAY=self.display)
+        self.env.pop("WAYLAND_DISPLAY", None)
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        return False
 
 
 def jsonl(text):
