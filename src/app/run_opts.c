@@ -69,23 +69,22 @@ static const struct option k_opts[] = {
     { 0, 0, 0, 0 },
 };
 
+/* A whole-number option within lo..hi: 0, or 2 after saying what was expected. */
+static int int_arg(const char *opt, const char *arg, int lo, int hi, int *out, const char *expected)
+{
+    if (!vt_parse_int(arg, lo, hi, out)) return 0;
+    VT_ERROR("run", "--%s '%s': expected %s", opt, arg, expected);
+    return 2;
+}
+
 /* The options that take a number or a pair: 0, or 2 after reporting a bad value. */
 static int parse_value(run_opts *o, int c, const char *arg)
 {
     switch (c) {
-    case 'C':
-        o->nsrc++;
-        if (vt_parse_int(arg, 0, 255, &o->camera)) { VT_ERROR("run", "--camera '%s': expected an index 0-255", arg); return 2; }
-        return 0;
-    case 'n':
-        if (vt_parse_int(arg, 1, 100000000, &o->frames)) { VT_ERROR("run", "--frames '%s': expected a whole number >= 1", arg); return 2; }
-        return 0;
-    case 'M':
-        if (vt_parse_int(arg, 0, 16, &o->monitor)) { VT_ERROR("run", "--monitor '%s': expected 0-16", arg); return 2; }
-        return 0;
-    case 'A':
-        if (vt_parse_int(arg, 1, 16, &o->msaa)) { VT_ERROR("run", "--msaa '%s': expected 1-16 samples", arg); return 2; }
-        return 0;
+    case 'C': o->nsrc++; return int_arg("camera", arg, 0, 255, &o->camera, "an index 0-255");
+    case 'n': return int_arg("frames", arg, 1, 100000000, &o->frames, "a whole number >= 1");
+    case 'M': return int_arg("monitor", arg, 0, 16, &o->monitor, "0-16");
+    case 'A': return int_arg("msaa", arg, 1, 16, &o->msaa, "1-16 samples");
     case 'Z':
         if (sscanf(arg, "%dx%d", &o->demo_w, &o->demo_h) != 2 || o->demo_w < 64 || o->demo_h < 64 || o->demo_w > 7680 || o->demo_h > 4320) {
             VT_ERROR("run", "--demo-size '%s': expected WxH, e.g. 1920x1080", arg);

@@ -21,8 +21,7 @@ struct vt_tracker {
     int ntracks;
     long frame;
     vt_marker_list found;        /* scratch: what a region search found */
-    vt_detect_profile prof;
-    double last_ms;
+    vt_detect_profile prof;      /* the last frame's; prof.total is its time */
 };
 
 vt_tracker_params vt_tracker_params_defaults(void)
@@ -224,15 +223,9 @@ vt_result vt_tracker_track(vt_tracker *t, const vt_image *grey, vt_marker_list *
     vt_result r = find_new(t, grey, out, n, &searched);
     t->frame++;
     t->prof.searched = searched > 1 ? 1 : searched;
-    t->last_ms = vt_ms_since(t0);
-    t->prof.total = t->last_ms;
+    t->prof.total = vt_ms_since(t0);
     return r;
 }
 
-double vt_tracker_last_ms(const vt_tracker *t) { return t ? t->last_ms : 0; }
-
-vt_detect_profile vt_tracker_profile(const vt_tracker *t)
-{
-    vt_detect_profile p = { 0 };
-    return t ? t->prof : p;
-}
+double vt_tracker_last_ms(const vt_tracker *t) { return t ? t->prof.total : 0; }
+vt_detect_profile vt_tracker_profile(const vt_tracker *t) { return t ? t->prof : (vt_detect_profile){ 0 }; }
