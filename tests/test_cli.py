@@ -38,6 +38,24 @@ expect_error(["detect", "--calib", "/nonexistent/calib.yml", "x.jpg"], 2, "/none
 bad_calib = os.path.join(tmp, "calib.yml")
 open(bad_calib, "w").write("%YAML:1.0\nfoo: 1\n")
 expect_error(["detect", "--calib", bad_calib, "x.jpg"], 2, bad_calib, "camera_matrix")
+# The same calibration as XML and JSON loads; text of another format under those names is refused
+# at once (OpenCV's XML parser loops forever on YAML: tests/fuzz/regressions/calib/yaml-in-xml-hang.bin).
+K = "800 0 319.5 0 800 239.5 0 0 1"
+xml_calib, json_calib = os.path.join(tmp, "calib.xml"), os.path.join(tmp, "calib.json")
+open(xml_calib, "w").write('<?xml version="1.0"?>\n<opencv_storage>\n<camera_matrix type_id="opencv-matrix"><rows>3</rows>'
+                           '<cols>3</cols><dt>d</dt><data>%s</data></camera_matrix>\n</opencv_storage>\n' % K)
+open(json_calib, "w").write('{"camera_matrix": {"type_id": "opencv-matrix", "rows": 3, "cols": 3, "dt": "d", '
+                            '"data": [%s]}}\n' % ", ".join(K.split()))
+for good in (xml_calib, json_calib):
+    r = run([vitrine, "detect", "--calib", good, "demo:1"])
+    check(r.returncode == 0 and '"markers"' in r.stdout, "%s loads: exit %d, %r" % (good, r.returncode, r.stderr[-300:]))
+yaml_as_xml = os.path.join(tmp, "hang.xml")
+open(yaml_as_xml, "wb").write(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz", "regressions", "calib",
+                                                "yaml-in-xml-hang.bin"), "rb").read()[1:])
+expect_error(["detect", "--calib", yaml_as_xml, "demo:1"], 2, yaml_as_xml, "not an XML file")
+yaml_as_json = os.path.join(tmp, "calib-yaml.json")
+open(yaml_as_json, "w").write("%YAML:1.0\ncamera_matrix: 1\n")
+expect_error(["detect", "--calib", yaml_as_json, "demo:1"], 2, yaml_as_json, "not a JSON file")
 
 # Unreadable inputs.
 expect_error(["detect", "/nonexistent/missing.jpg"], 2, "/nonexistent/missing.jpg", "no such file")

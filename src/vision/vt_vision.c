@@ -11,10 +11,31 @@
 #include <strings.h> /* strcasecmp */
 
 /* ---- camera ---- */
+/* OpenCV picks the parser by the extension, and its XML parser can loop forever on text that is
+ * not XML (found by fuzzing: YAML in a .xml file): an .xml file must open with '<' and a .json
+ * file with '{' (after white space and a UTF-8 byte-order mark) before OpenCV sees it. */
+static vt_result check_calib_start(const char *path, char *err, size_t errlen)
+{
+    const char *ext = vt_file_ext(path);
+    char want = !strcmp(ext, "xml") ? '<' : !strcmp(ext, "json") ? '{' : 0;
+    if (!want) return VT_OK;
+    FILE *f = fopen(path, "rb");
+    if (!f) { snprintf(err, errlen, "cannot be opened for reading"); return VT_ERR_IO; }
+    unsigned char head[256];
+    size_t n = fread(head, 1, sizeof head, f), i = 0;
+    fclose(f);
+    if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) i = 3;
+    while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) i++;
+    if (i < n && head[i] == (unsigned char)want) return VT_OK;
+    snprintf(err, errlen, "not %s file: it does not start with '%c'", want == '<' ? "an XML" : "a JSON", want);
+    return VT_ERR_FORMAT;
+}
+
 vt_result vt_camera_load(const char *path, vt_camera *out, char *err, size_t errlen)
 {
     vt_result r = vt_file_check(path, err, errlen);
     if (r != VT_OK) return r;
+    if ((r = check_calib_start(path, err, errlen)) != VT_OK) return r;
     vtcv_calib k;
     r = vtcv_calib_read(path, &k, err, errlen);
     if (r != VT_OK) return r;
