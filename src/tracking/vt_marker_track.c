@@ -54,7 +54,8 @@ vt_result vt_tracker_create(const vt_tracker_desc *desc, vt_tracker **out, char 
     vt_result r = vt_detector_create(&(vt_detector_desc){ .dict = desc->dict }, &t->det, err, errlen);
     t->tracks = calloc((size_t)t->desc.params.max_tracks, sizeof *t->tracks);
     if (r != VT_OK) { vt_tracker_destroy(t); return r; }
-    if (!t->tracks) {
+    /* Room for a crowded frame up front, so a region search never has to run twice. */
+    if (!t->tracks || vt_marker_list_reserve(&t->found, 1024) != VT_OK) {
         vt_tracker_destroy(t);
         snprintf(err, errlen, "out of memory");
         return VT_ERR_NO_MEMORY;

@@ -174,7 +174,7 @@ static vt_result detect_own(vt_detector *d, const vt_image *grey, vt_marker_list
     vt_scan_stats st = { 0 };
     int n = vt_scan_region(d->scan, grey, NULL, out->items, out->capacity, &st);
     if (n < 0) return VT_ERR_INTERNAL;
-    if (n == out->capacity) {   /* a crowded frame: look again with room for all */
+    if (n == out->capacity && out->capacity < VT_MAX_MARKERS) {   /* crowded: look again with room for all */
         if (vt_marker_list_reserve(out, VT_MAX_MARKERS) != VT_OK) return VT_ERR_NO_MEMORY;
         memset(&st, 0, sizeof st);
         n = vt_scan_region(d->scan, grey, NULL, out->items, out->capacity, &st);
@@ -196,7 +196,7 @@ vt_result vt_detector_search(vt_detector *d, const vt_image *grey, const int roi
     vt_scan_stats st = { 0 };
     vt_scan_skip(d->scan, skip, nskip);
     int n = vt_scan_region_coarse(d->scan, grey, roi, coarse, out->items, out->capacity, &st);
-    if (n == out->capacity) {   /* a crowded region: look again with room for all */
+    if (n == out->capacity && out->capacity < VT_MAX_MARKERS) {   /* crowded: look again with room for all */
         if (vt_marker_list_reserve(out, VT_MAX_MARKERS) != VT_OK) { vt_scan_skip(d->scan, NULL, 0); return VT_ERR_NO_MEMORY; }
         n = vt_scan_region_coarse(d->scan, grey, roi, coarse, out->items, out->capacity, &st);
     }
