@@ -92,11 +92,6 @@ vt_result vt_camera_parse(const char *text, vt_camera *out);
 vt_camera vt_camera_for_size(const vt_camera *c, int width, int height);
 void vt_camera_matrix(const vt_camera *c, double K[9]);
 
-/* A pose as cv::solvePnP gives it: rvec (Rodrigues) and tvec in metres. */
-typedef struct vt_pose {
-    double rvec[3], tvec[3];
-} vt_pose;
-
 /* Rotation matrix (row-major 3x3) of a Rodrigues vector. */
 void vt_rodrigues(const double rvec[3], double R[9]);
 

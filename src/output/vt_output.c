@@ -70,8 +70,6 @@ vt_result vt_sink_write(vt_sink *s, const vt_image *frame, char *err, size_t err
     return r;
 }
 
-vt_sink_kind vt_sink_kind_get(const vt_sink *s) { return s->kind; }
-
 void vt_sink_close(vt_sink *s)
 {
     if (!s) return;

@@ -30,7 +30,6 @@ vt_sink_kind vt_sink_kind_of(const char *path);
 vt_result vt_sink_open(const vt_sink_desc *desc, vt_sink **out, char *err, size_t errlen);
 /* Appends one frame (RGBA8 or BGR8 of the desc's size); err names the file on failure. */
 vt_result vt_sink_write(vt_sink *s, const vt_image *frame, char *err, size_t errlen);
-vt_sink_kind vt_sink_kind_get(const vt_sink *s);
 void vt_sink_close(vt_sink *s);   /* safe on NULL */
 
 /* Encodes im by path's extension (.png, .jpg, ...): GREY8, BGR8 or RGBA8. */
