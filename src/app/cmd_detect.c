@@ -150,6 +150,7 @@ static void profile_summary(profile_log *l)
 typedef struct finder {
     vt_detector *det;
     vt_tracker *trk;
+    vt_dict_hint *hint;   /* nothing found but marker-like squares: which dictionary reads them */
 } finder;
 
 static vt_result finder_find(finder *f, const vt_image *grey, vt_marker_list *ml)
@@ -209,6 +210,7 @@ static int run_input(const char *input, const detect_opts *o, finder *det, vt_ma
             status = 2;
             continue;
         }
+        vt_dict_hint_poll(det->hint, &o->dict, fr.index / fps, &fr.grey, ml->count, finder_profile(det).unread);
         if (o->profile) {
             vt_detect_profile p = finder_profile(det);
             profile_print(fr.name, &p);
@@ -347,6 +349,9 @@ int vt_cmd_detect(int argc, char **argv)
     vt_vision_set_threads(o.threads);
     finder det = { 0 };
     if (finder_create(&det, &o, &a)) return 1;
+    char herr[128];
+    if (vt_dict_hint_create(&(vt_dict_hint_desc){ .sync = 1, .expects = "--dict is" }, &det.hint, herr, sizeof herr) != VT_OK)
+        VT_WARN("detect", "%s (no hint about other dictionaries)", herr);
     vt_marker_list ml = { 0 };
     int progress = isatty(STDERR_FILENO) && !o.profile;
     profile_log plog = { 0 };
@@ -361,5 +366,6 @@ int vt_cmd_detect(int argc, char **argv)
     vt_marker_list_free(&ml);
     vt_detector_destroy(det.det);
     vt_tracker_destroy(det.trk);
+    vt_dict_hint_destroy(det.hint);
     return status;
 }

@@ -69,6 +69,7 @@ static void detect(run_ctx *rc)
 {
     if (rc->live) vt_image_copy(&rc->last_frame, &rc->fr.colour);
     if (rc->det) vt_tracker_track(rc->det, &rc->fr.grey, &rc->ml);
+    run_staff_detect(rc);   /* the wrong-dictionary hint: a look at most, the check runs aside */
     vt_profile_stamp(&rc->prof, "detect");
 }
 
@@ -152,6 +153,7 @@ static void hud_refresh(run_ctx *rc)
         if (len > 40 || k == prof->count - 1) { snprintf(h->buf[h->n++], sizeof h->buf[0], "%s", line); len = 0; line[0] = 0; }
         if (len >= sizeof line) len = sizeof line - 1;
     }
+    h->n = run_staff_hud(rc, h->n);   /* under the frame rate: the latest staff messages */
     h->prof = *prof;
     h->frames = rc->n;
     h->t = vt_now_ns();
@@ -162,11 +164,11 @@ static void save_screenshot(const char *dir, const vt_image *rgba)
 {
     char path[1200], err[1400];
     if (vt_screenshot_save(dir, rgba, path, sizeof path, err, sizeof err) != VT_OK) VT_WARN("run", "screenshot: %s", err);
-    else VT_INFO("run", "screenshot saved to %s", path);
+    else VT_NOTE("run", "screenshot saved to %s", path);
 }
 
-/* Step: the camera frame, the products on it, the visitor's UI and any banner; read back for the
- * output or a screenshot. */
+/* Step: the camera frame, the products on it and the visitor's UI (staff messages only in the
+ * HUD); read back for the output or a screenshot. */
 static void draw(run_ctx *rc, int shot)
 {
     vt_render_begin(rc->rend, &rc->fr.colour, &rc->cam);
@@ -177,7 +179,6 @@ static void draw(run_ctx *rc, int shot)
         if (vt_visitor_hud(rc->vis)) hud_refresh(rc);
         vt_visitor_draw_ui(rc->vis, rc->rend, &rc->cam, rc->W, rc->H, rc->hud.lines, rc->hud.n);
     }
-    if (rc->banner[0]) vt_ui_banner(rc->rend, rc->W, rc->H, rc->banner);
     if (shot && !rc->rgba.data) vt_image_alloc(&rc->rgba, VT_PIX_RGBA8, rc->W, rc->H);
     vt_render_end(rc->rend, rc->o.out || shot ? &rc->rgba : NULL);
     if (shot) save_screenshot(rc->o.shots, &rc->rgba);

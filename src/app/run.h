@@ -58,10 +58,12 @@ typedef struct media_clock {
     uint64_t t0;       /* start, for the wall clock */
 } media_clock;
 
-/* The HUD's lines (frames per second, stage times), refreshed every second. */
+/* The HUD's lines (frames per second, stage times; then the latest staff messages, run_staff.c),
+ * refreshed every second. */
+#define RUN_HUD_LINES 9
 typedef struct run_hud {
-    char buf[4][96];
-    const char *lines[4];
+    char buf[RUN_HUD_LINES][128];
+    const char *lines[RUN_HUD_LINES];
     int n, frames;
     uint64_t t;
     vt_profile prof;
@@ -95,7 +97,7 @@ typedef struct run_ctx {
     /* what is on show, and its hot reload */
     scene sc;
     vt_watch *watch;
-    char banner[1200], last_reload_err[1024];
+    char last_reload_err[1024];
     uint64_t reload_at;
     vt_visitor *vis;
     int card_pending;
@@ -103,6 +105,9 @@ typedef struct run_ctx {
     vt_tracker *det;
     vt_pose_filter *pf;
     vt_marker_list ml;
+    /* for staff, never on the visitors' screen (run_staff.c) */
+    vt_staff_log *staff;        /* the latest errors, warnings and notes: HUD, later the console */
+    vt_dict_hint *hint;         /* "markers of 5X5_100 seen; the catalog expects 6X6_250" */
     /* visits */
     vt_analytics *stats;
     vt_presence presence;
@@ -122,6 +127,22 @@ void run_show_scene(run_ctx *rc);
 void run_reload_if_changed(run_ctx *rc);
 /* The tracker for dict (replacing any), reported when it cannot be made. */
 void run_make_tracker(run_ctx *rc, vt_dictionary dict);
+
+/* run_staff.c: what staff should know, kept off the visitors' screen. */
+/* The staff ring, fed by the logger from now on (the HUD shows it; run_staff_messages gives it). */
+void run_staff_open(run_ctx *rc);
+/* Says what a last dictionary check found, then detaches and frees the ring and the hint. */
+void run_staff_close(run_ctx *rc);
+/* Part of the detect step: the wrong-dictionary hint's look at this frame (never waits). */
+void run_staff_detect(run_ctx *rc);
+/* Appends the latest staff messages, with their age, to the HUD's lines from line n; returns the
+ * new count. */
+int run_staff_hud(run_ctx *rc, int n);
+/* The latest staff messages, newest first, for the console: how many were written to out. */
+int run_staff_messages(run_ctx *rc, vt_staff_msg *out, int max);
+/* 1 when o's catalog is the built-in demo catalog (models/catalog.json): only it gets the tour's
+ * invented promotion. */
+int run_is_demo_catalog(const run_opts *o);
 
 /* run_setup.c: each returns -1 to go on, else the exit status (the error reported). */
 int run_open_source(run_ctx *rc);

@@ -109,14 +109,12 @@ void run_make_tracker(run_ctx *rc, vt_dictionary dict)
         VT_ERROR("run", "cannot create the tracker: %s", rc->err);
 }
 
-/* A bad catalog leaves the last good one on screen, with a discreet banner and one log line. */
+/* A bad catalog leaves the last good one on screen and says so once, to staff (the log, and the
+ * HUD's staff messages): the visitors' screen shows no error. */
 static void reload_failed(run_ctx *rc, const char *err)
 {
     if (strcmp(rc->last_reload_err, err) != 0) VT_WARN("catalog", "not reloaded, the last good one stays: %s", err);
     snprintf(rc->last_reload_err, sizeof rc->last_reload_err, "%s", err);
-    /* On screen, the problem without the folder part of the path. */
-    const char *base = strrchr(err, '/');
-    snprintf(rc->banner, sizeof rc->banner, "Catalog not updated: %s", base ? base + 1 : err);
 }
 
 void run_reload_if_changed(run_ctx *rc)
@@ -134,6 +132,6 @@ void run_reload_if_changed(run_ctx *rc)
     scene_free(&rc->sc, rc->rend);
     rc->sc = fresh;
     run_show_scene(rc);
-    rc->banner[0] = rc->last_reload_err[0] = 0;
-    VT_INFO("catalog", "reloaded %s: %d products", rc->o.catalog, rc->sc.cat->count);
+    rc->last_reload_err[0] = 0;
+    VT_NOTE("catalog", "reloaded %s: %d products", rc->o.catalog, rc->sc.cat->count);
 }

@@ -59,6 +59,7 @@ vt_result run_read(run_ctx *rc)
 
 int run_open_source(run_ctx *rc)
 {
+    run_staff_open(rc);   /* from here on, staff messages are kept for the HUD */
     vt_camera cam_in = { 0 };
     int have_cam, st = load_intrinsics(&rc->o, &cam_in, &have_cam);
     if (st >= 0) return st;
@@ -129,12 +130,13 @@ void run_open_visitor(run_ctx *rc)
 {
     const run_opts *o = &rc->o;
     vt_visitor_desc vd = { .kiosk = o->kiosk, .shadows = !o->no_shadows, .stats = rc->stats,
-                           .tour = o->tour >= 0 ? o->tour : rc->sd.kind == VT_SOURCE_DEMO };
+                           .tour = o->tour >= 0 ? o->tour : rc->sd.kind == VT_SOURCE_DEMO,
+                           .tour_promo = run_is_demo_catalog(o) };
     if (vt_visitor_create(&vd, &rc->vis, rc->err, sizeof rc->err) != VT_OK) VT_ERROR("run", "%s", rc->err);
     run_show_scene(rc);
     rc->card_pending = o->card != NULL;
     if (rc->vis && o->hud) vt_visitor_key(rc->vis, 'H');
-    for (int i = 0; i < 4; i++) rc->hud.lines[i] = rc->hud.buf[i];
+    for (int i = 0; i < RUN_HUD_LINES; i++) rc->hud.lines[i] = rc->hud.buf[i];
     rc->hud.t = vt_now_ns();
 }
 
@@ -196,4 +198,5 @@ void run_close(run_ctx *rc)
     vt_watch_destroy(rc->watch);
     vt_render_destroy(rc->rend);
     vt_source_destroy(rc->src);
+    run_staff_close(rc);
 }

@@ -210,7 +210,7 @@ int vt_is_image_ext(const char *path)
 
 /* ---- logging ---- */
 static pthread_once_t g_log_once = PTHREAD_ONCE_INIT;
-static _Atomic int g_log_level = VT_LOG_WARN;
+static _Atomic int g_log_level = VT_LOG_NOTE;
 static pthread_mutex_t g_log_sink_lock = PTHREAD_MUTEX_INITIALIZER;
 static vt_log_sink_fn g_log_sink;
 static void *g_log_sink_ctx;
@@ -220,6 +220,8 @@ static void level_from_env(void)
     const char *e = getenv("VITRINE_LOG");
     if (!e) return;
     if (!strcmp(e, "error")) g_log_level = VT_LOG_ERROR;
+    else if (!strcmp(e, "warn")) g_log_level = VT_LOG_WARN;
+    else if (!strcmp(e, "note")) g_log_level = VT_LOG_NOTE;
     else if (!strcmp(e, "info")) g_log_level = VT_LOG_INFO;
     else if (!strcmp(e, "debug")) g_log_level = VT_LOG_DEBUG;
 }
@@ -246,13 +248,15 @@ void vt_log_set_sink(vt_log_sink_fn fn, void *ctx)
 
 static void log_line(vt_log_level lvl, const char *subsystem, const char *path, const char *fmt, va_list ap)
 {
-    if (lvl > vt_log_get_level()) return;
-    static const char *const tag[] = { "error: ", "warning: ", "", "debug: " };
+    /* Errors, warnings and notes reach the sink (staff) even when stderr is quieter. */
+    int shown = lvl <= vt_log_get_level();
+    if (!shown && lvl > VT_LOG_NOTE) return;
+    static const char *const tag[] = { "error: ", "warning: ", "", "", "debug: " };
     char msg[1024], file[600] = "";
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (path) snprintf(file, sizeof file, "%s: ", path);
     /* One write per line so lines from threads do not interleave. */
-    fprintf(stderr, "vitrine: %s%s%s%s%s\n", subsystem ? subsystem : "", subsystem ? ": " : "", tag[lvl], file, msg);
+    if (shown) fprintf(stderr, "vitrine: %s%s%s%s%s\n", subsystem ? subsystem : "", subsystem ? ": " : "", tag[lvl], file, msg);
     pthread_mutex_lock(&g_log_sink_lock);
     if (g_log_sink) {
         char line[1700];

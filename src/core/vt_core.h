@@ -118,6 +118,8 @@ void vt_marker_list_free(vt_marker_list *l);
 typedef struct vt_detect_profile {
     double segment, contours, decode, refine, track, total;
     int candidates;          /* quads read */
+    int unread;              /* of those, how many did not read as a marker of the dictionary:
+                                marker-like squares (our engine; another dictionary's markers) */
     int tracked;             /* markers re-read from their predicted place */
     double searched;         /* fraction of the frame searched from scratch (bands, regions) */
 } vt_detect_profile;
@@ -145,12 +147,13 @@ const char *vt_file_ext(const char *path);
 int vt_is_image_ext(const char *path);
 
 /* ---- logging ---------------------------------------------------------------------------- */
-typedef enum vt_log_level { VT_LOG_ERROR = 0, VT_LOG_WARN, VT_LOG_INFO, VT_LOG_DEBUG } vt_log_level;
+/* NOTE: nothing is wrong but staff should see it (a screenshot saved, a catalog reloaded). */
+typedef enum vt_log_level { VT_LOG_ERROR = 0, VT_LOG_WARN, VT_LOG_NOTE, VT_LOG_INFO, VT_LOG_DEBUG } vt_log_level;
 
 /* The one logger: every diagnostic of every stage goes through it, from any thread. Lines go to
  * stderr as "vitrine: SUBSYSTEM: [error: |warning: ]message", or with a file,
  * "vitrine: SUBSYSTEM: [level: ]PATH: message"; levels above the threshold are dropped.
- * Default threshold: WARN, or the VITRINE_LOG environment variable (error|warn|info|debug). */
+ * Default threshold: NOTE, or the VITRINE_LOG environment variable (error|warn|note|info|debug). */
 void vt_log_set_level(vt_log_level lvl);
 vt_log_level vt_log_get_level(void);
 void vt_log(vt_log_level lvl, const char *subsystem, const char *fmt, ...)
@@ -158,17 +161,48 @@ void vt_log(vt_log_level lvl, const char *subsystem, const char *fmt, ...)
 /* The same about one file (a catalog, a model, a calibration): its path leads the message. */
 void vt_log_file(vt_log_level lvl, const char *subsystem, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Also hands every line that passes the threshold (without the "vitrine: SUBSYSTEM:" prefix) to
- * fn, e.g. for the staff's HUD; fn runs on the logging thread under a lock and must not log.
- * NULL removes it. */
+/* Also hands every error, warning and note, whatever the threshold, and any other line that
+ * passes it (without the "vitrine: SUBSYSTEM:" prefix) to fn, e.g. for the staff messages below;
+ * fn runs on the logging thread under a lock and must not log. NULL removes it. */
 typedef void (*vt_log_sink_fn)(vt_log_level lvl, const char *subsystem, const char *line, void *ctx);
 void vt_log_set_sink(vt_log_sink_fn fn, void *ctx);
 #define VT_ERROR(sub, ...) vt_log(VT_LOG_ERROR, sub, __VA_ARGS__)
 #define VT_WARN(sub, ...)  vt_log(VT_LOG_WARN, sub, __VA_ARGS__)
+#define VT_NOTE(sub, ...)  vt_log(VT_LOG_NOTE, sub, __VA_ARGS__)
 #define VT_INFO(sub, ...)  vt_log(VT_LOG_INFO, sub, __VA_ARGS__)
 #define VT_DEBUG(sub, ...) vt_log(VT_LOG_DEBUG, sub, __VA_ARGS__)
 #define VT_ERROR_FILE(sub, path, ...) vt_log_file(VT_LOG_ERROR, sub, path, __VA_ARGS__)
 #define VT_WARN_FILE(sub, path, ...)  vt_log_file(VT_LOG_WARN, sub, path, __VA_ARGS__)
+
+/* ---- staff messages ----------------------------------------------------------------------
+ * What staff should know, kept off the visitors' screen: a bounded ring of the latest errors,
+ * warnings and notes, fed by the logger once attached, read by the HUD (H) and, later, the web
+ * console. Every call is thread-safe (the logger runs on any thread).
+ * Ownership: vt_staff_log_create gives a ring the caller frees with vt_staff_log_destroy (which
+ * detaches it from the logger first). */
+#define VT_STAFF_TEXT 240
+typedef struct vt_staff_msg {
+    uint64_t seq;                /* 1, 2, 3...: a console asks for what came after the last it saw */
+    uint64_t t_ns;               /* vt_now_ns() of its latest occurrence */
+    vt_log_level level;
+    int repeats;                 /* 1, or how many times in a row it was said */
+    char subsystem[16];
+    char text[VT_STAFF_TEXT];    /* as logged after "vitrine: SUBSYSTEM: ", cut at a character */
+} vt_staff_msg;
+
+typedef struct vt_staff_log vt_staff_log;
+/* capacity: messages kept (0 = 32); the oldest makes way. */
+vt_result vt_staff_log_create(int capacity, vt_staff_log **out, char *err, size_t errlen);
+void vt_staff_log_destroy(vt_staff_log *s);   /* safe on NULL */
+/* Adds a message; the same message as the newest (level, subsystem, text) only counts a repeat. */
+void vt_staff_log_push(vt_staff_log *s, vt_log_level lvl, const char *subsystem, const char *text);
+/* Up to max of the messages kept, newest first, into out; returns how many. */
+int vt_staff_log_recent(vt_staff_log *s, vt_staff_msg *out, int max);
+/* From now on the logger's errors, warnings and notes go to s too (NULL: to none). One ring at a
+ * time: this replaces the logger's sink. */
+void vt_staff_log_attach(vt_staff_log *s);
+/* "12 s", "3 min", "2 h": how long ago t_ns was, for the HUD. */
+void vt_staff_age(uint64_t t_ns, uint64_t now_ns, char *out, size_t n);
 
 /* ---- time ------------------------------------------------------------------------------- */
 uint64_t vt_now_ns(void);                 /* monotonic clock */

@@ -44,6 +44,40 @@ double vt_tracker_last_ms(const vt_tracker *t);
 vt_detect_profile vt_tracker_profile(const vt_tracker *t);
 void vt_tracker_destroy(vt_tracker *t);   /* safe on NULL */
 
+/* ---- the wrong-dictionary hint ----------------------------------------------------------
+ * A catalog set to one dictionary over markers printed from another shows an empty scene. When
+ * no marker of the expected dictionary has been seen for quiet_s seconds but marker-like squares
+ * are (the detector's quads that did not read: vt_detect_profile.unread), the other dictionaries
+ * are tried on a copy of the frame, on a worker thread (one check at a time, per_check
+ * dictionaries each, the next ones retry_s later), and when one reads, it is said once, as a
+ * warning through the logger (so to staff: log, HUD): "markers of 5X5_100 seen (ids 1, 2, 3);
+ * the catalog expects 6X6_250". Said again only after the expected dictionary changes.
+ * Ownership: vt_dict_hint_create gives a hint the caller frees with vt_dict_hint_destroy (which
+ * waits for a check in flight and says what it found). */
+typedef struct vt_dict_hint_desc {
+    double quiet_s;          /* seconds without an expected marker before a check (default 3) */
+    double retry_s;          /* seconds between checks that found nothing (default 3) */
+    int per_check;           /* dictionaries tried per check (default 4) */
+    int sync;                /* 1: checks run in the caller's thread, every dictionary at once, and
+                                from the first frame (`vitrine detect`) */
+    const char *subsystem;   /* the log line's (default "detect"; static or outliving the hint) */
+    const char *expects;     /* what comes before the dictionary's name (default "the catalog
+                                expects"; static or outliving the hint) */
+} vt_dict_hint_desc;
+
+typedef struct vt_dict_hint vt_dict_hint;
+/* d may be NULL (the defaults). */
+vt_result vt_dict_hint_create(const vt_dict_hint_desc *d, vt_dict_hint **out, char *err, size_t errlen);
+void vt_dict_hint_destroy(vt_dict_hint *h);   /* safe on NULL */
+/* One frame at time t (seconds; a time going back starts afresh): expected, the dictionary
+ * looked for; seen, how many of its markers that matter were found; unread, marker-like squares
+ * that did not read. grey is copied only when a check starts; the call never waits for one.
+ * Returns 1 when the hint was said during this call. Safe on a NULL h (nothing). */
+int vt_dict_hint_poll(vt_dict_hint *h, const vt_dictionary *expected, double t, const vt_image *grey, int seen,
+                      int unread);
+/* The hint once said, else "" (valid until the next poll or destroy). */
+const char *vt_dict_hint_text(const vt_dict_hint *h);
+
 /* ---- presence ---------------------------------------------------------------------------- */
 #define VT_PRESENCE_MAX 256
 

@@ -182,6 +182,7 @@ static vt_result detect_own(vt_detector *d, const vt_image *grey, vt_marker_list
     }
     out->count = n;
     add_stats(&d->prof, &st);
+    d->prof.unread = st.candidates > n ? st.candidates - n : 0;
     d->prof.searched = 1;
     return VT_OK;
 }
@@ -209,6 +210,7 @@ vt_result vt_detector_search(vt_detector *d, const vt_image *grey, const int roi
         acc->decode += st.ms_decode;
         acc->refine += st.ms_refine;
         acc->candidates += st.candidates;
+        acc->unread += st.candidates > n ? st.candidates - n : 0;
     }
     return VT_OK;
 }

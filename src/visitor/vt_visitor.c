@@ -158,7 +158,7 @@ static void tour_step(vt_visitor *v, double from, double to)
     if (AT(2.0) && n > 0) vt_visitor_open_card(v, order[n / 2]);
     if (AT(6.0) && v->selected >= 0) add_to_basket(v, v->selected, 0);
     if (AT(9.5)) vt_visitor_open_card(v, -1);
-    if (AT(11.0) && n > 1) v->promo_product = order[(n / 2 + 1) % n];
+    if (AT(11.0) && n > 1 && v->d.tour_promo) v->promo_product = order[(n / 2 + 1) % n];
     if (AT(18.0)) v->promo_product = -1;
     if (AT(21.0)) { v->basket_count = 0; v->basket_total = 0; }
 #undef AT

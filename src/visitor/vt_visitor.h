@@ -24,7 +24,9 @@ typedef struct vt_visitor_show {   /* one catalog product, as the frame loop has
 
 typedef struct vt_visitor_desc {
     int kiosk;          /* Escape asks before quitting */
-    int tour;           /* the built-in demo: show the card, basket and a promotion on a loop */
+    int tour;           /* the built-in demo: show the card and basket on a loop */
+    int tour_promo;     /* the tour also invents a promotion: for the built-in demo catalog only,
+                           never on a retailer's own (whose prices it would misstate) */
     int shadows;        /* contact shadows (default on: pass 1) */
     vt_analytics *stats;   /* card and basket events go here; may be NULL */
 } vt_visitor_desc;
