@@ -175,18 +175,14 @@ if os.path.isdir(seq):
     C = cv2.imread(os.path.join(outdir, "frame_%05d.png" % (e2 + 80)))
     dAB = (np.abs(A.astype(int) - B.astype(int)).max(2) > 40)
     dBC = (np.abs(B.astype(int) - C.astype(int)).max(2) > 40)
-    print("price edit changed %d pixels; broken edit changed %d (banner rows %d..%d)" %
-          (dAB.sum(), dBC.sum(), *(np.where(dBC.any(1))[0][[0, -1]] if dBC.any() else (-1, -1))))
+    print("price edit changed %d pixels; broken edit changed %d (%d in the bottom fifth)" %
+          (dAB.sum(), dBC.sum(), dBC[int(0.8 * C.shape[0]):].sum()))
     check(200 < dAB.sum() < 0.05 * dAB.size, "the new price shows in the tags (a small change)")
-    rows = np.where(dBC.any(1))[0]
-    # A handful of edge pixels may still settle elsewhere (the pose filter and the tags' glide run
-    # on wall time here, so a slow machine samples them at other moments): the banner is what
-    # changes, nothing else does materially.
-    above = int(dBC[: int(0.8 * C.shape[0])].sum())
-    print("changed pixels above the banner: %d" % above)
-    check(len(rows) > 0 and rows[-1] > 0.8 * C.shape[0] and dBC[int(0.8 * C.shape[0]):].sum() > 1000,
-          "after the broken edit the banner shows at the bottom")
-    check(above <= 60, "after the broken edit nothing else changes (%d pixels above the banner)" % above)
+    # The broken edit is for staff (the log line above, the HUD: tests/test_staff.py), not for the
+    # visitors' screen. A handful of edge pixels may still settle (the pose filter and the tags'
+    # glide run on wall time here, so a slow machine samples them at other moments).
+    check(dBC[int(0.8 * C.shape[0]):].sum() <= 20, "after the broken edit no banner along the bottom")
+    check(dBC.sum() <= 60, "after the broken edit nothing changes on the visitors' screen (%d pixels)" % dBC.sum())
     check(frames_done() == 400, "no frame was lost (%d of 400)" % frames_done())
 else:
     print("SKIP: the hot-reload check needs ../shared/bench/seq-720p")

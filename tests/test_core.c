@@ -1,12 +1,106 @@
-/* test_core.c — results, images, files, profile and clock. */
+/* test_core.c — results, images, files, profile and clock, staff messages. */
 #include "core/vt_core.h"
 #include "test_util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* Writers for the thread-safety check: each pushes its own numbered messages. */
+enum { WRITERS = 4, PUSHES = 2000 };
+typedef struct writer_arg { vt_staff_log *s; int who; } writer_arg;
+static void *writer(void *arg)
+{
+    writer_arg *w = arg;
+    char text[32];
+    for (int i = 0; i < PUSHES; i++) {
+        snprintf(text, sizeof text, "w%d m%d", w->who, i);
+        if (i % 2) vt_staff_log_push(w->s, VT_LOG_WARN, "test", text);
+        else VT_WARN("test", "%s", text);   /* through the logger, as worker threads do */
+    }
+    return NULL;
+}
+
+/* The staff ring: bounded, newest first, repeats folded, cut at a character, fed by the logger
+ * (errors, warnings, notes; whatever the threshold), safe from many threads at once. */
+static void staff_ring(void)
+{
+    char err[128];
+    vt_staff_log *s = NULL;
+    CHECK(vt_staff_log_create(-1, &s, err, sizeof err) == VT_ERR_ARG && !s);
+    CHECK(vt_staff_log_create(4, &s, err, sizeof err) == VT_OK && s);
+    vt_staff_msg m[8];
+    CHECK(vt_staff_log_recent(s, m, 8) == 0);
+    for (int i = 0; i < 6; i++) {
+        char text[16];
+        snprintf(text, sizeof text, "m%d", i);
+        vt_staff_log_push(s, VT_LOG_WARN, "test", text);
+    }
+    int n = vt_staff_log_recent(s, m, 8);
+    CHECKF(n == 4 && !strcmp(m[0].text, "m5") && !strcmp(m[3].text, "m2"), "bounded, newest first: %d, %s", n, n ? m[0].text : "");
+    CHECK(m[0].seq == 6 && m[3].seq == 3 && m[0].t_ns >= m[3].t_ns);
+    CHECK(vt_staff_log_recent(s, m, 2) == 2 && !strcmp(m[1].text, "m4"));
+    vt_staff_log_push(s, VT_LOG_WARN, "test", "m5");
+    vt_staff_log_push(s, VT_LOG_WARN, "test", "m5");
+    n = vt_staff_log_recent(s, m, 8);
+    CHECKF(n == 4 && m[0].repeats == 3 && !strcmp(m[1].text, "m4") && m[0].seq == 8, "repeats folded: %d x%d", n, m[0].repeats);
+    char longer[400];
+    memset(longer, 'a', sizeof longer);
+    for (int i = 200; i + 2 < (int)sizeof longer; i += 2) memcpy(longer + i, "\xc3\xa9", 2);   /* é é é ... */
+    longer[sizeof longer - 1] = 0;
+    vt_staff_log_push(s, VT_LOG_ERROR, "a-very-long-subsystem-name", longer);
+    vt_staff_log_recent(s, m, 1);
+    size_t len = strlen(m[0].text);
+    CHECKF(len < VT_STAFF_TEXT && len > VT_STAFF_TEXT - 3 && (len - 200) % 2 == 0, "cut at a character: %zu bytes", len);
+    CHECK(strlen(m[0].subsystem) == sizeof m[0].subsystem - 1 && m[0].level == VT_LOG_ERROR);
+    /* From the logger: errors, warnings and notes, even when stderr shows only errors. */
+    vt_log_level was = vt_log_get_level();
+    vt_staff_log_attach(s);
+    vt_log_set_level(VT_LOG_ERROR);
+    VT_WARN("cat", "hidden on stderr %d", 7);
+    VT_NOTE("run", "screenshot saved to %s", "/tmp/x.png");
+    VT_INFO("run", "not for staff");
+    vt_log_file(VT_LOG_ERROR, "catalog", "/tmp/c.json", "bad %s", "comma");
+    vt_log_set_level(was);
+    n = vt_staff_log_recent(s, m, 8);
+    CHECKF(n == 4 && !strcmp(m[0].text, "/tmp/c.json: bad comma") && !strcmp(m[0].subsystem, "catalog") &&
+           m[1].level == VT_LOG_NOTE && !strcmp(m[1].text, "screenshot saved to /tmp/x.png") &&
+           !strcmp(m[2].text, "hidden on stderr 7") && m[2].level == VT_LOG_WARN, "from the logger: %d, %s", n, n ? m[0].text : "");
+    vt_staff_log_destroy(s);   /* detaches: the logger must not write into freed memory */
+    VT_WARN("test", "after the ring is gone");
+    /* Many threads at once (the logger and direct pushes), one reading all along. */
+    CHECK(vt_staff_log_create(16, &s, err, sizeof err) == VT_OK);
+    vt_staff_log_attach(s);
+    vt_log_set_level(VT_LOG_ERROR);   /* keep 4000 warnings off stderr; the ring still gets them */
+    pthread_t th[WRITERS];
+    writer_arg wa[WRITERS];
+    for (int i = 0; i < WRITERS; i++) {
+        wa[i] = (writer_arg){ s, i };
+        CHECK(pthread_create(&th[i], NULL, writer, &wa[i]) == 0);
+    }
+    int ordered = 1;
+    for (int r = 0; r < 200; r++) {
+        n = vt_staff_log_recent(s, m, 8);
+        for (int k = 1; k < n; k++) ordered &= m[k].seq < m[k - 1].seq;
+    }
+    for (int i = 0; i < WRITERS; i++) pthread_join(th[i], NULL);
+    vt_log_set_level(was);
+    vt_staff_msg all[16];
+    n = vt_staff_log_recent(s, all, 16);
+    int consecutive = n == 16;
+    for (int k = 0; k < n; k++) consecutive &= all[k].seq == (uint64_t)(WRITERS * PUSHES - k);
+    CHECKF(ordered && consecutive, "%d writers: newest first throughout (%d), the last 16 kept (%d; seq %llu)", WRITERS, ordered,
+           consecutive, n ? (unsigned long long)all[0].seq : 0ull);
+    vt_staff_log_destroy(s);
+    char age[16];
+    vt_staff_age(0, 12500000000ull, age, sizeof age);
+    CHECK(!strcmp(age, "12 s"));
+    vt_staff_age(0, 600000000000ull, age, sizeof age);
+    CHECK(!strcmp(age, "10 min"));
+}
 
 int main(int argc, char **argv)
 {
@@ -99,5 +193,6 @@ int main(int argc, char **argv)
     }
     CHECK(p.count == 2 && p.frames == 3);
     CHECK(p.total_ms[0] >= 149.9 && p.last_ms[0] >= 49.9 && p.last_ms[1] < p.last_ms[0]);
+    staff_ring();
     return t_finish("test_core");
 }

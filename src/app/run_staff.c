@@ -46,26 +46,59 @@ static const char *level_tag(vt_log_level lvl)
     return lvl == VT_LOG_ERROR ? "error: " : lvl == VT_LOG_WARN ? "warning: " : "";
 }
 
+/* text with every path's folders left out ("/srv/shop/catalog.json:3:1" -> "catalog.json:3:1"):
+ * the HUD is one line a message, the log has the whole path. */
+static void drop_folders(const char *text, char *out, size_t n)
+{
+    size_t o = 0;
+    for (const char *p = text; *p && o + 1 < n; p++) {
+        if (*p == '/' && (p == text || p[-1] == ' ' || p[-1] == '\'' || p[-1] == '"')) {
+            const char *end = p + strcspn(p, " :'\",");
+            const char *last = p;
+            for (const char *q = p; q < end; q++)
+                if (*q == '/') last = q;
+            p = last;   /* the loop's p++ steps past the last slash */
+            continue;
+        }
+        out[o++] = *p;
+    }
+    out[o] = 0;
+}
+
+/* Cuts line (at a character, then an ellipsis) until it is at most w pixels wide at px. */
+static void fit_width(const vt_renderer *r, float px, float w, char *line)
+{
+    size_t len = strlen(line);
+    while (len > 4 && vt_render_text_width(r, px, line) > w) {
+        len -= len > 40 ? 4 : 1;
+        while (len > 0 && ((unsigned char)line[len] & 0xC0) == 0x80) len--;
+        memcpy(line + len, "\u2026", 4);
+    }
+}
+
 int run_staff_hud(run_ctx *rc, int n)
 {
     vt_staff_msg m[HUD_STAFF_MAX];
     int k = run_staff_messages(rc, m, HUD_STAFF_MAX);
     uint64_t now = vt_now_ns();
+    /* The HUD's text size and margins (ui/vt_ui.c: vt_ui_hud): 15 px and 44 px at 720p. */
+    float u = rc->H / 720.0f, room = rc->W - 44 * u;
     for (int i = 0; i < k && n < RUN_HUD_LINES; i++, n++) {
-        char age[32], times[24] = "", line[400];
+        char age[32], times[24] = "", text[VT_STAFF_TEXT], *line = rc->hud.buf[n];
         vt_staff_age(m[i].t_ns, now, age, sizeof age);
         if (m[i].repeats > 1) snprintf(times, sizeof times, " (\u00d7%d)", m[i].repeats);
-        snprintf(line, sizeof line, "%s ago  %s: %s%s%s", age, m[i].subsystem, level_tag(m[i].level), m[i].text, times);
-        /* The HUD has room for a line of the log; the log has the whole message. */
-        char *out = rc->hud.buf[n];
-        size_t cap = sizeof rc->hud.buf[n], len = strlen(line);
-        if (len >= cap) {   /* cut at a character, then an ellipsis (3 bytes) */
+        drop_folders(m[i].text, text, sizeof text);
+        /* Cut to the buffer at a character first (fit_width then shortens it to the screen). */
+        char whole[400];
+        snprintf(whole, sizeof whole, "%s ago  %s: %s%s%s", age, m[i].subsystem, level_tag(m[i].level), text, times);
+        size_t len = strlen(whole), cap = sizeof rc->hud.buf[n];
+        if (len >= cap) {
             len = cap - 4;
-            while (len > 0 && ((unsigned char)line[len] & 0xC0) == 0x80) len--;
-            memcpy(line + len, "\u2026", 4);
+            while (len > 0 && ((unsigned char)whole[len] & 0xC0) == 0x80) len--;
+            memcpy(whole + len, "\u2026", 4);
         }
-        memcpy(out, line, strlen(line) + 1 < cap ? strlen(line) + 1 : cap);
-        out[cap - 1] = 0;
+        memcpy(line, whole, strlen(whole) + 1);
+        if (rc->rend) fit_width(rc->rend, 15 * u, room, line);
     }
     return n;
 }
