@@ -41,9 +41,11 @@ static const char *k_help =
     "                    renderer such as llvmpipe, where 4 halves the frame rate)\n"
     "  --no-shadows      no contact shadows under the products\n"
     "  --tour | --no-tour  the demo tour (a card, the basket and a promotion shown on a loop when\n"
-    "                    no one touches anything; default: on for the built-in demo only)\n"
+    "                    no one touches anything; default: on for the built-in demo only; the\n"
+    "                    invented promotion only with the built-in demo catalog)\n"
     "  --card PRODUCT    open this product's card (catalog id) as soon as it is seen\n"
-    "  --hud             start with the HUD on (frames per second, stage times; H toggles it)\n"
+    "  --hud             start with the HUD on (frames per second, stage times, the latest errors,\n"
+    "                    warnings and notes for staff; H toggles it)\n"
     "  --screenshots DIR where S saves screenshots (default: the current folder)\n"
     "  --analytics FILE  record what visitors looked at in SQLite (default: vitrine-analytics.sqlite\n"
     "                    beside the catalog); read it with `vitrine stats`\n"
@@ -51,7 +53,8 @@ static const char *k_help =
     "\n"
     "In a window: tap or click a product (or press 1-9, Tab) for its card; Enter or B adds it to\n"
     "the basket, Backspace empties the basket; Escape closes the card, else quits (in kiosk mode:\n"
-    "asks first); F fullscreen, S screenshot (PNG), H frames per second and stage times. At the\n"
+    "asks first); F fullscreen, S screenshot (PNG), H frames per second, stage times and staff\n"
+    "messages (problems go to the log and the HUD, never the visitors' screen). At the\n"
     "end, frames per second and the time of each stage are printed on stderr.\n";
 
 static const struct option k_opts[] = {

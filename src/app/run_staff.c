@@ -65,14 +65,17 @@ static void drop_folders(const char *text, char *out, size_t n)
     out[o] = 0;
 }
 
-/* Cuts line (at a character, then an ellipsis) until it is at most w pixels wide at px. */
-static void fit_width(const vt_renderer *r, float px, float w, char *line)
+/* src into out (cap bytes), cut at a character and ended with an ellipsis until it fits the
+ * buffer and w pixels at px (r NULL: the buffer only). */
+static void fit_line(const vt_renderer *r, float px, float w, const char *src, char *out, size_t cap)
 {
-    size_t len = strlen(line);
-    while (len > 4 && vt_render_text_width(r, px, line) > w) {
-        len -= len > 40 ? 4 : 1;
-        while (len > 0 && ((unsigned char)line[len] & 0xC0) == 0x80) len--;
-        memcpy(line + len, "\u2026", 4);
+    size_t len = strlen(src), keep = len + 1 > cap ? cap - 4 : len;   /* cut: room for the ellipsis */
+    for (;;) {
+        while (keep < len && keep > 0 && ((unsigned char)src[keep] & 0xC0) == 0x80) keep--;
+        memcpy(out, src, keep);
+        memcpy(out + keep, keep < len ? "\u2026" : "", keep < len ? 4 : 1);
+        if (keep == 0 || !r || vt_render_text_width(r, px, out) <= w) return;
+        keep = keep > 40 ? keep - 4 : keep - 1;
     }
 }
 
@@ -84,21 +87,12 @@ int run_staff_hud(run_ctx *rc, int n)
     /* The HUD's text size and margins (ui/vt_ui.c: vt_ui_hud): 15 px and 44 px at 720p. */
     float u = rc->H / 720.0f, room = rc->W - 44 * u;
     for (int i = 0; i < k && n < RUN_HUD_LINES; i++, n++) {
-        char age[32], times[24] = "", text[VT_STAFF_TEXT], *line = rc->hud.buf[n];
+        char age[32], times[24] = "", text[VT_STAFF_TEXT], whole[400];
         vt_staff_age(m[i].t_ns, now, age, sizeof age);
         if (m[i].repeats > 1) snprintf(times, sizeof times, " (\u00d7%d)", m[i].repeats);
         drop_folders(m[i].text, text, sizeof text);
-        /* Cut to the buffer at a character first (fit_width then shortens it to the screen). */
-        char whole[400];
         snprintf(whole, sizeof whole, "%s ago  %s: %s%s%s", age, m[i].subsystem, level_tag(m[i].level), text, times);
-        size_t len = strlen(whole), cap = sizeof rc->hud.buf[n];
-        if (len >= cap) {
-            len = cap - 4;
-            while (len > 0 && ((unsigned char)whole[len] & 0xC0) == 0x80) len--;
-            memcpy(whole + len, "\u2026", 4);
-        }
-        memcpy(line, whole, strlen(whole) + 1);
-        if (rc->rend) fit_width(rc->rend, 15 * u, room, line);
+        fit_line(rc->rend, 15 * u, room, whole, rc->hud.buf[n], sizeof rc->hud.buf[n]);
     }
     return n;
 }

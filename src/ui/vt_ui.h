@@ -37,7 +37,8 @@ static inline int vt_ui_rect_has(const vt_ui_rect *r, float x, float y)
  * basket). The array is reordered. */
 void vt_ui_price_tags(vt_renderer *r, int frame_w, int frame_h, vt_ui_tag *tags, int count, const vt_ui_rect *avoid,
                       int navoid);
-/* A discreet one-line banner along the bottom of the frame (errors, status). */
+/* A discreet one-line banner along the bottom of the frame: a status visitors may see (the camera
+ * reconnecting); never errors, paths or catalog problems, which are for staff (log, HUD). */
 void vt_ui_banner(vt_renderer *r, int frame_w, int frame_h, const char *text);
 
 /* The product card beside (ax, ay): name, brand, wrapped description, dimensions, price, a QR
@@ -53,7 +54,8 @@ void vt_ui_basket(vt_renderer *r, int frame_w, int frame_h, int count, const cha
 /* The invitation shown when nothing is on show: the store's name and "Show a product to the
  * camera", gently animated by t (seconds); opacity fades it in and out. */
 void vt_ui_attract(vt_renderer *r, int frame_w, int frame_h, const char *store, double t, float opacity);
-/* Lines of small monospaced-looking text in the top-left corner (frames per second, stage times). */
+/* Lines of small monospaced-looking text in the top-left corner (frames per second, stage times,
+ * then the latest staff messages). */
 void vt_ui_hud(vt_renderer *r, int frame_w, int frame_h, const char *const *lines, int n);
 /* A centred question panel (kiosk quit confirmation). */
 void vt_ui_dialog(vt_renderer *r, int frame_w, int frame_h, const char *title, const char *hint);
