@@ -1,10 +1,13 @@
 /* test_tracking.c — presence with found/lost hysteresis: dropouts do not split a visit; the 1€
- * filter's defaults (zero means default, as documented); the shared pose-and-filter step. */
+ * filter's defaults (zero means default, as documented); the shared pose-and-filter step; the
+ * wrong-dictionary hint. */
 #include "tracking/vt_tracking.h"
+#include "vision/vt_vision.h"   /* vt_marker_image: the frame of printed markers */
 #include "test_util.h"
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 /* The same noisy still pose through two filters: identical outputs, frame by frame. */
 static int filters_agree(const vt_pose_filter_desc *a, const vt_pose_filter_desc *b)
@@ -56,6 +59,63 @@ static void pose_step(void)
     vt_marker_list_free(&ml);
 }
 
+/* Polls at media time t until the background check in flight has ended (an event, with a 60 s
+ * deadline that only turns a hang into a failure); returns 1 when the hint was said meanwhile. */
+static int poll_settled(vt_dict_hint *h, const vt_dictionary *want, double t, const vt_image *grey)
+{
+    int said = vt_dict_hint_poll(h, want, t, grey, 0, 3);
+    for (int i = 0; i < 60000 && vt_dict_hint_busy(h); i++) {
+        nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+        said |= vt_dict_hint_poll(h, want, t, grey, 0, 3);
+    }
+    return said;
+}
+
+/* Markers of 5X5_100 while the catalog expects 6X6_250: nothing before 3 s without a catalog
+ * marker, then the hint once (after a second read half a second later), again for another
+ * expected dictionary; a catalog marker seen restarts the wait. */
+static void dict_hint(void)
+{
+    vt_dictionary d5, d6, d4;
+    vt_dictionary_find("5X5_100", &d5);
+    vt_dictionary_find("6X6_250", &d6);
+    vt_dictionary_find("4X4_50", &d4);
+    vt_image grey;
+    CHECK(vt_image_alloc(&grey, VT_PIX_GREY8, 640, 360) == VT_OK);
+    memset(grey.data, 230, (size_t)grey.stride * (size_t)grey.height);
+    for (int id = 1; id <= 3; id++) {
+        vt_image m;
+        CHECK(vt_marker_image(&d5, id, 120, &m) == VT_OK);
+        for (int y = 0; y < 120; y++) memcpy(vt_image_row(&grey, 100 + y) + 40 + (id - 1) * 200, vt_image_row(&m, y), 120);
+        vt_image_free(&m);
+    }
+    char err[128];
+    vt_dict_hint *h = NULL;
+    CHECK(vt_dict_hint_create(&(vt_dict_hint_desc){ .subsystem = "test" }, &h, err, sizeof err) == VT_OK);
+    int said = 0, said_at = -1;
+    for (int f = 0; f <= 150; f++) {   /* 5 s at 30 frames/s; each frame waits for the check in flight */
+        int s = poll_settled(h, &d6, f / 30.0, &grey);
+        if (s && said_at < 0) said_at = f;
+        said += s;
+        if (f == 30) vt_dict_hint_poll(h, &d6, f / 30.0, &grey, 1, 0);   /* a catalog marker at 1 s */
+    }
+    const char *want = "markers of 5X5_100 seen (ids 1, 2, 3); the catalog expects 6X6_250";
+    CHECKF(said == 1 && !strcmp(vt_dict_hint_text(h), want), "said %d times: '%s'", said, vt_dict_hint_text(h));
+    CHECKF(said_at == 30 + 90 + 15, "3 s after the last catalog marker and a second read (frame %d)",
+           said_at);
+    said = 0;
+    for (int f = 151; f <= 300; f++) said += poll_settled(h, &d4, f / 30.0, &grey);
+    CHECKF(said == 1 && strstr(vt_dict_hint_text(h), "expects 4X4_50"), "again for another dictionary: '%s'", vt_dict_hint_text(h));
+    vt_dict_hint_destroy(h);
+    /* detect's: at once, in the caller's thread. */
+    CHECK(vt_dict_hint_create(&(vt_dict_hint_desc){ .sync = 1, .expects = "--dict is" }, &h, err, sizeof err) == VT_OK);
+    CHECK(vt_dict_hint_poll(h, &d6, 0, &grey, 0, 0) == 0);   /* no marker-like square: no check */
+    CHECK(vt_dict_hint_poll(h, &d6, 0, &grey, 0, 3) == 1 && strstr(vt_dict_hint_text(h), "; --dict is 6X6_250"));
+    CHECK(vt_dict_hint_poll(h, &d6, 10, &grey, 0, 3) == 0);   /* once */
+    vt_dict_hint_destroy(h);
+    vt_image_free(&grey);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -98,5 +158,6 @@ int main(int argc, char **argv)
     CHECK(filters_agree(&(vt_pose_filter_desc){ .beta = 50 }, &d));
     CHECK(!filters_agree(&(vt_pose_filter_desc){ .min_cutoff = 1.0, .beta = 50 }, &d));   /* the setting matters */
     pose_step();
+    dict_hint();
     return t_finish("test_tracking");
 }

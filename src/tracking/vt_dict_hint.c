@@ -18,6 +18,7 @@ static const char *const k_order[] = { "4X4_50",   "5X5_100",  "6X6_250",  "7X7_
                                        "APRILTAG_25h9",  "APRILTAG_36h10" };
 #define N_ORDER ((int)(sizeof k_order / sizeof k_order[0]))
 #define MAX_IDS 8
+#define CONFIRM_S 0.5   /* a find is read again this much later, on another frame, before it is said */
 
 struct vt_dict_hint {
     vt_dict_hint_desc d;
@@ -32,7 +33,9 @@ struct vt_dict_hint {
     atomic_int done;
     vt_image grey;                  /* its copy of the frame */
     int first, count, check_expected;
+    int confirming;                 /* the k_order entry found once, being read again; -1: none */
     char found_name[32];
+    int found_at;                   /* the k_order entry that read */
     int ids[MAX_IDS + 1], nids;
     vt_detector *dets[N_ORDER];     /* made on first use, kept */
 };
@@ -48,7 +51,7 @@ vt_result vt_dict_hint_create(const vt_dict_hint_desc *d, vt_dict_hint **out, ch
     if (h->d.per_check <= 0) h->d.per_check = 4;
     if (!h->d.subsystem) h->d.subsystem = "detect";
     if (!h->d.expects) h->d.expects = "the catalog expects";
-    h->expected_id = -1;
+    h->expected_id = h->confirming = -1;
     *out = h;
     return VT_OK;
 }
@@ -73,7 +76,7 @@ static void run_check(vt_dict_hint *h)
     h->nids = 0;
     h->found_name[0] = 0;
     for (int k = 0; k < h->count && !h->nids; k++) {
-        int i = (h->first + k) % N_ORDER;
+        int i = h->confirming >= 0 ? h->confirming : (h->first + k) % N_ORDER;
         vt_dictionary dict;
         if (vt_dictionary_find(k_order[i], &dict) != VT_OK || dict.cv_id == h->check_expected) continue;
         char err[256];
@@ -82,6 +85,7 @@ static void run_check(vt_dict_hint *h)
         if (vt_detector_detect(h->dets[i], &h->grey, &ml) != VT_OK) continue;
         for (int m = 0; m < ml.count; m++) add_id(h, ml.items[m].id);
         if (h->nids) snprintf(h->found_name, sizeof h->found_name, "%s", dict.name);
+        if (h->nids && h->confirming < 0) h->found_at = i;
     }
     vt_marker_list_free(&ml);
 }
@@ -94,10 +98,19 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* After a check: says what it found, once, unless the expected dictionary changed meanwhile. */
+/* After a check: says what it found, once, unless the expected dictionary changed meanwhile. A
+ * first find is read again on a later frame first (a texture may read once as a short code);
+ * `detect`, synchronous over stills, says it at once. */
 static int conclude(vt_dict_hint *h)
 {
+    int confirmed = h->confirming >= 0 || h->d.sync;
+    h->confirming = -1;
     if (!h->nids || h->said || h->check_expected != h->expected_id) return 0;
+    if (!confirmed) {
+        h->confirming = h->found_at;
+        h->next_check_t = h->last_t + CONFIRM_S;
+        return 0;
+    }
     char ids[128] = "";
     size_t len = 0;
     for (int i = 0; i < h->nids && i < MAX_IDS && len < sizeof ids; i++)
@@ -123,8 +136,8 @@ static int start_check(vt_dict_hint *h, const vt_image *grey, double t)
     h->next_check_t = t + h->d.retry_s;
     if (vt_image_copy(&h->grey, grey) != VT_OK) return 0;
     h->first = h->cursor;
-    h->count = h->d.sync ? N_ORDER : h->d.per_check;
-    h->cursor = (h->cursor + h->count) % N_ORDER;
+    h->count = h->confirming >= 0 ? 1 : h->d.sync ? N_ORDER : h->d.per_check;
+    if (h->confirming < 0) h->cursor = (h->cursor + h->count) % N_ORDER;
     h->check_expected = h->expected_id;
     if (h->d.sync) { run_check(h); return conclude(h); }
     atomic_store(&h->done, 0);
@@ -140,6 +153,7 @@ int vt_dict_hint_poll(vt_dict_hint *h, const vt_dictionary *expected, double t, 
         h->expected_id = expected->cv_id;
         snprintf(h->expected_name, sizeof h->expected_name, "%s", expected->name ? expected->name : "?");
         h->said = h->started = h->cursor = 0;
+        if (!h->running) h->confirming = -1;   /* else the worker reads it; conclude resets it */
         h->text[0] = 0;
     }
     int said = h->running && atomic_load(&h->done) ? finish_check(h) : 0;
@@ -155,11 +169,12 @@ int vt_dict_hint_poll(vt_dict_hint *h, const vt_dictionary *expected, double t, 
 }
 
 const char *vt_dict_hint_text(const vt_dict_hint *h) { return h ? h->text : ""; }
+int vt_dict_hint_busy(const vt_dict_hint *h) { return h && h->running; }
 
 void vt_dict_hint_destroy(vt_dict_hint *h)
 {
     if (!h) return;
-    finish_check(h);   /* a check that found something at the very end is still said */
+    finish_check(h);   /* a confirmation that read at the very end is still said */
     for (int i = 0; i < N_ORDER; i++) vt_detector_destroy(h->dets[i]);
     vt_image_free(&h->grey);
     free(h);

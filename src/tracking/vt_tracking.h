@@ -49,17 +49,19 @@ void vt_tracker_destroy(vt_tracker *t);   /* safe on NULL */
  * no marker of the expected dictionary has been seen for quiet_s seconds but marker-like squares
  * are (the detector's quads that did not read: vt_detect_profile.unread), the other dictionaries
  * are tried on a copy of the frame, on a worker thread (one check at a time, per_check
- * dictionaries each, the next ones retry_s later), and when one reads, it is said once, as a
- * warning through the logger (so to staff: log, HUD): "markers of 5X5_100 seen (ids 1, 2, 3);
- * the catalog expects 6X6_250". Said again only after the expected dictionary changes.
+ * dictionaries each, the next ones retry_s later), and when one reads, and reads again on a
+ * frame half a second later, it is said once, as a warning through the logger (so to staff:
+ * log, HUD): "markers of 5X5_100 seen (ids 1, 2, 3); the catalog expects 6X6_250". Said again
+ * only after the expected dictionary changes.
  * Ownership: vt_dict_hint_create gives a hint the caller frees with vt_dict_hint_destroy (which
- * waits for a check in flight and says what it found). */
+ * waits for a check in flight and says what it confirmed). */
 typedef struct vt_dict_hint_desc {
     double quiet_s;          /* seconds without an expected marker before a check (default 3) */
     double retry_s;          /* seconds between checks that found nothing (default 3) */
     int per_check;           /* dictionaries tried per check (default 4) */
-    int sync;                /* 1: checks run in the caller's thread, every dictionary at once, and
-                                from the first frame (`vitrine detect`) */
+    int sync;                /* 1: checks run in the caller's thread, every dictionary at once,
+                                from the first frame, said without a second read (`vitrine
+                                detect`, over stills) */
     const char *subsystem;   /* the log line's (default "detect"; static or outliving the hint) */
     const char *expects;     /* what comes before the dictionary's name (default "the catalog
                                 expects"; static or outliving the hint) */
@@ -77,6 +79,8 @@ int vt_dict_hint_poll(vt_dict_hint *h, const vt_dictionary *expected, double t, 
                       int unread);
 /* The hint once said, else "" (valid until the next poll or destroy). */
 const char *vt_dict_hint_text(const vt_dict_hint *h);
+/* 1 while a background check has not been collected by a poll (tests wait on it). */
+int vt_dict_hint_busy(const vt_dict_hint *h);
 
 /* ---- presence ---------------------------------------------------------------------------- */
 #define VT_PRESENCE_MAX 256
