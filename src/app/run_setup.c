@@ -114,10 +114,12 @@ int run_open_display(run_ctx *rc)
                                                        .fullscreen = o->fullscreen, .monitor = o->monitor > 0 ? o->monitor : 0,
                                                        .hide_cursor = o->kiosk, .app_keys = 1, .msaa = o->msaa,
                                                        .title = cat->store_name }, &rc->rend, rc->err, sizeof rc->err);
+    int bad_monitor = rr == VT_ERR_ARG && o->monitor > 0;   /* a bad argument: exit 2 */
+    if (bad_monitor) VT_ERROR("run", "--monitor %d: %s", o->monitor, rc->err);
+    else if (rr != VT_OK) VT_ERROR("run", "%s", rc->err);
     if (rr != VT_OK) {
-        VT_ERROR("run", "%s", rc->err);
         vt_catalog_destroy(cat);
-        return rr == VT_ERR_ARG ? 2 : 1;   /* a monitor that does not exist is a bad argument */
+        return bad_monitor ? 2 : 1;
     }
     scene_build(&rc->sc, cat, NULL, rc->rend);
     char why[256];

@@ -215,7 +215,7 @@ static vt_result make_window(vt_renderer *r, char *err, size_t errlen)
     int nmon = 0;
     glfwGetMonitors(&nmon);
     if (r->desc.monitor > 0 && r->desc.monitor >= nmon) {
-        snprintf(err, errlen, "--monitor %d: no such monitor (this machine has %d: 0-%d)", r->desc.monitor, nmon, nmon - 1);
+        snprintf(err, errlen, "no such monitor (this machine has %d, numbered from 0)", nmon);
         return VT_ERR_ARG;
     }
     GLFWmonitor *mon = r->desc.fullscreen ? chosen_monitor(r) : NULL;
