@@ -44,10 +44,32 @@ static void test_parse_results(void)
     vt_watch_destroy(w);
 }
 
+/* "Did you mean": the known word nearest a typo, and the product ids near an unknown one. */
+static void test_near(void)
+{
+    CHECK(vt_edit_distance("modle", "model") == 1 && vt_edit_distance("prise", "price") == 1 && vt_edit_distance("", "abc") == 3);
+    CHECK(vt_edit_distance("Model", "model") == 0 && vt_edit_distance("kitten", "sitting") == 3);
+    static const char *const keys[] = { "id", "model", "price", "dimensions_mm", "scale", NULL };
+    CHECK(vt_nearest_word("modle", keys) && !strcmp(vt_nearest_word("modle", keys), "model"));
+    CHECK(vt_nearest_word("dimension_mm", keys) && !strcmp(vt_nearest_word("dimension_mm", keys), "dimensions_mm"));
+    CHECK(vt_nearest_word("colour", keys) == NULL && vt_nearest_word("x", keys) == NULL);
+    static const char text[] = "{\"version\": 1, \"products\": [{\"id\": \"gateau-anniversaire\", \"marker\": 1, \"price\": 1},"
+                               "{\"id\": \"galette\", \"marker\": 2, \"price\": 1}, {\"id\": \"cafe\", \"marker\": 3, \"price\": 1}]}";
+    vt_catalog *c = NULL;
+    char ids[256];
+    CHECK(vt_catalog_parse_text(text, sizeof text - 1, "n.json", NULL, 0, &c) == VT_OK && c);
+    CHECK(vt_catalog_near_ids(c, "gatea", ids, sizeof ids) == 1 && !strcmp(ids, "gateau-anniversaire"));
+    CHECK(vt_catalog_near_ids(c, "cafee", ids, sizeof ids) == 1 && !strcmp(ids, "cafe"));
+    CHECK(vt_catalog_near_ids(c, "zzz", ids, sizeof ids) == 0 && !strcmp(ids, "gateau-anniversaire, galette, cafe"));
+    CHECK(vt_catalog_near_ids(c, "zzz", ids, 12) == 0 && !strcmp(ids, ""));   /* too small for one id: empty, not cut */
+    vt_catalog_destroy(c);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc; (void)argv;
     test_parse_results();
+    test_near();
     PRICE(89.99, "fr_FR", "EUR", "89,99 €");
     PRICE(89.99, "en_GB", "GBP", "£89.99");
     PRICE(89.99, "en_US", "USD", "$89.99");

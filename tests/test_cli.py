@@ -57,6 +57,23 @@ yaml_as_json = os.path.join(tmp, "calib-yaml.json")
 open(yaml_as_json, "w").write("%YAML:1.0\ncamera_matrix: 1\n")
 expect_error(["detect", "--calib", yaml_as_json, "demo:1"], 2, yaml_as_json, "not a JSON file")
 
+# Silent mistakes refused (issue 14): millimetres given for metres; a calibration made at another
+# aspect ratio than the frames (the demo's are 1280x720); the same aspect ratio is scaled, said once.
+expect_error(["detect", "--marker-length", "60", "demo:1"], 2, "--marker-length 60: over 2 m", "millimetres", "0.06")
+expect_error(["detect", "--marker-length", "2.5", "demo:1"], 2, "over 2 m")
+check(run([vitrine, "detect", "--marker-length", "2", "demo:1"]).returncode == 0, "--marker-length 2 is allowed")
+def calib_of(w, h):
+    path = os.path.join(tmp, "calib%dx%d.yml" % (w, h))
+    open(path, "w").write("%%YAML:1.0\nimage_width: %d\nimage_height: %d\ncamera_matrix: !!opencv-matrix\n   rows: 3\n"
+                          "   cols: 3\n   dt: d\n   data: [ %g, 0., %g, 0., %g, %g, 0., 0., 1. ]\n" % (w, h, w, w / 2 - 0.5, w, h / 2 - 0.5))
+    return path
+c640 = calib_of(640, 480)
+r = expect_error(["detect", "--calib", c640, "demo:3"], 2, c640, "calibrated at 640x480", "1280x720", "another aspect ratio")
+check(r.stdout == "" and r.stderr.count("\n") == 1, "nothing detected with a wrong calibration, one line: %r" % r.stderr)
+r = run([vitrine, "detect", "--calib", calib_of(1920, 1080), "demo:3"], env=dict(os.environ, VITRINE_LOG="info"))
+check(r.returncode == 0 and len(jsonl(r.stdout)) == 3 and r.stderr.count("intrinsics scaled to the 1280x720 frames") == 1,
+      "a 1920x1080 calibration on 1280x720 frames is scaled, said once: %d %r" % (r.returncode, r.stderr))
+
 # Unreadable inputs.
 expect_error(["detect", "/nonexistent/missing.jpg"], 2, "/nonexistent/missing.jpg", "no such file")
 expect_error(["detect", "/nonexistent/clip.mp4"], 2, "/nonexistent/clip.mp4", "no such file")

@@ -68,6 +68,22 @@ validate("dims", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "di
 validate("scale", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "scale": "big"}\n ]}\n', "error", "scale must be a number", '"big"')
 validate("dictionary", HEAD.replace("5X5_100", "9X9_9") + GOOD + "\n ]}\n", "error", "unknown marker dictionary", '"9X9_9"')
 validate("currency", HEAD.replace('"EUR"', '"euro"') + GOOD + "\n ]}\n", "error", "ISO 4217", '"euro"')
+# Typos in keys name the product and the key meant; a marker side in metres or over 2 m is refused.
+validate("typo-key", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "modle": "%s"}\n ]}\n' % mug, "warning",
+         'unknown key "modle" in products[0] (a) (ignored); did you mean "model"?', '"modle"', code=0)
+validate("typo-root", HEAD.replace('"version"', '"verison"') + GOOD + "\n ]}\n", "warning",
+         'unknown key "verison" (ignored); did you mean "version"?', '"verison"', code=0)
+validate("length-metres", HEAD.replace('"length_mm": 50', '"length_mm": 0.05') + GOOD + "\n ]}\n", "error",
+         "markers.length_mm is 0.05 mm: millimetres, not metres", "0.05")
+validate("length-huge", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "length_mm": 5000}\n ]}\n', "error",
+         "products[0].length_mm is 5000 mm, over 2 m", "5000")
+# A model in the wrong unit (Fox.glb is 79 m tall): the rule run uses, with the key to set.
+fox = os.path.join(shared, "real", "models", "gltf", "Fox", "Fox.glb")
+if os.path.exists(fox):
+    validate("fox-dims", HEAD + '  {"id": "fox", "marker": 1, "name": "F", "price": 1, "model": "%s", "dimensions_mm": [40, 120, 240]}\n ]}\n' % fox,
+             "warning", 'fox: model is 25185 x 79029 x 154720 mm but dimensions_mm says 40 x 120 x 240', '"%s"' % fox, code=0)
+    validate("fox-raw", HEAD + '  {"id": "fox", "marker": 1, "name": "F", "price": 1, "model": "%s"}\n ]}\n' % fox,
+             "warning", 'fox: model is 25185 x 79029 x 154720 mm, larger than 5 m', '"%s"' % fox, code=0)
 big = "x" * (10 * 1024 * 1024)
 validate("huge-string", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": "%s"}\n ]}\n' % big, "error", "price must be a number", '"xxx')
 r = run([vitrine, "validate"])
@@ -132,6 +148,42 @@ check(r.returncode == 0 and img is not None and img.shape == (360, 640, 3), "vie
 r = run([vitrine, "view", broken_model, "--headless", "--out", png_out])
 check(r.returncode == 1 and "broken.glb" in r.stderr and r.stderr.count("\n") == 1, "view of a broken model: %r" % r.stderr)
 
+# Its warnings go to stderr too, naming the file; --strict makes them an exit 1.
+r = run([vitrine, "view", mug, "--headless", "--out", png_out, "--strict"])
+check(r.returncode == 0 and r.stderr == "", "a good model passes --strict quietly: %d %r" % (r.returncode, r.stderr))
+if os.path.exists(fox):
+    fox_png = os.path.join(tmp, "fox.png")
+    r = run([vitrine, "view", fox, "--headless", "--out", fox_png, "--size", "640x360"])
+    check(r.returncode == 0 and r.stderr.startswith("vitrine: view: warning: %s: model is 25185 x 79029 x 154720 mm, larger than 5 m" % fox)
+          and r.stderr.count("\n") == 1 and os.path.exists(fox_png), "view warns on stderr: %d %r" % (r.returncode, r.stderr))
+    r = run([vitrine, "view", fox, "--headless", "--out", fox_png, "--size", "640x360", "--strict"])
+    check(r.returncode == 1 and "larger than 5 m" in r.stderr, "view --strict: %d %r" % (r.returncode, r.stderr))
+    # --catalog --product: the product as run places it (the fox fitted to dimensions_mm; the mug's
+    # offset_mm lifting it off its marker, with the fix).
+    cat = os.path.join(tmp, "placed.json")
+    json.dump({"version": 1, "store": {"name": "S", "locale": "fr_FR", "currency": "EUR"},
+               "markers": {"dictionary": "5X5_100", "length_mm": 50},
+               "products": [{"id": "renard", "marker": 1, "name": "R", "price": 1, "model": fox, "dimensions_mm": [40, 120, 240]},
+                            {"id": "mug", "marker": 2, "name": "M", "price": 1, "model": mug, "offset_mm": [0, 70, 0], "scale": 2}]},
+              open(cat, "w"))
+    placed_png = os.path.join(tmp, "placed.png")
+    r = run([vitrine, "view", "--catalog", cat, "--product", "renard", "--headless", "--out", placed_png, "--size", "640x360"])
+    check(r.returncode == 0 and "product renard: model is 25185 x 79029 x 154720 mm but dimensions_mm says" in r.stderr and
+          "drawn at dimensions_mm" in r.stderr, "view --product of an oversized model: %d %r" % (r.returncode, r.stderr))
+    # Same framing for any size (the view fits the model): the fitted fox looks like the raw one.
+    a, b = cv2.imread(fox_png), cv2.imread(placed_png)
+    body = (np.abs(a.astype(int) - b.astype(int)).max(2) > 40)[90:, :]   # below the labels
+    check(body.mean() < 0.02, "the fitted fox is framed like the raw one (%.1f%% differ)" % (100 * body.mean()))
+    r = run([vitrine, "view", "--catalog", cat, "--product", "mug", "--headless", "--out", placed_png, "--strict"])
+    check(r.returncode == 1 and 'product mug: the base is 70 mm above the marker: set "offset_mm" to [0, 0, 0]' in r.stderr,
+          "view --product shows the offset: %d %r" % (r.returncode, r.stderr))
+    r = run([vitrine, "view", "--catalog", cat, "--product", "renrad", "--headless", "--out", placed_png])
+    check(r.returncode == 2 and "--product 'renrad'" in r.stderr and "did you mean renard?" in r.stderr, "unknown --product: %r" % r.stderr)
+    r = run([vitrine, "view", "--product", "mug", "--headless", "--out", placed_png])
+    check(r.returncode == 2 and "go together" in r.stderr, "--product needs --catalog: %r" % r.stderr)
+else:
+    print("SKIP: %s absent; view's warning checks ran on the bundled mug only" % fox)
+
 # --- hot reload during a headless run ---
 seq = os.path.join(shared, "bench", "seq-720p")
 if os.path.isdir(seq):
@@ -145,7 +197,7 @@ if os.path.isdir(seq):
     catalog = os.path.join(tmp, "live.json")
     ids = sorted({m["id"] for m in T["images"][0]["markers"]})
     def cat_text(price):
-        return json.dumps({"version": 1, "store": {"name": "T", "locale": "fr_FR", "currency": "EUR"},
+        return json.dumps({"version": 1, "coment": "a typo", "store": {"name": "T", "locale": "fr_FR", "currency": "EUR"},
                            "markers": {"dictionary": "5X5_100", "length_mm": 50},
                            "products": [{"id": "p%d" % i, "marker": i, "name": "P%d" % i, "price": price, "model": mug} for i in ids]})
     def save(text):   # as editors do: a new file renamed over the old one
@@ -170,6 +222,8 @@ if os.path.isdir(seq):
     check(rc == 0, "the run went on: %d %s" % (rc, err[-300:]))
     check("reloaded" in err and "not reloaded" in err and "the last good one stays" in err, "reload log lines: %r" % err[-400:])
     check(err.count("not reloaded") == 1, "the broken edit is logged once")
+    check(err.count('unknown key "coment" (ignored); did you mean "comment"?') == 2,
+          "an unknown key is said once at load and once at the reload: %r" % err[-600:])
     A = cv2.imread(os.path.join(outdir, "frame_%05d.png" % (e1 - 5)))
     B = cv2.imread(os.path.join(outdir, "frame_%05d.png" % (e1 + 60)))
     C = cv2.imread(os.path.join(outdir, "frame_%05d.png" % (e2 + 80)))

@@ -67,7 +67,7 @@ static void many_products(vt_renderer *r, const vt_camera *cam, const vt_model *
     CHECKF(cat && cat->count == N, "a catalog of %d products", N);
     if (!cat || cat->count != N) { vt_catalog_destroy(cat); return; }
     vt_visitor_show *shows = calloc(N, sizeof *shows);
-    for (int i = 0; i < N; i++) shows[i] = (vt_visitor_show){ &cat->products[i], box, { 0 } };   /* no GPU model: nothing drawn */
+    for (int i = 0; i < N; i++) shows[i] = (vt_visitor_show){ .p = &cat->products[i], .model = box };   /* no GPU model: nothing drawn */
     vt_visitor *vis = NULL;
     CHECK(vt_visitor_create(&(vt_visitor_desc){ .tour = 1 }, &vis, err, sizeof err) == VT_OK);
     CHECK(vt_visitor_set_scene(vis, cat, shows, N, err, sizeof err) == VT_OK);
@@ -209,7 +209,7 @@ int main(int argc, char **argv)
     vt_catalog_parse_text(json, sizeof json - 1, "test.json", NULL, 0, &cat);
     CHECK(cat != NULL);
     if (cat) {
-        vt_visitor_show show = { &cat->products[0], box, g };
+        vt_visitor_show show = { .p = &cat->products[0], .model = box, .gpu = g };
         vt_visitor *vis = NULL;
         CHECK(vt_visitor_create(&(vt_visitor_desc){ .shadows = 1 }, &vis, err, sizeof err) == VT_OK);
         CHECK(vt_visitor_set_scene(vis, cat, &show, 1, err, sizeof err) == VT_OK);

@@ -1,5 +1,6 @@
 /* cmd_detect.c — `vitrine detect`: frames in, markers and poses out as JSON Lines. */
 #include "app/vt_app.h"
+#include "app_checks.h"
 #include "capture/vt_capture.h"
 #include "tracking/vt_tracking.h"
 #include "vision/vt_vision.h"
@@ -26,9 +27,11 @@ static const char *k_help =
     "\n"
     "options:\n"
     "  --dict NAME             marker dictionary (default 5X5_100): %s\n"
-    "  --marker-length METRES  side of the black square of a printed marker (default 0.05)\n"
+    "  --marker-length METRES  side of the black square of a printed marker (default 0.05; over 2\n"
+    "                          is refused: millimetres given for metres)\n"
     "  --calib FILE            camera intrinsics from an OpenCV calibration file (camera_matrix,\n"
     "                          distortion_coefficients); scaled to the frame size if it differs\n"
+    "                          at the same aspect ratio; another aspect ratio is an error\n"
     "  --intrinsics FX,FY,CX,CY  camera intrinsics in pixels, no distortion\n"
     "                          (with neither: a %.0f degree horizontal field of view, centred)\n"
     "  --threads N             cap on every thread pool the detector uses (default: all cores)\n"
@@ -85,6 +88,7 @@ typedef struct detect_opts {
     vt_dictionary dict;
     double length_m;
     int have_cam;        /* from --calib or --intrinsics */
+    const char *calib_path;   /* names the intrinsics in messages */
     vt_camera cam;
     int threads;
     int filter;
@@ -191,6 +195,7 @@ static int run_input(const char *input, const detect_opts *o, finder *det, vt_ma
         return 2;
     }
     double fps = vt_source_fps(src) > 0 ? vt_source_fps(src) : 30;
+    int said_scaled = 0;
     vt_frame fr;
     vt_result r;
     vt_tracker_reset(det->trk);   /* a new input: nothing to follow yet */
@@ -203,8 +208,14 @@ static int run_input(const char *input, const detect_opts *o, finder *det, vt_ma
             if (fr.is_stream) break;   /* a broken stream does not heal */
             continue;
         }
-        vt_camera cam = o->have_cam ? vt_camera_for_size(&o->cam, fr.grey.width, fr.grey.height)
-                                    : vt_camera_from_fov(fr.grey.width, fr.grey.height, VT_DEFAULT_HFOV_DEG);
+        vt_camera cam = vt_camera_from_fov(fr.grey.width, fr.grey.height, VT_DEFAULT_HFOV_DEG);
+        if (o->have_cam && app_camera_for_frames(&o->cam, o->calib_path, fr.grey.width, fr.grey.height, &said_scaled, &cam, err,
+                                                 sizeof err) != VT_OK) {
+            if (show_progress) fputs("\r\033[K", stderr);
+            VT_ERROR("detect", "%s", err);
+            status = 2;
+            break;   /* every frame of this input would be wrong */
+        }
         if (finder_find(det, &fr.grey, ml) != VT_OK) {
             VT_ERROR_FILE("detect", fr.name, "the detector failed on this frame");
             status = 2;
@@ -260,8 +271,14 @@ static int parse_option(detect_opts *o, detect_args *a, int c, const char *arg)
     case 'T': a->track = 1; break;
     case 'p': o->profile = 1; break;
     case 'l':
-        if (!vt_parse_double(arg, 1e-4, 100, &o->length_m)) break;
-        VT_ERROR("detect", "--marker-length '%s': expected a length in metres, e.g. 0.05", arg);
+        if (vt_parse_double(arg, 1e-4, 1e9, &o->length_m)) {
+            VT_ERROR("detect", "--marker-length '%s': expected a length in metres, e.g. 0.05", arg);
+            return 2;
+        }
+        if (o->length_m <= 2) break;
+        /* Poses would come out hundreds of metres away. */
+        VT_ERROR("detect", "--marker-length %s: over 2 m; probably millimetres: it is in metres (%g for a %g mm marker)", arg,
+                 o->length_m / 1000, o->length_m);
         return 2;
     case 't':
         if (!vt_parse_int(arg, 1, 1024, &o->threads)) break;
@@ -296,6 +313,7 @@ static int resolve_args(detect_opts *o, const detect_args *a)
         char err[512];
         if (vt_camera_load(a->calib, &o->cam, err, sizeof err) != VT_OK) { VT_ERROR_FILE("detect", a->calib, "%s", err); return 2; }
         o->have_cam = 1;
+        o->calib_path = a->calib;
     }
     if (a->intr) {
         if (vt_camera_parse(a->intr, &o->cam) != VT_OK) {
@@ -303,6 +321,7 @@ static int resolve_args(detect_opts *o, const detect_args *a)
             return 2;
         }
         o->have_cam = 1;
+        o->calib_path = "--intrinsics";
     }
     if (a->track && a->engine == VT_ENGINE_OPENCV) { VT_ERROR("detect", "--track needs our engine (--engine own)"); return 2; }
     return -1;

@@ -1,5 +1,6 @@
 /* cmd_validate.c — `vitrine validate CATALOG`: every problem, with its line and column. */
 #include "app/vt_app.h"
+#include "app_checks.h"
 #include "assets/vt_assets.h"
 #include "catalog/vt_catalog.h"
 
@@ -46,15 +47,16 @@ int vt_cmd_validate(int argc, char **argv)
             snprintf(jp, sizeof jp, "products[%d].model", i);
             vt_catalog_position(cat, jp, &line, &col);
             vt_catalog_report_add(&rep, 1, line, col, "model of %s: %s", p->id ? p->id : "?", err);
-        } else if (p->dimensions_mm[1] > 0) {
-            /* A model far from the product's stated size is probably in the wrong unit. */
-            double h = (m->bounds_max[1] - m->bounds_min[1]) * p->scale * 1000;
-            if (h > p->dimensions_mm[1] * 3 || h < p->dimensions_mm[1] / 3) {
+        } else {
+            /* A model far from the product's stated size, or larger than 5 m, is probably in the
+             * wrong unit (the same rule as at run time). */
+            char why[512];
+            app_model_scale(m, p, why, sizeof why);
+            if (why[0]) {
                 int line, col;
                 snprintf(jp, sizeof jp, "products[%d].model", i);
                 vt_catalog_position(cat, jp, &line, &col);
-                vt_catalog_report_add(&rep, 0, line, col, "model of %s is %.0f mm tall but dimensions_mm says %.0f mm (units? the model must be in metres)",
-                                      p->id ? p->id : "?", h, p->dimensions_mm[1]);
+                vt_catalog_report_add(&rep, 0, line, col, "%s: %s", p->id ? p->id : "?", why);
             }
         }
         vt_model_destroy(m);

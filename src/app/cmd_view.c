@@ -2,6 +2,7 @@
  * size in millimetres, its bounding box, and its origin and axes, so scale, pivot and orientation
  * can be checked before a product goes into the catalog. */
 #include "app/vt_app.h"
+#include "app_checks.h"
 #include "assets/vt_assets.h"
 #include "output/vt_output.h"
 #include "render/vt_render.h"
@@ -14,13 +15,24 @@
 #include <string.h>
 
 static const char *k_help =
-    "usage: vitrine view MODEL [--headless --out FILE.png] [--size WxH] [--angle DEG]\n"
+    "usage: vitrine view MODEL [--headless --out FILE.png] [--size WxH] [--angle DEG] [--strict]\n"
+    "       vitrine view [MODEL] --catalog FILE --product ID [options as above]\n"
     "\n"
     "Shows a model turning slowly, with its bounding box and size in millimetres (models are in\n"
     "metres), its origin (which should sit at the centre of its base) and its axes: x red, y green\n"
     "(up), z blue (the product's front). Headless: writes one PNG seen from --angle (default 30)\n"
-    "and exits. Exit status: 0 shown; 1 the model does not load (one line says why); 2 bad\n"
-    "arguments.\n";
+    "and exits.\n"
+    "\n"
+    "What looks wrong (larger than 5 m, the origin away from the base, flat in y) is written on\n"
+    "the picture and, one line each, on stderr as warnings naming the file.\n"
+    "  --catalog FILE --product ID  the product as the catalog places it on its marker, as\n"
+    "                 `vitrine run` draws it: scale, offset_mm, rotation_deg, and a model whose\n"
+    "                 size makes no sense fitted to dimensions_mm; the origin shown is the\n"
+    "                 marker's centre. MODEL defaults to the product's model (give one to try a\n"
+    "                 new file with the product's placement).\n"
+    "  --strict       any warning makes the exit status 1\n"
+    "Exit status: 0 shown; 1 the model does not load (one line says why), or a warning with\n"
+    "--strict; 2 bad arguments (an unknown product id names the near ones).\n";
 
 /* Model space (+Y up) to OpenCV camera space, looking at centre from angle az, elevation el. */
 static void orbit(const float centre[3], float dist, float az, float el, float out[16])
@@ -42,11 +54,111 @@ static void orbit(const float centre[3], float dist, float az, float el, float o
     out[15] = 1;
 }
 
-static void draw_frame(vt_renderer *r, const vt_model *m, vt_gpu_model_id g, const vt_image *bg, const vt_camera *cam,
-                       int W, int H, float angle_deg, const char *name)
+/* What is previewed: a model, placed as the catalog places its product (identity for a bare
+ * model), its bounds in that placed space, and what looks wrong about it. */
+typedef struct view_scene {
+    const vt_model *m;
+    vt_gpu_model_id g;
+    float place[16];        /* model space to placed space (the marker's frame, +Y up) */
+    float lo[3], hi[3];     /* bounds, placed */
+    const char *name;       /* the file name, or the product's */
+    char warn[4][512];
+    int nwarn;
+} view_scene;
+
+static void mat4_mul(const float a[16], const float b[16], float out[16])
 {
-    (void)W;
-    const float *lo = m->bounds_min, *hi = m->bounds_max;
+    float t[16];
+    for (int c = 0; c < 4; c++)
+        for (int r = 0; r < 4; r++) t[c * 4 + r] = a[r] * b[c * 4] + a[4 + r] * b[c * 4 + 1] + a[8 + r] * b[c * 4 + 2] + a[12 + r] * b[c * 4 + 3];
+    memcpy(out, t, sizeof t);
+}
+
+/* The product's placement on its marker, as run draws it (offset_mm, rotation_deg, scale, or the
+ * fit to dimensions_mm for a model in the wrong unit); p NULL: the model as it is. */
+static void view_place(view_scene *vs, const vt_product *p)
+{
+    char why[512];
+    double scale = app_model_scale(vs->m, p, why, sizeof why);
+    if (why[0]) snprintf(vs->warn[vs->nwarn++], sizeof vs->warn[0], "%s", why);
+    /* The marker matrix with the marker's pose undone (-90 degrees about x, at the origin) is the
+     * placement alone. */
+    const double undo_up[3] = { -M_PI_2, 0, 0 }, at[3] = { 0, 0, 0 };
+    vt_render_marker_matrix(undo_up, at, p ? p->offset_mm : at, p ? p->rotation_deg : at, scale, vs->place);
+    const float *lo = vs->m->bounds_min, *hi = vs->m->bounds_max, *M = vs->place;
+    for (int i = 0; i < 8; i++) {
+        float q[3] = { i & 1 ? hi[0] : lo[0], i & 2 ? hi[1] : lo[1], i & 4 ? hi[2] : lo[2] };
+        for (int k = 0; k < 3; k++) {
+            float v = M[k] * q[0] + M[4 + k] * q[1] + M[8 + k] * q[2] + M[12 + k];
+            vs->lo[k] = i == 0 || v < vs->lo[k] ? v : vs->lo[k];
+            vs->hi[k] = i == 0 || v > vs->hi[k] ? v : vs->hi[k];
+        }
+    }
+}
+
+/* What an author most often gets wrong, about the placed model (after view_place's size check). */
+static void view_check(view_scene *vs, const vt_product *p)
+{
+    const float *lo = vs->lo, *hi = vs->hi;
+    float ext[3] = { hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2] };
+    size_t n = sizeof vs->warn[0];
+    if (fabsf(lo[1]) > 0.02f * ext[1] + 1e-4f && vs->nwarn < 4) {
+        if (p)
+            snprintf(vs->warn[vs->nwarn++], n, "the base is %.0f mm %s the marker: set \"offset_mm\" to [%g, %.0f, %g]",
+                     fabsf(lo[1]) * 1000, lo[1] > 0 ? "above" : "below", p->offset_mm[0], p->offset_mm[1] - lo[1] * 1000,
+                     p->offset_mm[2]);
+        else
+            snprintf(vs->warn[vs->nwarn++], n, "origin is %.0f mm %s the base: put it at the centre of the base",
+                     fabsf(lo[1]) * 1000, lo[1] > 0 ? "below" : "above");
+    }
+    if (ext[1] < 1e-3f && ext[0] > 1e-3f && vs->nwarn < 4) snprintf(vs->warn[vs->nwarn++], n, "flat in y: is +Y up?");
+}
+
+/* The labels: name, size, counts, warnings. */
+static void draw_labels(vt_renderer *r, const view_scene *vs, int W, int H)
+{
+    const vt_model *m = vs->m;
+    char line[512];
+    const float ink[4] = { 0.1f, 0.1f, 0.12f, 1 }, grey[4] = { 0.3f, 0.3f, 0.33f, 1 }, warn[4] = { 0.75f, 0.25f, 0.05f, 1 };
+    float px = H * 0.032f, y = H * 0.06f;
+    vt_render_text(r, H * 0.03f, y, px, vs->name, ink);
+    snprintf(line, sizeof line, "%.0f x %.0f x %.0f mm  (width x height x depth)", (vs->hi[0] - vs->lo[0]) * 1000,
+             (vs->hi[1] - vs->lo[1]) * 1000, (vs->hi[2] - vs->lo[2]) * 1000);
+    vt_render_text(r, H * 0.03f, y + px * 1.4f, px * 0.8f, line, grey);
+    snprintf(line, sizeof line, "%d vertices, %d triangles, %d material%s, %d texture%s", vt_model_vertex_count(m),
+             vt_model_triangle_count(m), m->material_count, m->material_count == 1 ? "" : "s", m->texture_count,
+             m->texture_count == 1 ? "" : "s");
+    vt_render_text(r, H * 0.03f, y + px * 2.6f, px * 0.7f, line, grey);
+    /* Warnings, broken after "; " where a line would run off the picture. */
+    float wy = y + px * 3.8f, room = W - H * 0.06f;
+    for (int i = 0; i < vs->nwarn; i++) {
+        const char *at = vs->warn[i];
+        while (*at) {
+            /* The longest part that fits, cut after a ';' (the first part when none fits). */
+            int take = (int)strlen(at);
+            snprintf(line, sizeof line, "%s", at);
+            if (vt_render_text_width(r, px * 0.7f, line) > room) {
+                take = 0;
+                for (const char *cut = strstr(at, "; "); cut; cut = strstr(cut + 1, "; ")) {
+                    snprintf(line, sizeof line, "%.*s", (int)(cut - at + 1), at);
+                    if (take && vt_render_text_width(r, px * 0.7f, line) > room) break;
+                    take = (int)(cut - at + 1);
+                }
+                if (!take) take = (int)strlen(at);
+            }
+            snprintf(line, sizeof line, "%.*s", take, at);
+            vt_render_text(r, H * 0.03f, wy, px * 0.7f, line, warn);
+            wy += px;
+            at += strlen(line);
+            while (*at == ' ') at++;
+        }
+    }
+}
+
+static void draw_frame(vt_renderer *r, const view_scene *vs, const vt_image *bg, const vt_camera *cam, int W, int H,
+                       float angle_deg)
+{
+    const float *lo = vs->lo, *hi = vs->hi;
     float centre[3] = { (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2 };
     float ext[3] = { hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2] };
     float radius = 0.5f * sqrtf(ext[0] * ext[0] + ext[1] * ext[1] + ext[2] * ext[2]);
@@ -55,12 +167,13 @@ static void draw_frame(vt_renderer *r, const vt_model *m, vt_gpu_model_id g, con
     if (oc > radius) radius = oc;
     if (radius < 1e-6f) radius = 1e-6f;
     float half_fov = atanf((float)(H * 0.5 / cam->fy));
-    float mv[16];
+    float mv[16], mv_model[16];
     float dist = radius / sinf(half_fov) * 1.25f;
     orbit(centre, dist, angle_deg * (float)M_PI / 180, 0.35f, mv);
+    mat4_mul(mv, vs->place, mv_model);
     vt_render_depth_range(r, fmaxf(dist - radius * 2, dist * 0.01f), dist + radius * 3);
     vt_render_begin(r, bg, cam);
-    vt_render_model(r, g, mv, 1.0f);
+    vt_render_model(r, vs->g, mv_model, 1.0f);
     /* Bounding box. */
     float pts[8][2];
     for (int i = 0; i < 8; i++) {
@@ -83,34 +196,11 @@ static void draw_frame(vt_renderer *r, const vt_model *m, vt_gpu_model_id g, con
     }
     const float dot[4] = { 1, 1, 1, 1 };
     vt_render_rect(r, o2[0] - 4, o2[1] - 4, 8, 8, dot);
-    /* Labels. */
-    char line[512];
-    const float ink[4] = { 0.1f, 0.1f, 0.12f, 1 }, grey[4] = { 0.3f, 0.3f, 0.33f, 1 }, warn[4] = { 0.75f, 0.25f, 0.05f, 1 };
-    float px = H * 0.032f, y = H * 0.06f;
-    vt_render_text(r, H * 0.03f, y, px, name, ink);
-    snprintf(line, sizeof line, "%.0f x %.0f x %.0f mm  (width x height x depth)", ext[0] * 1000, ext[1] * 1000, ext[2] * 1000);
-    vt_render_text(r, H * 0.03f, y + px * 1.4f, px * 0.8f, line, grey);
-    snprintf(line, sizeof line, "%d vertices, %d triangles, %d material%s, %d texture%s", vt_model_vertex_count(m),
-             vt_model_triangle_count(m), m->material_count, m->material_count == 1 ? "" : "s", m->texture_count,
-             m->texture_count == 1 ? "" : "s");
-    vt_render_text(r, H * 0.03f, y + px * 2.6f, px * 0.7f, line, grey);
-    /* What an author most often gets wrong. */
-    float hy = y + px * 3.8f;
-    if (fabsf(lo[1]) > 0.02f * ext[1] + 1e-4f) {
-        snprintf(line, sizeof line, "origin is %.0f mm %s the base: put it at the centre of the base", fabsf(lo[1]) * 1000, lo[1] > 0 ? "below" : "above");
-        vt_render_text(r, H * 0.03f, hy, px * 0.7f, line, warn);
-        hy += px;
-    }
-    if (ext[0] > 5 || ext[1] > 5 || ext[2] > 5) {
-        vt_render_text(r, H * 0.03f, hy, px * 0.7f, "larger than 5 m: was it exported in centimetres or millimetres? Vitrine expects metres", warn);
-        hy += px;
-    }
-    if (ext[1] < 1e-3f && ext[0] > 1e-3f) vt_render_text(r, H * 0.03f, hy, px * 0.7f, "flat in y: is +Y up?", warn);
+    draw_labels(r, vs, W, H);
 }
 
 /* Shows the model turning in a window, or writes one frame at angle (headless); 0 or 1. */
-static int show(vt_renderer *r, const vt_model *m, vt_gpu_model_id g, int W, int H, double angle, const char *path,
-                const char *out)
+static int show(vt_renderer *r, const view_scene *vs, int W, int H, double angle, const char *out)
 {
     /* A neutral studio backdrop, lighter at the top. */
     vt_image bg;
@@ -120,20 +210,19 @@ static int show(vt_renderer *r, const vt_model *m, vt_gpu_model_id g, int W, int
         memset(vt_image_row(&bg, y), v, (size_t)W * 3);
     }
     vt_camera cam = vt_camera_from_fov(W, H, 40);
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     int status = 0;
     char err[1200];
     if (out) {
         vt_image rgba;
         vt_image_alloc(&rgba, VT_PIX_RGBA8, W, H);
-        draw_frame(r, m, g, &bg, &cam, W, H, (float)angle, name);
+        draw_frame(r, vs, &bg, &cam, W, H, (float)angle);
         vt_render_end(r, &rgba);
         if (vt_image_write(out, &rgba, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); status = 1; }
         vt_image_free(&rgba);
     } else {
         uint64_t t0 = vt_now_ns();
         while (!vt_render_should_close(r)) {
-            draw_frame(r, m, g, &bg, &cam, W, H, (float)(angle + vt_ms_since(t0) * 0.02), name);   /* 20 degrees a second */
+            draw_frame(r, vs, &bg, &cam, W, H, (float)(angle + vt_ms_since(t0) * 0.02));   /* 20 degrees a second */
             vt_render_end(r, NULL);
         }
     }
@@ -141,29 +230,38 @@ static int show(vt_renderer *r, const vt_model *m, vt_gpu_model_id g, int W, int
     return status;
 }
 
-int vt_cmd_view(int argc, char **argv)
+typedef struct view_args {
+    int headless, strict, W, H;
+    double angle;
+    const char *out, *model, *catalog, *product;
+} view_args;
+
+/* The command line: -1 to go on, else the exit status (0 after --help, 2 reported). */
+static int view_parse(int argc, char **argv, view_args *a)
 {
     static const struct option lo[] = {
         { "headless", no_argument, 0, 'H' }, { "out", required_argument, 0, 'o' }, { "size", required_argument, 0, 's' },
-        { "angle", required_argument, 0, 'a' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+        { "angle", required_argument, 0, 'a' }, { "help", no_argument, 0, 'h' }, { "strict", no_argument, 0, 'S' },
+        { "catalog", required_argument, 0, 'k' }, { "product", required_argument, 0, 'p' }, { 0, 0, 0, 0 },
     };
-    int headless = 0, W = 1280, H = 720, c;
-    double angle = 30;
-    const char *out = NULL;
+    *a = (view_args){ .W = 1280, .H = 720, .angle = 30 };
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    for (int c; (c = getopt_long(argc, argv, "h", lo, NULL)) != -1;) {
         switch (c) {
-        case 'H': headless = 1; break;
-        case 'o': out = optarg; break;
+        case 'H': a->headless = 1; break;
+        case 'S': a->strict = 1; break;
+        case 'o': a->out = optarg; break;
+        case 'k': a->catalog = optarg; break;
+        case 'p': a->product = optarg; break;
         case 's':
-            if (sscanf(optarg, "%dx%d", &W, &H) != 2 || W < 64 || H < 64 || W > 8192 || H > 8192) {
+            if (sscanf(optarg, "%dx%d", &a->W, &a->H) != 2 || a->W < 64 || a->H < 64 || a->W > 8192 || a->H > 8192) {
                 VT_ERROR("view", "--size '%s': expected WxH, e.g. 1280x720", optarg);
                 return 2;
             }
             break;
         case 'a':
-            if (vt_parse_double(optarg, -3600, 3600, &angle)) { VT_ERROR("view", "--angle '%s': expected degrees", optarg); return 2; }
+            if (vt_parse_double(optarg, -3600, 3600, &a->angle)) { VT_ERROR("view", "--angle '%s': expected degrees", optarg); return 2; }
             break;
         case 'h': fputs(k_help, stdout); return 0;
         default:
@@ -171,31 +269,74 @@ int vt_cmd_view(int argc, char **argv)
             return 2;
         }
     }
-    if (optind != argc - 1) { VT_ERROR("view", "give one MODEL file (try 'vitrine view --help')"); return 2; }
-    if (headless && !out) { VT_ERROR("view", "--headless needs --out FILE.png"); return 2; }
-    const char *path = argv[optind];
+    if (!a->catalog != !a->product) { VT_ERROR("view", "--catalog and --product go together"); return 2; }
+    if (optind == argc - 1) a->model = argv[optind];
+    else if (optind != argc || !a->catalog) { VT_ERROR("view", "give one MODEL file (try 'vitrine view --help')"); return 2; }
+    if (a->headless && !a->out) { VT_ERROR("view", "--headless needs --out FILE.png"); return 2; }
+    return -1;
+}
+
+/* --catalog FILE --product ID: the product (in *cat, the caller's), -1; else 2 (reported). */
+static int view_product(const view_args *a, vt_catalog **cat, const vt_product **out)
+{
+    char err[1200];
+    if (vt_catalog_load(a->catalog, cat, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); return 2; }
+    for (int i = 0; i < (*cat)->count; i++)
+        if ((*cat)->products[i].id && !strcmp((*cat)->products[i].id, a->product)) { *out = &(*cat)->products[i]; break; }
+    if (!*out) {
+        char ids[512];
+        int near = vt_catalog_near_ids(*cat, a->product, ids, sizeof ids);
+        VT_ERROR("view", "--product '%s': no product with that id in %s; %s %s%s", a->product, a->catalog,
+                 near ? "did you mean" : "its ids:", ids, near ? "?" : "");
+        return 2;
+    }
+    if (!a->model && !(*out)->model_path) {
+        VT_ERROR("view", "%s: product %s has no \"model\"; give a MODEL file", a->catalog, a->product);
+        return 2;
+    }
+    return -1;
+}
+
+/* Loads, places and checks the model (warnings on stderr), then shows it: the exit status. */
+static int view_model(const view_args *a, const char *path, const vt_product *p)
+{
     char err[1024];
+    view_scene vs = { .name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path };
     vt_model *m = NULL;
-    if (vt_model_load(path, &m, err, sizeof err) != VT_OK) {
-        VT_ERROR("view", "%s", err);
-        return 1;
-    }
+    if (vt_model_load(path, &m, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); return 1; }
+    vs.m = m;
+    char title[600];
+    if (p) snprintf(title, sizeof title, "%s: product %s", vs.name, p->id);
+    if (p) vs.name = title;
+    view_place(&vs, p);
+    view_check(&vs, p);
+    for (int i = 0; i < vs.nwarn; i++) VT_WARN_FILE("view", path, "%s%s%s%s", p ? "product " : "", p ? p->id : "", p ? ": " : "", vs.warn[i]);
     vt_renderer *r = NULL;
-    if (vt_render_create(&(vt_render_desc){ .width = W, .height = H, .headless = headless, .title = path }, &r, err, sizeof err) != VT_OK) {
+    int status = 1;
+    if (vt_render_create(&(vt_render_desc){ .width = a->W, .height = a->H, .headless = a->headless, .title = path }, &r, err,
+                         sizeof err) != VT_OK)
         VT_ERROR("view", "%s", err);
-        vt_model_destroy(m);
-        return 1;
-    }
-    vt_gpu_model_id g;
-    if (vt_render_upload(r, m, &g, err, sizeof err) != VT_OK) {
+    else if (vt_render_upload(r, m, &vs.g, err, sizeof err) != VT_OK)
         VT_ERROR("view", "%s", err);
-        vt_render_destroy(r);
-        vt_model_destroy(m);
-        return 1;
+    else {
+        status = show(r, &vs, a->W, a->H, a->angle, a->headless ? a->out : NULL);
+        vt_render_free_model(r, vs.g);
     }
-    int status = show(r, m, g, W, H, angle, path, headless ? out : NULL);
-    vt_render_free_model(r, g);
     vt_render_destroy(r);
     vt_model_destroy(m);
+    if (status == 0 && a->strict && vs.nwarn) status = 1;
+    return status;
+}
+
+int vt_cmd_view(int argc, char **argv)
+{
+    view_args a;
+    int status = view_parse(argc, argv, &a);
+    if (status >= 0) return status;
+    vt_catalog *cat = NULL;
+    const vt_product *p = NULL;
+    if (a.catalog && (status = view_product(&a, &cat, &p)) >= 0) { vt_catalog_destroy(cat); return status; }
+    status = view_model(&a, a.model ? a.model : p->model_path, p);
+    vt_catalog_destroy(cat);
     return status;
 }

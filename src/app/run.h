@@ -21,7 +21,7 @@
 typedef struct run_opts {
     const char *video, *images, *catalog, *calib, *intr, *out, *analytics, *card, *shots;
     int camera, demo, headless, fullscreen, frames, no_analytics;
-    int kiosk, monitor, msaa, no_shadows, tour, hud;   /* tour: -1 default, 0 off, 1 on */
+    int kiosk, monitor, msaa, no_shadows, tour, hud;   /* tour: -1 default, 0 off, 1 on; monitor: -1 not given */
     int nsrc;                                          /* sources given (0: camera 0, else the demo) */
     double report_every;
     int fault_after;

@@ -24,7 +24,8 @@ static const char *k_help =
     "  --demo            the built-in demo scene (markers on a shelf, a moving camera)\n"
     "  --demo-size WxH   the demo's frame size (default 1280x720)\n"
     "  --catalog FILE    products, prices and models (default: %s/models/catalog.json)\n"
-    "  --calib FILE      camera intrinsics from an OpenCV calibration file\n"
+    "  --calib FILE      camera intrinsics from an OpenCV calibration file (made at the video's\n"
+    "                    aspect ratio; another size is scaled)\n"
     "  --intrinsics FX,FY,CX,CY  camera intrinsics in pixels (default: a %.0f degree field of view)\n"
     "  --headless        render offscreen (EGL, no display needed); frames go to --out\n"
     "  --out FILE.mp4|DIR  write every composited frame: a video, or numbered PNGs in a folder\n"
@@ -34,7 +35,8 @@ static const char *k_help =
     "  --simulate-disconnect FRAME:SECONDS  for tests: the source drops out at FRAME for SECONDS,\n"
     "                    as an unplugged camera would\n"
     "  --report-every S  every S seconds, one line on stderr: frames per second, stage times, memory\n"
-    "  --fullscreen      fill the monitor (--monitor N: which, 0 = primary)\n"
+    "  --fullscreen      fill the monitor (--monitor N: which, 0 = primary; one that does not\n"
+    "                    exist is an error; headless ignores it)\n"
     "  --kiosk           for a stand: fullscreen, no pointer, Escape asks before quitting, Q does\n"
     "                    nothing\n"
     "  --msaa N          samples per pixel for smooth edges (default 4 on a GPU, 1 on a software\n"
@@ -43,7 +45,8 @@ static const char *k_help =
     "  --tour | --no-tour  the demo tour (a card, the basket and a promotion shown on a loop when\n"
     "                    no one touches anything; default: on for the built-in demo only; the\n"
     "                    invented promotion only with the built-in demo catalog)\n"
-    "  --card PRODUCT    open this product's card (catalog id) as soon as it is seen\n"
+    "  --card PRODUCT    open this product's card (catalog id, checked at start) as soon as it is\n"
+    "                    seen\n"
     "  --hud             start with the HUD on (frames per second, stage times, the latest errors,\n"
     "                    warnings and notes for staff; H toggles it)\n"
     "  --screenshots DIR where S saves screenshots (default: the current folder)\n"
@@ -136,7 +139,7 @@ static int parse_option(run_opts *o, int c, const char *arg)
 
 int run_opts_parse(int argc, char **argv, run_opts *o)
 {
-    *o = (run_opts){ .camera = -1, .tour = -1 };
+    *o = (run_opts){ .camera = -1, .tour = -1, .monitor = -1 };
     snprintf(o->default_catalog, sizeof o->default_catalog, "%s/models/catalog.json", VT_DATA_DIR);
     o->catalog = o->default_catalog;
     opterr = 0;
@@ -153,5 +156,6 @@ int run_opts_parse(int argc, char **argv, run_opts *o)
     if (o->nsrc > 1) { VT_ERROR("run", "give one source: --camera, --video, --images or --demo"); return 2; }
     if (o->calib && o->intr) { VT_ERROR("run", "give --calib or --intrinsics, not both"); return 2; }
     if (o->headless && !o->out) o->out = "vitrine-run.mp4";
+    if (o->headless && o->monitor >= 0) VT_WARN("run", "--monitor %d is ignored: a headless run opens no window", o->monitor);
     return -1;
 }

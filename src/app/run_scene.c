@@ -2,6 +2,8 @@
  * GPU), and its hot reload when the catalog or a model changes on disk. */
 #include "run.h"
 
+#include "app_checks.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,7 +45,8 @@ static int slot_reuse(product_slot *s, scene *old)
     return 0;
 }
 
-/* A product whose model does not load shows a placeholder box of its size, reported once. */
+/* A product whose model does not load shows a placeholder box, reported once: of its
+ * dimensions_mm, else a cube the size of its marker (the visitor stands it on the marker). */
 static void slot_load(product_slot *s, vt_renderer *rend)
 {
     const vt_product *p = s->p;
@@ -51,12 +54,23 @@ static void slot_load(product_slot *s, vt_renderer *rend)
     if (p->model_path && vt_model_load(p->model_path, &s->model, err, sizeof err) != VT_OK)
         VT_WARN("assets", "%s (product %s shows a placeholder)", err, p->id);
     if (!s->model) {
-        float size[3] = { 0.08f, 0.08f, 0.08f };
+        float side = (float)(p->length_mm > 0 ? p->length_mm / 1000 : 0.05), size[3] = { side, side, side };
         for (int k = 0; k < 3 && p->dimensions_mm[0] > 0; k++) size[k] = (float)(p->dimensions_mm[k] / 1000);
         if (vt_model_placeholder(size, &s->model, err, sizeof err) != VT_OK) VT_WARN("assets", "%s (product %s)", err, p->id);
     }
     s->model_path = p->model_path ? strdup(p->model_path) : NULL;
     slot_upload(s, rend);
+}
+
+/* The scale the slot's model is drawn at; a model whose size makes no sense is said once for
+ * each (re)load of the catalog, with the key to set, and drawn at dimensions_mm when given. */
+static double slot_scale(const product_slot *s)
+{
+    char why[512];
+    if (!s->model || s->model->is_placeholder) return 1;
+    double scale = app_model_scale(s->model, s->p, why, sizeof why);
+    if (why[0]) VT_WARN_FILE("assets", s->p->model_path, "product %s: %s", s->p->id, why);
+    return scale;
 }
 
 /* Builds a scene from cat (taking it), reusing unchanged models of old; the display goes on
@@ -73,7 +87,7 @@ void scene_build(scene *sc, vt_catalog *cat, scene *old, vt_renderer *rend)
         s->p = &cat->products[i];
         s->model_mtime = mtime_of(s->p->model_path);
         if (!slot_reuse(s, old)) slot_load(s, rend);
-        if (sc->shows) sc->shows[i] = (vt_visitor_show){ s->p, s->model, s->gpu };
+        if (sc->shows) sc->shows[i] = (vt_visitor_show){ .p = s->p, .model = s->model, .gpu = s->gpu, .scale = slot_scale(s) };
     }
 }
 

@@ -2,6 +2,7 @@
  * first frame, renderer, scene, output, analytics, visitor, tracker), and closing it all. */
 #include "run.h"
 
+#include "app_checks.h"
 #include "vision/vt_vision.h"   /* vt_camera_load */
 #include "app/vt_app.h"
 
@@ -57,6 +58,20 @@ vt_result run_read(run_ctx *rc)
     return rc->rr;
 }
 
+/* --card names a product of the catalog: -1, else 2 after naming the ids it may have meant. */
+static int run_check_card(run_ctx *rc)
+{
+    const vt_catalog *cat = rc->sc.cat;
+    for (int i = 0; rc->o.card && i < cat->count; i++)
+        if (cat->products[i].id && !strcmp(cat->products[i].id, rc->o.card)) return -1;
+    if (!rc->o.card) return -1;
+    char ids[512];
+    int near = vt_catalog_near_ids(cat, rc->o.card, ids, sizeof ids);
+    VT_ERROR("run", "--card '%s': no product with that id in %s; %s %s%s", rc->o.card, rc->o.catalog,
+             near ? "did you mean" : "its ids:", ids, near ? "?" : "");
+    return 2;
+}
+
 int run_open_source(run_ctx *rc)
 {
     run_staff_open(rc);   /* from here on, staff messages are kept for the HUD */
@@ -66,6 +81,7 @@ int run_open_source(run_ctx *rc)
     vt_catalog *cat = NULL;
     if (vt_catalog_load(rc->o.catalog, &cat, rc->err, sizeof rc->err) != VT_OK) { VT_ERROR("run", "%s", rc->err); return 2; }
     rc->sc.cat = cat;   /* until the scene is built */
+    if (run_check_card(rc) >= 0) return 2;
     if (open_source(rc) != VT_OK) { VT_ERROR("run", "%s", rc->err); return 2; }
     if (run_read(rc) != VT_OK) {
         if (rc->sd.path) VT_ERROR_FILE("run", rc->sd.path, "no frame to show");
@@ -74,7 +90,12 @@ int run_open_source(run_ctx *rc)
     }
     rc->W = rc->fr.colour.width;
     rc->H = rc->fr.colour.height;
-    rc->cam = have_cam ? vt_camera_for_size(&cam_in, rc->W, rc->H) : vt_camera_from_fov(rc->W, rc->H, VT_DEFAULT_HFOV_DEG);
+    rc->cam = vt_camera_from_fov(rc->W, rc->H, VT_DEFAULT_HFOV_DEG);
+    if (have_cam && app_camera_for_frames(&cam_in, rc->o.calib ? rc->o.calib : "--intrinsics", rc->W, rc->H, NULL, &rc->cam,
+                                          rc->err, sizeof rc->err) != VT_OK) {
+        VT_ERROR("run", "%s", rc->err);
+        return 2;
+    }
     /* Media time: a file's own, a folder of frames at a nominal 30 frames/s (so a headless run of
      * it is the same on any machine), the wall clock only for a live source. */
     double fps = vt_source_fps(rc->src);
@@ -90,12 +111,16 @@ int run_open_display(run_ctx *rc)
     const run_opts *o = &rc->o;
     vt_catalog *cat = rc->sc.cat;
     rc->sc.cat = NULL;
-    if (vt_render_create(&(vt_render_desc){ .width = rc->W, .height = rc->H, .headless = o->headless, .fullscreen = o->fullscreen,
-                                            .monitor = o->monitor, .hide_cursor = o->kiosk, .app_keys = 1, .msaa = o->msaa,
-                                            .title = cat->store_name }, &rc->rend, rc->err, sizeof rc->err) != VT_OK) {
-        VT_ERROR("run", "%s", rc->err);
+    vt_result rr = vt_render_create(&(vt_render_desc){ .width = rc->W, .height = rc->H, .headless = o->headless,
+                                                       .fullscreen = o->fullscreen, .monitor = o->monitor > 0 ? o->monitor : 0,
+                                                       .hide_cursor = o->kiosk, .app_keys = 1, .msaa = o->msaa,
+                                                       .title = cat->store_name }, &rc->rend, rc->err, sizeof rc->err);
+    int bad_monitor = rr == VT_ERR_ARG && o->monitor > 0;   /* a bad argument: exit 2 */
+    if (bad_monitor) VT_ERROR("run", "--monitor %d: %s", o->monitor, rc->err);
+    else if (rr != VT_OK) VT_ERROR("run", "%s", rc->err);
+    if (rr != VT_OK) {
         vt_catalog_destroy(cat);
-        return 1;
+        return bad_monitor ? 2 : 1;
     }
     scene_build(&rc->sc, cat, NULL, rc->rend);
     char why[256];

@@ -176,17 +176,24 @@ static void problem(ctx *x, int is_error, const char *json_path, const char *fmt
     if (is_error) x->errors++;
 }
 
-/* Warns about keys a section does not know (a typo like "prise" would otherwise pass silently). */
+/* Warns about keys a section does not know (a typo like "prise" would otherwise pass silently),
+ * naming the product and the nearest known key. */
 static void unknown_keys(ctx *x, const cJSON *o, const char *path, const char *const *known)
 {
-    const cJSON *it;
+    const cJSON *it, *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+    char where[128] = "";
+    if (path[0]) snprintf(where, sizeof where, " in %s%s%.40s%s", path, cJSON_IsString(id) ? " (" : "",
+                          cJSON_IsString(id) ? id->valuestring : "", cJSON_IsString(id) ? ")" : "");
     cJSON_ArrayForEach(it, o) {
         int ok = 0;
         for (int i = 0; known[i]; i++) ok |= !strcmp(it->string, known[i]);
         if (ok) continue;
-        char kp[128];
+        char kp[128], hint[96] = "";
         snprintf(kp, sizeof kp, "%s%s%s#", path, path[0] ? "." : "", it->string);
-        problem(x, 0, kp, "unknown key \"%.60s\"%s%s (ignored)", it->string, path[0] ? " in " : "", path);
+        const char *near = vt_nearest_word(it->string, known);
+        if (near) snprintf(hint, sizeof hint, "; did you mean \"%s\"?", near);
+        problem(x, 0, kp, "unknown key \"%.60s\"%s (ignored)%s", it->string, where, hint);
+        if (x->rep && x->rep->count) x->rep->items[x->rep->count - 1].unknown_key = 1;
     }
 }
 
@@ -216,6 +223,20 @@ static double opt_number(ctx *x, const cJSON *o, const char *key, const char *pa
         return def;
     }
     return v->valuedouble;
+}
+
+/* A printed marker side in millimetres: one in metres (0.05) or in tenths of a millimetre would put
+ * every product metres away from where it stands. */
+static double opt_length_mm(ctx *x, const cJSON *o, const char *path, double def)
+{
+    double v = opt_number(x, o, "length_mm", path, def, 0, 0);
+    char p[128];
+    snprintf(p, sizeof p, "%s.length_mm", path);
+    if (v == def) return v;
+    if (v < 1) problem(x, 1, p, "%s is %g mm: millimetres, not metres (50 for a 5 cm marker)", p, v);
+    else if (v > 2000) problem(x, 1, p, "%s is %g mm, over 2 m: the side of the black square in millimetres", p, v);
+    else return v;
+    return def;
 }
 
 static void opt_vec3(ctx *x, const cJSON *o, const char *key, const char *path, double out[3], int positive)
@@ -319,7 +340,7 @@ static void check_product_model(ctx *x, const cJSON *p, const char *pp, const ch
     pr->scale = opt_number(x, p, "scale", pp, 1, 0, 0);
     opt_vec3(x, p, "offset_mm", pp, pr->offset_mm, 0);
     opt_vec3(x, p, "rotation_deg", pp, pr->rotation_deg, 0);
-    pr->length_mm = opt_number(x, p, "length_mm", pp, x->c->length_mm, 0, 0);
+    pr->length_mm = opt_length_mm(x, p, pp, x->c->length_mm);
     const cJSON *tt = cJSON_GetObjectItemCaseSensitive(p, "turntable");
     if (tt && !cJSON_IsBool(tt)) {
         char vp[JSON_PATH_LEN];
@@ -435,7 +456,7 @@ static int check_markers(ctx *x, const cJSON *root, vt_dictionary *dict)
     c->dictionary = opt_string(x, markers, "dictionary", "markers", "5X5_100");
     int have_dict = vt_dictionary_find(c->dictionary, dict) == VT_OK;
     if (!have_dict) problem(x, 1, "markers.dictionary", "unknown marker dictionary \"%.40s\"; one of: %s", c->dictionary, vt_dictionary_names());
-    c->length_mm = opt_number(x, markers, "length_mm", "markers", 50, 0, 0);
+    c->length_mm = opt_length_mm(x, markers, "markers", 50);
     const cJSON *filter = cJSON_GetObjectItemCaseSensitive(markers, "filter");
     const vt_filter_params d = vt_filter_params_defaults();
     c->filter = d;
@@ -498,6 +519,12 @@ vt_result vt_catalog_load(const char *path, vt_catalog **out, char *err, size_t 
     vt_result r = vt_catalog_parse(path, &rep, 0, out);
     for (int i = 0; r != VT_OK && i < rep.count; i++)
         if (rep.items[i].is_error) { vt_catalog_problem_format(path, &rep.items[i], err, errlen); break; }
+    for (int i = 0; r == VT_OK && i < rep.count; i++)
+        if (rep.items[i].unknown_key) {
+            char loc[1100];
+            snprintf(loc, sizeof loc, "%s:%d:%d", path, rep.items[i].line, rep.items[i].col);
+            VT_WARN_FILE("catalog", loc, "%s", rep.items[i].msg);
+        }
     vt_catalog_report_free(&rep);
     return r;
 }

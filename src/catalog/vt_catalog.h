@@ -60,6 +60,7 @@ typedef struct vt_catalog {
 typedef struct vt_catalog_problem {
     int is_error;              /* 0: a warning */
     int line, col;             /* 1-based; 0 when not tied to a place */
+    int unknown_key;           /* a key the catalog does not know (a warning; vt_catalog_load logs it) */
     char msg[256];
 } vt_catalog_problem;
 
@@ -87,13 +88,23 @@ void vt_catalog_problem_format(const char *path, const vt_catalog_problem *p, ch
 /* Where the value at a JSON path ("products[2].model") was; 0 when unknown. */
 int vt_catalog_position(const vt_catalog *c, const char *json_path, int *line, int *col);
 
-/* Parse; on failure err holds the first error, formatted as above. */
+/* Parse; on failure err holds the first error, formatted as above. On success each unknown key is
+ * logged once as a warning (catalog: FILE:LINE:COL: unknown key ..., with the product and the
+ * nearest known key), since a typo such as "modle" otherwise passes silently. */
 vt_result vt_catalog_load(const char *path, vt_catalog **out, char *err, size_t errlen);
 void vt_catalog_destroy(vt_catalog *c);   /* safe on NULL */
 /* The product on marker id, or NULL (unknown markers are ignored). */
 const vt_product *vt_catalog_find_marker(const vt_catalog *c, int marker);
 /* The price a visitor pays: the promo price when there is one. */
 double vt_product_price_now(const vt_product *p);
+
+/* Edit distance (Levenshtein with transpositions, case-insensitive); 64 for words over 47 bytes. */
+int vt_edit_distance(const char *a, const char *b);
+/* Of the NULL-terminated words, the one a typo most probably meant, or NULL when none is close. */
+const char *vt_nearest_word(const char *typo, const char *const *words);
+/* Product ids near id into buf (", "-separated, nearest first, up to eight): returns 1; when none
+ * is near, the catalog's first ids and 0. */
+int vt_catalog_near_ids(const vt_catalog *c, const char *id, char *buf, size_t len);
 
 /* ---- hot reload ---- */
 /* Watches files (the catalog and its models) for changes through inotify on their folders, so

@@ -24,7 +24,7 @@ typedef struct vt_render_desc {
     int width, height;      /* the video frame size */
     int headless;           /* 1: EGL surfaceless; 0: a GLFW window */
     int fullscreen;         /* window mode only */
-    int monitor;            /* fullscreen on this monitor (0 = primary) */
+    int monitor;            /* fullscreen on this monitor (0 = primary); one that does not exist: VT_ERR_ARG */
     int hide_cursor;        /* window mode: no pointer over the window (kiosk, touch screens) */
     int app_keys;           /* Escape and Q are the caller's to handle (see vt_render_should_close) */
     int msaa;               /* samples per pixel: 0 = default (4), 1 = none */

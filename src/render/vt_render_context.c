@@ -212,6 +212,12 @@ static vt_result make_window(vt_renderer *r, char *err, size_t errlen)
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
     glfwWindowHint(GLFW_RESIZABLE, GLFW_TRUE);
+    int nmon = 0;
+    glfwGetMonitors(&nmon);
+    if (r->desc.monitor > 0 && r->desc.monitor >= nmon) {
+        snprintf(err, errlen, "no such monitor (this machine has %d, numbered from 0)", nmon);
+        return VT_ERR_ARG;
+    }
     GLFWmonitor *mon = r->desc.fullscreen ? chosen_monitor(r) : NULL;
     r->is_fullscreen = mon != NULL;
     int w = r->desc.width, h = r->desc.height;

@@ -186,6 +186,13 @@ void vt_visitor_begin(vt_visitor *v, double t, int frame)
     }
 }
 
+/* The scale a product's model is drawn at (see vt_visitor_show). */
+static double show_scale(const vt_visitor_show *s)
+{
+    if (s->model && s->model->is_placeholder) return 1;
+    return s->scale > 0 ? s->scale : s->p->scale;
+}
+
 void vt_visitor_seen(vt_visitor *v, int i, const double rvec[3], const double tvec[3])
 {
     if (i < 0 || i >= v->n) return;
@@ -193,7 +200,10 @@ void vt_visitor_seen(vt_visitor *v, int i, const double rvec[3], const double tv
     double rot[3] = { p->rotation_deg[0], p->rotation_deg[1], p->rotation_deg[2] };
     if (p->turntable) rot[1] += fmod(v->t * TURNTABLE_DEG_S, 360.0);
     item *it = &v->items[i];
-    vt_render_marker_matrix(rvec, tvec, p->offset_mm, rot, p->scale, it->mv);
+    static const double no_offset[3] = { 0, 0, 0 };
+    const vt_model *m = v->shows[i].model;
+    if (m && m->is_placeholder) rot[0] = rot[2] = 0;   /* the stand-in box stands on its marker */
+    vt_render_marker_matrix(rvec, tvec, m && m->is_placeholder ? no_offset : p->offset_mm, rot, show_scale(&v->shows[i]), it->mv);
     it->has_mv = it->seen = 1;
     it->depth = tvec[2];
     v->last_seen_t = v->t;
@@ -226,7 +236,7 @@ static void format_dims(const vt_visitor *v, int i, char *buf, size_t len)
     if (p->dimensions_mm[0] > 0) memcpy(d, p->dimensions_mm, sizeof d);
     else {
         const vt_model *m = v->shows[i].model;
-        for (int k = 0; k < 3; k++) d[k] = (m->bounds_max[k] - m->bounds_min[k]) * p->scale * 1000;
+        for (int k = 0; k < 3; k++) d[k] = (m->bounds_max[k] - m->bounds_min[k]) * show_scale(&v->shows[i]) * 1000;
     }
     /* width x height x depth, as a shop lists them */
     snprintf(buf, len, "%.0f \u00d7 %.0f \u00d7 %.0f mm", d[0], d[1], d[2]);

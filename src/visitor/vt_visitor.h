@@ -20,6 +20,8 @@ typedef struct vt_visitor_show {   /* one catalog product, as the frame loop has
     const vt_product *p;
     const vt_model *model;
     vt_gpu_model_id gpu;
+    double scale;       /* the model's scale on its marker (a fit for one in the wrong unit); 0: p->scale.
+                         * A placeholder model takes neither: it stands on its marker as it is. */
 } vt_visitor_show;
 
 typedef struct vt_visitor_desc {
