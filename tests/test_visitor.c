@@ -180,8 +180,8 @@ int main(int argc, char **argv)
     }
 
     /* 4. A promotion tag draws the new price in red and the old one struck through. */
-    vt_ui_tag plain = { 320, 300, 0.5f, "Runner X", "89,99 \u20ac", NULL, 1 };
-    vt_ui_tag promo = { 320, 300, 0.5f, "Runner X", "71,99 \u20ac", "89,99 \u20ac", 1 };
+    vt_ui_tag plain = { .ax = 320, .ay = 300, .depth = 0.5f, .name = "Runner X", .price = "89,99 \u20ac", .opacity = 1 };
+    vt_ui_tag promo = { .ax = 320, .ay = 300, .depth = 0.5f, .name = "Runner X", .price = "71,99 \u20ac", .was = "89,99 \u20ac", .opacity = 1 };
     vt_render_begin(r, &bg, &cam);
     vt_ui_price_tags(r, W, H, &plain, 1, NULL, 0);
     vt_render_end(r, &a);
