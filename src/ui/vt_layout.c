@@ -81,10 +81,13 @@ static vt_ui_slot home_slot(const lay *L, const vt_ui_layout_item *it, float ax,
     return (vt_ui_slot){ x - ax, y - ay, scale, 1, 0 };
 }
 
-/* How far a candidate is from home, plus what it hides: other products' markers cost more. */
+/* How far a candidate is from home and from where the tag was last frame (a tag that must move
+ * moves as little as it can), plus what it hides: other products' markers cost more. */
 static float cost(const lay *L, int self, const vt_ui_rect *b, const vt_ui_slot *home, float ax, float ay)
 {
+    const vt_ui_slot *prev = &L->items[self].prev;
     float c = hypotf(b->x - (ax + home->dx), b->y - (ay + home->dy));
+    if (prev->set) c = c * 0.35f + hypotf(b->x - (ax + prev->dx), b->y - (ay + prev->dy));
     if (b->y > ay) c += L->fh * 0.05f;   /* below the anchor reads worse than above */
     for (int i = 0; i < L->d->count && i < VT_UI_MAX_TAGS; i++) {
         vt_ui_rect q;

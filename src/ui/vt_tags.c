@@ -12,7 +12,7 @@ typedef struct tag_sizes { float name_px, price_px, was_px, pad, max_w; } tag_si
 static tag_sizes tag_sizes_for(int fh)
 {
     /* max_w: a long name ends with an ellipsis rather than making a tag wider than this */
-    return (tag_sizes){ fh * 0.030f, fh * 0.046f, fh * 0.030f, fh * 0.014f, fh * 0.40f };
+    return (tag_sizes){ fh * 0.030f, fh * 0.046f, fh * 0.030f, fh * 0.014f, fh * 0.50f };
 }
 
 /* The smallest scale a crowded tag takes: its price 24 px tall on a 1080-line frame. */
@@ -52,7 +52,7 @@ static void measure(const vt_renderer *r, const vt_ui_tag *t, const tag_sizes *z
 static void draw_leader(vt_renderer *r, const vt_ui_rect *b, float ax, float ay, float o, int fh)
 {
     float ex = fminf(fmaxf(ax, b->x + 4), b->x + b->w - 4), ey = fminf(fmaxf(ay, b->y + 4), b->y + b->h - 4);
-    float lw = fmaxf(2.0f, fh * 0.0022f), dot = lw * 3;
+    float lw = fmaxf(2.0f, fh * 0.0035f), dot = lw * 2.5f;
     const float halo[4] = { 0, 0, 0, 0.35f * o }, line[4] = { 1, 1, 1, 0.92f * o };
     vt_render_line(r, ex, ey, ax, ay, lw + 2, halo);
     vt_render_line(r, ex, ey, ax, ay, lw, line);

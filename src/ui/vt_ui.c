@@ -76,7 +76,7 @@ typedef struct card_layout {
     float u, ease, pad, w, h, x, y;
     float name_px, brand_px, body_px, price_px, was_px, small_px;
     char name[2][256], brand[256], dims[256], lines[6][256];
-    int nname, nl;
+    int nname, nl, side;
     QRcode *q;              /* NULL: no url */
     float mod, qr_side;     /* QR module and code side, whole pixels */
     float ink[4], accent[4], muted[4], red[4];
@@ -123,9 +123,12 @@ static void card_place(card_layout *L, int fw, int fh, const vt_ui_card *c)
     float best = INFINITY;
     for (int i = 0; i < 4; i++) {
         vt_ui_rect b = { fminf(fmaxf(cand[i][0], m), fw - m - L->w), fminf(fmaxf(cand[i][1], m), fh - m - L->h), L->w, L->h };
+        float cover = overlap_area(&b, &k);
+        /* last frame's side while it covers nothing: the card does not hop from side to side */
+        if (c->side == i + 1 && cover <= 0) { L->x = b.x; L->y = b.y; L->side = i + 1; return; }
         /* how much it covers, and how far the screen's edge pushed it */
-        float cost = overlap_area(&b, &k) * 4 + fabsf(b.x - cand[i][0]) + fabsf(b.y - cand[i][1]) + i;
-        if (cost < best) { best = cost; L->x = b.x; L->y = b.y; }
+        float cost = cover * 4 + fabsf(b.x - cand[i][0]) + fabsf(b.y - cand[i][1]) + i;
+        if (cost < best) { best = cost; L->x = b.x; L->y = b.y; L->side = i + 1; }
     }
 }
 
@@ -225,11 +228,12 @@ vt_result vt_ui_card_draw(vt_renderer *r, int fw, int fh, const vt_ui_card *c, v
     return c->url && *c->url && !L.q ? VT_ERR_FORMAT : VT_OK;
 }
 
-vt_ui_rect vt_ui_card_rect(const vt_renderer *r, int fw, int fh, const vt_ui_card *c)
+vt_ui_rect vt_ui_card_rect(const vt_renderer *r, int fw, int fh, const vt_ui_card *c, int *side)
 {
     card_layout L;
     card_layout_make(&L, r, fw, fh, c);
     if (L.q) QRcode_free(L.q);
+    if (side) *side = L.side;
     return (vt_ui_rect){ L.x, L.y, L.w, L.h };
 }
 

@@ -73,6 +73,8 @@ typedef struct vt_ui_card {
     float ax, ay;            /* the product's middle on screen: the card opens beside it */
     vt_ui_rect keep_clear;   /* what the card must not cover: the product (bounds, marker) and its
                               * tag; w = 0: only (ax, ay) */
+    int side;                /* last frame's side of keep_clear (vt_ui_card_rect), kept while it
+                              * covers none of it; 0: none yet */
     float appear;            /* 0..1: opening animation */
     int pressed;             /* the basket button shows a press */
 } vt_ui_card;
@@ -96,8 +98,9 @@ void vt_ui_banner(vt_renderer *r, int frame_w, int frame_h, const char *text);
  * runs every frame, so the caller reports it once). */
 vt_result vt_ui_card_draw(vt_renderer *r, int frame_w, int frame_h, const vt_ui_card *c, vt_ui_rect *card,
                           vt_ui_rect *button, vt_ui_rect *qr);
-/* Where vt_ui_card_draw puts the card, fully open (for laying the tags out around it). */
-vt_ui_rect vt_ui_card_rect(const vt_renderer *r, int frame_w, int frame_h, const vt_ui_card *c);
+/* Where vt_ui_card_draw puts the card, fully open (for laying the tags out around it); *side
+ * (may be NULL) gets the side it is on, for the next frame's c->side. */
+vt_ui_rect vt_ui_card_rect(const vt_renderer *r, int frame_w, int frame_h, const vt_ui_card *c, int *side);
 /* The basket in the top-right corner: how many items and their total (already formatted);
  * pulse 0..1 makes it swell briefly after an addition. Nothing when count is 0. */
 void vt_ui_basket(vt_renderer *r, int frame_w, int frame_h, int count, const char *total, float pulse, vt_ui_rect *where);

@@ -46,7 +46,7 @@ struct vt_visitor {
     int selected;              /* product with its card open, or -1 */
     double card_t, card_gone_t, pressed_until;
     vt_ui_rect card_rect, button_rect;
-    int card_drawn;
+    int card_drawn, card_side;
     int basket_count;
     double basket_total, basket_pulse_t;
     double last_seen_t, last_input_t;
@@ -142,6 +142,7 @@ void vt_visitor_open_card(vt_visitor *v, int product)
     if (product >= 0 && product != v->selected) {
         v->card_t = v->t;
         v->card_gone_t = -1;
+        v->card_side = 0;
     }
     v->selected = product;
     v->card_drawn = 0;
@@ -297,10 +298,11 @@ static vt_ui_card card_of(vt_visitor *v, int i, char price[48], char was_s[48], 
     if (was >= 0) vt_format_price(was, cat->locale, cat->currency, was_s, 48);
     format_dims(v, i, dims, 64);
     const item *it = &v->items[i];
-    /* It keeps clear of its product and of that product's tag (last frame's place). */
-    vt_ui_rect keep = rect_union(it->bounds, &it->tag_rect);
+    /* It keeps clear of its product and of that product's tag at home above it (last frame's
+     * place; a tag moved aside keeps clear of the card by itself). */
+    vt_ui_rect keep = it->slot.leader ? it->bounds : rect_union(it->bounds, &it->tag_rect);
     vt_ui_card c = { p->name, p->brand, p->description, dims, price, was >= 0 ? was_s : NULL, p->url,
-                     it->sx, it->sy, keep, (float)((v->t - v->card_t) / 0.3), v->t < v->pressed_until };
+                     it->sx, it->sy, keep, v->card_side, (float)((v->t - v->card_t) / 0.3), v->t < v->pressed_until };
     if (v->dt == 0) c.appear = 1;
     return c;
 }
@@ -382,7 +384,7 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
     vt_ui_card c = { 0 };
     if (v->card_drawn) {
         c = card_of(v, v->selected, price, was_s, dims);
-        v->card_rect = vt_ui_card_rect(r, w, h, &c);
+        v->card_rect = vt_ui_card_rect(r, w, h, &c, &v->card_side);
     }
     vt_ui_rect avoid[3];
     int navoid = 0;
