@@ -84,7 +84,7 @@ def overlap(a, b):
 def check_log(path, detected, what):
     lines = [json.loads(l) for l in open(path)]
     check(len(lines) == FRAMES, "%s: %d layout lines (want %d)" % (what, len(lines), FRAMES))
-    prev, jumps = {}, 0
+    prev, jumps, jump_log = {}, 0, []
     for fr in lines:
         n = fr["frame"]
         ids = {p["id"] for p in fr["products"]}
@@ -114,8 +114,11 @@ def check_log(path, detected, what):
                 rel = math.hypot((t[0] - q[0]) - (pt[0] - pq[0]), (t[1] - q[1]) - (pt[1] - pq[1]))
                 if rel > 0.02 * H or abs(t[2] - pt[2]) > 1:
                     jumps += 1
+                    jump_log.append((n, p["id"], pt, t))
             if t:
                 prev[p["id"]] = (q, t)
+    for j in jump_log:
+        print("  %s: slot change: frame %d %s %r -> %r" % ((what,) + j))
     check(jumps <= 8, "%s: %d tag jumps in %d frames (at most 8 slot changes)" % (what, jumps, FRAMES))
     return lines
 
@@ -161,6 +164,8 @@ def main():
                 c = fr["card"]
                 if c:
                     check(c[0] >= 0 and c[1] >= 0 and c[0] + c[2] <= W and c[1] + c[3] <= H, "%s: card %r on screen" % (what, c))
+                    for k in ("hud", "basket"):
+                        check(not (fr[k] and overlap(c, fr[k])), "%s frame %d: card %r clear of the %s %r" % (what, fr["frame"], c, k, fr[k]))
                     # the card leaves its own product's marker uncovered
                     me = [p for p in fr["products"] if p["id"] == extra[1]]
                     for p in me:

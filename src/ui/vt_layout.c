@@ -155,8 +155,35 @@ static void take(lay *L, int i, float ax, float ay, const vt_ui_slot *s)
     L->owner[L->ntaken++] = i;
 }
 
+/* A tag whose last slot is now in the way of something slides just clear of it (the least
+ * move of the four), so it glides along the HUD or another tag instead of jumping away. */
+static int slide(const lay *L, int i, float ax, float ay, vt_ui_slot *best)
+{
+    const vt_ui_layout_item *it = &L->items[i];
+    if (!it->prev.set) return 0;
+    vt_ui_rect b = slot_rect(it, ax, ay, &it->prev);
+    float best_d = fmaxf(L->fh * 0.04f, 2 * L->gap);   /* beyond this it is no slide: a new place */
+    int found = 0;
+    for (int k = 0; k < L->ntaken; k++) {
+        const vt_ui_rect *o = &L->taken[k];
+        if (L->owner[k] == i || !hit(&b, o, CLEAR)) continue;
+        const float d[4][2] = { { o->x - CLEAR - 0.5f - (b.x + b.w), 0 }, { o->x + o->w + CLEAR + 0.5f - b.x, 0 },
+                                { 0, o->y - CLEAR - 0.5f - (b.y + b.h) }, { 0, o->y + o->h + CLEAR + 0.5f - b.y } };
+        for (int j = 0; j < 4; j++) {
+            vt_ui_slot s = it->prev;
+            s.dx += d[j][0], s.dy += d[j][1];
+            vt_ui_rect c = slot_rect(it, ax, ay, &s);
+            float dist = fabsf(d[j][0]) + fabsf(d[j][1]);
+            if (dist < best_d && free_at(L, &c, CLEAR, i)) { best_d = dist; *best = s; found = 1; }
+        }
+    }
+    return found;
+}
+
 static void place_new(lay *L, int i, float ax, float ay)
 {
+    vt_ui_slot slid;
+    if (slide(L, i, ax, ay, &slid)) { take(L, i, ax, ay, &slid); return; }
     const float floor_s = L->d->min_scale > 0 ? fminf(L->d->min_scale, 1) : 0.5f;
     const float scales[] = { 1.0f, 0.85f, 0.7f, floor_s };
     vt_ui_slot s;
@@ -196,8 +223,13 @@ void vt_ui_layout_tags(const vt_ui_layout_desc *d, const vt_ui_layout_item *item
     for (int k = 0; k < n; k++) {
         int i = order[k];
         if (!items[i].prev.set || items[i].w <= 0) continue;
-        vt_ui_rect b = slot_rect(&items[i], ax[i], ay[i], &items[i].prev);
-        if (free_at(&L, &b, 0.5f, i)) take(&L, i, ax[i], ay[i], &items[i].prev);
+        /* at the screen's edge, it stops there rather than jumping elsewhere */
+        vt_ui_slot s = items[i].prev;
+        vt_ui_rect b = slot_rect(&items[i], ax[i], ay[i], &s);
+        s.dx += fminf(fmaxf(b.x, MARGIN), L.fw - MARGIN - b.w) - b.x;
+        s.dy += fminf(fmaxf(b.y, MARGIN), L.fh - MARGIN - b.h) - b.y;
+        b = slot_rect(&items[i], ax[i], ay[i], &s);
+        if (free_at(&L, &b, 0.5f, i)) take(&L, i, ax[i], ay[i], &s);
     }
     /* 2. A tag kept aside goes home at full size once home has room to spare. */
     for (int k = 0; k < n; k++) {

@@ -112,24 +112,40 @@ static float overlap_area(const vt_ui_rect *a, const vt_ui_rect *b)
     return w > 0 && h > 0 ? w * h : 0;
 }
 
-/* Beside what it must keep clear (right, left, below, above: the first that covers none of it),
- * kept on screen; failing all, the one that covers least. */
+/* What a card at b covers: of its product, four times as bad as of the HUD or the basket. */
+static float card_cover(const vt_ui_rect *b, const vt_ui_rect *keep, const vt_ui_card *c)
+{
+    float a = overlap_area(b, keep) * 4;
+    for (int k = 0; k < c->navoid; k++) a += overlap_area(b, &c->avoid[k]);
+    return a;
+}
+
+/* Beside what it must keep clear (right, left, below, above; each also moved just below or
+ * beside the HUD or basket in its way), kept on screen: the first that covers nothing, else the
+ * one that covers least. Last frame's side first, while it covers nothing. */
 static void card_place(card_layout *L, int fw, int fh, const vt_ui_card *c)
 {
-    float m = 12 * L->u, gap = 24 * L->u;
+    float m = 12 * L->u, gap = 24 * L->u, best = INFINITY;
     vt_ui_rect k = c->keep_clear.w > 0 ? c->keep_clear : (vt_ui_rect){ c->ax - 16 * L->u, c->ay - 16 * L->u, 32 * L->u, 32 * L->u };
     float cy = k.y + k.h * 0.5f - L->h * 0.5f, cx = k.x + k.w * 0.5f - L->w * 0.5f;
     const float cand[4][2] = { { k.x + k.w + gap, cy }, { k.x - gap - L->w, cy }, { cx, k.y + k.h + gap }, { cx, k.y - gap - L->h } };
-    float best = INFINITY;
-    for (int i = 0; i < 4; i++) {
-        vt_ui_rect b = { fminf(fmaxf(cand[i][0], m), fw - m - L->w), fminf(fmaxf(cand[i][1], m), fh - m - L->h), L->w, L->h };
-        float cover = overlap_area(&b, &k);
-        /* last frame's side while it covers nothing: the card does not hop from side to side */
-        if (c->side == i + 1 && cover <= 0) { L->x = b.x; L->y = b.y; L->side = i + 1; return; }
-        /* how much it covers, and how far the screen's edge pushed it */
-        float cost = cover * 4 + fabsf(b.x - cand[i][0]) + fabsf(b.y - cand[i][1]) + i;
-        if (cost < best) { best = cost; L->x = b.x; L->y = b.y; L->side = i + 1; }
-    }
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 4; i++) {
+            if (pass == 0 && c->side != i + 1) continue;
+            for (int j = -1; j < 2 * c->navoid; j++) {
+                float x = cand[i][0], y = cand[i][1];
+                if (j >= 0) {   /* moved below (even j) or beside (odd j) the obstacle */
+                    const vt_ui_rect *a = &c->avoid[j / 2];
+                    if (j % 2 == 0) y = a->y + a->h + m;
+                    else x = a->x + a->w * 0.5f < fw * 0.5f ? a->x + a->w + m : a->x - m - L->w;
+                }
+                vt_ui_rect b = { fminf(fmaxf(x, m), fw - m - L->w), fminf(fmaxf(y, m), fh - m - L->h), L->w, L->h };
+                float cover = card_cover(&b, &k, c);
+                float cost = pass == 0 ? (cover > 0 ? INFINITY : -1) : cover + fabsf(b.x - cand[i][0]) + fabsf(b.y - cand[i][1]) + i;
+                if (cost < best) { best = cost; L->x = b.x; L->y = b.y; L->side = i + 1; }
+                if (best < 0) return;
+            }
+        }
 }
 
 static void card_layout_make(card_layout *L, const vt_renderer *r, int fw, int fh, const vt_ui_card *c)

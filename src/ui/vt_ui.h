@@ -73,6 +73,8 @@ typedef struct vt_ui_card {
     float ax, ay;            /* the product's middle on screen: the card opens beside it */
     vt_ui_rect keep_clear;   /* what the card must not cover: the product (bounds, marker) and its
                               * tag; w = 0: only (ax, ay) */
+    const vt_ui_rect *avoid; /* what else it must not cover (HUD, basket); navoid of them */
+    int navoid;
     int side;                /* last frame's side of keep_clear (vt_ui_card_rect), kept while it
                               * covers none of it; 0: none yet */
     float appear;            /* 0..1: opening animation */

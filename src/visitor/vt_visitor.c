@@ -27,6 +27,7 @@ typedef struct item {
     float sx, sy;              /* projected middle, for the card and the 1-9 order */
     float quad[4][2];          /* the marker's corners on screen */
     vt_ui_rect bounds;         /* the product on screen (its bounds and marker) */
+    int sane;                  /* its model projects to a sensible size (else bounds: the marker's) */
     vt_ui_slot slot;           /* its tag's slot, kept from frame to frame */
     vt_ui_rect tag_rect;       /* where its tag was drawn (w = 0: none) */
 } item;
@@ -240,6 +241,7 @@ static void project_item(vt_visitor *v, int i, const vt_camera *cam)
     /* A model larger on screen than twice the screen makes no sense there: the marker stands in. */
     float span = (float)(cam->cx + cam->cy) * 4;
     ok = ok && bx1 - bx0 < span && by1 - by0 < span;
+    it->sane = ok;
     it->bounds = ok ? (vt_ui_rect){ bx0, by0, bx1 - bx0, by1 - by0 } : q;
     if (ok) it->sx = (bx0 + bx1) * 0.5f, it->sy = (by0 + by1) * 0.5f;
 }
@@ -302,7 +304,7 @@ static vt_ui_card card_of(vt_visitor *v, int i, char price[48], char was_s[48], 
      * place; a tag moved aside keeps clear of the card by itself). */
     vt_ui_rect keep = it->slot.leader ? it->bounds : rect_union(it->bounds, &it->tag_rect);
     vt_ui_card c = { p->name, p->brand, p->description, dims, price, was >= 0 ? was_s : NULL, p->url,
-                     it->sx, it->sy, keep, v->card_side, (float)((v->t - v->card_t) / 0.3), v->t < v->pressed_until };
+                     it->sx, it->sy, keep, NULL, 0, v->card_side, (float)((v->t - v->card_t) / 0.3), v->t < v->pressed_until };
     if (v->dt == 0) c.appear = 1;
     return c;
 }
@@ -323,6 +325,23 @@ static int card_open(vt_visitor *v)
     return v->selected >= 0 && v->items[v->selected].has_mv;
 }
 
+/* The tag's anchor from the model's projected top (u, v): itself when on screen; off screen,
+ * where the line from the marker up to it leaves the screen (so the anchor slides along the
+ * product as its top goes out of view, never jumps); the marker's top when the model projects
+ * nowhere sensible (behind the camera, or absurdly large: bounds fell back on the marker). */
+static void tag_anchor(const item *it, int w, int h, float *u, float *v)
+{
+    float qx = (it->quad[0][0] + it->quad[1][0]) * 0.5f, qy = fminf(it->quad[0][1], it->quad[1][1]);
+    if (!it->sane || !isfinite(*u) || !isfinite(*v)) { *u = qx, *v = qy; return; }
+    float m = 2, t = 1;   /* how far along marker -> top stays on screen */
+    if (*u < m) t = fminf(t, (qx - m) / (qx - *u));
+    if (*u > w - 1 - m) t = fminf(t, (w - 1 - m - qx) / (*u - qx));
+    if (*v < m) t = fminf(t, (qy - m) / (qy - *v));
+    if (*v > h - 1 - m) t = fminf(t, (h - 1 - m - qy) / (*v - qy));
+    t = fmaxf(t, 0);
+    *u = qx + (*u - qx) * t, *v = qy + (*v - qy) * t;
+}
+
 /* Tags, gliding after their product rather than jumping with every pose, laid out clear of the
  * n avoid rectangles; what was drawn is kept for vt_visitor_get_layout. */
 static void draw_tags(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w, int h, const vt_ui_rect *avoid, int navoid)
@@ -339,9 +358,8 @@ static void draw_tags(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w
         const vt_model *m = v->shows[i].model;
         float top[3] = { (m->bounds_min[0] + m->bounds_max[0]) * 0.5f, m->bounds_max[1], (m->bounds_min[2] + m->bounds_max[2]) * 0.5f };
         float u = NAN, vv = NAN;
-        /* The model's top when it is on screen and sensible; the layout falls back on the marker. */
-        if (!vt_render_project(cam, it->mv, top, &u, &vv) || it->bounds.w <= 0 || u < 0 || u >= w || vv < 0 || vv >= h)
-            u = it->quad[0][0] * 0.5f + it->quad[1][0] * 0.5f, vv = fminf(it->quad[0][1], it->quad[1][1]);
+        if (!vt_render_project(cam, it->mv, top, &u, &vv)) u = vv = NAN;
+        tag_anchor(it, w, h, &u, &vv);
         if (!it->tag_init || v->dt == 0 || hypotf(u - it->tag_x, vv - it->tag_y) > h * 0.25f) {
             it->tag_x = u; it->tag_y = vv; it->tag_init = 1;
         } else {
@@ -382,8 +400,13 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
     v->card_drawn = card_open(v);
     char price[48], was_s[48], dims[64];
     vt_ui_card c = { 0 };
+    vt_ui_rect around[2];   /* the card keeps clear of the HUD and the basket */
+    int naround = 0;
+    if (v->hud_rect.w > 0) around[naround++] = v->hud_rect;
+    if (v->basket_rect.w > 0) around[naround++] = v->basket_rect;
     if (v->card_drawn) {
         c = card_of(v, v->selected, price, was_s, dims);
+        c.avoid = around, c.navoid = naround;
         v->card_rect = vt_ui_card_rect(r, w, h, &c, &v->card_side);
     }
     vt_ui_rect avoid[3];
