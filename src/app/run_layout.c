@@ -4,8 +4,10 @@
 #include "run.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static cJSON *box_json(const vt_visitor_box *b)
 {
@@ -45,7 +47,7 @@ void run_layout_log(run_ctx *rc)
 {
     if (!rc->o.layout_log || !rc->vis) return;
     if (!rc->layout_f && !(rc->layout_f = fopen(rc->o.layout_log, "w"))) {
-        VT_ERROR_FILE("run", rc->o.layout_log, "cannot write the layout log");
+        VT_ERROR_FILE("run", rc->o.layout_log, "cannot write the layout log: %s", strerror(errno));
         rc->o.layout_log = NULL;
         rc->status = 2;
         return;
