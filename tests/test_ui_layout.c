@@ -69,6 +69,9 @@ static void crowded(void)
     vt_ui_layout_tags(&d, it, out);
     int leaders = check_layout("four close", &d, out);
     CHECKF(leaders >= 2, "crowded tags move aside with leaders (%d)", leaders);
+    for (int i = 0; i < 4; i++)   /* a leader meets its product on its axis, marker top to anchor */
+        CHECKF(fabsf(out[i].lx - it[i].ax) < 0.5f && out[i].ly >= it[i].ay - 0.01f && out[i].ly <= it[i].quad[0][1] + 0.01f,
+               "leader %d ends at (%.0f %.0f), on the product", i, out[i].lx, out[i].ly);
     for (int i = 0; i < 12; i++) it[i] = item_at(700 + (i % 4) * 150, 500 + (i / 4) * 150, 300 + (i / 4) * 150, 100, 0.4f + 0.01f * i, 420, 140);
     d.count = 12;
     vt_ui_layout_tags(&d, it, out);

@@ -142,6 +142,18 @@ static int needs_leader(const lay *L, const vt_ui_rect *b, float ax, float ay)
     return ax < b->x - 1 || ax > b->x + b->w + 1 || ay < b->y + b->h - 1 || ay - (b->y + b->h) > 3 * L->gap;
 }
 
+/* Where a leader meets its product: the point of the product's axis (from its marker's top up
+ * to the anchor) nearest the tag, so a tag below a tall product points at its foot. */
+static void leader_end(const vt_ui_layout_item *it, const vt_ui_rect *b, float ax, float ay, float *lx, float *ly)
+{
+    float bx = (it->quad[0][0] + it->quad[1][0]) * 0.5f, by = fminf(it->quad[0][1], it->quad[1][1]);
+    float cx = b->x + b->w * 0.5f, cy = b->y + b->h * 0.5f, dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
+    float t = len2 > 1 ? ((cx - ax) * dx + (cy - ay) * dy) / len2 : 0;
+    if (!(by > ay)) t = 0;   /* no marker below the anchor (none given, or the anchor is on it) */
+    t = fminf(fmaxf(t, 0), 1);
+    *lx = ax + dx * t, *ly = ay + dy * t;
+}
+
 static void take(lay *L, int i, float ax, float ay, const vt_ui_slot *s)
 {
     const vt_ui_layout_item *it = &L->items[i];
@@ -151,6 +163,7 @@ static void take(lay *L, int i, float ax, float ay, const vt_ui_slot *s)
     o->ax = ax, o->ay = ay;
     o->shown = 1;
     o->leader = o->slot.leader = s->leader || needs_leader(L, &o->rect, ax, ay);
+    leader_end(it, &o->rect, ax, ay, &o->lx, &o->ly);
     L->taken[L->ntaken] = o->rect;
     L->owner[L->ntaken++] = i;
 }
@@ -242,6 +255,7 @@ void vt_ui_layout_tags(const vt_ui_layout_desc *d, const vt_ui_layout_item *item
         out[i].slot = home;
         out[i].rect = b;
         out[i].leader = out[i].slot.leader = needs_leader(&L, &b, ax[i], ay[i]);
+        leader_end(&items[i], &b, ax[i], ay[i], &out[i].lx, &out[i].ly);
     }
     /* 3. The others, nearest first. */
     for (int k = 0; k < n; k++) {

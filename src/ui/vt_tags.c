@@ -124,7 +124,7 @@ void vt_ui_price_tags(vt_renderer *r, int fw, int fh, vt_ui_tag *tags, int count
         }
     for (int k = 0; k < n; k++) {
         const vt_ui_placed *pl = &placed[order[k]];
-        if (pl->leader) draw_leader(r, &pl->rect, pl->ax, pl->ay, tags[order[k]].opacity, fh);
+        if (pl->leader) draw_leader(r, &pl->rect, pl->lx, pl->ly, tags[order[k]].opacity, fh);
     }
     for (int k = 0; k < n; k++) draw_tag(r, &tags[order[k]], names[order[k]], &placed[order[k]], z, fh);
 }

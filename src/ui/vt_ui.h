@@ -50,7 +50,9 @@ typedef struct vt_ui_layout_item {
 typedef struct vt_ui_placed {
     vt_ui_rect rect;         /* the tag; meaningful when shown */
     vt_ui_slot slot;
-    float ax, ay;            /* the anchor used (the leader's end) */
+    float ax, ay;            /* the anchor used */
+    float lx, ly;            /* where a leader meets the product: on its axis from the marker up
+                              * to the anchor, nearest the tag */
     int shown, leader;
 } vt_ui_placed;
 
