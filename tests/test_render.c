@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 
     /* 3. Text reaches the frame: a price tag changes pixels where it is drawn, and only there. */
     char price[64];
-    vt_ui_tag tag = { 320, 400, 0.5f, "Runner X", vt_format_price(89.99, "fr_FR", "EUR", price, sizeof price), NULL, 1.0f };
+    vt_ui_tag tag = { .ax = 320, .ay = 400, .depth = 0.5f, .name = "Runner X", .price = vt_format_price(89.99, "fr_FR", "EUR", price, sizeof price), .opacity = 1.0f };
     vt_render_begin(r, &bg, &cam);
     vt_ui_price_tags(r, W, H, &tag, 1, NULL, 0);
     vt_render_end(r, &out);

@@ -91,6 +91,72 @@ static void many_products(vt_renderer *r, const vt_camera *cam, const vt_model *
     vt_catalog_destroy(cat);
 }
 
+/* Ink: dark text pixels (the name, the description, the price). */
+static int ink(const vt_image *rgba, int x, int y) { return lum(rgba, x, y) < 90; }
+
+/* Dark ink in the rows y0..y1 and columns x0..x1 of the frame: the rightmost column with any, or -1. */
+static int ink_right(const vt_image *rgba, int x0, int x1, int y0, int y1)
+{
+    int right = -1;
+    for (int y = y0 < 0 ? 0 : y0; y <= y1 && y < H; y++)
+        for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < W; x++)
+            if (ink(rgba, x, y) && x > right) right = x;
+    return right;
+}
+
+/* A card with long texts: the name on two lines ending in an ellipsis, clear of "Esc ×"; the
+ * price (with its "€") and every text inside the card; the card inside the screen, beside the
+ * product it must not cover. */
+static void long_name_card(vt_renderer *r, const vt_image *bg, const vt_camera *cam, vt_image *out)
+{
+    vt_ui_card c = { .name = "Coffret de d\u00e9gustation huiles d'olive extra vierges du Sud", .brand = "Maison Test",
+                     .description = "Extra virgin olive oils, first cold pressing, from three estates of the south.",
+                     .dimensions = "250 \u00d7 90 \u00d7 60 mm", .price = "1 234 567,89 \u20ac", .was = "1 500 000,00 \u20ac",
+                     .url = "https://example.com/p/coffret", .ax = 120, .ay = 300, .keep_clear = { 80, 200, 90, 200 },
+                     .appear = 1 };
+    vt_ui_rect card, button;
+    vt_render_begin(r, bg, cam);
+    CHECK(vt_ui_card_draw(r, W, H, &c, &card, &button, NULL) == VT_OK);
+    vt_render_end(r, out);
+    printf("long-name card at %.0f %.0f, %.0f x %.0f\n", card.x, card.y, card.w, card.h);
+    CHECKF(card.x >= 0 && card.y >= 0 && card.x + card.w <= W && card.y + card.h <= H, "the card is inside the screen");
+    CHECKF(card.x >= c.keep_clear.x + c.keep_clear.w || card.x + card.w <= c.keep_clear.x, "the card is beside its product");
+    /* Nothing drawn outside the card but its shadow (a few pixels right and below). */
+    int outside = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            int in = x >= card.x - 1 && x <= card.x + card.w + 6 && y >= card.y - 1 && y <= card.y + card.h + 8;
+            outside += !in && fabs(lum(out, x, y) - 170) > 3;
+        }
+    CHECKF(outside == 0, "%d pixels drawn outside the card", outside);
+    /* Inside: the padding along the right edge is bare panel (no text runs into it). */
+    float u = H / 720.0f, pad = 18 * u;
+    int cx0 = (int)ceilf(card.x), cx1 = (int)(card.x + card.w) - 1, cy0 = (int)ceilf(card.y), cy1 = (int)(card.y + card.h) - 1;
+    int right = ink_right(out, cx0, cx1, cy0 + (int)(8 * u), cy1);
+    CHECKF(right >= 0 && right < card.x + card.w - pad * 0.5f, "text stays inside the card (ink up to x %d, card ends %.0f)", right,
+           card.x + card.w);
+    int red_right = -1;   /* the promotion price, in red, up to its "€" */
+    for (int y = cy0; y <= cy1; y++)
+        for (int x = cx0; x <= cx1; x++) {
+            const uint8_t *p = vt_image_row(out, y) + x * 4;
+            if (p[0] > 150 && p[1] < 90 && p[2] < 90 && x > red_right) red_right = x;
+        }
+    CHECKF(red_right > card.x + card.w * 0.3f && red_right < card.x + card.w - pad * 0.5f, "the whole price shows (red up to %d)", red_right);
+    /* The name: two lines, the first clear of "Esc ×", the second ending in an ellipsis (dots on
+     * the baseline: its last glyph has no height). The sizes may have been scaled to fit. */
+    float s = card.w / (420 * u), name_px = 30 * u * s, top = card.y + pad * s;
+    int l1 = ink_right(out, cx0, cx1, (int)top, (int)(top + name_px));
+    int l2 = ink_right(out, cx0, cx1, (int)(top + name_px * 1.35f), (int)(top + name_px * 2.3f));
+    float esc_x = card.x + card.w - pad * s - vt_render_text_width(r, 15 * u * s, "Esc \u00d7");
+    CHECKF(l1 > 0 && l1 < esc_x - 2, "the name's first line (to %d) stops before \"Esc \u00d7\" (at %.0f)", l1, esc_x);
+    CHECKF(l2 > card.x + card.w * 0.3f, "the name goes on to a second line (to %d)", l2);
+    int y_min = H, y_max = -1;
+    for (int y = (int)(top + name_px * 1.3f); y <= (int)(top + name_px * 2.35f); y++)
+        for (int x = l2 - (int)(name_px * 0.5f); x <= l2; x++)
+            if (ink(out, x, y)) { if (y < y_min) y_min = y; if (y > y_max) y_max = y; }
+    CHECKF(y_max >= y_min && y_max - y_min < name_px * 0.3f, "the second line ends in an ellipsis (last glyph %d px tall)", y_max - y_min);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -180,8 +246,8 @@ int main(int argc, char **argv)
     }
 
     /* 4. A promotion tag draws the new price in red and the old one struck through. */
-    vt_ui_tag plain = { 320, 300, 0.5f, "Runner X", "89,99 \u20ac", NULL, 1 };
-    vt_ui_tag promo = { 320, 300, 0.5f, "Runner X", "71,99 \u20ac", "89,99 \u20ac", 1 };
+    vt_ui_tag plain = { .ax = 320, .ay = 300, .depth = 0.5f, .name = "Runner X", .price = "89,99 \u20ac", .opacity = 1 };
+    vt_ui_tag promo = { .ax = 320, .ay = 300, .depth = 0.5f, .name = "Runner X", .price = "71,99 \u20ac", .was = "89,99 \u20ac", .opacity = 1 };
     vt_render_begin(r, &bg, &cam);
     vt_ui_price_tags(r, W, H, &plain, 1, NULL, 0);
     vt_render_end(r, &a);
@@ -256,7 +322,10 @@ int main(int argc, char **argv)
         vt_catalog_destroy(cat);
     }
 
-    /* 6. More products on show than the old fixed 256-entry order: keys, Tab and the tour walk
+    /* 6. A card with a long name and a long price. */
+    long_name_card(r, &bg, &cam, &a);
+
+    /* 7. More products on show than the old fixed 256-entry order: keys, Tab and the tour walk
      * all of them (ASan would catch an overrun). */
     many_products(r, &cam, box, rvec, tvec);
 

@@ -243,6 +243,7 @@ static void frame_loop(run_ctx *rc)
         pose(rc);
         visits(rc);
         draw(rc, input(rc));
+        run_layout_log(rc);
         if (emit(rc) != VT_OK) break;
         vt_profile_stamp(&rc->prof, "output");
         vt_profile_end_frame(&rc->prof);

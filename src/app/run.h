@@ -17,9 +17,11 @@
 #include "visitor/vt_visitor.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct run_opts {
     const char *video, *images, *catalog, *calib, *intr, *out, *analytics, *card, *shots;
+    const char *layout_log;                            /* --layout-log FILE, or NULL */
     int camera, demo, headless, fullscreen, frames, no_analytics;
     int kiosk, monitor, msaa, no_shadows, tour, hud;   /* tour: -1 default, 0 off, 1 on; monitor: -1 not given */
     int nsrc;                                          /* sources given (0: camera 0, else the demo) */
@@ -112,6 +114,7 @@ typedef struct run_ctx {
     vt_analytics *stats;
     vt_presence presence;
     vt_presence_event pev[2 * VT_PRESENCE_MAX];
+    FILE *layout_f;             /* --layout-log, opened at the first frame */
     /* timing */
     vt_profile prof, prof_report;
     uint64_t t_report;
@@ -158,5 +161,9 @@ void run_end_visits(run_ctx *rc);
 void run_close(run_ctx *rc);
 /* Turns presence events into analytics events for the products on those markers. */
 void run_record_presence(run_ctx *rc, int nev);
+
+/* run_layout.c: with --layout-log, the frame's layout as one JSON line (after the draw step). */
+void run_layout_log(run_ctx *rc);
+void run_layout_close(run_ctx *rc);
 
 #endif

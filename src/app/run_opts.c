@@ -47,6 +47,8 @@ static const char *k_help =
     "                    invented promotion only with the built-in demo catalog)\n"
     "  --card PRODUCT    open this product's card (catalog id, checked at start) as soon as it is\n"
     "                    seen\n"
+    "  --layout-log FILE one JSON line per frame: each product's marker corners and tag, the card,\n"
+    "                    basket and HUD rectangles, in output pixels (docs/visitor.md)\n"
     "  --hud             start with the HUD on (frames per second, stage times, the latest errors,\n"
     "                    warnings and notes for staff; H toggles it)\n"
     "  --screenshots DIR where S saves screenshots (default: the current folder)\n"
@@ -72,6 +74,7 @@ static const struct option k_opts[] = {
     { "kiosk", no_argument, 0, 'K' }, { "monitor", required_argument, 0, 'M' }, { "msaa", required_argument, 0, 'A' },
     { "no-shadows", no_argument, 0, 'W' }, { "tour", no_argument, 0, 'T' }, { "no-tour", no_argument, 0, 'U' },
     { "card", required_argument, 0, 'P' }, { "screenshots", required_argument, 0, 's' }, { "hud", no_argument, 0, 'u' },
+    { "layout-log", required_argument, 0, 'L' },
     { 0, 0, 0, 0 },
 };
 
@@ -129,6 +132,7 @@ static int parse_option(run_opts *o, int c, const char *arg)
     case 'U': o->tour = 0; break;
     case 'P': o->card = arg; break;
     case 'u': o->hud = 1; break;
+    case 'L': o->layout_log = arg; break;
     case 's': o->shots = arg; break;
     case 'a': o->analytics = arg; break;
     case 'N': o->no_analytics = 1; break;

@@ -212,6 +212,7 @@ void run_end_visits(run_ctx *rc)
 void run_close(run_ctx *rc)
 {
     run_end_visits(rc);
+    run_layout_close(rc);
     vt_marker_list_free(&rc->ml);
     vt_tracker_destroy(rc->det);
     vt_pose_filter_destroy(rc->pf);

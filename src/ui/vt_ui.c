@@ -1,5 +1,5 @@
-/* vt_ui.c — price tags, product card, basket, attract screen, HUD, dialogs. */
-#include "ui/vt_ui.h"
+/* vt_ui.c — product card, basket, attract screen, HUD, dialogs (price tags: vt_tags.c). */
+#include "vt_ui_internal.h"
 
 #include <math.h>
 #include <qrencode.h>
@@ -7,107 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One palette: white panels, near-black ink, a blue accent, promotions in red. */
-static const float k_ink[3] = { 0.10f, 0.11f, 0.13f }, k_accent[3] = { 0.09f, 0.36f, 0.87f },
-                   k_promo[3] = { 0.85f, 0.16f, 0.13f }, k_muted[3] = { 0.45f, 0.46f, 0.50f };
-
-static void rgba(float out[4], const float c[3], float a)
-{
-    out[0] = c[0]; out[1] = c[1]; out[2] = c[2]; out[3] = a;
-}
-
-#define MAX_TAGS 64
-
-typedef struct box { float x, y, w, h; } box;
-
-static int cmp_depth(const void *a, const void *b)
-{
-    float da = ((const vt_ui_tag *)a)->depth, db = ((const vt_ui_tag *)b)->depth;
-    return (da > db) - (da < db);
-}
-
-static int overlaps(const box *a, const box *b, float m)
-{
-    return a->x < b->x + b->w + m && b->x < a->x + a->w + m && a->y < b->y + b->h + m && b->y < a->y + a->h + m;
-}
-
-static void clamp_box(box *b, int fw, int fh)
-{
-    if (b->x < 4) b->x = 4;
-    if (b->x + b->w > fw - 4) b->x = fw - 4 - b->w;
-    if (b->y < 4) b->y = 4;
-    if (b->y + b->h > fh - 4) b->y = fh - 4 - b->h;
-}
-
-/* A tag's text sizes and padding, from the frame height. */
-typedef struct tag_sizes { float name_px, price_px, was_px, pad, gap; } tag_sizes;
-
-static tag_sizes tag_sizes_for(int fh)
-{
-    return (tag_sizes){ fh * 0.030f, fh * 0.046f, fh * 0.030f, fh * 0.014f, fh * 0.012f };
-}
-
-/* Where tag t goes: above its anchor, then nudged clear of the n boxes already placed. */
-static box place_tag(const vt_renderer *r, const vt_ui_tag *t, const tag_sizes *z, const box *placed, int n, int fw, int fh)
-{
-    float wn = vt_render_text_width(r, z->name_px, t->name), wp = vt_render_text_width(r, z->price_px, t->price);
-    if (t->was) wp += z->pad + vt_render_text_width(r, z->was_px, t->was);
-    box b = { 0, 0, (wn > wp ? wn : wp) + 2 * z->pad, z->name_px * 1.25f + z->price_px * 1.15f + z->pad * 1.6f };
-    b.x = t->ax - b.w * 0.5f;
-    b.y = t->ay - z->gap - b.h;
-    clamp_box(&b, fw, fh);
-    /* Nearer products keep their place; a farther tag moves up, then sideways, to stay readable. */
-    for (int tries = 0; tries < 12; tries++) {
-        int hit = -1;
-        for (int k = 0; k < n && hit < 0; k++) if (overlaps(&b, &placed[k], 4)) hit = k;
-        if (hit < 0) break;
-        const box *o = &placed[hit];
-        if (tries < 6 && o->y - b.h - 6 >= 4) b.y = o->y - b.h - 6;
-        else b.x = (b.x + b.w * 0.5f < o->x + o->w * 0.5f) ? o->x - b.w - 6 : o->x + o->w + 6;
-        clamp_box(&b, fw, fh);
-    }
-    return b;
-}
-
-static void draw_tag(vt_renderer *r, const vt_ui_tag *t, const box *b, const tag_sizes *z, int fh)
-{
-    float o = t->opacity, pad = z->pad;
-    const float shadow[4] = { 0, 0, 0, 0.25f * o }, panel[4] = { 1, 1, 1, 0.94f * o };
-    const float accent[4] = { 0.09f, 0.36f, 0.87f, o }, ink[4] = { 0.10f, 0.11f, 0.13f, o };
-    /* A stem from the tag down to the product. */
-    float sx = t->ax < b->x + 8 ? b->x + 8 : t->ax > b->x + b->w - 8 ? b->x + b->w - 8 : t->ax;
-    if (t->ay > b->y + b->h) vt_render_rect(r, sx - 1.5f, b->y + b->h, 3, t->ay - (b->y + b->h), panel);
-    vt_render_rect(r, b->x + 3, b->y + 4, b->w, b->h, shadow);
-    vt_render_rect(r, b->x, b->y, b->w, b->h, panel);
-    vt_render_rect(r, b->x, b->y, fh * 0.006f, b->h, accent);
-    vt_render_text(r, b->x + pad, b->y + pad * 0.6f + z->name_px, z->name_px, t->name, ink);
-    float py = b->y + pad * 0.6f + z->name_px * 1.25f + z->price_px;
-    if (!t->was) {
-        vt_render_text(r, b->x + pad, py, z->price_px, t->price, ink);
-        return;
-    }
-    /* A promotion: the new price in red, the regular one beside it, smaller and struck through. */
-    float red[4], grey[4];
-    rgba(red, k_promo, o);
-    rgba(grey, k_muted, o);
-    float x = b->x + pad + vt_render_text(r, b->x + pad, py, z->price_px, t->price, red) + pad;
-    float ww = vt_render_text(r, x, py, z->was_px, t->was, grey);
-    vt_render_line(r, x - 2, py - z->was_px * 0.33f, x + ww + 2, py - z->was_px * 0.33f, fmaxf(2.0f, fh * 0.0028f), grey);
-}
-
-void vt_ui_price_tags(vt_renderer *r, int fw, int fh, vt_ui_tag *tags, int count, const vt_ui_rect *avoid, int navoid)
-{
-    if (count > MAX_TAGS) count = MAX_TAGS;
-    if (navoid > 8) navoid = 8;
-    qsort(tags, (size_t)count, sizeof *tags, cmp_depth);
-    tag_sizes z = tag_sizes_for(fh);
-    box placed[MAX_TAGS + 8];
-    /* What must stay visible goes first: tags keep clear of it as of a nearer tag. */
-    for (int k = 0; k < navoid; k++) placed[k] = (box){ avoid[k].x, avoid[k].y, avoid[k].w, avoid[k].h };
-    for (int i = 0; i < count; i++) placed[navoid + i] = place_tag(r, &tags[i], &z, placed, i + navoid, fw, fh);
-    /* Draw farthest first, so the nearest tag is on top if any still touch. */
-    for (int i = count - 1; i >= 0; i--) draw_tag(r, &tags[i], &placed[navoid + i], &z, fh);
-}
+static void rgba(float out[4], const float c[3], float a) { vt_ui_rgba(out, c, a); }
 
 void vt_ui_banner(vt_renderer *r, int frame_w, int frame_h, const char *text)
 {
@@ -162,9 +62,11 @@ static int wrap(const vt_renderer *r, float px, const char *text, float width, c
         snprintf(lines[n++], 256, "%s", line);
         p = q;
     }
-    if (*p && n == max && n > 0) {   /* more than fits: say so */
-        size_t l = strlen(lines[n - 1]);
-        if (l > 3) snprintf(lines[n - 1] + (l > 250 ? 250 : l - 3), 6, "\u2026");
+    while (*p == ' ') p++;
+    if (*p && n == max && n > 0) {   /* more than fits: say so, within the width */
+        char more[264];
+        snprintf(more, sizeof more, "%s\u2026", lines[n - 1]);
+        vt_ui_fit_text(r, px, more, width, lines[n - 1], 256);
     }
     return n;
 }
@@ -172,38 +74,92 @@ static int wrap(const vt_renderer *r, float px, const char *text, float width, c
 /* The card's sizes in frame pixels (design units: sizes are for a 720-line frame). */
 typedef struct card_layout {
     float u, ease, pad, w, h, x, y;
-    float name_px, brand_px, body_px, price_px, small_px;
-    char lines[6][256];
-    int nl;
+    float name_px, brand_px, body_px, price_px, was_px, small_px;
+    char name[2][256], brand[256], dims[256], lines[6][256];
+    int nname, nl, side;
     QRcode *q;              /* NULL: no url */
     float mod, qr_side;     /* QR module and code side, whole pixels */
     float ink[4], accent[4], muted[4], red[4];
 } card_layout;
 
-static void card_layout_make(card_layout *L, const vt_renderer *r, int fw, int fh, const vt_ui_card *c)
+/* Texts fitted to the card's width at unit u: the name on two lines at most (clear of "Esc ×"),
+ * brand and dimensions on one, the price (and a promotion's regular price) smaller if need be. */
+static void card_fit(card_layout *L, const vt_renderer *r, const vt_ui_card *c, float u)
 {
-    float u = L->u = fh / 720.0f;
-    float a = c->appear < 0 ? 0 : c->appear > 1 ? 1 : c->appear;
-    L->ease = 1 - (1 - a) * (1 - a) * (1 - a);
-    L->pad = 18 * u, L->w = 420 * u;
+    L->u = u, L->pad = 18 * u, L->w = 420 * u;
     L->name_px = 30 * u, L->brand_px = 18 * u, L->body_px = 17 * u, L->price_px = 38 * u, L->small_px = 15 * u;
-    L->nl = c->description ? wrap(r, L->body_px, c->description, L->w - 2 * L->pad, L->lines, 5) : 0;
-    /* QR code: modules of whole pixels, so a phone reads it from the screen. */
-    L->q = c->url && *c->url ? QRcode_encodeString(c->url, 0, QR_ECLEVEL_M, QR_MODE_8, 1) : NULL;
+    L->was_px = L->body_px * 1.2f;
+    float inner = L->w - 2 * L->pad, esc = vt_render_text_width(r, L->small_px, "Esc \u00d7") + L->pad;
+    L->nname = wrap(r, L->name_px, c->name ? c->name : "", inner - esc, L->name, 2);
+    vt_ui_fit_text(r, L->brand_px, c->brand, inner, L->brand, sizeof L->brand);
+    vt_ui_fit_text(r, L->small_px, c->dimensions, inner, L->dims, sizeof L->dims);
+    L->nl = c->description ? wrap(r, L->body_px, c->description, inner, L->lines, 5) : 0;
+    float pw = vt_render_text_width(r, L->price_px, c->price) +
+               (c->was ? L->pad * 0.7f + vt_render_text_width(r, L->was_px, c->was) : 0);
+    if (pw > inner) { L->price_px *= inner / pw; L->was_px *= inner / pw; }
     int modules = L->q ? L->q->width + 8 : 0;   /* four modules of quiet zone each side */
     L->mod = L->q ? floorf(150 * u / modules) : 0;
     if (L->q && L->mod < 2) L->mod = 2;
     L->qr_side = modules * L->mod;
-    float text_h = L->name_px * 1.3f + (c->brand ? L->brand_px * 1.5f : 0) + L->nl * L->body_px * 1.35f +
-                   (c->dimensions ? L->small_px * 1.8f : 0) + L->price_px * 1.4f;
-    L->h = L->pad * 2 + fmaxf(text_h, 0) + (L->q ? L->qr_side + L->small_px * 1.6f : 0) + 54 * u + L->pad;
-    /* Beside the product, on the side with more room, kept on screen. */
-    L->x = c->ax + 40 * u, L->y = c->ay - L->h * 0.5f;
-    if (L->x + L->w > fw - 12 * u) L->x = c->ax - 40 * u - L->w;
-    if (L->x < 12 * u) L->x = 12 * u;
-    if (L->y < 12 * u) L->y = 12 * u;
-    if (L->y + L->h > fh - 12 * u) L->y = fh - 12 * u - L->h;
-    L->y += (1 - L->ease) * 24 * u;   /* rises into place as it opens */
+    float text_h = L->name_px * 1.3f * (L->nname > 1 ? 2 : 1) + (c->brand ? L->brand_px * 1.5f : 0) +
+                   L->nl * L->body_px * 1.35f + (c->dimensions ? L->small_px * 1.8f : 0) + L->price_px * 1.4f;
+    L->h = L->pad * 2 + text_h + (L->q ? L->qr_side + L->small_px * 1.6f : 0) + 54 * u + L->pad;
+}
+
+static float overlap_area(const vt_ui_rect *a, const vt_ui_rect *b)
+{
+    float w = fminf(a->x + a->w, b->x + b->w) - fmaxf(a->x, b->x), h = fminf(a->y + a->h, b->y + b->h) - fmaxf(a->y, b->y);
+    return w > 0 && h > 0 ? w * h : 0;
+}
+
+/* What a card at b covers: of its product, four times as bad as of the HUD or the basket. */
+static float card_cover(const vt_ui_rect *b, const vt_ui_rect *keep, const vt_ui_card *c)
+{
+    float a = overlap_area(b, keep) * 4;
+    for (int k = 0; k < c->navoid; k++) a += overlap_area(b, &c->avoid[k]);
+    return a;
+}
+
+/* Beside what it must keep clear (right, left, below, above; each also moved just below or
+ * beside the HUD or basket in its way), kept on screen: the first that covers nothing, else the
+ * one that covers least. Last frame's side first, while it covers nothing. */
+static void card_place(card_layout *L, int fw, int fh, const vt_ui_card *c)
+{
+    float m = 12 * L->u, gap = 24 * L->u, best = INFINITY;
+    vt_ui_rect k = c->keep_clear.w > 0 ? c->keep_clear : (vt_ui_rect){ c->ax - 16 * L->u, c->ay - 16 * L->u, 32 * L->u, 32 * L->u };
+    float cy = k.y + k.h * 0.5f - L->h * 0.5f, cx = k.x + k.w * 0.5f - L->w * 0.5f;
+    const float cand[4][2] = { { k.x + k.w + gap, cy }, { k.x - gap - L->w, cy }, { cx, k.y + k.h + gap }, { cx, k.y - gap - L->h } };
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 4; i++) {
+            if (pass == 0 && c->side != i + 1) continue;
+            for (int j = -1; j < 2 * c->navoid; j++) {
+                float x = cand[i][0], y = cand[i][1];
+                if (j >= 0) {   /* moved below (even j) or beside (odd j) the obstacle */
+                    const vt_ui_rect *a = &c->avoid[j / 2];
+                    if (j % 2 == 0) y = a->y + a->h + m;
+                    else x = a->x + a->w * 0.5f < fw * 0.5f ? a->x + a->w + m : a->x - m - L->w;
+                }
+                vt_ui_rect b = { fminf(fmaxf(x, m), fw - m - L->w), fminf(fmaxf(y, m), fh - m - L->h), L->w, L->h };
+                float cover = card_cover(&b, &k, c);
+                float cost = pass == 0 ? (cover > 0 ? INFINITY : -1) : cover + fabsf(b.x - cand[i][0]) + fabsf(b.y - cand[i][1]) + i;
+                if (cost < best) { best = cost; L->x = b.x; L->y = b.y; L->side = i + 1; }
+                if (best < 0) return;
+            }
+        }
+}
+
+static void card_layout_make(card_layout *L, const vt_renderer *r, int fw, int fh, const vt_ui_card *c)
+{
+    float a = c->appear < 0 ? 0 : c->appear > 1 ? 1 : c->appear;
+    L->ease = 1 - (1 - a) * (1 - a) * (1 - a);
+    /* QR code: modules of whole pixels, so a phone reads it from the screen. */
+    L->q = c->url && *c->url ? QRcode_encodeString(c->url, 0, QR_ECLEVEL_M, QR_MODE_8, 1) : NULL;
+    float u = fh / 720.0f;
+    card_fit(L, r, c, u);
+    /* Taller or wider than the screen: smaller, so that all of it shows. */
+    float room = fminf((fh - 24 * u) / L->h, (fw - 24 * u) / L->w);
+    if (room < 1) card_fit(L, r, c, u * room);
+    card_place(L, fw, fh, c);
     rgba(L->ink, k_ink, L->ease);
     rgba(L->accent, k_accent, L->ease);
     rgba(L->muted, k_muted, L->ease);
@@ -219,16 +175,17 @@ static float card_text(vt_renderer *r, const card_layout *L, const vt_ui_card *c
     vt_render_rect(r, x, y, L->w, L->h, panel);
     vt_render_rect(r, x, y, L->w, 6 * L->u, L->accent);
     float ty = y + pad + L->name_px;
-    vt_render_text(r, x + pad, ty, L->name_px, c->name, L->ink);
-    if (c->brand) { ty += L->brand_px * 1.5f; vt_render_text(r, x + pad, ty, L->brand_px, c->brand, L->muted); }
+    for (int i = 0; i < L->nname; i++, ty += L->name_px * 1.3f) vt_render_text(r, x + pad, ty, L->name_px, L->name[i], L->ink);
+    ty -= L->name_px * 1.3f;
+    if (c->brand) { ty += L->brand_px * 1.5f; vt_render_text(r, x + pad, ty, L->brand_px, L->brand, L->muted); }
     ty += body_px * 0.6f;
     for (int i = 0; i < L->nl; i++) { ty += body_px * 1.35f; vt_render_text(r, x + pad, ty, body_px, L->lines[i], L->ink); }
-    if (c->dimensions) { ty += small_px * 1.8f; vt_render_text(r, x + pad, ty, small_px, c->dimensions, L->muted); }
+    if (c->dimensions) { ty += small_px * 1.8f; vt_render_text(r, x + pad, ty, small_px, L->dims, L->muted); }
     ty += L->price_px * 1.4f;
     float px_end = x + pad + vt_render_text(r, x + pad, ty, L->price_px, c->price, c->was ? L->red : L->ink);
     if (c->was) {
-        float wx = px_end + pad * 0.7f, ww = vt_render_text(r, wx, ty, body_px * 1.2f, c->was, L->muted);
-        vt_render_line(r, wx - 2, ty - body_px * 0.4f, wx + ww + 2, ty - body_px * 0.4f, fmaxf(2.0f, 2.2f * L->u), L->muted);
+        float wx = px_end + pad * 0.7f, ww = vt_render_text(r, wx, ty, L->was_px, c->was, L->muted);
+        vt_render_line(r, wx - 2, ty - L->was_px * 0.33f, wx + ww + 2, ty - L->was_px * 0.33f, fmaxf(2.0f, 2.2f * L->u), L->muted);
     }
     return ty;
 }
@@ -271,6 +228,8 @@ vt_result vt_ui_card_draw(vt_renderer *r, int fw, int fh, const vt_ui_card *c, v
 {
     card_layout L;
     card_layout_make(&L, r, fw, fh, c);
+    vt_ui_rect placed = { L.x, L.y, L.w, L.h };
+    L.y += (1 - L.ease) * 24 * L.u;   /* rises into place as it opens */
     float ty = card_text(r, &L, c);
     vt_ui_rect qr_rect = { 0, 0, 0, 0 };
     if (L.q) {
@@ -278,11 +237,20 @@ vt_result vt_ui_card_draw(vt_renderer *r, int fw, int fh, const vt_ui_card *c, v
         QRcode_free(L.q);
     }
     vt_ui_rect b = card_button(r, &L, c->pressed);
-    if (card) *card = (vt_ui_rect){ L.x, L.y, L.w, L.h };
+    if (card) *card = placed;
     if (button) *button = b;
     if (qr_out) *qr_out = qr_rect;
     /* A url too long for a QR code: the card is drawn without one. */
     return c->url && *c->url && !L.q ? VT_ERR_FORMAT : VT_OK;
+}
+
+vt_ui_rect vt_ui_card_rect(const vt_renderer *r, int fw, int fh, const vt_ui_card *c, int *side)
+{
+    card_layout L;
+    card_layout_make(&L, r, fw, fh, c);
+    if (L.q) QRcode_free(L.q);
+    if (side) *side = L.side;
+    return (vt_ui_rect){ L.x, L.y, L.w, L.h };
 }
 
 void vt_ui_basket(vt_renderer *r, int fw, int fh, int count, const char *total, float pulse, vt_ui_rect *where)
@@ -342,14 +310,22 @@ void vt_ui_attract(vt_renderer *r, int fw, int fh, const char *store, double t, 
     }
 }
 
-void vt_ui_hud(vt_renderer *r, int fw, int fh, const char *const *lines, int n)
+vt_ui_rect vt_ui_hud_rect(const vt_renderer *r, int fw, int fh, const char *const *lines, int n)
 {
     (void)fw;
     float u = fh / 720.0f, px = 15 * u, pad = 10 * u, w = 0;
+    if (n <= 0) return (vt_ui_rect){ 0, 0, 0, 0 };
     for (int i = 0; i < n; i++) w = fmaxf(w, vt_render_text_width(r, px, lines[i]));
+    return (vt_ui_rect){ 12 * u, 12 * u, w + 2 * pad, n * px * 1.4f + 2 * pad - px * 0.4f };
+}
+
+void vt_ui_hud(vt_renderer *r, int fw, int fh, const char *const *lines, int n)
+{
+    float u = fh / 720.0f, px = 15 * u, pad = 10 * u;
+    vt_ui_rect b = vt_ui_hud_rect(r, fw, fh, lines, n);
     float bg[4] = { 0, 0, 0, 0.6f }, ink[4] = { 0.75f, 1, 0.75f, 1 };
-    vt_render_rect(r, 12 * u, 12 * u, w + 2 * pad, n * px * 1.4f + 2 * pad - px * 0.4f, bg);
-    for (int i = 0; i < n; i++) vt_render_text(r, 12 * u + pad, 12 * u + pad + px + i * px * 1.4f - px * 0.2f, px, lines[i], ink);
+    vt_render_rect(r, b.x, b.y, b.w, b.h, bg);
+    for (int i = 0; i < n; i++) vt_render_text(r, b.x + pad, b.y + pad + px + i * px * 1.4f - px * 0.2f, px, lines[i], ink);
 }
 
 void vt_ui_dialog(vt_renderer *r, int fw, int fh, const char *title, const char *hint)

@@ -21,9 +21,15 @@ typedef struct item {
     int has_mv, seen;
     float alpha;
     double depth;
+    float mk[16];              /* cam_from_marker (model axes: +Y the marker's normal) */
     float tag_x, tag_y;        /* where the tag's anchor is drawn (follows the product smoothly) */
     int tag_init;
     float sx, sy;              /* projected middle, for the card and the 1-9 order */
+    float quad[4][2];          /* the marker's corners on screen */
+    vt_ui_rect bounds;         /* the product on screen (its bounds and marker) */
+    int sane;                  /* its model projects to a sensible size (else bounds: the marker's) */
+    vt_ui_slot slot;           /* its tag's slot, kept from frame to frame */
+    vt_ui_rect tag_rect;       /* where its tag was drawn (w = 0: none) */
 } item;
 
 struct vt_visitor {
@@ -32,13 +38,16 @@ struct vt_visitor {
     const vt_visitor_show *shows;
     item *items;
     int *order;                /* scratch for visible_order: n entries */
+    vt_visitor_placed *placed; /* the last layout's products: n entries */
+    int nplaced;
+    vt_ui_rect basket_rect, hud_rect;
     int n;
     double t, dt;
     int frame, started;
     int selected;              /* product with its card open, or -1 */
     double card_t, card_gone_t, pressed_until;
     vt_ui_rect card_rect, button_rect;
-    int card_drawn;
+    int card_drawn, card_side;
     int basket_count;
     double basket_total, basket_pulse_t;
     double last_seen_t, last_input_t;
@@ -67,6 +76,7 @@ void vt_visitor_destroy(vt_visitor *v)
     if (!v) return;
     free(v->items);
     free(v->order);
+    free(v->placed);
     free(v);
 }
 
@@ -77,13 +87,16 @@ vt_result vt_visitor_set_scene(vt_visitor *v, const vt_catalog *cat, const vt_vi
     v->shows = shows;
     v->selected = -1;
     v->promo_product = -1;
+    v->nplaced = 0;
     if (n == v->n && v->items) return VT_OK;
     free(v->items);
     free(v->order);
+    free(v->placed);
     size_t cap = (size_t)(n > 0 ? n : 1);
     v->items = calloc(cap, sizeof *v->items);
     v->order = calloc(cap, sizeof *v->order);
-    v->n = v->items && v->order ? (n > 0 ? n : 0) : 0;
+    v->placed = calloc(cap, sizeof *v->placed);
+    v->n = v->items && v->order && v->placed ? (n > 0 ? n : 0) : 0;
     if (v->n == n || n <= 0) return VT_OK;
     snprintf(err, errlen, "the visitor: out of memory for %d products", n);
     return VT_ERR_NO_MEMORY;
@@ -130,6 +143,7 @@ void vt_visitor_open_card(vt_visitor *v, int product)
     if (product >= 0 && product != v->selected) {
         v->card_t = v->t;
         v->card_gone_t = -1;
+        v->card_side = 0;
     }
     v->selected = product;
     v->card_drawn = 0;
@@ -204,9 +218,42 @@ void vt_visitor_seen(vt_visitor *v, int i, const double rvec[3], const double tv
     const vt_model *m = v->shows[i].model;
     if (m && m->is_placeholder) rot[0] = rot[2] = 0;   /* the stand-in box stands on its marker */
     vt_render_marker_matrix(rvec, tvec, m && m->is_placeholder ? no_offset : p->offset_mm, rot, show_scale(&v->shows[i]), it->mv);
+    vt_render_marker_matrix(rvec, tvec, (const double[3]){ 0, 0, 0 }, (const double[3]){ 0, 0, 0 }, 1, it->mk);
     it->has_mv = it->seen = 1;
     it->depth = tvec[2];
     v->last_seen_t = v->t;
+}
+
+/* Where item i is on screen: its marker's corners, its middle (sx, sy: the model's middle, or
+ * the marker's when the model projects nowhere sensible) and its bounds with the marker. */
+static void project_item(vt_visitor *v, int i, const vt_camera *cam)
+{
+    item *it = &v->items[i];
+    float h = (float)(v->shows[i].p->length_mm / 2000);
+    const float corner[4][3] = { { -h, 0, -h }, { h, 0, -h }, { h, 0, h }, { -h, 0, h } };   /* TL, TR, BR, BL */
+    float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (int k = 0; k < 4; k++) {
+        if (!vt_render_project(cam, it->mk, corner[k], &it->quad[k][0], &it->quad[k][1])) it->quad[k][0] = it->quad[k][1] = 0;
+        x0 = fminf(x0, it->quad[k][0]); x1 = fmaxf(x1, it->quad[k][0]);
+        y0 = fminf(y0, it->quad[k][1]); y1 = fmaxf(y1, it->quad[k][1]);
+    }
+    it->sx = (x0 + x1) * 0.5f, it->sy = (y0 + y1) * 0.5f;
+    vt_ui_rect q = { x0, y0, x1 - x0, y1 - y0 };
+    const vt_model *m = v->shows[i].model;
+    float bx0 = x0, by0 = y0, bx1 = x1, by1 = y1;
+    int ok = m != NULL;
+    for (int c = 0; c < 8 && ok; c++) {
+        float p[3] = { c & 1 ? m->bounds_max[0] : m->bounds_min[0], c & 2 ? m->bounds_max[1] : m->bounds_min[1],
+                       c & 4 ? m->bounds_max[2] : m->bounds_min[2] }, u, w;
+        ok = vt_render_project(cam, it->mv, p, &u, &w);
+        bx0 = fminf(bx0, u); bx1 = fmaxf(bx1, u); by0 = fminf(by0, w); by1 = fmaxf(by1, w);
+    }
+    /* A model larger on screen than twice the screen makes no sense there: the marker stands in. */
+    float span = (float)(cam->cx + cam->cy) * 4;
+    ok = ok && bx1 - bx0 < span && by1 - by0 < span;
+    it->sane = ok;
+    it->bounds = ok ? (vt_ui_rect){ bx0, by0, bx1 - bx0, by1 - by0 } : q;
+    if (ok) it->sx = (bx0 + bx1) * 0.5f, it->sy = (by0 + by1) * 0.5f;
 }
 
 void vt_visitor_draw_scene(vt_visitor *v, vt_renderer *r, const vt_camera *cam)
@@ -217,11 +264,14 @@ void vt_visitor_draw_scene(vt_visitor *v, vt_renderer *r, const vt_camera *cam)
         else it->alpha = fmaxf(0.0f, it->alpha - (float)(v->dt / FADE_OUT_S));
         /* The very first sight of a product at the start shows it at once (no fade from a cold start). */
         if (it->seen && v->dt == 0) it->alpha = 1;
-        if (!it->has_mv || it->alpha <= 0 || !v->shows[i].gpu.id) continue;
+        if (!it->has_mv || it->alpha <= 0) continue;
+        project_item(v, i, cam);
+        if (!v->shows[i].gpu.id) continue;
         const vt_model *m = v->shows[i].model;
         float mid[3] = { (m->bounds_min[0] + m->bounds_max[0]) * 0.5f, (m->bounds_min[1] + m->bounds_max[1]) * 0.5f,
                          (m->bounds_min[2] + m->bounds_max[2]) * 0.5f };
-        if (!vt_render_project(cam, it->mv, mid, &it->sx, &it->sy)) continue;
+        float mx, my;
+        if (!vt_render_project(cam, it->mv, mid, &mx, &my)) continue;
         /* Ease in and out rather than linear: the product settles onto its marker. */
         float a = it->alpha * it->alpha * (3 - 2 * it->alpha);
         if (v->d.shadows) vt_render_shadow(r, it->mv, m->base_min, m->base_max, 0.55f * a);
@@ -242,22 +292,84 @@ static void format_dims(const vt_visitor *v, int i, char *buf, size_t len)
     snprintf(buf, len, "%.0f \u00d7 %.0f \u00d7 %.0f mm", d[0], d[1], d[2]);
 }
 
-void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w, int h, const char *const *hud_lines,
-                        int nhud)
+static vt_ui_rect rect_union(vt_ui_rect a, const vt_ui_rect *b)
+{
+    if (b->w <= 0) return a;
+    if (a.w <= 0) return *b;
+    float x0 = fminf(a.x, b->x), y0 = fminf(a.y, b->y);
+    return (vt_ui_rect){ x0, y0, fmaxf(a.x + a.w, b->x + b->w) - x0, fmaxf(a.y + a.h, b->y + b->h) - y0 };
+}
+
+/* The open card's contents (strings into the caller's buffers). */
+static vt_ui_card card_of(vt_visitor *v, int i, char price[48], char was_s[48], char dims[64])
+{
+    const vt_product *p = v->shows[i].p;
+    const vt_catalog *cat = v->cat;
+    double was, now = price_of(v, i, &was);
+    vt_format_price(now, cat->locale, cat->currency, price, 48);
+    if (was >= 0) vt_format_price(was, cat->locale, cat->currency, was_s, 48);
+    format_dims(v, i, dims, 64);
+    const item *it = &v->items[i];
+    /* It keeps clear of its product and of that product's tag at home above it (last frame's
+     * place; a tag moved aside keeps clear of the card by itself). */
+    vt_ui_rect keep = it->slot.leader ? it->bounds : rect_union(it->bounds, &it->tag_rect);
+    vt_ui_card c = { p->name, p->brand, p->description, dims, price, was >= 0 ? was_s : NULL, p->url,
+                     it->sx, it->sy, keep, NULL, 0, v->card_side, (float)((v->t - v->card_t) / 0.3), v->t < v->pressed_until };
+    if (v->dt == 0) c.appear = 1;
+    return c;
+}
+
+/* The card: beside its product while it is on show; closes a moment after it has gone. Returns
+ * whether it is to be drawn this frame. */
+static int card_open(vt_visitor *v)
+{
+    if (v->selected >= 0) {
+        item *it = &v->items[v->selected];
+        if (!it->has_mv || it->alpha <= 0) {
+            if (v->card_gone_t < 0) v->card_gone_t = v->t;
+            if (v->t - v->card_gone_t > 1.5) v->selected = -1;
+        } else {
+            v->card_gone_t = -1;
+        }
+    }
+    return v->selected >= 0 && v->items[v->selected].has_mv;
+}
+
+/* The tag's anchor from the model's projected top (u, v): itself when on screen; off screen,
+ * where the line from the marker up to it leaves the screen (so the anchor slides along the
+ * product as its top goes out of view, never jumps); the marker's top when the model projects
+ * nowhere sensible (behind the camera, or absurdly large: bounds fell back on the marker). */
+static void tag_anchor(const item *it, int w, int h, float *u, float *v)
+{
+    float qx = (it->quad[0][0] + it->quad[1][0]) * 0.5f, qy = fminf(it->quad[0][1], it->quad[1][1]);
+    if (!it->sane || !isfinite(*u) || !isfinite(*v)) { *u = qx, *v = qy; return; }
+    float m = 2, t = 1;   /* how far along marker -> top stays on screen */
+    if (*u < m) t = fminf(t, (qx - m) / (qx - *u));
+    if (*u > w - 1 - m) t = fminf(t, (w - 1 - m - qx) / (*u - qx));
+    if (*v < m) t = fminf(t, (qy - m) / (qy - *v));
+    if (*v > h - 1 - m) t = fminf(t, (h - 1 - m - qy) / (*v - qy));
+    t = fmaxf(t, 0);
+    *u = qx + (*u - qx) * t, *v = qy + (*v - qy) * t;
+}
+
+/* Tags, gliding after their product rather than jumping with every pose, laid out clear of the
+ * n avoid rectangles; what was drawn is kept for vt_visitor_get_layout. */
+static void draw_tags(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w, int h, const vt_ui_rect *avoid, int navoid)
 {
     const vt_catalog *cat = v->cat;
-    /* Tags, gliding after their product rather than jumping with every pose. */
-    vt_ui_tag tags[64];
-    char prices[64][48], wass[64][48];
-    int nt = 0;
+    vt_ui_tag tags[VT_UI_MAX_TAGS];
+    int idx[VT_UI_MAX_TAGS], nt = 0;
+    char prices[VT_UI_MAX_TAGS][48], wass[VT_UI_MAX_TAGS][48];
     float k = (float)(1 - exp(-v->dt * 14));
-    for (int i = 0; i < v->n && nt < 64; i++) {
+    for (int i = 0; i < v->n; i++) v->items[i].tag_rect = (vt_ui_rect){ 0, 0, 0, 0 };
+    for (int i = 0; i < v->n && nt < VT_UI_MAX_TAGS; i++) {
         item *it = &v->items[i];
         if (!it->has_mv || it->alpha <= 0) continue;
         const vt_model *m = v->shows[i].model;
         float top[3] = { (m->bounds_min[0] + m->bounds_max[0]) * 0.5f, m->bounds_max[1], (m->bounds_min[2] + m->bounds_max[2]) * 0.5f };
-        float u, vv;
-        if (!vt_render_project(cam, it->mv, top, &u, &vv)) continue;
+        float u = NAN, vv = NAN;
+        if (!vt_render_project(cam, it->mv, top, &u, &vv)) u = vv = NAN;
+        tag_anchor(it, w, h, &u, &vv);
         if (!it->tag_init || v->dt == 0 || hypotf(u - it->tag_x, vv - it->tag_y) > h * 0.25f) {
             it->tag_x = u; it->tag_y = vv; it->tag_init = 1;
         } else {
@@ -269,41 +381,51 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
         if (was >= 0) vt_format_price(was, cat->locale, cat->currency, wass[nt], sizeof wass[nt]);
         float a = it->alpha * it->alpha * (3 - 2 * it->alpha);
         tags[nt] = (vt_ui_tag){ it->tag_x, it->tag_y, (float)it->depth, v->shows[i].p->name, prices[nt],
-                                was >= 0 ? wass[nt] : NULL, a };
-        nt++;
+                                was >= 0 ? wass[nt] : NULL, a, { { 0 } }, it->slot, { 0, 0, 0, 0 } };
+        memcpy(tags[nt].quad, it->quad, sizeof it->quad);
+        idx[nt++] = i;
     }
-    /* The basket first: tags keep clear of it. */
-    char total[48];
-    vt_ui_rect basket;
-    vt_format_price(v->basket_total, cat->locale, cat->currency, total, sizeof total);
-    vt_ui_basket(r, w, h, v->basket_count, total, (float)((v->t - v->basket_pulse_t) / 0.4), &basket);
-    vt_ui_price_tags(r, w, h, tags, nt, &basket, basket.w > 0);
+    vt_ui_price_tags(r, w, h, tags, nt, avoid, navoid);
+    v->nplaced = 0;
+    for (int t = 0; t < nt; t++) {
+        item *it = &v->items[idx[t]];
+        it->slot = tags[t].slot;
+        it->tag_rect = tags[t].rect;
+        vt_visitor_placed *pl = &v->placed[v->nplaced++];
+        pl->id = v->shows[idx[t]].p->id;
+        memcpy(pl->marker, it->quad, sizeof pl->marker);
+        pl->tag = (vt_visitor_box){ it->tag_rect.x, it->tag_rect.y, it->tag_rect.w, it->tag_rect.h };
+    }
+}
 
-    /* The card: beside its product while it is on show; closes a moment after it has gone. */
-    v->card_drawn = 0;
-    if (v->selected >= 0) {
-        item *it = &v->items[v->selected];
-        if (!it->has_mv || it->alpha <= 0) {
-            if (v->card_gone_t < 0) v->card_gone_t = v->t;
-            if (v->t - v->card_gone_t > 1.5) v->selected = -1;
-        } else {
-            v->card_gone_t = -1;
-        }
+void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w, int h, const char *const *hud_lines,
+                        int nhud)
+{
+    const vt_catalog *cat = v->cat;
+    /* What the tags keep clear of is placed first: basket, card, HUD. */
+    char total[48];
+    vt_format_price(v->basket_total, cat->locale, cat->currency, total, sizeof total);
+    vt_ui_basket(r, w, h, v->basket_count, total, (float)((v->t - v->basket_pulse_t) / 0.4), &v->basket_rect);
+    v->hud_rect = v->hud && nhud > 0 ? vt_ui_hud_rect(r, w, h, hud_lines, nhud) : (vt_ui_rect){ 0, 0, 0, 0 };
+    v->card_drawn = card_open(v);
+    char price[48], was_s[48], dims[64];
+    vt_ui_card c = { 0 };
+    vt_ui_rect around[2];   /* the card keeps clear of the HUD and the basket */
+    int naround = 0;
+    if (v->hud_rect.w > 0) around[naround++] = v->hud_rect;
+    if (v->basket_rect.w > 0) around[naround++] = v->basket_rect;
+    if (v->card_drawn) {
+        c = card_of(v, v->selected, price, was_s, dims);
+        c.avoid = around, c.navoid = naround;
+        v->card_rect = vt_ui_card_rect(r, w, h, &c, &v->card_side);
     }
-    if (v->selected >= 0 && v->items[v->selected].has_mv) {
-        int i = v->selected;
-        const vt_product *p = v->shows[i].p;
-        char price[48], was_s[48], dims[64];
-        double was, now = price_of(v, i, &was);
-        vt_format_price(now, cat->locale, cat->currency, price, sizeof price);
-        if (was >= 0) vt_format_price(was, cat->locale, cat->currency, was_s, sizeof was_s);
-        format_dims(v, i, dims, sizeof dims);
-        vt_ui_card c = { p->name, p->brand, p->description, dims, price, was >= 0 ? was_s : NULL, p->url,
-                         v->items[i].sx, v->items[i].sy, (float)((v->t - v->card_t) / 0.3), v->t < v->pressed_until };
-        if (v->dt == 0) c.appear = 1;
-        vt_ui_card_draw(r, w, h, &c, &v->card_rect, &v->button_rect, NULL);
-        v->card_drawn = 1;
-    }
+    vt_ui_rect avoid[3];
+    int navoid = 0;
+    if (v->basket_rect.w > 0) avoid[navoid++] = v->basket_rect;
+    if (v->card_drawn) avoid[navoid++] = v->card_rect;
+    if (v->hud_rect.w > 0) avoid[navoid++] = v->hud_rect;
+    draw_tags(v, r, cam, w, h, avoid, navoid);
+    if (v->card_drawn) vt_ui_card_draw(r, w, h, &c, &v->card_rect, &v->button_rect, NULL);
 
     /* Nothing on show for a while: invite. It goes the moment a product is seen. */
     double idle = v->t - v->last_seen_t;
@@ -311,6 +433,13 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
         vt_ui_attract(r, w, h, cat->store_name, v->t, (float)((idle - cat->attract_after_s) / 0.6 + 0.2));
     if (v->hud && nhud > 0) vt_ui_hud(r, w, h, hud_lines, nhud);
     if (v->confirm) vt_ui_dialog(r, w, h, "Quit Vitrine?", "Escape again to quit \u2022 any other key to stay");
+}
+
+void vt_visitor_get_layout(const vt_visitor *v, vt_visitor_layout *out)
+{
+    const vt_ui_rect *c = &v->card_rect, *b = &v->basket_rect, *hd = &v->hud_rect;
+    *out = (vt_visitor_layout){ v->placed, v->nplaced, { 0, 0, 0, 0 }, { b->x, b->y, b->w, b->h }, { hd->x, hd->y, hd->w, hd->h } };
+    if (v->card_drawn) out->card = (vt_visitor_box){ c->x, c->y, c->w, c->h };
 }
 
 /* Tab (step = next on screen) or 1-9 (at = that one): opens a product's card. */

@@ -68,6 +68,20 @@ int vt_visitor_pick(const vt_visitor *v, const vt_camera *cam, float x, float y)
 /* Opens the card of a product (index), as a tap on it would; -1 closes it. */
 void vt_visitor_open_card(vt_visitor *v, int product);
 int vt_visitor_selected(const vt_visitor *v);
+
+/* What the last vt_visitor_draw_ui laid out, in frame pixels (for `run --layout-log`). */
+typedef struct vt_visitor_box { float x, y, w, h; } vt_visitor_box;   /* w = 0: not on screen */
+typedef struct vt_visitor_placed {
+    const char *id;              /* the product's catalog id (borrowed from the catalog) */
+    float marker[4][2];          /* its marker's corners as posed: top-left, top-right, bottom-right, bottom-left */
+    vt_visitor_box tag;          /* its price tag */
+} vt_visitor_placed;
+typedef struct vt_visitor_layout {
+    const vt_visitor_placed *products;   /* the products on show; valid until the next draw or set_scene */
+    int count;
+    vt_visitor_box card, basket, hud;
+} vt_visitor_layout;
+void vt_visitor_get_layout(const vt_visitor *v, vt_visitor_layout *out);
 int vt_visitor_hud(const vt_visitor *v);
 int vt_visitor_basket_count(const vt_visitor *v);
 
