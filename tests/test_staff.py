@@ -165,9 +165,10 @@ runs = [tour_start(""), tour_start(own)]
 demo_img, demo_red = tour_frame(runs[0])
 own_img, own_red = tour_frame(runs[1])
 # The same scene and tour either way: red where the other has none is a promotion's price.
+# (the price may be drawn at the tag floor when the layout moves it aside: 60-odd pixels at 480x270)
 demo_only, own_only = int((demo_red & ~own_red).sum()), int((own_red & ~demo_red).sum())
 print("tour at 12 s: %d promotion-red pixels only with the demo catalog, %d only with a retailer's copy" % (demo_only, own_only))
-check(demo_only > 80, "the tour's invented promotion on the demo catalog (%d red pixels)" % demo_only)
+check(demo_only > 40, "the tour's invented promotion on the demo catalog (%d red pixels)" % demo_only)
 check(own_only < 10, "none on a retailer's own catalog (%d red pixels)" % own_only)
 cv2.imwrite(os.path.join(tmp, "tour-demo.png"), demo_img)
 cv2.imwrite(os.path.join(tmp, "tour-own.png"), own_img)
