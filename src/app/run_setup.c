@@ -101,8 +101,9 @@ int run_open_display(run_ctx *rc)
     if (vt_watch_create(&rc->watch, why, sizeof why) != VT_OK)
         VT_WARN("catalog", "cannot watch %s for changes (%s); edits need a restart", o->catalog, why);
     if (!o->out) return -1;
-    vt_result so = vt_sink_open(&(vt_sink_desc){ .path = o->out, .width = rc->W, .height = rc->H, .fps = 30 }, &rc->sink, rc->err,
-                                sizeof rc->err);
+    /* Encoding on the sink's own thread (two frames queued) unless everything runs in turn. */
+    vt_result so = vt_sink_open(&(vt_sink_desc){ .path = o->out, .width = rc->W, .height = rc->H, .fps = 30,
+                                                 .queue = run_pipe_threaded() ? 2 : 0 }, &rc->sink, rc->err, sizeof rc->err);
     if (so != VT_OK) { VT_ERROR("run", "%s", rc->err); return so == VT_ERR_ARG ? 2 : 1; }
     vt_image_alloc(&rc->rgba, VT_PIX_RGBA8, rc->W, rc->H);
     return -1;
@@ -184,6 +185,7 @@ void run_end_visits(run_ctx *rc)
 
 void run_close(run_ctx *rc)
 {
+    run_pipe_stop(rc);
     run_end_visits(rc);
     vt_marker_list_free(&rc->ml);
     vt_tracker_destroy(rc->det);
