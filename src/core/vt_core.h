@@ -200,8 +200,9 @@ void vt_profile_add(vt_profile *p, const char *name, double ms);
  * indices. A producer acquires a free slot, fills it and publishes it; the consumer takes the
  * oldest published one and releases it when done, so nothing is allocated per item. Blocking
  * mode (a file: nothing lost): acquire waits while every slot is queued or in use. Newest-wins
- * mode (a live camera: never wait on the consumer): acquire takes back the oldest queued slot
- * when none is free (counted as dropped); it needs nslots >= 3 (one held on each side). */
+ * mode (a live camera: never wait on the consumer): a slot published replaces the one still
+ * waiting, which goes back to the free ones (counted as dropped), so acquire never waits; it
+ * needs nslots >= 3 (one held on each side, one waiting). */
 typedef struct vt_slots vt_slots;
 /* *out is the caller's, freed with vt_slots_destroy. VT_ERR_ARG for nslots < 1 (< 3 newest-wins). */
 vt_result vt_slots_create(int nslots, int newest_wins, vt_slots **out, char *err, size_t errlen);

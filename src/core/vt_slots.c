@@ -69,6 +69,12 @@ int vt_slots_acquire(vt_slots *q)
 void vt_slots_publish(vt_slots *q, int slot)
 {
     pthread_mutex_lock(&q->lock);
+    while (q->newest_wins && q->count > 0) {   /* a newer frame: the one still waiting is stale */
+        q->free_list[q->nfree++] = q->fifo[q->head];
+        q->head = (q->head + 1) % q->n;
+        q->count--;
+        q->dropped++;
+    }
     q->fifo[(q->head + q->count++) % q->n] = slot;
     pthread_cond_broadcast(&q->changed);
     pthread_mutex_unlock(&q->lock);
