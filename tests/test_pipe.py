@@ -4,7 +4,7 @@ output encoded on another) against the sequential one (VITRINE_THREADS=1, every 
 over file sources every frame is processed in order, so the frames written, the log and the
 analytics are the same; the capture-to-display latency is reported; SIGTERM still ends a run
 cleanly with its video playable."""
-import os, re, shutil, signal, sqlite3, subprocess, sys, tempfile
+import json, os, re, shutil, signal, sqlite3, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 import cv2
@@ -83,6 +83,28 @@ while cap.read()[0]:
     n += 1
 m = re.search(r"run: (\d+) frames", err)
 check(m and n == int(m.group(1)), "every frame counted is in the video (%d in it, summary %s)" % (n, m and m.group(1)))
+
+# --- hot reload to another dictionary: the capture thread takes the new tracker ---
+cat = json.load(open(os.path.join(repo, "models", "catalog.json")))
+for prod in cat["products"]:
+    prod["model"] = os.path.join(repo, "models", prod["model"])
+live = os.path.join(tmp, "live.json")
+def save(dictionary):   # as editors do: a new file renamed over the old one
+    cat["markers"]["dictionary"] = dictionary
+    json.dump(cat, open(live + ".tmp", "w"))
+    os.replace(live + ".tmp", live)
+save("6X6_250")   # not the demo's markers: nothing found
+p = Watched([vitrine, "run", "--demo", "--demo-size", "640x360", "--headless", "--out", "-", "--catalog", live, "--no-tour",
+             "--analytics", os.path.join(tmp, "reload.sqlite"), "--report-every", "0.2"], env=dict(os.environ, VITRINE_LOG="info"))
+check(p.wait_for(lambda lines: sum("report:" in l for l in lines) >= 2), "the run goes on before the edit")
+save("5X5_100")
+check(p.wait_for(lambda lines: any("product_found" in l for l in lines)), "products found once the dictionary is right")
+p.proc.send_signal(signal.SIGTERM)
+rc, err = p.finish()
+lines = err.splitlines()
+at = [k for k, l in enumerate(lines) if "reloaded" in l]
+found = [k for k, l in enumerate(lines) if "product_found" in l]
+check(rc == 0 and at and found and min(found) > at[0], "found only after the reload (%r, %r): %s" % (at, found[:3], err[-300:]))
 
 shutil.rmtree(tmp)
 finish("test_pipe")

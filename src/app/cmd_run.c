@@ -280,9 +280,14 @@ static void frame_loop(run_ctx *rc)
         report(rc);
         if (rc->o.frames && rc->n >= rc->o.frames) break;
     }
+}
+
+/* After the loop: the capture thread stopped, the frames still queued written to the file (a
+ * failure emit already reported is not said twice). */
+static void finish_output(run_ctx *rc)
+{
     run_pipe_stop(rc);
     char why[1024];
-    /* The frames still queued for the file (a failure emit already reported is not said twice). */
     if (rc->sink && vt_sink_finish(rc->sink, why, sizeof why) != VT_OK && rc->status != 1) {
         VT_ERROR("run", "%s", why);
         rc->status = 1;
@@ -318,6 +323,7 @@ int vt_cmd_run(int argc, char **argv)
         signal(SIGTERM, on_stop);
         rc->clock.t0 = rc->t_report = vt_now_ns();
         frame_loop(rc);
+        finish_output(rc);
         run_end_visits(rc);
         print_summary(rc);
         status = rc->status;
