@@ -104,9 +104,10 @@ static void test_sink_queue(void)
     CHECK(vt_sink_open(&(vt_sink_desc){ .path = dir, .width = 16, .height = 8, .queue = 2 }, &s, err, sizeof err) == VT_OK);
     vt_image im;
     vt_image_alloc(&im, VT_PIX_RGBA8, 16, 8);
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < 12; i++) {   /* copied, or handed over with a free buffer back */
         memset(im.data, 20 * i, (size_t)im.stride * 8);   /* each frame its own grey */
-        CHECK(vt_sink_write(s, &im, err, sizeof err) == VT_OK);
+        CHECK((i % 2 ? vt_sink_submit(s, &im, err, sizeof err) : vt_sink_write(s, &im, err, sizeof err)) == VT_OK);
+        CHECK(im.data && im.width == 16 && im.height == 8);
     }
     CHECK(vt_sink_finish(s, err, sizeof err) == VT_OK);
     vt_sink_close(s);

@@ -30,7 +30,7 @@ static double media_time(const run_ctx *rc)
 /* Step: the composited frame to the output (video, PNGs or '-'); a failed write ends the run. */
 static vt_result emit(run_ctx *rc)
 {
-    vt_result r = rc->sink ? vt_sink_write(rc->sink, &rc->rgba, rc->err, sizeof rc->err) : VT_OK;
+    vt_result r = rc->sink ? vt_sink_submit(rc->sink, &rc->rgba, rc->err, sizeof rc->err) : VT_OK;   /* no copy */
     if (r != VT_OK) {
         VT_ERROR("run", "%s", rc->err);
         rc->status = 1;

@@ -93,18 +93,43 @@ vt_result vt_sink_open(const vt_sink_desc *desc, vt_sink **out, char *err, size_
     return VT_OK;
 }
 
+/* A free frame of the writer's (waiting while it is behind): its slot, or -1 after a failure. */
+static int free_slot(vt_sink *s, vt_result *r, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&s->lock);
+    *r = s->failed;
+    if (*r != VT_OK) snprintf(err, errlen, "%s", s->why);
+    pthread_mutex_unlock(&s->lock);
+    if (*r != VT_OK) return -1;
+    int slot = vt_slots_acquire(s->q);
+    if (slot < 0) { snprintf(err, errlen, "%s: the writer has stopped", s->desc.path); *r = VT_ERR_INTERNAL; }
+    return slot;
+}
+
 vt_result vt_sink_write(vt_sink *s, const vt_image *frame, char *err, size_t errlen)
 {
     if (!s->q) return write_now(s, frame, err, errlen);
-    pthread_mutex_lock(&s->lock);
-    vt_result failed = s->failed;
-    if (failed != VT_OK) snprintf(err, errlen, "%s", s->why);
-    pthread_mutex_unlock(&s->lock);
-    if (failed != VT_OK) return failed;
-    int slot = vt_slots_acquire(s->q);   /* waits while the writer is behind */
-    if (slot < 0) { snprintf(err, errlen, "%s: the writer has stopped", s->desc.path); return VT_ERR_INTERNAL; }
-    vt_result r = vt_image_copy(&s->imgs[slot], frame);
+    vt_result r;
+    int slot = free_slot(s, &r, err, errlen);
+    if (slot < 0) return r;
+    r = vt_image_copy(&s->imgs[slot], frame);
     if (r != VT_OK) { vt_slots_release(s->q, slot); snprintf(err, errlen, "%s: %s", s->desc.path, vt_result_str(r)); return r; }
+    vt_slots_publish(s->q, slot);
+    return VT_OK;
+}
+
+vt_result vt_sink_submit(vt_sink *s, vt_image *frame, char *err, size_t errlen)
+{
+    /* The writer's buffers are tight RGBA of the desc's size: anything else is copied. */
+    if (!s->q || frame->format != VT_PIX_RGBA8 || frame->width != s->desc.width || frame->height != s->desc.height ||
+        frame->stride != 4 * frame->width)
+        return vt_sink_write(s, frame, err, errlen);
+    vt_result r;
+    int slot = free_slot(s, &r, err, errlen);
+    if (slot < 0) return r;
+    vt_image full = *frame;   /* the frame's pixels to the writer, its free buffer to the caller */
+    *frame = s->imgs[slot];
+    s->imgs[slot] = full;
     vt_slots_publish(s->q, slot);
     return VT_OK;
 }

@@ -35,6 +35,11 @@ vt_result vt_sink_open(const vt_sink_desc *desc, vt_sink **out, char *err, size_
  * queue, the frame is copied and written on the sink's thread: a failure is returned by the next
  * call (or vt_sink_finish), and every later call fails with it. */
 vt_result vt_sink_write(vt_sink *s, const vt_image *frame, char *err, size_t errlen);
+/* The same without a copy, for a frame in an owned image (vt_image_alloc) of the desc's size:
+ * with a queue its pixels go to the writer and frame gets a free buffer of the same size back
+ * (its contents stale, for the next frame to be drawn into); frame is the caller's to free as
+ * before. Without a queue (or another size) it is vt_sink_write. */
+vt_result vt_sink_submit(vt_sink *s, vt_image *frame, char *err, size_t errlen);
 /* Writes what is queued and stops the writer thread; the first write failure, if any. Calls of
  * vt_sink_write after it write within the call. Safe without a queue (VT_OK). */
 vt_result vt_sink_finish(vt_sink *s, char *err, size_t errlen);
