@@ -1,6 +1,7 @@
 /* test_frame_loop.c — the parts of the threaded frame loop of `vitrine run`: the slot queue
  * between two threads (order, bounds, nothing lost in blocking mode, newest wins for a camera),
- * the output's writer thread (every frame written, in order), and poses predicted to display
+ * the output's writer thread (every frame written, in order), a source's frame buffers (one held
+ * while the next is read), and poses predicted to display
  * time (closer to where the marker is when the frame is shown than the unpredicted pose). */
 #include "capture/vt_capture.h"
 #include "output/vt_output.h"
@@ -128,6 +129,26 @@ static void test_sink_queue(void)
     vt_image_free(&im);
 }
 
+/* A source with two buffers: a frame held while the next is read keeps its pixels. */
+static void test_source_buffers(void)
+{
+    char err[256];
+    vt_source *src = NULL;
+    vt_source_desc sd = { .kind = VT_SOURCE_DEMO, .want = VT_WANT_GREY | VT_WANT_COLOUR, .buffers = 2,
+                          .demo = { .width = 320, .height = 180 } };
+    CHECK(vt_source_open(&sd, &src, err, sizeof err) == VT_OK);
+    vt_frame a, b, c;
+    CHECK(vt_source_read_into(src, 0, &a, err, sizeof err) == VT_OK);
+    vt_image a_copy = { 0 };
+    vt_image_copy(&a_copy, &a.colour);
+    CHECK(vt_source_read_into(src, 1, &b, err, sizeof err) == VT_OK && b.index == 1 && b.colour.data != a.colour.data);
+    CHECK(memcmp(a.colour.data, a_copy.data, (size_t)a_copy.stride * 180) == 0);   /* frame 0 intact */
+    CHECK(b.grey.data && b.grey.data != a.grey.data);
+    CHECK(vt_source_read_into(src, 2, &c, err, sizeof err) == VT_ERR_ARG && strstr(err, "buffer"));
+    vt_image_free(&a_copy);
+    vt_source_destroy(src);
+}
+
 /* Pixels between where two positions of a marker's centre land on screen: what a visitor sees
  * of a product trailing its marker. */
 static double screen_dist(const vt_camera *c, const double a[3], const double b[3])
@@ -197,6 +218,7 @@ int main(int argc, char **argv)
     test_blocking();
     test_newest_wins();
     test_sink_queue();
+    test_source_buffers();
     test_prediction();
     return t_finish("test_frame_loop");
 }

@@ -72,8 +72,7 @@ typedef struct run_hud {
 typedef struct run_item {
     vt_result rr;               /* VT_OK: a frame; VT_END; else err says why (a bad still, a lost camera) */
     char err[1024];
-    vt_frame fr;                /* its images are the slot's own, below */
-    vt_image colour, grey;      /* allocated once, reused */
+    vt_frame fr;                /* its images in the source's buffer of this slot */
     vt_marker_list ml;          /* the markers the tracker found (swapped into rc->ml) */
     vt_detect_profile det;      /* the tracker's figures for this frame */
     uint64_t t_capture;         /* vt_now_ns when the read returned */
@@ -81,6 +80,7 @@ typedef struct run_item {
     double back_after_s;        /* > 0: a live source's first frame back, after this long away */
 } run_item;
 typedef struct run_pipe run_pipe;
+#define RUN_PIPE_SLOTS 3        /* at most (a camera's); the source keeps as many frame buffers */
 
 /* Capture-to-display times (0.25 ms bins up to 1 s): mean and 95th percentile. */
 #define RUN_LATENCY_BINS 4000

@@ -1,8 +1,9 @@
 /* run_pipe.c — the capture side of `vitrine run`'s frame loop: a thread of its own reads each
  * frame (the demo's compositing and the grey conversion included) and finds its markers while
- * the GL thread draws the one before; frames pass between them through preallocated slots
- * (vt_slots: one being filled or waiting, one on screen; a camera has a third), so a frame is at
- * most about two frame intervals old when it is shown. A file (video, folder, the demo) gives every frame in order,
+ * the GL thread draws the one before; frames pass between them through slots (vt_slots: one
+ * being filled or waiting, one on screen; a camera has a third), each read straight into the
+ * source's buffer of its slot (no copy, nothing allocated per frame), so a frame is at most
+ * about two frame intervals old when it is shown. A file (video, folder, the demo) gives every frame in order,
  * the capture waiting for the display; a camera never waits: a newer frame replaces one not yet
  * taken. VITRINE_THREADS=1 runs the same steps on the GL thread, one after another (the
  * sequential loop, for comparison). Also the capture-to-display latency figures. */
@@ -15,12 +16,10 @@
 #include <string.h>
 #include <time.h>
 
-#define PIPE_SLOTS 3
-
 struct run_pipe {
     run_ctx *rc;              /* the source (rc->src) and tracker (rc->det) are the capture side's */
     vt_slots *q;
-    run_item items[PIPE_SLOTS];
+    run_item items[RUN_PIPE_SLOTS];
     int threaded, live, ended;
     pthread_t thread;
     atomic_int stopping;
@@ -40,23 +39,11 @@ int run_pipe_threaded(void)
     return !(v && !strcmp(v, "1"));
 }
 
-/* The frame just read (the source's pixels) into the slot's own, so the source can read on. */
-static void keep_frame(run_item *it, const vt_frame *fr)
-{
-    it->fr = *fr;
-    if (fr->colour.data) vt_image_copy(&it->colour, &fr->colour);
-    if (fr->grey.data) vt_image_copy(&it->grey, &fr->grey);
-    it->fr.colour = fr->colour.data ? it->colour : (vt_image){ 0 };
-    it->fr.grey = fr->grey.data ? it->grey : (vt_image){ 0 };
-}
-
 static vt_result read_item(run_pipe *p, run_item *it)
 {
     uint64_t t0 = vt_now_ns();
-    vt_frame fr;
-    it->rr = vt_source_read(p->rc->src, &fr, it->err, sizeof it->err);
-    it->fr = fr;
-    if (it->rr == VT_OK) keep_frame(it, &fr);
+    /* Into the source's buffer of this slot: the frame on screen (another slot) stays intact. */
+    it->rr = vt_source_read_into(p->rc->src, (int)(it - p->items), &it->fr, it->err, sizeof it->err);
     it->t_capture = vt_now_ns();
     it->capture_ms = (double)(it->t_capture - t0) * 1e-6;
     return it->rr;
@@ -78,7 +65,7 @@ static void detect_item(run_pipe *p, run_item *it)
     it->ml.count = 0;
     memset(&it->det, 0, sizeof it->det);
     if (rc->det) {
-        vt_tracker_track(rc->det, &it->grey, &it->ml);
+        vt_tracker_track(rc->det, &it->fr.grey, &it->ml);
         it->det = vt_tracker_profile(rc->det);
     }
     it->detect_ms = vt_ms_since(t0);
@@ -160,7 +147,7 @@ int run_pipe_start(run_ctx *rc)
     int camera = vt_source_get_kind(rc->src) == VT_SOURCE_CAMERA;
     /* A file: two slots (one on screen, one being read), so capture runs one frame ahead and no
      * more. A camera: three, so the capture never waits (a newer frame replaces the waiting one). */
-    if (!p || vt_slots_create(camera ? PIPE_SLOTS : 2, camera, &p->q, rc->err, sizeof rc->err) != VT_OK) {
+    if (!p || vt_slots_create(camera ? RUN_PIPE_SLOTS : 2, camera, &p->q, rc->err, sizeof rc->err) != VT_OK) {
         free(p);
         VT_ERROR("run", "cannot start the frame loop: out of memory");
         return 1;
@@ -168,10 +155,11 @@ int run_pipe_start(run_ctx *rc)
     p->rc = rc;
     p->live = rc->live;
     pthread_mutex_init(&p->lock, NULL);
-    /* The first frame, read at start-up to size the display, goes through the pipe like any. */
+    /* The first frame, read at start-up to size the display (into buffer 0), goes through the
+     * pipe like any: a fresh queue's first slot is 0. */
     int slot = vt_slots_acquire(p->q);
     run_item *it = &p->items[slot];
-    keep_frame(it, &rc->fr);
+    it->fr = rc->fr;
     it->rr = VT_OK;
     it->t_capture = vt_now_ns();
     detect_item(p, it);
@@ -224,11 +212,7 @@ void run_pipe_stop(run_ctx *rc)
     vt_slots_close(p->q);
     if (p->threaded) pthread_join(p->thread, NULL);
     if (p->has_pending) vt_tracker_destroy(p->pending);
-    for (int i = 0; i < PIPE_SLOTS; i++) {
-        vt_image_free(&p->items[i].colour);
-        vt_image_free(&p->items[i].grey);
-        vt_marker_list_free(&p->items[i].ml);
-    }
+    for (int i = 0; i < RUN_PIPE_SLOTS; i++) vt_marker_list_free(&p->items[i].ml);
     vt_slots_destroy(p->q);
     pthread_mutex_destroy(&p->lock);
     free(p);

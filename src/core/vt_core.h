@@ -206,7 +206,7 @@ void vt_profile_add(vt_profile *p, const char *name, double ms);
 typedef struct vt_slots vt_slots;
 /* *out is the caller's, freed with vt_slots_destroy. VT_ERR_ARG for nslots < 1 (< 3 newest-wins). */
 vt_result vt_slots_create(int nslots, int newest_wins, vt_slots **out, char *err, size_t errlen);
-/* A free slot's index for the producer; -1 once the queue is closed. */
+/* A free slot's index for the producer (a fresh queue's first is 0); -1 once the queue is closed. */
 int vt_slots_acquire(vt_slots *q);
 /* The producer hands slot over (in order); a slot it does not want goes back with release. */
 void vt_slots_publish(vt_slots *q, int slot);
