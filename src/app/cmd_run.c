@@ -1,7 +1,9 @@
 /* cmd_run.c — `vitrine run`: the AR display. The frame loop is a short sequence of named steps
- * over one run context (run.h): read frame, reload if changed, handle a lost source, detect, pose,
- * visits, input, draw, emit, report. Setup and teardown are in run_setup.c, the scene and its hot
- * reload in run_scene.c, the command line in run_opts.c. */
+ * over one run context (run.h), on the GL thread: next frame, reload if changed, detect, pose,
+ * visits, input, draw, shown, emit, report. Frames are read and their markers found on the
+ * capture thread (run_pipe.c) while the frame before is drawn, and encoded on the output's own
+ * thread. Setup and teardown are in run_setup.c, the scene and its hot reload in run_scene.c, the
+ * command line in run_opts.c. */
 #include "run.h"
 
 #include "app/vt_app.h"
@@ -11,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Ctrl-C or a service manager's SIGTERM: finish the frame, close files, print the summary. */
 static volatile sig_atomic_t g_stop;
@@ -19,16 +20,17 @@ static void on_stop(int sig) { (void)sig; g_stop = 1; }
 
 typedef enum step { STEP_GO, STEP_NEXT_FRAME, STEP_STOP } step;
 
-/* The frame's media time, seconds: the one clock of visuals, pose smoothing and presence. */
+/* The frame's media time, seconds: the one clock of visuals, pose smoothing and presence (live:
+ * when the frame was captured). */
 static double media_time(const run_ctx *rc)
 {
-    return rc->clock.live ? vt_ms_since(rc->clock.t0) / 1000 : rc->fr.index / rc->clock.fps;
+    return rc->clock.live ? (double)(rc->item->t_capture - rc->clock.t0) * 1e-9 : rc->fr.index / rc->clock.fps;
 }
 
 /* Step: the composited frame to the output (video, PNGs or '-'); a failed write ends the run. */
 static vt_result emit(run_ctx *rc)
 {
-    vt_result r = rc->sink ? vt_sink_write(rc->sink, &rc->rgba, rc->err, sizeof rc->err) : VT_OK;
+    vt_result r = rc->sink ? vt_sink_submit(rc->sink, &rc->rgba, rc->err, sizeof rc->err) : VT_OK;   /* no copy */
     if (r != VT_OK) {
         VT_ERROR("run", "%s", rc->err);
         rc->status = 1;
@@ -36,39 +38,24 @@ static vt_result emit(run_ctx *rc)
     return r;
 }
 
-/* Step: a live source that dropped out is retried with back-off (0.25 s doubling up to 5 s);
- * while it is away its last picture shows with a banner, at about 25 frames/s, not a busy loop. */
-static step lost_source(run_ctx *rc)
+/* A live source that is away: its last picture with a banner, at about 25 frames/s (the capture
+ * thread reconnects with back-off). */
+static step offline_frame(run_ctx *rc)
 {
-    if (!rc->offline) return STEP_GO;
-    if (vt_now_ns() >= rc->retry_at) {
-        if (vt_source_reopen(rc->src, rc->err, sizeof rc->err) == VT_OK &&
-            (rc->rr = vt_source_read(rc->src, &rc->fr, rc->err, sizeof rc->err)) == VT_OK) {
-            rc->offline = 0;
-            vt_tracker_reset(rc->det);   /* the view may have changed while away */
-            VT_WARN("run", "%s is back after %.1f s", rc->fr.name, vt_ms_since(rc->t_offline) / 1000);
-            return STEP_GO;
-        }
-        rc->rr = VT_OK;
-        rc->backoff = rc->backoff * 2 > 5 ? 5 : rc->backoff * 2;
-        rc->retry_at = vt_now_ns() + (uint64_t)(rc->backoff * 1e9);
-    }
     vt_render_begin(rc->rend, rc->last_frame.data ? &rc->last_frame : NULL, &rc->cam);
     vt_ui_banner(rc->rend, rc->W, rc->H, "Camera disconnected \u2014 reconnecting");
     vt_render_end(rc->rend, rc->o.out ? &rc->rgba : NULL);
     if (emit(rc) != VT_OK) return STEP_STOP;
     vt_profile_end_frame(&rc->prof);
     rc->n++;
-    if (rc->o.frames && rc->n >= rc->o.frames) return STEP_STOP;
-    nanosleep(&(struct timespec){ 0, 40000000 }, NULL);
-    return STEP_NEXT_FRAME;
+    return rc->o.frames && rc->n >= rc->o.frames ? STEP_STOP : STEP_NEXT_FRAME;
 }
 
-/* Step: the markers in this frame (a live source's picture kept for when it drops out). */
+/* Step: the markers in this frame, found on the capture thread (rc->ml; the tracker's figures in
+ * rc->item->det); a live source's picture kept for when it drops out. */
 static void detect(run_ctx *rc)
 {
     if (rc->live) vt_image_copy(&rc->last_frame, &rc->fr.colour);
-    if (rc->det) vt_tracker_track(rc->det, &rc->fr.grey, &rc->ml);
     run_staff_detect(rc);   /* the wrong-dictionary hint: a look at most, the check runs aside */
     vt_profile_stamp(&rc->prof, "detect");
 }
@@ -87,6 +74,14 @@ static void pose(run_ctx *rc)
     vt_marker_length len = { rc->sc.cat->length_mm / 1000.0, marker_length, rc->sc.cat };
     if (vt_pose_markers(rc->pf, &rc->cam, &rc->ml, rc->fr.index, rc->t, &len, rc->err, sizeof rc->err) != VT_OK)
         VT_WARN("run", "%s", rc->err);
+    /* A camera's frame reaches the screen a latency after its capture: each pose moved on to
+     * then (at most 50 ms), so products keep up with the video. A file's media time is its display
+     * time: nothing predicted, and runs stay reproducible. */
+    double ahead = (rc->lat_recent_ms < 50 ? rc->lat_recent_ms : 50) / 1000;
+    for (int i = 0; rc->clock.live && rc->pf && i < rc->ml.count; i++) {
+        vt_marker *m = &rc->ml.items[i];
+        if (m->has_pose) vt_pose_filter_predict(rc->pf, m->id, rc->fr.index, ahead, m->rvec, m->tvec);
+    }
     vt_profile_stamp(&rc->prof, "pose");
 }
 
@@ -143,7 +138,9 @@ static void hud_refresh(run_ctx *rc)
     if (!((vt_ms_since(h->t) >= 1000 || h->n == 0) && rc->n > 0)) return;
     double secs = vt_ms_since(h->t) / 1000;
     h->n = 0;
-    snprintf(h->buf[h->n++], sizeof h->buf[0], "%.1f frames/s  %dx%d", (rc->n - h->frames) / secs, rc->W, rc->H);
+    snprintf(h->buf[h->n++], sizeof h->buf[0], "%.1f frames/s  %dx%d  latency %.0f ms", (rc->n - h->frames) / secs, rc->W, rc->H,
+             run_latency_mean(&rc->lat_hud));
+    memset(&rc->lat_hud, 0, sizeof rc->lat_hud);
     char line[96] = "";
     size_t len = 0;
     for (int k = 0; k < prof->count && h->n < 4; k++) {
@@ -185,6 +182,16 @@ static void draw(run_ctx *rc, int shot)
     vt_profile_stamp(&rc->prof, "render");
 }
 
+/* Step: the frame is on screen (swapped, or read back): its capture-to-display latency. */
+static void shown(run_ctx *rc)
+{
+    double ms = vt_ms_since(rc->item->t_capture);
+    run_latency_add(&rc->lat_run, ms);
+    run_latency_add(&rc->lat_report, ms);
+    run_latency_add(&rc->lat_hud, ms);
+    rc->lat_recent_ms = rc->lat_recent_ms > 0 ? 0.9 * rc->lat_recent_ms + 0.1 * ms : ms;
+}
+
 /* Step: with --report-every, one line per interval for soak tests and long runs (a progress line
  * on stderr, like the summary): rate, mean stage times, memory. */
 static void report(run_ctx *rc)
@@ -195,8 +202,10 @@ static void report(run_ctx *rc)
     FILE *st = fopen("/proc/self/statm", "r");
     if (st && fscanf(st, "%ld %ld", &pages, &res) == 2) rss_kb = res * 4;
     if (st) fclose(st);
-    fprintf(stderr, "vitrine: run: report: t %.0f s, %d frames, %.1f frames/s, rss %ld kB; ", vt_ms_since(rc->clock.t0) / 1000,
-            rc->n, (rc->n - rc->n_report) / secs, rss_kb);
+    fprintf(stderr, "vitrine: run: report: t %.0f s, %d frames, %.1f frames/s, rss %ld kB, latency %.1f ms (p95 %.1f); ",
+            vt_ms_since(rc->clock.t0) / 1000, rc->n, (rc->n - rc->n_report) / secs, rss_kb, run_latency_mean(&rc->lat_report),
+            run_latency_p95(&rc->lat_report));
+    memset(&rc->lat_report, 0, sizeof rc->lat_report);
     vt_profile tmp = rc->prof;
     for (int k = 0; k < tmp.count; k++) tmp.total_ms[k] -= rc->prof_report.total_ms[k];
     tmp.frames -= rc->prof_report.frames;
@@ -208,34 +217,55 @@ static void report(run_ctx *rc)
 
 /* A live source failed: "Camera disconnected" until it is back. What is on the shelf is unknown
  * while it is away, so the visits end here. */
-static void go_offline(run_ctx *rc)
+static void go_offline(run_ctx *rc, const run_item *it)
 {
-    VT_WARN("run", "%s; showing \"Camera disconnected\" and reconnecting", rc->err);
+    VT_WARN("run", "%s; showing \"Camera disconnected\" and reconnecting", it->err);
     if (rc->stats) run_record_presence(rc, vt_presence_flush(&rc->presence, rc->pev));
     rc->offline = 1;
-    rc->backoff = 0.25;
-    rc->t_offline = vt_now_ns();
-    rc->retry_at = rc->t_offline + (uint64_t)(rc->backoff * 1e9);
-    rc->rr = VT_OK;
 }
 
-/* Step: the next frame. A live source that fails goes offline; any other failure ends the run. */
-static step read_frame(run_ctx *rc)
+/* A read that gave no frame: a camera goes offline, an unreadable still is reported and skipped,
+ * anything else ends the run. */
+static step read_failed(run_ctx *rc, const run_item *it)
 {
-    if (run_read(rc) != VT_OK && rc->rr != VT_END) {
-        if (rc->live) go_offline(rc);
-        else { VT_ERROR("run", "%s", rc->err); rc->status = 1; }
+    if (rc->live) { go_offline(rc, it); return offline_frame(rc); }
+    if (!it->fr.is_stream) {
+        VT_ERROR_FILE("run", it->fr.name, "%s", it->err);
+        rc->status = 2;
+        return STEP_NEXT_FRAME;
     }
-    return rc->rr == VT_END && rc->sd.kind == VT_SOURCE_DEMO ? STEP_STOP : STEP_GO;
+    VT_ERROR("run", "%s", it->err);
+    rc->status = 1;
+    return STEP_STOP;
+}
+
+/* Step: the next frame from the capture thread, its markers found (waiting for it, stamped
+ * "wait"); or what happened instead: the end, a bad still, a camera away. */
+static step next_frame(run_ctx *rc)
+{
+    if (rc->item) run_pipe_release(rc, rc->item);
+    run_item *it = rc->item = run_pipe_take(rc, rc->offline ? 40 : 100);
+    vt_profile_stamp(&rc->prof, "wait");
+    if (!it) return rc->offline ? offline_frame(rc) : STEP_NEXT_FRAME;
+    if (it->rr == VT_END) return STEP_STOP;
+    if (it->rr != VT_OK) return read_failed(rc, it);
+    if (rc->offline) VT_WARN("run", "%s is back after %.1f s", it->fr.name, it->back_after_s);
+    rc->offline = 0;
+    rc->fr = it->fr;
+    vt_marker_list mine = rc->ml;   /* the frame's markers swapped in, no copy */
+    rc->ml = it->ml;
+    it->ml = mine;
+    vt_profile_add(&rc->prof, "capture", it->capture_ms);
+    vt_profile_add(&rc->prof, "detect", it->detect_ms);
+    return STEP_GO;
 }
 
 static void frame_loop(run_ctx *rc)
 {
-    while (rc->rr == VT_OK && !g_stop) {   /* the first frame was read by run_open_source */
+    while (!g_stop && !vt_render_should_close(rc->rend)) {
         vt_profile_begin_frame(&rc->prof);
-        if (vt_render_should_close(rc->rend)) break;
         run_reload_if_changed(rc);
-        step s = lost_source(rc);
+        step s = next_frame(rc);
         if (s == STEP_STOP) break;
         if (s == STEP_NEXT_FRAME) continue;
         detect(rc);
@@ -243,6 +273,7 @@ static void frame_loop(run_ctx *rc)
         pose(rc);
         visits(rc);
         draw(rc, input(rc));
+        shown(rc);
         run_layout_log(rc);
         if (emit(rc) != VT_OK) break;
         vt_profile_stamp(&rc->prof, "output");
@@ -250,8 +281,18 @@ static void frame_loop(run_ctx *rc)
         rc->n++;
         report(rc);
         if (rc->o.frames && rc->n >= rc->o.frames) break;
-        if (read_frame(rc) == STEP_STOP) break;
-        vt_profile_stamp(&rc->prof, "capture");
+    }
+}
+
+/* After the loop: the capture thread stopped, the frames still queued written to the file (a
+ * failure emit already reported is not said twice). */
+static void finish_output(run_ctx *rc)
+{
+    run_pipe_stop(rc);
+    char why[1024];
+    if (rc->sink && vt_sink_finish(rc->sink, why, sizeof why) != VT_OK && rc->status != 1) {
+        VT_ERROR("run", "%s", why);
+        rc->status = 1;
     }
 }
 
@@ -259,8 +300,9 @@ static void frame_loop(run_ctx *rc)
 static void print_summary(const run_ctx *rc)
 {
     double secs = vt_ms_since(rc->clock.t0) / 1000;
-    fprintf(stderr, "vitrine: run: %d frames (%dx%d) in %.1f s, %.1f frames/s%s%s; per frame: ", rc->n, rc->W, rc->H, secs,
-            secs > 0 ? rc->n / secs : 0, rc->o.out ? ", written to " : "", rc->o.out ? rc->o.out : "");
+    fprintf(stderr, "vitrine: run: %d frames (%dx%d) in %.1f s, %.1f frames/s%s%s; capture to display %.1f ms mean, %.1f p95; per frame: ",
+            rc->n, rc->W, rc->H, secs, secs > 0 ? rc->n / secs : 0, rc->o.out ? ", written to " : "", rc->o.out ? rc->o.out : "",
+            run_latency_mean(&rc->lat_run), run_latency_p95(&rc->lat_run));
     vt_profile_print(&rc->prof, stderr, 1);
 }
 
@@ -275,11 +317,15 @@ int vt_cmd_run(int argc, char **argv)
         run_open_analytics(rc);
         run_open_visitor(rc);
         run_open_tracking(rc);
+        status = run_pipe_start(rc);
+    }
+    if (status < 0) {
         g_stop = 0;
         signal(SIGINT, on_stop);
         signal(SIGTERM, on_stop);
         rc->clock.t0 = rc->t_report = vt_now_ns();
         frame_loop(rc);
+        finish_output(rc);
         run_end_visits(rc);
         print_summary(rc);
         status = rc->status;

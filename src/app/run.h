@@ -71,25 +71,51 @@ typedef struct run_hud {
     vt_profile prof;
 } run_hud;
 
+/* One frame through the pipe (run_pipe.c): what the capture thread read, and the markers it
+ * found in it. The GL thread holds one at a time (rc->item) until its next frame. */
+typedef struct run_item {
+    vt_result rr;               /* VT_OK: a frame; VT_END; else err says why (a bad still, a lost camera) */
+    char err[1024];
+    vt_frame fr;                /* its images in the source's buffer of this slot */
+    vt_marker_list ml;          /* the markers the tracker found (swapped into rc->ml) */
+    vt_detect_profile det;      /* the tracker's figures for this frame */
+    uint64_t t_capture;         /* vt_now_ns when the read returned */
+    double capture_ms, detect_ms;
+    double back_after_s;        /* > 0: a live source's first frame back, after this long away */
+} run_item;
+typedef struct run_pipe run_pipe;
+#define RUN_PIPE_SLOTS 3        /* at most (a camera's); the source keeps as many frame buffers */
+
+/* Capture-to-display times (0.25 ms bins up to 1 s): mean and 95th percentile. */
+#define RUN_LATENCY_BINS 4000
+#define RUN_LATENCY_BIN_MS 0.25
+typedef struct run_latency {
+    int bins[RUN_LATENCY_BINS];
+    long n;
+    double sum;
+} run_latency;
+
 typedef struct run_ctx {
     run_opts o;
     char err[1024];
     int status;                 /* exit status so far */
     int n;                      /* frames shown */
-    /* the source and this frame */
+    /* the source and this frame: while the pipe runs, the source and the tracker (det) are the
+     * capture thread's; the GL thread sees the frame (fr, its pixels valid until the next frame),
+     * its markers (ml) and the tracker's figures (item->det) */
     vt_source_desc sd;
     vt_source *src;
+    run_pipe *pipe;
+    run_item *item;             /* the frame on screen */
     vt_frame fr;
-    vt_result rr;               /* of the last read */
+    vt_result rr;               /* of the first read */
     int live;                   /* a camera (or a simulated one): may drop out and come back */
     int W, H;
     vt_camera cam;
     media_clock clock;
     double t;                   /* this frame's media time, seconds */
-    /* a live source that dropped out */
+    /* a live source that dropped out (the capture thread reconnects) */
     int offline;
-    double backoff;
-    uint64_t retry_at, t_offline;
     vt_image last_frame;        /* a live camera's last picture, shown while it is away */
     /* display and output */
     vt_renderer *rend;
@@ -115,7 +141,9 @@ typedef struct run_ctx {
     vt_presence presence;
     vt_presence_event pev[2 * VT_PRESENCE_MAX];
     FILE *layout_f;             /* --layout-log, opened at the first frame */
-    /* timing */
+    /* timing: stages, and capture-to-display latency (run, last report, last HUD refresh) */
+    run_latency lat_run, lat_report, lat_hud;
+    double lat_recent_ms;       /* a running mean, for predicting poses to display time */
     vt_profile prof, prof_report;
     uint64_t t_report;
     int n_report;
@@ -128,7 +156,7 @@ void scene_free(scene *sc, vt_renderer *rend);
 void run_show_scene(run_ctx *rc);
 /* Step: a catalog or model that changed on disk (150 ms after the last write) is reloaded. */
 void run_reload_if_changed(run_ctx *rc);
-/* The tracker for dict (replacing any), reported when it cannot be made. */
+/* The tracker for dict (replacing any, through run_pipe_set_tracker), reported when it cannot be made. */
 void run_make_tracker(run_ctx *rc, vt_dictionary dict);
 
 /* run_staff.c: what staff should know, kept off the visitors' screen. */
@@ -146,6 +174,22 @@ int run_staff_messages(run_ctx *rc, vt_staff_msg *out, int max);
 /* 1 when o's catalog is the built-in demo catalog (models/catalog.json): only it gets the tour's
  * invented promotion. */
 int run_is_demo_catalog(const run_opts *o);
+/* run_pipe.c: the capture thread. Start takes over the source and the tracker, the first frame
+ * (read by run_open_source) first; -1 to go on, else the exit status. */
+int run_pipe_start(run_ctx *rc);
+/* The next item, oldest first; NULL when none came within timeout_ms. */
+run_item *run_pipe_take(run_ctx *rc, int timeout_ms);
+void run_pipe_release(run_ctx *rc, run_item *it);
+/* Hands a tracker (may be NULL: no detection) to the capture thread for its next frame; it
+ * frees the one it had. */
+void run_pipe_set_tracker(run_ctx *rc, vt_tracker *t);
+/* Stops and joins the capture thread and frees the slots (rc->item, rc->fr gone). Safe twice. */
+void run_pipe_stop(run_ctx *rc);
+/* 0 when VITRINE_THREADS=1: every step on the GL thread, one after another (for comparison). */
+int run_pipe_threaded(void);
+void run_latency_add(run_latency *l, double ms);
+double run_latency_mean(const run_latency *l);
+double run_latency_p95(const run_latency *l);
 
 /* run_setup.c: each returns -1 to go on, else the exit status (the error reported). */
 int run_open_source(run_ctx *rc);

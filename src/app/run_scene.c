@@ -117,10 +117,10 @@ void run_show_scene(run_ctx *rc)
 
 void run_make_tracker(run_ctx *rc, vt_dictionary dict)
 {
-    vt_tracker_destroy(rc->det);
-    rc->det = NULL;
-    if (vt_tracker_create(&(vt_tracker_desc){ .dict = dict }, &rc->det, rc->err, sizeof rc->err) != VT_OK)
+    vt_tracker *t = NULL;
+    if (vt_tracker_create(&(vt_tracker_desc){ .dict = dict }, &t, rc->err, sizeof rc->err) != VT_OK)
         VT_ERROR("run", "cannot create the tracker: %s", rc->err);
+    run_pipe_set_tracker(rc, t);   /* the capture thread takes it for its next frame */
 }
 
 /* A bad catalog leaves the last good one on screen and says so once, to staff (the log, and the

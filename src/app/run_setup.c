@@ -32,7 +32,7 @@ static int load_intrinsics(const run_opts *o, vt_camera *cam, int *have)
 static vt_result open_source(run_ctx *rc)
 {
     const run_opts *o = &rc->o;
-    rc->sd = (vt_source_desc){ .want = VT_WANT_GREY | VT_WANT_COLOUR, .fault_after = o->fault_after,
+    rc->sd = (vt_source_desc){ .want = VT_WANT_GREY | VT_WANT_COLOUR, .buffers = RUN_PIPE_SLOTS, .fault_after = o->fault_after,
                                .fault_seconds = o->fault_seconds, .demo = { .width = o->demo_w, .height = o->demo_h } };
     vt_source_desc *sd = &rc->sd;
     if (o->video) { sd->kind = VT_SOURCE_VIDEO; sd->path = o->video; }
@@ -127,8 +127,9 @@ int run_open_display(run_ctx *rc)
     if (vt_watch_create(&rc->watch, why, sizeof why) != VT_OK)
         VT_WARN("catalog", "cannot watch %s for changes (%s); edits need a restart", o->catalog, why);
     if (!o->out) return -1;
-    vt_result so = vt_sink_open(&(vt_sink_desc){ .path = o->out, .width = rc->W, .height = rc->H, .fps = 30 }, &rc->sink, rc->err,
-                                sizeof rc->err);
+    /* Encoding on the sink's own thread (two frames queued) unless everything runs in turn. */
+    vt_result so = vt_sink_open(&(vt_sink_desc){ .path = o->out, .width = rc->W, .height = rc->H, .fps = 30,
+                                                 .queue = run_pipe_threaded() ? 2 : 0 }, &rc->sink, rc->err, sizeof rc->err);
     if (so != VT_OK) { VT_ERROR("run", "%s", rc->err); return so == VT_ERR_ARG ? 2 : 1; }
     vt_image_alloc(&rc->rgba, VT_PIX_RGBA8, rc->W, rc->H);
     return -1;
@@ -211,6 +212,7 @@ void run_end_visits(run_ctx *rc)
 
 void run_close(run_ctx *rc)
 {
+    run_pipe_stop(rc);
     run_end_visits(rc);
     run_layout_close(rc);
     vt_marker_list_free(&rc->ml);

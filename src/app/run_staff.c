@@ -26,7 +26,7 @@ void run_staff_close(run_ctx *rc)
 
 void run_staff_detect(run_ctx *rc)
 {
-    if (!rc->det || !rc->sc.cat) return;
+    if (!rc->item || !rc->sc.cat) return;   /* the tracker is the capture thread's: its figures came with the frame */
     char err[256];
     if (!rc->hint && vt_dict_hint_create(&(vt_dict_hint_desc){ .subsystem = "run" }, &rc->hint, err, sizeof err) != VT_OK) {
         VT_WARN("run", "%s", err);
@@ -34,7 +34,7 @@ void run_staff_detect(run_ctx *rc)
     }
     int seen = 0;
     for (int i = 0; i < rc->ml.count; i++) seen += vt_catalog_find_marker(rc->sc.cat, rc->ml.items[i].id) != NULL;
-    vt_detect_profile p = vt_tracker_profile(rc->det);
+    vt_detect_profile p = rc->item->det;
     vt_dict_hint_poll(rc->hint, &rc->sc.dict, rc->t, &rc->fr.grey, seen, p.unread);
 }
 

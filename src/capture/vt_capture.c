@@ -18,8 +18,10 @@ struct vt_source {
     int demo_frames;
     double demo_fps;
     int demo_w, demo_h;
-    vtcv_mat *colour;    /* decoded frame */
+    vtcv_mat *colour;    /* decoded frame: the buffer being read into */
     vtcv_mat *grey;
+    vtcv_mat *colours[VT_SOURCE_MAX_BUFFERS], *greys[VT_SOURCE_MAX_BUFFERS];
+    int nbuf;
     char name[512];
     int camera_index;
     int fault_after;         /* injected fault: frame it starts at (0 = none) */
@@ -114,9 +116,12 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
     s->fault_seconds = desc->fault_seconds;
     s->camera_index = desc->camera_index;
     s->want = desc->want ? desc->want : vt_source_desc_defaults().want;
-    s->colour = vtcv_mat_create();
-    s->grey = vtcv_mat_create();
-    vt_result r = (s->colour && s->grey) ? VT_OK : VT_ERR_NO_MEMORY;
+    s->nbuf = desc->buffers < 1 ? 1 : desc->buffers > VT_SOURCE_MAX_BUFFERS ? VT_SOURCE_MAX_BUFFERS : desc->buffers;
+    vt_result r = VT_OK;
+    for (int i = 0; i < s->nbuf; i++)
+        if (!(s->colours[i] = vtcv_mat_create()) || !(s->greys[i] = vtcv_mat_create())) r = VT_ERR_NO_MEMORY;
+    s->colour = s->colours[0];
+    s->grey = s->greys[0];
     char why[256] = "";
 
     if (r == VT_OK && s->kind == VT_SOURCE_AUTO) {
@@ -185,7 +190,18 @@ static vt_result finish_frame(vt_source *s, vt_frame *f, int decoded_grey)
 
 vt_result vt_source_read(vt_source *s, vt_frame *f, char *err, size_t errlen)
 {
+    return vt_source_read_into(s, 0, f, err, errlen);
+}
+
+vt_result vt_source_read_into(vt_source *s, int buffer, vt_frame *f, char *err, size_t errlen)
+{
     memset(f, 0, sizeof *f);
+    if (buffer < 0 || buffer >= s->nbuf) {
+        snprintf(err, errlen, "%s: no buffer %d (the source has %d)", s->name, buffer, s->nbuf);
+        return VT_ERR_ARG;
+    }
+    s->colour = s->colours[buffer];
+    s->grey = s->greys[buffer];
     if (err && errlen) err[0] = '\0';
     f->index = s->next;
     f->name = s->name;
@@ -293,7 +309,9 @@ void vt_source_destroy(vt_source *s)
     free(s->files);
     vtcv_video_close(s->video);
     vt_demo_destroy(s->demo);
-    vtcv_mat_destroy(s->colour);
-    vtcv_mat_destroy(s->grey);
+    for (int i = 0; i < s->nbuf; i++) {
+        vtcv_mat_destroy(s->colours[i]);
+        vtcv_mat_destroy(s->greys[i]);
+    }
     free(s);
 }

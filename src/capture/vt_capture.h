@@ -2,7 +2,8 @@
  * the built-in demo scene. One interface for all of them.
  *
  * Ownership: vt_source_open returns a source the caller frees with vt_source_destroy. The images
- * in a vt_frame belong to the source and stay valid until the next vt_source_read or destroy. */
+ * in a vt_frame belong to the source and stay valid until the next read into the same buffer
+ * (vt_source_read: buffer 0) or destroy. */
 #ifndef VT_CAPTURE_H
 #define VT_CAPTURE_H
 
@@ -40,6 +41,8 @@ typedef struct vt_source_desc {
     int nfiles;
     int camera_index;                 /* CAMERA */
     int want;                         /* vt_source_want flags; 0 = grey only */
+    int buffers;                      /* frames read into their own pixels (vt_source_read_into),
+                                         1..VT_SOURCE_MAX_BUFFERS; 0 = 1 */
     vt_demo_desc demo;                /* DEMO */
     /* Fault injection, for tests of camera loss: after fault_after frames, reads fail for
      * fault_seconds and reopening fails until then, as with an unplugged camera. 0 = never. */
@@ -56,6 +59,7 @@ typedef struct vt_frame {
 } vt_frame;
 
 typedef struct vt_source vt_source;
+#define VT_SOURCE_MAX_BUFFERS 4
 
 /* The defaults written out: AUTO, grey only, the demo's defaults, no fault (a zeroed desc means
  * the same). */
@@ -66,6 +70,10 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
 /* Next frame: VT_OK; VT_END when done; another error when this frame could not be read (a bad
  * image in a folder): frame->name says which, err says why, and the next call moves on. */
 vt_result vt_source_read(vt_source *s, vt_frame *frame, char *err, size_t errlen);
+/* The same into the source's buffer number buffer (0 .. desc.buffers - 1): the frame's images stay
+ * valid until that buffer is read into again, so a reader on another thread can hold one frame
+ * while the next is read (vt_source_read is buffer 0). VT_ERR_ARG for a buffer out of range. */
+vt_result vt_source_read_into(vt_source *s, int buffer, vt_frame *frame, char *err, size_t errlen);
 /* Frames the source will give, or -1 when unknown (camera, some videos, endless demo). */
 int vt_source_count(const vt_source *s);
 vt_source_kind vt_source_get_kind(const vt_source *s);

@@ -298,6 +298,11 @@ void vt_profile_stamp(vt_profile *p, const char *name)
     uint64_t now = vt_now_ns();
     double ms = (double)(now - p->t_last) * 1e-6;
     p->t_last = now;
+    vt_profile_add(p, name, ms);
+}
+
+void vt_profile_add(vt_profile *p, const char *name, double ms)
+{
     int i = 0;
     while (i < p->count && strcmp(p->name[i], name) != 0) i++;
     if (i == p->count) {

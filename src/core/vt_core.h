@@ -226,6 +226,36 @@ void vt_profile_stamp(vt_profile *p, const char *name);
 void vt_profile_end_frame(vt_profile *p);
 /* One line: "stage1 1.23 ms, stage2 0.40 ms" (mean per frame when mean != 0, else last frame). */
 void vt_profile_print(const vt_profile *p, FILE *f, int mean);
+/* Adds ms measured elsewhere (another thread's stage, carried with the frame) to the stage NAME. */
+void vt_profile_add(vt_profile *p, const char *name, double ms);
+
+/* ---- slots: a bounded queue between two threads (src/core/vt_slots.c) --------------------
+ * The caller owns an array of nslots payloads (frames, preallocated); the queue hands out their
+ * indices. A producer acquires a free slot, fills it and publishes it; the consumer takes the
+ * oldest published one and releases it when done, so nothing is allocated per item. Blocking
+ * mode (a file: nothing lost): acquire waits while every slot is queued or in use. Newest-wins
+ * mode (a live camera: never wait on the consumer): a slot published replaces the one still
+ * waiting, which goes back to the free ones (counted as dropped), so acquire never waits; it
+ * needs nslots >= 3 (one held on each side, one waiting). */
+typedef struct vt_slots vt_slots;
+/* *out is the caller's, freed with vt_slots_destroy. VT_ERR_ARG for nslots < 1 (< 3 newest-wins). */
+vt_result vt_slots_create(int nslots, int newest_wins, vt_slots **out, char *err, size_t errlen);
+/* A free slot's index for the producer (a fresh queue's first is 0); -1 once the queue is closed. */
+int vt_slots_acquire(vt_slots *q);
+/* The producer hands slot over (in order); a slot it does not want goes back with release. */
+void vt_slots_publish(vt_slots *q, int slot);
+/* The oldest published slot for the consumer: waits up to timeout_ms (< 0: no limit, 0: none);
+ * -1 when there is none yet, -2 once the queue is closed and empty. */
+int vt_slots_take(vt_slots *q, int timeout_ms);
+/* Gives a slot taken (or acquired) back to the free ones. */
+void vt_slots_release(vt_slots *q, int slot);
+/* Published slots not yet taken. */
+int vt_slots_pending(vt_slots *q);
+/* Slots taken back unseen in newest-wins mode since creation. */
+long vt_slots_dropped(vt_slots *q);
+/* Wakes both sides: acquire returns -1, take returns what is left, then -2. */
+void vt_slots_close(vt_slots *q);
+void vt_slots_destroy(vt_slots *q);   /* safe on NULL; the threads must be done with it */
 
 #ifdef __cplusplus
 }

@@ -186,6 +186,20 @@ int vt_pose_filter_last(const vt_pose_filter *f, int id, int frame, double rvec[
     return 1;
 }
 
+int vt_pose_filter_predict(const vt_pose_filter *f, int id, int frame, double dt, double rvec[3], double tvec[3])
+{
+    const track *tr = find_track(f, id);
+    if (!tr || !tr->ch[3].init || frame - tr->last_frame > f->d.forget_after) return 0;
+    for (int i = 0; i < 3; i++) tvec[i] = tr->ch[i].x + tr->ch[i].dx * dt;
+    /* The quaternion moved along its speed, back onto the unit sphere (same hemisphere). */
+    double q[4], n = 0;
+    for (int i = 0; i < 4; i++) { q[i] = tr->ch[3 + i].x + tr->ch[3 + i].dx * dt; n += q[i] * q[i]; }
+    n = sqrt(n);
+    for (int i = 0; i < 4; i++) q[i] /= n;
+    quat_to_rvec(q, rvec);
+    return 1;
+}
+
 vt_result vt_pose_markers(vt_pose_filter *f, const vt_camera *cam, vt_marker_list *ml, int frame, double t,
                           const vt_marker_length *length, char *err, size_t errlen)
 {

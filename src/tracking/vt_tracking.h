@@ -137,6 +137,11 @@ vt_result vt_pose_filter_apply(vt_pose_filter *f, int id, int frame, double t, d
 /* The last filtered rotation of id when seen within forget_after frames (for choosing between
  * the two IPPE solutions); 0 when none. */
 int vt_pose_filter_last(const vt_pose_filter *f, int id, int frame, double rvec[3]);
+/* The pose of id dt seconds after its last filtered one (frame, within forget_after frames),
+ * along the filter's own speed estimate of each channel: for a live camera, the pose at the
+ * moment the frame reaches the screen, so a product does not trail its marker. Writes rvec and
+ * tvec and returns 1; 0 (unchanged) when id has no recent pose. The track is not changed. */
+int vt_pose_filter_predict(const vt_pose_filter *f, int id, int frame, double dt, double rvec[3], double tvec[3]);
 void vt_pose_filter_destroy(vt_pose_filter *f);   /* safe on NULL */
 
 /* ---- the pose-and-filter step of `run` and `detect` -------------------------------------- */
