@@ -30,7 +30,7 @@ void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
     glBindFramebuffer(GL_FRAMEBUFFER, r->fbo_ms ? r->fbo_ms : r->fbo);
     glViewport(0, 0, r->desc.width, r->desc.height);
     glClearColor(0, 0, 0, 1);
-    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
     glDisable(GL_DEPTH_TEST);
     glDisable(GL_BLEND);
     glDisable(GL_CULL_FACE);
@@ -38,6 +38,7 @@ void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
     vt_render_projection(cam, r->desc.width, r->desc.height, r->znear > 0 ? r->znear : 0.01f, r->zfar > 0 ? r->zfar : 100.0f,
                          r->proj);
     r->ui_count = 0;
+    r->ncmds = 0;
 }
 
 /* ---- the 2-D overlay ---- */
@@ -126,6 +127,7 @@ static void show_in_window(vt_renderer *r)
 vt_result vt_render_end(vt_renderer *r, vt_image *rgba)
 {
     vt_result res = VT_OK;
+    vt_render_flush_3d(r);
     flush_ui(r);
     if (r->fbo_ms) {   /* resolve the samples into the frame that is read back and shown */
         glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo_ms);
