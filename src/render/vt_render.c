@@ -103,6 +103,8 @@ static vt_result build_programs(vt_renderer *r, const char *dir, char *err, size
     if ((res = program(dir, "ui", &r->ui_prog, err, errlen)) != VT_OK) return res;
     r->ui_u.size = glGetUniformLocation(r->ui_prog, "u_size");
     r->ui_u.atlas = glGetUniformLocation(r->ui_prog, "u_atlas");
+    if ((res = program2(dir, "ui", "rect", NULL, &r->rect_prog, err, errlen)) != VT_OK) return res;
+    r->rect_size = glGetUniformLocation(r->rect_prog, "u_size");
     if ((res = program(dir, "shadow", &r->shadow_prog, err, errlen)) != VT_OK) return res;
     r->shadow_u.proj = glGetUniformLocation(r->shadow_prog, "u_proj");
     r->shadow_u.mv = glGetUniformLocation(r->shadow_prog, "u_mv");
@@ -149,6 +151,8 @@ static void set_constant_uniforms(vt_renderer *r)
     glUseProgram(r->ui_prog);
     glUniform2f(r->ui_u.size, (float)r->desc.width, (float)r->desc.height);
     glUniform1i(r->ui_u.atlas, 0);
+    glUseProgram(r->rect_prog);
+    glUniform2f(r->rect_size, (float)r->desc.width, (float)r->desc.height);
     glUseProgram(0);
 }
 
@@ -287,8 +291,8 @@ static void delete_gl_objects(vt_renderer *r)
     glDeleteRenderbuffers(4, rbs);
     GLuint fbos[] = { r->fbo, r->fbo_ms };
     glDeleteFramebuffers(2, fbos);
-    GLuint progs[] = { r->shadow_prog, r->bg_prog, r->ui_prog, r->depth_prog };
-    for (int i = 0; i < 4; i++) if (progs[i]) glDeleteProgram(progs[i]);
+    GLuint progs[] = { r->shadow_prog, r->bg_prog, r->ui_prog, r->depth_prog, r->rect_prog };
+    for (int i = 0; i < 5; i++) if (progs[i]) glDeleteProgram(progs[i]);
     for (int i = 0; i < VT_MESH_VARIANTS; i++) if (r->mesh_progs[i]) glDeleteProgram(r->mesh_progs[i]);
 }
 

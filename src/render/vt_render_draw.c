@@ -75,19 +75,29 @@ void vt_render_line(vt_renderer *r, float x0, float y0, float x1, float y1, floa
     ui_vert(r, x0 + nx, y0 + ny, -1, -1, c); ui_vert(r, x1 - nx, y1 - ny, -1, -1, c); ui_vert(r, x0 - nx, y0 - ny, -1, -1, c);
 }
 
+/* The overlay in runs of plain rectangles (uv < 0: vertex colour only) and of glyphs (the atlas):
+ * each run with its own program, in the order drawn. One program for both would sample the atlas
+ * for every rectangle pixel too: a software rasterizer runs both sides of the shader's branch. */
 static void flush_ui(vt_renderer *r)
 {
     if (!r->ui_count) return;
     glDisable(GL_DEPTH_TEST);
     glEnable(GL_BLEND);
     glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
-    glUseProgram(r->ui_prog);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, r->atlas_tex);
     glBindVertexArray(r->ui_vao);
     glBindBuffer(GL_ARRAY_BUFFER, r->ui_vbo);
     glBufferSubData(GL_ARRAY_BUFFER, 0, (GLsizeiptr)r->ui_count * 8 * (GLsizeiptr)sizeof(float), r->ui_verts);
-    glDrawArrays(GL_TRIANGLES, 0, r->ui_count);
+    GLuint bound = 0;
+    for (int start = 0; start < r->ui_count;) {   /* triangles of 3 vertices, one kind each */
+        int plain = r->ui_verts[start * 8 + 2] < 0, end = start + 3;
+        while (end < r->ui_count && (r->ui_verts[end * 8 + 2] < 0) == plain) end += 3;
+        GLuint prog = plain ? r->rect_prog : r->ui_prog;
+        if (prog != bound) glUseProgram(bound = prog);
+        glDrawArrays(GL_TRIANGLES, start, (end > r->ui_count ? r->ui_count : end) - start);
+        start = end;
+    }
     glBindVertexArray(0);
     r->ui_count = 0;
 }

@@ -75,7 +75,8 @@ struct vt_renderer {
     GLuint fbo_ms, ms_colour, ms_depth;  /* multisampled: what is drawn into (0 without MSAA) */
     int samples;
     char shader_dir[1024];
-    GLuint bg_prog, ui_prog, shadow_prog, depth_prog;
+    GLuint bg_prog, ui_prog, shadow_prog, depth_prog, rect_prog;   /* rect: the overlay's plain rectangles */
+    GLint rect_size;
     GLuint mesh_progs[VT_MESH_VARIANTS];      /* by the material's maps; 0 until first needed */
     vt_mesh_uniforms mesh_us[VT_MESH_VARIANTS];
     vt_bg_uniforms bg_u;
