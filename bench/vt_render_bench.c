@@ -13,7 +13,8 @@
  *
  * Each mode runs --repeats times over the frames; the best pass's mean per frame is printed.
  * Usage: vitrine-render-bench [--size WxH ...] [--frames N] [--repeats N] [--mode M] [--catalog FILE]
- * (--mode: time only that mode, for profilers). */
+ * (--mode: time only that mode, for profilers; --passes: each GL pass timed on its own, glFinish
+ * after each, instead of the modes' totals). */
 #include "assets/vt_assets.h"
 #include "capture/vt_capture.h"
 #include "catalog/vt_catalog.h"
@@ -161,7 +162,19 @@ static void report(int w, int h, const double *ms, const double *cpu)
            ms[MODE_VIDEO] / ms[MODE_FULL]);
 }
 
-static int bench_size(int w, int h, int nframes, int repeats, int only, const char *catalog)
+/* --passes: each pass's mean over every frame drawn (all modes: the video and read-back passes
+ * are in each, the products in three of four, the overlay in two). */
+static void report_passes(const vt_renderer *r, int w, int h, int frames)
+{
+    static const char *names[VT_RENDER_PASSES] = { "video", "depth pre-pass", "products+shadows", "overlay", "read-back" };
+    double ms[VT_RENDER_PASSES];
+    vt_render_pass_times(r, ms);
+    printf("%dx%d, ms per frame drawn, each pass waited for:", w, h);
+    for (int k = 0; k < VT_RENDER_PASSES; k++) printf("  %s %.2f", names[k], ms[k] / frames);
+    printf("\n");
+}
+
+static int bench_size(int w, int h, int nframes, int repeats, int only, int passes, const char *catalog)
 {
     demo_frames f = { 0 };
     if (make_frames(w, h, nframes, &f) != 0) return 1;
@@ -170,7 +183,8 @@ static int bench_size(int w, int h, int nframes, int repeats, int only, const ch
     vt_visitor *v = NULL;
     bench_scene s = { 0 };
     int st = 1;
-    if (vt_render_create(&(vt_render_desc){ .width = w, .height = h, .headless = 1 }, &r, err, sizeof err) != VT_OK) {
+    if (vt_render_create(&(vt_render_desc){ .width = w, .height = h, .headless = 1, .time_passes = passes }, &r, err, sizeof err) !=
+        VT_OK) {
         fprintf(stderr, "vitrine-render-bench: %s\n", err);
         goto done;
     }
@@ -189,7 +203,8 @@ static int bench_size(int w, int h, int nframes, int repeats, int only, const ch
     double ms[MODE_COUNT] = { 0 }, cpu[MODE_COUNT] = { 0 };
     for (int m = 0; m < MODE_COUNT; m++)
         if (only < 0 || m == only) time_mode(r, v, &s, &f, &cam, m, repeats, &rgba, &frame, &ms[m], &cpu[m]);
-    report(w, h, ms, cpu);
+    if (passes) report_passes(r, w, h, repeats * f.n * (only < 0 ? MODE_COUNT : 1));
+    else report(w, h, ms, cpu);
     vt_image_free(&rgba);
     st = 0;
 done:
@@ -202,7 +217,7 @@ done:
 
 int main(int argc, char **argv)
 {
-    int sizes[8][2], nsizes = 0, nframes = 24, repeats = 3, only = -1;
+    int sizes[8][2], nsizes = 0, nframes = 24, repeats = 3, only = -1, passes = 0;
     const char *catalog = VT_DATA_DIR "/models/catalog.json";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--size") && i + 1 < argc && nsizes < 8 &&
@@ -211,12 +226,13 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--frames") && i + 1 < argc) nframes = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--catalog") && i + 1 < argc) catalog = argv[++i];
+        else if (!strcmp(argv[i], "--passes")) passes = 1;
         else if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
             for (only = MODE_COUNT - 1; only >= 0 && strcmp(argv[i + 1], mode_name[only]); only--) {}
             i++;
         }
         else {
-            fprintf(stderr, "usage: vitrine-render-bench [--size WxH ...] [--frames N] [--repeats N] [--mode video|products|full|noread] [--catalog FILE]\n");
+            fprintf(stderr, "usage: vitrine-render-bench [--size WxH ...] [--frames N] [--repeats N] [--mode video|products|full|noread] [--passes] [--catalog FILE]\n");
             return 2;
         }
     }
@@ -224,6 +240,6 @@ int main(int argc, char **argv)
     if (nframes < 1) nframes = 1;
     if (repeats < 1) repeats = 1;
     for (int i = 0; i < nsizes; i++)
-        if (bench_size(sizes[i][0], sizes[i][1], nframes, repeats, only, catalog) != 0) return 1;
+        if (bench_size(sizes[i][0], sizes[i][1], nframes, repeats, only, passes, catalog) != 0) return 1;
     return 0;
 }

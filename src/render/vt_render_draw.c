@@ -24,9 +24,24 @@ static void draw_background(vt_renderer *r, const vt_image *bgr)
     glDrawArrays(GL_TRIANGLES, 0, 6);
 }
 
+void vt_render_pass_mark(vt_renderer *r, int pass)
+{
+    if (!r->desc.time_passes) return;
+    glFinish();
+    uint64_t t = vt_now_ns();
+    if (pass >= 0) r->pass_ms[pass] += (double)(t - r->pass_t) / 1e6;
+    r->pass_t = t;
+}
+
+void vt_render_pass_times(const vt_renderer *r, double ms[VT_RENDER_PASSES])
+{
+    memcpy(ms, r->pass_ms, sizeof r->pass_ms);
+}
+
 void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
 {
     vt_render_make_current(r);
+    vt_render_pass_mark(r, -1);
     glBindFramebuffer(GL_FRAMEBUFFER, r->fbo_ms ? r->fbo_ms : r->fbo);
     glViewport(0, 0, r->desc.width, r->desc.height);
     glClearColor(0, 0, 0, 1);
@@ -35,6 +50,7 @@ void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
     glDisable(GL_BLEND);
     glDisable(GL_CULL_FACE);
     if (bgr && bgr->data) draw_background(r, bgr);
+    vt_render_pass_mark(r, VT_RENDER_PASS_VIDEO);
     vt_render_projection(cam, r->desc.width, r->desc.height, r->znear > 0 ? r->znear : 0.01f, r->zfar > 0 ? r->zfar : 100.0f,
                          r->proj);
     r->ui_count = 0;
@@ -139,6 +155,7 @@ vt_result vt_render_end(vt_renderer *r, vt_image *rgba)
     vt_result res = VT_OK;
     vt_render_flush_3d(r);
     flush_ui(r);
+    vt_render_pass_mark(r, VT_RENDER_PASS_OVERLAY);
     if (r->fbo_ms) {   /* resolve the samples into the frame that is read back and shown */
         glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo_ms);
         glBindFramebuffer(GL_DRAW_FRAMEBUFFER, r->fbo);
@@ -157,5 +174,6 @@ vt_result vt_render_end(vt_renderer *r, vt_image *rgba)
     }
     if (r->window) show_in_window(r);
     else glFinish();
+    vt_render_pass_mark(r, VT_RENDER_PASS_READ);
     return res;
 }

@@ -106,6 +106,9 @@ struct vt_renderer {
     int slot_count, slot_cap;
     vt_draw_cmd *cmds;         /* this frame's 3-D draws, in the caller's order */
     int ncmds, cmd_cap;
+    /* desc.time_passes (vt_render_draw.c) */
+    double pass_ms[VT_RENDER_PASSES];
+    uint64_t pass_t;
 };
 
 /* The key softbox's direction in the studio frame: the environment has it, and the mesh shader
@@ -135,6 +138,9 @@ void vt_render_free_all_models(vt_renderer *r);
 void vt_render_flush_3d(vt_renderer *r);
 
 /* vt_render_draw.c */
+/* desc.time_passes: waits for the GL and adds the time since the last mark to pass (or, -1,
+ * just starts the clock). */
+void vt_render_pass_mark(vt_renderer *r, int pass);
 void vt_render_ui_quad(vt_renderer *r, float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1,
                        const float c[4]);
 

@@ -345,7 +345,21 @@ static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int depth_onl
         glStencilFunc(GL_EQUAL, 0, 0xFF);
         glStencilOp(GL_KEEP, GL_KEEP, GL_INCR);
     }
-    if (c->opacity < 1 && !depth_only) { glEnable(GL_BLEND); glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA); }
+    if (depth_only) {   /* mesh.vert with an empty fragment shader: positions only */
+        glUseProgram(r->depth_prog);
+        glUniformMatrix4fv(r->depth_u.proj, 1, GL_FALSE, r->proj);
+        for (int i = 0; i < g->src->instance_count; i++) {
+            const vt_mesh_instance *in = &g->src->instances[i];
+            mat4 mv;
+            mat3 nm;
+            instance_matrices(in, c->mv, mv, nm);
+            glUniformMatrix4fv(r->depth_u.mv, 1, GL_FALSE, (float *)mv);
+            glBindVertexArray(g->vao[in->mesh]);
+            glDrawElements(GL_TRIANGLES, g->src->meshes[in->mesh].index_count, GL_UNSIGNED_INT, 0);
+        }
+        return;
+    }
+    if (c->opacity < 1) { glEnable(GL_BLEND); glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA); }
     else glDisable(GL_BLEND);
     draw_state ds = { .opacity = c->opacity, .program = -1 };
     studio_frame(c->mv, ds.wfc);
@@ -372,10 +386,12 @@ void vt_render_flush_3d(vt_renderer *r)
             if (r->cmds[i].model.id && r->cmds[i].opacity >= 1) draw_model(r, &r->cmds[i], 1);
         glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     }
+    vt_render_pass_mark(r, VT_RENDER_PASS_DEPTH);
     for (int i = 0; i < r->ncmds; i++) {
         if (r->cmds[i].model.id) draw_model(r, &r->cmds[i], 0);
         else draw_shadow(r, &r->cmds[i]);
     }
     r->ncmds = 0;
     glBindVertexArray(0);
+    vt_render_pass_mark(r, VT_RENDER_PASS_PRODUCTS);
 }
