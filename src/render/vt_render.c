@@ -273,6 +273,7 @@ vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *
     if (res == VT_OK) res = build_programs(r, r->shader_dir, err, errlen);
     if (res == VT_OK) res = build_buffers(r, err, errlen);
     if (res != VT_OK) { vt_render_destroy(r); return res; }
+    r->pack_invert = GLEW_MESA_pack_invert && !getenv("VITRINE_NO_PACK_INVERT");
     set_constant_uniforms(r);
     *out = r;
     return VT_OK;

@@ -45,11 +45,13 @@ void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
     glBindFramebuffer(GL_FRAMEBUFFER, r->fbo_ms ? r->fbo_ms : r->fbo);
     glViewport(0, 0, r->desc.width, r->desc.height);
     glClearColor(0, 0, 0, 1);
-    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+    /* The camera frame covers every pixel: clearing the colour too would write the frame twice. */
+    int video = bgr && bgr->data;
+    glClear((video ? 0 : GL_COLOR_BUFFER_BIT) | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
     glDisable(GL_DEPTH_TEST);
     glDisable(GL_BLEND);
     glDisable(GL_CULL_FACE);
-    if (bgr && bgr->data) draw_background(r, bgr);
+    if (video) draw_background(r, bgr);
     vt_render_pass_mark(r, VT_RENDER_PASS_VIDEO);
     vt_render_projection(cam, r->desc.width, r->desc.height, r->znear > 0 ? r->znear : 0.01f, r->zfar > 0 ? r->zfar : 100.0f,
                          r->proj);
@@ -124,9 +126,15 @@ static void read_back(vt_renderer *r, vt_image *rgba)
     glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glPixelStorei(GL_PACK_ROW_LENGTH, rgba->stride / 4);
+    /* GL's first row is the bottom one: Mesa reads top row first itself (MESA_pack_invert), which
+     * saves swapping every row afterwards. */
+    if (r->pack_invert) glPixelStorei(GL_PACK_INVERT_MESA, GL_TRUE);
     glReadPixels(0, 0, r->desc.width, r->desc.height, GL_RGBA, GL_UNSIGNED_BYTE, rgba->data);
     glPixelStorei(GL_PACK_ROW_LENGTH, 0);
-    /* GL's first row is the bottom one. */
+    if (r->pack_invert) {
+        glPixelStorei(GL_PACK_INVERT_MESA, GL_FALSE);
+        return;
+    }
     size_t n = (size_t)r->desc.width * 4;
     for (int y = 0; y < r->desc.height / 2; y++) {
         uint8_t *a = vt_image_row(rgba, y), *b = vt_image_row(rgba, r->desc.height - 1 - y);

@@ -87,6 +87,7 @@ struct vt_renderer {
     GLuint bg_vao, bg_vbo, bg_tex;
     GLuint ui_vao, ui_vbo;
     uint8_t *row_tmp;          /* one RGBA row, for flipping the read-back */
+    int pack_invert;           /* GL_MESA_pack_invert: the read-back comes top row first */
     /* environment (vt_render_env.c) */
     GLuint env_tex;
     float env_sh[9];           /* the studio's irradiance, spherical harmonics */
