@@ -60,6 +60,9 @@ void vt_render_depth_range(vt_renderer *r, float znear, float zfar);
 /* Starts a frame: draws bgr (BGR8, the desc's size) as background and sets the projection from cam. */
 void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam);
 /* Draws a model; cam_from_model is column-major and maps model metres to OpenCV camera space.
+ * Models and shadows are queued (the matrix copied) and drawn at vt_render_end, in the order
+ * given, after a depth-only pass over the opaque ones, so each visible pixel is shaded once; the
+ * result is that of drawing them in order. The 2-D overlay is drawn over them, as before.
  * Shading: glTF metallic-roughness (base colour, metallic-roughness, normal, occlusion and
  * emissive maps) lit by a built-in neutral studio environment whose up is the model's +Y,
  * Khronos PBR Neutral tone mapping, sRGB output. VT_ERR_ARG (logged, nothing drawn) for the
