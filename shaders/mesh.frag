@@ -15,11 +15,10 @@ uniform float u_roughness;
 uniform vec3 u_emissive;
 uniform float u_normal_scale;
 uniform float u_occlusion_strength;
-uniform int u_has_texture;       // base colour (an sRGB texture: sampled as linear)
-uniform int u_has_mr;            // roughness in G, metallic in B
-uniform int u_has_normal;
-uniform int u_has_occlusion;     // R
-uniform int u_has_emissive;      // an sRGB texture
+// Which maps the material has: HAS_TEXTURE (base colour, an sRGB texture: sampled as linear),
+// HAS_MR (roughness in G, metallic in B), HAS_NORMAL, HAS_OCCLUSION (R), HAS_EMISSIVE (sRGB),
+// each defined 0 or 1 by the renderer, one program per combination. Compile-time, not uniform
+// ifs: a software rasterizer (llvmpipe) runs both sides of a branch, texture fetches included.
 uniform sampler2D u_texture;
 uniform sampler2D u_mr_tex;
 uniform sampler2D u_normal_tex;
@@ -31,7 +30,7 @@ uniform float u_env_scale;       // the texture holds radiance / u_env_scale (on
 uniform float u_exposure;
 uniform float u_opacity;
 uniform mat3 u_world_from_cam;   // camera-space directions to the studio's (+y up, +z to the viewer)
-uniform vec3 u_key_dir;          // studio frame
+uniform vec3 u_key_cam;          // the key light's direction in camera space (unit)
 uniform float u_sh[9];           // the studio's irradiance (see irradiance_sh)
 
 const float PI = 3.14159265;
@@ -108,21 +107,29 @@ vec3 perturb(vec3 n, vec3 p, vec2 uv) {
 
 void main() {
     vec4 base = u_base_colour;
-    if (u_has_texture != 0) base *= texture(u_texture, v_uv);
+#if HAS_TEXTURE
+    base *= texture(u_texture, v_uv);
+#endif
     float metal = u_metallic, rough = u_roughness;
-    if (u_has_mr != 0) {
-        vec4 mr = texture(u_mr_tex, v_uv);
-        rough *= mr.g;
-        metal *= mr.b;
-    }
+#if HAS_MR
+    vec4 mr = texture(u_mr_tex, v_uv);
+    rough *= mr.g;
+    metal *= mr.b;
+#endif
     rough = clamp(rough, 0.04, 1.0);
     metal = clamp(metal, 0.0, 1.0);
     vec3 n = normalize(v_normal);
     vec3 v = normalize(-v_pos);
     if (dot(n, v) < 0.0) n = -n;   // two-sided: thin parts and open meshes
-    if (u_has_normal != 0) n = perturb(n, v_pos, v_uv);
+#if HAS_NORMAL
+    n = perturb(n, v_pos, v_uv);
+#endif
     float nv = clamp(dot(n, v), 1e-4, 1.0);
-    float ao = u_has_occlusion != 0 ? mix(1.0, texture(u_occlusion_tex, v_uv).r, u_occlusion_strength) : 1.0;
+#if HAS_OCCLUSION
+    float ao = mix(1.0, texture(u_occlusion_tex, v_uv).r, u_occlusion_strength);
+#else
+    float ao = 1.0;
+#endif
 
     vec3 f0 = mix(vec3(0.04), base.rgb, metal);
     vec3 diffuse_c = base.rgb * (1.0 - metal);
@@ -136,7 +143,7 @@ void main() {
     vec3 colour = (diffuse_c * irradiance + prefiltered * (f0 * ab.x + ab.y)) * ao;
 
     // The studio's key softbox (above, left, in front) also as a light, for a defined highlight.
-    vec3 l = normalize(transpose(u_world_from_cam) * u_key_dir);
+    vec3 l = u_key_cam;
     vec3 h = normalize(l + v);
     float nl = max(dot(n, l), 0.0), nh = max(dot(n, h), 0.0), vh = max(dot(v, h), 0.0);
     vec3 F = f0 + (1.0 - f0) * pow(1.0 - vh, 5.0);
@@ -145,7 +152,9 @@ void main() {
     colour += (diffuse_c / PI * (1.0 - F) + spec) * nl * 1.6;
 
     vec3 emit = u_emissive;
-    if (u_has_emissive != 0) emit *= texture(u_emissive_tex, v_uv).rgb;
+#if HAS_EMISSIVE
+    emit *= texture(u_emissive_tex, v_uv).rgb;
+#endif
     colour += emit;
 
     o_colour = vec4(srgb_encode(pbr_neutral(colour * u_exposure)), base.a * u_opacity);

@@ -10,6 +10,8 @@ uniform mat3 u_normal_mat;
 out vec3 v_pos;
 out vec3 v_normal;
 out vec2 v_uv;
+// The depth pre-pass runs this shader too: both must land on the very same depths.
+invariant gl_Position;
 void main() {
     vec4 p = u_mv * vec4(a_pos, 1.0);
     v_pos = p.xyz;

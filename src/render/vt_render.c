@@ -12,13 +12,18 @@
 #endif
 
 /* ---- shaders ---- */
-static vt_result compile(GLenum type, const char *path, GLuint *out, char *err, size_t errlen)
+/* defines (may be NULL) go right after the source's first line, its #version. */
+static vt_result compile(GLenum type, const char *path, const char *defines, GLuint *out, char *err, size_t errlen)
 {
     char *src, why[128];
     vt_result r = vt_read_file(path, &src, NULL, why, sizeof why);
     if (r != VT_OK) { snprintf(err, errlen, "%s: cannot read the shader: %s", path, why); return r; }
+    char *nl = strchr(src, '\n');
+    int head = nl && defines ? (int)(nl + 1 - src) : 0;
+    const char *parts[3] = { src, defines && head ? defines : "", src + head };
+    GLint lens[3] = { head, -1, -1 };
     GLuint s = glCreateShader(type);
-    glShaderSource(s, 1, (const char *const *)&src, NULL);
+    glShaderSource(s, 3, parts, lens);
     glCompileShader(s);
     free(src);
     GLint ok;
@@ -35,15 +40,18 @@ static vt_result compile(GLenum type, const char *path, GLuint *out, char *err, 
     return VT_OK;
 }
 
-static vt_result program(const char *dir, const char *name, GLuint *out, char *err, size_t errlen)
+/* dir/vert.vert with dir/frag.frag, the fragment shader with defines (may be NULL). */
+static vt_result program2(const char *dir, const char *vert, const char *frag, const char *defines, GLuint *out, char *err,
+                          size_t errlen)
 {
     char vp[1024], fp[1024];
-    snprintf(vp, sizeof vp, "%s/%s.vert", dir, name);
-    snprintf(fp, sizeof fp, "%s/%s.frag", dir, name);
+    snprintf(vp, sizeof vp, "%s/%s.vert", dir, vert);
+    snprintf(fp, sizeof fp, "%s/%s.frag", dir, frag);
+    const char *name = frag;
     GLuint v = 0, f = 0;
-    vt_result r = compile(GL_VERTEX_SHADER, vp, &v, err, errlen);
+    vt_result r = compile(GL_VERTEX_SHADER, vp, NULL, &v, err, errlen);
     if (r != VT_OK) return r;
-    if ((r = compile(GL_FRAGMENT_SHADER, fp, &f, err, errlen)) != VT_OK) { glDeleteShader(v); return r; }
+    if ((r = compile(GL_FRAGMENT_SHADER, fp, defines, &f, err, errlen)) != VT_OK) { glDeleteShader(v); return r; }
     GLuint p = glCreateProgram();
     glAttachShader(p, v);
     glAttachShader(p, f);
@@ -57,9 +65,13 @@ static vt_result program(const char *dir, const char *name, GLuint *out, char *e
     return VT_OK;
 }
 
+static vt_result program(const char *dir, const char *name, GLuint *out, char *err, size_t errlen)
+{
+    return program2(dir, name, name, NULL, out, err, errlen);
+}
+
 static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
 {
-    static const char *has[VT_MESH_TEXTURES] = { "u_has_texture", "u_has_mr", "u_has_normal", "u_has_occlusion", "u_has_emissive" };
     static const char *samplers[VT_MESH_TEXTURES + 1] = { "u_texture", "u_mr_tex", "u_normal_tex", "u_occlusion_tex",
                                                           "u_emissive_tex", "u_env" };
     u->proj = glGetUniformLocation(p, "u_proj");
@@ -73,9 +85,8 @@ static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
     u->emissive = glGetUniformLocation(p, "u_emissive");
     u->normal_scale = glGetUniformLocation(p, "u_normal_scale");
     u->occlusion_strength = glGetUniformLocation(p, "u_occlusion_strength");
-    for (int k = 0; k < VT_MESH_TEXTURES; k++) u->has[k] = glGetUniformLocation(p, has[k]);
+    u->key_cam = glGetUniformLocation(p, "u_key_cam");
     u->exposure = glGetUniformLocation(p, "u_exposure");
-    u->key_dir = glGetUniformLocation(p, "u_key_dir");
     u->env_lods = glGetUniformLocation(p, "u_env_lods");
     u->env_scale = glGetUniformLocation(p, "u_env_scale");
     u->sh = glGetUniformLocation(p, "u_sh");
@@ -88,37 +99,60 @@ static vt_result build_programs(vt_renderer *r, const char *dir, char *err, size
     vt_result res;
     if ((res = program(dir, "background", &r->bg_prog, err, errlen)) != VT_OK) return res;
     r->bg_u.frame = glGetUniformLocation(r->bg_prog, "u_frame");
-    if ((res = program(dir, "mesh", &r->mesh_prog, err, errlen)) != VT_OK) return res;
-    mesh_uniforms(r->mesh_prog, &r->mesh_u);
+    if ((res = vt_render_mesh_program(r, 0, err, errlen)) != VT_OK) return res;
     if ((res = program(dir, "ui", &r->ui_prog, err, errlen)) != VT_OK) return res;
     r->ui_u.size = glGetUniformLocation(r->ui_prog, "u_size");
     r->ui_u.atlas = glGetUniformLocation(r->ui_prog, "u_atlas");
+    if ((res = program2(dir, "ui", "rect", NULL, &r->rect_prog, err, errlen)) != VT_OK) return res;
+    r->rect_size = glGetUniformLocation(r->rect_prog, "u_size");
     if ((res = program(dir, "shadow", &r->shadow_prog, err, errlen)) != VT_OK) return res;
     r->shadow_u.proj = glGetUniformLocation(r->shadow_prog, "u_proj");
     r->shadow_u.mv = glGetUniformLocation(r->shadow_prog, "u_mv");
     r->shadow_u.rect = glGetUniformLocation(r->shadow_prog, "u_rect");
     r->shadow_u.strength = glGetUniformLocation(r->shadow_prog, "u_strength");
+    /* The depth pre-pass: the mesh's own vertex shader (invariant positions), no colour. */
+    if ((res = program2(dir, "mesh", "depth", NULL, &r->depth_prog, err, errlen)) != VT_OK) return res;
+    r->depth_u.proj = glGetUniformLocation(r->depth_prog, "u_proj");
+    r->depth_u.mv = glGetUniformLocation(r->depth_prog, "u_mv");
+    return VT_OK;
+}
+
+/* The mesh program for a set of material maps (bit k: map k of VT_MESH_TEXTURES), linked the
+ * first time it is needed, its constant uniforms set then (a program keeps its values). */
+vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t errlen)
+{
+    if (r->mesh_progs[variant]) return VT_OK;
+    static const char *names[VT_MESH_TEXTURES] = { "HAS_TEXTURE", "HAS_MR", "HAS_NORMAL", "HAS_OCCLUSION", "HAS_EMISSIVE" };
+    char defines[256];
+    size_t len = 0;
+    for (int k = 0; k < VT_MESH_TEXTURES; k++)
+        len += (size_t)snprintf(defines + len, sizeof defines - len, "#define %s %d\n", names[k], (variant >> k) & 1);
+    GLuint p;
+    vt_result res = program2(r->shader_dir, "mesh", "mesh", defines, &p, err, errlen);
+    if (res != VT_OK) return res;
+    r->mesh_progs[variant] = p;
+    vt_mesh_uniforms *u = &r->mesh_us[variant];
+    mesh_uniforms(p, u);
+    glUseProgram(p);
+    glUniform1f(u->exposure, 1.0f);
+    for (int i = 0; i < VT_MESH_TEXTURES + 1; i++) glUniform1i(u->samplers[i], i);
+    glUniform1f(u->env_lods, VT_ENV_LEVELS - 1);
+    glUniform1f(u->env_scale, VT_ENV_SCALE);
+    glUniform1fv(u->sh, 9, r->env_sh);
+    glUseProgram(0);
     return VT_OK;
 }
 
 /* Uniforms that stay the same for the renderer's life, set once (a program keeps its values). */
 static void set_constant_uniforms(vt_renderer *r)
 {
-    const vt_mesh_uniforms *u = &r->mesh_u;
-    glUseProgram(r->mesh_prog);
-    glUniform1f(u->exposure, 1.0f);
-    const float *k = vt_studio_key_dir;
-    float kn = sqrtf(k[0] * k[0] + k[1] * k[1] + k[2] * k[2]);
-    glUniform3f(u->key_dir, k[0] / kn, k[1] / kn, k[2] / kn);
-    for (int i = 0; i < VT_MESH_TEXTURES + 1; i++) glUniform1i(u->samplers[i], i);
-    glUniform1f(u->env_lods, VT_ENV_LEVELS - 1);
-    glUniform1f(u->env_scale, VT_ENV_SCALE);
-    glUniform1fv(u->sh, 9, r->env_sh);
     glUseProgram(r->bg_prog);
     glUniform1i(r->bg_u.frame, 0);
     glUseProgram(r->ui_prog);
     glUniform2f(r->ui_u.size, (float)r->desc.width, (float)r->desc.height);
     glUniform1i(r->ui_u.atlas, 0);
+    glUseProgram(r->rect_prog);
+    glUniform2f(r->rect_size, (float)r->desc.width, (float)r->desc.height);
     glUseProgram(0);
 }
 
@@ -137,7 +171,8 @@ static int make_target(const vt_renderer *r, int samples, GLuint *fbo, GLuint *c
     glGenFramebuffers(1, fbo);
     glBindFramebuffer(GL_FRAMEBUFFER, *fbo);
     GLuint *rbs[2] = { colour, depth };
-    GLenum formats[2] = { GL_RGBA8, GL_DEPTH_COMPONENT24 }, points[2] = { GL_COLOR_ATTACHMENT0, GL_DEPTH_ATTACHMENT };
+    /* Stencil: the products' shading pass keeps the first surface drawn at a depth (vt_render_model.c). */
+    GLenum formats[2] = { GL_RGBA8, GL_DEPTH24_STENCIL8 }, points[2] = { GL_COLOR_ATTACHMENT0, GL_DEPTH_STENCIL_ATTACHMENT };
     for (int i = 0; i < 2; i++) {
         glGenRenderbuffers(1, rbs[i]);
         glBindRenderbuffer(GL_RENDERBUFFER, *rbs[i]);
@@ -231,12 +266,14 @@ vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *
     if (!r) { snprintf(err, errlen, "no memory for a renderer"); return VT_ERR_NO_MEMORY; }
     r->desc = *desc;
     vt_result res = vt_render_context_create(r, err, errlen);
-    if (res == VT_OK) res = build_programs(r, shader_dir(desc), err, errlen);
+    snprintf(r->shader_dir, sizeof r->shader_dir, "%s", shader_dir(desc));
     if (res == VT_OK) res = vt_render_atlas_build(r, err, errlen);
     if (res == VT_OK) res = build_targets(r, err, errlen);
-    if (res == VT_OK) res = vt_render_env_build(r, err, errlen);
+    if (res == VT_OK) res = vt_render_env_build(r, err, errlen);   /* before the mesh programs: their SH */
+    if (res == VT_OK) res = build_programs(r, r->shader_dir, err, errlen);
     if (res == VT_OK) res = build_buffers(r, err, errlen);
     if (res != VT_OK) { vt_render_destroy(r); return res; }
+    r->pack_invert = GLEW_MESA_pack_invert && !getenv("VITRINE_NO_PACK_INVERT");
     set_constant_uniforms(r);
     *out = r;
     return VT_OK;
@@ -255,8 +292,9 @@ static void delete_gl_objects(vt_renderer *r)
     glDeleteRenderbuffers(4, rbs);
     GLuint fbos[] = { r->fbo, r->fbo_ms };
     glDeleteFramebuffers(2, fbos);
-    GLuint progs[] = { r->shadow_prog, r->bg_prog, r->mesh_prog, r->ui_prog };
-    for (int i = 0; i < 4; i++) if (progs[i]) glDeleteProgram(progs[i]);
+    GLuint progs[] = { r->shadow_prog, r->bg_prog, r->ui_prog, r->depth_prog, r->rect_prog };
+    for (int i = 0; i < 5; i++) if (progs[i]) glDeleteProgram(progs[i]);
+    for (int i = 0; i < VT_MESH_VARIANTS; i++) if (r->mesh_progs[i]) glDeleteProgram(r->mesh_progs[i]);
 }
 
 void vt_render_destroy(vt_renderer *r)
@@ -269,5 +307,6 @@ void vt_render_destroy(vt_renderer *r)
     free(r->ui_verts);
     free(r->row_tmp);
     free(r->glyphs);
+    free(r->cmds);
     free(r);
 }

@@ -30,6 +30,7 @@ typedef struct vt_render_desc {
     int msaa;               /* samples per pixel: 0 = default (4), 1 = none */
     const char *title;      /* window title */
     const char *shader_dir; /* NULL: $VITRINE_SHADER_DIR, else the source tree's shaders/ */
+    int time_passes;        /* benchmarks: wait for the GL after each pass and time it (slower) */
 } vt_render_desc;
 
 typedef struct vt_renderer vt_renderer;
@@ -59,6 +60,9 @@ void vt_render_depth_range(vt_renderer *r, float znear, float zfar);
 /* Starts a frame: draws bgr (BGR8, the desc's size) as background and sets the projection from cam. */
 void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam);
 /* Draws a model; cam_from_model is column-major and maps model metres to OpenCV camera space.
+ * Models and shadows are queued (the matrix copied) and drawn at vt_render_end, in the order
+ * given, after a depth-only pass over the opaque ones, so each visible pixel is shaded once; the
+ * result is that of drawing them in order. The 2-D overlay is drawn over them, as before.
  * Shading: glTF metallic-roughness (base colour, metallic-roughness, normal, occlusion and
  * emissive maps) lit by a built-in neutral studio environment whose up is the model's +Y,
  * Khronos PBR Neutral tone mapping, sRGB output. VT_ERR_ARG (logged, nothing drawn) for the
@@ -78,6 +82,13 @@ float vt_render_text_width(const vt_renderer *r, float px, const char *utf8);
  * top row first. In a window the frame is shown. VT_ERR_ARG (logged, nothing read back) when
  * rgba is not an RGBA8 image of the desc's size. */
 vt_result vt_render_end(vt_renderer *r, vt_image *rgba);
+
+/* With desc.time_passes: milliseconds spent so far in each pass, summed over the frames drawn
+ * (each pass waited for with glFinish): the camera frame (clear, upload, background), the
+ * products' depth pre-pass, the products and shadows, the 2-D overlay, the read-back. */
+enum { VT_RENDER_PASS_VIDEO, VT_RENDER_PASS_DEPTH, VT_RENDER_PASS_PRODUCTS, VT_RENDER_PASS_OVERLAY, VT_RENDER_PASS_READ,
+       VT_RENDER_PASSES };
+void vt_render_pass_times(const vt_renderer *r, double ms[VT_RENDER_PASSES]);
 
 /* Uploads m's meshes and textures; *out gets the handle (none on failure, with err filled). The
  * model is borrowed: the caller keeps it alive until vt_render_free_model. */

@@ -24,20 +24,39 @@ static void draw_background(vt_renderer *r, const vt_image *bgr)
     glDrawArrays(GL_TRIANGLES, 0, 6);
 }
 
+void vt_render_pass_mark(vt_renderer *r, int pass)
+{
+    if (!r->desc.time_passes) return;
+    glFinish();
+    uint64_t t = vt_now_ns();
+    if (pass >= 0) r->pass_ms[pass] += (double)(t - r->pass_t) / 1e6;
+    r->pass_t = t;
+}
+
+void vt_render_pass_times(const vt_renderer *r, double ms[VT_RENDER_PASSES])
+{
+    memcpy(ms, r->pass_ms, sizeof r->pass_ms);
+}
+
 void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
 {
     vt_render_make_current(r);
+    vt_render_pass_mark(r, -1);
     glBindFramebuffer(GL_FRAMEBUFFER, r->fbo_ms ? r->fbo_ms : r->fbo);
     glViewport(0, 0, r->desc.width, r->desc.height);
     glClearColor(0, 0, 0, 1);
-    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    /* The camera frame covers every pixel: clearing the colour too would write the frame twice. */
+    int video = bgr && bgr->data;
+    glClear((video ? 0 : GL_COLOR_BUFFER_BIT) | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
     glDisable(GL_DEPTH_TEST);
     glDisable(GL_BLEND);
     glDisable(GL_CULL_FACE);
-    if (bgr && bgr->data) draw_background(r, bgr);
+    if (video) draw_background(r, bgr);
+    vt_render_pass_mark(r, VT_RENDER_PASS_VIDEO);
     vt_render_projection(cam, r->desc.width, r->desc.height, r->znear > 0 ? r->znear : 0.01f, r->zfar > 0 ? r->zfar : 100.0f,
                          r->proj);
     r->ui_count = 0;
+    r->ncmds = 0;
 }
 
 /* ---- the 2-D overlay ---- */
@@ -74,19 +93,29 @@ void vt_render_line(vt_renderer *r, float x0, float y0, float x1, float y1, floa
     ui_vert(r, x0 + nx, y0 + ny, -1, -1, c); ui_vert(r, x1 - nx, y1 - ny, -1, -1, c); ui_vert(r, x0 - nx, y0 - ny, -1, -1, c);
 }
 
+/* The overlay in runs of plain rectangles (uv < 0: vertex colour only) and of glyphs (the atlas):
+ * each run with its own program, in the order drawn. One program for both would sample the atlas
+ * for every rectangle pixel too: a software rasterizer runs both sides of the shader's branch. */
 static void flush_ui(vt_renderer *r)
 {
     if (!r->ui_count) return;
     glDisable(GL_DEPTH_TEST);
     glEnable(GL_BLEND);
     glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
-    glUseProgram(r->ui_prog);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, r->atlas_tex);
     glBindVertexArray(r->ui_vao);
     glBindBuffer(GL_ARRAY_BUFFER, r->ui_vbo);
     glBufferSubData(GL_ARRAY_BUFFER, 0, (GLsizeiptr)r->ui_count * 8 * (GLsizeiptr)sizeof(float), r->ui_verts);
-    glDrawArrays(GL_TRIANGLES, 0, r->ui_count);
+    GLuint bound = 0;
+    for (int start = 0; start < r->ui_count;) {   /* triangles of 3 vertices, one kind each */
+        int plain = r->ui_verts[start * 8 + 2] < 0, end = start + 3;
+        while (end < r->ui_count && (r->ui_verts[end * 8 + 2] < 0) == plain) end += 3;
+        GLuint prog = plain ? r->rect_prog : r->ui_prog;
+        if (prog != bound) glUseProgram(bound = prog);
+        glDrawArrays(GL_TRIANGLES, start, (end > r->ui_count ? r->ui_count : end) - start);
+        start = end;
+    }
     glBindVertexArray(0);
     r->ui_count = 0;
 }
@@ -97,9 +126,15 @@ static void read_back(vt_renderer *r, vt_image *rgba)
     glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glPixelStorei(GL_PACK_ROW_LENGTH, rgba->stride / 4);
+    /* GL's first row is the bottom one: Mesa reads top row first itself (MESA_pack_invert), which
+     * saves swapping every row afterwards. */
+    if (r->pack_invert) glPixelStorei(GL_PACK_INVERT_MESA, GL_TRUE);
     glReadPixels(0, 0, r->desc.width, r->desc.height, GL_RGBA, GL_UNSIGNED_BYTE, rgba->data);
     glPixelStorei(GL_PACK_ROW_LENGTH, 0);
-    /* GL's first row is the bottom one. */
+    if (r->pack_invert) {
+        glPixelStorei(GL_PACK_INVERT_MESA, GL_FALSE);
+        return;
+    }
     size_t n = (size_t)r->desc.width * 4;
     for (int y = 0; y < r->desc.height / 2; y++) {
         uint8_t *a = vt_image_row(rgba, y), *b = vt_image_row(rgba, r->desc.height - 1 - y);
@@ -126,7 +161,9 @@ static void show_in_window(vt_renderer *r)
 vt_result vt_render_end(vt_renderer *r, vt_image *rgba)
 {
     vt_result res = VT_OK;
+    vt_render_flush_3d(r);
     flush_ui(r);
+    vt_render_pass_mark(r, VT_RENDER_PASS_OVERLAY);
     if (r->fbo_ms) {   /* resolve the samples into the frame that is read back and shown */
         glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo_ms);
         glBindFramebuffer(GL_DRAW_FRAMEBUFFER, r->fbo);
@@ -145,5 +182,6 @@ vt_result vt_render_end(vt_renderer *r, vt_image *rgba)
     }
     if (r->window) show_in_window(r);
     else glFinish();
+    vt_render_pass_mark(r, VT_RENDER_PASS_READ);
     return res;
 }

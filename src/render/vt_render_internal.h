@@ -5,7 +5,8 @@
  *   vt_render_context.c  GL context (GLFW window or EGL surfaceless), keys, clicks, fullscreen
  *   vt_render_text.c     FreeType glyph atlas, text drawing and measurement
  *   vt_render_env.c      the studio environment: radiance mips and spherical-harmonic irradiance
- *   vt_render_model.c    the GPU model pool (typed handles), uploads, PBR draws, contact shadows
+ *   vt_render_model.c    the GPU model pool (typed handles), uploads, the queued PBR draws and
+ *                        contact shadows (depth pre-pass), mesh program variants per material
  *   vt_render_draw.c     frame begin/end, background, 2-D overlay, MSAA resolve, read-back
  *   vt_render_math.c     projection, marker placement (Rodrigues), point projection */
 #ifndef VT_RENDER_INTERNAL_H
@@ -22,6 +23,7 @@
 #define VT_ENV_LEVELS 6         /* environment mips: 256x128 down to 8x4 */
 #define VT_ENV_SCALE 8.0f       /* the environment texture holds radiance / VT_ENV_SCALE */
 #define VT_MESH_TEXTURES 5      /* base colour, metallic-roughness, normal, occlusion, emissive */
+#define VT_MESH_VARIANTS (1 << VT_MESH_TEXTURES)   /* one mesh program per set of maps */
 
 typedef struct vt_glyph { uint32_t cp; float u0, v0, u1, v1; int w, h, bx, by; float adv; } vt_glyph;
 
@@ -29,15 +31,23 @@ typedef struct vt_glyph { uint32_t cp; float u0, v0, u1, v1; int w, h, bx, by; f
 typedef struct vt_bg_uniforms { GLint frame; } vt_bg_uniforms;
 typedef struct vt_ui_uniforms { GLint size, atlas; } vt_ui_uniforms;
 typedef struct vt_shadow_uniforms { GLint proj, mv, rect, strength; } vt_shadow_uniforms;
+typedef struct vt_depth_uniforms { GLint proj, mv; } vt_depth_uniforms;
 typedef struct vt_mesh_uniforms {
     /* per draw */
-    GLint proj, opacity, world_from_cam;
+    GLint proj, opacity, world_from_cam, key_cam;
     /* per mesh instance */
     GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength;
-    GLint has[VT_MESH_TEXTURES];
     /* set once after linking (constant for the renderer's life) */
-    GLint exposure, key_dir, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 1];
+    GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 1];
 } vt_mesh_uniforms;
+
+/* A queued 3-D draw (vt_render_model.c): a model (model.id != 0) or a contact shadow. */
+typedef struct vt_draw_cmd {
+    float mv[16];
+    vt_gpu_model_id model;
+    float opacity;              /* model */
+    float rect[4], strength;    /* shadow: footprint centre x, z, half sizes x, z; darkness */
+} vt_draw_cmd;
 
 /* One uploaded model: GL objects per mesh and per texture. */
 typedef struct vt_gpu_slot {
@@ -64,15 +74,20 @@ struct vt_renderer {
     GLuint fbo, fbo_colour, fbo_depth;   /* single-sample: what is read back and shown */
     GLuint fbo_ms, ms_colour, ms_depth;  /* multisampled: what is drawn into (0 without MSAA) */
     int samples;
-    GLuint bg_prog, mesh_prog, ui_prog, shadow_prog;
+    char shader_dir[1024];
+    GLuint bg_prog, ui_prog, shadow_prog, depth_prog, rect_prog;   /* rect: the overlay's plain rectangles */
+    GLint rect_size;
+    GLuint mesh_progs[VT_MESH_VARIANTS];      /* by the material's maps; 0 until first needed */
+    vt_mesh_uniforms mesh_us[VT_MESH_VARIANTS];
     vt_bg_uniforms bg_u;
     vt_ui_uniforms ui_u;
     vt_shadow_uniforms shadow_u;
-    vt_mesh_uniforms mesh_u;
+    vt_depth_uniforms depth_u;
     GLuint shadow_vao, shadow_vbo;
     GLuint bg_vao, bg_vbo, bg_tex;
     GLuint ui_vao, ui_vbo;
     uint8_t *row_tmp;          /* one RGBA row, for flipping the read-back */
+    int pack_invert;           /* GL_MESA_pack_invert: the read-back comes top row first */
     /* environment (vt_render_env.c) */
     GLuint env_tex;
     float env_sh[9];           /* the studio's irradiance, spherical harmonics */
@@ -90,6 +105,11 @@ struct vt_renderer {
     /* models (vt_render_model.c) */
     vt_gpu_slot *slots;
     int slot_count, slot_cap;
+    vt_draw_cmd *cmds;         /* this frame's 3-D draws, in the caller's order */
+    int ncmds, cmd_cap;
+    /* desc.time_passes (vt_render_draw.c) */
+    double pass_ms[VT_RENDER_PASSES];
+    uint64_t pass_t;
 };
 
 /* The key softbox's direction in the studio frame: the environment has it, and the mesh shader
@@ -109,10 +129,19 @@ vt_result vt_render_atlas_build(vt_renderer *r, char *err, size_t errlen);
 /* vt_render_env.c: fills env_tex and env_sh. */
 vt_result vt_render_env_build(vt_renderer *r, char *err, size_t errlen);
 
+/* vt_render.c: links the mesh program of a set of maps (bit k: map k) unless it is already. */
+vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t errlen);
+
 /* vt_render_model.c */
 void vt_render_free_all_models(vt_renderer *r);
+/* Draws the queued shadows and models: a depth-only pass over the opaque models, then all of
+ * them in order; empties the queue. */
+void vt_render_flush_3d(vt_renderer *r);
 
 /* vt_render_draw.c */
+/* desc.time_passes: waits for the GL and adds the time since the last mark to pass (or, -1,
+ * just starts the clock). */
+void vt_render_pass_mark(vt_renderer *r, int pass);
 void vt_render_ui_quad(vt_renderer *r, float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1,
                        const float c[4]);
 

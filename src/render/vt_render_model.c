@@ -59,6 +59,8 @@ static void release_slot(vt_gpu_slot *s)
     s->gen = gen ? gen : 1;   /* generation 0 is skipped: it would make a none-looking id */
 }
 
+static vt_result link_variants(vt_renderer *r, const vt_model *m, char *err, size_t errlen);
+
 static void upload_meshes(vt_gpu_slot *g, const vt_model *m)
 {
     glGenVertexArrays(m->mesh_count, g->vao);
@@ -124,6 +126,8 @@ vt_result vt_render_upload(vt_renderer *r, const vt_model *m, vt_gpu_model_id *o
     g->used = 1;
     upload_meshes(g, m);
     upload_textures(g, m);
+    vt_result res = link_variants(r, m, err, errlen);
+    if (res != VT_OK) { release_slot(g); return res; }
     *out = make_id(index, g->gen);
     return VT_OK;
 }
@@ -134,6 +138,7 @@ void vt_render_free_model(vt_renderer *r, vt_gpu_model_id id)
     vt_gpu_slot *g = lookup(r, id);
     if (!g) { VT_WARN("render", "model handle %#x freed twice or not this renderer's: ignored", id.id); return; }
     vt_render_make_current(r);
+    if (r->ncmds) vt_render_flush_3d(r);   /* a queued draw of it goes first */
     release_slot(g);
 }
 
@@ -144,6 +149,7 @@ void vt_render_free_all_models(vt_renderer *r)
     free(r->slots);
     r->slots = NULL;
     r->slot_count = r->slot_cap = 0;
+    r->ncmds = 0;
 }
 
 /* The studio's frame for a model: up is the model's +Y (the marker's normal, for a product on
@@ -166,10 +172,40 @@ static void studio_frame(const float cm[16], float out[9])
     for (int c = 0; c < 3; c++) { out[c * 3 + 0] = x[c]; out[c * 3 + 1] = up[c]; out[c * 3 + 2] = z[c]; }
 }
 
+/* The 3-D draws of a frame are queued and drawn at its end (vt_render_flush_3d), so that one
+ * depth-only pass over the opaque models can come first: each visible pixel is then shaded once,
+ * where drawing in the caller's order shaded every surface that was nearest when drawn (about
+ * 1.8 times the visible pixels for the demo's products). */
+static vt_draw_cmd *push_cmd(vt_renderer *r)
+{
+    if (r->ncmds == r->cmd_cap) {
+        int cap = r->cmd_cap ? r->cmd_cap * 2 : 32;
+        vt_draw_cmd *grown = realloc(r->cmds, (size_t)cap * sizeof *grown);
+        if (!grown) { VT_ERROR("render", "no memory to queue a draw: not drawn"); return NULL; }
+        r->cmds = grown;
+        r->cmd_cap = cap;
+    }
+    vt_draw_cmd *c = &r->cmds[r->ncmds++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
 void vt_render_shadow(vt_renderer *r, const float cam_from_model[16], const float bmin[3], const float bmax[3],
                       float strength)
 {
     if (strength <= 0) return;
+    vt_draw_cmd *c = push_cmd(r);
+    if (!c) return;
+    memcpy(c->mv, cam_from_model, sizeof c->mv);
+    /* Wider than the footprint, so the fade-out lies around the product's base. */
+    float hx = (bmax[0] - bmin[0]) * 0.5f, hz = (bmax[2] - bmin[2]) * 0.5f, grow = 0.25f * fmaxf(hx, hz) + 0.004f;
+    float rect[4] = { (bmin[0] + bmax[0]) * 0.5f, (bmin[2] + bmax[2]) * 0.5f, hx * 1.25f + grow, hz * 1.25f + grow };
+    memcpy(c->rect, rect, sizeof rect);
+    c->strength = fminf(1.0f, strength);
+}
+
+static void draw_shadow(const vt_renderer *r, const vt_draw_cmd *c)
+{
     const vt_shadow_uniforms *u = &r->shadow_u;
     glEnable(GL_DEPTH_TEST);
     glDepthFunc(GL_LEQUAL);
@@ -178,72 +214,184 @@ void vt_render_shadow(vt_renderer *r, const float cam_from_model[16], const floa
     glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
     glUseProgram(r->shadow_prog);
     glUniformMatrix4fv(u->proj, 1, GL_FALSE, r->proj);
-    glUniformMatrix4fv(u->mv, 1, GL_FALSE, cam_from_model);
-    /* Wider than the footprint, so the fade-out lies around the product's base. */
-    float hx = (bmax[0] - bmin[0]) * 0.5f, hz = (bmax[2] - bmin[2]) * 0.5f, grow = 0.25f * fmaxf(hx, hz) + 0.004f;
-    glUniform4f(u->rect, (bmin[0] + bmax[0]) * 0.5f, (bmin[2] + bmax[2]) * 0.5f, hx * 1.25f + grow, hz * 1.25f + grow);
-    glUniform1f(u->strength, fminf(1.0f, strength));
+    glUniformMatrix4fv(u->mv, 1, GL_FALSE, c->mv);
+    glUniform4fv(u->rect, 1, c->rect);
+    glUniform1f(u->strength, c->strength);
     glBindVertexArray(r->shadow_vao);
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
     glBindVertexArray(0);
     glDepthMask(GL_TRUE);
 }
 
-/* One mesh instance: its matrices, its material and textures, then the draw. */
-static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_mesh_instance *in, const float cam_from_model[16])
+static void instance_matrices(const vt_mesh_instance *in, const float cam_from_model[16], mat4 mv, mat3 nm);
+
+static const vt_material k_plain = { { 0.8f, 0.8f, 0.8f, 1 }, 0, 0.6f, -1, -1, -1, -1, -1, { 0, 0, 0 }, 1, 1 };
+
+static const vt_material *instance_material(const vt_model *m, const vt_mesh_instance *in)
 {
-    const vt_mesh_uniforms *u = &r->mesh_u;
+    const vt_mesh *me = &m->meshes[in->mesh];
+    return me->material >= 0 && me->material < m->material_count ? &m->materials[me->material] : &k_plain;
+}
+
+/* The material's maps that exist (texs[k] >= 0 and in the model): the mesh program's variant. */
+static int material_variant(const vt_material *mat, int tex_count, int texs[VT_MESH_TEXTURES])
+{
+    const int t[VT_MESH_TEXTURES] = { mat->texture, mat->tex_metal_rough, mat->tex_normal, mat->tex_occlusion, mat->tex_emissive };
+    int variant = 0;
+    for (int k = 0; k < VT_MESH_TEXTURES; k++) {
+        texs[k] = t[k] >= 0 && t[k] < tex_count ? t[k] : -1;
+        if (texs[k] >= 0) variant |= 1 << k;
+    }
+    return variant;
+}
+
+/* Links the mesh programs m's materials need, so the first frame showing it does not. */
+static vt_result link_variants(vt_renderer *r, const vt_model *m, char *err, size_t errlen)
+{
+    int texs[VT_MESH_TEXTURES];
+    for (int i = 0; i < m->instance_count; i++) {
+        vt_result res = vt_render_mesh_program(r, material_variant(instance_material(m, &m->instances[i]), m->texture_count, texs),
+                                               err, errlen);
+        if (res != VT_OK) return res;
+    }
+    return VT_OK;
+}
+
+/* What one model's draw sets on whichever mesh program its instances use. */
+typedef struct draw_state { float opacity, wfc[9], key_cam[3]; int program; } draw_state;
+
+/* Switches to the instance's program when it is another one, with this draw's uniforms. */
+static const vt_mesh_uniforms *use_variant(const vt_renderer *r, draw_state *ds, int variant)
+{
+    const vt_mesh_uniforms *u = &r->mesh_us[variant];
+    if (ds->program == variant) return u;
+    ds->program = variant;
+    glUseProgram(r->mesh_progs[variant]);
+    glUniformMatrix4fv(u->proj, 1, GL_FALSE, r->proj);
+    glUniform1f(u->opacity, ds->opacity);
+    glUniformMatrix3fv(u->world_from_cam, 1, GL_FALSE, ds->wfc);
+    glUniform3fv(u->key_cam, 1, ds->key_cam);
+    return u;
+}
+
+/* One mesh instance: its matrices, its material and textures, then the draw. */
+static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_mesh_instance *in, const float cam_from_model[16],
+                          draw_state *ds)
+{
     const vt_model *m = g->src;
     const vt_mesh *me = &m->meshes[in->mesh];
-    mat4 mv, inv, a, b;   /* cglm wants 16-byte aligned matrices: copy in */
-    memcpy(a, cam_from_model, sizeof a);
-    memcpy(b, in->transform, sizeof b);
-    glm_mat4_mul(a, b, mv);
-    glm_mat4_inv(mv, inv);
+    const vt_material *mat = instance_material(m, in);
+    int texs[VT_MESH_TEXTURES], variant = material_variant(mat, g->tex_count, texs);
+    if (!r->mesh_progs[variant]) return;   /* not linked at upload (reported there) */
+    const vt_mesh_uniforms *u = use_variant(r, ds, variant);
+    mat4 mv;
     mat3 nm;
-    glm_mat4_pick3t(inv, nm);   /* inverse-transpose: normals stay normal under scaling */
+    instance_matrices(in, cam_from_model, mv, nm);
     glUniformMatrix4fv(u->mv, 1, GL_FALSE, (float *)mv);
     glUniformMatrix3fv(u->normal_mat, 1, GL_FALSE, (float *)nm);
-    static const vt_material plain = { { 0.8f, 0.8f, 0.8f, 1 }, 0, 0.6f, -1, -1, -1, -1, -1, { 0, 0, 0 }, 1, 1 };
-    const vt_material *mat = me->material >= 0 && me->material < m->material_count ? &m->materials[me->material] : &plain;
     glUniform4fv(u->base_colour, 1, mat->base_colour);
     glUniform1f(u->metallic, mat->metallic);
     glUniform1f(u->roughness, mat->roughness);
     glUniform3fv(u->emissive, 1, mat->emissive);
     glUniform1f(u->normal_scale, mat->normal_scale);
     glUniform1f(u->occlusion_strength, mat->occlusion_strength);
-    const int texs[VT_MESH_TEXTURES] = { mat->texture, mat->tex_metal_rough, mat->tex_normal, mat->tex_occlusion, mat->tex_emissive };
     for (int k = 0; k < VT_MESH_TEXTURES; k++) {
-        int has = texs[k] >= 0 && texs[k] < g->tex_count;
-        glUniform1i(u->has[k], has);
+        if (texs[k] < 0) continue;   /* this program samples no such map */
         glActiveTexture(GL_TEXTURE0 + (GLenum)k);
-        glBindTexture(GL_TEXTURE_2D, has ? g->tex[texs[k]] : 0);
+        glBindTexture(GL_TEXTURE_2D, g->tex[texs[k]]);
     }
     glBindVertexArray(g->vao[in->mesh]);
     glDrawElements(GL_TRIANGLES, me->index_count, GL_UNSIGNED_INT, 0);
 }
 
+/* The instance's model-view and normal matrices. */
+static void instance_matrices(const vt_mesh_instance *in, const float cam_from_model[16], mat4 mv, mat3 nm)
+{
+    mat4 inv, a, b;   /* cglm wants 16-byte aligned matrices: copy in */
+    memcpy(a, cam_from_model, sizeof a);
+    memcpy(b, in->transform, sizeof b);
+    glm_mat4_mul(a, b, mv);
+    glm_mat4_inv(mv, inv);
+    glm_mat4_pick3t(inv, nm);   /* inverse-transpose: normals stay normal under scaling */
+}
+
 vt_result vt_render_model(vt_renderer *r, vt_gpu_model_id id, const float cam_from_model[16], float opacity)
 {
-    const vt_gpu_slot *g = lookup(r, id);
-    if (!g) {
+    if (!lookup(r, id)) {
         VT_ERROR("render", "model handle %#x is %s: not drawn", id.id, id.id ? "stale" : "none");
         return VT_ERR_ARG;
     }
+    vt_draw_cmd *c = push_cmd(r);
+    if (!c) return VT_ERR_NO_MEMORY;
+    c->model = id;
+    memcpy(c->mv, cam_from_model, sizeof c->mv);
+    c->opacity = opacity;
+    return VT_OK;
+}
+
+/* depth_only: the pre-pass; else the shading, which for an opaque model passes where the pre-pass
+ * left this very surface (LEQUAL) and nothing was shaded yet (stencil 0, then 1): of surfaces at
+ * the same depth (shared edges) the first drawn stays, as drawing in order with LESS keeps it. A
+ * fading model is drawn as before (LESS, blended, no stencil). */
+static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int depth_only)
+{
+    const vt_gpu_slot *g = lookup(r, c->model);
+    if (!g) return;
     glEnable(GL_DEPTH_TEST);
-    glDepthFunc(GL_LESS);
-    if (opacity < 1) { glEnable(GL_BLEND); glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA); }
+    int keep_first = !depth_only && c->opacity >= 1;
+    glDepthFunc(keep_first ? GL_LEQUAL : GL_LESS);
+    if (keep_first) {
+        glEnable(GL_STENCIL_TEST);
+        glStencilFunc(GL_EQUAL, 0, 0xFF);
+        glStencilOp(GL_KEEP, GL_KEEP, GL_INCR);
+    }
+    if (depth_only) {   /* mesh.vert with an empty fragment shader: positions only */
+        glUseProgram(r->depth_prog);
+        glUniformMatrix4fv(r->depth_u.proj, 1, GL_FALSE, r->proj);
+        for (int i = 0; i < g->src->instance_count; i++) {
+            const vt_mesh_instance *in = &g->src->instances[i];
+            mat4 mv;
+            mat3 nm;
+            instance_matrices(in, c->mv, mv, nm);
+            glUniformMatrix4fv(r->depth_u.mv, 1, GL_FALSE, (float *)mv);
+            glBindVertexArray(g->vao[in->mesh]);
+            glDrawElements(GL_TRIANGLES, g->src->meshes[in->mesh].index_count, GL_UNSIGNED_INT, 0);
+        }
+        return;
+    }
+    if (c->opacity < 1) { glEnable(GL_BLEND); glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA); }
     else glDisable(GL_BLEND);
-    glUseProgram(r->mesh_prog);
-    glUniformMatrix4fv(r->mesh_u.proj, 1, GL_FALSE, r->proj);
-    glUniform1f(r->mesh_u.opacity, opacity);
-    float wfc[9];
-    studio_frame(cam_from_model, wfc);
-    glUniformMatrix3fv(r->mesh_u.world_from_cam, 1, GL_FALSE, wfc);
+    draw_state ds = { .opacity = c->opacity, .program = -1 };
+    studio_frame(c->mv, ds.wfc);
+    /* The key light in camera space: the studio frame's transpose applied to the studio direction. */
+    const float *k = vt_studio_key_dir;
+    float kn = sqrtf(k[0] * k[0] + k[1] * k[1] + k[2] * k[2]);
+    for (int i = 0; i < 3; i++)
+        ds.key_cam[i] = (ds.wfc[i * 3 + 0] * k[0] + ds.wfc[i * 3 + 1] * k[1] + ds.wfc[i * 3 + 2] * k[2]) / kn;
     glActiveTexture(GL_TEXTURE5);
     glBindTexture(GL_TEXTURE_2D, r->env_tex);
-    for (int i = 0; i < g->src->instance_count; i++) draw_instance(r, g, &g->src->instances[i], cam_from_model);
+    for (int i = 0; i < g->src->instance_count; i++) draw_instance(r, g, &g->src->instances[i], c->mv, &ds);
     glActiveTexture(GL_TEXTURE0);
+    glDisable(GL_STENCIL_TEST);
+}
+
+void vt_render_flush_3d(vt_renderer *r)
+{
+    int opaque = 0;
+    for (int i = 0; i < r->ncmds; i++) opaque += r->cmds[i].model.id && r->cmds[i].opacity >= 1;
+    if (opaque > 0) {
+        glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+        glDisable(GL_BLEND);
+        for (int i = 0; i < r->ncmds; i++)
+            if (r->cmds[i].model.id && r->cmds[i].opacity >= 1) draw_model(r, &r->cmds[i], 1);
+        glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    }
+    vt_render_pass_mark(r, VT_RENDER_PASS_DEPTH);
+    for (int i = 0; i < r->ncmds; i++) {
+        if (r->cmds[i].model.id) draw_model(r, &r->cmds[i], 0);
+        else draw_shadow(r, &r->cmds[i]);
+    }
+    r->ncmds = 0;
     glBindVertexArray(0);
-    return VT_OK;
+    vt_render_pass_mark(r, VT_RENDER_PASS_PRODUCTS);
 }
