@@ -36,6 +36,7 @@ static const char *mode_name[MODE_COUNT] = { "video", "products", "full", "norea
 
 typedef struct demo_frames {
     vt_image *bgr;
+    vt_image *gl;   /* the same frames prepared for the GL, as run's capture thread does */
     double (*rvec)[VT_DEMO_MARKERS][3], (*tvec)[VT_DEMO_MARKERS][3];
     int (*id)[VT_DEMO_MARKERS];
     int n;
@@ -57,6 +58,7 @@ static int make_frames(int w, int h, int n, demo_frames *f)
     }
     f->n = n;
     f->bgr = calloc((size_t)n, sizeof *f->bgr);
+    f->gl = calloc((size_t)n, sizeof *f->gl);
     f->rvec = calloc((size_t)n, sizeof *f->rvec);
     f->tvec = calloc((size_t)n, sizeof *f->tvec);
     f->id = calloc((size_t)n, sizeof *f->id);
@@ -64,6 +66,7 @@ static int make_frames(int w, int h, int n, demo_frames *f)
         vt_image_alloc(&f->bgr[i], VT_PIX_BGR8, w, h);
         int index = i * 4;   /* spread over the camera's path */
         vt_demo_render(d, index, &f->bgr[i]);
+        vt_render_prepare_frame(&f->bgr[i], &f->gl[i], err, sizeof err);
         for (int k = 0; k < VT_DEMO_MARKERS; k++) vt_demo_marker_pose(d, index, k, &f->id[i][k], f->rvec[i][k], f->tvec[i][k]);
     }
     vt_demo_destroy(d);
@@ -72,8 +75,12 @@ static int make_frames(int w, int h, int n, demo_frames *f)
 
 static void free_frames(demo_frames *f)
 {
-    for (int i = 0; i < f->n; i++) vt_image_free(&f->bgr[i]);
-    free(f->bgr); free(f->rvec); free(f->tvec); free(f->id);
+    for (int i = 0; i < f->n; i++) {
+        vt_image_free(&f->bgr[i]);
+        vt_image_free(&f->gl[i]);
+    }
+    free(f->bgr);
+    free(f->gl); free(f->rvec); free(f->tvec); free(f->id);
 }
 
 static int load_scene(const char *path, vt_renderer *r, bench_scene *s)
@@ -112,7 +119,7 @@ static void free_scene(bench_scene *s, vt_renderer *r)
 static void draw_frame(vt_renderer *r, vt_visitor *v, const bench_scene *s, const demo_frames *f, int i, int frame,
                        const vt_camera *cam, int mode, vt_image *rgba)
 {
-    vt_render_begin(r, &f->bgr[i], cam);
+    vt_render_begin(r, f->gl[i].data ? &f->gl[i] : &f->bgr[i], cam);
     if (mode != MODE_VIDEO) {
         /* Slow time, so the tour's card stays open from 3 s on for the whole benchmark. */
         vt_visitor_begin(v, 3.0 + frame / 1000.0, frame);

@@ -87,6 +87,18 @@ int main(int argc, char **argv)
         for (int x = 0; x < W; x++) changed += differs(&out, &bg, x, y);
     CHECKF(changed == 0, "%d background pixels changed with nothing drawn", changed);
 
+    /* 1b. The same frame prepared for the GL (as run's capture thread does): copied in, bit for bit. */
+    vt_image gl = { 0 };
+    CHECKF(vt_render_prepare_frame(&bg, &gl, err, sizeof err) == VT_OK && gl.format == VT_PIX_RGBA8_GL, "prepare: %s", err);
+    vt_render_begin(r, &gl, &cam);
+    vt_render_end(r, &out);
+    changed = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) changed += differs(&out, &bg, x, y);
+    CHECKF(changed == 0, "%d background pixels changed through the prepared frame", changed);
+    CHECK(vt_render_prepare_frame(&out, &gl, err, sizeof err) == VT_ERR_ARG);   /* only BGR8 is prepared */
+    vt_image_free(&gl);
+
     /* 2. The model on the marker. */
     float mv[16];
     double zero[3] = { 0, 0, 0 };

@@ -168,7 +168,8 @@ static void save_screenshot(const char *dir, const vt_image *rgba)
  * HUD); read back for the output or a screenshot. */
 static void draw(run_ctx *rc, int shot)
 {
-    vt_render_begin(rc->rend, &rc->fr.colour, &rc->cam);
+    const vt_image *gl = rc->item && rc->item->gl_frame.data ? &rc->item->gl_frame : NULL;
+    vt_render_begin(rc->rend, gl ? gl : &rc->fr.colour, &rc->cam);
     if (rc->vis) {
         vt_visitor_begin(rc->vis, rc->t, rc->fr.index);
         show_products(rc);

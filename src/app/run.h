@@ -78,6 +78,7 @@ typedef struct run_item {
     char err[1024];
     vt_frame fr;                /* its images in the source's buffer of this slot */
     vt_marker_list ml;          /* the markers the tracker found (swapped into rc->ml) */
+    vt_image gl_frame;          /* the frame in the GL's layout (vt_render_prepare_frame), kept per slot */
     vt_detect_profile det;      /* the tracker's figures for this frame */
     uint64_t t_capture;         /* vt_now_ns when the read returned */
     double capture_ms, detect_ms;

@@ -71,6 +71,17 @@ static void detect_item(run_pipe *p, run_item *it)
     it->detect_ms = vt_ms_since(t0);
 }
 
+/* The frame in the GL's own layout, made here beside the drawing of the one before, so that the
+ * GL thread only copies it in (render's BGR path costs it a conversion and a full-screen draw).
+ * On failure (no memory) the GL thread draws the BGR frame itself. */
+static void prepare_item(run_item *it)
+{
+    uint64_t t0 = vt_now_ns();
+    char err[128];
+    if (vt_render_prepare_frame(&it->fr.colour, &it->gl_frame, err, sizeof err) != VT_OK) vt_image_free(&it->gl_frame);
+    it->capture_ms += vt_ms_since(t0);
+}
+
 /* While away: reopen and read once the back-off has passed. 1 when the source is back. */
 static int reconnect(run_pipe *p, run_item *it)
 {
@@ -102,7 +113,10 @@ static long long produce(run_pipe *p)
         vt_slots_release(p->q, slot);
         return (long long)(p->retry_at - vt_now_ns());
     }
-    if (it->rr == VT_OK) detect_item(p, it);
+    if (it->rr == VT_OK) {
+        detect_item(p, it);
+        prepare_item(it);
+    }
     else if (it->rr == VT_END || (!p->live && it->fr.is_stream)) p->ended = 1;
     else if (p->live) {
         p->offline = 1;
@@ -163,6 +177,7 @@ int run_pipe_start(run_ctx *rc)
     it->rr = VT_OK;
     it->t_capture = vt_now_ns();
     detect_item(p, it);
+    prepare_item(it);
     vt_slots_publish(p->q, slot);
     rc->pipe = p;
     p->threaded = run_pipe_threaded() && start_thread(p);
@@ -212,7 +227,10 @@ void run_pipe_stop(run_ctx *rc)
     vt_slots_close(p->q);
     if (p->threaded) pthread_join(p->thread, NULL);
     if (p->has_pending) vt_tracker_destroy(p->pending);
-    for (int i = 0; i < RUN_PIPE_SLOTS; i++) vt_marker_list_free(&p->items[i].ml);
+    for (int i = 0; i < RUN_PIPE_SLOTS; i++) {
+        vt_marker_list_free(&p->items[i].ml);
+        vt_image_free(&p->items[i].gl_frame);
+    }
     vt_slots_destroy(p->q);
     pthread_mutex_destroy(&p->lock);
     free(p);

@@ -34,7 +34,8 @@ int vt_pixel_format_channels(vt_pixel_format f)
     switch (f) {
     case VT_PIX_GREY8: return 1;
     case VT_PIX_BGR8: return 3;
-    case VT_PIX_RGBA8: return 4;
+    case VT_PIX_RGBA8:
+    case VT_PIX_RGBA8_GL: return 4;
     default: return 0;
     }
 }

@@ -36,6 +36,8 @@ typedef enum vt_pixel_format {
     VT_PIX_GREY8,   /* one byte per pixel */
     VT_PIX_BGR8,    /* OpenCV's byte order */
     VT_PIX_RGBA8,   /* GL read-back order */
+    VT_PIX_RGBA8_GL, /* RGBA, bottom row first: what the GL takes in without a drawing pass
+                      * (vt_render_prepare_frame) */
 } vt_pixel_format;
 
 typedef struct vt_image {

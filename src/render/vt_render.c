@@ -234,12 +234,17 @@ static vt_result build_buffers(vt_renderer *r, char *err, size_t errlen)
     vertex_array_2d(quad, sizeof quad, &r->bg_vao, &r->bg_vbo);
     glGenTextures(1, &r->bg_tex);
     glBindTexture(GL_TEXTURE_2D, r->bg_tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, r->desc.width, r->desc.height, 0, GL_BGR, GL_UNSIGNED_BYTE, NULL);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, r->desc.width, r->desc.height, 0, GL_BGR, GL_UNSIGNED_BYTE, NULL);
     /* NEAREST: the frame maps 1:1 to the framebuffer, so untouched pixels stay exactly the input. */
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    /* A prepared frame is blitted from it: a plain copy, where a draw shades every pixel. */
+    glGenFramebuffers(1, &r->bg_fbo);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, r->bg_fbo);
+    glFramebufferTexture2D(GL_READ_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, r->bg_tex, 0);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
 
     r->ui_verts = malloc(VT_MAX_UI_VERTS * 8 * sizeof(float));
     r->row_tmp = malloc((size_t)r->desc.width * 4);
@@ -290,8 +295,8 @@ static void delete_gl_objects(vt_renderer *r)
     glDeleteTextures(3, tex);
     GLuint rbs[] = { r->fbo_colour, r->fbo_depth, r->ms_colour, r->ms_depth };
     glDeleteRenderbuffers(4, rbs);
-    GLuint fbos[] = { r->fbo, r->fbo_ms };
-    glDeleteFramebuffers(2, fbos);
+    GLuint fbos[] = { r->fbo, r->fbo_ms, r->bg_fbo };
+    glDeleteFramebuffers(3, fbos);
     GLuint progs[] = { r->shadow_prog, r->bg_prog, r->ui_prog, r->depth_prog, r->rect_prog };
     for (int i = 0; i < 5; i++) if (progs[i]) glDeleteProgram(progs[i]);
     for (int i = 0; i < VT_MESH_VARIANTS; i++) if (r->mesh_progs[i]) glDeleteProgram(r->mesh_progs[i]);

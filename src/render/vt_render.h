@@ -57,8 +57,15 @@ vt_result vt_render_toggle_fullscreen(vt_renderer *r);
 /* Depth range in metres for the frames that follow (default 0.01 to 100). */
 void vt_render_depth_range(vt_renderer *r, float znear, float zfar);
 
-/* Starts a frame: draws bgr (BGR8, the desc's size) as background and sets the projection from cam. */
-void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam);
+/* Starts a frame: draws frame (the desc's size) as background and sets the projection from cam.
+ * frame is BGR8 (converted and drawn on the GL's side) or VT_PIX_RGBA8_GL from
+ * vt_render_prepare_frame, which is only copied in (on llvmpipe the BGR path's conversion and
+ * full-screen draw cost about 10 ms a frame at 1080p, the copy about 3). NULL: black. */
+void vt_render_begin(vt_renderer *r, const vt_image *frame, const vt_camera *cam);
+/* The camera frame bgr (BGR8) in the GL's own layout (VT_PIX_RGBA8_GL) for vt_render_begin. No
+ * GL: any thread may call it (run's capture thread does, beside the GL thread's drawing). out is
+ * the caller's, (re)allocated when its size differs (free with vt_image_free). */
+vt_result vt_render_prepare_frame(const vt_image *bgr, vt_image *out, char *err, size_t errlen);
 /* Draws a model; cam_from_model is column-major and maps model metres to OpenCV camera space.
  * Models and shadows are queued (the matrix copied) and drawn at vt_render_end, in the order
  * given, after a depth-only pass over the opaque ones, so each visible pixel is shaded once; the

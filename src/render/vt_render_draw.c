@@ -3,6 +3,7 @@
 #include "vt_render_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 void vt_render_depth_range(vt_renderer *r, float znear, float zfar)
@@ -11,8 +12,53 @@ void vt_render_depth_range(vt_renderer *r, float znear, float zfar)
     r->zfar = zfar;
 }
 
+vt_result vt_render_prepare_frame(const vt_image *bgr, vt_image *out, char *err, size_t errlen)
+{
+    if (!bgr || !bgr->data || bgr->format != VT_PIX_BGR8) {
+        snprintf(err, errlen, "a frame to prepare for the GL must be BGR8");
+        return VT_ERR_ARG;
+    }
+    if (!out->data || out->width != bgr->width || out->height != bgr->height) {
+        vt_image_free(out);
+        vt_result res = vt_image_alloc(out, VT_PIX_RGBA8_GL, bgr->width, bgr->height);
+        if (res != VT_OK) { snprintf(err, errlen, "no memory for a %dx%d frame", bgr->width, bgr->height); return res; }
+    }
+    out->format = VT_PIX_RGBA8_GL;
+    /* GL's first row is the bottom one: the image's last row goes first. */
+    for (int y = 0; y < bgr->height; y++) {
+        const uint8_t *s = vt_image_row(bgr, bgr->height - 1 - y);
+        uint8_t *d = vt_image_row(out, y);
+        for (int x = 0; x < bgr->width; x++, s += 3, d += 4) {
+            d[0] = s[2];
+            d[1] = s[1];
+            d[2] = s[0];
+            d[3] = 255;
+        }
+    }
+    return VT_OK;
+}
+
+/* A prepared frame of the target's size: copied in by a blit (no shading). */
+static void copy_background(vt_renderer *r, const vt_image *rgba)
+{
+    glBindTexture(GL_TEXTURE_2D, r->bg_tex);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, rgba->stride / 4);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, rgba->width, rgba->height, GL_RGBA, GL_UNSIGNED_BYTE, rgba->data);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    GLint draw = 0;
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, r->bg_fbo);
+    glBlitFramebuffer(0, 0, rgba->width, rgba->height, 0, 0, rgba->width, rgba->height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, (GLuint)draw);
+}
+
 static void draw_background(vt_renderer *r, const vt_image *bgr)
 {
+    if (bgr->format == VT_PIX_RGBA8_GL) {
+        copy_background(r, bgr);
+        return;
+    }
     glBindTexture(GL_TEXTURE_2D, r->bg_tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
     glPixelStorei(GL_UNPACK_ROW_LENGTH, bgr->stride / 3);
@@ -46,7 +92,8 @@ void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
     glViewport(0, 0, r->desc.width, r->desc.height);
     glClearColor(0, 0, 0, 1);
     /* The camera frame covers every pixel: clearing the colour too would write the frame twice. */
-    int video = bgr && bgr->data;
+    /* (a prepared frame of another size than the target cannot be copied in: black instead) */
+    int video = bgr && bgr->data && (bgr->format != VT_PIX_RGBA8_GL || (bgr->width == r->desc.width && bgr->height == r->desc.height));
     glClear((video ? 0 : GL_COLOR_BUFFER_BIT) | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
     glDisable(GL_DEPTH_TEST);
     glDisable(GL_BLEND);

@@ -84,7 +84,7 @@ struct vt_renderer {
     vt_shadow_uniforms shadow_u;
     vt_depth_uniforms depth_u;
     GLuint shadow_vao, shadow_vbo;
-    GLuint bg_vao, bg_vbo, bg_tex;
+    GLuint bg_vao, bg_vbo, bg_tex, bg_fbo;   /* bg_fbo: bg_tex as a framebuffer, blitted from */
     GLuint ui_vao, ui_vbo;
     uint8_t *row_tmp;          /* one RGBA row, for flipping the read-back */
     int pack_invert;           /* GL_MESA_pack_invert: the read-back comes top row first */
