@@ -19,8 +19,8 @@ static void slot_upload(product_slot *s, vt_renderer *rend)
 {
     char err[512];
     s->gpu = (vt_gpu_model_id){ 0 };
-    if (s->model && vt_render_upload(rend, s->model, &s->gpu, err, sizeof err) != VT_OK)
-        VT_WARN("render", "%s (product %s is not shown)", err, s->p->id);
+    if (!s->model || vt_render_upload(rend, s->model, &s->gpu, err, sizeof err) == VT_OK) return;
+    VT_WARN("render", "%s (product %s%s)", err, s->p->id, s->model->is_placeholder ? "" : " shows a placeholder");
 }
 static void slot_release(product_slot *s, vt_renderer *rend)
 {
@@ -45,21 +45,35 @@ static int slot_reuse(product_slot *s, scene *old)
     return 0;
 }
 
-/* A product whose model does not load shows a placeholder box, reported once: of its
- * dimensions_mm, else a cube the size of its marker (the visitor stands it on the marker). */
+/* The stand-in box of a product: its dimensions_mm, else a cube the size of its marker (the
+ * visitor stands it on the marker). */
+static void slot_placeholder(product_slot *s)
+{
+    const vt_product *p = s->p;
+    char err[256];
+    float side = (float)(p->length_mm > 0 ? p->length_mm / 1000 : 0.05), size[3] = { side, side, side };
+    for (int k = 0; k < 3 && p->dimensions_mm[0] > 0; k++) size[k] = (float)(p->dimensions_mm[k] / 1000);
+    if (vt_model_placeholder(size, &s->model, err, sizeof err) != VT_OK) VT_WARN("assets", "%s (product %s)", err, p->id);
+}
+
+/* A product whose model does not load, or does not go onto the GPU (too large a texture, no
+ * memory), shows a placeholder box, reported once: a product on show always stands on its
+ * marker with its tag. */
 static void slot_load(product_slot *s, vt_renderer *rend)
 {
     const vt_product *p = s->p;
     char err[1024];
     if (p->model_path && vt_model_load(p->model_path, &s->model, err, sizeof err) != VT_OK)
         VT_WARN("assets", "%s (product %s shows a placeholder)", err, p->id);
-    if (!s->model) {
-        float side = (float)(p->length_mm > 0 ? p->length_mm / 1000 : 0.05), size[3] = { side, side, side };
-        for (int k = 0; k < 3 && p->dimensions_mm[0] > 0; k++) size[k] = (float)(p->dimensions_mm[k] / 1000);
-        if (vt_model_placeholder(size, &s->model, err, sizeof err) != VT_OK) VT_WARN("assets", "%s (product %s)", err, p->id);
-    }
+    if (!s->model) slot_placeholder(s);
     s->model_path = p->model_path ? strdup(p->model_path) : NULL;
     slot_upload(s, rend);
+    if (!s->gpu.id && s->model && !s->model->is_placeholder) {
+        vt_model_destroy(s->model);
+        s->model = NULL;
+        slot_placeholder(s);
+        slot_upload(s, rend);
+    }
 }
 
 /* The scale the slot's model is drawn at; a model whose size makes no sense is said once for
