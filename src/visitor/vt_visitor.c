@@ -406,7 +406,11 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
     char total[48];
     vt_format_price(v->basket_total, cat->locale, cat->currency, total, sizeof total);
     vt_ui_basket(r, w, h, v->basket_count, total, (float)((v->t - v->basket_pulse_t) / 0.4), &v->basket_rect);
-    v->hud_rect = v->hud && nhud > 0 ? vt_ui_hud_rect(r, w, h, hud_lines, nhud) : (vt_ui_rect){ 0, 0, 0, 0 };
+    vt_ui_rect hr = v->hud && nhud > 0 ? vt_ui_hud_rect(r, w, h, hud_lines, nhud) : (vt_ui_rect){ 0, 0, 0, 0 };
+    /* The HUD's figures change width every second: the room kept for it only grows while it is
+     * on, so the tags around it do not move with its numbers. */
+    if (hr.w > 0 && v->hud_rect.w > 0) hr.w = fmaxf(hr.w, v->hud_rect.w), hr.h = fmaxf(hr.h, v->hud_rect.h);
+    v->hud_rect = hr;
     v->card_drawn = card_open(v);
     char price[48], was_s[48], dims[64];
     vt_ui_card c = { 0 };
