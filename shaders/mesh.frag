@@ -31,7 +31,7 @@ uniform float u_exposure;
 uniform float u_opacity;
 uniform mat3 u_world_from_cam;   // camera-space directions to the studio's (+y up, +z to the viewer)
 uniform vec3 u_key_cam;          // the key light's direction in camera space (unit)
-uniform mat4 u_sh_cam;           // the studio's irradiance (see irradiance_sh)
+uniform float u_sh[9];           // the studio's irradiance (see irradiance_sh)
 
 const float PI = 3.14159265;
 
@@ -43,11 +43,13 @@ vec3 env_sample(vec3 dir_cam, float lod) {
     return vec3(textureLod(u_env, vec2(u, v), lod).r * u_env_scale);
 }
 
-// Diffuse irradiance: 9 spherical-harmonic coefficients, cosine-convolved (Ramamoorthi-Hanrahan),
-// as the quadratic form u_sh_cam of the camera-space normal (vt_render_env_sh_form).
+// Diffuse irradiance: 9 spherical-harmonic coefficients, cosine-convolved (Ramamoorthi-Hanrahan).
 float irradiance_sh(vec3 n_cam) {
-    vec4 n4 = vec4(n_cam, 1.0);
-    return max(0.0, dot(n4, u_sh_cam * n4));
+    vec3 d = u_world_from_cam * n_cam;   // n_cam is unit, as in env_sample
+    float x = d.x, y = d.y, z = d.z;
+    return max(0.0, u_sh[0] * 0.282095 + 0.488603 * (u_sh[1] * y + u_sh[2] * z + u_sh[3] * x) +
+                    1.092548 * (u_sh[4] * x * y + u_sh[5] * y * z + u_sh[7] * x * z) +
+                    0.315392 * u_sh[6] * (3.0 * z * z - 1.0) + 0.546274 * u_sh[8] * (x * x - y * y));
 }
 
 // Karis, "Physically Based Shading on Mobile": the split-sum BRDF term without a lookup table.

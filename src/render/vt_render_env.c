@@ -142,27 +142,3 @@ vt_result vt_render_env_build(vt_renderer *r, char *err, size_t errlen)
     free(bytes);
     return VT_OK;
 }
-
-/* The nine-term polynomial of the shader's irradiance_sh written as d^T M d with d = (x, y, z, 1)
- * in the studio's frame, then turned into camera space (R^T M R, R the rotation with a 1 added):
- * the fragment shader then needs one mat4 product per pixel instead of a rotation and the nine
- * terms. The same polynomial, so the same pixels up to rounding. */
-void vt_render_env_sh_form(const float sh[9], const float wfc[9], float q[16])
-{
-    const double k1 = 0.488603 / 2, k2 = 1.092548 / 2;
-    double m[4][4] = { { 0.546274 * sh[8], k2 * sh[4], k2 * sh[7], k1 * sh[3] },
-                       { k2 * sh[4], -0.546274 * sh[8], k2 * sh[5], k1 * sh[1] },
-                       { k2 * sh[7], k2 * sh[5], 3 * 0.315392 * sh[6], k1 * sh[2] },
-                       { k1 * sh[3], k1 * sh[1], k1 * sh[2], 0.282095 * sh[0] - 0.315392 * sh[6] } };
-    double rot[4][4] = { { 0 } };   /* rot[row][col], world = rot * cam */
-    for (int row = 0; row < 3; row++)
-        for (int col = 0; col < 3; col++) rot[row][col] = wfc[col * 3 + row];
-    rot[3][3] = 1;
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 4; j++) {
-            double acc = 0;
-            for (int a = 0; a < 4; a++)
-                for (int b = 0; b < 4; b++) acc += rot[a][i] * m[a][b] * rot[b][j];
-            q[j * 4 + i] = (float)acc;   /* symmetric: either order */
-        }
-}

@@ -128,9 +128,6 @@ vt_result vt_render_atlas_build(vt_renderer *r, char *err, size_t errlen);
 
 /* vt_render_env.c: fills env_tex and env_sh. */
 vt_result vt_render_env_build(vt_renderer *r, char *err, size_t errlen);
-/* The irradiance env_sh as a symmetric 4x4 form Q in camera space: E(n) = (n,1).Q(n,1) for a unit
- * camera-space normal n, wfc the studio rotation (GLSL column-major, world = wfc * cam). */
-void vt_render_env_sh_form(const float sh[9], const float wfc[9], float q[16]);
 
 /* vt_render.c: links the mesh program of a set of maps (bit k: map k) unless it is already. */
 vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t errlen);

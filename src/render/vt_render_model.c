@@ -258,7 +258,7 @@ static vt_result link_variants(vt_renderer *r, const vt_model *m, char *err, siz
 }
 
 /* What one model's draw sets on whichever mesh program its instances use. */
-typedef struct draw_state { float opacity, wfc[9], key_cam[3], sh_form[16]; int program; } draw_state;
+typedef struct draw_state { float opacity, wfc[9], key_cam[3]; int program; } draw_state;
 
 /* Switches to the instance's program when it is another one, with this draw's uniforms. */
 static const vt_mesh_uniforms *use_variant(const vt_renderer *r, draw_state *ds, int variant)
@@ -271,8 +271,6 @@ static const vt_mesh_uniforms *use_variant(const vt_renderer *r, draw_state *ds,
     glUniform1f(u->opacity, ds->opacity);
     glUniformMatrix3fv(u->world_from_cam, 1, GL_FALSE, ds->wfc);
     glUniform3fv(u->key_cam, 1, ds->key_cam);
-    /* Looked up here, once per program switch (a handful a frame): it is this file's uniform. */
-    glUniformMatrix4fv(glGetUniformLocation(r->mesh_progs[variant], "u_sh_cam"), 1, GL_FALSE, ds->sh_form);
     return u;
 }
 
@@ -365,7 +363,6 @@ static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int depth_onl
     else glDisable(GL_BLEND);
     draw_state ds = { .opacity = c->opacity, .program = -1 };
     studio_frame(c->mv, ds.wfc);
-    vt_render_env_sh_form(r->env_sh, ds.wfc, ds.sh_form);
     /* The key light in camera space: the studio frame's transpose applied to the studio direction. */
     const float *k = vt_studio_key_dir;
     float kn = sqrtf(k[0] * k[0] + k[1] * k[1] + k[2] * k[2]);
