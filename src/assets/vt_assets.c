@@ -2,6 +2,10 @@
  * assimp/vt_assimp.h), checked before anything is drawn. */
 #include "assets/vt_assets.h"
 #include "vt_gltf_check.h"
+#include "vt_model_io.h"
+#include "vt_model_limits.h"
+#include "vt_model_texture.h"
+#include "vt_obj_check.h"
 #include "assimp/vt_assimp.h"
 #include "cv/vt_cv.h"
 
@@ -14,6 +18,7 @@
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const float k_identity[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
 
@@ -71,53 +76,6 @@ static int count_nodes_meshes(const struct aiNode *n)
     return c;
 }
 
-/* The embedded texture a material names: "*N" by index, or by file name (GLB images). */
-static const struct aiTexture *embedded(const struct aiScene *sc, const char *name)
-{
-    if (name[0] == '*') {
-        char *end;
-        long i = strtol(name + 1, &end, 10);
-        return (*end == 0 && i >= 0 && (unsigned long)i < sc->mNumTextures) ? sc->mTextures[i] : NULL;
-    }
-    const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
-    for (unsigned i = 0; i < sc->mNumTextures; i++) {
-        const char *f = sc->mTextures[i]->mFilename.data;
-        const char *fb = strrchr(f, '/') ? strrchr(f, '/') + 1 : f;
-        if (sc->mTextures[i]->mFilename.length && !strcmp(fb, base)) return sc->mTextures[i];
-    }
-    return NULL;
-}
-
-/* The pixels of the texture a material names: embedded in the scene (encoded, or raw BGRA
- * texels), or a file beside the model (a problem with that file is reported: it is the
- * retailer's to fix). */
-static vt_result decode_texture(const struct aiScene *sc, const char *name, const char *model_path, vtcv_mat *img)
-{
-    char err[256];
-    const struct aiTexture *emb = embedded(sc, name);
-    if (emb && emb->mHeight == 0) return vtcv_decode_rgba(NULL, emb->pcData, emb->mWidth, img, err, sizeof err);
-    if (emb) {
-        vt_image raw = vt_image_wrap(VT_PIX_RGBA8, (int)emb->mWidth, (int)emb->mHeight, 0, emb->pcData);
-        vt_result r = vtcv_mat_copy(img, &raw);
-        vt_image v = vtcv_mat_view(img);
-        for (int y = 0; y < v.height; y++)
-            for (int x = 0; x < v.width; x++) {
-                uint8_t *px = vt_image_row(&v, y) + x * 4, b = px[0];
-                px[0] = px[2];
-                px[2] = b;
-            }
-        return r;
-    }
-    char full[4096];
-    const char *slash = strrchr(model_path, '/');
-    int dl = slash ? (int)(slash - model_path + 1) : 0;
-    snprintf(full, sizeof full, "%.*s%s", dl, model_path, name);
-    vt_result r = vt_file_check(full, err, sizeof err);
-    if (r == VT_OK) r = vtcv_decode_rgba(full, NULL, 0, img, err, sizeof err);
-    if (r != VT_OK) VT_WARN("assets", "%s: texture %s: %s; drawn without it", model_path, name, err);
-    return r;
-}
-
 /* Copies a decoded texture into the model's next slot; its index, or -1 when out of memory. */
 static int keep_texture(vt_model *m, const vtcv_mat *img, const char *name, int srgb)
 {
@@ -133,7 +91,7 @@ static int keep_texture(vt_model *m, const vtcv_mat *img, const char *name, int 
 /* Loads the first texture the material has among types (in that order of preference); returns
  * its index in m->textures or -1. A texture two slots share (glTF often packs occlusion with
  * metallic-roughness) is loaded once. */
-static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMaterial *mat, const char *model_path,
+static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMaterial *mat, vt_tex_ctx *tc,
                         const enum aiTextureType *types, int ntypes, int srgb)
 {
     struct aiString tp;
@@ -144,14 +102,14 @@ static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMa
         if (m->texture_names[k] && !strcmp(m->texture_names[k], tp.data) && m->texture_srgb[k] == srgb) return k;
     vtcv_mat *img = vtcv_mat_create();
     if (!img) return -1;
-    int idx = decode_texture(sc, tp.data, model_path, img) == VT_OK ? keep_texture(m, img, tp.data, srgb) : -1;
+    int idx = !tc->fatal && vt_texture_load(sc, tp.data, tc, img) == VT_OK ? keep_texture(m, img, tp.data, srgb) : -1;
     vtcv_mat_destroy(img);
     return idx;
 }
 
 /* glTF metallic-roughness from assimp's material keys; what a material lacks takes the defaults
  * (white, dielectric, roughness 0.6). */
-static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, const char *path)
+static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, vt_tex_ctx *tc)
 {
     const struct aiMaterial *mat = sc->mMaterials[i];
     vt_material *vm = &m->materials[i];
@@ -171,11 +129,11 @@ static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, con
                                     t_normal[] = { aiTextureType_NORMALS, aiTextureType_NORMAL_CAMERA },
                                     t_ao[] = { aiTextureType_LIGHTMAP, aiTextureType_AMBIENT_OCCLUSION },
                                     t_emit[] = { aiTextureType_EMISSIVE, aiTextureType_EMISSION_COLOR };
-    vm->texture = load_texture(m, sc, mat, path, t_base, 2, 1);
-    vm->tex_metal_rough = load_texture(m, sc, mat, path, t_mr, 3, 0);
-    vm->tex_normal = load_texture(m, sc, mat, path, t_normal, 2, 0);
-    vm->tex_occlusion = load_texture(m, sc, mat, path, t_ao, 2, 0);
-    vm->tex_emissive = load_texture(m, sc, mat, path, t_emit, 2, 1);
+    vm->texture = load_texture(m, sc, mat, tc, t_base, 2, 1);
+    vm->tex_metal_rough = load_texture(m, sc, mat, tc, t_mr, 3, 0);
+    vm->tex_normal = load_texture(m, sc, mat, tc, t_normal, 2, 0);
+    vm->tex_occlusion = load_texture(m, sc, mat, tc, t_ao, 2, 0);
+    vm->tex_emissive = load_texture(m, sc, mat, tc, t_emit, 2, 1);
     if (vtai_material_colour(mat, AI_MATKEY_COLOR_EMISSIVE, &c) == VT_OK) {
         vm->emissive[0] = c.r; vm->emissive[1] = c.g; vm->emissive[2] = c.b;
     }
@@ -296,33 +254,100 @@ static void one_line(char *s)
     for (char *c = s; *c; c++) if (*c == '\n' || *c == '\r') *c = ' ';
 }
 
-/* The scene in path, or why there is none ("FILE: ..."): the file itself, for glTF our own
- * structural pass (assimp trusts the lengths it reads), then assimp's import and its log. */
-static vt_result import_scene(const char *path, const struct aiScene **sc, char *err, size_t errlen)
+/* The limits on what assimp is given, counted from the file before it reads it: for glTF and OBJ
+ * what they declare (*bytes, the estimate of what loading takes); any other format only the
+ * file itself (its scene is checked afterwards, check_scene). */
+static vt_result precheck(const char *path, double *bytes, char *err, size_t errlen)
 {
     char why[300];
-    vt_result r = vt_file_check(path, why, sizeof why);
     const char *ext = vt_file_ext(path);
-    if (r == VT_OK && (!strcasecmp(ext, "gltf") || !strcasecmp(ext, "glb"))) {
-        r = vt_gltf_check(path, why, sizeof why);
+    vt_result r;
+    if (!strcasecmp(ext, "gltf") || !strcasecmp(ext, "glb")) {
+        r = vt_gltf_check(path, bytes, why, sizeof why);
         if (r == VT_ERR_FORMAT) { snprintf(err, errlen, "%s: malformed glTF: %s", path, why); return r; }
+    } else if (!strcasecmp(ext, "obj")) {
+        r = vt_obj_check(path, bytes, why, sizeof why);
+    } else {
+        int fd;
+        size_t n = 0;
+        if ((r = vt_model_open(path, &fd, &n, why, sizeof why)) == VT_OK) close(fd);
+        *bytes = (double)n;
     }
+    if (r != VT_OK) snprintf(err, errlen, "%s: %s", path, why);
+    return r;
+}
+
+/* What assimp made keeps the limits, whatever the format: meshes, vertices, faces, and nodes
+ * counted with an explicit stack, so that the recursion over the node graph below is bounded. */
+static vt_result check_scene(const struct aiScene *sc, const char *path, double *bytes, char *err, size_t errlen)
+{
+    if (sc->mNumMeshes > VT_MODEL_MAX_MESHES) { snprintf(err, errlen, "%s: %u meshes (at most %d)", path, sc->mNumMeshes, VT_MODEL_MAX_MESHES); return VT_ERR_FORMAT; }
+    double est = 0;
+    for (unsigned i = 0; i < sc->mNumMeshes; i++) {
+        const struct aiMesh *am = sc->mMeshes[i];
+        if (am->mNumVertices > VT_MODEL_MAX_MESH_VERTICES || am->mNumFaces > VT_MODEL_MAX_MESH_FACES) {
+            snprintf(err, errlen, "%s: mesh %u has %u vertices and %u faces (at most %d and %d)", path, i, am->mNumVertices,
+                     am->mNumFaces, VT_MODEL_MAX_MESH_VERTICES, VT_MODEL_MAX_MESH_FACES);
+            return VT_ERR_FORMAT;
+        }
+        est += am->mNumVertices * VT_MODEL_BYTES_PER_VERTEX + am->mNumFaces * VT_MODEL_BYTES_PER_TRIANGLE;
+    }
+    if (est > *bytes) *bytes = est;
+    const struct aiNode **stack = malloc(sizeof *stack * (VT_MODEL_MAX_NODES + 1));
+    int *depth = malloc(sizeof *depth * (VT_MODEL_MAX_NODES + 1)), top = 0, seen = 1;
+    vt_result r = stack && depth ? VT_OK : VT_ERR_NO_MEMORY;
+    if (r == VT_OK) { stack[0] = sc->mRootNode; depth[0] = 1; top = 1; }
+    while (r == VT_OK && top > 0) {
+        const struct aiNode *n = stack[--top];
+        int d = depth[top];
+        if (d > VT_MODEL_MAX_DEPTH) r = VT_ERR_FORMAT;
+        for (unsigned i = 0; r == VT_OK && i < n->mNumChildren; i++) {
+            if (++seen > VT_MODEL_MAX_NODES) { r = VT_ERR_FORMAT; break; }
+            stack[top] = n->mChildren[i];
+            depth[top++] = d + 1;
+        }
+    }
+    free(stack);
+    free(depth);
+    if (r == VT_ERR_FORMAT)
+        snprintf(err, errlen, "%s: the node graph has more than %d nodes or is deeper than %d levels", path, VT_MODEL_MAX_NODES, VT_MODEL_MAX_DEPTH);
+    if (r == VT_ERR_NO_MEMORY) snprintf(err, errlen, "%s: out of memory while loading", path);
+    return r;
+}
+
+/* The scene in path, or why there is none ("FILE: ..."): the file and its limits, for glTF our
+ * own structural pass (assimp trusts the lengths it reads), then assimp's import, reading every
+ * file through vt_model_io (regular files only), and its log. */
+static vt_result import_scene(const char *path, const struct aiScene **sc, double *bytes, char *err, size_t errlen)
+{
+    char why[300];
+    vt_result r = precheck(path, bytes, err, errlen);
+    if (r != VT_OK) { one_line(err); return r; }
     first_problem fp = { { 0 } };
-    if (r == VT_OK)
-        r = vtai_import_file(path, aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_ValidateDataStructure | aiProcess_SortByPType,
-                             on_assimp_log, &fp, sc, why, sizeof why);
-    if (r != VT_OK) {
+    vt_model_io io;
+    vt_model_io_init(&io);
+    r = vtai_import_file_io(path, aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_ValidateDataStructure | aiProcess_SortByPType,
+                            &io.io, on_assimp_log, &fp, sc, why, sizeof why);
+    if (io.refused[0]) {
+        snprintf(err, errlen, "%s: cannot read %s", path, io.refused);
+        r = VT_ERR_ARG;
+    } else if (r != VT_OK) {
         snprintf(err, errlen, "%s: %s", path, why);
-        one_line(err);
-        return r;
-    }
-    if (fp.msg[0]) snprintf(err, errlen, "%s: malformed model: %s", path, fp.msg);
-    else if (!(*sc)->mRootNode || (*sc)->mNumMeshes == 0 || ((*sc)->mFlags & AI_SCENE_FLAGS_INCOMPLETE))
+    } else if (fp.msg[0]) {
+        snprintf(err, errlen, "%s: malformed model: %s", path, fp.msg);
+        r = VT_ERR_FORMAT;
+    } else if (!(*sc)->mRootNode || (*sc)->mNumMeshes == 0 || ((*sc)->mFlags & AI_SCENE_FLAGS_INCOMPLETE)) {
         snprintf(err, errlen, "%s: the file holds no mesh to draw", path);
-    else return VT_OK;
-    vtai_scene_release(*sc);
-    *sc = NULL;
-    return VT_ERR_FORMAT;
+        r = VT_ERR_FORMAT;
+    } else {
+        r = check_scene(*sc, path, bytes, err, errlen);
+    }
+    one_line(err);
+    if (r != VT_OK) {
+        vtai_scene_release(*sc);
+        *sc = NULL;
+    }
+    return r;
 }
 
 /* An empty model sized for what the scene holds. Up to five textures a material (base,
@@ -344,13 +369,20 @@ static vt_model *model_alloc(const struct aiScene *sc, const char *path, int ins
     return NULL;
 }
 
-static vt_result model_from_scene(const struct aiScene *sc, const char *path, vt_model **out, char *err, size_t errlen)
+static vt_result model_from_scene(const struct aiScene *sc, const char *path, double bytes, vt_model **out, char *err,
+                                  size_t errlen)
 {
     int ninst = count_nodes_meshes(sc->mRootNode);
     vt_model *m = *out = model_alloc(sc, path, ninst);
     vt_result r = m ? VT_OK : VT_ERR_NO_MEMORY;
-    for (unsigned i = 0; m && i < sc->mNumMaterials; i++) read_material(m, sc, i, path);
+    vt_tex_ctx tc = { .model_path = path, .bytes = bytes };
+    for (unsigned i = 0; m && i < sc->mNumMaterials; i++) read_material(m, sc, i, &tc);
     if (m) m->material_count = (int)sc->mNumMaterials;
+    if (m && tc.fatal) {
+        snprintf(err, errlen, "%s", tc.err);
+        one_line(err);
+        return tc.fatal;
+    }
     for (unsigned i = 0; r == VT_OK && i < sc->mNumMeshes; i++) r = read_mesh(m, sc->mMeshes[i], i, sc->mNumMaterials, path, err, errlen);
     if (r == VT_OK && (r = add_instances(m, sc->mRootNode, k_identity, ninst)) != VT_OK)
         snprintf(err, errlen, "%s: the node graph holds more mesh instances than counted", path);
@@ -363,10 +395,11 @@ vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errl
 {
     *out = NULL;
     const struct aiScene *sc = NULL;
-    vt_result r = import_scene(path, &sc, err, errlen);
+    double bytes = 0;
+    vt_result r = import_scene(path, &sc, &bytes, err, errlen);
     if (r != VT_OK) return r;
     vt_model *m = NULL;
-    r = model_from_scene(sc, path, &m, err, errlen);
+    r = model_from_scene(sc, path, bytes, &m, err, errlen);
     vtai_scene_release(sc);
     if (r == VT_OK && !drawable(m)) {
         snprintf(err, errlen, "%s: the model has no drawable geometry (no mesh in the scene, or non-finite positions)", path);

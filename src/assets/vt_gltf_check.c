@@ -1,16 +1,22 @@
 /* vt_gltf_check.c — a structural check of glTF files before assimp reads them: the container
- * (GLB header and chunks) and that every buffer, buffer view and accessor lies inside the data
- * it points at. assimp trusts these numbers and reads past the end on some broken files. */
+ * (GLB header and chunks), that every buffer, buffer view and accessor lies inside the data it
+ * points at (assimp trusts these numbers and reads past the end on some broken files), and the
+ * limits of vt_model_limits.h: the node graph's size and depth, found without recursion (assimp
+ * recurses over it), and what the meshes declare. Numbers from the file are compared as doubles
+ * and only cast once in range. */
 #include "vt_gltf_check.h"
+#include "vt_model_io.h"
+#include "vt_model_limits.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #define GLB_JSON 0x4E4F534Au   /* chunk types, little-endian "JSON" and "BIN\0" */
 #define GLB_BIN 0x004E4942u
@@ -24,8 +30,10 @@ typedef struct gltf_doc {
     size_t jlen;
     double bin_len;
     const cJSON *buffers, *views, *accessors;
-    int nb, nv;
+    const cJSON **bitem, **vitem, **aitem;   /* the arrays' items: cJSON_GetArrayItem walks a list */
+    int nb, nv, na;
     double *blen, *vlen;
+    double bytes;   /* the estimate of what loading takes */
     char *err;
     size_t errlen;
 } gltf_doc;
@@ -46,12 +54,15 @@ static double num(const cJSON *o, const char *key, double def)
     return cJSON_IsNumber(v) ? v->valuedouble : def;
 }
 
-/* An integer field; cJSON saturates valueint to the int range (a cast of a huge double is UB). */
-static int int_of(const cJSON *o, const char *key, int def)
+/* An index into an array of n: a whole number in [0, n), or -1. Checked on the double, so a
+ * value like 1e20 is never cast to int. */
+static int index_in(const cJSON *v, int n)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valueint : def;
+    if (!cJSON_IsNumber(v)) return -1;
+    double x = v->valuedouble;
+    return x >= 0 && x < (double)n && x == floor(x) ? (int)x : -1;
 }
+static int index_of(const cJSON *o, const char *key, int n) { return index_in(cJSON_GetObjectItemCaseSensitive(o, key), n); }
 
 static vt_result bad(gltf_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static vt_result bad(gltf_doc *d, const char *fmt, ...)
@@ -91,7 +102,7 @@ static vt_result check_buffers(gltf_doc *d)
     const char *slash = strrchr(d->path, '/');
     int dl = slash ? (int)(slash - d->path + 1) : 0;
     for (int i = 0; i < d->nb; i++) {
-        const cJSON *b = cJSON_GetArrayItem(d->buffers, i);
+        const cJSON *b = d->bitem[i];
         double len = num(b, "byteLength", -1);
         const cJSON *uri = cJSON_GetObjectItemCaseSensitive(b, "uri");
         if (len < 1) return bad(d, "buffer %d has no valid byteLength", i);
@@ -101,13 +112,17 @@ static vt_result check_buffers(gltf_doc *d)
             if (d->bin_len < len)
                 return bad(d, "buffer 0 needs %.0f bytes but the GLB binary chunk holds %.0f", len, d->bin_len < 0 ? 0 : d->bin_len);
         } else if (cJSON_IsString(uri) && strncmp(uri->valuestring, "data:", 5)) {
-            char full[4096];
-            struct stat st;
+            char full[4096], why[200];
+            int fd;
+            size_t size;
             snprintf(full, sizeof full, "%.*s%s", dl, d->path, uri->valuestring);
-            if (stat(full, &st) != 0) return bad(d, "buffer %d: %s is missing", i, uri->valuestring);
-            if ((double)st.st_size < len)
-                return bad(d, "buffer %d: %s has %lld bytes, %.0f needed", i, uri->valuestring, (long long)st.st_size, len);
+            vt_result r = vt_model_open(full, &fd, &size, why, sizeof why);
+            if (r == VT_ERR_NOT_FOUND) return bad(d, "buffer %d: %s is missing", i, uri->valuestring);
+            if (r != VT_OK) return bad(d, "buffer %d: %s %s", i, uri->valuestring, why);
+            close(fd);
+            if ((double)size < len) return bad(d, "buffer %d: %s has %zu bytes, %.0f needed", i, uri->valuestring, size, len);
         }
+        d->bytes += len;
     }
     return VT_OK;
 }
@@ -115,10 +130,10 @@ static vt_result check_buffers(gltf_doc *d)
 static vt_result check_views(gltf_doc *d)
 {
     for (int i = 0; i < d->nv; i++) {
-        const cJSON *v = cJSON_GetArrayItem(d->views, i);
-        int b = int_of(v, "buffer", -1);
+        const cJSON *v = d->vitem[i];
+        int b = index_of(v, "buffer", d->nb);
         double off = num(v, "byteOffset", 0), len = num(v, "byteLength", -1);
-        if (b < 0 || b >= d->nb) return bad(d, "bufferView %d points at buffer %d of %d", i, b, d->nb);
+        if (b < 0) return bad(d, "bufferView %d points at buffer %.0f of %d", i, num(v, "buffer", -1), d->nb);
         if (len < 1 || off < 0 || off + len > d->blen[b])
             return bad(d, "bufferView %d (offset %.0f, length %.0f) lies outside buffer %d (%.0f bytes)", i, off, len, b, d->blen[b]);
         d->vlen[i] = len;
@@ -135,19 +150,76 @@ static vt_result check_accessors(gltf_doc *d)
         i++;
         const cJSON *vw = cJSON_GetObjectItemCaseSensitive(a, "bufferView");
         const cJSON *ty = cJSON_GetObjectItemCaseSensitive(a, "type");
-        int cs = comp_size(int_of(a, "componentType", 0)), tc = type_count(cJSON_IsString(ty) ? ty->valuestring : NULL);
+        double ct = num(a, "componentType", 0);
+        int cs = ct >= 5120 && ct <= 5126 ? comp_size((int)ct) : 0, tc = type_count(cJSON_IsString(ty) ? ty->valuestring : NULL);
         double count = num(a, "count", -1), off = num(a, "byteOffset", 0);
         if (!cs || !tc || count < 1) return bad(d, "accessor %d has an invalid componentType, type or count", i);
+        if (count > VT_MODEL_MAX_MESH_INDICES)
+            return bad(d, "accessor %d declares %.0f elements (at most %.0f)", i, count, VT_MODEL_MAX_MESH_INDICES);
         if (!vw) continue;   /* sparse or zero-filled */
-        int v = cJSON_IsNumber(vw) ? vw->valueint : -1;
-        if (v < 0 || v >= d->nv) return bad(d, "accessor %d points at bufferView %d of %d", i, v, d->nv);
-        double stride = num(cJSON_GetArrayItem(d->views, v), "byteStride", 0);
+        int v = index_in(vw, d->nv);
+        if (v < 0) return bad(d, "accessor %d points at bufferView %.0f of %d", i, cJSON_IsNumber(vw) ? vw->valuedouble : -1, d->nv);
+        double stride = num(d->vitem[v], "byteStride", 0);
         double elem = (double)cs * tc;
         if (stride <= 0) stride = elem;
         if (off < 0 || off + (count - 1) * stride + elem > d->vlen[v])
             return bad(d, "accessor %d (%.0f elements) runs past the end of bufferView %d", i, count, v);
     }
     return VT_OK;
+}
+
+/* What one mesh declares: vertices (POSITION elements) and triangles over its primitives, each
+ * of which assimp expands on its own; their cost goes into the estimate. */
+static vt_result check_mesh(gltf_doc *d, const cJSON *mesh, int i)
+{
+    double verts = 0, idx = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(mesh, "primitives")) {
+        const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(p, "attributes");
+        int pa = index_of(attrs, "POSITION", d->na);
+        int ia = index_of(p, "indices", d->na);
+        double nv = pa < 0 ? 0 : num(d->aitem[pa], "count", 0);
+        verts += nv;
+        idx += ia < 0 ? nv : num(d->aitem[ia], "count", 0);
+    }
+    if (verts > VT_MODEL_MAX_MESH_VERTICES)
+        return bad(d, "mesh %d declares %.0f vertices (at most %d a mesh)", i, verts, VT_MODEL_MAX_MESH_VERTICES);
+    if (idx > VT_MODEL_MAX_MESH_INDICES)
+        return bad(d, "mesh %d declares %.0f indices (at most %.0f a mesh)", i, idx, VT_MODEL_MAX_MESH_INDICES);
+    d->bytes += verts * VT_MODEL_BYTES_PER_VERTEX + idx / 3 * VT_MODEL_BYTES_PER_TRIANGLE;
+    return VT_OK;
+}
+
+static vt_result check_meshes(gltf_doc *d, const cJSON *meshes)
+{
+    int n = cJSON_GetArraySize(meshes), i = 0;
+    if (n > VT_MODEL_MAX_MESHES) return bad(d, "%d meshes (at most %d)", n, VT_MODEL_MAX_MESHES);
+    const cJSON *m;
+    vt_result r = VT_OK;
+    cJSON_ArrayForEach(m, meshes) if ((r = check_mesh(d, m, i++)) != VT_OK) return r;
+    if (d->bytes > VT_MODEL_MAX_BYTES)
+        return bad(d, "loading it would take about %.0f MB (a model may take %.0f MB)", d->bytes / 1048576, VT_MODEL_MAX_BYTES / 1048576);
+    return VT_OK;
+}
+
+/* The items of a JSON array (of none when it is not one), *n of them; NULL when out of memory. */
+static const cJSON **items_of(const cJSON *arr, int *n)
+{
+    *n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+    const cJSON **it = calloc((size_t)*n + 1, sizeof *it), *e;
+    int i = 0;
+    if (it && *n) cJSON_ArrayForEach(e, arr) it[i++] = e;
+    return it;
+}
+
+static vt_result check_doc(gltf_doc *d, const cJSON *doc)
+{
+    vt_result r = check_buffers(d);
+    if (r == VT_OK) r = check_views(d);
+    if (r == VT_OK) r = check_accessors(d);
+    if (r == VT_OK) r = vt_gltf_check_nodes(cJSON_GetObjectItemCaseSensitive(doc, "nodes"), d->err, d->errlen);
+    if (r == VT_OK) r = check_meshes(d, cJSON_GetObjectItemCaseSensitive(doc, "meshes"));
+    return r;
 }
 
 static vt_result check_json(gltf_doc *d)
@@ -157,32 +229,77 @@ static vt_result check_json(gltf_doc *d)
     d->buffers = cJSON_GetObjectItemCaseSensitive(doc, "buffers");
     d->views = cJSON_GetObjectItemCaseSensitive(doc, "bufferViews");
     d->accessors = cJSON_GetObjectItemCaseSensitive(doc, "accessors");
-    d->nb = cJSON_GetArraySize(d->buffers);
-    d->nv = cJSON_GetArraySize(d->views);
+    d->bitem = items_of(d->buffers, &d->nb);
+    d->vitem = items_of(d->views, &d->nv);
+    d->aitem = items_of(d->accessors, &d->na);
     d->blen = calloc((size_t)d->nb + 1, sizeof *d->blen);
     d->vlen = calloc((size_t)d->nv + 1, sizeof *d->vlen);
     vt_result r = VT_ERR_NO_MEMORY;
-    if (!d->blen || !d->vlen) snprintf(d->err, d->errlen, "out of memory while checking the glTF");
-    else if ((r = check_buffers(d)) == VT_OK && (r = check_views(d)) == VT_OK) r = check_accessors(d);
+    if (!d->blen || !d->vlen || !d->bitem || !d->vitem || !d->aitem) snprintf(d->err, d->errlen, "out of memory while checking the glTF");
+    else r = check_doc(d, doc);
     free(d->blen);
     free(d->vlen);
+    free(d->bitem);
+    free(d->vitem);
+    free(d->aitem);
     cJSON_Delete(doc);
     return r;
 }
 
-vt_result vt_gltf_check(const char *path, char *err, size_t errlen)
+/* Each node has at most one parent and the chain above it is at most VT_MODEL_MAX_DEPTH long:
+ * found by walking up parent links (bounded steps), never by recursion; a cycle never reaches a
+ * root, so it is caught as too deep. */
+vt_result vt_gltf_check_nodes(const cJSON *nodes, char *err, size_t errlen)
+{
+    if (!nodes) return VT_OK;
+    if (!cJSON_IsArray(nodes)) { snprintf(err, errlen, "\"nodes\" is not an array"); return VT_ERR_FORMAT; }
+    int n = cJSON_GetArraySize(nodes), i = 0;
+    if (n > VT_MODEL_MAX_NODES) { snprintf(err, errlen, "%d nodes (at most %d)", n, VT_MODEL_MAX_NODES); return VT_ERR_FORMAT; }
+    int *parent = malloc(((size_t)n + 1) * sizeof *parent);
+    if (!parent) { snprintf(err, errlen, "out of memory while checking the glTF"); return VT_ERR_NO_MEMORY; }
+    for (int k = 0; k < n; k++) parent[k] = -1;
+    vt_result r = VT_OK;
+    const cJSON *node, *c;
+    cJSON_ArrayForEach(node, nodes) {
+        cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(node, "children")) {
+            int k = index_in(c, n);
+            if (k < 0) snprintf(err, errlen, "node %d has a child %.0f of %d nodes", i, cJSON_IsNumber(c) ? c->valuedouble : -1, n);
+            else if (k == i) snprintf(err, errlen, "node %d is its own child", i);
+            else if (parent[k] >= 0) snprintf(err, errlen, "node %d has two parents (%d and %d): the nodes must form a tree", k, parent[k], i);
+            else { parent[k] = i; continue; }
+            r = VT_ERR_FORMAT;
+            goto done;
+        }
+        i++;
+    }
+    for (int k = 0; k < n; k++) {
+        int depth = 1;
+        for (int p = parent[k]; p >= 0 && depth <= VT_MODEL_MAX_DEPTH; p = parent[p]) depth++;
+        if (depth > VT_MODEL_MAX_DEPTH) {
+            snprintf(err, errlen, "the nodes nest deeper than %d levels, or form a cycle (node %d)", VT_MODEL_MAX_DEPTH, k);
+            r = VT_ERR_FORMAT;
+            break;
+        }
+    }
+done:
+    free(parent);
+    return r;
+}
+
+vt_result vt_gltf_check(const char *path, double *bytes, char *err, size_t errlen)
 {
     size_t n;
-    char *data, why[128];
-    vt_result rr = vt_read_file(path, &data, &n, why, sizeof why);
+    char *data, why[200];
+    vt_result rr = vt_model_read(path, &data, &n, why, sizeof why);
     if (rr != VT_OK) {
-        snprintf(err, errlen, "cannot read the file: %s", why);
+        snprintf(err, errlen, "%s", why);
         return rr;
     }
-    gltf_doc d = { .path = path, .json = data, .jlen = n, .bin_len = -1, .err = err, .errlen = errlen };
+    gltf_doc d = { .path = path, .json = data, .jlen = n, .bin_len = -1, .bytes = (double)n, .err = err, .errlen = errlen };
     d.glb = n >= 4 && !memcmp(data, "glTF", 4);
     vt_result r = d.glb ? check_glb(&d, (const unsigned char *)data, n) : VT_OK;
     if (r == VT_OK) r = check_json(&d);
     free(data);
+    if (bytes) *bytes = d.bytes;
     return r;
 }

@@ -2,8 +2,16 @@
 #ifndef VT_GLTF_CHECK_H
 #define VT_GLTF_CHECK_H
 #include "core/vt_core.h"
-/* VT_OK when the file's container, buffers, views and accessors hold together. Otherwise err
- * holds the reason (one line, without the file name): VT_ERR_FORMAT when they are inconsistent,
- * VT_ERR_IO when the file cannot be read, VT_ERR_NO_MEMORY. */
-vt_result vt_gltf_check(const char *path, char *err, size_t errlen);
+
+#include <cjson/cJSON.h>
+
+/* VT_OK when the file's container, buffers, views and accessors hold together and it keeps the
+ * limits of vt_model_limits.h; *bytes (may be NULL) is then the estimate of what loading it takes
+ * (the files and what the meshes declare). Otherwise err holds the reason (one line, without the
+ * file name): VT_ERR_FORMAT when inconsistent or past a limit, the errors of vt_model_open when
+ * the file cannot be read, VT_ERR_NO_MEMORY. */
+vt_result vt_gltf_check(const char *path, double *bytes, char *err, size_t errlen);
+/* The node graph of a glTF's "nodes" array (NULL: none): a forest of at most VT_MODEL_MAX_NODES
+ * nodes, VT_MODEL_MAX_DEPTH deep. Iterative: its cost does not depend on the file's nesting. */
+vt_result vt_gltf_check_nodes(const cJSON *nodes, char *err, size_t errlen);
 #endif

@@ -3,6 +3,8 @@
 #include "assimp/vt_assimp.h"
 
 #include <assimp/DefaultLogger.hpp>
+#include <assimp/IOStream.hpp>
+#include <assimp/IOSystem.hpp>
 #include <assimp/Importer.hpp>
 #include <assimp/LogStream.hpp>
 #include <assimp/ai_assert.h>
@@ -57,6 +59,47 @@ private:
     void *user_;
 };
 
+// assimp's C++ file interfaces over the caller's C callbacks (aiFileIO); forwarding only.
+class c_stream : public Assimp::IOStream {
+public:
+    c_stream(aiFileIO *io, aiFile *f) : io_(io), f_(f) {}
+    ~c_stream() override { io_->CloseProc(io_, f_); }
+    size_t Read(void *buf, size_t size, size_t count) override { return f_->ReadProc(f_, static_cast<char *>(buf), size, count); }
+    size_t Write(const void *buf, size_t size, size_t count) override
+    {
+        return f_->WriteProc(f_, static_cast<const char *>(buf), size, count);
+    }
+    aiReturn Seek(size_t offset, aiOrigin origin) override { return f_->SeekProc(f_, offset, origin); }
+    size_t Tell() const override { return f_->TellProc(f_); }
+    size_t FileSize() const override { return f_->FileSizeProc(f_); }
+    void Flush() override { f_->FlushProc(f_); }
+
+private:
+    aiFileIO *io_;
+    aiFile *f_;
+};
+
+class c_io : public Assimp::IOSystem {
+public:
+    explicit c_io(aiFileIO *io) : io_(io) {}
+    bool Exists(const char *path) const override
+    {
+        aiFile *f = io_->OpenProc(io_, path, "rb");
+        if (f) io_->CloseProc(io_, f);
+        return f != nullptr;
+    }
+    char getOsSeparator() const override { return '/'; }
+    Assimp::IOStream *Open(const char *path, const char *mode) override
+    {
+        aiFile *f = io_->OpenProc(io_, path, mode);
+        return f ? new c_stream(io_, f) : nullptr;
+    }
+    void Close(Assimp::IOStream *s) override { delete s; }
+
+private:
+    aiFileIO *io_;
+};
+
 vt_result check_failed_result(const check_record &rec, char *err, size_t errlen)
 {
     std::snprintf(err, errlen, "malformed model: the importer's check \"%s\" failed", rec.expr);
@@ -100,12 +143,19 @@ void aiAssertViolation(const char *failedExpression, const char *file, int line)
 extern "C" vt_result vtai_import_file(const char *path, unsigned flags, vtai_log_fn log, void *user,
                                       const aiScene **out, char *err, size_t errlen)
 {
+    return vtai_import_file_io(path, flags, nullptr, log, user, out, err, errlen);
+}
+
+extern "C" vt_result vtai_import_file_io(const char *path, unsigned flags, aiFileIO *io, vtai_log_fn log, void *user,
+                                         const aiScene **out, char *err, size_t errlen)
+{
     *out = nullptr;
     check_record rec;
     try {
         std::lock_guard<std::mutex> lock(s_assimp);
         forward_log fl(log, user);
         Assimp::Importer importer;
+        if (io) importer.SetIOHandler(new c_io(io));   // the importer owns and deletes it
         const aiScene *sc = importer.ReadFile(path, flags);
         if (rec.expr[0]) return check_failed_result(rec, err, errlen);   // the scene may be half-processed
         if (!sc) {

@@ -21,6 +21,7 @@
 
 #include "core/vt_core.h"
 
+#include <assimp/cfileio.h> /* aiFileIO: the caller's file system */
 #include <assimp/scene.h>   /* the scene's plain data, for C and C++ alike (C_STRUCT) */
 
 #ifdef __cplusplus
@@ -40,6 +41,10 @@ typedef void (*vtai_log_fn)(const char *message, void *user);
  *   VT_ERR_INTERNAL   "assimp failed: <what it threw>" */
 vt_result vtai_import_file(const char *path, unsigned flags, vtai_log_fn log, void *user, const C_STRUCT aiScene **out,
                            char *err, size_t errlen);
+/* The same, with every file assimp opens (the model, .bin buffers, an OBJ's .mtl) opened through
+ * io's callbacks (assimp/cfileio.h; io NULL: assimp's own). The callbacks must outlive the call. */
+vt_result vtai_import_file_io(const char *path, unsigned flags, C_STRUCT aiFileIO *io, vtai_log_fn log, void *user,
+                              const C_STRUCT aiScene **out, char *err, size_t errlen);
 void vtai_scene_release(const C_STRUCT aiScene *scene);   /* safe on NULL */
 
 /* Material properties, keys as assimp's AI_MATKEY_* macros give them (key, type, index).
