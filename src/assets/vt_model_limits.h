@@ -23,7 +23,7 @@
 #define VT_MODEL_TEXTURE_HARD_LIMIT 8192
 /* What a whole model may allocate, estimated from the declared sizes: the files read, and per
  * vertex and triangle what assimp and vt_model hold (measured, docs/reliability.md). */
-#define VT_MODEL_MAX_BYTES (512.0 * 1024 * 1024)
+#define VT_MODEL_MAX_BYTES (1024.0 * 1024 * 1024)
 #define VT_MODEL_BYTES_PER_VERTEX 160.0
 #define VT_MODEL_BYTES_PER_TRIANGLE 64.0
 
