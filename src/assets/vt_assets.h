@@ -56,7 +56,10 @@ typedef struct vt_model {
 } vt_model;
 
 /* Loads a model. On failure *out is NULL and err holds "FILE: what is wrong" (one line):
- * VT_ERR_NOT_FOUND / VT_ERR_IO / VT_ERR_FORMAT (a missing, unreadable, empty or malformed file),
+ * VT_ERR_NOT_FOUND / VT_ERR_IO / VT_ERR_FORMAT (a missing, unreadable, empty or malformed file,
+ * or one past the limits of docs/reliability.md "Limits: models": nodes, depth, vertices, faces,
+ * texture sides, the bytes it would take — checked before assimp or a decoder sees the file),
+ * VT_ERR_ARG (the model, its .mtl, a .bin or a texture is not a regular file, or too big),
  * VT_ERR_NO_MEMORY, VT_ERR_INTERNAL (assimp failed in a way it does not document). */
 vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errlen);
 /* A neutral grey box standing on the origin, size metres (x, y up, z). VT_ERR_NO_MEMORY (with a
