@@ -124,6 +124,11 @@ def make_cases():
     cases.append((obj_with_texture(tmp, "tex-16k", "big16k.png"), "16384x16384"))
     write("big20k.jpg", jpeg_header(20000, 20000))
     cases.append((obj_with_texture(tmp, "tex-20k", "big20k.jpg"), "20000x20000"))
+    gltf = tri_doc([{"mesh": 0}])
+    gltf["buffers"][0]["uri"] = "pipe.bin"
+    os.mkfifo(os.path.join(tmp, "pipe.bin"))
+    cases.append((write("bin-fifo.gltf", json.dumps(gltf)), "FIFO"))
+    cases.append((write("other.ply", "ply\nformat ascii 1.0\nend_header\n"), "format"))
     os.mkdir(os.path.join(tmp, "folder.glb"))
     cases.append(("folder.glb", "folder"))
     os.mkfifo(os.path.join(tmp, "fifo.glb"))

@@ -255,8 +255,8 @@ static void one_line(char *s)
 }
 
 /* The limits on what assimp is given, counted from the file before it reads it: for glTF and OBJ
- * what they declare (*bytes, the estimate of what loading takes); any other format only the
- * file itself (its scene is checked afterwards, check_scene). */
+ * what they declare (*bytes, the estimate of what loading takes); any other format is refused.
+ * The scene assimp makes is checked again afterwards (check_scene). */
 static vt_result precheck(const char *path, double *bytes, char *err, size_t errlen)
 {
     char why[300];
@@ -268,10 +268,14 @@ static vt_result precheck(const char *path, double *bytes, char *err, size_t err
     } else if (!strcasecmp(ext, "obj")) {
         r = vt_obj_check(path, bytes, why, sizeof why);
     } else {
+        /* assimp's other readers are not checked here (and some recurse as deep as the file nests). */
         int fd;
         size_t n = 0;
-        if ((r = vt_model_open(path, &fd, &n, why, sizeof why)) == VT_OK) close(fd);
-        *bytes = (double)n;
+        if ((r = vt_model_open(path, &fd, &n, why, sizeof why)) == VT_OK) {
+            close(fd);
+            snprintf(why, sizeof why, "not a model format Vitrine reads (.glb, .gltf or .obj)");
+            r = VT_ERR_FORMAT;
+        }
     }
     if (r != VT_OK) snprintf(err, errlen, "%s: %s", path, why);
     return r;
