@@ -118,6 +118,8 @@ def make_cases():
     cases.append((write("polygon.obj", poly), "corners"))
     os.mkfifo(os.path.join(tmp, "pipe.mtl"))
     cases.append((write("mtl-fifo.obj", "mtllib pipe.mtl\n" + OBJ + "f 1 2 3\n"), "FIFO"))
+    write("early.mtl", "map_Kd t.png\nnewmtl m\n")
+    cases.append((write("mtl-early.obj", "mtllib early.mtl\n" + OBJ + "f 1 2 3\n"), "before the first newmtl"))
     os.mkfifo(os.path.join(tmp, "tex-pipe.png"))
     cases.append((obj_with_texture(tmp, "tex-fifo", "tex-pipe.png"), "FIFO"))
     write("big16k.png", png(16384, 16384))

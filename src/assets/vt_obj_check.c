@@ -13,6 +13,7 @@ typedef struct obj_count {
     double total_corners, total_triangles;
     long parts;                 /* o and g lines: nodes and meshes */
     long line;
+    const char *path;           /* the OBJ, to find its .mtl files (NULL: not checked) */
 } obj_count;
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }
@@ -52,9 +53,42 @@ static vt_result end_mesh(obj_count *c, char *err, size_t errlen)
     return VT_OK;
 }
 
+/* A material file: every statement comes after a newmtl (assimp 5.2's MTL reader dereferences a
+ * null material for a texture before the first one). Read through vt_model_read: a FIFO or
+ * device named by mtllib is refused here, before assimp opens it. */
+static vt_result check_mtl(obj_count *c, const char *p, const char *end, char *err, size_t errlen)
+{
+    while (p < end && is_space(*p)) p++;
+    while (end > p && (is_space(end[-1]) || end[-1] == '\r')) end--;
+    const char *slash = strrchr(c->path, '/');
+    int dl = slash ? (int)(slash - c->path + 1) : 0;
+    char full[4096], why[200], *text;
+    size_t len;
+    snprintf(full, sizeof full, "%.*s%.*s", dl, c->path, (int)(end - p), p);
+    vt_result r = vt_model_read(full, &text, &len, why, sizeof why);
+    if (r == VT_ERR_NOT_FOUND || r == VT_ERR_FORMAT) return VT_OK;   /* assimp warns and goes on without it */
+    if (r != VT_OK) { snprintf(err, errlen, "line %ld: cannot read %.*s: %s", c->line, (int)(end - p), p, why); return r; }
+    long line = 0;
+    for (const char *q = text, *te = text + len; r == VT_OK && q < te; line++) {
+        const char *nl = memchr(q, '\n', (size_t)(te - q)), *le = nl ? nl : te;
+        while (q < le && is_space(*q)) q++;
+        if (keyword(q, le, "newmtl")) break;
+        if (q < le && *q != '#' && *q != '\r') {
+            const char *w = q;
+            while (w < le && !is_space(*w) && *w != '\r') w++;
+            snprintf(err, errlen, "%.*s line %ld: \"%.*s\" before the first newmtl", (int)(end - p), p, line + 1, (int)(w - q), q);
+            r = VT_ERR_FORMAT;
+        }
+        q = nl ? nl + 1 : te;
+    }
+    free(text);
+    return r;
+}
+
 static vt_result count_line(obj_count *c, const char *p, const char *end, char *err, size_t errlen)
 {
     while (p < end && is_space(*p)) p++;
+    if (c->path && keyword(p, end, "mtllib")) return check_mtl(c, p + 6, end, err, errlen);
     if (keyword(p, end, "v") || keyword(p, end, "vt") || keyword(p, end, "vn")) { c->coords++; return VT_OK; }
     if (keyword(p, end, "f") || keyword(p, end, "l") || keyword(p, end, "p")) {
         long n = words(p + 1, end);
@@ -75,9 +109,9 @@ static vt_result count_line(obj_count *c, const char *p, const char *end, char *
     return end_mesh(c, err, errlen);
 }
 
-vt_result vt_obj_check_text(const char *text, size_t len, double *bytes, char *err, size_t errlen)
+static vt_result check_text(const char *path, const char *text, size_t len, double *bytes, char *err, size_t errlen)
 {
-    obj_count c = { 0 };
+    obj_count c = { .path = path };
     const char *p = text, *end = text + len;
     vt_result r = VT_OK;
     while (r == VT_OK && p < end) {
@@ -99,13 +133,18 @@ vt_result vt_obj_check_text(const char *text, size_t len, double *bytes, char *e
     return VT_OK;
 }
 
+vt_result vt_obj_check_text(const char *text, size_t len, double *bytes, char *err, size_t errlen)
+{
+    return check_text(NULL, text, len, bytes, err, errlen);
+}
+
 vt_result vt_obj_check(const char *path, double *bytes, char *err, size_t errlen)
 {
     char *text;
     size_t len;
     vt_result r = vt_model_read(path, &text, &len, err, errlen);
     if (r != VT_OK) return r;
-    r = vt_obj_check_text(text, len, bytes, err, errlen);
+    r = check_text(path, text, len, bytes, err, errlen);
     free(text);
     return r;
 }
