@@ -177,6 +177,15 @@ check(rc == 0 and len(warn) == 1 and model in warn[0] and "4096x2048" in warn[0]
       "view %s: exit 0 with one warning that the texture was downscaled to 4096x2048 (exit %r, %r)" % (model, rc, err[:400]))
 print("%-22s view %.2f s %4.0f MB: %s" % (model, secs, rss, warn[0] if warn else "?"))
 
+# At the limits: a chain of 128 nodes loads (129 is refused), as do 10,000 nodes.
+write("chain-128.glb", glb(chain(128)))
+write("chain-129.glb", glb(chain(129)))
+write("nodes-10000.glb", glb(tri_doc([{"mesh": 0}] * 10000, scene_nodes=range(10000))))
+for model, want in (("chain-128.glb", 0), ("chain-129.glb", 1), ("nodes-10000.glb", 0)):
+    rc, err, secs, rss = run_measured([vitrine, "view", model, "--headless", "--out", "x.png", "--size", "160x90"])
+    check(rc == want, "view %s: exit %d (exit %r, %r)" % (model, want, rc, err[:300]))
+    print("%-22s view %.2f s %4.0f MB: exit %d" % (model, secs, rss, rc))
+
 # In the display: the products whose model is a hostile one show their placeholder, each reported
 # once, and the run goes on (the demo scene, headless).
 with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "catalog.json")) as f:

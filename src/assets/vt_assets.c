@@ -297,16 +297,16 @@ static vt_result check_scene(const struct aiScene *sc, const char *path, double 
         est += am->mNumVertices * VT_MODEL_BYTES_PER_VERTEX + am->mNumFaces * VT_MODEL_BYTES_PER_TRIANGLE;
     }
     if (est > *bytes) *bytes = est;
-    const struct aiNode **stack = malloc(sizeof *stack * (VT_MODEL_MAX_NODES + 1));
-    int *depth = malloc(sizeof *depth * (VT_MODEL_MAX_NODES + 1)), top = 0, seen = 1;
+    const struct aiNode **stack = malloc(sizeof *stack * (VT_MODEL_MAX_NODES + 2));
+    int *depth = malloc(sizeof *depth * (VT_MODEL_MAX_NODES + 2)), top = 0, seen = 1;
     vt_result r = stack && depth ? VT_OK : VT_ERR_NO_MEMORY;
     if (r == VT_OK) { stack[0] = sc->mRootNode; depth[0] = 1; top = 1; }
     while (r == VT_OK && top > 0) {
         const struct aiNode *n = stack[--top];
         int d = depth[top];
-        if (d > VT_MODEL_MAX_DEPTH) r = VT_ERR_FORMAT;
+        if (d > VT_MODEL_MAX_DEPTH + 1) r = VT_ERR_FORMAT;
         for (unsigned i = 0; r == VT_OK && i < n->mNumChildren; i++) {
-            if (++seen > VT_MODEL_MAX_NODES) { r = VT_ERR_FORMAT; break; }
+            if (++seen > VT_MODEL_MAX_NODES + 1) { r = VT_ERR_FORMAT; break; }   /* + the root assimp adds */
             stack[top] = n->mChildren[i];
             depth[top++] = d + 1;
         }
