@@ -410,6 +410,7 @@ vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errl
         r = VT_ERR_FORMAT;
     }
     if (r != VT_OK) {
+        one_line(err);   /* a path with a line break in it stays one line */
         vt_model_destroy(m);
         return r;
     }
