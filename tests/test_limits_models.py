@@ -116,6 +116,9 @@ def make_cases():
     cases.append((write("bytes-bomb.glb", glb(bomb)), "MB"))
     poly = OBJ + "f " + " ".join(str(1 + i % 3) for i in range(1000)) + "\n"
     cases.append((write("polygon.obj", poly), "corners"))
+    # 8,000 faces of 256 corners: 2,048,000 vertices once assimp expands them (4 MB on disk).
+    face = "f " + " ".join(str(1 + i % 3) for i in range(256)) + "\n"
+    cases.append((write("obj-vertices.obj", OBJ + face * 8000), "2048000 vertices"))
     os.mkfifo(os.path.join(tmp, "pipe.mtl"))
     cases.append((write("mtl-fifo.obj", "mtllib pipe.mtl\n" + OBJ + "f 1 2 3\n"), "FIFO"))
     write("early.mtl", "map_Kd t.png\nnewmtl m\n")
