@@ -223,24 +223,38 @@ static void print_json(const stats *s, FILE *out)
     cJSON_Delete(root);
 }
 
+/* A text field by RFC 4180: quoted when it holds a comma, a quote, CR or LF (quotes doubled). */
+static void csv_text(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) { fputs(s, out); return; }
+    fputc('"', out);
+    for (const char *c = s; *c; c++) {
+        if (*c == '"') fputc('"', out);
+        fputc(*c, out);
+    }
+    fputc('"', out);
+}
+
 static void print_csv(const stats *s, FILE *out)
 {
-    fprintf(out, "section,key,name,found,dwell_seconds,median_dwell_seconds,card_opens,basket_adds,conversion\n");
+    fprintf(out, "section,key,name,found,dwell_seconds,median_dwell_seconds,card_opens,basket_adds,conversion,dropped_events\n");
     for (int i = 0; i < s->np; i++) {
         const prod_row *p = &s->pr[i];
-        fprintf(out, "product,%s,\"", p->id);
-        for (const char *c = p->name; *c; c++) fprintf(out, *c == '"' ? "\"\"" : "%c", *c);
-        fprintf(out, "\",%ld,%.1f,%.1f,%ld,%ld,%.2f\n", p->found, p->dwell, p->median, p->card_opens, p->basket_adds,
+        fputs("product,", out);
+        csv_text(out, p->id);
+        fputc(',', out);
+        csv_text(out, p->name);
+        fprintf(out, ",%ld,%.1f,%.1f,%ld,%ld,%.2f,\n", p->found, p->dwell, p->median, p->card_opens, p->basket_adds,
                 CONV(p->basket_adds, p->found));
     }
     for (int h = 0; h < 24; h++) {
         const hour_row *r = &s->hours[h];
         if (hour_used(r))
-            fprintf(out, "hour,%02d,,%ld,%.1f,,%ld,%ld,%.2f\n", h, r->found, r->dwell, r->card_opens, r->basket_adds,
+            fprintf(out, "hour,%02d,,%ld,%.1f,,%ld,%ld,%.2f,\n", h, r->found, r->dwell, r->card_opens, r->basket_adds,
                     CONV(r->basket_adds, r->found));
     }
-    fprintf(out, "total,all,,%ld,%.1f,,%ld,%ld,%.2f\n", s->t_found, s->t_dwell, s->t_cards, s->t_adds,
-            CONV(s->t_adds, s->t_found));
+    fprintf(out, "total,all,,%ld,%.1f,,%ld,%ld,%.2f,%ld\n", s->t_found, s->t_dwell, s->t_cards, s->t_adds,
+            CONV(s->t_adds, s->t_found), s->dropped);
 }
 
 static void print_table(const stats *s, int period, FILE *out)
