@@ -1,5 +1,6 @@
 /* vt_analytics.c — event recording (writer thread, bounded queue, SQLite WAL) and stats. */
 #include "analytics/vt_analytics.h"
+#include "vt_unsaved.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define QUEUE_CAP 4096
 #define COMMIT_MS 200
@@ -265,9 +267,16 @@ static void final_flush(vt_analytics *a, long dropped)
     if (rc2 == SQLITE_OK)
         VT_WARN_FILE("analytics", a->path, "session %lld closed with %ld event(s) stored and %ld dropped (its dropped_events): "
                      "the last %d could not be stored (%s)", (long long)a->session, a->stored, lost, a->nheld, sqlite3_errstr(rc));
-    else
-        VT_ERROR_FILE("analytics", a->path, "could not close session %lld (%s): %ld event(s) stored, %ld dropped; its "
-                      "stopped_utc and dropped_events are not written", (long long)a->session, sqlite3_errstr(rc2), a->stored, lost);
+    else {
+        vt_unsaved u = { .session = a->session, .dropped = lost };
+        snprintf(u.stopped, sizeof u.stopped, "%s", a->stop_ts);
+        char where[1100];
+        vt_unsaved_path(a->path, where, sizeof where);
+        int kept = vt_unsaved_add(a->path, &u);
+        VT_ERROR_FILE("analytics", a->path, "could not close session %lld (%s): %ld event(s) stored, %ld dropped; %s %s",
+                      (long long)a->session, sqlite3_errstr(rc2), a->stored, lost,
+                      kept ? "its end is kept for the next run to write in" : "its end is lost: it could not be kept in", where);
+    }
     a->nheld = 0;
 }
 
@@ -312,6 +321,37 @@ static void *writer(void *arg)
     pthread_cond_broadcast(&a->cv);
     pthread_mutex_unlock(&a->mu);
     return NULL;
+}
+
+/* Session ends an earlier run could not write (vt_unsaved.h), written now; the file goes once
+ * they are in. */
+static void apply_unsaved(vt_analytics *a)
+{
+    vt_unsaved u[64];
+    int n = vt_unsaved_read(a->path, u, 64);
+    if (n <= 0) return;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_exec(a->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(a->db, "UPDATE sessions SET stopped_utc = coalesce(stopped_utc, ?),"
+                                       " dropped_events = max(dropped_events, ?) WHERE id = ?", -1, &st, NULL);
+    for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+        sqlite3_reset(st);
+        bind_text_or_null(st, 1, u[i].stopped);
+        sqlite3_bind_int64(st, 2, u[i].dropped);
+        sqlite3_bind_int64(st, 3, u[i].session);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(a->db);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(a->db, "COMMIT;", NULL, NULL, NULL);
+    char where[1100];
+    vt_unsaved_path(a->path, where, sizeof where);
+    if (rc == SQLITE_OK && unlink(where) == 0) {
+        vt_log_file(VT_LOG_NOTE, "analytics", a->path, "wrote the end of %d earlier session(s) kept in %s", n, where);
+        return;
+    }
+    if (!sqlite3_get_autocommit(a->db)) sqlite3_exec(a->db, "ROLLBACK;", NULL, NULL, NULL);
+    VT_WARN_FILE("analytics", a->path, "cannot write the session ends kept in %s yet (%s)", where, sqlite3_errstr(rc));
 }
 
 /* The session's row and the prepared insert (under the busy handler's wait). */
@@ -362,8 +402,10 @@ vt_result vt_analytics_open(const char *path, const char *store_name, const char
     sqlite3_busy_handler(a->db, on_busy, a);
     /* WAL: readers (vitrine stats) never block the writer; NORMAL sync survives a killed process. */
     if (exec(a->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", err, errlen, path) ||
-        migrate(a->db, path, err, errlen) || start_session(a, store_name, source, err, errlen))
+        migrate(a->db, path, err, errlen))
         goto fail;
+    apply_unsaved(a);
+    if (start_session(a, store_name, source, err, errlen)) goto fail;
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->cv, NULL);
     if (pthread_create(&a->thread, NULL, writer, a) != 0) {
