@@ -34,7 +34,7 @@ struct vt_analytics {
     vt_event *held;            /* taken from the queue, not yet stored (HOLD_MAX at most) */
     int nheld;
     long dropped_saved, stored, failures;
-    int failing, warned, ever_failed;
+    int failing, warned;
     int64_t fail_since, next_try, attempt_until, last_warn;
     char stop_ts[32];          /* when the session ended (its stop event), for the final row */
     int final;                 /* the writer's last tries (their own short waits) */
@@ -243,7 +243,6 @@ static void flush(vt_analytics *a, long dropped)
         a->warned = 1;
     }
     a->failing = 1;
-    a->ever_failed = 1;
     a->failures++;
     a->next_try = now + RETRY_MS;
 }
@@ -256,7 +255,7 @@ static void final_flush(vt_analytics *a, long dropped)
     int rc = store(a, -1, dropped, FINAL_MS);
     if (rc == SQLITE_OK) {
         a->stored += a->nheld;
-        if (a->ever_failed || dropped)
+        if (a->failing || dropped)   /* after a recovery with nothing lost, that line said it all */
             vt_log_file(VT_LOG_NOTE, "analytics", a->path, "session %lld closed: %ld event(s) stored, %ld dropped "
                         "(its dropped_events)", (long long)a->session, a->stored, dropped);
         a->nheld = 0;
