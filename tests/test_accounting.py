@@ -13,8 +13,7 @@ import numpy as np
 vitrine = sys.argv[1]
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 tmp = tempfile.mkdtemp(prefix="vt_accounting_")
-# No shader cache written under the file-size limit below (nor left behind).
-ENV = dict(os.environ, MESA_SHADER_CACHE_DISABLE="true", VITRINE_LOG="info")
+ENV = dict(os.environ, VITRINE_LOG="info")
 DEMO = [vitrine, "run", "--demo", "--headless", "--demo-size", "320x180"]
 
 
@@ -52,8 +51,9 @@ def limited():
 
 
 t0 = time.monotonic()
-p = subprocess.run(DEMO + ["--frames", "300", "--out", "-", "--analytics", db], capture_output=True, text=True,
-                   timeout=300, env=ENV, preexec_fn=limited, stdin=subprocess.DEVNULL)
+# (no shader cache written under the limit)
+p = subprocess.run(DEMO + ["--frames", "300", "--out", "-", "--analytics", db], capture_output=True, text=True, timeout=300,
+                   env=dict(ENV, MESA_SHADER_CACHE_DISABLE="true"), preexec_fn=limited, stdin=subprocess.DEVNULL)
 check(p.returncode == 0, "a full disk does not end the run: %d %s" % (p.returncode, p.stderr[-400:]))
 stored, sess = events_of(db, 2)
 check(sess is not None and sess[0] is not None, "the session is closed under the full disk: %r" % (sess,))
