@@ -198,7 +198,7 @@ static int store_once(vt_analytics *a, int n, long dropped)
         if (write_event(a, &a->held[i]) != SQLITE_DONE) rc = sqlite3_errcode(a->db);
         if (a->held[i].type == VT_EV_SESSION_STOP) stopped = a->stop_ts;
     }
-    if (!n && a->stop_ts[0]) stopped = a->stop_ts;   /* the final row without the events */
+    if (a->final && a->stop_ts[0]) stopped = a->stop_ts;   /* also without its event (dropped, or not stored) */
     if (rc == SQLITE_OK && (stopped || dropped != a->dropped_saved) && write_session(a, dropped, stopped) != SQLITE_DONE)
         rc = sqlite3_errcode(a->db);
     if (rc == SQLITE_OK) rc = sqlite3_exec(a->db, "COMMIT;", NULL, NULL, NULL);
