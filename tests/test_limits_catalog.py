@@ -54,34 +54,30 @@ def product(i, **kw):
 
 
 # --- prices and numbers the program casts or formats ---
-t = HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1e20}' + TAIL
-validate("price-1e20", t, "over the limit of 1e+09", "1e20")
-t = HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1e10, "promo_price": 5e9}' + TAIL
-validate("price-1e10", t, "products[0].price is 1e+10", "1e10")
-t = HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 10, "promo_price": 1e300}' + TAIL
-validate("promo-1e300", t, "promo_price must be at most", "1e300")
-t = HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1e999}' + TAIL
-validate("price-inf", t, "price must be a number", "1e999")
-t = HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": -1e999}' + TAIL
-validate("price-minus-inf", t, "price must be a number", "-1e999")
-t = HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": NaN}' + TAIL
-validate("price-nan", t, "not valid JSON here", "NaN")
-t = HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": Infinity}' + TAIL
-validate("price-infinity", t, "not valid JSON here", "Infinity")
-t = HEAD.replace('"length_mm": 50}', '"length_mm": 50, "filter": {"lost_after_frames": 3e9}}') + product(1) + TAIL
-validate("lost-after-3e9", t, "lost_after_frames must be at most 100000", "3e9")
-t = HEAD.replace('"length_mm": 50}', '"length_mm": 50, "filter": {"lost_after_frames": -3e9}}') + product(1) + TAIL
-validate("lost-after-minus-3e9", t, "lost_after_frames must be >= 1", "-3e9")
+# (name, the product's fields after its id and marker, the message, where it points)
+A = '"id": "a", "marker": 1, "name": "A", '
+for name, fields, msg, at in [
+        ("price-1e20", A + '"price": 1e20', "over the limit of 1e+09", "1e20"),
+        ("price-1e10", A + '"price": 1e10, "promo_price": 5e9', "products[0].price is 1e+10", "1e10"),
+        ("promo-1e300", A + '"price": 10, "promo_price": 1e300', "promo_price must be at most", "1e300"),
+        ("price-inf", A + '"price": 1e999', "price must be a number", "1e999"),
+        ("price-minus-inf", A + '"price": -1e999', "price must be a number", "-1e999"),
+        ("price-nan", A + '"price": NaN', "not valid JSON here", "NaN"),
+        ("price-infinity", A + '"price": Infinity', "not valid JSON here", "Infinity"),
+        ("marker-1e300", '"id": "a", "marker": 1e300, "price": 1', "marker 1e+300 is outside 5X5_100", "1e300"),
+        ("scale-1e300", A + '"price": 1, "scale": 1e300', "scale must be at most 1e+06", "1e300"),
+        ("offset-1e30", A + '"price": 1, "offset_mm": [1e30, 0, 0]', "offset_mm must be an array of 3 numbers", "[1e30")]:
+    validate(name, HEAD + "  {" + fields + "}" + TAIL, msg, at)
+# (name, text replaced in the header, its replacement, the message, where it points)
+for name, old, new, msg, at in [
+        ("lost-after-3e9", '"length_mm": 50}', '"length_mm": 50, "filter": {"lost_after_frames": 3e9}}',
+         "lost_after_frames must be at most 100000", "3e9"),
+        ("lost-after-minus-3e9", '"length_mm": 50}', '"length_mm": 50, "filter": {"lost_after_frames": -3e9}}',
+         "lost_after_frames must be >= 1", "-3e9"),
+        ("attract-1e12", '"currency": "EUR"}', '"currency": "EUR", "attract_after_s": 1e12}', "attract_after_s must be at most", "1e12")]:
+    validate(name, HEAD.replace(old, new) + product(1) + TAIL, msg, at)
 t = HEAD.replace('"5X5_100"', '"NO_SUCH_DICT"') + '  {"id": "a", "marker": 3e9, "name": "A", "price": 1}' + TAIL
 validate("marker-3e9-no-dict", t, "marker 3000000000 is above 65535", "3e9")
-t = HEAD + '  {"id": "a", "marker": 1e300, "name": "A", "price": 1}' + TAIL
-validate("marker-1e300", t, "marker 1e+300 is outside 5X5_100", "1e300")
-t = HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "scale": 1e300}' + TAIL
-validate("scale-1e300", t, "scale must be at most 1e+06", "1e300")
-t = HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": 1, "offset_mm": [1e30, 0, 0]}' + TAIL
-validate("offset-1e30", t, "offset_mm must be an array of 3 numbers", "[1e30")
-t = HEAD.replace('"currency": "EUR"}', '"currency": "EUR", "attract_after_s": 1e12}') + product(1) + TAIL
-validate("attract-1e12", t, "attract_after_s must be at most", "1e12")
 
 # --- data after the value ---
 one = HEAD + product(1) + TAIL
