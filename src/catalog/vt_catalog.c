@@ -17,10 +17,13 @@
 #define JSON_PATH_LEN 128   /* a JSON path in a message ("products[2].model") */
 int vt_catalog_position(const vt_catalog *c, const char *json_path, int *line, int *col)
 {
-    const vt_json_pos *e = c ? cat_table_get(c->pos, c->npos, cat_hash(CAT_HASH_BASIS, json_path, strlen(json_path))) : NULL;
-    *line = e ? e->line : 0;
-    *col = e ? e->col : 0;
-    return e != NULL;
+    /* "products[2].model#": the key's place, kept in the value's entry. */
+    size_t n = strlen(json_path);
+    int key = n && json_path[n - 1] == '#';
+    const vt_json_pos *e = c ? cat_table_get(c->pos, c->npos, cat_hash(CAT_HASH_BASIS, json_path, n - (size_t)key)) : NULL;
+    *line = e ? (key ? e->kline : e->line) : 0;
+    *col = e ? (key ? e->kcol : e->col) : 0;
+    return *line > 0;
 }
 
 /* ---- reports ---- */
@@ -187,11 +190,11 @@ static void check_product_id(ctx *x, const cJSON *p, const char *pp, vt_product 
     else {
         pr->id = strdup(id->valuestring);
         /* A hash set, not a search of the products before: linear in the catalog. */
-        const vt_json_pos *seen = NULL;
-        uint64_t h = cat_hash(CAT_HASH_BASIS, id->valuestring, strlen(id->valuestring));
-        int k = c->count - 1, r = cat_table_put(&x->ids, h, k, 0, &seen);
-        if (r < 0) problem(x, 1, vp, "out of memory");
-        else if (!r && c->products[seen->line].id && !strcmp(c->products[seen->line].id, id->valuestring))
+        int added;
+        vt_json_pos *seen = cat_table_slot(&x->ids, cat_hash(CAT_HASH_BASIS, id->valuestring, strlen(id->valuestring)), &added);
+        if (!seen) problem(x, 1, vp, "out of memory");
+        else if (added) seen->line = c->count - 1;
+        else if (c->products[seen->line].id && !strcmp(c->products[seen->line].id, id->valuestring))
             problem(x, 1, vp, "duplicate product id \"%.60s\" (also products[%d])", id->valuestring, seen->line);
     }
 }
@@ -213,10 +216,11 @@ static void check_product_marker(ctx *x, const cJSON *p, const char *pp, const v
         problem(x, 1, vp, "marker %.15g is above %d, the largest marker id", mk->valuedouble, VT_CATALOG_MAX_MARKER_ID);
     else {
         pr->marker = (int)mk->valuedouble;
-        const vt_json_pos *seen = NULL;
-        int r = cat_table_put(&x->markers, (uint64_t)pr->marker + 1, c->count - 1, 0, &seen);
-        if (r < 0) problem(x, 1, vp, "out of memory");
-        else if (!r) problem(x, 1, vp, "marker %d is already used by products[%d]", pr->marker, seen->line);
+        int added;
+        vt_json_pos *seen = cat_table_slot(&x->markers, (uint64_t)pr->marker + 1, &added);
+        if (!seen) problem(x, 1, vp, "out of memory");
+        else if (added) seen->line = c->count - 1;
+        else problem(x, 1, vp, "marker %d is already used by products[%d]", pr->marker, seen->line);
     }
 }
 

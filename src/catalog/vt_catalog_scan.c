@@ -22,9 +22,8 @@ static size_t slot(uint64_t h, int cap)
     return (size_t)h & (size_t)(cap - 1);
 }
 
-static int grow(cat_table *t)
+static int grow_to(cat_table *t, int nc)
 {
-    int nc = t->cap ? t->cap * 2 : 64;
     vt_json_pos *ne = calloc((size_t)nc, sizeof *ne);
     if (!ne) return -1;
     for (int i = 0; i < t->cap; i++) {
@@ -39,18 +38,22 @@ static int grow(cat_table *t)
     return 0;
 }
 
-int cat_table_put(cat_table *t, uint64_t h, int line, int col, const vt_json_pos **found)
+static int grow(cat_table *t) { return grow_to(t, t->cap ? t->cap * 2 : 64); }
+
+vt_json_pos *cat_table_slot(cat_table *t, uint64_t h, int *added)
 {
     if (!h) h = 1;
-    if ((t->n + 1) * 2 > t->cap && grow(t)) return -1;
+    *added = 0;
+    if ((t->n + 1) * 2 > t->cap && grow(t)) return NULL;
     size_t s = slot(h, t->cap);
     while (t->e[s].h) {
-        if (t->e[s].h == h) { if (found) *found = &t->e[s]; return 0; }
+        if (t->e[s].h == h) return &t->e[s];
         s = (s + 1) & (size_t)(t->cap - 1);
     }
-    t->e[s] = (vt_json_pos){ h, line, col };
+    t->e[s] = (vt_json_pos){ .h = h };
     t->n++;
-    return 1;
+    *added = 1;
+    return &t->e[s];
 }
 
 const vt_json_pos *cat_table_get(const vt_json_pos *e, int cap, uint64_t h)
@@ -80,12 +83,18 @@ void cat_line_col(const char *text, size_t off, int *line, int *col)
  * 3): messages name nothing deeper, and deep data would only fill the index. */
 #define POS_DEPTH 3
 
+/* Keys of an object up to this many are compared with each other directly; past it they go to a
+ * hash set (most objects are small: a set for each would cost more than the comparisons). */
+#define FEW_KEYS 16
+
 typedef struct frame {
     uint64_t h;        /* the container's path, hashed */
     uint64_t key_h;    /* object: the path of the member whose value comes next */
     int serial;        /* object: which object, for duplicate keys */
-    int idx;           /* array: the next element's index */
+    int idx;           /* array: the next element's index; object: keys so far */
     char is_obj, want_key, key_products, products;
+    const char *kp[FEW_KEYS];   /* object: its first keys, and their lengths */
+    unsigned short kl[FEW_KEYS];
 } frame;
 
 typedef struct scan {
@@ -131,9 +140,31 @@ static size_t skip_string(scan *s)
     return len;
 }
 
-static void note(scan *s, uint64_t h, int depth, int line, int col)
+/* The place of the value at path h (is_key: of its key). The first place stays: cJSON keeps the
+ * first of two equal keys too. */
+static void note(scan *s, uint64_t h, int depth, int line, int col, int is_key)
 {
-    if (depth <= POS_DEPTH && cat_table_put(s->pos, h, line, col, NULL) < 0) limit(s, 0, 0, "out of memory");
+    if (depth > POS_DEPTH) return;
+    int added;
+    vt_json_pos *e = cat_table_slot(s->pos, h, &added);
+    if (!e) limit(s, 0, 0, "out of memory");
+    else if (is_key && added) { e->kline = line; e->kcol = col; }
+    else if (!is_key && !e->line) { e->line = line; e->col = col; }
+}
+
+/* 1 when object f has key k (len bytes) already; adds it. */
+static int seen_key(scan *s, frame *f, const char *k, size_t len)
+{
+    int n = f->idx++, added;
+    for (int i = 0; i < n && i < FEW_KEYS; i++)
+        if (f->kl[i] == len && !memcmp(f->kp[i], k, len)) return 1;
+    if (n < FEW_KEYS) { f->kp[n] = k; f->kl[n] = (unsigned short)len; return 0; }
+    /* A large object: its keys in the set, keyed by the object's serial number. */
+    uint64_t base = cat_hash(CAT_HASH_BASIS, &f->serial, sizeof f->serial);
+    for (int i = 0; n == FEW_KEYS && i < FEW_KEYS; i++)
+        if (!cat_table_slot(&s->keys, cat_hash(base, f->kp[i], f->kl[i]), &added)) limit(s, 0, 0, "out of memory");
+    if (!cat_table_slot(&s->keys, cat_hash(base, k, len), &added)) limit(s, 0, 0, "out of memory");
+    return !added;
 }
 
 /* A key at s->p in the object f: its place, and an error when the object has it already. */
@@ -147,11 +178,8 @@ static void scan_key(scan *s, frame *f)
     f->key_h = h = cat_hash(h, k, len);
     f->want_key = 0;
     f->key_products = s->d == 1 && len == 8 && !memcmp(k, "products", 8);
-    note(s, cat_hash(h, "#", 1), s->d, l, c);
-    uint64_t dk = cat_hash(cat_hash(CAT_HASH_BASIS, &f->serial, sizeof f->serial), k, len);
-    int r = cat_table_put(&s->keys, dk, 0, 0, NULL);
-    if (r < 0) limit(s, 0, 0, "out of memory");
-    else if (!r)
+    note(s, h, s->d, l, c, 1);
+    if (seen_key(s, f, k, len) && !s->failed)
         vt_catalog_report_add(s->dups, 1, l, c, "duplicate key \"%.*s\" in this object (JSON readers would keep only one)",
                               len > 60 ? 60 : (int)len, k);
 }
@@ -170,8 +198,13 @@ static uint64_t value_path(scan *s, frame *f)
         snprintf(m, sizeof m, "more than %d products: the limit for one catalog (split it, or ask for a larger limit)", VT_CATALOG_MAX_PRODUCTS);
         limit(s, s->line, s->col, m);
     }
-    int w = snprintf(m, sizeof m, "[%d]", f->idx++);
-    return cat_hash(f->h, m, (size_t)w);
+    /* "[idx]", written by hand: this runs for every element. */
+    char *e = m + sizeof m - 1, *b = e;
+    *b = ']';
+    unsigned v = (unsigned)f->idx++;
+    do { *--b = (char)('0' + v % 10); v /= 10; } while (v);
+    *--b = '[';
+    return cat_hash(f->h, b, (size_t)(e - b + 1));
 }
 
 /* A value at s->p: counted, noted, and entered when it is an object or array. */
@@ -181,7 +214,7 @@ static void scan_value(scan *s)
     int l = s->line, c = s->col;
     uint64_t h = value_path(s, f);
     if (s->failed) return;
-    note(s, h, s->d, l, c);
+    note(s, h, s->d, l, c, 0);
     char ch = *s->p;
     if (ch == '{' || ch == '[') {
         if (s->d >= VT_CATALOG_MAX_DEPTH) {
@@ -191,7 +224,11 @@ static void scan_value(scan *s)
             return;
         }
         frame *nf = &s->st[s->d++];
-        *nf = (frame){ .h = h, .is_obj = ch == '{', .want_key = ch == '{', .products = ch == '[' && f && f->key_products };
+        nf->h = h;
+        nf->idx = 0;
+        nf->is_obj = nf->want_key = ch == '{';
+        nf->key_products = 0;
+        nf->products = ch == '[' && f && f->key_products;
         if (ch == '{') nf->serial = s->objects++;
         adv(s);
     } else if (ch == '"') {
@@ -207,6 +244,12 @@ static void scan_value(scan *s)
 int cat_scan(const char *text, size_t n, vt_catalog_report *rep, cat_table *pos, vt_catalog_report *dups)
 {
     scan s = { .p = text, .end = text + n, .line = 1, .col = 1, .pos = pos, .rep = rep, .dups = dups };
+    /* Sized once for about one noted value per 16 bytes of text (a product's fields): rehashing
+     * as it grows touched every entry again, each a cache miss. calloc'd pages not reached cost
+     * nothing. */
+    int want = 64;
+    while (want < (1 << 24) && (size_t)want < n / 8) want *= 2;
+    if (!pos->cap && grow_to(pos, want)) limit(&s, 0, 0, "out of memory");
     int started = 0;
     while (s.p < s.end && !s.failed) {
         char ch = *s.p;
