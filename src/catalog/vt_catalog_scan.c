@@ -244,7 +244,7 @@ static void scan_value(scan *s)
 int cat_scan(const char *text, size_t n, vt_catalog_report *rep, cat_table *pos, vt_catalog_report *dups)
 {
     scan s = { .p = text, .end = text + n, .line = 1, .col = 1, .pos = pos, .rep = rep, .dups = dups };
-    /* Sized once for about one noted value per 16 bytes of text (a product's fields): rehashing
+    /* Sized once, at half load for one noted value per 16 bytes of text (a product's fields): rehashing
      * as it grows touched every entry again, each a cache miss. calloc'd pages not reached cost
      * nothing. */
     int want = 64;
