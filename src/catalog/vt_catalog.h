@@ -9,7 +9,8 @@
  *                  "offset_mm": [0, 0, 0], "rotation_deg": [0, 0, 0]}]}
  *
  * Model paths are relative to the catalog file. Every problem found while reading carries the
- * line and column of the value it is about.
+ * line and column of the value it is about. Data after the JSON value and a key given twice in
+ * one object are errors (a JSON reader would drop them silently). Reading is linear in the file.
  *
  * Ownership: vt_catalog_parse / vt_catalog_load give a catalog the caller frees with
  * vt_catalog_destroy; every string in it belongs to it. A vt_catalog_report is the caller's,
