@@ -3,6 +3,7 @@
 #include "test_util.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,25 @@ static void test_near(void)
     vt_catalog_destroy(c);
 }
 
+/* Places come from a hash index (any number of values), and a report keeps at most
+ * VT_CATALOG_MAX_PROBLEMS problems, counting the rest. */
+static void test_limits(void)
+{
+    static const char text[] = "{\"version\": 1,\n \"products\": [\n  {\"id\": \"a\", \"marker\": 1, \"price\": 1}]}";
+    vt_catalog *c = NULL;
+    int line, col;
+    CHECK(vt_catalog_parse_text(text, sizeof text - 1, "p.json", NULL, 0, &c) == VT_OK && c);
+    CHECK(vt_catalog_position(c, "products[0].marker", &line, &col) && line == 3 && col == 25);
+    CHECK(vt_catalog_position(c, "products[0].marker#", &line, &col) && line == 3 && col == 15);
+    CHECK(vt_catalog_position(c, "products", &line, &col) && line == 2 && col == 14);
+    CHECK(!vt_catalog_position(c, "products[1]", &line, &col) && line == 0 && col == 0);
+    vt_catalog_destroy(c);
+    vt_catalog_report rep = { 0 };
+    for (int i = 0; i < VT_CATALOG_MAX_PROBLEMS + 5; i++) vt_catalog_report_add(&rep, i % 2, 1, 1, "p%d", i);
+    CHECK(rep.count == VT_CATALOG_MAX_PROBLEMS && rep.omitted == 5 && rep.errors == (VT_CATALOG_MAX_PROBLEMS + 5) / 2);
+    vt_catalog_report_free(&rep);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -81,6 +101,14 @@ int main(int argc, char **argv)
     PRICE(19.999, "en_US", "USD", "$20.00");
     PRICE(1500, "ja_JP", "JPY", "¥1,500");
     PRICE(10, "en_US", "CAD", "CAD10.00");
+    /* Past what a tag can show, a dash, never an overflowed number (issue 22: 1e20 showed
+     * "92 233 720 368 547 758,08 €"). */
+    PRICE(VT_CATALOG_MAX_PRICE, "fr_FR", "EUR", "1\u202f000\u202f000\u202f000,00 €");
+    PRICE(1e20, "fr_FR", "EUR", "\u2014 €");
+    PRICE(-1e300, "en_US", "USD", "$\u2014");
+    PRICE(NAN, "en_US", "USD", "$\u2014");
+    PRICE(INFINITY, "fr_FR", "EUR", "\u2014 €");
+    test_limits();
 
     vt_catalog *c = NULL;
     char err[512];

@@ -2,9 +2,12 @@
  * and the queries behind `vitrine stats`. Schema: docs/analytics.md.
  *
  * Recording never stalls the frame loop: vt_analytics_record copies the event into a bounded
- * queue and returns; when the queue is full the event is counted as dropped (and that count is
- * stored with the session). The writer commits at least every 200 ms, so a crash loses at most
- * the last fraction of a second.
+ * queue and returns; when the queue is full the event is counted as dropped. The writer commits
+ * at least every 200 ms, so a crash loses at most the last fraction of a second. When the
+ * database cannot take events (a full disk, another process's lock, any failure) the writer keeps
+ * them in memory (16384 at most, the rest dropped) and retries every second; the log says so
+ * once, and once more when it recovers. Every event never stored is counted in the session's
+ * dropped_events, written with the next commit that succeeds or at close.
  *
  * Ownership: vt_analytics_open returns a recorder freed (and flushed) by vt_analytics_close. */
 #ifndef VT_ANALYTICS_H
@@ -12,7 +15,7 @@
 
 #include "core/vt_core.h"
 
-#define VT_ANALYTICS_SCHEMA_VERSION 1
+#define VT_ANALYTICS_SCHEMA_VERSION 2
 
 typedef enum vt_event_type {
     VT_EV_SESSION_START = 1,
@@ -36,6 +39,7 @@ typedef struct vt_event {
     double dwell_seconds;    /* LOST only */
     int frame;               /* frame index of the input, -1 when none */
     int64_t ts_ms;           /* UTC, milliseconds since 1970; 0 = now */
+    char reason[24];         /* LOST only, when not out of view: "removed_from_catalog"; "" = none */
 } vt_event;
 
 typedef struct vt_analytics vt_analytics;
@@ -45,8 +49,10 @@ vt_result vt_analytics_open(const char *path, const char *store, const char *sou
                             size_t errlen);
 /* Queues an event; never blocks on the database. VT_ERR_NO_MEMORY when there was no room (the
  * queue is full): the event is dropped, and counted in the session's dropped_events. */
-vt_result vt_analytics_record(vt_analytics *a, const vt_event *e);
-/* Ends the session (SESSION_STOP), writes what is queued and closes. Safe on NULL. */
+vt_result vt_analytics_record(vt_analytics *a, const vt_event *e);   /* SESSION_STOP: VT_ERR_ARG (close's) */
+/* Ends the session (SESSION_STOP), writes what is queued and closes, in bounded time whatever
+ * the database does (about a second at most: a lock held elsewhere is not waited out); what
+ * could not be written is counted as dropped and said in one line. Safe on NULL. */
 void vt_analytics_close(vt_analytics *a);
 int64_t vt_utc_now_ms(void);
 

@@ -1,5 +1,6 @@
 /* vt_stats.c — `vitrine stats`: per product, per hour of day (UTC) and totals, from the events. */
 #include "analytics/vt_analytics.h"
+#include "vt_unsaved.h"
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -180,6 +181,22 @@ static int query_hours_sessions(stats *s)
     return 1;
 }
 
+/* Drops of sessions whose end is still in the -unsaved file (vt_unsaved.h) and not yet in their row. */
+static void add_unsaved_drops(stats *s, const char *path)
+{
+    vt_unsaved u[64];
+    int n = vt_unsaved_read(path, u, 64);
+    sqlite3_stmt *st = n > 0 ? prepare_period(s, "SELECT dropped_events FROM sessions WHERE started_utc >= ?1 AND"
+                                                 " started_utc < ?2 AND id = ?3", 1) : NULL;
+    for (int i = 0; st && i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 3, u[i].session);
+        if (sqlite3_step(st) == SQLITE_ROW && u[i].dropped > sqlite3_column_int64(st, 0))
+            s->dropped += u[i].dropped - (long)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+}
+
 static int hour_used(const hour_row *h) { return h->found || h->card_opens || h->basket_adds || h->dwell; }
 
 static void print_json(const stats *s, FILE *out)
@@ -223,24 +240,38 @@ static void print_json(const stats *s, FILE *out)
     cJSON_Delete(root);
 }
 
+/* A text field by RFC 4180: quoted when it holds a comma, a quote, CR or LF (quotes doubled). */
+static void csv_text(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) { fputs(s, out); return; }
+    fputc('"', out);
+    for (const char *c = s; *c; c++) {
+        if (*c == '"') fputc('"', out);
+        fputc(*c, out);
+    }
+    fputc('"', out);
+}
+
 static void print_csv(const stats *s, FILE *out)
 {
-    fprintf(out, "section,key,name,found,dwell_seconds,median_dwell_seconds,card_opens,basket_adds,conversion\n");
+    fprintf(out, "section,key,name,found,dwell_seconds,median_dwell_seconds,card_opens,basket_adds,conversion,dropped_events\n");
     for (int i = 0; i < s->np; i++) {
         const prod_row *p = &s->pr[i];
-        fprintf(out, "product,%s,\"", p->id);
-        for (const char *c = p->name; *c; c++) fprintf(out, *c == '"' ? "\"\"" : "%c", *c);
-        fprintf(out, "\",%ld,%.1f,%.1f,%ld,%ld,%.2f\n", p->found, p->dwell, p->median, p->card_opens, p->basket_adds,
+        fputs("product,", out);
+        csv_text(out, p->id);
+        fputc(',', out);
+        csv_text(out, p->name);
+        fprintf(out, ",%ld,%.1f,%.1f,%ld,%ld,%.2f,\n", p->found, p->dwell, p->median, p->card_opens, p->basket_adds,
                 CONV(p->basket_adds, p->found));
     }
     for (int h = 0; h < 24; h++) {
         const hour_row *r = &s->hours[h];
         if (hour_used(r))
-            fprintf(out, "hour,%02d,,%ld,%.1f,,%ld,%ld,%.2f\n", h, r->found, r->dwell, r->card_opens, r->basket_adds,
+            fprintf(out, "hour,%02d,,%ld,%.1f,,%ld,%ld,%.2f,\n", h, r->found, r->dwell, r->card_opens, r->basket_adds,
                     CONV(r->basket_adds, r->found));
     }
-    fprintf(out, "total,all,,%ld,%.1f,,%ld,%ld,%.2f\n", s->t_found, s->t_dwell, s->t_cards, s->t_adds,
-            CONV(s->t_adds, s->t_found));
+    fprintf(out, "total,all,,%ld,%.1f,,%ld,%ld,%.2f,%ld\n", s->t_found, s->t_dwell, s->t_cards, s->t_adds,
+            CONV(s->t_adds, s->t_found), s->dropped);
 }
 
 static void print_table(const stats *s, int period, FILE *out)
@@ -282,6 +313,7 @@ vt_result vt_stats_print(const char *path, const char *from, const char *to, vt_
     int ok = query_products(&s);
     for (int i = 0; ok && i < s.np; i++) ok = query_median(&s, &s.pr[i]);
     if (ok) ok = query_hours_sessions(&s);
+    if (ok) add_unsaved_drops(&s, path);
     if (!ok) {
         snprintf(err, errlen, "%s: cannot read: %s", path, sqlite3_errmsg(s.db));
         r = VT_ERR_IO;

@@ -14,9 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Ctrl-C or a service manager's SIGTERM: finish the frame, close files, print the summary. */
-static volatile sig_atomic_t g_stop;
-static void on_stop(int sig) { (void)sig; g_stop = 1; }
+/* Ctrl-C, a service manager's SIGTERM or a closed terminal's SIGHUP: finish the frame, close
+ * files (the video playable, the session closed), print the summary; within a second or two.
+ * A second signal ends the process at once. */
+static volatile sig_atomic_t g_stop, g_signal;
+static void on_stop(int sig)
+{
+    if (g_signal) {   /* the second: at once, as before (a set-up stuck on something else) */
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    g_signal = sig;
+    g_stop = 1;
+}
 
 typedef enum step { STEP_GO, STEP_NEXT_FRAME, STEP_STOP } step;
 
@@ -311,6 +321,12 @@ int vt_cmd_run(int argc, char **argv)
 {
     run_ctx *rc = calloc(1, sizeof *rc);
     if (!rc) { VT_ERROR("run", "out of memory"); return 1; }
+    /* From the start: a signal during set-up (a database that waits on a lock) ends the run
+     * before its first frame, the files it opened closed. */
+    g_stop = g_signal = 0;
+    signal(SIGINT, on_stop);
+    signal(SIGTERM, on_stop);
+    signal(SIGHUP, on_stop);
     int status = run_opts_parse(argc, argv, &rc->o);
     if (status < 0) status = run_open_source(rc);
     if (status < 0) status = run_open_display(rc);
@@ -321,11 +337,10 @@ int vt_cmd_run(int argc, char **argv)
         status = run_pipe_start(rc);
     }
     if (status < 0) {
-        g_stop = 0;
-        signal(SIGINT, on_stop);
-        signal(SIGTERM, on_stop);
         rc->clock.t0 = rc->t_report = vt_now_ns();
         frame_loop(rc);
+        if (g_signal)
+            VT_NOTE("run", "stopping on %s", g_signal == SIGHUP ? "SIGHUP" : g_signal == SIGTERM ? "SIGTERM" : "SIGINT");
         finish_output(rc);
         run_end_visits(rc);
         print_summary(rc);

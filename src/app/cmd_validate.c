@@ -5,6 +5,7 @@
 #include "catalog/vt_catalog.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *k_help =
@@ -13,10 +14,105 @@ static const char *k_help =
     "Checks a catalog before it goes live: JSON syntax, the type of every field, duplicate product\n"
     "ids and marker ids, marker ids outside the dictionary, negative or non-numeric prices, promo\n"
     "prices not below the price, models that are missing or do not load (each is loaded), and\n"
-    "unknown keys (a warning: they are ignored). One line per problem:\n"
+    "unknown keys (a warning: they are ignored), duplicate keys, data after the catalog, and the\n"
+    "limits (file size, nesting, products, string lengths, prices; docs/reliability.md). One line\n"
+    "per problem (at most 1000, then how many more):\n"
     "  FILE:LINE:COL: error: ...      or      FILE:LINE:COL: warning: ...\n"
     "Exit status: 0 no error (warnings allowed), 1 errors, 2 bad arguments. Reference:\n"
     "docs/catalog.md.\n";
+
+/* Adds a problem placed at the JSON path jp ("products[2].model"). */
+static void add_at(vt_catalog_report *rep, const vt_catalog *cat, int is_error, const char *jp, const char *msg)
+{
+    int line, col;
+    vt_catalog_position(cat, jp, &line, &col);
+    vt_catalog_report_add(rep, is_error, line, col, "%s", msg);
+}
+
+/* One model, loaded as the display will, for the product at index i. */
+static void check_model(vt_catalog_report *rep, const vt_catalog *cat, int i, const vt_model *m, const char *err)
+{
+    const vt_product *p = &cat->products[i];
+    char jp[64], msg[1400], why[512];
+    snprintf(jp, sizeof jp, "products[%d].model", i);
+    if (!m) {
+        snprintf(msg, sizeof msg, "model of %s: %s", p->id ? p->id : "?", err);
+        add_at(rep, cat, 1, jp, msg);
+        return;
+    }
+    /* A model far from the product's stated size, or larger than 5 m, is probably in the wrong
+     * unit (the same rule as at run time). */
+    app_model_scale(m, p, why, sizeof why);
+    if (why[0]) {
+        snprintf(msg, sizeof msg, "%s: %s", p->id ? p->id : "?", why);
+        add_at(rep, cat, 0, jp, msg);
+    }
+}
+
+static const vt_catalog *g_sort_cat;   /* qsort has no context argument */
+static int by_model(const void *a, const void *b)
+{
+    int i = *(const int *)a, k = *(const int *)b;
+    int d = strcmp(g_sort_cat->products[i].model_path, g_sort_cat->products[k].model_path);
+    return d ? d : (i > k) - (i < k);
+}
+
+/* Every product's model: each file loaded once however many products share it. */
+static void check_models(vt_catalog_report *rep, const vt_catalog *cat)
+{
+    int *order = malloc((size_t)(cat->count ? cat->count : 1) * sizeof *order), n = 0;
+    if (!order) { vt_catalog_report_add(rep, 1, 0, 0, "out of memory"); return; }
+    for (int i = 0; i < cat->count; i++) {
+        const vt_product *p = &cat->products[i];
+        if (p->model_path) { order[n++] = i; continue; }
+        char jp[64], msg[256];
+        snprintf(jp, sizeof jp, "products[%d]", i);
+        snprintf(msg, sizeof msg, "products[%d] (%s) has no \"model\"; a grey box stands in", i, p->id ? p->id : "?");
+        add_at(rep, cat, 0, jp, msg);
+    }
+    g_sort_cat = cat;
+    qsort(order, (size_t)n, sizeof *order, by_model);
+    for (int g = 0; g < n;) {
+        const char *path = cat->products[order[g]].model_path;
+        vt_model *m = NULL;
+        char err[1024] = "";
+        if (vt_model_load(path, &m, err, sizeof err) != VT_OK) m = NULL;
+        int e = g;
+        for (; e < n && !strcmp(cat->products[order[e]].model_path, path); e++) check_model(rep, cat, order[e], m, err);
+        vt_model_destroy(m);
+        g = e;
+    }
+    free(order);
+}
+
+static const vt_catalog_problem *g_sort_items;
+/* In file order, problems without a place last; equal places keep their order. */
+static int by_place(const void *a, const void *b)
+{
+    int i = *(const int *)a, k = *(const int *)b;
+    const vt_catalog_problem *x = &g_sort_items[i], *y = &g_sort_items[k];
+    long lx = x->line ? x->line : 1L << 40, ly = y->line ? y->line : 1L << 40;
+    if (lx != ly) return lx < ly ? -1 : 1;
+    if (x->col != y->col) return x->col < y->col ? -1 : 1;
+    return (i > k) - (i < k);
+}
+
+static void print_report(const char *path, const vt_catalog_report *rep)
+{
+    int *order = malloc((size_t)(rep->count ? rep->count : 1) * sizeof *order);
+    for (int i = 0; order && i < rep->count; i++) order[i] = i;
+    g_sort_items = rep->items;
+    if (order) qsort(order, (size_t)rep->count, sizeof *order, by_place);
+    for (int i = 0; i < rep->count; i++) {
+        char line[1400];
+        vt_catalog_problem_format(path, &rep->items[order ? order[i] : i], line, sizeof line);
+        puts(line);
+    }
+    if (rep->omitted)
+        printf("%s: %d more problem%s not shown (the first %d are above)\n", path, rep->omitted, rep->omitted == 1 ? "" : "s",
+               rep->count);
+    free(order);
+}
 
 int vt_cmd_validate(int argc, char **argv)
 {
@@ -29,51 +125,8 @@ int vt_cmd_validate(int argc, char **argv)
     vt_catalog_report rep = { 0 };
     vt_catalog *cat = NULL;
     vt_catalog_parse(path, &rep, 1, &cat);   /* the report says what is wrong */
-    /* Models: load each one, as the display will. */
-    for (int i = 0; cat && i < cat->count; i++) {
-        const vt_product *p = &cat->products[i];
-        if (!p->model_path) {
-            char jp[64];
-            int line, col;
-            snprintf(jp, sizeof jp, "products[%d]", i);
-            vt_catalog_position(cat, jp, &line, &col);
-            vt_catalog_report_add(&rep, 0, line, col, "products[%d] (%s) has no \"model\"; a grey box stands in", i, p->id ? p->id : "?");
-            continue;
-        }
-        vt_model *m = NULL;
-        char err[1024], jp[64];
-        if (vt_model_load(p->model_path, &m, err, sizeof err) != VT_OK) {
-            int line, col;
-            snprintf(jp, sizeof jp, "products[%d].model", i);
-            vt_catalog_position(cat, jp, &line, &col);
-            vt_catalog_report_add(&rep, 1, line, col, "model of %s: %s", p->id ? p->id : "?", err);
-        } else {
-            /* A model far from the product's stated size, or larger than 5 m, is probably in the
-             * wrong unit (the same rule as at run time). */
-            char why[512];
-            app_model_scale(m, p, why, sizeof why);
-            if (why[0]) {
-                int line, col;
-                snprintf(jp, sizeof jp, "products[%d].model", i);
-                vt_catalog_position(cat, jp, &line, &col);
-                vt_catalog_report_add(&rep, 0, line, col, "%s: %s", p->id ? p->id : "?", why);
-            }
-        }
-        vt_model_destroy(m);
-    }
-    /* In file order; problems without a place last. */
-    for (int i = 1; i < rep.count; i++)
-        for (int k = i; k > 0; k--) {
-            vt_catalog_problem *a = &rep.items[k - 1], *b = &rep.items[k];
-            long ka = a->line ? a->line * 100000L + a->col : 1L << 40, kb = b->line ? b->line * 100000L + b->col : 1L << 40;
-            if (ka <= kb) break;
-            vt_catalog_problem t = *a; *a = *b; *b = t;
-        }
-    for (int i = 0; i < rep.count; i++) {
-        char line[1400];
-        vt_catalog_problem_format(path, &rep.items[i], line, sizeof line);
-        puts(line);
-    }
+    if (cat) check_models(&rep, cat);
+    print_report(path, &rep);
     int errors = rep.errors;
     if (!errors) fprintf(stderr, "vitrine: validate: %s: OK, %d product%s%s\n", path, cat ? cat->count : 0,
                          cat && cat->count == 1 ? "" : "s", rep.count ? " (see the warnings)" : "");

@@ -207,6 +207,13 @@ void run_close(run_ctx *rc);
 /* Turns presence events into analytics events for the products on those markers. */
 void run_record_presence(run_ctx *rc, int nev);
 
+/* run_visits.c: one presence event as the analytics event of the product on its marker in cat
+ * (reason: NULL, or why a visit ended other than out of view). */
+void run_record_visit(run_ctx *rc, const vt_catalog *cat, const vt_presence_event *ev, const char *reason);
+/* A reload from old_cat to new_cat: each open visit whose marker no longer shows the same product
+ * is closed now (product_lost, reason removed_from_catalog or marker_changed). */
+void run_close_removed_visits(run_ctx *rc, const vt_catalog *old_cat, const vt_catalog *new_cat);
+
 /* run_layout.c: with --layout-log, the frame's layout as one JSON line (after the draw step). */
 void run_layout_log(run_ctx *rc);
 void run_layout_close(run_ctx *rc);

@@ -142,13 +142,14 @@ static void *capture_main(void *arg)
     return NULL;
 }
 
-/* The capture thread, with Ctrl-C and SIGTERM left to the GL thread's handler. */
+/* The capture thread, with Ctrl-C, SIGTERM and SIGHUP left to the GL thread's handler. */
 static int start_thread(run_pipe *p)
 {
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &block, &old);
     int ok = pthread_create(&p->thread, NULL, capture_main, p) == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -157,6 +157,7 @@ void run_reload_if_changed(run_ctx *rc)
     scene fresh;
     scene_build(&fresh, next, &rc->sc, rc->rend);
     if (fresh.dict.cv_id != rc->sc.dict.cv_id) run_make_tracker(rc, fresh.dict);
+    run_close_removed_visits(rc, rc->sc.cat, fresh.cat);
     scene_free(&rc->sc, rc->rend);
     rc->sc = fresh;
     run_show_scene(rc);

@@ -184,22 +184,7 @@ void run_open_tracking(run_ctx *rc)
 
 void run_record_presence(run_ctx *rc, int nev)
 {
-    const vt_catalog *cat = rc->sc.cat;
-    /* A visit lasts from the first frame seen to the end of the last one (no frame length live). */
-    double frame_s = rc->clock.live ? 0 : 1.0 / rc->clock.fps;
-    for (int i = 0; rc->stats && i < nev; i++) {
-        const vt_presence_event *ev = &rc->pev[i];
-        const vt_product *p = vt_catalog_find_marker(cat, ev->id);
-        if (!p) continue;
-        int found = ev->kind == VT_PRESENCE_FOUND;
-        vt_event e = { .type = found ? VT_EV_PRODUCT_FOUND : VT_EV_PRODUCT_LOST, .marker = ev->id, .price = p->price,
-                       .frame = found ? ev->first_frame : ev->last_frame, .dwell_seconds = ev->last_t - ev->first_t + frame_s };
-        snprintf(e.product_id, sizeof e.product_id, "%s", p->id);
-        snprintf(e.product_name, sizeof e.product_name, "%s", p->name);
-        snprintf(e.currency, sizeof e.currency, "%s", cat->currency);
-        VT_INFO("analytics", "%s %s frame %d", vt_event_type_str(e.type), p->id, e.frame);
-        vt_analytics_record(rc->stats, &e);
-    }
+    for (int i = 0; rc->stats && i < nev; i++) run_record_visit(rc, rc->sc.cat, &rc->pev[i], NULL);
 }
 
 void run_end_visits(run_ctx *rc)

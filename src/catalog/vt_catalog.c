@@ -1,128 +1,38 @@
 /* vt_catalog.c — reading and checking the catalog (cJSON), with the place of every problem. */
 #include "catalog/vt_catalog.h"
+#include "catalog_scan.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-/* ---- where values are: a second, tiny pass over the text that cJSON accepted ---- */
-/* A value's JSON path ("products[2].model") is built in JSON_PATH_LEN bytes (deeper paths are
- * cut: they only place messages); a key's own place adds a '#', hence one byte more here. */
-#define JSON_PATH_LEN 128
-typedef struct vt_json_pos { char path[JSON_PATH_LEN + 1]; int line, col; } vt_json_pos;
-
-typedef struct scan {
-    const char *p, *end;
-    int line, col;
-    vt_json_pos *pos;
-    int n, cap;
-} scan;
-
-static void adv(scan *s)
-{
-    if (*s->p == '\n') { s->line++; s->col = 1; } else if (((unsigned char)*s->p & 0xC0) != 0x80) s->col++;
-    s->p++;
-}
-
-static void skip_ws(scan *s)
-{
-    while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')) adv(s);
-}
-
-static void note(scan *s, const char *path)
-{
-    if (s->n == s->cap) {
-        int nc = s->cap ? s->cap * 2 : 256;
-        vt_json_pos *np = realloc(s->pos, (size_t)nc * sizeof *np);
-        if (!np) return;
-        s->pos = np;
-        s->cap = nc;
-    }
-    vt_json_pos *e = &s->pos[s->n++];
-    snprintf(e->path, sizeof e->path, "%s", path);
-    e->line = s->line;
-    e->col = s->col;
-}
-
-static void skip_string(scan *s)
-{
-    adv(s);   /* opening quote */
-    while (s->p < s->end && *s->p != '"') {
-        if (*s->p == '\\' && s->p + 1 < s->end) adv(s);
-        adv(s);
-    }
-    if (s->p < s->end) adv(s);
-}
-
-static void scan_value(scan *s, const char *path, int depth)
-{
-    skip_ws(s);
-    if (s->p >= s->end || depth > 64) return;
-    note(s, path);
-    char sub[JSON_PATH_LEN];
-    if (*s->p == '{') {
-        adv(s);
-        for (;;) {
-            skip_ws(s);
-            if (s->p >= s->end || *s->p == '}') break;
-            if (*s->p != '"') { adv(s); continue; }
-            const char *k0 = s->p + 1;
-            int kl = s->line, kc = s->col;
-            skip_string(s);
-            int klen = (int)(s->p - k0 - 1);
-            snprintf(sub, sizeof sub, "%s%s%.*s", path, path[0] ? "." : "", klen > 40 ? 40 : klen, k0);
-            /* The key's own place, for "unknown key" warnings. */
-            char kpath[JSON_PATH_LEN + 1];
-            snprintf(kpath, sizeof kpath, "%s#", sub);
-            int sl = s->line, sc = s->col;
-            s->line = kl; s->col = kc;
-            note(s, kpath);
-            s->line = sl; s->col = sc;
-            skip_ws(s);
-            if (s->p < s->end && *s->p == ':') adv(s);
-            scan_value(s, sub, depth + 1);
-            skip_ws(s);
-            if (s->p < s->end && *s->p == ',') adv(s);
-        }
-        if (s->p < s->end) adv(s);
-    } else if (*s->p == '[') {
-        adv(s);
-        for (int i = 0;; i++) {
-            skip_ws(s);
-            if (s->p >= s->end || *s->p == ']') break;
-            snprintf(sub, sizeof sub, "%s[%d]", path, i);
-            const char *before = s->p;
-            scan_value(s, sub, depth + 1);
-            if (s->p == before) adv(s);
-            skip_ws(s);
-            if (s->p < s->end && *s->p == ',') adv(s);
-        }
-        if (s->p < s->end) adv(s);
-    } else if (*s->p == '"') {
-        skip_string(s);
-    } else {
-        /* A number or literal; at least one character, so that stray bytes cannot stall the scan. */
-        const char *start = s->p;
-        while (s->p < s->end && (*s->p == '\0' || !strchr(",]} \t\r\n", *s->p))) adv(s);
-        if (s->p == start) adv(s);
-    }
-}
-
+/* ---- where values are: the index that vt_catalog_scan.c built ---- */
+#define JSON_PATH_LEN 128   /* a JSON path in a message ("products[2].model") */
 int vt_catalog_position(const vt_catalog *c, const char *json_path, int *line, int *col)
 {
-    for (int i = 0; c && i < c->npos; i++)
-        if (!strcmp(c->pos[i].path, json_path)) { *line = c->pos[i].line; *col = c->pos[i].col; return 1; }
-    *line = *col = 0;
-    return 0;
+    /* "products[2].model#": the key's place, kept in the value's entry. */
+    size_t n = strlen(json_path);
+    int key = n && json_path[n - 1] == '#';
+    const vt_json_pos *e = c ? cat_table_get(c->pos, c->npos, cat_hash(CAT_HASH_BASIS, json_path, n - (size_t)key)) : NULL;
+    *line = e ? (key ? e->kline : e->line) : 0;
+    *col = e ? (key ? e->kcol : e->col) : 0;
+    return *line > 0;
 }
 
 /* ---- reports ---- */
 void vt_catalog_report_add(vt_catalog_report *rep, int is_error, int line, int col, const char *fmt, ...)
 {
     if (!rep) return;
+    if (is_error) rep->errors++;
+    /* A file of a million mistakes must not take a million lines of memory. */
+    if (rep->count >= VT_CATALOG_MAX_PROBLEMS) { rep->omitted++; return; }
     if (rep->count == rep->capacity) {
         int nc = rep->capacity ? rep->capacity * 2 : 16;
         vt_catalog_problem *n = realloc(rep->items, (size_t)nc * sizeof *n);
@@ -136,9 +46,9 @@ void vt_catalog_report_add(vt_catalog_report *rep, int is_error, int line, int c
     p->col = col;
     va_list ap;
     va_start(ap, fmt);
+    p->unknown_key = 0;
     vsnprintf(p->msg, sizeof p->msg, fmt, ap);
     va_end(ap);
-    if (is_error) rep->errors++;
 }
 
 void vt_catalog_report_free(vt_catalog_report *rep)
@@ -160,6 +70,7 @@ typedef struct ctx {
     vt_catalog *c;
     vt_catalog_report *rep;
     int errors;
+    cat_table ids, markers;    /* product ids and marker ids seen: line holds the product's index */
 } ctx;
 
 static void problem(ctx *x, int is_error, const char *json_path, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -192,8 +103,9 @@ static void unknown_keys(ctx *x, const cJSON *o, const char *path, const char *c
         snprintf(kp, sizeof kp, "%s%s%s#", path, path[0] ? "." : "", it->string);
         const char *near = vt_nearest_word(it->string, known);
         if (near) snprintf(hint, sizeof hint, "; did you mean \"%s\"?", near);
+        int before = x->rep ? x->rep->count : 0;
         problem(x, 0, kp, "unknown key \"%.60s\"%s (ignored)%s", it->string, where, hint);
-        if (x->rep && x->rep->count) x->rep->items[x->rep->count - 1].unknown_key = 1;
+        if (x->rep && x->rep->count > before) x->rep->items[x->rep->count - 1].unknown_key = 1;
     }
 }
 
@@ -210,8 +122,9 @@ static char *opt_string(ctx *x, const cJSON *o, const char *key, const char *pat
     return strdup(v->valuestring);
 }
 
-/* An optional number > lo (or >= lo when inclusive); returns def when absent or wrong. */
-static double opt_number(ctx *x, const cJSON *o, const char *key, const char *path, double def, double lo, int inclusive)
+/* An optional number > lo (or >= lo when inclusive) and <= hi; returns def when absent or wrong. */
+static double opt_number(ctx *x, const cJSON *o, const char *key, const char *path, double def, double lo, int inclusive,
+                         double hi)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!v) return def;
@@ -222,6 +135,7 @@ static double opt_number(ctx *x, const cJSON *o, const char *key, const char *pa
         problem(x, 1, p, "%s must be %s %g (is %g)", p, inclusive ? ">=" : ">", lo, v->valuedouble);
         return def;
     }
+    if (v->valuedouble > hi) { problem(x, 1, p, "%s must be at most %g (is %g)", p, hi, v->valuedouble); return def; }
     return v->valuedouble;
 }
 
@@ -229,7 +143,7 @@ static double opt_number(ctx *x, const cJSON *o, const char *key, const char *pa
  * every product metres away from where it stands. */
 static double opt_length_mm(ctx *x, const cJSON *o, const char *path, double def)
 {
-    double v = opt_number(x, o, "length_mm", path, def, 0, 0);
+    double v = opt_number(x, o, "length_mm", path, def, 0, 0, VT_CATALOG_MAX_NUMBER);
     char p[128];
     snprintf(p, sizeof p, "%s.length_mm", path);
     if (v == def) return v;
@@ -248,10 +162,12 @@ static void opt_vec3(ctx *x, const cJSON *o, const char *key, const char *path, 
     int ok = cJSON_IsArray(v) && cJSON_GetArraySize(v) == 3;
     for (int i = 0; ok && i < 3; i++) {
         const cJSON *e = cJSON_GetArrayItem(v, i);
-        ok = cJSON_IsNumber(e) && isfinite(e->valuedouble) && (!positive || e->valuedouble > 0);
+        ok = cJSON_IsNumber(e) && isfinite(e->valuedouble) && (!positive || e->valuedouble > 0) &&
+             fabs(e->valuedouble) <= VT_CATALOG_MAX_NUMBER;
         if (ok) out[i] = e->valuedouble;
     }
-    if (!ok) problem(x, 1, p, "%s must be an array of 3 %snumbers", p, positive ? "positive " : "");
+    if (!ok) problem(x, 1, p, "%s must be an array of 3 %snumbers, each at most %g in size", p, positive ? "positive " : "",
+                     VT_CATALOG_MAX_NUMBER);
 }
 
 static const char *const k_root_keys[] = { "version", "store", "markers", "products", "$schema", "comment", NULL };
@@ -273,9 +189,13 @@ static void check_product_id(ctx *x, const cJSON *p, const char *pp, vt_product 
     else if (!cJSON_IsString(id) || !id->valuestring[0]) problem(x, 1, vp, "%s must be a non-empty string", vp);
     else {
         pr->id = strdup(id->valuestring);
-        for (int k = 0; k < c->count - 1; k++)
-            if (c->products[k].id && !strcmp(c->products[k].id, pr->id))
-                problem(x, 1, vp, "duplicate product id \"%.60s\" (also products[%d])", pr->id, k);
+        /* A hash set, not a search of the products before: linear in the catalog. */
+        int added;
+        vt_json_pos *seen = cat_table_slot(&x->ids, cat_hash(CAT_HASH_BASIS, id->valuestring, strlen(id->valuestring)), &added);
+        if (!seen) problem(x, 1, vp, "out of memory");
+        else if (added) seen->line = c->count - 1;
+        else if (c->products[seen->line].id && !strcmp(c->products[seen->line].id, id->valuestring))
+            problem(x, 1, vp, "duplicate product id \"%.60s\" (also products[%d])", id->valuestring, seen->line);
     }
 }
 
@@ -287,15 +207,20 @@ static void check_product_marker(ctx *x, const cJSON *p, const char *pp, const v
     const cJSON *mk = cJSON_GetObjectItemCaseSensitive(p, "marker");
     snprintf(vp, sizeof vp, "%s.marker", pp);
     if (!mk) problem(x, 1, pp, "%s has no \"marker\"", pp);
-    else if (!cJSON_IsNumber(mk) || mk->valuedouble != floor(mk->valuedouble) || mk->valuedouble < 0)
+    else if (!cJSON_IsNumber(mk) || !isfinite(mk->valuedouble) || mk->valuedouble != floor(mk->valuedouble) ||
+             mk->valuedouble < 0)
         problem(x, 1, vp, "%s must be a whole number >= 0", vp);
     else if (dict && mk->valuedouble >= dict->count)
-        problem(x, 1, vp, "marker %.0f is outside %s (ids 0-%d)", mk->valuedouble, dict->name, dict->count - 1);
+        problem(x, 1, vp, "marker %.15g is outside %s (ids 0-%d)", mk->valuedouble, dict->name, dict->count - 1);
+    else if (mk->valuedouble > VT_CATALOG_MAX_MARKER_ID)   /* no dictionary to check against: still an int */
+        problem(x, 1, vp, "marker %.15g is above %d, the largest marker id", mk->valuedouble, VT_CATALOG_MAX_MARKER_ID);
     else {
         pr->marker = (int)mk->valuedouble;
-        for (int k = 0; k < c->count - 1; k++)
-            if (c->products[k].marker == pr->marker)
-                problem(x, 1, vp, "marker %d is already used by products[%d]", pr->marker, k);
+        int added;
+        vt_json_pos *seen = cat_table_slot(&x->markers, (uint64_t)pr->marker + 1, &added);
+        if (!seen) problem(x, 1, vp, "out of memory");
+        else if (added) seen->line = c->count - 1;
+        else problem(x, 1, vp, "marker %d is already used by products[%d]", pr->marker, seen->line);
     }
 }
 
@@ -308,8 +233,10 @@ static void check_product_price(ctx *x, const cJSON *p, const char *pp, vt_produ
     if (!price) problem(x, 1, pp, "%s has no \"price\"", pp);
     else if (!cJSON_IsNumber(price) || !isfinite(price->valuedouble)) problem(x, 1, vp, "%s must be a number", vp);
     else if (price->valuedouble < 0) problem(x, 1, vp, "%s must not be negative (is %g)", vp, price->valuedouble);
+    else if (price->valuedouble > VT_CATALOG_MAX_PRICE)
+        problem(x, 1, vp, "%s is %g, over the limit of %g that price tags show", vp, price->valuedouble, VT_CATALOG_MAX_PRICE);
     else pr->price = price->valuedouble;
-    pr->promo_price = opt_number(x, p, "promo_price", pp, -1, 0, 1);
+    pr->promo_price = opt_number(x, p, "promo_price", pp, -1, 0, 1, VT_CATALOG_MAX_PRICE);
     if (pr->promo_price >= 0 && pr->promo_price >= pr->price && price && cJSON_IsNumber(price)) {
         snprintf(vp, sizeof vp, "%s.promo_price", pp);
         problem(x, 1, vp, "%s (%g) must be below the price (%g)", vp, pr->promo_price, pr->price);
@@ -337,7 +264,7 @@ static void check_product_texts(ctx *x, const cJSON *p, const char *pp, vt_produ
 static void check_product_model(ctx *x, const cJSON *p, const char *pp, const char *path, int dirlen, vt_product *pr)
 {
     opt_vec3(x, p, "dimensions_mm", pp, pr->dimensions_mm, 1);
-    pr->scale = opt_number(x, p, "scale", pp, 1, 0, 0);
+    pr->scale = opt_number(x, p, "scale", pp, 1, 0, 0, VT_CATALOG_MAX_NUMBER);
     opt_vec3(x, p, "offset_mm", pp, pr->offset_mm, 0);
     opt_vec3(x, p, "rotation_deg", pp, pr->rotation_deg, 0);
     pr->length_mm = opt_length_mm(x, p, pp, x->c->length_mm);
@@ -388,16 +315,55 @@ static void check_products(ctx *x, const cJSON *products, const vt_dictionary *d
     }
 }
 
+/* Reads at most VT_CATALOG_MAX_BYTES of a regular file, checked on the opened descriptor (opened
+ * non-blocking: a FIFO swapped in after the check cannot hang the read). */
+static vt_result read_bounded(const char *path, char **out, size_t *n, char *why, size_t wlen)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) { snprintf(why, wlen, "cannot be read: cannot be opened"); return VT_ERR_IO; }
+    struct stat st;
+    vt_result r = VT_OK;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) { snprintf(why, wlen, "not a regular file"); r = VT_ERR_ARG; }
+    else if (st.st_size > VT_CATALOG_MAX_BYTES) {
+        snprintf(why, wlen, "is %lld bytes; a catalog may have at most %d MiB", (long long)st.st_size, VT_CATALOG_MAX_BYTES >> 20);
+        r = VT_ERR_FORMAT;
+    }
+    size_t cap = r == VT_OK ? (size_t)st.st_size + 2 : 0, len = 0;
+    char *buf = r == VT_OK ? malloc(cap) : NULL;
+    if (r == VT_OK && !buf) { snprintf(why, wlen, "out of memory reading it"); r = VT_ERR_NO_MEMORY; }
+    while (r == VT_OK) {
+        if (len + 1 == cap) {   /* it grew since fstat */
+            size_t nc = cap * 2 > (size_t)VT_CATALOG_MAX_BYTES + 2 ? (size_t)VT_CATALOG_MAX_BYTES + 2 : cap * 2;
+            char *nb = nc > cap ? realloc(buf, nc) : NULL;
+            if (!nb) { snprintf(why, wlen, "grew past %d MiB while read", VT_CATALOG_MAX_BYTES >> 20); r = VT_ERR_FORMAT; break; }
+            buf = nb;
+            cap = nc;
+        }
+        ssize_t got = read(fd, buf + len, cap - 1 - len);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) { snprintf(why, wlen, "cannot be read: read error"); r = VT_ERR_IO; }
+        if (got <= 0) break;
+        len += (size_t)got;
+    }
+    close(fd);
+    if (r != VT_OK) { free(buf); return r; }
+    buf[len] = 0;
+    *out = buf;
+    *n = len;
+    return VT_OK;
+}
+
 vt_result vt_catalog_parse(const char *path, vt_catalog_report *rep, int partial, vt_catalog **out)
 {
     *out = NULL;
     char why[256];
     vt_result r = vt_file_check(path, why, sizeof why);
     if (r != VT_OK) { vt_catalog_report_add(rep, 1, r == VT_ERR_FORMAT ? 1 : 0, r == VT_ERR_FORMAT ? 1 : 0, "%s", why); return r; }
-    size_t n;
+    size_t n = 0;
     char *text;
-    r = vt_read_file(path, &text, &n, why, sizeof why);
-    if (r != VT_OK) { vt_catalog_report_add(rep, 1, 0, 0, "cannot be read: %s", why); return r; }
+    r = read_bounded(path, &text, &n, why, sizeof why);
+    if (r != VT_OK) { vt_catalog_report_add(rep, 1, 0, 0, "%s", why); return r; }
     r = vt_catalog_parse_text(text, n, path, rep, partial, out);
     free(text);
     return r;
@@ -438,7 +404,7 @@ static void check_store(ctx *x, const cJSON *root)
     c->store_name = opt_string(x, store, "name", "store", "Vitrine");
     c->locale = opt_string(x, store, "locale", "store", "en_US");
     c->currency = opt_string(x, store, "currency", "store", "EUR");
-    c->attract_after_s = opt_number(x, store, "attract_after_s", "store", 20, 0, 0);
+    c->attract_after_s = opt_number(x, store, "attract_after_s", "store", 20, 0, 0, VT_CATALOG_MAX_NUMBER);
     if (strlen(c->locale) < 2 || !islower((unsigned char)c->locale[0]) || !islower((unsigned char)c->locale[1]))
         problem(x, 1, "store.locale", "store.locale must look like fr_FR or en_GB");
     if (strlen(c->currency) != 3 || !isupper((unsigned char)c->currency[0]) || !isupper((unsigned char)c->currency[1]) ||
@@ -463,10 +429,13 @@ static int check_markers(ctx *x, const cJSON *root, vt_dictionary *dict)
     if (filter && !cJSON_IsObject(filter)) problem(x, 1, "markers.filter", "markers.filter must be an object");
     else if (filter) {
         unknown_keys(x, filter, "markers.filter", k_filter_keys);
-        c->filter.min_cutoff = opt_number(x, filter, "min_cutoff", "markers.filter", d.min_cutoff, 0, 0);
-        c->filter.beta = opt_number(x, filter, "beta", "markers.filter", d.beta, 0, 1);
-        c->filter.d_cutoff = opt_number(x, filter, "d_cutoff", "markers.filter", d.d_cutoff, 0, 0);
-        c->filter.lost_after_frames = (int)opt_number(x, filter, "lost_after_frames", "markers.filter", d.lost_after_frames, 1, 1);
+        const char *mf = "markers.filter";
+        c->filter.min_cutoff = opt_number(x, filter, "min_cutoff", mf, d.min_cutoff, 0, 0, VT_CATALOG_MAX_NUMBER);
+        c->filter.beta = opt_number(x, filter, "beta", mf, d.beta, 0, 1, VT_CATALOG_MAX_NUMBER);
+        c->filter.d_cutoff = opt_number(x, filter, "d_cutoff", mf, d.d_cutoff, 0, 0, VT_CATALOG_MAX_NUMBER);
+        /* Range-checked before the cast: (int)3e9 is undefined. */
+        c->filter.lost_after_frames = (int)opt_number(x, filter, "lost_after_frames", mf, d.lost_after_frames, 1, 1,
+                                                      VT_CATALOG_MAX_LOST_FRAMES);
     }
     return have_dict;
 }
@@ -476,37 +445,78 @@ vt_filter_params vt_filter_params_defaults(void)
     return (vt_filter_params){ .min_cutoff = 0.5, .beta = 50, .d_cutoff = 1.0, .lost_after_frames = 8 };
 }
 
+/* The JSON of a catalog, or NULL (the problem in rep): within the limits, checked before cJSON
+ * sees it, with nothing after the value. *pos gets the places of values; duplicate keys are
+ * reported as errors (the JSON is still returned: the other checks go on). */
+static cJSON *read_json(const char *text, size_t n, vt_catalog_report *rep, cat_table *pos, int *errors)
+{
+    if (n == 0) { vt_catalog_report_add(rep, 1, 1, 1, "empty file (0 bytes)"); return NULL; }
+    if (n > VT_CATALOG_MAX_BYTES) {
+        vt_catalog_report_add(rep, 1, 0, 0, "is %zu bytes; a catalog may have at most %d MiB", n, VT_CATALOG_MAX_BYTES >> 20);
+        return NULL;
+    }
+    vt_catalog_report dups = { 0 };
+    if (cat_scan(text, n, rep, pos, &dups)) { vt_catalog_report_free(&dups); return NULL; }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, n, &end, 0);
+    if (!root) { report_bad_json(text, n, rep); vt_catalog_report_free(&dups); return NULL; }
+    /* cJSON stops after the first value: two catalogs pasted together would pass as the first. */
+    while (end && end < text + n && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')) end++;
+    if (end && end < text + n) {
+        int line, col;
+        cat_line_col(text, (size_t)(end - text), &line, &col);
+        vt_catalog_report_add(rep, 1, line, col, "more data after the catalog's closing bracket (two catalogs pasted together?)");
+        (*errors)++;
+    }
+    for (int i = 0; i < dups.count; i++) {
+        vt_catalog_report_add(rep, 1, dups.items[i].line, dups.items[i].col, "%s", dups.items[i].msg);
+        (*errors)++;
+    }
+    *errors += dups.omitted;
+    if (rep) { rep->errors += dups.omitted; rep->omitted += dups.omitted; }
+    vt_catalog_report_free(&dups);
+    return root;
+}
+
+/* The checks of every section of a parsed catalog. */
+static void check_catalog(ctx *x, const cJSON *root, const char *path)
+{
+    if (!cJSON_IsObject(root)) {
+        problem(x, 1, "", "the catalog must be a JSON object ({ \"store\": ..., \"products\": [...] })");
+        return;
+    }
+    unknown_keys(x, root, "", k_root_keys);
+    check_store(x, root);
+    vt_dictionary dict;
+    int have_dict = check_markers(x, root, &dict);
+    const cJSON *products = cJSON_GetObjectItemCaseSensitive(root, "products");
+    if (!products) problem(x, 1, "", "no \"products\" array");
+    else if (!cJSON_IsArray(products)) problem(x, 1, "products", "\"products\" must be an array");
+    else check_products(x, products, have_dict ? &dict : NULL, path);
+}
+
 vt_result vt_catalog_parse_text(const char *text, size_t n, const char *path, vt_catalog_report *rep, int partial,
                                 vt_catalog **out)
 {
     *out = NULL;
-    if (n == 0) { vt_catalog_report_add(rep, 1, 1, 1, "empty file (0 bytes)"); return VT_ERR_FORMAT; }
-    cJSON *root = cJSON_ParseWithLength(text, n);
-    if (!root) { report_bad_json(text, n, rep); return VT_ERR_FORMAT; }
+    cat_table pos = { 0 };
+    int errors = 0;
+    cJSON *root = read_json(text, n, rep, &pos, &errors);
+    if (!root) { cat_table_free(&pos); return VT_ERR_FORMAT; }
     vt_catalog *c = calloc(1, sizeof *c);
-    ctx x = { c, rep, 0 };
     if (!c || !(c->path = strdup(path))) {
         free(c);
         cJSON_Delete(root);
+        cat_table_free(&pos);
         vt_catalog_report_add(rep, 1, 0, 0, "out of memory");
         return VT_ERR_NO_MEMORY;
     }
-    scan sc = { text, text + n, 1, 1, NULL, 0, 0 };
-    scan_value(&sc, "", 0);
-    c->pos = sc.pos;
-    c->npos = sc.n;
-    if (!cJSON_IsObject(root)) {
-        problem(&x, 1, "", "the catalog must be a JSON object ({ \"store\": ..., \"products\": [...] })");
-    } else {
-        unknown_keys(&x, root, "", k_root_keys);
-        check_store(&x, root);
-        vt_dictionary dict;
-        int have_dict = check_markers(&x, root, &dict);
-        const cJSON *products = cJSON_GetObjectItemCaseSensitive(root, "products");
-        if (!products) problem(&x, 1, "", "no \"products\" array");
-        else if (!cJSON_IsArray(products)) problem(&x, 1, "products", "\"products\" must be an array");
-        else check_products(&x, products, have_dict ? &dict : NULL, path);
-    }
+    c->pos = pos.e;
+    c->npos = pos.cap;
+    ctx x = { c, rep, errors, { 0 }, { 0 } };
+    check_catalog(&x, root, path);
+    cat_table_free(&x.ids);
+    cat_table_free(&x.markers);
     cJSON_Delete(root);
     if (x.errors && !partial) { vt_catalog_destroy(c); return VT_ERR_FORMAT; }
     *out = c;
@@ -586,6 +596,13 @@ char *vt_format_price(double value, const char *locale, const char *currency, ch
     const char *sym = currency_symbol(currency ? currency : "EUR");
     int decimals = currency && !strcmp(currency, "JPY") ? 0 : 2;
     double scale = decimals ? 100.0 : 1.0;
+    /* llround of 1e20 overflows (the tag showed 92 233 720 368 547 758,08 €): no number rather
+     * than a wrong one. */
+    if (!isfinite(value) || fabs(value) >= VT_PRICE_FORMAT_MAX) {
+        if (lf->symbol_after) snprintf(buf, len, "\u2014 %s", sym);
+        else snprintf(buf, len, "%s\u2014", sym);
+        return buf;
+    }
     long long cents = llround(fabs(value) * scale);
     long long whole = cents / (long long)scale, frac = cents % (long long)scale;
     char digits[64], grouped[128];

@@ -9,7 +9,8 @@
  *                  "offset_mm": [0, 0, 0], "rotation_deg": [0, 0, 0]}]}
  *
  * Model paths are relative to the catalog file. Every problem found while reading carries the
- * line and column of the value it is about.
+ * line and column of the value it is about. Data after the JSON value and a key given twice in
+ * one object are errors (a JSON reader would drop them silently). Reading is linear in the file.
  *
  * Ownership: vt_catalog_parse / vt_catalog_load give a catalog the caller frees with
  * vt_catalog_destroy; every string in it belongs to it. A vt_catalog_report is the caller's,
@@ -18,6 +19,20 @@
 #define VT_CATALOG_H
 
 #include "core/vt_core.h"
+
+/* ---- limits: what a catalog may hold (docs/reliability.md, "Limits: catalogs") ----
+ * Each is checked with one error naming the file and, where there is one, the place. The text is
+ * checked for the first five before any JSON library reads it. */
+#define VT_CATALOG_MAX_BYTES (16 * 1024 * 1024)   /* the file */
+#define VT_CATALOG_MAX_DEPTH 64                    /* nesting of objects and arrays */
+#define VT_CATALOG_MAX_VALUES 1000000              /* JSON values in all (bounds the parser's memory) */
+#define VT_CATALOG_MAX_STRING 4096                 /* bytes in one string or key */
+#define VT_CATALOG_MAX_PRODUCTS 10000
+#define VT_CATALOG_MAX_PRICE 1e9                   /* price, promo_price: below what a tag can show */
+#define VT_CATALOG_MAX_MARKER_ID 65535
+#define VT_CATALOG_MAX_LOST_FRAMES 100000          /* markers.filter.lost_after_frames */
+#define VT_CATALOG_MAX_NUMBER 1e6                  /* any other number (scale, mm, degrees, seconds) */
+#define VT_CATALOG_MAX_PROBLEMS 1000               /* kept in a report; the rest are counted */
 
 typedef struct vt_product {
     char *id;
@@ -53,8 +68,8 @@ typedef struct vt_catalog {
     vt_filter_params filter;
     vt_product *products;
     int count;
-    struct vt_json_pos *pos;   /* where each value was in the file, for messages */
-    int npos;
+    struct vt_json_pos *pos;   /* where each value was in the file, for messages: a hash table */
+    int npos;                  /* of npos entries (vt_catalog_position looks one up) */
 } vt_catalog;
 
 typedef struct vt_catalog_problem {
@@ -67,6 +82,7 @@ typedef struct vt_catalog_problem {
 typedef struct vt_catalog_report {
     vt_catalog_problem *items;
     int count, errors, capacity;
+    int omitted;               /* problems past VT_CATALOG_MAX_PROBLEMS: counted (errors too), not kept */
 } vt_catalog_report;
 
 /* Reads and checks a catalog, collecting every problem in rep (may be NULL): the messages.
@@ -120,7 +136,10 @@ void vt_watch_destroy(vt_watch *w);            /* safe on NULL */
 
 /* Formats a price for a store: locale decides separators and where the symbol goes, currency
  * (ISO 4217) the symbol. fr_FR + EUR: "89,99 €"; en_GB + GBP: "£89.99"; en_US + USD: "$89.99".
- * Thousands are grouped ("1 299,00 €", "$1,299.00"). Returns buf. UTF-8. */
+ * Thousands are grouped ("1 299,00 €", "$1,299.00"). Returns buf. UTF-8. A value that is not
+ * finite or of VT_PRICE_FORMAT_MAX or more (far above any catalog price, even summed) shows "—"
+ * in place of the number, never a wrong one. */
+#define VT_PRICE_FORMAT_MAX 1e15
 char *vt_format_price(double value, const char *locale, const char *currency, char *buf, size_t len);
 
 #endif

@@ -65,13 +65,18 @@ int vt_catalog_near_ids(const vt_catalog *c, const char *id, char *buf, size_t l
     size_t o = 0;
     int shown = 0, d;
     buf[0] = 0;
-    /* Nearest first, up to eight. */
-    for (int want = 0; want <= 64 && shown < 8; want++)
-        for (int i = 0; c && i < c->count && shown < 8; i++)
-            if (c->products[i].id && is_near(id, c->products[i].id, &d) && d == want) {
-                if (!append_id(buf, len, &o, !shown, c->products[i].id)) return 1;
-                shown++;
-            }
+    /* Nearest first, up to eight: one pass keeping the best eight (by distance, then order). */
+    int best[8], best_d[8], nb = 0;
+    for (int i = 0; c && i < c->count; i++) {
+        if (!c->products[i].id || !is_near(id, c->products[i].id, &d)) continue;
+        if (nb == 8 && d >= best_d[7]) continue;
+        int k = nb < 8 ? nb++ : 7;
+        for (; k > 0 && best_d[k - 1] > d; k--) { best[k] = best[k - 1]; best_d[k] = best_d[k - 1]; }
+        best[k] = i;
+        best_d[k] = d;
+    }
+    for (; shown < nb; shown++)
+        if (!append_id(buf, len, &o, !shown, c->products[best[shown]].id)) return 1;
     if (shown) return 1;
     for (int i = 0; c && i < c->count && i < 8; i++)
         if (c->products[i].id && !append_id(buf, len, &o, !i, c->products[i].id)) break;

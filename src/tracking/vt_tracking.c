@@ -59,6 +59,17 @@ int vt_presence_flush(vt_presence *p, vt_presence_event *out)
     return ne;
 }
 
+int vt_presence_end(vt_presence *p, int id, vt_presence_event *out)
+{
+    for (int i = 0; i < p->count; i++) {
+        if (p->items[i].id != id) continue;
+        *out = lost_event(p, i);
+        p->items[i] = p->items[--p->count];
+        return 1;
+    }
+    return 0;
+}
+
 /* ---- 1€ filter ---- */
 
 typedef struct one_euro { double x, dx; int init, count; } one_euro;

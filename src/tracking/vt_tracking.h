@@ -111,6 +111,9 @@ void vt_presence_init(vt_presence *p, const vt_presence_desc *desc);
 int vt_presence_update(vt_presence *p, int frame, double t, const int *ids, int n, vt_presence_event *out);
 /* Ends every visit still open (end of input): LOST events, returns how many. */
 int vt_presence_flush(vt_presence *p, vt_presence_event *out);
+/* Ends the visit of marker id now, whether or not it is in view (its product left the catalog):
+ * 1 and its LOST event in *out when it was open, else 0. */
+int vt_presence_end(vt_presence *p, int id, vt_presence_event *out);
 
 /* ---- pose smoothing: the 1€ filter (Casiez, Roussel, Vogel, CHI 2012) per marker ---------- */
 /* Strong smoothing when a marker is still (no shake), little when it moves (no lag). Position
