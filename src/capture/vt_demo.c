@@ -23,7 +23,6 @@
 #define TEX_X0 (-1.4)
 #define TEX_X1 1.4
 #define TEX_M 0.00125               /* texture resolution, metres per texel */
-#define TEX_W_PX ((TEX_X1 - TEX_X0) / TEX_M)
 
 struct vt_demo {
     vt_demo_desc desc;
@@ -32,8 +31,7 @@ struct vt_demo {
     uint8_t *bits[VT_DEMO_MARKERS];        /* side_px^2 grey texels, border included */
     double centre[VT_DEMO_MARKERS][2];     /* marker centres on the shelf, metres */
     double half;                           /* half the marker side, metres */
-    vt_image tex;                          /* shelf top and stand, B, G, R, 255, row 0 at the back */
-    vt_image frame4;                       /* the frame being drawn, four bytes a pixel (see vt_demo_render) */
+    vt_image tex;                          /* shelf top and stand, BGR, row 0 at the back */
 };
 
 static void bake_texture(vt_demo *d);
@@ -110,7 +108,7 @@ vt_result vt_demo_create(const vt_demo_desc *desc, vt_demo **out, char *err, siz
         r = draw_markers(d, &dict);
     }
     if (r == VT_OK)
-        r = vt_image_alloc(&d->tex, VT_PIX_RGBA8, (int)lround((TEX_X1 - TEX_X0) / TEX_M),
+        r = vt_image_alloc(&d->tex, VT_PIX_BGR8, (int)lround((TEX_X1 - TEX_X0) / TEX_M),
                            (int)lround((SHELF_Y1 - STAND_Y0) / TEX_M));
     if (r != VT_OK) {
         snprintf(err, errlen, "demo: cannot draw the scene: %s", vt_result_str(r));
@@ -127,7 +125,6 @@ void vt_demo_destroy(vt_demo *d)
     if (!d) return;
     for (int k = 0; k < VT_DEMO_MARKERS; k++) free(d->bits[k]);
     vt_image_free(&d->tex);
-    vt_image_free(&d->frame4);
     free(d);
 }
 
@@ -153,8 +150,7 @@ static void bake_texture(vt_demo *d)
                 if (!card && s == 0) { memcpy(acc, c, sizeof acc); break; }   /* smooth: one sample */
                 for (int k = 0; k < 3; k++) acc[k] += c[k] * 0.25;
             }
-            for (int k = 0; k < 3; k++) row[i * 4 + k] = (uint8_t)(acc[k] > 255 ? 255 : acc[k] + 0.5);
-            row[i * 4 + 3] = 255;
+            for (int k = 0; k < 3; k++) row[i * 3 + k] = (uint8_t)(acc[k] > 255 ? 255 : acc[k] + 0.5);
         }
     }
 }
@@ -227,65 +223,20 @@ static void ray(const double R[9], const vt_camera *cam, double x, double y, dou
     dw[2] = R[2] * dc[0] + R[5] * dc[1] + R[8] * dc[2];
 }
 
-/* The first frame row the shelf texture may reach: just above its back corners (texels (0, 0)
- * and (w, 0)) as H projects them; 0 when either lies behind the camera. */
-static int band_top(const double H[9], int height)
-{
-    double top = INFINITY;
-    for (int k = 0; k < 2; k++) {
-        double u = k ? TEX_W_PX : -0.5, v = -0.5, w = H[6] * u + H[7] * v + H[8];
-        if (w <= 1e-9) return 0;
-        top = fmin(top, (H[3] * u + H[4] * v + H[5]) / w);
-    }
-    int y = (int)floor(top) - 2;
-    return y < 0 ? 0 : y > height ? height : y;
-}
-
-/* Four bytes a pixel to three (BGRx to BGR), four pixels at a time on a little-endian machine. */
-static void pack_bgr(const vt_image *f, vt_image *bgr)
-{
-    for (int y = 0; y < f->height; y++) {
-        const uint8_t *s = vt_image_row(f, y);
-        uint8_t *o = vt_image_row(bgr, y);
-        int x = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        for (; x + 4 <= f->width; x += 4, s += 16, o += 12) {
-            uint32_t p[4], q[3];
-            memcpy(p, s, 16);
-            q[0] = (p[0] & 0xFFFFFF) | p[1] << 24;
-            q[1] = (p[1] >> 8 & 0xFFFF) | p[2] << 16;
-            q[2] = (p[2] >> 16 & 0xFF) | p[3] << 8;
-            memcpy(o, q, 12);
-        }
-#endif
-        for (; x < f->width; x++, s += 4, o += 3) { o[0] = s[0]; o[1] = s[1]; o[2] = s[2]; }
-    }
-}
-
-/* Four bytes a pixel, then packed to BGR: OpenCV's bilinear warp has SIMD code for one and four
- * channels only, and runs three-channel images pixel by pixel (several times slower; the same
- * fixed-point weights, so the same pixels). */
 void vt_demo_render(vt_demo *d, int index, vt_image *bgr)
 {
     double R[9], C[3];
     camera_pose(d, index, R, C);
     vt_camera cam = vt_camera_for_size(&d->cam, bgr->width, bgr->height);
-    vt_image *f = &d->frame4;
-    if (f->width != bgr->width || f->height != bgr->height) {
-        vt_image_free(f);
-        if (vt_image_alloc(f, VT_PIX_RGBA8, bgr->width, bgr->height) != VT_OK) { vt_image_free(f); return; }
-    }
     /* Behind the shelf: the wall (and the dark stand above it), one ray per row at the centre;
      * the wall is plain, so its shade changes only with height. */
-    for (int y = 0; y < f->height; y++) {
+    for (int y = 0; y < bgr->height; y++) {
         double dw[3], c[3];
-        ray(R, &cam, f->width * 0.5, y, dw);
+        ray(R, &cam, bgr->width * 0.5, y, dw);
         shade(d, C, dw, c);
-        const uint8_t px[4] = { (uint8_t)c[0], (uint8_t)c[1], (uint8_t)c[2], 255 };
-        uint32_t v;
-        memcpy(&v, px, 4);
-        uint32_t *row = (uint32_t *)(void *)vt_image_row(f, y);
-        for (int x = 0; x < f->width; x++) row[x] = v;
+        uint8_t px[3] = { (uint8_t)c[0], (uint8_t)c[1], (uint8_t)c[2] };
+        uint8_t *row = vt_image_row(bgr, y);
+        for (int x = 0; x < bgr->width; x++) memcpy(row + x * 3, px, 3);
     }
     /* Shelf plane z = 0: texel (i, j) -> world (TEX_X0 + (i+0.5)s, Y1 - (j+0.5)s, 0) -> pixel, i.e.
      * H = K [r1 r2 -R C] A (A: texel to world), with r1, r2 the first two columns of R. */
@@ -300,15 +251,7 @@ void vt_demo_render(vt_demo *d, int index, vt_image *bgr)
         }
     for (int r = 0; r < 3; r++)
         for (int c = 0; c < 3; c++) H[r * 3 + c] = KP[r * 3] * A[c] + KP[r * 3 + 1] * A[3 + c] + KP[r * 3 + 2] * A[6 + c];
-    /* Rows above the shelf's back edge show the wall only: the warp skips them (the shelf recedes
-     * upwards in the picture, so nothing of the texture lies above its back edge's ends). */
-    int y0 = band_top(H, f->height);
-    vt_image band = vt_image_wrap(f->format, f->width, f->height - y0, f->stride, vt_image_row(f, y0));
-    double Hb[9];
-    memcpy(Hb, H, sizeof Hb);
-    for (int c = 0; c < 3; c++) Hb[3 + c] -= y0 * H[6 + c];   /* row y of band = row y0 + y of f */
-    vtcv_warp_perspective(&d->tex, &band, Hb);
-    pack_bgr(f, bgr);
+    vtcv_warp_perspective(&d->tex, bgr, H);
 }
 
 void vt_demo_marker_pose(const vt_demo *d, int index, int k, int *id, double rvec[3], double tvec[3])
