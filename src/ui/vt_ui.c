@@ -199,7 +199,7 @@ static vt_ui_rect card_qr(vt_renderer *r, const card_layout *L, float ty)
     float white[4] = { 1, 1, 1, L->ease }, black[4] = { 0, 0, 0, L->ease };
     vt_render_rect(r, qx, qy, side, side, white);
     /* A row's run of dark modules as one rectangle (whole pixels: the same pixels as one a
-     * module), a third of the triangles for the rasterizer to set up. */
+     * module), about half the triangles for the rasterizer to set up. */
     for (int yy = 0; yy < q->width; yy++)
         for (int xx = 0; xx < q->width; xx++) {
             if (!(q->data[yy * q->width + xx] & 1)) continue;
