@@ -97,6 +97,21 @@ int main(int argc, char **argv)
         for (int x = 0; x < W; x++) changed += differs(&out, &bg, x, y);
     CHECKF(changed == 0, "%d background pixels changed through the prepared frame", changed);
     CHECK(vt_render_prepare_frame(&out, &gl, err, sizeof err) == VT_ERR_ARG);   /* only BGR8 is prepared */
+    {   /* an odd width: the four-pixel steps and the tail give the same bytes (R, G, B, 255, flipped) */
+        vt_image odd, og = { 0 };
+        vt_image_alloc(&odd, VT_PIX_BGR8, 7, 3);
+        for (int i = 0; i < odd.stride * 3; i++) { seed = seed * 1103515245u + 12345u; odd.data[i] = (uint8_t)(seed >> 16); }
+        CHECK(vt_render_prepare_frame(&odd, &og, err, sizeof err) == VT_OK);
+        int bad = 0;
+        for (int y = 0; y < 3; y++)
+            for (int x = 0; x < 7; x++) {
+                const uint8_t *s = vt_image_row(&odd, 2 - y) + x * 3, *d = vt_image_row(&og, y) + x * 4;
+                bad += d[0] != s[2] || d[1] != s[1] || d[2] != s[0] || d[3] != 255;
+            }
+        CHECKF(bad == 0, "%d of 21 pixels prepared wrongly", bad);
+        vt_image_free(&odd);
+        vt_image_free(&og);
+    }
     vt_image_free(&gl);
 
     /* 2. The model on the marker. */

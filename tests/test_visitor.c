@@ -10,6 +10,7 @@
 #include "test_util.h"
 
 #include <math.h>
+#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,26 @@ static int ink_right(const vt_image *rgba, int x0, int x1, int y0, int y1)
     return right;
 }
 
+/* The card's QR code, module by module (dark runs of a row are drawn as one rectangle): each
+ * module's middle pixel dark where the code has a dark module, white elsewhere, quiet zone too. */
+static void qr_modules(const vt_image *out, const vt_ui_rect *qr, const char *url)
+{
+    QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    CHECK(q != NULL);
+    if (!q) return;
+    int n = q->width + 8, wrong = 0;
+    float mod = qr->w / n;
+    CHECKF(mod >= 2 && mod == floorf(mod), "QR modules of whole pixels (%.2f)", mod);
+    for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++) {
+            int in = x >= 4 && y >= 4 && x < n - 4 && y < n - 4, dark = in && (q->data[(y - 4) * q->width + x - 4] & 1);
+            double l = lum(out, (int)(qr->x + (x + 0.5f) * mod), (int)(qr->y + (y + 0.5f) * mod));
+            wrong += dark ? l > 40 : l < 215;
+        }
+    CHECKF(wrong == 0, "%d of %d QR modules drawn wrong", wrong, n * n);
+    QRcode_free(q);
+}
+
 /* A card with long texts: the name on two lines ending in an ellipsis, clear of "Esc ×"; the
  * price (with its "€") and every text inside the card; the card inside the screen, beside the
  * product it must not cover. */
@@ -114,10 +135,11 @@ static void long_name_card(vt_renderer *r, const vt_image *bg, const vt_camera *
                      .dimensions = "250 \u00d7 90 \u00d7 60 mm", .price = "1 234 567,89 \u20ac", .was = "1 500 000,00 \u20ac",
                      .url = "https://example.com/p/coffret", .ax = 120, .ay = 300, .keep_clear = { 80, 200, 90, 200 },
                      .appear = 1 };
-    vt_ui_rect card, button;
+    vt_ui_rect card, button, qr;
     vt_render_begin(r, bg, cam);
-    CHECK(vt_ui_card_draw(r, W, H, &c, &card, &button, NULL) == VT_OK);
+    CHECK(vt_ui_card_draw(r, W, H, &c, &card, &button, &qr) == VT_OK);
     vt_render_end(r, out);
+    qr_modules(out, &qr, c.url);
     printf("long-name card at %.0f %.0f, %.0f x %.0f\n", card.x, card.y, card.w, card.h);
     CHECKF(card.x >= 0 && card.y >= 0 && card.x + card.w <= W && card.y + card.h <= H, "the card is inside the screen");
     CHECKF(card.x >= c.keep_clear.x + c.keep_clear.w || card.x + card.w <= c.keep_clear.x, "the card is beside its product");

@@ -28,7 +28,21 @@ vt_result vt_render_prepare_frame(const vt_image *bgr, vt_image *out, char *err,
     for (int y = 0; y < bgr->height; y++) {
         const uint8_t *s = vt_image_row(bgr, bgr->height - 1 - y);
         uint8_t *d = vt_image_row(out, y);
-        for (int x = 0; x < bgr->width; x++, s += 3, d += 4) {
+        int x = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* Four pixels at a time: three words in, four out (byte by byte is several times slower). */
+        for (; x + 4 <= bgr->width; x += 4, s += 12, d += 16) {
+            uint32_t p[3], q[4];
+            memcpy(p, s, 12);
+            q[0] = (p[0] >> 16 & 0xFF) | (p[0] & 0xFF00) | (p[0] << 16 & 0xFF0000);
+            q[1] = (p[1] >> 8 & 0xFF) | (p[1] << 8 & 0xFF00) | (p[0] >> 8 & 0xFF0000);
+            q[2] = (p[2] & 0xFF) | (p[1] >> 16 & 0xFF00) | (p[1] & 0xFF0000);
+            q[3] = (p[2] >> 24) | (p[2] >> 8 & 0xFF00) | (p[2] << 8 & 0xFF0000);
+            for (int k = 0; k < 4; k++) q[k] |= 0xFF000000u;
+            memcpy(d, q, 16);
+        }
+#endif
+        for (; x < bgr->width; x++, s += 3, d += 4) {
             d[0] = s[2];
             d[1] = s[1];
             d[2] = s[0];

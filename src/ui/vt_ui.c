@@ -198,9 +198,16 @@ static vt_ui_rect card_qr(vt_renderer *r, const card_layout *L, float ty)
     float qx = floorf(L->x + L->pad), qy = floorf(ty + L->pad);
     float white[4] = { 1, 1, 1, L->ease }, black[4] = { 0, 0, 0, L->ease };
     vt_render_rect(r, qx, qy, side, side, white);
+    /* A row's run of dark modules as one rectangle (whole pixels: the same pixels as one a
+     * module), about half the triangles for the rasterizer to set up. */
     for (int yy = 0; yy < q->width; yy++)
-        for (int xx = 0; xx < q->width; xx++)
-            if (q->data[yy * q->width + xx] & 1) vt_render_rect(r, qx + (xx + 4) * mod, qy + (yy + 4) * mod, mod, mod, black);
+        for (int xx = 0; xx < q->width; xx++) {
+            if (!(q->data[yy * q->width + xx] & 1)) continue;
+            int run = 1;
+            while (xx + run < q->width && (q->data[yy * q->width + xx + run] & 1)) run++;
+            vt_render_rect(r, qx + (xx + 4) * mod, qy + (yy + 4) * mod, run * mod, mod, black);
+            xx += run - 1;
+        }
     float cx = qx + side + L->pad;
     vt_render_text(r, cx, qy + side * 0.45f, L->body_px, "Scan to buy", L->ink);
     vt_render_text(r, cx, qy + side * 0.45f + L->body_px * 1.4f, L->small_px, "or to read more", L->muted);
