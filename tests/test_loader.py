@@ -6,13 +6,17 @@ reload, each generated here: a product pointed at an OBJ of 3 million faces, at 
 .mtl is a FIFO (a load that never ends), at a malformed OBJ, then a 2,000-product catalog. For
 each: one line naming the file ("... shows a placeholder"), the rest of the scene reloaded, the
 display drawing on. Frame rate: frames delivered per wall second between two report lines (the
-test's own clock at each line), the median over the phase compared with the median over the 3 s
-before it; the margin is generous (0.7) so a busy machine does not flake, and no two report
-lines may be more than 2 s apart (the frozen display of the issue gave none for 49 s). Fixing the
+test's own clock at each line), the median while the new scene loads (from the save to its
+"reloaded" line: the same scene on show as before) compared with the median over the 2 s before
+(3 s after the last swap, once the products have faded in);
+the margin is generous (0.3 of the rate before: on a shared machine other jobs move the rate
+more than a load does; docs/reliability.md has the figures), and no two report lines may be more
+than 2 s apart (the frozen display of the issue gave none for 49 s). Fixing the
 product brings its model back (a reload without a placeholder line). Then a symlink-swap deploy
-(`current -> rel1` renamed over by a link to rel2) is picked up.
+(`current -> rel1` renamed over by a link to rel2) is picked up, and a camera's display starts
+before a model that never loads gives up (placeholders first, then "the models are ready").
 
-Limits for the run: VITRINE_LOAD_SECONDS=5, VITRINE_LOAD_MB=256."""
+Limits for the run: VITRINE_LOAD_SECONDS=3, VITRINE_LOAD_MB=128."""
 import json, os, re, shutil, signal, statistics, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
@@ -54,7 +58,7 @@ many["markers"]["dictionary"] = "APRILTAG_36h10"   # 2320 ids
 many["products"] = [dict(base["products"][i % 6], id="p%04d" % i, marker=i) for i in range(2000)]
 
 save(live, base)
-env = dict(os.environ, VITRINE_LOG="info", VITRINE_LOAD_SECONDS="5", VITRINE_LOAD_MB="256")
+env = dict(os.environ, VITRINE_LOG="info", VITRINE_LOAD_SECONDS="3", VITRINE_LOAD_MB="128")
 p = Watched([vitrine, "run", "--demo", "--demo-size", "480x270", "--headless", "--out", "-", "--catalog", live, "--no-tour",
              "--no-analytics", "--report-every", "0.25"], env=env)
 
@@ -74,22 +78,27 @@ def count(needle):
         return sum(needle in l for l in p.lines)
 
 
-def phase(name, cat, done, at_least=2.0):
-    """Saves cat, waits for done(lines since the save), measures the frame rate before and during."""
+def phase(name, cat, done):
+    """Saves cat, waits for done(lines since the save); the frame rate while the new scene loads
+    (from the save to its "reloaded" line: the scene on show is the same as before) against the
+    2 s before; no gap between reports from the save to 1 s after the swap."""
     n0 = len(p.lines)
     t_save = time.monotonic()
     save(live, cat)
     ok = p.wait_for(lambda ls: done(ls[n0:]))
     check(ok, "%s: the expected lines: %r" % (name, p.lines[n0:][-5:]))
-    p.wait_for(lambda ls: time.monotonic() > t_save + at_least)   # at least this long of the phase measured
-    p.wait_for(lambda ls: len(reports(t_save + at_least, 1e18)) >= 1)
-    t_end = time.monotonic()
-    before, during = rates(reports(t_save - 3, t_save)), rates(reports(t_save, t_end))
-    gaps = [s1 - s0 for (s0, _), (s1, _) in zip(reports(t_save - 0.5, t_end), reports(t_save - 0.5, t_end)[1:])]
+    with p.cond:
+        t_swap = next((s for l, s in zip(p.lines[n0:], p.stamps[n0:]) if "reloaded" in l), time.monotonic())
+    # Settled before the next phase: products fade in after a swap, which moves the rate.
+    p.wait_for(lambda ls: len(reports(t_swap + 3, 1e18)) >= 1)
+    before, during = rates(reports(t_save - 2, t_save)), rates(reports(t_save, t_swap))
+    rs = reports(t_save - 0.5, t_swap + 1)
+    gaps = [s1 - s0 for (s0, _), (s1, _) in zip(rs, rs[1:])]
     mb, md = statistics.median(before or [0]), statistics.median(during or [0])
-    print("%s: %.1f frames/s before, %.1f during (median of %d and %d windows of 0.25 s), longest gap %.2f s, %.1f s"
-          % (name, mb, md, len(before), len(during), max(gaps or [0]), t_end - t_save), flush=True)
-    check(len(before) >= 3 and len(during) >= 3 and md >= 0.7 * mb, "%s: the display keeps its frame rate (%.1f -> %.1f)" % (name, mb, md))
+    print("%s: loaded in %.1f s; %.1f frames/s before, %.1f while loading (median of %d and %d windows of 0.25 s), longest gap %.2f s"
+          % (name, t_swap - t_save, mb, md, len(before), len(during), max(gaps or [0])), flush=True)
+    if len(during) >= 4:   # a load long enough to measure (a good model's takes a fraction of a second)
+        check(len(before) >= 3 and md >= 0.3 * mb, "%s: the display keeps its frame rate (%.1f -> %.1f)" % (name, mb, md))
     check(gaps and max(gaps) < 2.0, "%s: no freeze (longest gap between reports %.2f s)" % (name, max(gaps or [99])))
     return p.lines[n0:]
 
@@ -135,6 +144,19 @@ check(p.wait_for(lambda ls: any("reloaded %s: 4 products" % deployed in l for l 
 p.proc.send_signal(signal.SIGTERM)
 rc, err = p.finish()
 check(rc == 0, "the deployed run ends cleanly: %d %s" % (rc, err[-300:]))
+
+# --- a live source starts at once: placeholders while a model takes long, then the models ---
+save(live, with_model(slow))
+p = Watched([vitrine, "run", "--demo", "--demo-size", "480x270", "--headless", "--out", "-", "--catalog", live, "--no-tour",
+             "--no-analytics", "--report-every", "0.25", "--simulate-disconnect", "1000000:1"], env=env)   # a "camera"
+check(p.wait_for(lambda ls: any("the models are ready (6 products)" in l for l in ls)), "the models arrive: %r" % p.lines[-3:])
+p.proc.send_signal(signal.SIGTERM)
+rc, err = p.finish()
+lines = err.splitlines()
+first = next((k for k, l in enumerate(lines) if "report:" in l), None)
+late = next((k for k, l in enumerate(lines) if slow in l and "took longer than 3 s" in l), None)
+check(rc == 0 and first is not None and late is not None and first < late,
+      "a camera's frames are on screen before the slow model gives up (%r, %r): %s" % (first, late, err[-400:]))
 
 shutil.rmtree(tmp)
 finish("test_loader")

@@ -43,7 +43,7 @@ typedef struct product_slot {
     vt_gpu_model_id gpu;
     char *model_path;      /* what model was loaded from, to reuse it across reloads */
     long long model_mtime;
-    int borrowed;          /* model and gpu are an earlier slot's (the same file): not freed here */
+    int borrowed;          /* model and gpu are another slot's (the same file, or taken by the next scene): not freed here */
 } product_slot;
 
 /* What is on show: the catalog and a model for each product. Replaced whole on a good reload. */

@@ -25,16 +25,17 @@ static void slot_release(product_slot *s, vt_renderer *rend)
     memset(s, 0, sizeof *s);
 }
 
-/* Takes old's model for s when it is the same file, unchanged and not a placeholder (from the
- * slot that owns it: the old scene's other slots with it only borrowed it). */
+/* Takes old's model for s when it is the same file, unchanged and not a placeholder, from the
+ * slot that owns it. The old slot keeps drawing it until the swap, borrowing it from then on (the
+ * frame loop skips a slot without a model). */
 static int slot_reuse(product_slot *s, scene *old)
 {
     for (int k = 0; old && old->cat && old->slots && k < old->cat->count; k++) {
         product_slot *o = &old->slots[k];
         if (o->model && !o->borrowed && o->model_path && s->p->model_path && !strcmp(o->model_path, s->p->model_path) &&
-            o->model_mtime == s->model_mtime && !o->model->is_placeholder) {
-            s->model = o->model; s->gpu = o->gpu; s->model_path = o->model_path;
-            o->model = NULL; o->gpu = (vt_gpu_model_id){ 0 }; o->model_path = NULL;
+            o->model_mtime == s->model_mtime && !o->model->is_placeholder && (s->model_path = strdup(o->model_path))) {
+            s->model = o->model; s->gpu = o->gpu;
+            o->borrowed = 1;
             return 1;
         }
     }
