@@ -172,7 +172,7 @@ typedef struct run_ctx {
 /* run_scene.c */
 /* The first scene: o.catalog's (loaded, taken) with its models; a file source waits for them, a
  * live one at most a second (then placeholders, the models swapped in when they are all ready). */
-void run_scene_open(run_ctx *rc, vt_catalog *cat);
+int run_scene_open(run_ctx *rc, vt_catalog *cat);   /* -1 to go on, else the exit status (said) */
 /* Stops the loader and frees the scenes (safe twice). */
 void run_scene_close(run_ctx *rc);
 void scene_free(scene *sc, vt_renderer *rend);

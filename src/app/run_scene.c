@@ -177,21 +177,23 @@ static void swap_in(run_ctx *rc)
 }
 
 /* A finished batch becomes the incoming scene; a catalog that did not load is said instead. */
-static void take_batch(run_ctx *rc, run_batch *b)
+static int take_batch(run_ctx *rc, run_batch *b)
 {
-    if (!b) return;
-    if (!b->cat) {
+    if (!b) return 0;
+    if (b->cat && b->count != b->cat->count) snprintf(b->err, sizeof b->err, "%s: out of memory while loading its models", rc->o.catalog);
+    if (!b->cat || b->count != b->cat->count) {
         reload_failed(rc, b->err);
         run_batch_free(b);
-        return;
+        return 0;
     }
     rc->batch = b;
     scene_begin(&rc->incoming, b->cat);
     b->cat = NULL;   /* the scene's now */
     rc->incoming_at = 0;
+    return 1;
 }
 
-void run_scene_open(run_ctx *rc, vt_catalog *cat)
+int run_scene_open(run_ctx *rc, vt_catalog *cat)
 {
     char why[512];
     if (run_loader_start(&rc->loader, why, sizeof why) != VT_OK) VT_WARN("assets", "%s: placeholders only, no hot reload", why);
@@ -200,19 +202,20 @@ void run_scene_open(run_ctx *rc, vt_catalog *cat)
      * take longer, swapped for them when they are all ready. */
     run_batch *b = NULL;
     if (rc->loader && run_loader_request(rc->loader, rc->o.catalog, cat, NULL)) b = run_loader_wait(rc->loader, rc->live ? 1.0 : -1);
+    if (b && !take_batch(rc, b)) return 1;   /* said (out of memory) */
     if (b) {
-        take_batch(rc, b);
         scene_fill(&rc->incoming, &rc->incoming_at, rc->batch, NULL, rc->rend, 0);
         rc->sc = rc->incoming;
         memset(&rc->incoming, 0, sizeof rc->incoming);
         run_batch_free(rc->batch);
         rc->batch = NULL;
-        return;
+        return -1;
     }
     int at = 0;
     scene_begin(&rc->sc, cat);
     rc->sc.cat_borrowed = rc->loader != NULL;   /* the loader's batch owns it */
     scene_fill(&rc->sc, &at, NULL, NULL, rc->rend, 0);
+    return -1;
 }
 
 void run_scene_close(run_ctx *rc)

@@ -122,7 +122,8 @@ int run_open_display(run_ctx *rc)
         vt_catalog_destroy(cat);
         return bad_monitor ? 2 : 1;
     }
-    run_scene_open(rc, cat);   /* the models off the frame loop (run_loader.c) */
+    int st = run_scene_open(rc, cat);   /* the models off the frame loop (run_loader.c) */
+    if (st >= 0) return st;
     char why[256];
     if (vt_watch_create(&rc->watch, why, sizeof why) != VT_OK)
         VT_WARN("catalog", "cannot watch %s for changes (%s); edits need a restart", o->catalog, why);
