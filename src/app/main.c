@@ -62,6 +62,7 @@ int main(int argc, char **argv)
         printf("vitrine %s\n", VT_VERSION);
         return 0;
     }
+    if (!strcmp(cmd, "__load-model")) return vt_cmd_load_model(argc - 1, argv + 1);   /* internal: run's model loader */
     if (!strcmp(cmd, "detect")) return vt_cmd_detect(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return vt_cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "stats")) return vt_cmd_stats(argc - 1, argv + 1);

@@ -43,6 +43,7 @@ typedef struct product_slot {
     vt_gpu_model_id gpu;
     char *model_path;      /* what model was loaded from, to reuse it across reloads */
     long long model_mtime;
+    int borrowed;          /* model and gpu are another slot's (the same file, or taken by the next scene): not freed here */
 } product_slot;
 
 /* What is on show: the catalog and a model for each product. Replaced whole on a good reload. */
@@ -51,7 +52,21 @@ typedef struct scene {
     product_slot *slots;
     vt_dictionary dict;
     vt_visitor_show *shows;   /* the visitor's view of the slots (catalog order) */
+    int cat_borrowed;         /* the first placeholders' scene: the loader's batch owns cat */
 } scene;
+
+/* run_loader.c: a catalog and its models, loaded off the frame loop (models in a child process
+ * under limits); the GL thread builds a scene from it between frames. */
+typedef struct run_batch {
+    vt_catalog *cat;          /* NULL: it did not load, err says why */
+    char err[1024];
+    int count;                /* products with the arrays below */
+    vt_model **models;        /* per product: loaded (owned until taken), or NULL (failed, said) */
+    long long *mtime;         /* per product: its model file's mtime when looked at */
+    int *reuse;               /* per product: 1 when the scene on show has that file unchanged */
+    int *share;               /* per product: an earlier product with the same model file, or -1 */
+} run_batch;
+typedef struct run_loader run_loader;
 
 /* The media clock: one time per frame for visuals, pose smoothing and presence alike. */
 typedef struct media_clock {
@@ -128,6 +143,10 @@ typedef struct run_ctx {
     vt_watch *watch;
     char last_reload_err[1024];
     uint64_t reload_at;
+    run_loader *loader;         /* NULL: everything loads on the GL thread */
+    run_batch *batch;           /* a loaded catalog being put on the GPU, a few slots a frame */
+    scene incoming;             /* its scene, swapped in when every slot is ready */
+    int incoming_at;            /* slots done */
     vt_visitor *vis;
     int card_pending;
     /* markers and poses */
@@ -151,14 +170,34 @@ typedef struct run_ctx {
 } run_ctx;
 
 /* run_scene.c */
-void scene_build(scene *sc, vt_catalog *cat, scene *old, vt_renderer *rend);
+/* The first scene: o.catalog's (loaded, taken) with its models; a file source waits for them, a
+ * live one at most a second (then placeholders, the models swapped in when they are all ready). */
+int run_scene_open(run_ctx *rc, vt_catalog *cat);   /* -1 to go on, else the exit status (said) */
+/* Stops the loader and frees the scenes (safe twice). */
+void run_scene_close(run_ctx *rc);
 void scene_free(scene *sc, vt_renderer *rend);
 /* Shows sc's products through the visitor and points the watcher at its files. */
 void run_show_scene(run_ctx *rc);
-/* Step: a catalog or model that changed on disk (150 ms after the last write) is reloaded. */
+/* Step: a catalog or model that changed on disk (150 ms after the last write) is reloaded off
+ * the frame loop; the new scene goes onto the GPU a few milliseconds a frame and replaces the one
+ * on show when it is complete. */
 void run_reload_if_changed(run_ctx *rc);
 /* The tracker for dict (replacing any, through run_pipe_set_tracker), reported when it cannot be made. */
 void run_make_tracker(run_ctx *rc, vt_dictionary dict);
+
+/* run_loader.c */
+vt_result run_loader_start(run_loader **out, char *err, size_t errlen);
+/* Asks for path's catalog (cat: already loaded, taken) and its models, reusing the unchanged
+ * ones of have (read now). 0 while a request is still in progress (ask again later). */
+int run_loader_request(run_loader *ld, const char *path, vt_catalog *cat, const scene *have);
+/* The finished batch (the caller's, run_batch_free), or NULL: wait up to seconds (0: a look, < 0:
+ * until done). */
+run_batch *run_loader_wait(run_loader *ld, double seconds);
+run_batch *run_loader_poll(run_loader *ld);
+void run_batch_free(run_batch *b);
+/* Cancels a load in progress (its child killed) and joins the thread; frees ld. Safe on NULL. */
+void run_loader_stop(run_loader *ld);
+long long run_mtime_of(const char *path);   /* nanoseconds, -1 when absent */
 
 /* run_staff.c: what staff should know, kept off the visitors' screen. */
 /* The staff ring, fed by the logger from now on (the HUD shows it; run_staff_messages gives it). */

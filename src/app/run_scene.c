@@ -6,13 +6,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-static long long mtime_of(const char *path)
-{
-    struct stat st;
-    return path && stat(path, &st) == 0 ? (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec : -1;
-}
 
 /* The GPU side of a slot: the only place models are uploaded and freed. */
 static void slot_upload(product_slot *s, vt_renderer *rend)
@@ -24,21 +17,25 @@ static void slot_upload(product_slot *s, vt_renderer *rend)
 }
 static void slot_release(product_slot *s, vt_renderer *rend)
 {
-    vt_render_free_model(rend, s->gpu);
-    vt_model_destroy(s->model);
+    if (!s->borrowed) {
+        vt_render_free_model(rend, s->gpu);
+        vt_model_destroy(s->model);
+    }
     free(s->model_path);
     memset(s, 0, sizeof *s);
 }
 
-/* Takes old's model for s when it is the same file, unchanged and not a placeholder. */
+/* Takes old's model for s when it is the same file, unchanged and not a placeholder, from the
+ * slot that owns it. The old slot keeps drawing it until the swap, borrowing it from then on (the
+ * frame loop skips a slot without a model). */
 static int slot_reuse(product_slot *s, scene *old)
 {
-    for (int k = 0; old && old->cat && k < old->cat->count; k++) {
+    for (int k = 0; old && old->cat && old->slots && k < old->cat->count; k++) {
         product_slot *o = &old->slots[k];
-        if (o->model && o->model_path && s->p->model_path && !strcmp(o->model_path, s->p->model_path) &&
-            o->model_mtime == s->model_mtime && !o->model->is_placeholder) {
-            s->model = o->model; s->gpu = o->gpu; s->model_path = o->model_path;
-            o->model = NULL; o->gpu = (vt_gpu_model_id){ 0 }; o->model_path = NULL;
+        if (o->model && !o->borrowed && o->model_path && s->p->model_path && !strcmp(o->model_path, s->p->model_path) &&
+            o->model_mtime == s->model_mtime && !o->model->is_placeholder && (s->model_path = strdup(o->model_path))) {
+            s->model = o->model; s->gpu = o->gpu;
+            o->borrowed = 1;
             return 1;
         }
     }
@@ -56,17 +53,25 @@ static void slot_placeholder(product_slot *s)
     if (vt_model_placeholder(size, &s->model, err, sizeof err) != VT_OK) VT_WARN("assets", "%s (product %s)", err, p->id);
 }
 
-/* A product whose model does not load, or does not go onto the GPU (too large a texture, no
- * memory), shows a placeholder box, reported once: a product on show always stands on its
- * marker with its tag. */
-static void slot_load(product_slot *s, vt_renderer *rend)
+/* Slot i of sc from batch b (NULL: a placeholder): the model an earlier slot shares, the one on
+ * show reused, or the loaded one, uploaded. A model that does not go onto the GPU (too large a
+ * texture, no memory) shows a placeholder box, reported once: a product on show always stands
+ * on its marker with its tag. */
+static void slot_fill(scene *sc, int i, run_batch *b, scene *old, vt_renderer *rend)
 {
-    const vt_product *p = s->p;
-    char err[1024];
-    if (p->model_path && vt_model_load(p->model_path, &s->model, err, sizeof err) != VT_OK)
-        VT_WARN("assets", "%s (product %s shows a placeholder)", err, p->id);
+    product_slot *s = &sc->slots[i];
+    s->p = &sc->cat->products[i];
+    s->model_mtime = b ? b->mtime[i] : -1;
+    const product_slot *sh = b && b->share[i] >= 0 ? &sc->slots[b->share[i]] : NULL;
+    if (sh && sh->model && !sh->model->is_placeholder) {
+        s->model = sh->model; s->gpu = sh->gpu; s->borrowed = 1;
+        s->model_path = strdup(sh->model_path);
+        return;
+    }
+    if (b && b->reuse[i] && slot_reuse(s, old)) return;
+    if (b && b->models[i]) { s->model = b->models[i]; b->models[i] = NULL; }
     if (!s->model) slot_placeholder(s);
-    s->model_path = p->model_path ? strdup(p->model_path) : NULL;
+    s->model_path = s->p->model_path ? strdup(s->p->model_path) : NULL;
     slot_upload(s, rend);
     if (!s->gpu.id && s->model && !s->model->is_placeholder) {
         vt_model_destroy(s->model);
@@ -87,22 +92,31 @@ static double slot_scale(const product_slot *s)
     return scale;
 }
 
-/* Builds a scene from cat (taking it), reusing unchanged models of old; the display goes on
- * whatever a model does. */
-void scene_build(scene *sc, vt_catalog *cat, scene *old, vt_renderer *rend)
+static void scene_begin(scene *sc, vt_catalog *cat)
 {
     memset(sc, 0, sizeof *sc);
     sc->cat = cat;
     vt_dictionary_find(cat->dictionary, &sc->dict);
     sc->slots = calloc((size_t)cat->count + 1, sizeof *sc->slots);
     sc->shows = calloc((size_t)cat->count + 1, sizeof *sc->shows);
-    for (int i = 0; sc->slots && i < cat->count; i++) {
-        product_slot *s = &sc->slots[i];
-        s->p = &cat->products[i];
-        s->model_mtime = mtime_of(s->p->model_path);
-        if (!slot_reuse(s, old)) slot_load(s, rend);
-        if (sc->shows) sc->shows[i] = (vt_visitor_show){ .p = s->p, .model = s->model, .gpu = s->gpu, .scale = slot_scale(s) };
+}
+
+/* Fills slots from *at on until all are done (1) or budget_ns has passed (0; at least one slot
+ * each call): uploads spread over frames, so a large catalog does not stall one. */
+static int scene_fill(scene *sc, int *at, run_batch *b, scene *old, vt_renderer *rend, uint64_t budget_ns)
+{
+    uint64_t end = vt_now_ns() + budget_ns;
+    int n = sc->slots ? sc->cat->count : 0;
+    while (*at < n) {
+        slot_fill(sc, (*at)++, b, old, rend);
+        if (budget_ns && vt_now_ns() >= end) break;
     }
+    if (*at < n) return 0;
+    for (int i = 0; sc->shows && i < n; i++) {
+        product_slot *s = &sc->slots[i];
+        sc->shows[i] = (vt_visitor_show){ .p = s->p, .model = s->model, .gpu = s->gpu, .scale = slot_scale(s) };
+    }
+    return 1;
 }
 
 void scene_free(scene *sc, vt_renderer *rend)
@@ -110,7 +124,7 @@ void scene_free(scene *sc, vt_renderer *rend)
     for (int i = 0; sc->cat && sc->slots && i < sc->cat->count; i++) slot_release(&sc->slots[i], rend);
     free(sc->slots);
     free(sc->shows);
-    vt_catalog_destroy(sc->cat);
+    if (!sc->cat_borrowed) vt_catalog_destroy(sc->cat);
     memset(sc, 0, sizeof *sc);
 }
 
@@ -145,22 +159,86 @@ static void reload_failed(run_ctx *rc, const char *err)
     snprintf(rc->last_reload_err, sizeof rc->last_reload_err, "%s", err);
 }
 
-void run_reload_if_changed(run_ctx *rc)
+/* The incoming scene replaces the one on show, between two frames. */
+static void swap_in(run_ctx *rc)
 {
-    /* Editors write in bursts: a change is picked up 150 ms after the last write. */
-    if (rc->watch && vt_watch_changed(rc->watch)) rc->reload_at = vt_now_ns() + 150000000ull;
-    if (!rc->reload_at || vt_now_ns() < rc->reload_at) return;
-    rc->reload_at = 0;
-    vt_catalog *next = NULL;
-    if (vt_catalog_load(rc->o.catalog, &next, rc->err, sizeof rc->err) != VT_OK) { reload_failed(rc, rc->err); return; }
-    /* A good catalog replaces the scene between two frames. */
-    scene fresh;
-    scene_build(&fresh, next, &rc->sc, rc->rend);
+    scene fresh = rc->incoming;
+    int was_start = rc->sc.cat_borrowed;   /* placeholders while the first models loaded */
+    memset(&rc->incoming, 0, sizeof rc->incoming);
+    run_batch_free(rc->batch);
+    rc->batch = NULL;
     if (fresh.dict.cv_id != rc->sc.dict.cv_id) run_make_tracker(rc, fresh.dict);
     run_close_removed_visits(rc, rc->sc.cat, fresh.cat);
     scene_free(&rc->sc, rc->rend);
     rc->sc = fresh;
     run_show_scene(rc);
     rc->last_reload_err[0] = 0;
-    VT_NOTE("catalog", "reloaded %s: %d products", rc->o.catalog, rc->sc.cat->count);
+    if (was_start) VT_NOTE("catalog", "%s: the models are ready (%d products)", rc->o.catalog, rc->sc.cat->count);
+    else VT_NOTE("catalog", "reloaded %s: %d products", rc->o.catalog, rc->sc.cat->count);
+}
+
+/* A finished batch becomes the incoming scene; a catalog that did not load is said instead. */
+static int take_batch(run_ctx *rc, run_batch *b)
+{
+    if (!b) return 0;
+    if (b->cat && b->count != b->cat->count) snprintf(b->err, sizeof b->err, "%s: out of memory while loading its models", rc->o.catalog);
+    if (!b->cat || b->count != b->cat->count) {
+        reload_failed(rc, b->err);
+        run_batch_free(b);
+        return 0;
+    }
+    rc->batch = b;
+    scene_begin(&rc->incoming, b->cat);
+    b->cat = NULL;   /* the scene's now */
+    rc->incoming_at = 0;
+    return 1;
+}
+
+int run_scene_open(run_ctx *rc, vt_catalog *cat)
+{
+    char why[512];
+    if (run_loader_start(&rc->loader, why, sizeof why) != VT_OK) VT_WARN("assets", "%s: placeholders only, no hot reload", why);
+    /* A file's frames wait for the models (its output is then the same on any machine); a
+     * camera's visitors see the products within a second: placeholders first if the models
+     * take longer, swapped for them when they are all ready. */
+    run_batch *b = NULL;
+    if (rc->loader && run_loader_request(rc->loader, rc->o.catalog, cat, NULL)) b = run_loader_wait(rc->loader, rc->live ? 1.0 : -1);
+    if (b && !take_batch(rc, b)) return 1;   /* said (out of memory) */
+    if (b) {
+        scene_fill(&rc->incoming, &rc->incoming_at, rc->batch, NULL, rc->rend, 0);
+        rc->sc = rc->incoming;
+        memset(&rc->incoming, 0, sizeof rc->incoming);
+        run_batch_free(rc->batch);
+        rc->batch = NULL;
+        return -1;
+    }
+    int at = 0;
+    scene_begin(&rc->sc, cat);
+    rc->sc.cat_borrowed = rc->loader != NULL;   /* the loader's batch owns it */
+    scene_fill(&rc->sc, &at, NULL, NULL, rc->rend, 0);
+    return -1;
+}
+
+void run_scene_close(run_ctx *rc)
+{
+    run_loader_stop(rc->loader);   /* first: it may own the catalog on show */
+    rc->loader = NULL;
+    run_batch_free(rc->batch);
+    rc->batch = NULL;
+    scene_free(&rc->incoming, rc->rend);
+    scene_free(&rc->sc, rc->rend);
+}
+
+void run_reload_if_changed(run_ctx *rc)
+{
+    /* Editors write in bursts: a change is picked up 150 ms after the last write. */
+    if (rc->watch && vt_watch_changed(rc->watch)) rc->reload_at = vt_now_ns() + 150000000ull;
+    if (!rc->loader) return;
+    if (!rc->batch) take_batch(rc, run_loader_poll(rc->loader));
+    if (rc->batch) {   /* a few milliseconds of uploads a frame, the scene on show meanwhile */
+        if (scene_fill(&rc->incoming, &rc->incoming_at, rc->batch, &rc->sc, rc->rend, 4000000)) swap_in(rc);
+        return;
+    }
+    if (!rc->reload_at || vt_now_ns() < rc->reload_at) return;
+    if (run_loader_request(rc->loader, rc->o.catalog, NULL, &rc->sc)) rc->reload_at = 0;
 }

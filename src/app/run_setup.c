@@ -122,7 +122,8 @@ int run_open_display(run_ctx *rc)
         vt_catalog_destroy(cat);
         return bad_monitor ? 2 : 1;
     }
-    scene_build(&rc->sc, cat, NULL, rc->rend);
+    int st = run_scene_open(rc, cat);   /* the models off the frame loop (run_loader.c) */
+    if (st >= 0) return st;
     char why[256];
     if (vt_watch_create(&rc->watch, why, sizeof why) != VT_OK)
         VT_WARN("catalog", "cannot watch %s for changes (%s); edits need a restart", o->catalog, why);
@@ -207,7 +208,7 @@ void run_close(run_ctx *rc)
     vt_image_free(&rc->last_frame);
     vt_sink_close(rc->sink);
     vt_image_free(&rc->rgba);
-    scene_free(&rc->sc, rc->rend);
+    run_scene_close(rc);
     vt_watch_destroy(rc->watch);
     vt_render_destroy(rc->rend);
     vt_source_destroy(rc->src);

@@ -69,4 +69,38 @@ void vt_model_destroy(vt_model *m);   /* safe on NULL */
 int vt_model_vertex_count(const vt_model *m);
 int vt_model_triangle_count(const vt_model *m);
 
+/* ---- a model loaded in a process of its own (vt_model_isolated.c) ----
+ * The vitrine executable runs again as `vitrine __load-model PATH ...` (hidden, internal), under
+ * RLIMIT_CPU, RLIMIT_AS (what the load may add to the address space; not under AddressSanitizer)
+ * and nice 10, with a wall-time budget after which it is killed; it hands back the checked model
+ * over a pipe and the parent checks every count, size and index it reads back. A file that takes
+ * too long or too much costs only the child. */
+typedef struct vt_load_limits {
+    double wall_s;          /* killed this long after the request (its start not counted): "FILE: took longer than N s to load" (0: 15 s) */
+    double cpu_s;           /* RLIMIT_CPU (0: 15 s) */
+    double memory_mb;       /* address space the load may add, and the most it may hand back (0: 2048 MB) */
+    const volatile int *cancel;   /* optional: when it becomes non-zero the child is killed (a run ending) */
+    int keep_priority;      /* 1: the child runs at the caller's priority (tests), else nice 10 */
+} vt_load_limits;
+vt_load_limits vt_load_limits_defaults(void);
+/* The executable to run as the loader (`vitrine run`: "/proc/self/exe"). Never set (unit tests,
+ * benches): models load in-process, without the limits. Call before any thread loads. */
+void vt_model_isolated_set_exe(const char *exe);
+/* A loader: one child process, started at the first load and reused for the next ones until it
+ * fails, is idled or destroyed (a child that went over a limit is killed; the next load starts a
+ * fresh one). One thread at a time per loader; zero limits fields are the defaults.
+ * vt_model_loader_load is like vt_model_load (same ownership, same one-line "FILE: ..." errors);
+ * a file over a limit gives VT_ERR_UNSUPPORTED (time, CPU) or VT_ERR_NO_MEMORY with err naming
+ * the file and the limit; cancelled: VT_ERR_IO. */
+typedef struct vt_model_loader vt_model_loader;
+vt_result vt_model_loader_create(const vt_load_limits *limits, vt_model_loader **out, char *err, size_t errlen);
+vt_result vt_model_loader_load(vt_model_loader *ld, const char *path, vt_model **out, char *err, size_t errlen);
+void vt_model_loader_idle(vt_model_loader *ld);      /* ends the child until the next load (its memory back) */
+void vt_model_loader_destroy(vt_model_loader *ld);   /* ends the child; safe on NULL */
+/* One model in a loader of its own (create, load, destroy). */
+vt_result vt_model_load_isolated(const char *path, const vt_load_limits *limits, vt_model **out, char *err, size_t errlen);
+/* The child's side: `vitrine __load-model CPU_S MEMORY_MB PARENT_PID` (argv from "__load-model"):
+ * reads paths (length-prefixed) on fd 0, writes each answer to fd 3. Returns the exit status. */
+int vt_model_isolated_child(int argc, char **argv);
+
 #endif
