@@ -290,11 +290,14 @@ static int parse_option(detect_opts *o, detect_args *a, int c, const char *arg)
         else { VT_ERROR("detect", "--engine '%s': expected own or opencv", arg); return 2; }
         break;
     case 'P':
-        if (sscanf(arg, "%lf,%lf,%lf", &o->fd.min_cutoff, &o->fd.beta, &o->fd.d_cutoff) != 3 || !(o->fd.min_cutoff > 0) ||
-            o->fd.beta < 0 || !(o->fd.d_cutoff > 0)) {
+        double v[3];
+        if (vt_parse_doubles(arg, ',', v, 3) || !(v[0] > 0) || v[1] < 0 || !(v[2] > 0)) {
             VT_ERROR("detect", "--filter-params '%s': expected MIN_CUTOFF,BETA,D_CUTOFF, e.g. 0.5,50,1.0", arg);
             return 2;
         }
+        o->fd.min_cutoff = v[0];
+        o->fd.beta = v[1];
+        o->fd.d_cutoff = v[2];
         o->filter = 1;
         break;
     }

@@ -126,6 +126,18 @@ typedef struct vt_detect_profile {
     double searched;         /* fraction of the frame searched from scratch (bands, regions) */
 } vt_detect_profile;
 
+/* ---- option values ----------------------------------------------------------------------
+ * Strict: the whole text is the value (no spaces, no trailing text, decimal only, finite), in
+ * lo..hi. Each returns 0, or -1 leaving *out as it was; the caller names the option and value. */
+int vt_parse_int(const char *s, int lo, int hi, int *out);
+int vt_parse_double(const char *s, double lo, double hi, double *out);
+/* "WxH", e.g. "1920x1080". */
+int vt_parse_size(const char *s, int wlo, int whi, int hlo, int hhi, int *w, int *h);
+/* Exactly n numbers separated by sep ("0.5,50,1.0"); any finite values (the caller checks). */
+int vt_parse_doubles(const char *s, char sep, double *out, int n);
+/* A UTC date "YYYY-MM-DD" or time "YYYY-MM-DDTHH:MM:SS" that exists (no 2026-02-30). */
+int vt_parse_date(const char *s);
+
 /* ---- files ------------------------------------------------------------------------------ */
 /* Checks that path is a readable, non-empty regular file before a library sees it, so the error
  * names the real problem ("no such file", "empty file (0 bytes)", "is a folder"). */
