@@ -53,14 +53,19 @@ static const char *k_help =
     "Exit status: 0 all inputs read; 2 bad arguments, or an input could not be read (the rest are\n"
     "still processed). Progress shows on stderr when it is a terminal.\n";
 
+/* A byte that is not UTF-8 (a file name from another system) comes out as U+FFFD: the line
+ * stays valid JSON. */
 static void json_string(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (; *s; s++) {
+    while (*s) {
         unsigned char c = (unsigned char)*s;
+        int k = vt_utf8_seq(s);
         if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
+        else if (c < 0x20 || c == 0x7F) fprintf(f, "\\u%04x", c);
+        else if (k == 0) fputs("\\ufffd", f);
+        else fwrite(s, 1, (size_t)k, f);
+        s += k > 1 ? k : 1;
     }
     fputc('"', f);
 }

@@ -180,6 +180,11 @@ void vt_log_file(vt_log_level lvl, const char *subsystem, const char *path, cons
  * fn runs on the logging thread under a lock and must not log. NULL removes it. */
 typedef void (*vt_log_sink_fn)(vt_log_level lvl, const char *subsystem, const char *line, void *ctx);
 void vt_log_set_sink(vt_log_sink_fn fn, void *ctx);
+/* Every line is one line: control characters and bytes that are not UTF-8, in the path and the
+ * message alike, are written out as \n, \t, \xNN. */
+/* The length of the valid UTF-8 sequence at s (1-4; 1 for ASCII, NUL included), or 0 when the
+ * byte there does not start one. */
+int vt_utf8_seq(const char *s);
 #define VT_ERROR(sub, ...) vt_log(VT_LOG_ERROR, sub, __VA_ARGS__)
 #define VT_WARN(sub, ...)  vt_log(VT_LOG_WARN, sub, __VA_ARGS__)
 #define VT_NOTE(sub, ...)  vt_log(VT_LOG_NOTE, sub, __VA_ARGS__)
