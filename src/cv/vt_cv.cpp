@@ -132,6 +132,14 @@ vt_result vtcv_imdecode(const void *data, size_t len, int grey, vtcv_mat *out, c
     if (len > (size_t)INT_MAX) { set_err(err, errlen, "%s", "too large an image file"); return VT_ERR_FORMAT; }
     try {
         out->m = cv::imdecode(cv::Mat(1, (int)len, CV_8U, (void *)data), grey ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+        // Some decoders (Radiance HDR) ignore the flags: bytes, and grey or BGR as asked, are what
+        // every stage reads.
+        cv::Mat &m = out->m;
+        if (!m.empty() && m.depth() != CV_8U) m.convertTo(m, CV_8U, m.depth() == CV_32F ? 255.0 : 1.0);
+        int want = grey ? 1 : 3;
+        if (!m.empty() && m.channels() != want)
+            cv::cvtColor(m, m, grey ? (m.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY)
+                                    : (m.channels() == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR));
     } catch (...) {
         return failed(err, errlen, "decode", VT_ERR_FORMAT);
     }
