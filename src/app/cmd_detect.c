@@ -294,7 +294,7 @@ static int parse_option(detect_opts *o, detect_args *a, int c, const char *arg)
         else if (!strcmp(arg, "opencv")) a->engine = VT_ENGINE_OPENCV;
         else { VT_ERROR("detect", "--engine '%s': expected own or opencv", arg); return 2; }
         break;
-    case 'P':
+    case 'P': {
         double v[3];
         if (vt_parse_doubles(arg, ',', v, 3) || !(v[0] > 0) || v[1] < 0 || !(v[2] > 0)) {
             VT_ERROR("detect", "--filter-params '%s': expected MIN_CUTOFF,BETA,D_CUTOFF, e.g. 0.5,50,1.0", arg);
@@ -305,6 +305,7 @@ static int parse_option(detect_opts *o, detect_args *a, int c, const char *arg)
         o->fd.d_cutoff = v[2];
         o->filter = 1;
         break;
+    }
     }
     return 0;
 }
