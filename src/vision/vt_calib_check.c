@@ -43,8 +43,11 @@ vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) { snprintf(err, errlen, "cannot be opened for reading"); return VT_ERR_IO; }
-    char *text = malloc(MAX_CALIB_BYTES + 2);
-    size_t len = text ? fread(text, 1, MAX_CALIB_BYTES + 1, f) : 0;
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    rewind(f);
+    size_t cap = size >= 0 && size <= MAX_CALIB_BYTES ? (size_t)size + 1 : MAX_CALIB_BYTES + 1;
+    char *text = malloc(cap + 1);
+    size_t len = text ? fread(text, 1, cap, f) : 0;
     fclose(f);
     if (!text) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
     text[len] = '\0';
