@@ -69,6 +69,18 @@ def calib(name, **kw):
 
 r, dt = timed([vitrine, "detect", "--calib", calib("good.yml"), scene])
 check(r.returncode == 0 and not lines_of(r.stderr), "a sound calibration is accepted: %r" % r.stderr)
+for ext in ("xml", "json"):   # as OpenCV writes them
+    fs = cv2.FileStorage(path("good." + ext), cv2.FILE_STORAGE_WRITE)
+    fs.write("image_width", 640)
+    fs.write("image_height", 480)
+    fs.write("camera_matrix", np.array([[600, 0, 320], [0, 600, 240], [0, 0, 1]], float))
+    fs.write("distortion_coefficients", np.zeros((1, 5)))
+    fs.release()
+    r, dt = timed([vitrine, "detect", "--calib", path("good." + ext), scene])
+    check(r.returncode == 0 and not lines_of(r.stderr), "a sound calibration in %s is accepted: %r" % (ext, r.stderr))
+# OpenCV's XML parser read past the end of a file ending in "name=" (found by fuzzing: a segfault).
+open(path("ends-in-tag.xml"), "w").write('<?xml version="1.0"?>\n<opencv_storage><camera_matrix type_id=')
+expect_refused([vitrine, "detect", "--calib", path("ends-in-tag.xml"), scene], "ends-in-tag.xml", "ends inside a tag")
 
 N = 100000
 deep = {

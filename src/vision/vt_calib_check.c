@@ -39,6 +39,24 @@ static int indent_depth(const char *t)
     return deepest;
 }
 
+/* XML text (its first character '<') must not end inside a tag or a quoted attribute value:
+ * OpenCV's XML parser reads past the end of "<a b=" (a NULL read, found by fuzzing). */
+static int xml_ends_in_tag(const char *t, size_t len)
+{
+    size_t i = 0;
+    if (len >= 3 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBB && (unsigned char)t[2] == 0xBF) i = 3;
+    while (i < len && strchr(" \t\r\n", t[i])) i++;
+    if (i >= len || t[i] != '<') return 0;
+    char in = 0;   /* 0 outside a tag, '<' inside one, or the quote being read */
+    for (; i < len; i++) {
+        char c = t[i];
+        if (!in) in = c == '<' ? '<' : 0;
+        else if (in == '<') in = c == '>' ? 0 : c == '"' || c == '\'' ? c : '<';
+        else if (c == in) in = '<';
+    }
+    return in != 0;
+}
+
 vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
@@ -66,8 +84,12 @@ vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
         brackets += text[i] == '[' || text[i] == '{';
         tags += text[i] == '<';
     }
-    int depth = indent_depth(text);
+    int depth = indent_depth(text), open_tag = xml_ends_in_tag(text, len);
     free(text);
+    if (open_tag) {
+        snprintf(err, errlen, "not a whole XML file: it ends inside a tag");
+        return VT_ERR_FORMAT;
+    }
     const char *what = brackets > MAX_BRACKETS ? "'[' and '{'" : tags > MAX_TAGS ? "XML tags" : "indentation levels";
     int n = brackets > MAX_BRACKETS ? brackets : tags > MAX_TAGS ? tags : depth;
     int most = brackets > MAX_BRACKETS ? MAX_BRACKETS : tags > MAX_TAGS ? MAX_TAGS : MAX_INDENT_DEPTH;
