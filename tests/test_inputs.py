@@ -81,6 +81,9 @@ for ext in ("xml", "json"):   # as OpenCV writes them
 # OpenCV's XML parser read past the end of a file ending in "name=" (found by fuzzing: a segfault).
 open(path("ends-in-tag.xml"), "w").write('<?xml version="1.0"?>\n<opencv_storage><camera_matrix type_id=')
 expect_refused([vitrine, "detect", "--calib", path("ends-in-tag.xml"), scene], "ends-in-tag.xml", "ends inside a tag")
+# A key on the %YAML line sent OpenCV's YAML parser into an endless loop (fuzzing).
+open(path("header-key.yml"), "w").write("%YAML:1.0 a: x\n   c: 3\n!\x1c:\n \n -3\n")
+expect_refused([vitrine, "detect", "--calib", path("header-key.yml"), scene], "header-key.yml", "%YAML line")
 
 N = 100000
 deep = {

@@ -57,6 +57,21 @@ static int xml_ends_in_tag(const char *t, size_t len)
     return in != 0;
 }
 
+/* A "%YAML" first line must hold only the version ("%YAML:1.0"): with a key after it
+ * ("%YAML:1.0 a: x") OpenCV's YAML parser can loop forever further on (found by fuzzing). */
+static int yaml_header_bad(const char *t)
+{
+    if (strncmp(t, "%YAML", 5)) return 0;
+    t += 5;
+    if (*t != ':' && *t != ' ') return 1;
+    t++;
+    size_t d = strspn(t, "0123456789");
+    if (d == 0 || t[d] != '.' || strspn(t + d + 1, "0123456789") == 0) return 1;
+    t += d + 1 + strspn(t + d + 1, "0123456789");
+    t += strspn(t, " \t\r");
+    return *t != '\n' && *t != '\0';
+}
+
 vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
@@ -84,8 +99,12 @@ vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
         brackets += text[i] == '[' || text[i] == '{';
         tags += text[i] == '<';
     }
-    int depth = indent_depth(text), open_tag = xml_ends_in_tag(text, len);
+    int depth = indent_depth(text), open_tag = xml_ends_in_tag(text, len), header = yaml_header_bad(text);
     free(text);
+    if (header) {
+        snprintf(err, errlen, "the %%YAML line must hold only the version (%%YAML:1.0)");
+        return VT_ERR_FORMAT;
+    }
     if (open_tag) {
         snprintf(err, errlen, "not a whole XML file: it ends inside a tag");
         return VT_ERR_FORMAT;
