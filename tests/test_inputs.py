@@ -84,6 +84,9 @@ expect_refused([vitrine, "detect", "--calib", path("ends-in-tag.xml"), scene], "
 # A key on the %YAML line sent OpenCV's YAML parser into an endless loop (fuzzing).
 open(path("header-key.yml"), "w").write("%YAML:1.0 a: x\n   c: 3\n!\x1c:\n \n -3\n")
 expect_refused([vitrine, "detect", "--calib", path("header-key.yml"), scene], "header-key.yml", "%YAML line")
+# A line indented less than the first looped it too ("  - - 1" then "- -").
+open(path("dedent.yml"), "w").write("%YAML:1.0\n - - - - 1\n- - - \n")
+expect_refused([vitrine, "detect", "--calib", path("dedent.yml"), scene], "dedent.yml", "indented less than the first")
 
 N = 100000
 deep = {

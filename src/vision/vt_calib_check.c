@@ -14,15 +14,21 @@
 #define MIN_IMAGE_SIDE 16
 
 /* The deepest YAML block nesting of the text: a stack of indentation columns, each "- " that
- * opens a line's content one more level. Returns as soon as it passes MAX_INDENT_DEPTH. */
-static int indent_depth(const char *t)
+ * opens a line's content one more level. Returns as soon as it passes MAX_INDENT_DEPTH.
+ * *dedent: a line indented less than the first (not valid YAML, and "  - - 1" then "- - 2" loops
+ * OpenCV's YAML parser forever: found by fuzzing). Directives, "---" and "..." do not count. */
+static int indent_depth(const char *t, int *dedent)
 {
-    int stack[MAX_INDENT_DEPTH + 2], n = 0, deepest = 0;
+    int stack[MAX_INDENT_DEPTH + 2], n = 0, deepest = 0, first = -1;
+    *dedent = 0;
     while (*t) {
         const char *line = t;
         int col = 0;
         while (line[col] == ' ' || line[col] == '\t') col++;
         if (line[col] != '\n' && line[col] != '\r' && line[col] != '#' && line[col] != '\0') {
+            int marker = line[0] == '%' || !strncmp(line, "---", 3) || !strncmp(line, "...", 3);
+            if (!marker && first < 0) first = col;
+            if (!marker && col < first) *dedent = 1;
             for (;;) {
                 while (n > 0 && stack[n - 1] >= col) n--;
                 stack[n++] = col;
@@ -99,8 +105,14 @@ vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
         brackets += text[i] == '[' || text[i] == '{';
         tags += text[i] == '<';
     }
-    int depth = indent_depth(text), open_tag = xml_ends_in_tag(text, len), header = yaml_header_bad(text);
+    int dedent, depth = indent_depth(text, &dedent), open_tag = xml_ends_in_tag(text, len), header = yaml_header_bad(text);
+    const char *start = text + strspn(text, " \t\r\n");
+    int yaml = *start != '<' && *start != '{' && *start != '[';
     free(text);
+    if (yaml && dedent) {
+        snprintf(err, errlen, "not valid YAML: a line is indented less than the first one");
+        return VT_ERR_FORMAT;
+    }
     if (header) {
         snprintf(err, errlen, "the %%YAML line must hold only the version (%%YAML:1.0)");
         return VT_ERR_FORMAT;
