@@ -109,7 +109,7 @@ vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
     const char *start = text + strspn(text, " \t\r\n");
     int yaml = *start != '<' && *start != '{' && *start != '[';
     free(text);
-    if (yaml && dedent) {
+    if (yaml && dedent && !header) {   /* a bad %YAML line is the first thing to say */
         snprintf(err, errlen, "not valid YAML: a line is indented less than the first one");
         return VT_ERR_FORMAT;
     }
