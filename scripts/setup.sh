@@ -14,7 +14,7 @@ PKGS=(
   build-essential g++ cmake make pkg-config
   libopencv-dev libopencv-contrib-dev
   libglfw3-dev libglew-dev libcglm-dev libassimp-dev libfreetype-dev libfontconfig-dev
-  fonts-dejavu-core libcjson-dev libsqlite3-dev libqrencode-dev libcairo2-dev zlib1g-dev
+  fonts-dejavu-core libcjson-dev libsqlite3-dev libqrencode-dev libcairo2-dev zlib1g-dev libjpeg62-turbo-dev
   libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri
   python3 python3-numpy python3-opencv xvfb xauth
   libapriltag-dev xdotool

@@ -31,7 +31,7 @@ foreign = os.path.join(tmp, "foreign.sqlite")
 con = sqlite3.connect(foreign); con.execute("CREATE TABLE t(x)"); con.commit(); con.close()
 stats_error(foreign, "not a Vitrine analytics database")
 r = run([vitrine, "stats", foreign, "--from", "yesterday"])
-check(r.returncode == 1 and "--from" in r.stderr, "a bad date is refused: %r" % r.stderr)
+check(r.returncode == 2 and "--from" in r.stderr, "a bad date is refused: %r" % r.stderr)
 
 seq = shared_or_skip(shared, "bench/seq-720p")
 T = truth(seq)

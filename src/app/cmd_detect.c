@@ -53,14 +53,19 @@ static const char *k_help =
     "Exit status: 0 all inputs read; 2 bad arguments, or an input could not be read (the rest are\n"
     "still processed). Progress shows on stderr when it is a terminal.\n";
 
+/* A byte that is not UTF-8 (a file name from another system) comes out as U+FFFD: the line
+ * stays valid JSON. */
 static void json_string(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (; *s; s++) {
+    while (*s) {
         unsigned char c = (unsigned char)*s;
+        int k = vt_utf8_seq(s);
         if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
+        else if (c < 0x20 || c == 0x7F) fprintf(f, "\\u%04x", c);
+        else if (k == 0) fputs("\\ufffd", f);
+        else fwrite(s, 1, (size_t)k, f);
+        s += k > 1 ? k : 1;
     }
     fputc('"', f);
 }
@@ -289,14 +294,18 @@ static int parse_option(detect_opts *o, detect_args *a, int c, const char *arg)
         else if (!strcmp(arg, "opencv")) a->engine = VT_ENGINE_OPENCV;
         else { VT_ERROR("detect", "--engine '%s': expected own or opencv", arg); return 2; }
         break;
-    case 'P':
-        if (sscanf(arg, "%lf,%lf,%lf", &o->fd.min_cutoff, &o->fd.beta, &o->fd.d_cutoff) != 3 || !(o->fd.min_cutoff > 0) ||
-            o->fd.beta < 0 || !(o->fd.d_cutoff > 0)) {
+    case 'P': {
+        double v[3];
+        if (vt_parse_doubles(arg, ',', v, 3) || !(v[0] > 0) || v[1] < 0 || !(v[2] > 0)) {
             VT_ERROR("detect", "--filter-params '%s': expected MIN_CUTOFF,BETA,D_CUTOFF, e.g. 0.5,50,1.0", arg);
             return 2;
         }
+        o->fd.min_cutoff = v[0];
+        o->fd.beta = v[1];
+        o->fd.d_cutoff = v[2];
         o->filter = 1;
         break;
+    }
     }
     return 0;
 }

@@ -245,7 +245,7 @@ static step read_failed(run_ctx *rc, const run_item *it)
         rc->status = 2;
         return STEP_NEXT_FRAME;
     }
-    VT_ERROR("run", "%s", it->err);
+    VT_ERROR_FILE("run", it->fr.name, "%s", it->err);
     rc->status = 1;
     return STEP_STOP;
 }

@@ -38,6 +38,11 @@ int vt_cmd_stats(int argc, char **argv)
             return 2;
         }
     }
+    for (int i = 0; i < 2; i++)
+        if ((i ? to : from) && vt_parse_date(i ? to : from)) {
+            VT_ERROR("stats", "--%s '%s': expected a date as YYYY-MM-DD (optionally with THH:MM:SS)", i ? "to" : "from", i ? to : from);
+            return 2;
+        }
     if (optind != argc - 1) {
         VT_ERROR("stats", "give exactly one analytics database (try 'vitrine stats --help')");
         return 2;

@@ -255,7 +255,7 @@ static int view_parse(int argc, char **argv, view_args *a)
         case 'k': a->catalog = optarg; break;
         case 'p': a->product = optarg; break;
         case 's':
-            if (sscanf(optarg, "%dx%d", &a->W, &a->H) != 2 || a->W < 64 || a->H < 64 || a->W > 8192 || a->H > 8192) {
+            if (vt_parse_size(optarg, 64, 8192, 64, 8192, &a->W, &a->H)) {
                 VT_ERROR("view", "--size '%s': expected WxH, e.g. 1280x720", optarg);
                 return 2;
             }

@@ -26,27 +26,6 @@ static const char *k_usage =
     "  vitrine COMMAND --help   options of one command\n"
     "  vitrine --version        the version\n";
 
-int vt_parse_int(const char *s, int lo, int hi, int *out)
-{
-    if (!s || !*s) return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (*end || errno || v < lo || v > hi) return -1;
-    *out = (int)v;
-    return 0;
-}
-
-int vt_parse_double(const char *s, double lo, double hi, double *out)
-{
-    if (!s || !*s) return -1;
-    char *end;
-    double v = strtod(s, &end);
-    if (*end || !isfinite(v) || v < lo || v > hi) return -1;
-    *out = v;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2) {

@@ -155,6 +155,7 @@ typedef struct run_ctx {
     vt_marker_list ml;
     /* for staff, never on the visitors' screen (run_staff.c) */
     vt_staff_log *staff;        /* the latest errors, warnings and notes: HUD, later the console */
+    int detect_failures;        /* frames the detector failed on (run_staff_detect_result) */
     vt_dict_hint *hint;         /* "markers of 5X5_100 seen; the catalog expects 6X6_250" */
     /* visits */
     vt_analytics *stats;
@@ -209,6 +210,9 @@ void run_staff_detect(run_ctx *rc);
 /* Appends the latest staff messages, with their age, to the HUD's lines from line n; returns the
  * new count. */
 int run_staff_hud(run_ctx *rc, int n);
+/* The capture side's detection result r for a frame: a failure is told to staff (log, HUD) once,
+ * the frame shown without products. VT_FAULT_DETECT=1 (for tests) fails every detection. */
+void run_staff_detect_result(run_ctx *rc, vt_result r);
 /* The latest staff messages, newest first, for the console: how many were written to out. */
 int run_staff_messages(run_ctx *rc, vt_staff_msg *out, int max);
 /* 1 when o's catalog is the built-in demo catalog (models/catalog.json): only it gets the tour's

@@ -4,6 +4,7 @@
 #include "app/vt_app.h"
 
 #include <getopt.h>
+#include <math.h>  /* floor */
 #include <stdio.h>
 
 #ifndef VT_DATA_DIR
@@ -20,7 +21,8 @@ static const char *k_help =
     "\n"
     "  --camera N        camera index (V4L2)\n"
     "  --video FILE      a video file\n"
-    "  --images DIR      a folder of images, in name order\n"
+    "  --images DIR      a folder of images, in name order (the first sets the frame size; others\n"
+    "                    are scaled to it, letterboxed)\n"
     "  --demo            the built-in demo scene (markers on a shelf, a moving camera)\n"
     "  --demo-size WxH   the demo's frame size (default 1280x720)\n"
     "  --catalog FILE    products, prices and models (default: %s/models/catalog.json)\n"
@@ -96,17 +98,21 @@ static int parse_value(run_opts *o, int c, const char *arg)
     case 'M': return int_arg("monitor", arg, 0, 16, &o->monitor, "0-16");
     case 'A': return int_arg("msaa", arg, 1, 16, &o->msaa, "1-16 samples");
     case 'Z':
-        if (sscanf(arg, "%dx%d", &o->demo_w, &o->demo_h) != 2 || o->demo_w < 64 || o->demo_h < 64 || o->demo_w > 7680 || o->demo_h > 4320) {
-            VT_ERROR("run", "--demo-size '%s': expected WxH, e.g. 1920x1080", arg);
+        if (vt_parse_size(arg, 64, 7680, 64, 4320, &o->demo_w, &o->demo_h)) {
+            VT_ERROR("run", "--demo-size '%s': expected WxH from 64x64 to 7680x4320, e.g. 1920x1080", arg);
             return 2;
         }
         return 0;
-    case 'S':
-        if (sscanf(arg, "%d:%lf", &o->fault_after, &o->fault_seconds) != 2 || o->fault_after < 1 || !(o->fault_seconds > 0)) {
+    case 'S': {
+        double v[2];
+        if (vt_parse_doubles(arg, ':', v, 2) || !(v[0] >= 1 && v[0] <= 1e8 && v[0] == floor(v[0])) || !(v[1] > 0 && v[1] <= 86400)) {
             VT_ERROR("run", "--simulate-disconnect '%s': expected FRAME:SECONDS, e.g. 60:2.5", arg);
             return 2;
         }
+        o->fault_after = (int)v[0];
+        o->fault_seconds = v[1];
         return 0;
+    }
     case 'R':
         if (vt_parse_double(arg, 0.1, 86400, &o->report_every)) { VT_ERROR("run", "--report-every '%s': expected seconds", arg); return 2; }
         return 0;

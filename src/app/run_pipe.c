@@ -65,7 +65,7 @@ static void detect_item(run_pipe *p, run_item *it)
     it->ml.count = 0;
     memset(&it->det, 0, sizeof it->det);
     if (rc->det) {
-        vt_tracker_track(rc->det, &it->fr.grey, &it->ml);
+        run_staff_detect_result(rc, vt_tracker_track(rc->det, &it->fr.grey, &it->ml));
         it->det = vt_tracker_profile(rc->det);
     }
     it->detect_ms = vt_ms_since(t0);

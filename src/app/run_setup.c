@@ -32,7 +32,7 @@ static int load_intrinsics(const run_opts *o, vt_camera *cam, int *have)
 static vt_result open_source(run_ctx *rc)
 {
     const run_opts *o = &rc->o;
-    rc->sd = (vt_source_desc){ .want = VT_WANT_GREY | VT_WANT_COLOUR, .buffers = RUN_PIPE_SLOTS, .fault_after = o->fault_after,
+    rc->sd = (vt_source_desc){ .want = VT_WANT_GREY | VT_WANT_COLOUR, .buffers = RUN_PIPE_SLOTS, .same_size = 1, .fault_after = o->fault_after,
                                .fault_seconds = o->fault_seconds, .demo = { .width = o->demo_w, .height = o->demo_h } };
     vt_source_desc *sd = &rc->sd;
     if (o->video) { sd->kind = VT_SOURCE_VIDEO; sd->path = o->video; }

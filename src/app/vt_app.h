@@ -16,9 +16,6 @@ int vt_cmd_view(int argc, char **argv);
  * (assets' vt_model_isolated.c); not in --help. */
 int vt_cmd_load_model(int argc, char **argv);
 
-/* Shared helpers for subcommands. */
-/* Parses a whole positive integer; 0 on success. */
-int vt_parse_int(const char *s, int lo, int hi, int *out);
-int vt_parse_double(const char *s, double lo, double hi, double *out);
+/* Option values: vt_parse_int, vt_parse_double, vt_parse_size, ... in core/vt_core.h. */
 
 #endif

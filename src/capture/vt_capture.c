@@ -1,6 +1,7 @@
 /* vt_capture.c — frame sources: camera, video file, folder, file list, demo scene. */
 #include "capture/vt_capture.h"
 #include "cv/vt_cv.h"
+#include "vt_imgcheck.h"
 
 #include <dirent.h>  /* opendir */
 #include <stdlib.h>  /* calloc, qsort */
@@ -22,39 +23,14 @@ struct vt_source {
     vtcv_mat *grey;
     vtcv_mat *colours[VT_SOURCE_MAX_BUFFERS], *greys[VT_SOURCE_MAX_BUFFERS];
     int nbuf;
+    int same_size, first_w, first_h;   /* FOLDER, FILES with same_size: the first image's size */
+    vtcv_mat *scratch;                 /* where a frame of another size is scaled */
     char name[512];
     int camera_index;
     int fault_after;         /* injected fault: frame it starts at (0 = none) */
     double fault_seconds;
     uint64_t fault_until;    /* 0 until the fault has started */
 };
-
-/* Image files cut short: a JPEG ends with its EOI marker (FF D9) and a PNG with its IEND chunk.
- * Decoders would otherwise return half a picture without complaint (JPEG) or print their own
- * errors (PNG). Checked by content, not by name. Returns the problem, or NULL. */
-static const char *truncated_image(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    unsigned char head[8] = { 0 }, tail[64];
-    size_t nh = fread(head, 1, sizeof head, f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f), k = n < 64 ? n : 64;
-    fseek(f, n - k, SEEK_SET);
-    size_t got = fread(tail, 1, (size_t)k, f);
-    fclose(f);
-    if (nh >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) {
-        for (long i = (long)got - 2; i >= 0; i--)
-            if (tail[i] == 0xFF && tail[i + 1] == 0xD9) return NULL;
-        return "truncated JPEG (the file stops before its end marker)";
-    }
-    if (nh == 8 && !memcmp(head, "\x89PNG\r\n\x1a\n", 8)) {
-        for (long i = (long)got - 4; i >= 0; i--)
-            if (!memcmp(tail + i, "IEND", 4)) return NULL;
-        return "truncated PNG (the file stops before its IEND chunk)";
-    }
-    return NULL;
-}
 
 static int cmp_natural(const void *a, const void *b)
 {
@@ -115,6 +91,7 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
     s->fault_after = desc->fault_after;
     s->fault_seconds = desc->fault_seconds;
     s->camera_index = desc->camera_index;
+    s->same_size = desc->same_size;
     s->want = desc->want ? desc->want : vt_source_desc_defaults().want;
     s->nbuf = desc->buffers < 1 ? 1 : desc->buffers > VT_SOURCE_MAX_BUFFERS ? VT_SOURCE_MAX_BUFFERS : desc->buffers;
     vt_result r = VT_OK;
@@ -141,6 +118,10 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
         if (r == VT_OK && s->nfiles == 0) { snprintf(err, errlen, "no image files given"); vt_source_destroy(s); return VT_ERR_ARG; }
     } else if (s->kind == VT_SOURCE_VIDEO) {
         r = vt_file_check(desc->path, why, sizeof why);
+        if (r == VT_OK && vt_image_file_is_gif(desc->path)) {
+            snprintf(why, sizeof why, "a GIF image: not a format Vitrine reads (convert it to PNG or JPEG)");
+            r = VT_ERR_UNSUPPORTED;
+        }
         if (r == VT_OK) r = vtcv_video_open_file(desc->path, &s->video, why, sizeof why);
         if (r != VT_OK) { snprintf(err, errlen, "%s: %s", desc->path, why); vt_source_destroy(s); return r; }
         snprintf(s->name, sizeof s->name, "%s", desc->path);
@@ -170,6 +151,21 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
     }
     *out = s;
     return VT_OK;
+}
+
+/* same_size: the decoded image m (grey or colour) scaled to the first image's size, letterboxed. */
+static vt_result fit_first(vt_source *s, const char *path, vtcv_mat *m, char *err, size_t errlen)
+{
+    vt_image im = vtcv_mat_view(m);
+    if (!s->first_w) { s->first_w = im.width; s->first_h = im.height; }
+    if (im.width == s->first_w && im.height == s->first_h) return VT_OK;
+    if (!s->scratch && !(s->scratch = vtcv_mat_create())) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    int bars = (long long)im.width * s->first_h != (long long)im.height * s->first_w;
+    VT_WARN_FILE("capture", path, "%dx%d, not %dx%d as the first image: scaled to fit%s", im.width, im.height, s->first_w,
+                 s->first_h, bars ? ", with black bars" : "");
+    vt_result r = vtcv_letterbox(m, s->scratch, s->first_w, s->first_h);
+    if (r != VT_OK) snprintf(err, errlen, "cannot scale the image to %dx%d", s->first_w, s->first_h);
+    return r;
 }
 
 /* Fills the frame's images from the decoded colour (or grey) mat, converting only what is wanted. */
@@ -218,13 +214,14 @@ vt_result vt_source_read_into(vt_source *s, int buffer, vt_frame *f, char *err, 
         const char *path = s->files[s->next++];
         f->name = path;
         int grey_only = !(s->want & VT_WANT_COLOUR);
+        unsigned char *data = NULL;
+        size_t len = 0;
         vt_result r = vt_file_check(path, err, errlen);
-        const char *cut = r == VT_OK ? truncated_image(path) : NULL;
-        if (cut) {
-            snprintf(err, errlen, "%s", cut);
-            r = VT_ERR_FORMAT;
-        }
-        if (r == VT_OK) r = vtcv_imread(path, grey_only, grey_only ? s->grey : s->colour, err, errlen);
+        if (r == VT_OK) r = vt_image_file_read(path, &data, &len, err, errlen);
+        vtcv_mat *into = grey_only ? s->grey : s->colour;
+        if (r == VT_OK) r = vtcv_imdecode(data, len, grey_only, into, err, errlen);
+        free(data);
+        if (r == VT_OK && s->same_size) r = fit_first(s, path, into, err, errlen);
         if (r != VT_OK) return r;
         return finish_frame(s, f, grey_only);
     }
@@ -242,7 +239,8 @@ vt_result vt_source_read_into(vt_source *s, int buffer, vt_frame *f, char *err, 
             }
         }
         if (r != VT_OK) {
-            if (r != VT_END) snprintf(err, errlen, "%s: read failed", s->name);
+            if (r != VT_END && s->kind == VT_SOURCE_VIDEO) snprintf(err, errlen, "read failed");
+            else if (r != VT_END) snprintf(err, errlen, "%s: read failed", s->name);
             if (r == VT_END && s->kind == VT_SOURCE_CAMERA) {
                 snprintf(err, errlen, "%s: no frame from the camera (disconnected?)", s->name);
                 return VT_ERR_IO;
@@ -309,6 +307,7 @@ void vt_source_destroy(vt_source *s)
     free(s->files);
     vtcv_video_close(s->video);
     vt_demo_destroy(s->demo);
+    vtcv_mat_destroy(s->scratch);
     for (int i = 0; i < s->nbuf; i++) {
         vtcv_mat_destroy(s->colours[i]);
         vtcv_mat_destroy(s->greys[i]);

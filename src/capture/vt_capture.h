@@ -44,6 +44,10 @@ typedef struct vt_source_desc {
     int buffers;                      /* frames read into their own pixels (vt_source_read_into),
                                          1..VT_SOURCE_MAX_BUFFERS; 0 = 1 */
     vt_demo_desc demo;                /* DEMO */
+    /* FOLDER, FILES: every image comes at the first one's size: one of another size is scaled
+     * to fit (its aspect kept, black bars) with a warning naming it, for a display whose size
+     * the first frame set. 0: each image at its own size (detection, analysis). */
+    int same_size;
     /* Fault injection, for tests of camera loss: after fault_after frames, reads fail for
      * fault_seconds and reopening fails until then, as with an unplugged camera. 0 = never. */
     int fault_after;

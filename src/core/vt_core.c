@@ -247,15 +247,55 @@ void vt_log_set_sink(vt_log_sink_fn fn, void *ctx)
     pthread_mutex_unlock(&g_log_sink_lock);
 }
 
+int vt_utf8_seq(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    int n = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    /* no overlong forms, no surrogates, nothing past U+10FFFF */
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) || (s[0] == 0xF0 && s[1] < 0x90) ||
+        (s[0] == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* src into dst (n bytes, NUL-terminated) with what would break the line or the terminal written
+ * out: control characters as \n, \r, \t or \xNN, bytes that are not UTF-8 as \xNN. A file
+ * name with a newline in it still gives one line. */
+static void escape_line(const char *src, char *dst, size_t n)
+{
+    size_t o = 0;
+    while (*src && o + 5 < n) {
+        unsigned char c = (unsigned char)*src;
+        int k = vt_utf8_seq(src);
+        if (k > 1 || (k == 1 && c >= 0x20 && c != 0x7F)) {
+            if (o + (size_t)k >= n) break;
+            memcpy(dst + o, src, (size_t)k);
+            o += (size_t)k;
+            src += k;
+            continue;
+        }
+        const char *e = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+        o += e ? (size_t)snprintf(dst + o, n - o, "%s", e) : (size_t)snprintf(dst + o, n - o, "\\x%02X", c);
+        src++;
+    }
+    dst[o] = '\0';
+}
+
 static void log_line(vt_log_level lvl, const char *subsystem, const char *path, const char *fmt, va_list ap)
 {
     /* Errors, warnings and notes reach the sink (staff) even when stderr is quieter. */
     int shown = lvl <= vt_log_get_level();
     if (!shown && lvl > VT_LOG_NOTE) return;
     static const char *const tag[] = { "error: ", "warning: ", "", "", "debug: " };
-    char msg[1024], file[600] = "";
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    if (path) snprintf(file, sizeof file, "%s: ", path);
+    char raw[1024], msg[1024], file[600] = "", name[590];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    escape_line(raw, msg, sizeof msg);
+    if (path) {
+        escape_line(path, name, sizeof name);
+        snprintf(file, sizeof file, "%s: ", name);
+    }
     /* One write per line so lines from threads do not interleave. */
     if (shown) fprintf(stderr, "vitrine: %s%s%s%s%s\n", subsystem ? subsystem : "", subsystem ? ": " : "", tag[lvl], file, msg);
     pthread_mutex_lock(&g_log_sink_lock);

@@ -126,6 +126,18 @@ typedef struct vt_detect_profile {
     double searched;         /* fraction of the frame searched from scratch (bands, regions) */
 } vt_detect_profile;
 
+/* ---- option values ----------------------------------------------------------------------
+ * Strict: the whole text is the value (no spaces, no trailing text, decimal only, finite), in
+ * lo..hi. Each returns 0, or -1 leaving *out as it was; the caller names the option and value. */
+int vt_parse_int(const char *s, int lo, int hi, int *out);
+int vt_parse_double(const char *s, double lo, double hi, double *out);
+/* "WxH", e.g. "1920x1080". */
+int vt_parse_size(const char *s, int wlo, int whi, int hlo, int hhi, int *w, int *h);
+/* Exactly n numbers separated by sep ("0.5,50,1.0"); any finite values (the caller checks). */
+int vt_parse_doubles(const char *s, char sep, double *out, int n);
+/* A UTC date "YYYY-MM-DD" or time "YYYY-MM-DDTHH:MM:SS" that exists (no 2026-02-30). */
+int vt_parse_date(const char *s);
+
 /* ---- files ------------------------------------------------------------------------------ */
 /* Checks that path is a readable, non-empty regular file before a library sees it, so the error
  * names the real problem ("no such file", "empty file (0 bytes)", "is a folder"). */
@@ -168,6 +180,11 @@ void vt_log_file(vt_log_level lvl, const char *subsystem, const char *path, cons
  * fn runs on the logging thread under a lock and must not log. NULL removes it. */
 typedef void (*vt_log_sink_fn)(vt_log_level lvl, const char *subsystem, const char *line, void *ctx);
 void vt_log_set_sink(vt_log_sink_fn fn, void *ctx);
+/* Every line is one line: control characters and bytes that are not UTF-8, in the path and the
+ * message alike, are written out as \n, \t, \xNN. */
+/* The length of the valid UTF-8 sequence at s (1-4; 1 for ASCII, NUL included), or 0 when the
+ * byte there does not start one. */
+int vt_utf8_seq(const char *s);
 #define VT_ERROR(sub, ...) vt_log(VT_LOG_ERROR, sub, __VA_ARGS__)
 #define VT_WARN(sub, ...)  vt_log(VT_LOG_WARN, sub, __VA_ARGS__)
 #define VT_NOTE(sub, ...)  vt_log(VT_LOG_NOTE, sub, __VA_ARGS__)

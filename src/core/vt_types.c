@@ -62,15 +62,9 @@ vt_camera vt_camera_from_fov(int width, int height, double hfov_deg)
 vt_result vt_camera_parse(const char *text, vt_camera *out)
 {
     double v[4];
-    const char *p = text;
-    for (int i = 0; i < 4; i++) {
-        char *end;
-        v[i] = strtod(p, &end);
-        if (end == p || !isfinite(v[i])) return VT_ERR_ARG;
-        p = end;
-        if (i < 3) { if (*p != ',') return VT_ERR_ARG; p++; }
-    }
-    if (*p != '\0' || v[0] <= 0 || v[1] <= 0) return VT_ERR_ARG;
+    if (vt_parse_doubles(text, ',', v, 4) || !(v[0] > 0) || !(v[1] > 0) || v[0] > 1e6 || v[1] > 1e6 ||
+        !(fabs(v[2]) <= 1e6) || !(fabs(v[3]) <= 1e6))
+        return VT_ERR_ARG;
     memset(out, 0, sizeof *out);
     out->fx = v[0]; out->fy = v[1]; out->cx = v[2]; out->cy = v[3];
     return VT_OK;

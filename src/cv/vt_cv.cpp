@@ -11,6 +11,7 @@
 #include <opencv2/videoio.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -103,6 +104,42 @@ vt_result vtcv_imread(const char *path, int grey, vtcv_mat *out, char *err, size
     vtcv_init();
     try {
         out->m = cv::imread(path, grey ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    } catch (...) {
+        return failed(err, errlen, "decode", VT_ERR_FORMAT);
+    }
+    if (out->m.empty()) { set_err(err, errlen, "%s", "not a readable image (unknown format or corrupt data)"); return VT_ERR_FORMAT; }
+    return VT_OK;
+}
+
+vt_result vtcv_letterbox(vtcv_mat *m, vtcv_mat *scratch, int w, int h)
+{
+    try {
+        double k = std::min((double)w / m->m.cols, (double)h / m->m.rows);
+        int sw = std::max(1, std::min(w, (int)std::lround(m->m.cols * k)));
+        int sh = std::max(1, std::min(h, (int)std::lround(m->m.rows * k)));
+        scratch->m.create(h, w, m->m.type());
+        scratch->m.setTo(cv::Scalar::all(0));
+        cv::Mat roi = scratch->m(cv::Rect((w - sw) / 2, (h - sh) / 2, sw, sh));
+        cv::resize(m->m, roi, roi.size(), 0, 0, k < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+        cv::swap(m->m, scratch->m);
+        return VT_OK;
+    } catch (...) { return VT_ERR_INTERNAL; }
+}
+
+vt_result vtcv_imdecode(const void *data, size_t len, int grey, vtcv_mat *out, char *err, size_t errlen)
+{
+    vtcv_init();
+    if (len > (size_t)INT_MAX) { set_err(err, errlen, "%s", "too large an image file"); return VT_ERR_FORMAT; }
+    try {
+        out->m = cv::imdecode(cv::Mat(1, (int)len, CV_8U, (void *)data), grey ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+        // Some decoders (Radiance HDR) ignore the flags: bytes, and grey or BGR as asked, are what
+        // every stage reads.
+        cv::Mat &m = out->m;
+        if (!m.empty() && m.depth() != CV_8U) m.convertTo(m, CV_8U, m.depth() == CV_32F ? 255.0 : 1.0);
+        int want = grey ? 1 : 3;
+        if (!m.empty() && m.channels() != want)
+            cv::cvtColor(m, m, grey ? (m.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY)
+                                    : (m.channels() == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR));
     } catch (...) {
         return failed(err, errlen, "decode", VT_ERR_FORMAT);
     }

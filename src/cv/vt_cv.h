@@ -32,9 +32,15 @@ vt_result vtcv_mat_copy(vtcv_mat *dst, const vt_image *src);
 /* Makes m hold a width x height image of format f (keeps its memory when already that size). */
 vt_result vtcv_mat_alloc(vtcv_mat *m, vt_pixel_format f, int width, int height);
 
+/* m's image scaled to fit w x h with its aspect kept, centred on black (letterbox); scratch is
+ * working space. m then holds the result (its views are stale). */
+vt_result vtcv_letterbox(vtcv_mat *m, vtcv_mat *scratch, int w, int h);
+
 /* ---- codecs ------------------------------------------------------------------------------ */
 /* Decodes an image file as grey (grey != 0) or BGR. */
 vt_result vtcv_imread(const char *path, int grey, vtcv_mat *out, char *err, size_t errlen);
+/* The same from the file's bytes in memory (borrowed for the call). */
+vt_result vtcv_imdecode(const void *data, size_t len, int grey, vtcv_mat *out, char *err, size_t errlen);
 /* Encodes by the file's extension (.png, .jpg, ...). GREY8, BGR8 or RGBA8 (written as BGRA). */
 vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t errlen);
 /* Decodes an image file (path) or an encoded buffer (data, size; path NULL) into RGBA8, for

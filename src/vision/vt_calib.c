@@ -6,14 +6,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* spec split at ':' into at most 5 fields, copied into buf; how many. */
+static int split_spec(const char *spec, char *buf, size_t n, char *f[5])
+{
+    snprintf(buf, n, "%s", spec);
+    int k = 0;
+    for (char *p = buf; k < 5; k++) {
+        f[k] = p;
+        if (!(p = strchr(p, ':'))) return k + 1;
+        *p++ = '\0';
+    }
+    return 6;   /* more than 5 */
+}
+
 vt_result vt_board_parse(const char *spec, vt_board *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    char kind[16], dict[32];
-    int cols, rows, n;
+    char buf[160], *f[5];
+    int cols, rows;
     double sq, mk;
     const char *fmt = "expected chessboard:COLSxROWS:SQUARE_MM or charuco:COLSxROWS:SQUARE_MM:MARKER_MM:DICT";
-    if (!spec || sscanf(spec, "%15[a-z]:%dx%d:%lf%n", kind, &cols, &rows, &sq, &n) != 4) {
+    int nf = spec && strlen(spec) < sizeof buf ? split_spec(spec, buf, sizeof buf, f) : 0;
+    int chess = nf == 3 && !strcmp(f[0], "chessboard"), charuco = nf == 5 && !strcmp(f[0], "charuco");
+    if ((!chess && !charuco) || vt_parse_size(f[1], 0, 1000000, 0, 1000000, &cols, &rows) || vt_parse_double(f[2], -1e12, 1e12, &sq)) {
         snprintf(err, errlen, "--board '%s': %s", spec ? spec : "", fmt);
         return VT_ERR_ARG;
     }
@@ -24,26 +39,25 @@ vt_result vt_board_parse(const char *spec, vt_board *out, char *err, size_t errl
     out->cols = cols;
     out->rows = rows;
     out->square_m = sq / 1000;
-    if (!strcmp(kind, "chessboard") && spec[n] == '\0') {
+    if (chess) {
         out->kind = VT_BOARD_CHESSBOARD;
         return VT_OK;
     }
-    if (!strcmp(kind, "charuco") && sscanf(spec + n, ":%lf:%31s", &mk, dict) == 2) {
-        if (!(mk > 0) || mk >= sq) { snprintf(err, errlen, "--board '%s': the marker must be smaller than the square", spec); return VT_ERR_ARG; }
-        if (vt_dictionary_find(dict, &out->dict) != VT_OK) {
-            snprintf(err, errlen, "--board '%s': unknown dictionary '%s'; one of: %s", spec, dict, vt_dictionary_names());
-            return VT_ERR_ARG;
-        }
-        if (out->dict.count < cols * rows / 2) {
-            snprintf(err, errlen, "--board '%s': %s has too few markers for this board", spec, dict);
-            return VT_ERR_ARG;
-        }
-        out->kind = VT_BOARD_CHARUCO;
-        out->marker_m = mk / 1000;
-        return VT_OK;
+    if (vt_parse_double(f[3], -1e12, 1e12, &mk) || !(mk > 0) || mk >= sq) {
+        snprintf(err, errlen, "--board '%s': the marker must be smaller than the square", spec);
+        return VT_ERR_ARG;
     }
-    snprintf(err, errlen, "--board '%s': %s", spec, fmt);
-    return VT_ERR_ARG;
+    if (vt_dictionary_find(f[4], &out->dict) != VT_OK) {
+        snprintf(err, errlen, "--board '%s': unknown dictionary '%s'; one of: %s", spec, f[4], vt_dictionary_names());
+        return VT_ERR_ARG;
+    }
+    if (out->dict.count < cols * rows / 2) {
+        snprintf(err, errlen, "--board '%s': %s has too few markers for this board", spec, f[4]);
+        return VT_ERR_ARG;
+    }
+    out->kind = VT_BOARD_CHARUCO;
+    out->marker_m = mk / 1000;
+    return VT_OK;
 }
 
 int vt_board_max_corners(const vt_board *b)

@@ -9,6 +9,7 @@
 #include "vt_scan.h"
 #include "cv/vt_cv.h"
 #include "vt_refine.h"
+#include "vt_shrink.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -31,9 +32,7 @@ struct vt_scan {
     uint8_t *tiles;           /* threshold_tiles's working rows */
     size_t tiles_cap;
     uint8_t *rowbuf;          /* inside tiles: two rows of the region */
-    uint16_t *acc;            /* downscale's row sums */
-    vt_image half;            /* downscale's halved frame, for even factors above 2 */
-    size_t acc_cap;
+    vt_shrink shrink;         /* the reduction's working buffers */
     const vt_marker *known;   /* vt_scan_skip: quads not to read again */
     int nknown;
 };
@@ -105,8 +104,7 @@ void vt_scan_destroy(vt_scan *s)
     free(s->pts);
     free(s->counts);
     free(s->tiles);
-    free(s->acc);
-    vt_image_free(&s->half);
+    vt_shrink_free(&s->shrink);
     free(s);
 }
 
@@ -401,54 +399,6 @@ static vt_result threshold_tiles(vt_scan *s, const vt_image *src, vt_image *dst,
     return VT_OK;
 }
 
-/* dst = src averaged over f x f blocks. OpenCV's INTER_AREA has a fast path for halving only
- * (other factors take ten times longer), so other factors are done here: rows summed into a
- * 16-bit row (vectorises), then groups of f columns. */
-static vt_result ensure(vt_image *im, int w, int h);
-
-static vt_result downscale(vt_scan *s, const vt_image *src, vt_image *dst, int f)
-{
-    if (f == 2) return vtcv_resize_area(src, dst);
-    if (f % 2 == 0) {   /* halve (fast), then the rest of the way */
-        int hw = dst->width * (f / 2), hh = dst->height * (f / 2);
-        if (ensure(&s->half, hw, hh) != VT_OK) return VT_ERR_NO_MEMORY;
-        vt_image view = vt_image_wrap(VT_PIX_GREY8, hw * 2, hh * 2, src->stride, src->data);
-        if (vtcv_resize_area(&view, &s->half) != VT_OK) return VT_ERR_INTERNAL;
-        return downscale(s, &s->half, dst, f / 2);
-    }
-    const int w = dst->width, h = dst->height;
-    if ((size_t)src->width * 2 > s->acc_cap) {
-        uint16_t *n = realloc(s->acc, (size_t)src->width * 2 * sizeof *n);
-        if (!n) return VT_ERR_NO_MEMORY;
-        s->acc = n;
-        s->acc_cap = (size_t)src->width * 2;
-    }
-    uint16_t *restrict acc = s->acc;
-    const int sw = w * f, area = f * f, half = area / 2;
-    for (int y = 0; y < h; y++) {
-        const uint8_t *restrict r0 = vt_image_row(src, y * f);
-        for (int x = 0; x < sw; x++) acc[x] = r0[x];
-        for (int k = 1; k < f; k++) {
-            const uint8_t *restrict r = vt_image_row(src, y * f + k);
-            for (int x = 0; x < sw; x++) acc[x] += r[x];
-        }
-        uint8_t *restrict o = vt_image_row(dst, y);
-        for (int x = 0; x < w; x++) {
-            unsigned sum = 0;
-            for (int k = 0; k < f; k++) sum += acc[x * f + k];
-            o[x] = (uint8_t)((sum + half) / area);
-        }
-    }
-    return VT_OK;
-}
-
-static vt_result ensure(vt_image *im, int w, int h)
-{
-    if (im->data && im->width == w && im->height == h) return VT_OK;
-    vt_image_free(im);
-    return vt_image_alloc(im, VT_PIX_GREY8, w, h);
-}
-
 /* Whether the quad's centre lies inside one of the markers given to vt_scan_skip. */
 static int is_known(const vt_scan *s, const float c[4][2])
 {
@@ -504,14 +454,9 @@ static int segment(vt_scan *s, const vt_image *grey, const int roi_in[4], int f,
     if (sw < s->p.min_region_px || sh < s->p.min_region_px) return 0;
     vt_image sub = vt_image_wrap(VT_PIX_GREY8, sw * f, sh * f, grey->stride,
                                  (uint8_t *)grey->data + (size_t)roi[1] * grey->stride + roi[0]);
-    if (ensure(&s->small, sw, sh) != VT_OK || ensure(&s->binary, sw, sh) != VT_OK) return -1;
-    vt_image *small = &s->small;
-    if (f == 1) {
-        for (int y = 0; y < sh; y++) memcpy(vt_image_row(small, y), vt_image_row(&sub, y), (size_t)sw);
-    } else if (downscale(s, &sub, small, f) != VT_OK) {
-        return -1;
-    }
-    return threshold_tiles(s, small, &s->binary, s->p.min_contrast) == VT_OK ? 1 : -1;
+    if (vt_shrink_ensure(&s->small, sw, sh) != VT_OK || vt_shrink_ensure(&s->binary, sw, sh) != VT_OK) return -1;
+    if (vt_shrink_by(&s->shrink, &sub, &s->small, f) != VT_OK) return -1;
+    return threshold_tiles(s, &s->small, &s->binary, s->p.min_contrast) == VT_OK ? 1 : -1;
 }
 
 /* Step 2: the contour p (n points, segmented pixels) as a quad: four vertices that each carry a

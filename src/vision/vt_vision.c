@@ -1,6 +1,7 @@
 /* vt_vision.c — dictionaries, camera intrinsics, marker detection and pose. */
 #include "vision/vt_vision.h"
 #include "cv/vt_cv.h"
+#include "vt_calib_check.h"
 #include "vt_refine.h"
 #include "vt_scan.h"
 
@@ -36,6 +37,7 @@ vt_result vt_camera_load(const char *path, vt_camera *out, char *err, size_t err
     vt_result r = vt_file_check(path, err, errlen);
     if (r != VT_OK) return r;
     if ((r = check_calib_start(path, err, errlen)) != VT_OK) return r;
+    if ((r = vt_calib_text_check(path, err, errlen)) != VT_OK) return r;
     vtcv_calib k;
     r = vtcv_calib_read(path, &k, err, errlen);
     if (r != VT_OK) return r;
@@ -43,10 +45,7 @@ vt_result vt_camera_load(const char *path, vt_camera *out, char *err, size_t err
         snprintf(err, errlen, "distortion_coefficients must have 4, 5, 8, 12 or 14 values");
         return VT_ERR_FORMAT;
     }
-    if (!(k.K[0] > 0) || !(k.K[4] > 0) || k.K[8] != 1.0) {
-        snprintf(err, errlen, "camera_matrix is not a valid intrinsic matrix (fx, fy > 0, last row 0 0 1)");
-        return VT_ERR_FORMAT;
-    }
+    if ((r = vt_calib_values_check(&k, err, errlen)) != VT_OK) return r;
     memset(out, 0, sizeof *out);
     out->fx = k.K[0]; out->fy = k.K[4]; out->cx = k.K[2]; out->cy = k.K[5];
     memcpy(out->dist, k.dist, sizeof k.dist);
