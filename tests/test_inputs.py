@@ -100,6 +100,8 @@ deep = {
 for name, text in deep.items():
     open(path(name), "w").write(text)
     expect_refused([vitrine, "detect", "--calib", path(name), scene], name, "nested too deep")
+os.mkfifo(path("pipe.yml"))   # nobody writes it: opening it for reading would block
+expect_refused([vitrine, "detect", "--calib", path("pipe.yml"), scene], "pipe.yml", "not a regular file")
 expect_refused([vitrine, "run", "--headless", "--out", "-", "--frames", "1", "--calib", path("deep-flow.yml")],
                "deep-flow.yml", "nested too deep", what="run --calib deep-flow.yml")
 

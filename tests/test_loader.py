@@ -2,8 +2,10 @@
 """Models and catalogs load off the frame loop (issue 22; whole program, no shared material needed).
 
 One headless `vitrine run` of the demo (--report-every 0.25) is fed hostile files through hot
-reload, each generated here: a product pointed at an OBJ of 3 million faces, at an OBJ whose
-.mtl is a FIFO (a load that never ends), at a malformed OBJ, then a 2,000-product catalog. For
+reload, each generated here: a product pointed at an OBJ of 1.8 million faces (within the model
+limits, over the run's memory or time or drawing budget), at an OBJ whose .mtl is a FIFO (refused
+at once), at a loader stuck in a loop (the VT_FAULT_LOAD_SPIN hook: given up after 3 s), at a
+malformed OBJ, then a 2,000-product catalog. For
 each: one line naming the file ("... shows a placeholder"), the rest of the scene reloaded, the
 display drawing on. Frame rate: frames delivered per wall second between two report lines (the
 test's own clock at each line), the median while the new scene loads (from the save to its
@@ -45,9 +47,15 @@ def with_model(model):
 
 
 # --- hostile files, small to write ---
+# Within the model limits (three objects of 600,000 faces, 14 MB) but hundreds of MB and seconds to
+# load: over the run's 128 MB here, or (no address-space limit under ASan) over 3 s, or, loaded,
+# over what the display draws for one product. Each way the product shows its placeholder.
 huge = os.path.join(tmp, "huge.obj")
 with open(huge, "wb") as f:
-    f.write(b"v 0 0 0\nv 1 0 0\nv 0 1 0\n" + b"f 1 2 3\n" * 3000000)
+    f.write(b"v 0 0 0\nv 1 0 0\nv 0 1 0\n" + b"".join(b"o part%d\n" % g + b"f 1 2 3\n" * 600000 for g in range(3)))
+# A loader stuck in a loop (the VT_FAULT_LOAD_SPIN hook in the loader child): never answers.
+spin = os.path.join(tmp, "spin-forever.obj")
+open(spin, "w").write("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
 slow = os.path.join(tmp, "slow.obj")
 open(slow, "w").write("mtllib slow.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nusemtl a\nf 1 2 3\n")
 os.mkfifo(os.path.join(tmp, "slow.mtl"))   # nobody ever writes it: opening it blocks
@@ -58,7 +66,8 @@ many["markers"]["dictionary"] = "APRILTAG_36h10"   # 2320 ids
 many["products"] = [dict(base["products"][i % 6], id="p%04d" % i, marker=i) for i in range(2000)]
 
 save(live, base)
-env = dict(os.environ, VITRINE_LOG="info", VITRINE_LOAD_SECONDS="3", VITRINE_LOAD_MB="128")
+env = dict(os.environ, VITRINE_LOG="info", VITRINE_LOAD_SECONDS="3", VITRINE_LOAD_MB="128",
+           VT_FAULT_LOAD_SPIN="spin-forever")
 p = Watched([vitrine, "run", "--demo", "--demo-size", "480x270", "--headless", "--out", "-", "--catalog", live, "--no-tour",
              "--no-analytics", "--report-every", "0.25"], env=env)
 
@@ -108,14 +117,16 @@ def placeholder_for(path, pid="mug-bleu"):
 
 
 check(p.wait_for(lambda ls: sum("report:" in l for l in ls) >= 14), "the run goes on before the edits: %r" % p.lines[-3:])
-lines = phase("huge OBJ (3 million faces)", with_model(huge), placeholder_for(huge))
+lines = phase("huge OBJ (1.8 million faces)", with_model(huge), placeholder_for(huge))
 said = [l for l in lines if huge in l]
 check(len(said) == 1, "one line for the huge OBJ: %r" % said)
 print("  " + said[0].strip() if said else "")
 restored = lambda ls: any("reloaded" in l for l in ls) and not any("placeholder" in l for l in ls)
 phase("fixed again", with_model(good_model), restored)
-lines = phase("mtllib names a FIFO (never loads)", with_model(slow), placeholder_for(slow))
+lines = phase("mtllib names a FIFO (refused at once)", with_model(slow), placeholder_for(slow))
 print("  " + "".join(l for l in lines if slow in l).strip())
+lines = phase("a loader stuck in a loop (gives up at 3 s)", with_model(spin), placeholder_for(spin))
+print("  " + "".join(l for l in lines if spin in l).strip())
 phase("malformed OBJ", with_model(bad), placeholder_for(bad))
 phase("fixed again", with_model(good_model), restored)
 lines = phase("2,000 products", many, lambda ls: any("reloaded %s: 2000 products" % live in l for l in ls))
@@ -146,7 +157,7 @@ rc, err = p.finish()
 check(rc == 0, "the deployed run ends cleanly: %d %s" % (rc, err[-300:]))
 
 # --- a live source starts at once: placeholders while a model takes long, then the models ---
-save(live, with_model(slow))
+save(live, with_model(spin))
 p = Watched([vitrine, "run", "--demo", "--demo-size", "480x270", "--headless", "--out", "-", "--catalog", live, "--no-tour",
              "--no-analytics", "--report-every", "0.25", "--simulate-disconnect", "1000000:1"], env=env)   # a "camera"
 check(p.wait_for(lambda ls: any("the models are ready (6 products)" in l for l in ls)), "the models arrive: %r" % p.lines[-3:])
@@ -154,7 +165,7 @@ p.proc.send_signal(signal.SIGTERM)
 rc, err = p.finish()
 lines = err.splitlines()
 first = next((k for k, l in enumerate(lines) if "report:" in l), None)
-late = next((k for k, l in enumerate(lines) if slow in l and "took longer than 3 s" in l), None)
+late = next((k for k, l in enumerate(lines) if spin in l and "took longer than 3 s" in l), None)
 check(rc == 0 and first is not None and late is not None and first < late,
       "a camera's frames are on screen before the slow model gives up (%r, %r): %s" % (first, late, err[-400:]))
 

@@ -177,6 +177,11 @@ int vt_model_isolated_child(int argc, char **argv)
         getrusage(RUSAGE_SELF, &ru);
         rlim_t used = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + 1;
         setrlimit(RLIMIT_CPU, &(struct rlimit){ used + (rlim_t)ceil(l.cpu_s), used + (rlim_t)ceil(l.cpu_s) + 1 });
+        /* Fault injection for the tests (as VT_FAULT_DETECT): a path containing VT_FAULT_LOAD_SPIN
+         * spins here, like a reader stuck in a loop, until a limit stops it. */
+        const char *spin = getenv("VT_FAULT_LOAD_SPIN");
+        if (spin && *spin && strstr(path, spin))
+            for (volatile unsigned long k = 0;; k++) {}
         vt_model *m = NULL;
         char err[1024];
         vt_result r = vt_model_load(path, &m, err, sizeof err);

@@ -94,14 +94,34 @@ vt_result vt_file_check(const char *path, char *err, size_t errlen)
     return VT_OK;
 }
 
+/* Opened without blocking (a FIFO nobody writes would hang open() and read()), then checked on
+ * the descriptor itself, so a name swapped after a stat() cannot slip a device or pipe in. */
+FILE *vt_open_regular(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s", errno == ENOENT ? "no such file" : "cannot be opened for reading");
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s", S_ISDIR(st.st_mode) ? "is a folder, not a file"
+                 : S_ISFIFO(st.st_mode) ? "is a FIFO (named pipe), not a regular file" : "not a regular file");
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) { close(fd); snprintf(err, errlen, "cannot be opened for reading"); }
+    return f;
+}
+
 vt_result vt_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s", errno == ENOENT ? "no such file" : "cannot be opened for reading");
-        return errno == ENOENT ? VT_ERR_NOT_FOUND : VT_ERR_IO;
-    }
+    FILE *f = vt_open_regular(path, err, errlen);
+    if (!f) return errno == ENOENT ? VT_ERR_NOT_FOUND : errno == EINVAL ? VT_ERR_ARG : VT_ERR_IO;
     char *buf = NULL;
     size_t cap = 0, n = 0, r;
     do {

@@ -155,6 +155,10 @@ void vt_abandon_file(const char *tmp);
 /* Reads a whole file into *out, a malloc'd buffer with a NUL after the last byte (the caller
  * frees it); len (may be NULL) gets the size. On failure *out is NULL and err says why. */
 vt_result vt_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen);
+/* Opens a regular file for reading ("rb"); a FIFO, device, socket or folder is refused at once
+ * (checked on the opened descriptor). NULL with err set (errno ENOENT: missing, EINVAL: not a
+ * regular file) on failure; the caller fcloses it. */
+FILE *vt_open_regular(const char *path, char *err, size_t errlen);
 /* Lower-case extension without the dot ("jpg"), "" when none; points into path. */
 const char *vt_file_ext(const char *path);
 /* Case-insensitive: the extension of an image format OpenCV decodes (jpg, png, bmp, tif, ...). */

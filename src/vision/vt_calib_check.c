@@ -3,6 +3,7 @@
  * overflows the stack), then every value (finite, and a camera that can exist). */
 #include "vt_calib_check.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,8 +81,8 @@ static int yaml_header_bad(const char *t)
 
 vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errlen, "cannot be opened for reading"); return VT_ERR_IO; }
+    FILE *f = vt_open_regular(path, err, errlen);
+    if (!f) return errno == ENOENT ? VT_ERR_NOT_FOUND : errno == EINVAL ? VT_ERR_ARG : VT_ERR_IO;
     long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
     rewind(f);
     size_t cap = size >= 0 && size <= MAX_CALIB_BYTES ? (size_t)size + 1 : MAX_CALIB_BYTES + 1;
