@@ -19,7 +19,7 @@ product brings its model back (a reload without a placeholder line). Then a syml
 before a model that never loads gives up (placeholders first, then "the models are ready").
 
 Limits for the run: VITRINE_LOAD_SECONDS=3, VITRINE_LOAD_MB=128."""
-import json, os, re, shutil, signal, statistics, sys, tempfile, time
+import json, os, re, shutil, signal, statistics, struct, sys, tempfile, time, zlib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 
@@ -61,6 +61,21 @@ open(slow, "w").write("mtllib slow.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nusemtl a\nf 1
 os.mkfifo(os.path.join(tmp, "slow.mtl"))   # nobody ever writes it: opening it blocks
 bad = os.path.join(tmp, "bad.obj")
 open(bad, "w").write("v 1 2\nf 1 2 3 4\nxx garbage\n")
+# The hostile models of tests/test_limits_models.py, through hot reload: a 100,000-node chain, a
+# texture PNG of 16384 x 16384 (34 KB), a model path that is a FIFO.
+chain = os.path.join(tmp, "chain.gltf")
+json.dump({"asset": {"version": "2.0"}, "scene": 0, "scenes": [{"nodes": [0]}],
+           "nodes": [{"children": [i + 1]} for i in range(99999)] + [{}]}, open(chain, "w"))
+def png(w, h):
+    raw = zlib.compress(b"".join(b"\0" + bytes((w + 7) // 8) for _ in range(h)), 9)
+    chunk = lambda k, d: struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d) & 0xffffffff)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0)) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+open(os.path.join(tmp, "bomb.png"), "wb").write(png(16384, 16384))
+open(os.path.join(tmp, "bomb.mtl"), "w").write("newmtl a\nmap_Kd bomb.png\n")
+bomb = os.path.join(tmp, "bomb.obj")
+open(bomb, "w").write("mtllib bomb.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nusemtl a\nf 1/1 2/1 3/1\n")
+pipe = os.path.join(tmp, "pipe.glb")
+os.mkfifo(pipe)
 many = json.loads(json.dumps(base))
 many["markers"]["dictionary"] = "APRILTAG_36h10"   # 2320 ids
 many["products"] = [dict(base["products"][i % 6], id="p%04d" % i, marker=i) for i in range(2000)]
@@ -128,6 +143,9 @@ print("  " + "".join(l for l in lines if slow in l).strip())
 lines = phase("a loader stuck in a loop (gives up at 3 s)", with_model(spin), placeholder_for(spin))
 print("  " + "".join(l for l in lines if spin in l).strip())
 phase("malformed OBJ", with_model(bad), placeholder_for(bad))
+for name, hostile in (("100,000-node chain", chain), ("16384 x 16384 texture", bomb), ("model path is a FIFO", pipe)):
+    lines = phase(name, with_model(hostile), placeholder_for(hostile))
+    print("  " + "".join(l for l in lines if hostile in l).strip())
 phase("fixed again", with_model(good_model), restored)
 lines = phase("2,000 products", many, lambda ls: any("reloaded %s: 2000 products" % live in l for l in ls))
 check(not any("placeholder" in l for l in lines), "2,000 products share their six models: %r" % [l for l in lines if "placeholder" in l][:2])
