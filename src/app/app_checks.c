@@ -55,3 +55,20 @@ vt_result app_camera_for_frames(const vt_camera *calib, const char *path, int w,
     *out = vt_camera_for_size(calib, w, h);
     return VT_OK;
 }
+
+int app_draw_cost(const vt_model *m, char *why, size_t len)
+{
+    int n = vt_model_triangle_count(m);
+    why[0] = 0;
+    if (n > APP_MAX_TRIANGLES) {
+        snprintf(why, len, "%d triangles, more than the display draws for one product (%d): `vitrine run` shows a "
+                 "placeholder; simplify it, e.g. gltfpack -si 0.1", n, APP_MAX_TRIANGLES);
+        return 2;
+    }
+    if (n > APP_WARN_TRIANGLES) {
+        snprintf(why, len, "%d triangles: without a GPU the display slows down past %d; e.g. gltfpack -si 0.5 simplifies it",
+                 n, APP_WARN_TRIANGLES);
+        return 1;
+    }
+    return 0;
+}

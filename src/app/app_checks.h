@@ -21,4 +21,14 @@ double app_model_scale(const vt_model *m, const vt_product *p, char *why, size_t
 vt_result app_camera_for_frames(const vt_camera *calib, const char *path, int w, int h, int *said, vt_camera *out,
                                 char *err, size_t errlen);
 
+/* What the display draws of one product each frame. The model limits (src/assets) bound what a
+ * file may cost to read; drawing costs more on a renderer without a GPU (llvmpipe, the 720p demo:
+ * one product of 178,802 triangles takes the display from 56 to 14 frames/s, 498,002 to 6.7). Past
+ * APP_WARN_TRIANGLES staff are told; past APP_MAX_TRIANGLES `run` shows the product's placeholder
+ * rather than stall every visitor's frame, and `validate` says so as an error. */
+#define APP_WARN_TRIANGLES 50000
+#define APP_MAX_TRIANGLES 250000
+/* 0: fine; 1: heavy (why says so); 2: more than run draws (why says so). */
+int app_draw_cost(const vt_model *m, char *why, size_t len);
+
 #endif

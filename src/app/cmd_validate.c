@@ -47,6 +47,11 @@ static void check_model(vt_catalog_report *rep, const vt_catalog *cat, int i, co
         snprintf(msg, sizeof msg, "%s: %s", p->id ? p->id : "?", why);
         add_at(rep, cat, 0, jp, msg);
     }
+    int cost = app_draw_cost(m, why, sizeof why);
+    if (cost) {
+        snprintf(msg, sizeof msg, "model of %s: %s: %s", p->id ? p->id : "?", p->model_path, why);
+        add_at(rep, cat, cost == 2, jp, msg);
+    }
 }
 
 static const vt_catalog *g_sort_cat;   /* qsort has no context argument */

@@ -112,6 +112,7 @@ static void view_check(view_scene *vs, const vt_product *p)
                      fabsf(lo[1]) * 1000, lo[1] > 0 ? "below" : "above");
     }
     if (ext[1] < 1e-3f && ext[0] > 1e-3f && vs->nwarn < 4) snprintf(vs->warn[vs->nwarn++], n, "flat in y: is +Y up?");
+    if (vs->nwarn < 4 && app_draw_cost(vs->m, vs->warn[vs->nwarn], n)) vs->nwarn++;
 }
 
 /* The labels: name, size, counts, warnings. */

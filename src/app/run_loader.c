@@ -4,6 +4,7 @@
  * and builds the scene from the batch between frames (run_scene.c); the thread never touches
  * the scene on show. */
 #include "run.h"
+#include "app_checks.h"
 
 #include "app/vt_app.h"
 
@@ -71,25 +72,15 @@ static int have_unchanged(const run_loader *ld, const char *path, long long mtim
     return 0;
 }
 
-/* What the display can draw of one product each frame. The loading limits (src/assets) bound what
- * a file may cost to read; drawing costs more on a renderer without a GPU (llvmpipe, 720p demo:
- * one product of 178,802 triangles takes the display from 56 to 14 frames/s, 498,002 to 6.7), so
- * past RUN_WARN_TRIANGLES staff are told, and past RUN_MAX_TRIANGLES the product shows its
- * placeholder rather than stalling every visitor's frame. */
-#define RUN_WARN_TRIANGLES 50000
-#define RUN_MAX_TRIANGLES 250000
-
+/* A model past what the display draws for one product (app_checks.h) shows its placeholder. */
 static void check_draw_cost(vt_model **m, const vt_product *p)
 {
-    int n = vt_model_triangle_count(*m);
-    if (n > RUN_MAX_TRIANGLES) {
-        VT_WARN("assets", "%s: %d triangles, more than the display draws for one product (%d); simplify it, "
-                "e.g. gltfpack -si 0.1 (product %s shows a placeholder)", p->model_path, n, RUN_MAX_TRIANGLES, p->id);
+    char why[512];
+    int cost = app_draw_cost(*m, why, sizeof why);
+    if (cost) VT_WARN("assets", "%s: %s (product %s%s)", p->model_path, why, p->id, cost == 2 ? " shows a placeholder" : "");
+    if (cost == 2) {
         vt_model_destroy(*m);
         *m = NULL;
-    } else if (n > RUN_WARN_TRIANGLES) {
-        VT_WARN("assets", "%s: %d triangles (product %s); without a GPU the display slows down past %d, "
-                "e.g. gltfpack -si 0.5 simplifies it", p->model_path, n, p->id, RUN_WARN_TRIANGLES);
     }
 }
 
