@@ -186,6 +186,20 @@ int main(int argc, char **argv)
         for (int x = 0; x < W; x++) *(y < 410 ? &top : &bottom) += differs(&out, &bg, x, y);
     CHECKF(top > 2000 && bottom == 0, "tag pixels above the anchor %d, below %d", top, bottom);
 
+    /* 3b. A texture wider than any GPU's maximum is refused with the file and the size, not drawn black. */
+    vt_model *wide = NULL;
+    CHECK(vt_model_placeholder((const float[3]){ 0.05f, 0.05f, 0.05f }, &wide, box_err, sizeof box_err) == VT_OK);
+    wide->textures = calloc(1, sizeof *wide->textures);
+    wide->texture_srgb = calloc(1, 1);
+    wide->texture_names = calloc(1, sizeof *wide->texture_names);
+    wide->texture_names[0] = strdup("wide.png");
+    wide->texture_count = 1;
+    CHECK(vt_image_alloc(&wide->textures[0], VT_PIX_RGBA8, 65536, 1) == VT_OK);
+    vt_gpu_model_id gw;
+    CHECKF(vt_render_upload(r, wide, &gw, err, sizeof err) == VT_ERR_UNSUPPORTED && !gw.id && strstr(err, "wide.png") &&
+           strstr(err, "65536x1") && strstr(err, "maximum"), "a texture past GL_MAX_TEXTURE_SIZE: %s", err);
+    vt_model_destroy(wide);
+
     /* 4. Handles: a freed model's handle is refused, not followed, even once its slot is reused. */
     vt_gpu_model_id none = { 0 }, again;
     CHECK(vt_render_upload(r, box, &again, err, sizeof err) == VT_OK && again.id != g.id);

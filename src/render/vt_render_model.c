@@ -108,6 +108,16 @@ vt_result vt_render_upload(vt_renderer *r, const vt_model *m, vt_gpu_model_id *o
     *out = (vt_gpu_model_id){ 0 };
     if (!m || m->mesh_count < 0 || m->texture_count < 0) { snprintf(err, errlen, "no model to upload"); return VT_ERR_ARG; }
     vt_render_make_current(r);
+    /* Past the GPU's maximum GL would leave the texture incomplete: drawn black, silently. */
+    GLint max_tex = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_tex);
+    for (int i = 0; i < m->texture_count; i++)
+        if (max_tex > 0 && (m->textures[i].width > max_tex || m->textures[i].height > max_tex)) {
+            snprintf(err, errlen, "%s: texture %s is %dx%d pixels, more than this GPU's maximum (%d a side)",
+                     m->path ? m->path : "model", m->texture_names && m->texture_names[i] ? m->texture_names[i] : "?",
+                     m->textures[i].width, m->textures[i].height, (int)max_tex);
+            return VT_ERR_UNSUPPORTED;
+        }
     int index;
     vt_gpu_slot *g = take_slot(r, &index);
     if (!g) { snprintf(err, errlen, "cannot upload more models (%d in the renderer)", r->slot_count); return VT_ERR_NO_MEMORY; }
