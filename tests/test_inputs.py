@@ -227,6 +227,23 @@ def png_chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
+# Image sizes: past 64 megapixels refused from the header (a 16384x16384 PNG of 0.8 MB would decode
+# to gigabytes); in the display a photo past 8K is scaled down once, with one warning.
+raw = zlib.compress(b"".join(b"\0" + bytes(16384 * 3) for _ in range(16384)), 9)
+open(path("huge-16k.png"), "wb").write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 16384, 16384, 8, 2, 0, 0, 0))
+                                       + png_chunk(b"IDAT", raw) + png_chunk(b"IEND", b""))
+expect_refused([vitrine, "detect", path("huge-16k.png")], "huge-16k.png", "larger than Vitrine reads")
+big = path("big")
+os.makedirs(big)
+cv2.imwrite(os.path.join(big, "p9k.png"), cv2.resize(base, (9000, 5062), interpolation=cv2.INTER_NEAREST))
+r, dt = timed([vitrine, "run", "--images", big, "--headless", "--out", path("big-out"), "--no-analytics"])
+warned = [l for l in lines_of(r.stderr) if "warning" in l]
+outs = os.listdir(path("big-out")) if os.path.isdir(path("big-out")) else []
+shape = cv2.imread(os.path.join(path("big-out"), outs[0])).shape[:2] if outs else None
+check(r.returncode == 0 and len(warned) == 1 and "p9k.png" in warned[0] and "8K" in warned[0] and shape is not None
+      and shape[0] * shape[1] <= 8192 * 4320 and abs(shape[1] / shape[0] - 9000 / 5062) < 0.01,
+      "run scales a photo past 8K down once: exit %d, %r, output %r" % (r.returncode, warned, shape))
+
 ok, png = cv2.imencode(".png", cv2.resize(base, (320, 180)))
 png = png.tobytes()
 flipped = bytearray(png)

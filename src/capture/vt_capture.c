@@ -4,6 +4,7 @@
 #include "vt_imgcheck.h"
 
 #include <dirent.h>  /* opendir */
+#include <math.h>
 #include <stdlib.h>  /* calloc, qsort */
 #include <string.h>  /* strdup, strverscmp */
 #include <strings.h> /* strcasecmp */
@@ -157,12 +158,26 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
 static vt_result fit_first(vt_source *s, const char *path, vtcv_mat *m, char *err, size_t errlen)
 {
     vt_image im = vtcv_mat_view(m);
-    if (!s->first_w) { s->first_w = im.width; s->first_h = im.height; }
+    int first = !s->first_w;
+    if (first) {
+        s->first_w = im.width;
+        s->first_h = im.height;
+        /* The display draws, encodes and reads back every frame at its size: past 8K (8192 x 4320)
+         * a photo is scaled down once, aspect kept, rather than cost gigabytes a frame. */
+        double k = sqrt(8192.0 * 4320.0 / ((double)im.width * im.height));
+        if (k < 1) {
+            s->first_w = (int)(im.width * k) & ~1;
+            s->first_h = (int)(im.height * k) & ~1;
+            VT_WARN_FILE("capture", path, "%dx%d is more than the display shows (8K): scaled to %dx%d", im.width, im.height,
+                         s->first_w, s->first_h);
+        }
+    }
     if (im.width == s->first_w && im.height == s->first_h) return VT_OK;
     if (!s->scratch && !(s->scratch = vtcv_mat_create())) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
     int bars = (long long)im.width * s->first_h != (long long)im.height * s->first_w;
-    VT_WARN_FILE("capture", path, "%dx%d, not %dx%d as the first image: scaled to fit%s", im.width, im.height, s->first_w,
-                 s->first_h, bars ? ", with black bars" : "");
+    if (!first)
+        VT_WARN_FILE("capture", path, "%dx%d, not %dx%d as the first image: scaled to fit%s", im.width, im.height, s->first_w,
+                     s->first_h, bars ? ", with black bars" : "");
     vt_result r = vtcv_letterbox(m, s->scratch, s->first_w, s->first_h);
     if (r != VT_OK) snprintf(err, errlen, "cannot scale the image to %dx%d", s->first_w, s->first_h);
     return r;

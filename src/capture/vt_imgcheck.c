@@ -34,6 +34,21 @@ static void jpeg_note(j_common_ptr c, int level)
 
 static void jpeg_quiet(j_common_ptr c) { (void)c; }
 
+/* Past this an image is refused from its header, before decoding (a 0.8 MB PNG of 16384 x 16384
+ * decodes to gigabytes): 64 megapixels holds any phone camera's photo (50 MP: 8160 x 6120). */
+#define MAX_IMAGE_PIXELS (64.0 * 1024 * 1024)
+#define MAX_IMAGE_SIDE 16384
+
+static vt_result check_size(double w, double h, char *err, size_t errlen)
+{
+    if (w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE || w * h > MAX_IMAGE_PIXELS) {
+        snprintf(err, errlen, "%.0fx%.0f pixels: larger than Vitrine reads (at most %d megapixels, %d a side)", w, h,
+                 (int)(MAX_IMAGE_PIXELS / (1024 * 1024)), MAX_IMAGE_SIDE);
+        return VT_ERR_UNSUPPORTED;
+    }
+    return VT_OK;
+}
+
 static vt_result check_jpeg(const unsigned char *data, size_t len, char *err, size_t errlen)
 {
     struct jpeg_decompress_struct d;
@@ -53,6 +68,10 @@ static vt_result check_jpeg(const unsigned char *data, size_t len, char *err, si
     jpeg_create_decompress(&d);
     jpeg_mem_src(&d, data, (unsigned long)len);
     jpeg_read_header(&d, TRUE);
+    if (check_size(d.image_width, d.image_height, err, errlen) != VT_OK) {
+        jpeg_destroy_decompress(&d);
+        return VT_ERR_UNSUPPORTED;
+    }
     d.scale_num = 1;
     d.scale_denom = 8;
     d.out_color_space = JCS_GRAYSCALE;
@@ -81,6 +100,8 @@ static unsigned long be32(const unsigned char *p)
 static vt_result check_png(unsigned char *data, size_t *lenp, char *err, size_t errlen)
 {
     size_t at = 8, out = 8, len = *lenp;
+    if (len >= 24 && !memcmp(data + 12, "IHDR", 4) && check_size(be32(data + 16), be32(data + 20), err, errlen) != VT_OK)
+        return VT_ERR_UNSUPPORTED;
     while (at + 12 <= len) {
         unsigned long n = be32(data + at);
         const unsigned char *type = data + at + 4;
