@@ -10,42 +10,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *kind_of(mode_t m)
-{
-    if (S_ISDIR(m)) return "is a folder, not a file";
-    if (S_ISFIFO(m)) return "is a FIFO (named pipe), not a regular file";
-    if (S_ISCHR(m)) return "is a character device, not a regular file";
-    if (S_ISBLK(m)) return "is a block device, not a regular file";
-    if (S_ISSOCK(m)) return "is a socket, not a regular file";
-    return "is not a regular file";
-}
-
 vt_result vt_model_open(const char *path, int *fd, size_t *size, char *err, size_t errlen)
 {
-    *fd = -1;
-    if (!path || !*path) { snprintf(err, errlen, "empty path"); return VT_ERR_ARG; }
-    /* Non-blocking: opening a FIFO with no writer would otherwise wait forever. */
-    int f = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (f < 0) {
-        int e = errno;
-        if (e == ENOENT || e == ENOTDIR) { snprintf(err, errlen, "no such file"); return VT_ERR_NOT_FOUND; }
-        if (e == ENXIO) { snprintf(err, errlen, "is a socket or device, not a regular file"); return VT_ERR_ARG; }
-        snprintf(err, errlen, "cannot be opened for reading (%s)", strerror(e));
-        return VT_ERR_IO;
-    }
-    struct stat st;
-    vt_result r = VT_OK;
-    if (fstat(f, &st) != 0) { snprintf(err, errlen, "cannot be read (%s)", strerror(errno)); r = VT_ERR_IO; }
-    else if (!S_ISREG(st.st_mode)) { snprintf(err, errlen, "%s", kind_of(st.st_mode)); r = VT_ERR_ARG; }
-    else if (st.st_size == 0) { snprintf(err, errlen, "empty file (0 bytes)"); r = VT_ERR_FORMAT; }
-    else if ((double)st.st_size > VT_MODEL_MAX_FILE_BYTES) {
-        snprintf(err, errlen, "is %.0f MB, more than the %.0f MB a model's file may be", (double)st.st_size / 1048576,
+    long long n = 0;
+    vt_result r = vt_open_regular_fd(path, fd, &n, err, errlen);
+    if (r != VT_OK) return r;
+    if (n == 0) { snprintf(err, errlen, "empty file (0 bytes)"); r = VT_ERR_FORMAT; }
+    else if ((double)n > VT_MODEL_MAX_FILE_BYTES) {
+        snprintf(err, errlen, "is %.0f MB, more than the %.0f MB a model's file may be", (double)n / 1048576,
                  VT_MODEL_MAX_FILE_BYTES / 1048576);
         r = VT_ERR_ARG;
     }
-    if (r != VT_OK) { close(f); return r; }
-    *fd = f;
-    *size = (size_t)st.st_size;
+    if (r != VT_OK) { close(*fd); *fd = -1; return r; }
+    *size = (size_t)n;
     return VT_OK;
 }
 

@@ -320,16 +320,16 @@ static void check_products(ctx *x, const cJSON *products, const vt_dictionary *d
 static vt_result read_bounded(const char *path, char **out, size_t *n, char *why, size_t wlen)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) { snprintf(why, wlen, "cannot be read: cannot be opened"); return VT_ERR_IO; }
-    struct stat st;
-    vt_result r = VT_OK;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) { snprintf(why, wlen, "not a regular file"); r = VT_ERR_ARG; }
-    else if (st.st_size > VT_CATALOG_MAX_BYTES) {
-        snprintf(why, wlen, "is %lld bytes; a catalog may have at most %d MiB", (long long)st.st_size, VT_CATALOG_MAX_BYTES >> 20);
+    int fd;
+    long long size = 0;
+    vt_result r = vt_open_regular_fd(path, &fd, &size, why, wlen);
+    if (r == VT_ERR_NOT_FOUND || r == VT_ERR_IO) { snprintf(why, wlen, "cannot be read: cannot be opened"); return VT_ERR_IO; }
+    if (r != VT_OK) return r;
+    if (size > VT_CATALOG_MAX_BYTES) {
+        snprintf(why, wlen, "is %lld bytes; a catalog may have at most %d MiB", size, VT_CATALOG_MAX_BYTES >> 20);
         r = VT_ERR_FORMAT;
     }
-    size_t cap = r == VT_OK ? (size_t)st.st_size + 2 : 0, len = 0;
+    size_t cap = r == VT_OK ? (size_t)size + 2 : 0, len = 0;
     char *buf = r == VT_OK ? malloc(cap) : NULL;
     if (r == VT_OK && !buf) { snprintf(why, wlen, "out of memory reading it"); r = VT_ERR_NO_MEMORY; }
     while (r == VT_OK) {

@@ -94,26 +94,53 @@ vt_result vt_file_check(const char *path, char *err, size_t errlen)
     return VT_OK;
 }
 
+static const char *kind_of(mode_t m)
+{
+    if (S_ISDIR(m)) return "is a folder, not a file";
+    if (S_ISFIFO(m)) return "is a FIFO (named pipe), not a regular file";
+    if (S_ISCHR(m)) return "is a character device, not a regular file";
+    if (S_ISBLK(m)) return "is a block device, not a regular file";
+    if (S_ISSOCK(m)) return "is a socket, not a regular file";
+    return "is not a regular file";
+}
+
 /* Opened without blocking (a FIFO nobody writes would hang open() and read()), then checked on
  * the descriptor itself, so a name swapped after a stat() cannot slip a device or pipe in. */
-FILE *vt_open_regular(const char *path, char *err, size_t errlen)
+vt_result vt_open_regular_fd(const char *path, int *fd, long long *size, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s", errno == ENOENT ? "no such file" : "cannot be opened for reading");
-        return NULL;
+    *fd = -1;
+    if (!path || !*path) { snprintf(err, errlen, "empty path"); return VT_ERR_ARG; }
+    int f = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (f < 0) {
+        int e = errno;
+        if (e == ENOENT || e == ENOTDIR) { snprintf(err, errlen, "no such file"); return VT_ERR_NOT_FOUND; }
+        if (e == ENXIO) { snprintf(err, errlen, "is a socket or device, not a regular file"); return VT_ERR_ARG; }
+        snprintf(err, errlen, "cannot be opened for reading (%s)", strerror(e));
+        return VT_ERR_IO;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s", S_ISDIR(st.st_mode) ? "is a folder, not a file"
-                 : S_ISFIFO(st.st_mode) ? "is a FIFO (named pipe), not a regular file" : "not a regular file");
-        close(fd);
-        errno = EINVAL;
+    int bad = fstat(f, &st) != 0;
+    if (bad || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s", bad ? "cannot be read" : kind_of(st.st_mode));
+        close(f);
+        return bad ? VT_ERR_IO : VT_ERR_ARG;
+    }
+    fcntl(f, F_SETFL, fcntl(f, F_GETFL) & ~O_NONBLOCK);
+    *fd = f;
+    if (size) *size = (long long)st.st_size;
+    return VT_OK;
+}
+
+FILE *vt_open_regular(const char *path, char *err, size_t errlen)
+{
+    int fd;
+    vt_result r = vt_open_regular_fd(path, &fd, NULL, err, errlen);
+    if (r != VT_OK) {
+        errno = r == VT_ERR_NOT_FOUND ? ENOENT : r == VT_ERR_ARG ? EINVAL : EIO;
         return NULL;
     }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     FILE *f = fdopen(fd, "rb");
-    if (!f) { close(fd); snprintf(err, errlen, "cannot be opened for reading"); }
+    if (!f) { close(fd); snprintf(err, errlen, "cannot be opened for reading"); errno = EIO; }
     return f;
 }
 

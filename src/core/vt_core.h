@@ -159,6 +159,9 @@ vt_result vt_read_file(const char *path, char **out, size_t *len, char *err, siz
  * (checked on the opened descriptor). NULL with err set (errno ENOENT: missing, EINVAL: not a
  * regular file) on failure; the caller fcloses it. */
 FILE *vt_open_regular(const char *path, char *err, size_t errlen);
+/* The same as a descriptor (blocking again once checked), with the file's size (size may be
+ * NULL): VT_ERR_NOT_FOUND, VT_ERR_ARG (not a regular file: err says what it is) or VT_ERR_IO. */
+vt_result vt_open_regular_fd(const char *path, int *fd, long long *size, char *err, size_t errlen);
 /* Lower-case extension without the dot ("jpg"), "" when none; points into path. */
 const char *vt_file_ext(const char *path);
 /* Case-insensitive: the extension of an image format OpenCV decodes (jpg, png, bmp, tif, ...). */
