@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 
 # Build tools, the libraries the design fixes, and what tests and tools run with
 # (libapriltag-dev: AprilTag 3, the second reference of bench/vt_bench.c; xdotool: the window
-# tests press keys in a real window under Xvfb).
+# tests press keys in a real window under Xvfb). Languages (issue 16): gettext's tools build the
+# translations, ICU writes prices and dates as CLDR does, Pango with HarfBuzz shapes text in every
+# script from the Noto fonts (CJK, Arabic, Devanagari, Hebrew...), locales-all gives glibc every
+# locale so a visitor's language can differ from the staff's; Tesseract with its language data
+# reads the screen back in the tests, and python3-icu is the tests' independent ICU.
 PKGS=(
   build-essential g++ cmake make pkg-config
   libopencv-dev libopencv-contrib-dev
@@ -18,6 +22,8 @@ PKGS=(
   libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri
   python3 python3-numpy python3-opencv xvfb xauth
   libapriltag-dev xdotool
+  gettext libicu-dev libpango1.0-dev locales-all fonts-noto-core fonts-noto-cjk
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-jpn tesseract-ocr-ara python3-icu
 )
 
 missing=()

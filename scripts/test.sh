@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export VITRINE_WERROR=ON
+# The suite's expected output is English; tests that check another language set their own locale.
+export LC_ALL=C.UTF-8
+unset LANGUAGE
 bash scripts/setup.sh
 VITRINE_BUILD_DIR=build-asan VITRINE_SANITIZE=ON bash scripts/setup.sh
 

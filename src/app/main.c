@@ -28,6 +28,7 @@ static const char *k_usage =
 
 int main(int argc, char **argv)
 {
+    vt_i18n_init(NULL);
     if (argc < 2) {
         fputs(k_usage, stderr);
         return 2;

@@ -283,6 +283,33 @@ long vt_slots_dropped(vt_slots *q);
 void vt_slots_close(vt_slots *q);
 void vt_slots_destroy(vt_slots *q);   /* safe on NULL; the threads must be done with it */
 
+/* ---- translations ---------------------------------------------------------------------- */
+/* GNU gettext (glibc's), text domain "vitrine"; the .mo files are built from src/i18n/po/.
+ * Staff-facing text (commands, log lines, the HUD) is in the environment's language, as any
+ * program's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); visitor-facing text is in the store's language
+ * or the one a visitor picked, looked up per call with vt_tr_lang. English is the source text.
+ * vt_i18n_init sets LC_CTYPE and LC_MESSAGES from the environment (never LC_NUMERIC: JSON and
+ * files keep a '.' decimal point) and binds the domain to localedir; NULL finds it: the
+ * VITRINE_LOCALE_DIR environment variable, else locale/ beside the executable, else
+ * ../share/locale from it, else the build tree's. Call it once, first thing in main. */
+void vt_i18n_init(const char *localedir);
+/* The folder the translations are read from (after vt_i18n_init). */
+const char *vt_i18n_dir(void);
+/* msgid in the staff's language (the string returned is static: never free it). */
+const char *vt_tr(const char *msgid) __attribute__((format_arg(1)));
+const char *vt_trn(const char *singular, const char *plural, unsigned long n)
+    __attribute__((format_arg(1))) __attribute__((format_arg(2)));
+/* msgid in the language of POSIX locale `locale` ("fr_FR", "ja_JP"; a codeset is added); the
+ * source text for NULL, "" or a locale glibc does not have (then said once in the log: Debian's
+ * locales-all has them all). Thread-safe. */
+const char *vt_tr_lang(const char *locale, const char *msgid) __attribute__((format_arg(2)));
+const char *vt_trn_lang(const char *locale, const char *singular, const char *plural, unsigned long n)
+    __attribute__((format_arg(2))) __attribute__((format_arg(3)));
+/* Whether glibc has locale (with a UTF-8 codeset), i.e. whether vt_tr_lang can translate to it. */
+int vt_i18n_have_locale(const char *locale);
+#define _(s) vt_tr(s)
+#define N_(s) (s)   /* marks a string for translation where it is defined; translated where used */
+
 #ifdef __cplusplus
 }
 #endif

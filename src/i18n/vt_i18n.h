@@ -1,0 +1,29 @@
+/* vt_i18n.h — what a locale decides, through ICU (CLDR's data): which locales, languages,
+ * currencies and time zones exist, how a price, a date or an hour is written, how wide text is on
+ * a terminal. Translations of Vitrine's own strings are gettext's, in core (vt_tr, vt_tr_lang).
+ * Locales are POSIX or BCP 47 names ("fr_FR", "de-CH", "ja"). Nothing here keeps state but ICU's
+ * caches; every call is thread-safe. Strings are UTF-8; out buffers are the caller's and always
+ * end with a NUL. */
+#ifndef VT_I18N_H
+#define VT_I18N_H
+
+#include "core/vt_core.h"
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- languages ------------------------------------------------------------------------ */
+/* The POSIX locale that gettext and glibc know for a language or locale tag, through CLDR's
+ * likely subtags: "ja" -> "ja_JP", "fr" -> "fr_FR", "de-CH" -> "de_CH", "zh-Hant" -> "zh_TW".
+ * VT_ERR_ARG when ICU cannot make a language of tag. */
+vt_result vt_i18n_posix_locale(const char *tag, char *out, size_t len);
+/* The language part of a tag ("fr_FR" -> "fr"); "" for NULL. */
+void vt_i18n_language(const char *tag, char *out, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
