@@ -58,11 +58,20 @@ int64_t vt_utc_now_ms(void);
 
 /* ---- reading: vitrine stats ---- */
 typedef enum vt_stats_format { VT_STATS_TABLE = 0, VT_STATS_JSON, VT_STATS_CSV } vt_stats_format;
-/* Prints per-product, per-hour and total figures for events with from <= ts < to (ISO 8601 UTC
- * strings, either may be NULL). On failure nothing is printed and err says why: VT_ERR_ARG (a
- * bad date), the file's problem (missing, empty: vt_file_check), VT_ERR_FORMAT (not SQLite, or
- * not ours), VT_ERR_IO (cannot be opened or read). */
-vt_result vt_stats_print(const char *path, const char *from, const char *to, vt_stats_format fmt, FILE *out, char *err,
-                         size_t errlen);
+/* What to print and on whose clock. Zero is the default everywhere. */
+typedef struct vt_stats_desc {
+    const char *from, *to;     /* YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM:SS on the zone's clock,
+                                * --to inclusive; NULL: open */
+    vt_stats_format format;
+    const char *time_zone;     /* IANA zone of the days and hours ("Europe/Paris", "UTC"); NULL: the machine's */
+    const char *zone_source;   /* why that zone, for the table's first line ("store.timezone in shop.json") */
+    const char *locale;        /* how the table writes dates and hours ("fr_FR"); NULL: ICU's default
+                                * (the environment's); JSON and CSV are ISO 8601 whatever it is */
+} vt_stats_desc;
+/* Prints per-product, per-day and per-hour (on the zone's clock, daylight saving included) and
+ * total figures. On failure nothing is printed and err says why: VT_ERR_ARG (a bad date or zone),
+ * the file's problem (missing, empty: vt_file_check), VT_ERR_FORMAT (not SQLite, or not ours),
+ * VT_ERR_IO (cannot be opened or read). */
+vt_result vt_stats_print(const char *path, const vt_stats_desc *d, FILE *out, char *err, size_t errlen);
 
 #endif

@@ -1,5 +1,7 @@
-/* vt_stats.c — `vitrine stats`: per product, per hour of day (UTC) and totals, from the events. */
+/* vt_stats.c — `vitrine stats`: per product, per day and hour (vt_stats_time.c) and totals, from the events. */
 #include "analytics/vt_analytics.h"
+#include "i18n/vt_i18n.h"
+#include "stats_time.h"
 #include "vt_unsaved.h"
 
 #include <cjson/cJSON.h>
@@ -14,29 +16,10 @@ typedef struct prod_row {
     double dwell, median;
 } prod_row;
 
-typedef struct hour_row { long found, card_opens, basket_adds; double dwell; } hour_row;
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-/* "2026-11-26" as an upper bound means the whole day: the next day's start. */
-static void upper_bound(const char *to, char out[40])
-{
-    if (to && strlen(to) == 10) {
-        struct tm tm = { 0 };
-        if (sscanf(to, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) == 3) {
-            tm.tm_year -= 1900;
-            tm.tm_mon -= 1;
-            time_t t = timegm(&tm) + 86400;
-            gmtime_r(&t, &tm);
-            strftime(out, 40, "%Y-%m-%d", &tm);
-            return;
-        }
-    }
-    snprintf(out, 40, "%s", to ? to : "9999");
 }
 
 static int valid_date(const char *s)
@@ -51,7 +34,7 @@ typedef struct stats {
     char lo[40], hi[40];
     prod_row *pr;
     int np;
-    hour_row hours[24];
+    stats_time time;           /* per day and hour, on the zone's clock */
     long sessions, dropped;
     long t_found, t_cards, t_adds;
     double t_dwell;
@@ -153,21 +136,11 @@ static int query_median(stats *s, prod_row *p)
     return 1;
 }
 
-/* Per hour of day (UTC), sessions and dropped events, and the totals over products. */
+/* Per day and hour on the zone's clock, sessions and dropped events, and the totals over products. */
 static int query_hours_sessions(stats *s)
 {
-    sqlite3_stmt *st = prepare_period(s,
-        "SELECT CAST(substr(ts_utc, 12, 2) AS INTEGER), sum(type = 'product_found'),"
-        " total(CASE WHEN type = 'product_lost' THEN dwell_seconds END), sum(type = 'card_opened'),"
-        " sum(type = 'basket_add') FROM events WHERE ts_utc >= ?1 AND ts_utc < ?2 GROUP BY 1", 1);
-    if (!st) return 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int h = sqlite3_column_int(st, 0);
-        if (h < 0 || h > 23) continue;
-        s->hours[h] = (hour_row){ sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-                                  sqlite3_column_double(st, 2) };
-    }
-    sqlite3_finalize(st);
+    if (!stats_time_query(&s->time, s->db, s->lo, s->hi)) return 0;
+    sqlite3_stmt *st;
     st = prepare_period(s, "SELECT count(*), total(dropped_events) FROM sessions WHERE started_utc >= ?1 AND started_utc < ?2", 1);
     if (!st) return 0;
     if (sqlite3_step(st) == SQLITE_ROW) { s->sessions = sqlite3_column_int64(st, 0); s->dropped = (long)sqlite3_column_double(st, 1); }
@@ -197,8 +170,6 @@ static void add_unsaved_drops(stats *s, const char *path)
     sqlite3_finalize(st);
 }
 
-static int hour_used(const hour_row *h) { return h->found || h->card_opens || h->basket_adds || h->dwell; }
-
 static void print_json(const stats *s, FILE *out)
 {
     cJSON *root = cJSON_CreateObject(), *ps = cJSON_AddArrayToObject(root, "products");
@@ -215,17 +186,7 @@ static void print_json(const stats *s, FILE *out)
         cJSON_AddNumberToObject(o, "conversion", CONV(p->basket_adds, p->found));
         cJSON_AddItemToArray(ps, o);
     }
-    cJSON *hs = cJSON_AddArrayToObject(root, "hours");
-    for (int h = 0; h < 24; h++) {
-        if (!hour_used(&s->hours[h])) continue;
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "hour", h);
-        cJSON_AddNumberToObject(o, "found", (double)s->hours[h].found);
-        cJSON_AddNumberToObject(o, "dwell_seconds", s->hours[h].dwell);
-        cJSON_AddNumberToObject(o, "card_opens", (double)s->hours[h].card_opens);
-        cJSON_AddNumberToObject(o, "basket_adds", (double)s->hours[h].basket_adds);
-        cJSON_AddItemToArray(hs, o);
-    }
+    stats_time_json(&s->time, root);
     cJSON *t = cJSON_AddObjectToObject(root, "totals");
     cJSON_AddNumberToObject(t, "sessions", (double)s->sessions);
     cJSON_AddNumberToObject(t, "found", (double)s->t_found);
@@ -264,52 +225,51 @@ static void print_csv(const stats *s, FILE *out)
         fprintf(out, ",%ld,%.1f,%.1f,%ld,%ld,%.2f,\n", p->found, p->dwell, p->median, p->card_opens, p->basket_adds,
                 CONV(p->basket_adds, p->found));
     }
-    for (int h = 0; h < 24; h++) {
-        const hour_row *r = &s->hours[h];
-        if (hour_used(r))
-            fprintf(out, "hour,%02d,,%ld,%.1f,,%ld,%ld,%.2f,\n", h, r->found, r->dwell, r->card_opens, r->basket_adds,
-                    CONV(r->basket_adds, r->found));
-    }
+    stats_time_csv(&s->time, out);
     fprintf(out, "total,all,,%ld,%.1f,,%ld,%ld,%.2f,%ld\n", s->t_found, s->t_dwell, s->t_cards, s->t_adds,
             CONV(s->t_adds, s->t_found), s->dropped);
 }
 
-static void print_table(const stats *s, int period, FILE *out)
+/* Columns by display width (vt_i18n_pad), not bytes: an accented, Japanese or Arabic name takes
+ * the columns a terminal gives it, and a long one is cut between characters, with an ellipsis. */
+#define NAME_COLS 24
+static void print_table(const stats *s, const vt_stats_desc *d, FILE *out)
 {
-    fprintf(out, "%-24s %7s %10s %10s %7s %7s %6s\n", "product", "found", "dwell (s)", "median (s)", "cards", "basket", "conv.");
+    static const int w[6] = { 7, 10, 10, 7, 7, 6 };
+    const char *head[6] = { _("found"), _("dwell (s)"), _("median (s)"), _("cards"), _("basket"), _("conv.") };
+    char cell[512];
+    stats_time_header(&s->time, d, out);
+    fputs(vt_i18n_pad(_("product"), NAME_COLS, 0, cell, sizeof cell), out);
+    for (int k = 0; k < 6; k++) fprintf(out, " %s", vt_i18n_pad(head[k], w[k], 1, cell, sizeof cell));
+    fputc('\n', out);
     for (int i = 0; i < s->np; i++) {
         const prod_row *p = &s->pr[i];
-        fprintf(out, "%-24.24s %7ld %10.1f %10.1f %7ld %7ld %5.0f%%\n", p->name, p->found, p->dwell, p->median, p->card_opens,
-                p->basket_adds, 100 * CONV(p->basket_adds, p->found));
+        fprintf(out, "%s %7ld %10.1f %10.1f %7ld %7ld %5.0f%%\n", vt_i18n_pad(p->name, NAME_COLS, 0, cell, sizeof cell),
+                p->found, p->dwell, p->median, p->card_opens, p->basket_adds, 100 * CONV(p->basket_adds, p->found));
     }
-    if (!s->np) fprintf(out, "(no product was seen%s)\n", period ? " in that period" : "");
-    fprintf(out, "\nhour (UTC)  found  dwell (s)  cards  basket\n");
-    for (int h = 0; h < 24; h++) {
-        const hour_row *r = &s->hours[h];
-        if (hour_used(r))
-            fprintf(out, "%02d:00       %5ld  %9.1f  %5ld  %6ld\n", h, r->found, r->dwell, r->card_opens, r->basket_adds);
-    }
+    if (!s->np) fprintf(out, "%s\n", d->from || d->to ? _("(no product was seen in that period)") : _("(no product was seen)"));
+    fputc('\n', out);
+    stats_time_table(&s->time, d, out);
     fprintf(out, "\ntotal: %ld session(s), %ld product views, %.1f s of attention, %ld card(s) opened, %ld basket add(s)",
             s->sessions, s->t_found, s->t_dwell, s->t_cards, s->t_adds);
     if (s->dropped) fprintf(out, ", %ld event(s) dropped", s->dropped);
     fprintf(out, "\n");
 }
 
-vt_result vt_stats_print(const char *path, const char *from, const char *to, vt_stats_format fmt, FILE *out, char *err,
-                         size_t errlen)
+vt_result vt_stats_print(const char *path, const vt_stats_desc *d, FILE *out, char *err, size_t errlen)
 {
     char why[256];
     vt_result r = vt_file_check(path, why, sizeof why);
     if (r != VT_OK) { snprintf(err, errlen, "%s: %s", path, why); return r; }
-    if ((from && !valid_date(from)) || (to && !valid_date(to))) {
+    if ((d->from && !valid_date(d->from)) || (d->to && !valid_date(d->to))) {
         snprintf(err, errlen, "--from/--to: expected a date as YYYY-MM-DD (optionally with THH:MM:SS)");
         return VT_ERR_ARG;
     }
     stats s;
     memset(&s, 0, sizeof s);
-    if ((r = open_db(path, &s.db, err, errlen)) != VT_OK) return r;
-    snprintf(s.lo, sizeof s.lo, "%s", from ? from : "0000");
-    upper_bound(to, s.hi);
+    if ((r = stats_time_open(&s.time, d->time_zone, err, errlen)) != VT_OK) return r;
+    if ((r = open_db(path, &s.db, err, errlen)) != VT_OK) { stats_time_close(&s.time); return r; }
+    stats_time_bounds(&s.time, d->from, d->to, s.lo, s.hi);
     int ok = query_products(&s);
     for (int i = 0; ok && i < s.np; i++) ok = query_median(&s, &s.pr[i]);
     if (ok) ok = query_hours_sessions(&s);
@@ -317,13 +277,14 @@ vt_result vt_stats_print(const char *path, const char *from, const char *to, vt_
     if (!ok) {
         snprintf(err, errlen, "%s: cannot read: %s", path, sqlite3_errmsg(s.db));
         r = VT_ERR_IO;
-    } else if (fmt == VT_STATS_JSON) {
+    } else if (d->format == VT_STATS_JSON) {
         print_json(&s, out);
-    } else if (fmt == VT_STATS_CSV) {
+    } else if (d->format == VT_STATS_CSV) {
         print_csv(&s, out);
     } else {
-        print_table(&s, from || to, out);
+        print_table(&s, d, out);
     }
+    stats_time_close(&s.time);
     free(s.pr);
     sqlite3_close(s.db);
     return r;

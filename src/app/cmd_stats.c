@@ -1,37 +1,87 @@
-/* cmd_stats.c — `vitrine stats`: what visitors looked at, from a run's analytics database. */
+/* cmd_stats.c — `vitrine stats`: what visitors looked at, from a run's analytics database, on the
+ * store's clock (the catalog's store.timezone) and in its locale's dates. */
 #include "analytics/vt_analytics.h"
 #include "app/vt_app.h"
+#include "catalog/vt_catalog.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char *k_help =
-    "usage: vitrine stats FILE.sqlite [--from DATE] [--to DATE] [--json | --csv]\n"
+    "usage: vitrine stats FILE.sqlite [--catalog FILE] [--utc | --timezone ZONE] [--from DATE] [--to DATE]\n"
+    "                     [--json | --csv]\n"
     "\n"
     "Per product: times found, total and median dwell in seconds, product cards opened, basket\n"
-    "adds and conversion (adds / founds); per hour of day (UTC); and totals. A readable table by\n"
-    "default. DATE is YYYY-MM-DD (a whole day, UTC) or YYYY-MM-DDTHH:MM:SS; --to is inclusive.\n"
+    "adds and conversion (adds / founds); per day and per hour on the store's clock; and totals.\n"
+    "A readable table by default, its dates and hours as the store's locale writes them; JSON and\n"
+    "CSV write times in ISO 8601 with the zone's offset (2026-03-29T03:00+02:00).\n"
     "FILE is what `vitrine run --analytics` wrote (by default vitrine-analytics.sqlite beside\n"
-    "the catalog).\n";
+    "the catalog).\n"
+    "\n"
+    "  --catalog FILE    the store's catalog: its store.timezone and store.locale (without it, or\n"
+    "                    without store.timezone, the machine's time zone)\n"
+    "  --utc             days and hours in UTC\n"
+    "  --timezone ZONE   days and hours in another IANA zone (America/New_York)\n"
+    "  --from/--to DATE  YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM:SS, on that clock; --to is inclusive\n";
+
+/* Which zone and why (the table's first line says it): --utc, --timezone, the catalog's, the machine's. */
+static void pick_zone(vt_stats_desc *d, int utc, const char *zone, const char *catalog, const vt_catalog *cat, char *why,
+                      size_t len)
+{
+    d->time_zone = utc ? "UTC" : zone ? zone : cat && cat->time_zone ? cat->time_zone : NULL;
+    if (utc) snprintf(why, len, "--utc");
+    else if (zone) snprintf(why, len, "--timezone");
+    else if (cat && cat->time_zone) snprintf(why, len, _("store.timezone in %s"), catalog);
+    else if (cat) snprintf(why, len, _("the machine's time zone: %s has no store.timezone"), catalog);
+    else snprintf(why, len, _("the machine's time zone; --catalog FILE for the store's"));
+    d->zone_source = why;
+    d->locale = cat ? cat->locale : NULL;
+}
+
+static int stats_run(const char *db, const char *catalog, vt_stats_desc *d, int utc, const char *zone)
+{
+    char err[1024], why[1200];
+    vt_catalog *cat = NULL;
+    if (zone && vt_time_zone_check(zone, err, sizeof err) != VT_OK) {
+        VT_ERROR("stats", "--timezone: %s", err);
+        return 2;
+    }
+    if (catalog && vt_catalog_load(catalog, &cat, err, sizeof err) != VT_OK) {
+        VT_ERROR("stats", "%s", err);
+        return 1;
+    }
+    pick_zone(d, utc, zone, catalog, cat, why, sizeof why);
+    vt_result r = vt_stats_print(db, d, stdout, err, sizeof err);
+    vt_catalog_destroy(cat);
+    if (r != VT_OK) {
+        VT_ERROR("stats", "%s", err);
+        return 1;
+    }
+    return 0;
+}
 
 int vt_cmd_stats(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "from", required_argument, 0, 'f' }, { "to", required_argument, 0, 't' }, { "json", no_argument, 0, 'j' },
-        { "csv", no_argument, 0, 'c' },        { "help", no_argument, 0, 'h' },    { 0, 0, 0, 0 },
+        { "csv", no_argument, 0, 'c' },        { "help", no_argument, 0, 'h' },    { "catalog", required_argument, 0, 'k' },
+        { "utc", no_argument, 0, 'u' },        { "timezone", required_argument, 0, 'z' }, { 0, 0, 0, 0 },
     };
-    const char *from = NULL, *to = NULL;
-    vt_stats_format fmt = VT_STATS_TABLE;
-    int c;
+    vt_stats_desc d = { 0 };
+    const char *catalog = NULL, *zone = NULL;
+    int c, utc = 0;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
         switch (c) {
-        case 'f': from = optarg; break;
-        case 't': to = optarg; break;
-        case 'j': fmt = VT_STATS_JSON; break;
-        case 'c': fmt = VT_STATS_CSV; break;
+        case 'f': d.from = optarg; break;
+        case 't': d.to = optarg; break;
+        case 'j': d.format = VT_STATS_JSON; break;
+        case 'c': d.format = VT_STATS_CSV; break;
+        case 'k': catalog = optarg; break;
+        case 'u': utc = 1; break;
+        case 'z': zone = optarg; break;
         case 'h': fputs(k_help, stdout); return 0;
         default:
             VT_ERROR("stats", "unknown or incomplete option '%s' (try 'vitrine stats --help')", argv[optind - 1]);
@@ -39,18 +89,18 @@ int vt_cmd_stats(int argc, char **argv)
         }
     }
     for (int i = 0; i < 2; i++)
-        if ((i ? to : from) && vt_parse_date(i ? to : from)) {
-            VT_ERROR("stats", "--%s '%s': expected a date as YYYY-MM-DD (optionally with THH:MM:SS)", i ? "to" : "from", i ? to : from);
+        if ((i ? d.to : d.from) && vt_parse_date(i ? d.to : d.from)) {
+            VT_ERROR("stats", "--%s '%s': expected a date as YYYY-MM-DD (optionally with THH:MM:SS)", i ? "to" : "from",
+                     i ? d.to : d.from);
             return 2;
         }
+    if (utc && zone) {
+        VT_ERROR("stats", "--utc and --timezone: give one of them");
+        return 2;
+    }
     if (optind != argc - 1) {
         VT_ERROR("stats", "give exactly one analytics database (try 'vitrine stats --help')");
         return 2;
     }
-    char err[1024];
-    if (vt_stats_print(argv[optind], from, to, fmt, stdout, err, sizeof err) != VT_OK) {
-        VT_ERROR("stats", "%s", err);
-        return 1;
-    }
-    return 0;
+    return stats_run(argv[optind], catalog, &d, utc, zone);
 }

@@ -1,6 +1,7 @@
 /* vt_catalog.c — reading and checking the catalog (cJSON), with the place of every problem. */
 #include "catalog/vt_catalog.h"
 #include "catalog_scan.h"
+#include "catalog_time.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -171,7 +172,7 @@ static void opt_vec3(ctx *x, const cJSON *o, const char *key, const char *path, 
 }
 
 static const char *const k_root_keys[] = { "version", "store", "markers", "products", "$schema", "comment", NULL };
-static const char *const k_store_keys[] = { "name", "locale", "currency", "attract_after_s", NULL };
+static const char *const k_store_keys[] = { "name", "locale", "currency", "attract_after_s", "timezone", NULL };
 static const char *const k_marker_keys[] = { "dictionary", "length_mm", "filter", NULL };
 static const char *const k_filter_keys[] = { "min_cutoff", "beta", "d_cutoff", "lost_after_frames", NULL };
 static const char *const k_product_keys[] = { "id", "marker", "name", "brand", "category", "price", "promo_price",
@@ -405,6 +406,8 @@ static void check_store(ctx *x, const cJSON *root)
     c->locale = opt_string(x, store, "locale", "store", "en_US");
     c->currency = opt_string(x, store, "currency", "store", "EUR");
     c->attract_after_s = opt_number(x, store, "attract_after_s", "store", 20, 0, 0, VT_CATALOG_MAX_NUMBER);
+    c->time_zone = opt_string(x, store, "timezone", "store", NULL);
+    x->errors += cat_check_time_zone(c, x->rep);
     if (strlen(c->locale) < 2 || !islower((unsigned char)c->locale[0]) || !islower((unsigned char)c->locale[1]))
         problem(x, 1, "store.locale", "store.locale must look like fr_FR or en_GB");
     if (strlen(c->currency) != 3 || !isupper((unsigned char)c->currency[0]) || !isupper((unsigned char)c->currency[1]) ||
@@ -552,6 +555,7 @@ void vt_catalog_destroy(vt_catalog *c)
     free(c->store_name);
     free(c->locale);
     free(c->currency);
+    free(c->time_zone);
     free(c->dictionary);
     free(c->pos);
     free(c);

@@ -2,7 +2,8 @@
  * and its price. Reference with an example of every field: docs/catalog.md.
  *
  *   {"version": 1,
- *    "store":   {"name": "Lille Concept Store", "locale": "fr_FR", "currency": "EUR"},
+ *    "store":   {"name": "Lille Concept Store", "locale": "fr_FR", "currency": "EUR",
+ *                "timezone": "Europe/Paris"},
  *    "markers": {"dictionary": "5X5_100", "length_mm": 50},
  *    "products": [{"id": "runner-x", "marker": 7, "name": "Runner X", "price": 89.99,
  *                  "model": "models/runner-x.glb", "scale": 1.0,
@@ -63,6 +64,7 @@ typedef struct vt_catalog {
     char *path;                /* the file it came from */
     char *store_name, *locale, *currency;
     double attract_after_s;    /* seconds with nothing on show before the invitation (default 20) */
+    char *time_zone;           /* store.timezone: IANA ("Europe/Paris"); NULL: the machine's */
     char *dictionary;          /* e.g. "5X5_100" */
     double length_mm;          /* default printed marker side (the black square) */
     vt_filter_params filter;
@@ -121,6 +123,10 @@ const char *vt_nearest_word(const char *typo, const char *const *words);
 /* Product ids near id into buf (", "-separated, nearest first, up to eight): returns 1; when none
  * is near, the catalog's first ids and 0. */
 int vt_catalog_near_ids(const vt_catalog *c, const char *id, char *buf, size_t len);
+
+/* VT_OK when zone is an IANA time zone ICU knows; otherwise VT_ERR_ARG and msg says so, with the
+ * known zone nearest a typo ("Europe/Pariss": did you mean "Europe/Paris"?). */
+vt_result vt_time_zone_check(const char *zone, char *msg, size_t len);
 
 /* ---- hot reload ---- */
 /* Watches files (the catalog and its models) for changes through inotify on their folders, so

@@ -23,6 +23,57 @@ vt_result vt_i18n_posix_locale(const char *tag, char *out, size_t len);
 /* The language part of a tag ("fr_FR" -> "fr"); "" for NULL. */
 void vt_i18n_language(const char *tag, char *out, size_t len);
 
+/* ---- time zones, dates and times (vt_i18n_time.c) ------------------------------------- */
+/* Zones are IANA names ("Europe/Paris", "America/New_York", "UTC"), from ICU's tz data. */
+/* VT_OK when ICU knows zone as a system zone (links such as "US/Eastern" too), with its canonical
+ * name in canon (may be NULL); VT_ERR_ARG otherwise ("Europe/Pariss", "GMT+5", ""). */
+vt_result vt_i18n_zone_check(const char *zone, char *canon, size_t len);
+/* Calls fn with each canonical location zone ICU knows, and "UTC" (for "did you mean"). */
+void vt_i18n_zone_each(void (*fn)(const char *zone, void *ctx), void *ctx);
+/* The machine's zone as ICU sees it (TZ, else /etc/localtime): "Europe/Paris", "UTC"... */
+void vt_i18n_default_zone(char *out, size_t len);
+
+/* Where a UTC instant falls on a zone's clock, daylight saving included. */
+typedef struct vt_local_time {
+    int year, month, day;          /* month 1-12 */
+    int hour, minute, second;
+    int offset_min;                /* local minus UTC: +60 in Paris in winter, +120 in summer */
+    int64_t hour_start_ms;         /* UTC ms since 1970 of the local hour's start */
+    int64_t day_start_ms;          /* ... of the local day's start (its first valid minute) */
+    int day_hours;                 /* hours in that local day: 24, 23 or 25 across a DST change */
+} vt_local_time;
+
+typedef struct vt_i18n_zone vt_i18n_zone;   /* one zone's calendar; not thread-safe: one per thread */
+/* VT_ERR_ARG (and *out NULL) for a zone ICU does not know. Free with vt_i18n_zone_destroy. */
+vt_result vt_i18n_zone_create(const char *zone, vt_i18n_zone **out);
+void vt_i18n_zone_destroy(vt_i18n_zone *z);   /* safe on NULL */
+vt_result vt_i18n_zone_local(vt_i18n_zone *z, int64_t utc_ms, vt_local_time *out);
+/* The UTC instant of a wall-clock time in the zone (month 1-12). A time a DST change skips is
+ * read as after the change (02:30 on a spring-forward night: 03:30); a repeated one as its first. */
+int64_t vt_i18n_zone_utc(vt_i18n_zone *z, int year, int month, int day, int hour, int minute, int second);
+/* "2026-03-29T03:00+02:00": ISO 8601 to the minute, with the offset ("Z" never: +00:00). */
+void vt_i18n_iso8601(const vt_local_time *t, char *out, size_t len);
+
+/* Dates and times as a locale writes them: an ICU skeleton ("yMMMd", "yMMMEd", "jmm" for the
+ * locale's hour cycle) made a pattern by the locale's pattern generator (CLDR): fr_FR "yMMMd" ->
+ * "1 déc. 2026", en_US "jmm" -> "12:00 AM", ja_JP "yMMMEd" -> "2026年12月1日(火)". */
+typedef struct vt_i18n_datefmt vt_i18n_datefmt;
+/* locale NULL: ICU's default (the environment's). VT_ERR_ARG when ICU refuses the zone or the
+ * skeleton. Free with vt_i18n_datefmt_destroy. */
+vt_result vt_i18n_datefmt_create(const char *locale, const char *zone, const char *skeleton, vt_i18n_datefmt **out);
+void vt_i18n_datefmt_destroy(vt_i18n_datefmt *f);   /* safe on NULL */
+/* utc_ms written in the formatter's zone; returns out ("" on failure). */
+char *vt_i18n_datefmt_format(vt_i18n_datefmt *f, int64_t utc_ms, char *out, size_t len);
+
+/* ---- text on a terminal --------------------------------------------------------------- */
+/* Columns a UTF-8 string takes: per grapheme cluster (ICU), 2 for East Asian Wide/Fullwidth and
+ * emoji presentation, 0 for a cluster of combining marks, format and control characters alone,
+ * else 1. Invalid UTF-8 counts 1 per byte. */
+int vt_i18n_text_width(const char *s);
+/* s fitted to exactly width columns into out: cut at a cluster boundary with "…" when wider,
+ * then padded with spaces, on the right (align_right = 0) or the left. Returns out. */
+char *vt_i18n_pad(const char *s, int width, int align_right, char *out, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
