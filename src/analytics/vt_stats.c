@@ -140,8 +140,8 @@ static int query_median(stats *s, prod_row *p)
 static int query_hours_sessions(stats *s)
 {
     if (!stats_time_query(&s->time, s->db, s->lo, s->hi)) return 0;
-    sqlite3_stmt *st;
-    st = prepare_period(s, "SELECT count(*), total(dropped_events) FROM sessions WHERE started_utc >= ?1 AND started_utc < ?2", 1);
+    sqlite3_stmt *st = prepare_period(s, "SELECT count(*), total(dropped_events) FROM sessions WHERE started_utc >= ?1"
+                                         " AND started_utc < ?2", 1);
     if (!st) return 0;
     if (sqlite3_step(st) == SQLITE_ROW) { s->sessions = sqlite3_column_int64(st, 0); s->dropped = (long)sqlite3_column_double(st, 1); }
     sqlite3_finalize(st);

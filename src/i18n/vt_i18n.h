@@ -2,7 +2,8 @@
  * currencies and time zones exist, how a price, a date or an hour is written, how wide text is on
  * a terminal. Translations of Vitrine's own strings are gettext's, in core (vt_tr, vt_tr_lang).
  * Locales are POSIX or BCP 47 names ("fr_FR", "de-CH", "ja"). Nothing here keeps state but ICU's
- * caches; every call is thread-safe. Strings are UTF-8; out buffers are the caller's and always
+ * caches and the objects made here (a zone's calendar, a date format: one per thread); every other
+ * call is thread-safe. Strings are UTF-8; out buffers are the caller's and always
  * end with a NUL. */
 #ifndef VT_I18N_H
 #define VT_I18N_H
@@ -57,7 +58,7 @@ void vt_i18n_iso8601(const vt_local_time *t, char *out, size_t len);
 /* Dates and times as a locale writes them: an ICU skeleton ("yMMMd", "yMMMEd", "jmm" for the
  * locale's hour cycle) made a pattern by the locale's pattern generator (CLDR): fr_FR "yMMMd" ->
  * "1 déc. 2026", en_US "jmm" -> "12:00 AM", ja_JP "yMMMEd" -> "2026年12月1日(火)". */
-typedef struct vt_i18n_datefmt vt_i18n_datefmt;
+typedef struct vt_i18n_datefmt vt_i18n_datefmt;   /* not thread-safe: one per thread */
 /* locale NULL: ICU's default (the environment's). VT_ERR_ARG when ICU refuses the zone or the
  * skeleton. Free with vt_i18n_datefmt_destroy. */
 vt_result vt_i18n_datefmt_create(const char *locale, const char *zone, const char *skeleton, vt_i18n_datefmt **out);
@@ -68,10 +69,11 @@ char *vt_i18n_datefmt_format(vt_i18n_datefmt *f, int64_t utc_ms, char *out, size
 /* ---- text on a terminal --------------------------------------------------------------- */
 /* Columns a UTF-8 string takes: per grapheme cluster (ICU), 2 for East Asian Wide/Fullwidth and
  * emoji presentation, 0 for a cluster of combining marks, format and control characters alone,
- * else 1. Invalid UTF-8 counts 1 per byte. */
+ * else 1. Each invalid UTF-8 sequence counts as one U+FFFD (1 column). */
 int vt_i18n_text_width(const char *s);
 /* s fitted to exactly width columns into out: cut at a cluster boundary with "…" when wider,
- * then padded with spaces, on the right (align_right = 0) or the left. Returns out. */
+ * then padded with spaces, on the right (align_right = 0) or the left. Meant for table cells: at
+ * most 1023 bytes of s are kept. Returns out. */
 char *vt_i18n_pad(const char *s, int width, int align_right, char *out, size_t len);
 
 #ifdef __cplusplus
