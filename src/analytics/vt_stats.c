@@ -65,7 +65,7 @@ static vt_result open_db(const char *path, sqlite3 **out, char *err, size_t errl
     sqlite3 *db = NULL;
     *out = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        snprintf(err, errlen, _("%s: cannot open: %s"), path, db ? sqlite3_errmsg(db) : _("out of memory"));
         sqlite3_close(db);
         return VT_ERR_IO;
     }
@@ -75,12 +75,12 @@ static vt_result open_db(const char *path, sqlite3 **out, char *err, size_t errl
     int tables = ok ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     if (!ok) {
-        snprintf(err, errlen, "%s: not a readable SQLite database (%s)", path, sqlite3_errmsg(db));
+        snprintf(err, errlen, _("%s: not a readable SQLite database (%s)"), path, sqlite3_errmsg(db));
         sqlite3_close(db);
         return VT_ERR_FORMAT;
     }
     if (tables != 2) {
-        snprintf(err, errlen, "%s: not a Vitrine analytics database (no events/sessions tables)", path);
+        snprintf(err, errlen, _("%s: not a Vitrine analytics database (no events/sessions tables)"), path);
         sqlite3_close(db);
         return VT_ERR_FORMAT;
     }
@@ -276,22 +276,23 @@ static void print_csv(const stats *s, FILE *out)
 
 static void print_table(const stats *s, int period, FILE *out)
 {
-    fprintf(out, "%-24s %7s %10s %10s %7s %7s %6s\n", "product", "found", "dwell (s)", "median (s)", "cards", "basket", "conv.");
+    fprintf(out, "%-24s %7s %10s %10s %7s %7s %6s\n", _("product"), _("found"), _("dwell (s)"), _("median (s)"), _("cards"),
+            _("basket"), _("conv."));
     for (int i = 0; i < s->np; i++) {
         const prod_row *p = &s->pr[i];
         fprintf(out, "%-24.24s %7ld %10.1f %10.1f %7ld %7ld %5.0f%%\n", p->name, p->found, p->dwell, p->median, p->card_opens,
                 p->basket_adds, 100 * CONV(p->basket_adds, p->found));
     }
-    if (!s->np) fprintf(out, "(no product was seen%s)\n", period ? " in that period" : "");
-    fprintf(out, "\nhour (UTC)  found  dwell (s)  cards  basket\n");
+    if (!s->np) fputs(period ? _("(no product was seen in that period)\n") : _("(no product was seen)\n"), out);
+    fprintf(out, _("\nhour (UTC)  found  dwell (s)  cards  basket\n"));
     for (int h = 0; h < 24; h++) {
         const hour_row *r = &s->hours[h];
         if (hour_used(r))
             fprintf(out, "%02d:00       %5ld  %9.1f  %5ld  %6ld\n", h, r->found, r->dwell, r->card_opens, r->basket_adds);
     }
-    fprintf(out, "\ntotal: %ld session(s), %ld product views, %.1f s of attention, %ld card(s) opened, %ld basket add(s)",
+    fprintf(out, _("\ntotal: %ld session(s), %ld product views, %.1f s of attention, %ld card(s) opened, %ld basket add(s)"),
             s->sessions, s->t_found, s->t_dwell, s->t_cards, s->t_adds);
-    if (s->dropped) fprintf(out, ", %ld event(s) dropped", s->dropped);
+    if (s->dropped) fprintf(out, _(", %ld event(s) dropped"), s->dropped);
     fprintf(out, "\n");
 }
 
@@ -302,7 +303,7 @@ vt_result vt_stats_print(const char *path, const char *from, const char *to, vt_
     vt_result r = vt_file_check(path, why, sizeof why);
     if (r != VT_OK) { snprintf(err, errlen, "%s: %s", path, why); return r; }
     if ((from && !valid_date(from)) || (to && !valid_date(to))) {
-        snprintf(err, errlen, "--from/--to: expected a date as YYYY-MM-DD (optionally with THH:MM:SS)");
+        snprintf(err, errlen, _("--from/--to: expected a date as YYYY-MM-DD (optionally with THH:MM:SS)"));
         return VT_ERR_ARG;
     }
     stats s;
@@ -315,7 +316,7 @@ vt_result vt_stats_print(const char *path, const char *from, const char *to, vt_
     if (ok) ok = query_hours_sessions(&s);
     if (ok) add_unsaved_drops(&s, path);
     if (!ok) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, sqlite3_errmsg(s.db));
+        snprintf(err, errlen, _("%s: cannot read: %s"), path, sqlite3_errmsg(s.db));
         r = VT_ERR_IO;
     } else if (fmt == VT_STATS_JSON) {
         print_json(&s, out);

@@ -7,13 +7,13 @@
 #include <string.h>
 
 static const char *k_help =
-    "usage: vitrine stats FILE.sqlite [--from DATE] [--to DATE] [--json | --csv]\n"
+    N_("usage: vitrine stats FILE.sqlite [--from DATE] [--to DATE] [--json | --csv]\n"
     "\n"
     "Per product: times found, total and median dwell in seconds, product cards opened, basket\n"
     "adds and conversion (adds / founds); per hour of day (UTC); and totals. A readable table by\n"
     "default. DATE is YYYY-MM-DD (a whole day, UTC) or YYYY-MM-DDTHH:MM:SS; --to is inclusive.\n"
     "FILE is what `vitrine run --analytics` wrote (by default vitrine-analytics.sqlite beside\n"
-    "the catalog).\n";
+    "the catalog).\n");
 
 int vt_cmd_stats(int argc, char **argv)
 {
@@ -32,7 +32,7 @@ int vt_cmd_stats(int argc, char **argv)
         case 't': to = optarg; break;
         case 'j': fmt = VT_STATS_JSON; break;
         case 'c': fmt = VT_STATS_CSV; break;
-        case 'h': fputs(k_help, stdout); return 0;
+        case 'h': fputs(_(k_help), stdout); return 0;
         default:
             VT_ERROR("stats", "unknown or incomplete option '%s' (try 'vitrine stats --help')", argv[optind - 1]);
             return 2;

@@ -34,11 +34,11 @@ static vt_result failed(char *err, size_t errlen, const char *doing, vt_result c
     try {
         throw;
     } catch (const cv::Exception &e) {
-        if (err && errlen) snprintf(err, errlen, "cannot %s: %s", doing, e.err.c_str());
+        if (err && errlen) snprintf(err, errlen, _("cannot %s: %s"), doing, e.err.c_str());
     } catch (const std::exception &e) {
-        if (err && errlen) snprintf(err, errlen, "cannot %s: %s", doing, e.what());
+        if (err && errlen) snprintf(err, errlen, _("cannot %s: %s"), doing, e.what());
     } catch (...) {
-        if (err && errlen) snprintf(err, errlen, "cannot %s (library error)", doing);
+        if (err && errlen) snprintf(err, errlen, _("cannot %s (library error)"), doing);
     }
     return code;
 }
