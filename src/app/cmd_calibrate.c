@@ -13,6 +13,7 @@
 #include <string.h>
 
 static const char *k_help =
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
     N_("usage: vitrine calibrate --board SPEC [--out calib.yml] INPUT...\n"
     "       vitrine calibrate --board SPEC [--out calib.yml] --camera N\n"
     "\n"

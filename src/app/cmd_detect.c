@@ -13,6 +13,7 @@
 #include <unistd.h>   /* isatty */
 
 static const char *k_help =
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
     N_("usage: vitrine detect [OPTIONS] INPUT...\n"
     "\n"
     "Finds markers in every frame and prints one JSON object per image or video frame (JSON Lines):\n"

@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 static const char *k_help =
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
     N_("usage: vitrine markers CATALOG --out DIR [--format pdf|png|svg] [--page A4|A3|Letter] [--dpi N]\n"
     "       vitrine markers --board SPEC --out DIR [--format pdf|png|svg] [--page A4|A3|Letter] [--dpi N]\n"
     "\n"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 static const char *k_help =
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
     N_("usage: vitrine stats FILE.sqlite [--from DATE] [--to DATE] [--json | --csv]\n"
     "\n"
     "Per product: times found, total and median dwell in seconds, product cards opened, basket\n"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 static const char *k_help =
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
     N_("usage: vitrine validate CATALOG\n"
     "\n"
     "Checks a catalog before it goes live: JSON syntax, the type of every field, duplicate product\n"

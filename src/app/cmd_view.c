@@ -15,6 +15,7 @@
 #include <string.h>
 
 static const char *k_help =
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
     N_("usage: vitrine view MODEL [--headless --out FILE.png] [--size WxH] [--angle DEG] [--strict]\n"
     "       vitrine view [MODEL] --catalog FILE --product ID [options as above]\n"
     "\n"

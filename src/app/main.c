@@ -9,6 +9,7 @@
 #include <string.h>
 
 static const char *k_usage =
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
     N_("usage: vitrine COMMAND [OPTIONS] ...\n"
     "\n"
     "Vitrine finds printed product markers in camera frames and shows each product on its marker.\n"

@@ -12,6 +12,7 @@
 #endif
 
 static const char *k_help =
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
     N_("usage: vitrine run [--camera N | --video FILE | --images DIR] [--catalog FILE]\n"
     "                   [--calib FILE | --intrinsics FX,FY,CX,CY] [--headless] [--out FILE.mp4 | DIR]\n"
     "                   [--frames N] [--fullscreen] [--kiosk] [--monitor N]\n"

@@ -338,6 +338,7 @@ static void log_line(vt_log_level lvl, const char *subsystem, const char *path, 
     if (!shown && lvl > VT_LOG_NOTE) return;
     /* In the staff's language (vt_tr), the format as well as the prefix; debug lines are for
      * developers and stay English (xgettext is not given VT_DEBUG). */
+    /* TRANSLATORS: what comes before a log line's message, its trailing space included. */
     static const char *const tag[] = { N_("error: "), N_("warning: "), "", "", "debug: " };
     const char *level = lvl == VT_LOG_ERROR || lvl == VT_LOG_WARN ? vt_tr(tag[lvl]) : tag[lvl];
     char raw[1024], msg[1024], file[600] = "", name[590];
