@@ -47,9 +47,12 @@ cp "$tmp" "$pot"
 
 for f in "$po"/*.po; do
   lang=$(basename "$f" .po)
-  msgmerge --quiet --no-wrap --update --backup=none --previous "$f" "$pot"
   if [ "$lang" = en ]; then
-    msgen --no-wrap "$f" | msgattrib --no-wrap --clear-fuzzy --no-obsolete -o "$f" -
+    # English is the source text: no fuzzy guesses, every msgstr the msgid.
+    msgmerge --quiet --no-wrap --update --backup=none --no-fuzzy-matching "$f" "$pot"
+    msgen --no-wrap "$f" | msgattrib --no-wrap --no-obsolete -o "$f" -
+  else
+    msgmerge --quiet --no-wrap --update --backup=none --previous "$f" "$pot"
   fi
   msgattrib --no-wrap --no-obsolete -o "$f" "$f"
 done

@@ -162,7 +162,7 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
         if (vs->width == 0) {
             vs->width = f.colour.width;
             vs->height = f.colour.height;
-            if (!headless && vt_render_create(&(vt_render_desc){ .width = vs->width, .height = vs->height, .title = "Vitrine calibration" },
+            if (!headless && vt_render_create(&(vt_render_desc){ .width = vs->width, .height = vs->height, .title = _("Vitrine calibration") },
                                               &r, err, sizeof err) != VT_OK) {
                 VT_ERROR("calibrate", "%s", err);
                 status = 1;

@@ -167,8 +167,8 @@ static void opt_vec3(ctx *x, const cJSON *o, const char *key, const char *path, 
              fabs(e->valuedouble) <= VT_CATALOG_MAX_NUMBER;
         if (ok) out[i] = e->valuedouble;
     }
-    if (!ok) problem(x, 1, p, "%s must be an array of 3 %snumbers, each at most %g in size", p, positive ? "positive " : "",
-                     VT_CATALOG_MAX_NUMBER);
+    if (!ok && positive) problem(x, 1, p, "%s must be an array of 3 positive numbers, each at most %g in size", p, VT_CATALOG_MAX_NUMBER);
+    else if (!ok) problem(x, 1, p, "%s must be an array of 3 numbers, each at most %g in size", p, VT_CATALOG_MAX_NUMBER);
 }
 
 static const char *const k_root_keys[] = { "version", "store", "markers", "products", "$schema", "comment", NULL };
@@ -387,8 +387,8 @@ static void report_bad_json(const char *text, size_t n, vt_catalog_report *rep)
     for (const char *p = text; at && p < at && p < text + n; p++) {
         if (*p == '\n') { line++; col = 1; } else if (((unsigned char)*p & 0xC0) != 0x80) col++;
     }
-    vt_catalog_report_add(rep, 1, line, col, "%s", at && at >= text + n ? "the JSON ends too early (truncated file?)"
-                                                                           : "not valid JSON here");
+    vt_catalog_report_add(rep, 1, line, col, "%s", at && at >= text + n ? _("the JSON ends too early (truncated file?)")
+                                                                           : _("not valid JSON here"));
 }
 
 /* "version" and "store": the store's name, locale, currency and attract-screen delay. */

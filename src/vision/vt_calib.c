@@ -25,7 +25,7 @@ vt_result vt_board_parse(const char *spec, vt_board *out, char *err, size_t errl
     char buf[160], *f[5];
     int cols, rows;
     double sq, mk;
-    const char *fmt = "expected chessboard:COLSxROWS:SQUARE_MM or charuco:COLSxROWS:SQUARE_MM:MARKER_MM:DICT";
+    const char *fmt = _("expected chessboard:COLSxROWS:SQUARE_MM or charuco:COLSxROWS:SQUARE_MM:MARKER_MM:DICT");
     int nf = spec && strlen(spec) < sizeof buf ? split_spec(spec, buf, sizeof buf, f) : 0;
     int chess = nf == 3 && !strcmp(f[0], "chessboard"), charuco = nf == 5 && !strcmp(f[0], "charuco");
     if ((!chess && !charuco) || vt_parse_size(f[1], 0, 1000000, 0, 1000000, &cols, &rows) || vt_parse_double(f[2], -1e12, 1e12, &sq)) {
