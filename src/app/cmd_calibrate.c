@@ -232,12 +232,17 @@ static void report(const vt_board *b, const views *vs, const vt_calib_result *re
         printf("%s %s %.2f%s", i % 4 ? "," : "\n   ", vs->v[i].name, vs->v[i].error, vs->v[i].rejected ? _(" (left out)") : "");
     printf("\n");
     if (res->corners_uncovered) {
-        static const char *names[4] = { "top-left", "top-right", "bottom-right", "bottom-left" };
-        char list[80] = "";
+        static const char *names[4] = { N_("top-left"), N_("top-right"), N_("bottom-right"), N_("bottom-left") };
+        char list[160] = "";
+        unsigned long nc = 0;
         for (int k = 0; k < 4; k++)
-            if (res->corners_uncovered & (1 << k)) { if (list[0]) strcat(list, ", "); strcat(list, names[k]); }
-        VT_WARN("calibrate", "no view put the board in the %s corner%s of the image; distortion there is a guess",
-                list, strchr(list, ',') ? "s" : "");
+            if (res->corners_uncovered & (1 << k)) {
+                if (list[0]) strcat(list, ", ");
+                strncat(list, _(names[k]), 30);
+                nc++;
+            }
+        VT_WARN("calibrate", vt_trn("no view put the board in the %s corner of the image; distortion there is a guess",
+                                    "no view put the board in the %s corners of the image; distortion there is a guess", nc), list);
     }
     if (res->tilt_max_deg - res->tilt_min_deg < 15 || res->tilt_max_deg < 20)
         VT_WARN("calibrate", "the board was seen at %.0f to %.0f degrees only; tilt it 30-45 degrees "

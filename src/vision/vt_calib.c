@@ -140,8 +140,9 @@ vt_result vt_calibrate(vt_calib_view *views, int nviews, int width, int height, 
 {
     memset(out, 0, sizeof *out);
     if (nviews < VT_CALIB_MIN_VIEWS) {
-        snprintf(err, errlen, _("only %d view%s show%s the board; at least %d are needed (show it in other places and angles)"),
-                 nviews, nviews == 1 ? "" : "s", nviews == 1 ? "s" : "", VT_CALIB_MIN_VIEWS);
+        snprintf(err, errlen, vt_trn("only %d view shows the board; at least %d are needed (show it in other places and angles)",
+                                     "only %d views show the board; at least %d are needed (show it in other places and angles)",
+                                     (unsigned long)nviews), nviews, VT_CALIB_MIN_VIEWS);
         return VT_ERR_ARG;
     }
     for (int i = 0; i < nviews; i++) views[i].rejected = 0;
