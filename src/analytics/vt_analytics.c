@@ -113,10 +113,10 @@ static int user_version(sqlite3 *db)
 static vt_result migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
     int v = user_version(db);
-    if (v < 0) { snprintf(err, errlen, "%s: not a readable SQLite database: %s", path, sqlite3_errmsg(db)); return VT_ERR_FORMAT; }
+    if (v < 0) { snprintf(err, errlen, _("%s: not a readable SQLite database: %s"), path, sqlite3_errmsg(db)); return VT_ERR_FORMAT; }
     int latest = (int)(sizeof k_migrations / sizeof k_migrations[0]);
     if (v > latest) {
-        snprintf(err, errlen, "%s: written by a newer Vitrine (schema %d, this one knows %d)", path, v, latest);
+        snprintf(err, errlen, _("%s: written by a newer Vitrine (schema %d, this one knows %d)"), path, v, latest);
         return VT_ERR_UNSUPPORTED;
     }
     for (; v < latest; v++) {
@@ -272,9 +272,12 @@ static void final_flush(vt_analytics *a, long dropped)
         char where[1100];
         vt_unsaved_path(a->path, where, sizeof where);
         int kept = vt_unsaved_add(a->path, &u);
-        VT_ERROR_FILE("analytics", a->path, "could not close session %lld (%s): %ld event(s) stored, %ld dropped; %s %s",
-                      (long long)a->session, sqlite3_errstr(rc2), a->stored, lost,
-                      kept ? "its end is kept for the next run to write in" : "its end is lost: it could not be kept in", where);
+        if (kept)
+            VT_ERROR_FILE("analytics", a->path, "could not close session %lld (%s): %ld event(s) stored, %ld dropped; its end is kept for the next run to write in %s",
+                          (long long)a->session, sqlite3_errstr(rc2), a->stored, lost, where);
+        else
+            VT_ERROR_FILE("analytics", a->path, "could not close session %lld (%s): %ld event(s) stored, %ld dropped; its end is lost: it could not be kept in %s",
+                          (long long)a->session, sqlite3_errstr(rc2), a->stored, lost, where);
     }
     a->nheld = 0;
 }
@@ -369,7 +372,7 @@ static vt_result start_session(vt_analytics *a, const char *store_name, const ch
     a->attempt_until = mono_ms() + BUSY_MS;
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) { snprintf(err, errlen, "%s: cannot start a session: %s", a->path, sqlite3_errmsg(a->db)); return VT_ERR_IO; }
+    if (rc != SQLITE_DONE) { snprintf(err, errlen, _("%s: cannot start a session: %s"), a->path, sqlite3_errmsg(a->db)); return VT_ERR_IO; }
     a->session = sqlite3_last_insert_rowid(a->db);
     if (sqlite3_prepare_v2(a->db,
                            "INSERT INTO events (session_id, ts_utc, type, product_id, product_name, marker, price, currency,"
@@ -389,12 +392,12 @@ vt_result vt_analytics_open(const char *path, const char *store_name, const char
     if (!a || !(a->queue = malloc((QUEUE_CAP + 1) * sizeof *a->queue)) || !(a->held = malloc(HOLD_MAX * sizeof *a->held))) {
         if (a) free(a->queue);
         free(a);
-        snprintf(err, errlen, "%s: out of memory", path);
+        snprintf(err, errlen, _("%s: out of memory"), path);
         return VT_ERR_NO_MEMORY;
     }
     snprintf(a->path, sizeof a->path, "%s", path);
     if (sqlite3_open_v2(path, &a->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: cannot open the analytics database: %s", path, a->db ? sqlite3_errmsg(a->db) : "out of memory");
+        snprintf(err, errlen, _("%s: cannot open the analytics database: %s"), path, a->db ? sqlite3_errmsg(a->db) : _("out of memory"));
         goto fail;
     }
     a->attempt_until = mono_ms() + BUSY_MS;
@@ -408,7 +411,7 @@ vt_result vt_analytics_open(const char *path, const char *store_name, const char
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->cv, NULL);
     if (pthread_create(&a->thread, NULL, writer, a) != 0) {
-        snprintf(err, errlen, "%s: cannot start the writer thread", path);
+        snprintf(err, errlen, _("%s: cannot start the writer thread"), path);
         pthread_mutex_destroy(&a->mu);
         pthread_cond_destroy(&a->cv);
         goto fail;

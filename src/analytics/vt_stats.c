@@ -48,7 +48,7 @@ static vt_result open_db(const char *path, sqlite3 **out, char *err, size_t errl
     sqlite3 *db = NULL;
     *out = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        snprintf(err, errlen, _("%s: cannot open: %s"), path, db ? sqlite3_errmsg(db) : _("out of memory"));
         sqlite3_close(db);
         return VT_ERR_IO;
     }
@@ -58,12 +58,12 @@ static vt_result open_db(const char *path, sqlite3 **out, char *err, size_t errl
     int tables = ok ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     if (!ok) {
-        snprintf(err, errlen, "%s: not a readable SQLite database (%s)", path, sqlite3_errmsg(db));
+        snprintf(err, errlen, _("%s: not a readable SQLite database (%s)"), path, sqlite3_errmsg(db));
         sqlite3_close(db);
         return VT_ERR_FORMAT;
     }
     if (tables != 2) {
-        snprintf(err, errlen, "%s: not a Vitrine analytics database (no events/sessions tables)", path);
+        snprintf(err, errlen, _("%s: not a Vitrine analytics database (no events/sessions tables)"), path);
         sqlite3_close(db);
         return VT_ERR_FORMAT;
     }
@@ -250,9 +250,9 @@ static void print_table(const stats *s, const vt_stats_desc *d, FILE *out)
     if (!s->np) fprintf(out, "%s\n", d->from || d->to ? _("(no product was seen in that period)") : _("(no product was seen)"));
     fputc('\n', out);
     stats_time_table(&s->time, d, out);
-    fprintf(out, "\ntotal: %ld session(s), %ld product views, %.1f s of attention, %ld card(s) opened, %ld basket add(s)",
+    fprintf(out, _("\ntotal: %ld session(s), %ld product views, %.1f s of attention, %ld card(s) opened, %ld basket add(s)"),
             s->sessions, s->t_found, s->t_dwell, s->t_cards, s->t_adds);
-    if (s->dropped) fprintf(out, ", %ld event(s) dropped", s->dropped);
+    if (s->dropped) fprintf(out, _(", %ld event(s) dropped"), s->dropped);
     fprintf(out, "\n");
 }
 
@@ -262,7 +262,7 @@ vt_result vt_stats_print(const char *path, const vt_stats_desc *d, FILE *out, ch
     vt_result r = vt_file_check(path, why, sizeof why);
     if (r != VT_OK) { snprintf(err, errlen, "%s: %s", path, why); return r; }
     if ((d->from && !valid_date(d->from)) || (d->to && !valid_date(d->to))) {
-        snprintf(err, errlen, "--from/--to: expected a date as YYYY-MM-DD (optionally with THH:MM:SS)");
+        snprintf(err, errlen, _("--from/--to: expected a date as YYYY-MM-DD (optionally with THH:MM:SS)"));
         return VT_ERR_ARG;
     }
     stats s;
@@ -275,7 +275,7 @@ vt_result vt_stats_print(const char *path, const vt_stats_desc *d, FILE *out, ch
     if (ok) ok = query_hours_sessions(&s);
     if (ok) add_unsaved_drops(&s, path);
     if (!ok) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, sqlite3_errmsg(s.db));
+        snprintf(err, errlen, _("%s: cannot read: %s"), path, sqlite3_errmsg(s.db));
         r = VT_ERR_IO;
     } else if (d->format == VT_STATS_JSON) {
         print_json(&s, out);

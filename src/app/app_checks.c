@@ -24,15 +24,15 @@ double app_model_scale(const vt_model *m, const vt_product *p, char *why, size_t
         double fit = INFINITY;
         for (int k = 0; k < 3; k++)
             if (raw[k] > 0 && d[k] > 0 && d[k] / 1000 / raw[k] < fit) fit = d[k] / 1000 / raw[k];
-        snprintf(why, len, "model is %.0f x %.0f x %.0f mm but dimensions_mm says %.0f x %.0f x %.0f (units? models are in "
-                 "metres); drawn at dimensions_mm: set \"scale\" to %.3g", mm[0], mm[1], mm[2], d[0], d[1], d[2], fit);
+        snprintf(why, len, _("model is %.0f x %.0f x %.0f mm but dimensions_mm says %.0f x %.0f x %.0f (units? models are in "
+                 "metres); drawn at dimensions_mm: set \"scale\" to %.3g"), mm[0], mm[1], mm[2], d[0], d[1], d[2], fit);
         return fit;
     }
     double big = fmax(mm[0], fmax(mm[1], mm[2]));
     if (big > SIZE_MAX_MM) {
         double hint = pow(10, -ceil(log10(big / SIZE_MAX_MM)));
-        snprintf(why, len, "model is %.0f x %.0f x %.0f mm, larger than 5 m (exported in centimetres or millimetres? "
-                 "models are in metres): set \"scale\" (e.g. %g) or \"dimensions_mm\"", mm[0], mm[1], mm[2], scale * hint);
+        snprintf(why, len, _("model is %.0f x %.0f x %.0f mm, larger than 5 m (exported in centimetres or millimetres? "
+                 "models are in metres): set \"scale\" (e.g. %g) or \"dimensions_mm\""), mm[0], mm[1], mm[2], scale * hint);
     }
     return scale;
 }
@@ -44,8 +44,8 @@ vt_result app_camera_for_frames(const vt_camera *calib, const char *path, int w,
     if (cw > 0 && ch > 0 && (cw != w || ch != h)) {
         double a = (double)cw / ch, b = (double)w / h;
         if (fabs(a / b - 1) > 0.01) {
-            snprintf(err, errlen, "%s: calibrated at %dx%d but the frames are %dx%d, another aspect ratio: calibrate "
-                     "the camera at the size it films (vitrine calibrate)", path, cw, ch, w, h);
+            snprintf(err, errlen, _("%s: calibrated at %dx%d but the frames are %dx%d, another aspect ratio: calibrate "
+                     "the camera at the size it films (vitrine calibrate)"), path, cw, ch, w, h);
             return VT_ERR_ARG;
         }
         if (said && !*said)
@@ -61,12 +61,12 @@ int app_draw_cost(const vt_model *m, char *why, size_t len)
     int n = vt_model_triangle_count(m);
     why[0] = 0;
     if (n > APP_MAX_TRIANGLES) {
-        snprintf(why, len, "%d triangles, more than the display draws for one product (%d): `vitrine run` shows a "
-                 "placeholder; simplify it, e.g. gltfpack -si 0.1", n, APP_MAX_TRIANGLES);
+        snprintf(why, len, _("%d triangles, more than the display draws for one product (%d): `vitrine run` shows a "
+                 "placeholder; simplify it, e.g. gltfpack -si 0.1"), n, APP_MAX_TRIANGLES);
         return 2;
     }
     if (n > APP_WARN_TRIANGLES) {
-        snprintf(why, len, "%d triangles: without a GPU the display slows down past %d; e.g. gltfpack -si 0.5 simplifies it",
+        snprintf(why, len, _("%d triangles: without a GPU the display slows down past %d; e.g. gltfpack -si 0.5 simplifies it"),
                  n, APP_WARN_TRIANGLES);
         return 1;
     }

@@ -13,7 +13,8 @@
 #include <string.h>
 
 static const char *k_help =
-    "usage: vitrine calibrate --board SPEC [--out calib.yml] INPUT...\n"
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
+    N_("usage: vitrine calibrate --board SPEC [--out calib.yml] INPUT...\n"
     "       vitrine calibrate --board SPEC [--out calib.yml] --camera N\n"
     "\n"
     "Works out the camera's intrinsics and lens distortion from views of a printed board, and\n"
@@ -32,7 +33,7 @@ static const char *k_help =
     "  --out FILE     where to write (default calib.yml)\n"
     "\n"
     "Print a board with `vitrine markers --board SPEC --out DIR`. Exit status: 0 calibrated;\n"
-    "1 the board was not found in enough views, or calibration failed; 2 bad arguments.\n";
+    "1 the board was not found in enough views, or calibration failed; 2 bad arguments.\n");
 
 #define MAX_VIEWS 200
 
@@ -134,9 +135,14 @@ static int gather(const vt_board *b, char **inputs, int ninputs, views *vs)
     }
     free(img);
     free(obj);
-    if (looked && vs->n == 0) VT_ERROR("calibrate", "the board was not found in any of %d image%s (is it %s %dx%d%s?)",
-                                      looked, looked == 1 ? "" : "s", b->kind == VT_BOARD_CHESSBOARD ? "a chessboard of" : "a ChArUco board of",
-                                      b->cols, b->rows, b->kind == VT_BOARD_CHESSBOARD ? " inner corners" : " squares");
+    if (looked && vs->n == 0 && b->kind == VT_BOARD_CHESSBOARD)
+        VT_ERROR("calibrate", vt_trn("the board was not found in any of %d image (is it a chessboard of %dx%d inner corners?)",
+                                     "the board was not found in any of %d images (is it a chessboard of %dx%d inner corners?)",
+                                     (unsigned long)looked), looked, b->cols, b->rows);
+    else if (looked && vs->n == 0)
+        VT_ERROR("calibrate", vt_trn("the board was not found in any of %d image (is it a ChArUco board of %dx%d squares?)",
+                                     "the board was not found in any of %d images (is it a ChArUco board of %dx%d squares?)",
+                                     (unsigned long)looked), looked, b->cols, b->rows);
     return status;
 }
 
@@ -156,7 +162,7 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
         if (vs->width == 0) {
             vs->width = f.colour.width;
             vs->height = f.colour.height;
-            if (!headless && vt_render_create(&(vt_render_desc){ .width = vs->width, .height = vs->height, .title = "Vitrine calibration" },
+            if (!headless && vt_render_create(&(vt_render_desc){ .width = vs->width, .height = vs->height, .title = _("Vitrine calibration") },
                                               &r, err, sizeof err) != VT_OK) {
                 VT_ERROR("calibrate", "%s", err);
                 status = 1;
@@ -173,7 +179,7 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
         if (n > 0 && still >= 8 && is_new_pose(vs, (const float (*)[2])img, (const float (*)[3])obj, n, vs->width)) take = 1;
         if (take) {
             char name[64];
-            snprintf(name, sizeof name, "frame %d", f.index);
+            snprintf(name, sizeof name, _("frame %d"), f.index);
             add_view(vs, b, (const float (*)[2])img, (const float (*)[3])obj, n, name);
             still = 0;
             VT_INFO("calibrate", "view %d taken (%s, %d corners)", vs->n, name, n);
@@ -186,7 +192,8 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
             for (int k = 0; k < vs->n; k++) vt_mark_points(&c, (const float (*)[2])vs->v[k].img, vs->v[k].count, blue, 2);
             vt_mark_points(&c, (const float (*)[2])img, n, green, 4);
             char line[160];
-            snprintf(line, sizeof line, "%d view%s  -  Space: take a view   Enter: calibrate   Esc: quit", vs->n, vs->n == 1 ? "" : "s");
+            snprintf(line, sizeof line, vt_trn("%d view  -  Space: take a view   Enter: calibrate   Esc: quit",
+                                               "%d views  -  Space: take a view   Enter: calibrate   Esc: quit", (unsigned long)vs->n), vs->n);
             vt_mark_text(&c, line, 16, 32, 0.8, white);
             vt_camera cam = vt_camera_from_fov(vs->width, vs->height, VT_DEFAULT_HFOV_DEG);
             vt_render_begin(r, &c, &cam);
@@ -204,32 +211,43 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
 
 static void report(const vt_board *b, const views *vs, const vt_calib_result *res, const char *out)
 {
-    printf("vitrine calibrate: %d view%s of the %s %dx%d board, %d left out for a large error\n", res->used + res->rejected,
-           res->used + res->rejected == 1 ? "" : "s", b->kind == VT_BOARD_CHESSBOARD ? "chessboard" : "ChArUco", b->cols, b->rows,
-           res->rejected);
-    printf("  RMS reprojection error  %.3f px\n", res->rms);
-    printf("  focal length            fx %.2f  fy %.2f px\n", res->camera.fx, res->camera.fy);
-    printf("  principal point         cx %.2f  cy %.2f px  (image %dx%d)\n", res->camera.cx, res->camera.cy, vs->width, vs->height);
-    printf("  field of view           %.1f x %.1f degrees\n", res->fov_h_deg, res->fov_v_deg);
-    printf("  distortion              k1 %.4f  k2 %.4f  p1 %.4f  p2 %.4f  k3 %.4f\n", res->camera.dist[0], res->camera.dist[1],
+    int nv = res->used + res->rejected;
+    if (b->kind == VT_BOARD_CHESSBOARD)
+        printf(vt_trn("vitrine calibrate: %d view of the chessboard %dx%d board, %d left out for a large error\n",
+                      "vitrine calibrate: %d views of the chessboard %dx%d board, %d left out for a large error\n", (unsigned long)nv),
+               nv, b->cols, b->rows, res->rejected);
+    else
+        printf(vt_trn("vitrine calibrate: %d view of the ChArUco %dx%d board, %d left out for a large error\n",
+                      "vitrine calibrate: %d views of the ChArUco %dx%d board, %d left out for a large error\n", (unsigned long)nv),
+               nv, b->cols, b->rows, res->rejected);
+    printf(_("  RMS reprojection error  %.3f px\n"), res->rms);
+    printf(_("  focal length            fx %.2f  fy %.2f px\n"), res->camera.fx, res->camera.fy);
+    printf(_("  principal point         cx %.2f  cy %.2f px  (image %dx%d)\n"), res->camera.cx, res->camera.cy, vs->width, vs->height);
+    printf(_("  field of view           %.1f x %.1f degrees\n"), res->fov_h_deg, res->fov_v_deg);
+    printf(_("  distortion              k1 %.4f  k2 %.4f  p1 %.4f  p2 %.4f  k3 %.4f\n"), res->camera.dist[0], res->camera.dist[1],
            res->camera.dist[2], res->camera.dist[3], res->camera.dist[4]);
-    printf("  board tilt              %.0f to %.0f degrees\n", res->tilt_min_deg, res->tilt_max_deg);
-    printf("  per view (px):");
+    printf(_("  board tilt              %.0f to %.0f degrees\n"), res->tilt_min_deg, res->tilt_max_deg);
+    printf(_("  per view (px):"));
     for (int i = 0; i < vs->n; i++)
-        printf("%s %s %.2f%s", i % 4 ? "," : "\n   ", vs->v[i].name, vs->v[i].error, vs->v[i].rejected ? " (left out)" : "");
+        printf("%s %s %.2f%s", i % 4 ? "," : "\n   ", vs->v[i].name, vs->v[i].error, vs->v[i].rejected ? _(" (left out)") : "");
     printf("\n");
     if (res->corners_uncovered) {
-        static const char *names[4] = { "top-left", "top-right", "bottom-right", "bottom-left" };
-        char list[80] = "";
+        static const char *names[4] = { N_("top-left"), N_("top-right"), N_("bottom-right"), N_("bottom-left") };
+        char list[160] = "";
+        unsigned long nc = 0;
         for (int k = 0; k < 4; k++)
-            if (res->corners_uncovered & (1 << k)) { if (list[0]) strcat(list, ", "); strcat(list, names[k]); }
-        VT_WARN("calibrate", "no view put the board in the %s corner%s of the image; distortion there is a guess",
-                list, strchr(list, ',') ? "s" : "");
+            if (res->corners_uncovered & (1 << k)) {
+                if (list[0]) strcat(list, ", ");
+                strncat(list, _(names[k]), 30);
+                nc++;
+            }
+        VT_WARN("calibrate", vt_trn("no view put the board in the %s corner of the image; distortion there is a guess",
+                                    "no view put the board in the %s corners of the image; distortion there is a guess", nc), list);
     }
     if (res->tilt_max_deg - res->tilt_min_deg < 15 || res->tilt_max_deg < 20)
         VT_WARN("calibrate", "the board was seen at %.0f to %.0f degrees only; tilt it 30-45 degrees "
                              "in some views for a reliable focal length", res->tilt_min_deg, res->tilt_max_deg);
-    printf("wrote %s\n", out);
+    printf(_("wrote %s\n"), out);
 }
 
 int vt_cmd_calibrate(int argc, char **argv)
@@ -253,7 +271,7 @@ int vt_cmd_calibrate(int argc, char **argv)
             break;
         case 'L': live_mode = 1; break;
         case 'H': headless = 1; break;
-        case 'h': fputs(k_help, stdout); return 0;
+        case 'h': fputs(_(k_help), stdout); return 0;
         default:
             VT_ERROR("calibrate", "unknown or incomplete option '%s' (try 'vitrine calibrate --help')", argv[optind - 1]);
             return 2;

@@ -13,7 +13,8 @@
 #include <unistd.h>   /* isatty */
 
 static const char *k_help =
-    "usage: vitrine detect [OPTIONS] INPUT...\n"
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
+    N_("usage: vitrine detect [OPTIONS] INPUT...\n"
     "\n"
     "Finds markers in every frame and prints one JSON object per image or video frame (JSON Lines):\n"
     "  {\"file\": \"img_0001.jpg\", \"ms\": 2.31, \"markers\": [{\"id\": 7, \"corners\": [[x,y] x4],\n"
@@ -51,7 +52,7 @@ static const char *k_help =
     "  -h, --help              this help\n"
     "\n"
     "Exit status: 0 all inputs read; 2 bad arguments, or an input could not be read (the rest are\n"
-    "still processed). Progress shows on stderr when it is a terminal.\n";
+    "still processed). Progress shows on stderr when it is a terminal.\n");
 
 /* A byte that is not UTF-8 (a file name from another system) comes out as U+FFFD: the line
  * stays valid JSON. */
@@ -342,7 +343,7 @@ static int parse_args(int argc, char **argv, detect_opts *o, detect_args *a)
     opterr = 0;
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "h", k_opts, NULL)) != -1;) {
-        if (c == 'h') { printf(k_help, vt_dictionary_names(), VT_DEFAULT_HFOV_DEG); return 0; }
+        if (c == 'h') { printf(_(k_help), vt_dictionary_names(), VT_DEFAULT_HFOV_DEG); return 0; }
         if (c == '?' || c == ':') {
             VT_ERROR("detect", "unknown or incomplete option '%s' (try 'vitrine detect --help')", argv[optind - 1]);
             return 2;
@@ -378,7 +379,7 @@ int vt_cmd_detect(int argc, char **argv)
     finder det = { 0 };
     if (finder_create(&det, &o, &a)) return 1;
     char herr[128];
-    if (vt_dict_hint_create(&(vt_dict_hint_desc){ .sync = 1, .expects = "--dict is" }, &det.hint, herr, sizeof herr) != VT_OK)
+    if (vt_dict_hint_create(&(vt_dict_hint_desc){ .sync = 1, .expects = N_("--dict is") }, &det.hint, herr, sizeof herr) != VT_OK)
         VT_WARN("detect", "%s (no hint about other dictionaries)", herr);
     vt_marker_list ml = { 0 };
     int progress = isatty(STDERR_FILENO) && !o.profile;

@@ -16,7 +16,8 @@
 #include <zlib.h>
 
 static const char *k_help =
-    "usage: vitrine markers CATALOG --out DIR [--format pdf|png|svg] [--page A4|A3|Letter] [--dpi N]\n"
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
+    N_("usage: vitrine markers CATALOG --out DIR [--format pdf|png|svg] [--page A4|A3|Letter] [--dpi N]\n"
     "       vitrine markers --board SPEC --out DIR [--format pdf|png|svg] [--page A4|A3|Letter] [--dpi N]\n"
     "\n"
     "Printable sheets: each product's marker at exactly the catalog's length_mm (the black square),\n"
@@ -26,7 +27,7 @@ static const char *k_help =
     "\n"
     "  --format pdf|png|svg  default pdf; PNG pages record their resolution so they print at size\n"
     "  --page A4|A3|Letter   default A4\n"
-    "  --dpi N               PNG resolution (default 300)\n";
+    "  --dpi N               PNG resolution (default 300)\n");
 
 #define MM (72.0 / 25.4)   /* points per millimetre */
 
@@ -130,7 +131,7 @@ static int sheet_close_page(sheet *sh, int last)
     char err[512];
     if (rc == 0 && vt_commit_file(sh->tmp, sh->path, err, sizeof err) != VT_OK) { VT_ERROR("markers", "%s", err); rc = -1; }
     else if (rc != 0) vt_abandon_file(sh->tmp);
-    if (rc == 0) printf("wrote %s\n", sh->path);
+    if (rc == 0) printf(_("wrote %s\n"), sh->path);
     return rc;
 }
 
@@ -213,7 +214,7 @@ static int catalog_sheets(const vt_catalog *cat, sheet *sh)
         draw_marker(sh->cr, d.cv_id, p->marker, d.bits, x + quiet, y + quiet, side);
         char line[160];
         centred_text(sh->cr, p->name, x + cw / 2, y + side + 2 * quiet + 3.5, 4.0, 1);
-        snprintf(line, sizeof line, "marker %d · %s · %g mm", p->marker, d.name, side);
+        snprintf(line, sizeof line, _("marker %d · %s · %g mm"), p->marker, d.name, side);
         centred_text(sh->cr, line, x + cw / 2, y + side + 2 * quiet + 8.5, 3.0, 0);
         cut_marks(sh->cr, x, y, cw, chh);
     }
@@ -268,7 +269,7 @@ static int board_sheet(const vt_board *b, const char *spec, sheet *sh)
         vt_image_free(&im);
     }
     char line[200];
-    snprintf(line, sizeof line, "Vitrine calibration board %s · squares %g mm · print at 100 %%", spec, sq);
+    snprintf(line, sizeof line, _("Vitrine calibration board %s · squares %g mm · print at 100 %%"), spec, sq);
     centred_text(cr, line, sh->w_mm / 2, y0 + bh + 6, 3.2, 0);
     return sheet_close_page(sh, 1) ? 1 : 0;
 }
@@ -304,7 +305,7 @@ int vt_cmd_markers(int argc, char **argv)
             if (vt_parse_int(optarg, 72, 2400, &sh.dpi)) { VT_ERROR("markers", "--dpi '%s': expected 72 to 2400", optarg); return 2; }
             break;
         case 'b': spec = optarg; break;
-        case 'h': fputs(k_help, stdout); return 0;
+        case 'h': fputs(_(k_help), stdout); return 0;
         default:
             VT_ERROR("markers", "unknown or incomplete option '%s' (try 'vitrine markers --help')", argv[optind - 1]);
             return 2;

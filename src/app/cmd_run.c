@@ -148,7 +148,7 @@ static void hud_refresh(run_ctx *rc)
     if (!((vt_ms_since(h->t) >= 1000 || h->n == 0) && rc->n > 0)) return;
     double secs = vt_ms_since(h->t) / 1000;
     h->n = 0;
-    snprintf(h->buf[h->n++], sizeof h->buf[0], "%.1f frames/s  %dx%d  latency %.0f ms", (rc->n - h->frames) / secs, rc->W, rc->H,
+    snprintf(h->buf[h->n++], sizeof h->buf[0], _("%.1f frames/s  %dx%d  latency %.0f ms"), (rc->n - h->frames) / secs, rc->W, rc->H,
              run_latency_mean(&rc->lat_hud));
     memset(&rc->lat_hud, 0, sizeof rc->lat_hud);
     char line[96] = "";

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *k_help =
-    "usage: vitrine stats FILE.sqlite [--catalog FILE] [--utc | --timezone ZONE] [--from DATE] [--to DATE]\n"
+    N_("usage: vitrine stats FILE.sqlite [--catalog FILE] [--utc | --timezone ZONE] [--from DATE] [--to DATE]\n"
     "                     [--json | --csv]\n"
     "\n"
     "Per product: times found, total and median dwell in seconds, product cards opened, basket\n"
@@ -23,7 +23,7 @@ static const char *k_help =
     "                    without store.timezone, the machine's time zone)\n"
     "  --utc             days and hours in UTC\n"
     "  --timezone ZONE   days and hours in another IANA zone (America/New_York)\n"
-    "  --from/--to DATE  YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM:SS, on that clock; --to is inclusive\n";
+    "  --from/--to DATE  YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM:SS, on that clock; --to is inclusive\n");
 
 /* Which zone and why (the table's first line says it): --utc, --timezone, the catalog's, the machine's. */
 static void pick_zone(vt_stats_desc *d, int utc, const char *zone, const char *catalog, const vt_catalog *cat, char *why,
@@ -82,7 +82,7 @@ int vt_cmd_stats(int argc, char **argv)
         case 'k': catalog = optarg; break;
         case 'u': utc = 1; break;
         case 'z': zone = optarg; break;
-        case 'h': fputs(k_help, stdout); return 0;
+        case 'h': fputs(_(k_help), stdout); return 0;
         default:
             VT_ERROR("stats", "unknown or incomplete option '%s' (try 'vitrine stats --help')", argv[optind - 1]);
             return 2;

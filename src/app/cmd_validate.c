@@ -9,7 +9,8 @@
 #include <string.h>
 
 static const char *k_help =
-    "usage: vitrine validate CATALOG\n"
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
+    N_("usage: vitrine validate CATALOG\n"
     "\n"
     "Checks a catalog before it goes live: JSON syntax, the type of every field, duplicate product\n"
     "ids and marker ids, marker ids outside the dictionary, negative or non-numeric prices, promo\n"
@@ -19,7 +20,7 @@ static const char *k_help =
     "per problem (at most 1000, then how many more):\n"
     "  FILE:LINE:COL: error: ...      or      FILE:LINE:COL: warning: ...\n"
     "Exit status: 0 no error (warnings allowed), 1 errors, 2 bad arguments. Reference:\n"
-    "docs/catalog.md.\n";
+    "docs/catalog.md.\n");
 
 /* Adds a problem placed at the JSON path jp ("products[2].model"). */
 static void add_at(vt_catalog_report *rep, const vt_catalog *cat, int is_error, const char *jp, const char *msg)
@@ -36,7 +37,7 @@ static void check_model(vt_catalog_report *rep, const vt_catalog *cat, int i, co
     char jp[64], msg[1400], why[512];
     snprintf(jp, sizeof jp, "products[%d].model", i);
     if (!m) {
-        snprintf(msg, sizeof msg, "model of %s: %s", p->id ? p->id : "?", err);
+        snprintf(msg, sizeof msg, _("model of %s: %s"), p->id ? p->id : "?", err);
         add_at(rep, cat, 1, jp, msg);
         return;
     }
@@ -49,7 +50,7 @@ static void check_model(vt_catalog_report *rep, const vt_catalog *cat, int i, co
     }
     int cost = app_draw_cost(m, why, sizeof why);
     if (cost) {
-        snprintf(msg, sizeof msg, "model of %s: %s: %s", p->id ? p->id : "?", p->model_path, why);
+        snprintf(msg, sizeof msg, _("model of %s: %s: %s"), p->id ? p->id : "?", p->model_path, why);
         add_at(rep, cat, cost == 2, jp, msg);
     }
 }
@@ -72,7 +73,7 @@ static void check_models(vt_catalog_report *rep, const vt_catalog *cat)
         if (p->model_path) { order[n++] = i; continue; }
         char jp[64], msg[256];
         snprintf(jp, sizeof jp, "products[%d]", i);
-        snprintf(msg, sizeof msg, "products[%d] (%s) has no \"model\"; a grey box stands in", i, p->id ? p->id : "?");
+        snprintf(msg, sizeof msg, _("products[%d] (%s) has no \"model\"; a grey box stands in"), i, p->id ? p->id : "?");
         add_at(rep, cat, 0, jp, msg);
     }
     g_sort_cat = cat;
@@ -114,14 +115,15 @@ static void print_report(const char *path, const vt_catalog_report *rep)
         puts(line);
     }
     if (rep->omitted)
-        printf("%s: %d more problem%s not shown (the first %d are above)\n", path, rep->omitted, rep->omitted == 1 ? "" : "s",
-               rep->count);
+        printf(vt_trn("%s: %d more problem not shown (the first %d are above)\n",
+                      "%s: %d more problems not shown (the first %d are above)\n", (unsigned long)rep->omitted),
+               path, rep->omitted, rep->count);
     free(order);
 }
 
 int vt_cmd_validate(int argc, char **argv)
 {
-    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) { fputs(k_help, stdout); return 0; }
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) { fputs(_(k_help), stdout); return 0; }
     if (argc != 2 || argv[1][0] == '-') {
         VT_ERROR("validate", "give one catalog file (try 'vitrine validate --help')");
         return 2;
@@ -133,8 +135,13 @@ int vt_cmd_validate(int argc, char **argv)
     if (cat) check_models(&rep, cat);
     print_report(path, &rep);
     int errors = rep.errors;
-    if (!errors) fprintf(stderr, "vitrine: validate: %s: OK, %d product%s%s\n", path, cat ? cat->count : 0,
-                         cat && cat->count == 1 ? "" : "s", rep.count ? " (see the warnings)" : "");
+    if (!errors) {
+        int n = cat ? cat->count : 0;
+        char ok[1200];
+        snprintf(ok, sizeof ok, rep.count ? vt_trn("%s: OK, %d product (see the warnings)", "%s: OK, %d products (see the warnings)", (unsigned long)n)
+                                          : vt_trn("%s: OK, %d product", "%s: OK, %d products", (unsigned long)n), path, n);
+        fprintf(stderr, "vitrine: validate: %s\n", ok);
+    }
     vt_catalog_report_free(&rep);
     vt_catalog_destroy(cat);
     return errors ? 1 : 0;

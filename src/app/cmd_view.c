@@ -15,7 +15,8 @@
 #include <string.h>
 
 static const char *k_help =
-    "usage: vitrine view MODEL [--headless --out FILE.png] [--size WxH] [--angle DEG] [--strict]\n"
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
+    N_("usage: vitrine view MODEL [--headless --out FILE.png] [--size WxH] [--angle DEG] [--strict]\n"
     "       vitrine view [MODEL] --catalog FILE --product ID [options as above]\n"
     "\n"
     "Shows a model turning slowly, with its bounding box and size in millimetres (models are in\n"
@@ -32,7 +33,7 @@ static const char *k_help =
     "                 new file with the product's placement).\n"
     "  --strict       any warning makes the exit status 1\n"
     "Exit status: 0 shown; 1 the model does not load (one line says why), or a warning with\n"
-    "--strict; 2 bad arguments (an unknown product id names the near ones).\n";
+    "--strict; 2 bad arguments (an unknown product id names the near ones).\n");
 
 /* Model space (+Y up) to OpenCV camera space, looking at centre from angle az, elevation el. */
 static void orbit(const float centre[3], float dist, float az, float el, float out[16])
@@ -104,14 +105,17 @@ static void view_check(view_scene *vs, const vt_product *p)
     size_t n = sizeof vs->warn[0];
     if (fabsf(lo[1]) > 0.02f * ext[1] + 1e-4f && vs->nwarn < 4) {
         if (p)
-            snprintf(vs->warn[vs->nwarn++], n, "the base is %.0f mm %s the marker: set \"offset_mm\" to [%g, %.0f, %g]",
-                     fabsf(lo[1]) * 1000, lo[1] > 0 ? "above" : "below", p->offset_mm[0], p->offset_mm[1] - lo[1] * 1000,
-                     p->offset_mm[2]);
+            snprintf(vs->warn[vs->nwarn++], n,
+                     lo[1] > 0 ? _("the base is %.0f mm above the marker: set \"offset_mm\" to [%g, %.0f, %g]")
+                               : _("the base is %.0f mm below the marker: set \"offset_mm\" to [%g, %.0f, %g]"),
+                     fabsf(lo[1]) * 1000, p->offset_mm[0], p->offset_mm[1] - lo[1] * 1000, p->offset_mm[2]);
         else
-            snprintf(vs->warn[vs->nwarn++], n, "origin is %.0f mm %s the base: put it at the centre of the base",
-                     fabsf(lo[1]) * 1000, lo[1] > 0 ? "below" : "above");
+            snprintf(vs->warn[vs->nwarn++], n,
+                     lo[1] > 0 ? _("origin is %.0f mm below the base: put it at the centre of the base")
+                               : _("origin is %.0f mm above the base: put it at the centre of the base"),
+                     fabsf(lo[1]) * 1000);
     }
-    if (ext[1] < 1e-3f && ext[0] > 1e-3f && vs->nwarn < 4) snprintf(vs->warn[vs->nwarn++], n, "flat in y: is +Y up?");
+    if (ext[1] < 1e-3f && ext[0] > 1e-3f && vs->nwarn < 4) snprintf(vs->warn[vs->nwarn++], n, _("flat in y: is +Y up?"));
     if (vs->nwarn < 4 && app_draw_cost(vs->m, vs->warn[vs->nwarn], n)) vs->nwarn++;
 }
 
@@ -123,12 +127,14 @@ static void draw_labels(vt_renderer *r, const view_scene *vs, int W, int H)
     const float ink[4] = { 0.1f, 0.1f, 0.12f, 1 }, grey[4] = { 0.3f, 0.3f, 0.33f, 1 }, warn[4] = { 0.75f, 0.25f, 0.05f, 1 };
     float px = H * 0.032f, y = H * 0.06f;
     vt_render_text(r, H * 0.03f, y, px, vs->name, ink);
-    snprintf(line, sizeof line, "%.0f x %.0f x %.0f mm  (width x height x depth)", (vs->hi[0] - vs->lo[0]) * 1000,
+    snprintf(line, sizeof line, _("%.0f x %.0f x %.0f mm  (width x height x depth)"), (vs->hi[0] - vs->lo[0]) * 1000,
              (vs->hi[1] - vs->lo[1]) * 1000, (vs->hi[2] - vs->lo[2]) * 1000);
     vt_render_text(r, H * 0.03f, y + px * 1.4f, px * 0.8f, line, grey);
-    snprintf(line, sizeof line, "%d vertices, %d triangles, %d material%s, %d texture%s", vt_model_vertex_count(m),
-             vt_model_triangle_count(m), m->material_count, m->material_count == 1 ? "" : "s", m->texture_count,
-             m->texture_count == 1 ? "" : "s");
+    char mats[64], texs[64];
+    snprintf(mats, sizeof mats, vt_trn("%d material", "%d materials", (unsigned long)m->material_count), m->material_count);
+    snprintf(texs, sizeof texs, vt_trn("%d texture", "%d textures", (unsigned long)m->texture_count), m->texture_count);
+    /* TRANSLATORS: the last two are "3 materials" and "1 texture". */
+    snprintf(line, sizeof line, _("%d vertices, %d triangles, %s, %s"), vt_model_vertex_count(m), vt_model_triangle_count(m), mats, texs);
     vt_render_text(r, H * 0.03f, y + px * 2.6f, px * 0.7f, line, grey);
     /* Warnings, broken after "; " where a line would run off the picture. */
     float wy = y + px * 3.8f, room = W - H * 0.06f;
@@ -264,7 +270,7 @@ static int view_parse(int argc, char **argv, view_args *a)
         case 'a':
             if (vt_parse_double(optarg, -3600, 3600, &a->angle)) { VT_ERROR("view", "--angle '%s': expected degrees", optarg); return 2; }
             break;
-        case 'h': fputs(k_help, stdout); return 0;
+        case 'h': fputs(_(k_help), stdout); return 0;
         default:
             VT_ERROR("view", "unknown or incomplete option '%s' (try 'vitrine view --help')", argv[optind - 1]);
             return 2;
@@ -287,8 +293,8 @@ static int view_product(const view_args *a, vt_catalog **cat, const vt_product *
     if (!*out) {
         char ids[512];
         int near = vt_catalog_near_ids(*cat, a->product, ids, sizeof ids);
-        VT_ERROR("view", "--product '%s': no product with that id in %s; %s %s%s", a->product, a->catalog,
-                 near ? "did you mean" : "its ids:", ids, near ? "?" : "");
+        if (near) VT_ERROR("view", "--product '%s': no product with that id in %s; did you mean %s?", a->product, a->catalog, ids);
+        else VT_ERROR("view", "--product '%s': no product with that id in %s; its ids: %s", a->product, a->catalog, ids);
         return 2;
     }
     if (!a->model && !(*out)->model_path) {
@@ -307,11 +313,14 @@ static int view_model(const view_args *a, const char *path, const vt_product *p)
     if (vt_model_load(path, &m, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); return 1; }
     vs.m = m;
     char title[600];
-    if (p) snprintf(title, sizeof title, "%s: product %s", vs.name, p->id);
+    if (p) snprintf(title, sizeof title, _("%s: product %s"), vs.name, p->id);
     if (p) vs.name = title;
     view_place(&vs, p);
     view_check(&vs, p);
-    for (int i = 0; i < vs.nwarn; i++) VT_WARN_FILE("view", path, "%s%s%s%s", p ? "product " : "", p ? p->id : "", p ? ": " : "", vs.warn[i]);
+    for (int i = 0; i < vs.nwarn; i++) {
+        if (p) VT_WARN_FILE("view", path, "product %s: %s", p->id, vs.warn[i]);
+        else VT_WARN_FILE("view", path, "%s", vs.warn[i]);
+    }
     vt_renderer *r = NULL;
     int status = 1;
     if (vt_render_create(&(vt_render_desc){ .width = a->W, .height = a->H, .headless = a->headless, .title = path }, &r, err,

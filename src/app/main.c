@@ -9,7 +9,8 @@
 #include <string.h>
 
 static const char *k_usage =
-    "usage: vitrine COMMAND [OPTIONS] ...\n"
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
+    N_("usage: vitrine COMMAND [OPTIONS] ...\n"
     "\n"
     "Vitrine finds printed product markers in camera frames and shows each product on its marker.\n"
     "\n"
@@ -24,18 +25,18 @@ static const char *k_usage =
     "  detect    find markers and their poses in images, folders or videos; JSON Lines on stdout\n"
     "\n"
     "  vitrine COMMAND --help   options of one command\n"
-    "  vitrine --version        the version\n";
+    "  vitrine --version        the version\n");
 
 int main(int argc, char **argv)
 {
     vt_i18n_init(NULL);
     if (argc < 2) {
-        fputs(k_usage, stderr);
+        fputs(_(k_usage), stderr);
         return 2;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-        fputs(k_usage, stdout);
+        fputs(_(k_usage), stdout);
         return 0;
     }
     if (!strcmp(cmd, "--version")) {

@@ -77,7 +77,8 @@ static void check_draw_cost(vt_model **m, const vt_product *p)
 {
     char why[512];
     int cost = app_draw_cost(*m, why, sizeof why);
-    if (cost) VT_WARN("assets", "%s: %s (product %s%s)", p->model_path, why, p->id, cost == 2 ? " shows a placeholder" : "");
+    if (cost == 2) VT_WARN("assets", "%s: %s (product %s shows a placeholder)", p->model_path, why, p->id);
+    else if (cost) VT_WARN("assets", "%s: %s (product %s)", p->model_path, why, p->id);
     if (cost == 2) {
         vt_model_destroy(*m);
         *m = NULL;
@@ -155,14 +156,14 @@ static void *loader_main(void *arg)
 vt_result run_loader_start(run_loader **out, char *err, size_t errlen)
 {
     run_loader *ld = *out = calloc(1, sizeof *ld);
-    if (!ld) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!ld) { snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     pthread_mutex_init(&ld->mu, NULL);
     pthread_cond_init(&ld->cv, NULL);
     vt_model_isolated_set_exe("/proc/self/exe");   /* this executable, as `vitrine __load-model` */
     vt_load_limits l = load_limits(ld);
     vt_result r = vt_model_loader_create(&l, &ld->models, err, errlen);
     if (r == VT_OK && pthread_create(&ld->thread, NULL, loader_main, ld) != 0) {
-        snprintf(err, errlen, "cannot start the model loading thread");
+        snprintf(err, errlen, _("cannot start the model loading thread"));
         r = VT_ERR_NO_MEMORY;
     }
     if (r == VT_OK) ld->started = 1;

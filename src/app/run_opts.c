@@ -12,7 +12,8 @@
 #endif
 
 static const char *k_help =
-    "usage: vitrine run [--camera N | --video FILE | --images DIR] [--catalog FILE]\n"
+    /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
+    N_("usage: vitrine run [--camera N | --video FILE | --images DIR] [--catalog FILE]\n"
     "                   [--calib FILE | --intrinsics FX,FY,CX,CY] [--headless] [--out FILE.mp4 | DIR]\n"
     "                   [--frames N] [--fullscreen] [--kiosk] [--monitor N]\n"
     "\n"
@@ -63,7 +64,7 @@ static const char *k_help =
     "the basket, Backspace empties the basket; Escape closes the card, else quits (in kiosk mode:\n"
     "asks first); F fullscreen, S screenshot (PNG), H frames per second, stage times and staff\n"
     "messages (problems go to the log and the HUD, never the visitors' screen). At the\n"
-    "end, frames per second and the time of each stage are printed on stderr.\n";
+    "end, frames per second and the time of each stage are printed on stderr.\n");
 
 static const struct option k_opts[] = {
     { "camera", required_argument, 0, 'C' }, { "video", required_argument, 0, 'v' },
@@ -156,7 +157,7 @@ int run_opts_parse(int argc, char **argv, run_opts *o)
     opterr = 0;
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "h", k_opts, NULL)) != -1;) {
-        if (c == 'h') { printf(k_help, VT_DATA_DIR, VT_DEFAULT_HFOV_DEG); return 0; }
+        if (c == 'h') { printf(_(k_help), VT_DATA_DIR, VT_DEFAULT_HFOV_DEG); return 0; }
         if (c == '?' || c == ':') {
             VT_ERROR("run", "unknown or incomplete option '%s' (try 'vitrine run --help')", argv[optind - 1]);
             return 2;

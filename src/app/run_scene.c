@@ -13,7 +13,8 @@ static void slot_upload(product_slot *s, vt_renderer *rend)
     char err[512];
     s->gpu = (vt_gpu_model_id){ 0 };
     if (!s->model || vt_render_upload(rend, s->model, &s->gpu, err, sizeof err) == VT_OK) return;
-    VT_WARN("render", "%s (product %s%s)", err, s->p->id, s->model->is_placeholder ? "" : " shows a placeholder");
+    if (s->model->is_placeholder) VT_WARN("render", "%s (product %s)", err, s->p->id);
+    else VT_WARN("render", "%s (product %s shows a placeholder)", err, s->p->id);
 }
 static void slot_release(product_slot *s, vt_renderer *rend)
 {
@@ -181,7 +182,7 @@ static void swap_in(run_ctx *rc)
 static int take_batch(run_ctx *rc, run_batch *b)
 {
     if (!b) return 0;
-    if (b->cat && b->count != b->cat->count) snprintf(b->err, sizeof b->err, "%s: out of memory while loading its models", rc->o.catalog);
+    if (b->cat && b->count != b->cat->count) snprintf(b->err, sizeof b->err, _("%s: out of memory while loading its models"), rc->o.catalog);
     if (!b->cat || b->count != b->cat->count) {
         reload_failed(rc, b->err);
         run_batch_free(b);

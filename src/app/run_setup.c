@@ -67,8 +67,8 @@ static int run_check_card(run_ctx *rc)
     if (!rc->o.card) return -1;
     char ids[512];
     int near = vt_catalog_near_ids(cat, rc->o.card, ids, sizeof ids);
-    VT_ERROR("run", "--card '%s': no product with that id in %s; %s %s%s", rc->o.card, rc->o.catalog,
-             near ? "did you mean" : "its ids:", ids, near ? "?" : "");
+    if (near) VT_ERROR("run", "--card '%s': no product with that id in %s; did you mean %s?", rc->o.card, rc->o.catalog, ids);
+    else VT_ERROR("run", "--card '%s': no product with that id in %s; its ids: %s", rc->o.card, rc->o.catalog, ids);
     return 2;
 }
 

@@ -43,7 +43,7 @@ int run_staff_messages(run_ctx *rc, vt_staff_msg *out, int max) { return vt_staf
 /* "warning: " for a warning, as the log says it. */
 static const char *level_tag(vt_log_level lvl)
 {
-    return lvl == VT_LOG_ERROR ? "error: " : lvl == VT_LOG_WARN ? "warning: " : "";
+    return lvl == VT_LOG_ERROR ? _("error: ") : lvl == VT_LOG_WARN ? _("warning: ") : "";
 }
 
 /* text with every path's folders left out ("/srv/shop/catalog.json:3:1" -> "catalog.json:3:1"):
@@ -91,7 +91,9 @@ int run_staff_hud(run_ctx *rc, int n)
         vt_staff_age(m[i].t_ns, now, age, sizeof age);
         if (m[i].repeats > 1) snprintf(times, sizeof times, " (\u00d7%d)", m[i].repeats);
         drop_folders(m[i].text, text, sizeof text);
-        snprintf(whole, sizeof whole, "%s ago  %s: %s%s%s", age, m[i].subsystem, level_tag(m[i].level), text, times);
+        /* TRANSLATORS: the HUD's staff line: how long ago ("12 s"), the subsystem ("catalog"), "error: " or
+           "warning: " or nothing, the message, a repeat count or nothing. */
+        snprintf(whole, sizeof whole, _("%1$s ago  %2$s: %3$s%4$s%5$s"), age, m[i].subsystem, level_tag(m[i].level), text, times);
         fit_line(rc->rend, 15 * u, room, whole, rc->hud.buf[n], sizeof rc->hud.buf[n]);
     }
     return n;

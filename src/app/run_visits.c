@@ -53,8 +53,8 @@ void run_close_removed_visits(run_ctx *rc, const vt_catalog *old_cat, const vt_c
         }
         /* the last of items moved into i: look at i again */
         int kept = in_catalog(new_cat, was->id);   /* still sold: on another marker */
-        VT_NOTE("analytics", "visit of %s closed by the reload: %s", was->id ? was->id : "?",
-                kept ? "its marker changed" : "it left the catalog");
+        if (kept) VT_NOTE("analytics", "visit of %s closed by the reload: its marker changed", was->id ? was->id : "?");
+        else VT_NOTE("analytics", "visit of %s closed by the reload: it left the catalog", was->id ? was->id : "?");
         run_record_visit(rc, old_cat, &ev, kept ? "marker_changed" : "removed_from_catalog");
     }
 }

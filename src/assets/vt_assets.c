@@ -147,7 +147,7 @@ static vt_result read_vertices(vt_mesh *vm, const struct aiMesh *am, unsigned i,
     for (int v = 0; v < vm->vertex_count; v++) {
         const struct aiVector3D *pv = &am->mVertices[v];
         if (!isfinite(pv->x) || !isfinite(pv->y) || !isfinite(pv->z)) {
-            snprintf(err, errlen, "%s: malformed model: mesh %u has a non-finite vertex position", path, i);
+            snprintf(err, errlen, _("%s: malformed model: mesh %u has a non-finite vertex position"), path, i);
             return VT_ERR_FORMAT;
         }
         vm->positions[v * 3 + 0] = pv->x;
@@ -156,7 +156,7 @@ static vt_result read_vertices(vt_mesh *vm, const struct aiMesh *am, unsigned i,
         struct aiVector3D n = am->mNormals ? am->mNormals[v] : (struct aiVector3D){ 0, 1, 0 };
         float nl = sqrtf(n.x * n.x + n.y * n.y + n.z * n.z);
         if (!isfinite(nl) || (am->mNormals && (nl < 0.5f || nl > 1.5f))) {
-            snprintf(err, errlen, "%s: malformed model: mesh %u has normals that are not unit length (%g)", path, i, nl);
+            snprintf(err, errlen, _("%s: malformed model: mesh %u has normals that are not unit length (%g)"), path, i, nl);
             return VT_ERR_FORMAT;
         }
         vm->normals[v * 3 + 0] = n.x; vm->normals[v * 3 + 1] = n.y; vm->normals[v * 3 + 2] = n.z;
@@ -189,7 +189,7 @@ static vt_result read_mesh(vt_model *m, const struct aiMesh *am, unsigned i, uns
         for (int k = 0; k < 3; k++) {
             unsigned idx = fc->mIndices[k];
             if (idx >= (unsigned)nv) {
-                snprintf(err, errlen, "%s: malformed model: mesh %u uses vertex %u of %d", path, i, idx, nv);
+                snprintf(err, errlen, _("%s: malformed model: mesh %u uses vertex %u of %d"), path, i, idx, nv);
                 return VT_ERR_FORMAT;
             }
             vm->indices[vm->index_count++] = idx;
@@ -264,7 +264,7 @@ static vt_result precheck(const char *path, double *bytes, char *err, size_t err
     vt_result r;
     if (!strcasecmp(ext, "gltf") || !strcasecmp(ext, "glb")) {
         r = vt_gltf_check(path, bytes, why, sizeof why);
-        if (r == VT_ERR_FORMAT) { snprintf(err, errlen, "%s: malformed glTF: %s", path, why); return r; }
+        if (r == VT_ERR_FORMAT) { snprintf(err, errlen, _("%s: malformed glTF: %s"), path, why); return r; }
     } else if (!strcasecmp(ext, "obj")) {
         r = vt_obj_check(path, bytes, why, sizeof why);
     } else {
@@ -273,7 +273,7 @@ static vt_result precheck(const char *path, double *bytes, char *err, size_t err
         size_t n = 0;
         if ((r = vt_model_open(path, &fd, &n, why, sizeof why)) == VT_OK) {
             close(fd);
-            snprintf(why, sizeof why, "not a model format Vitrine reads (.glb, .gltf or .obj)");
+            snprintf(why, sizeof why, _("not a model format Vitrine reads (.glb, .gltf or .obj)"));
             r = VT_ERR_FORMAT;
         }
     }
@@ -285,12 +285,12 @@ static vt_result precheck(const char *path, double *bytes, char *err, size_t err
  * counted with an explicit stack, so that the recursion over the node graph below is bounded. */
 static vt_result check_scene(const struct aiScene *sc, const char *path, double *bytes, char *err, size_t errlen)
 {
-    if (sc->mNumMeshes > VT_MODEL_MAX_MESHES) { snprintf(err, errlen, "%s: %u meshes (at most %d)", path, sc->mNumMeshes, VT_MODEL_MAX_MESHES); return VT_ERR_FORMAT; }
+    if (sc->mNumMeshes > VT_MODEL_MAX_MESHES) { snprintf(err, errlen, _("%s: %u meshes (at most %d)"), path, sc->mNumMeshes, VT_MODEL_MAX_MESHES); return VT_ERR_FORMAT; }
     double est = 0;
     for (unsigned i = 0; i < sc->mNumMeshes; i++) {
         const struct aiMesh *am = sc->mMeshes[i];
         if (am->mNumVertices > VT_MODEL_MAX_MESH_VERTICES || am->mNumFaces > VT_MODEL_MAX_MESH_FACES) {
-            snprintf(err, errlen, "%s: mesh %u has %u vertices and %u faces (at most %d and %d)", path, i, am->mNumVertices,
+            snprintf(err, errlen, _("%s: mesh %u has %u vertices and %u faces (at most %d and %d)"), path, i, am->mNumVertices,
                      am->mNumFaces, VT_MODEL_MAX_MESH_VERTICES, VT_MODEL_MAX_MESH_FACES);
             return VT_ERR_FORMAT;
         }
@@ -314,8 +314,8 @@ static vt_result check_scene(const struct aiScene *sc, const char *path, double 
     free(stack);
     free(depth);
     if (r == VT_ERR_FORMAT)
-        snprintf(err, errlen, "%s: the node graph has more than %d nodes or is deeper than %d levels", path, VT_MODEL_MAX_NODES, VT_MODEL_MAX_DEPTH);
-    if (r == VT_ERR_NO_MEMORY) snprintf(err, errlen, "%s: out of memory while loading", path);
+        snprintf(err, errlen, _("%s: the node graph has more than %d nodes or is deeper than %d levels"), path, VT_MODEL_MAX_NODES, VT_MODEL_MAX_DEPTH);
+    if (r == VT_ERR_NO_MEMORY) snprintf(err, errlen, _("%s: out of memory while loading"), path);
     return r;
 }
 
@@ -333,15 +333,15 @@ static vt_result import_scene(const char *path, const struct aiScene **sc, doubl
     r = vtai_import_file_io(path, aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_ValidateDataStructure | aiProcess_SortByPType,
                             &io.io, on_assimp_log, &fp, sc, why, sizeof why);
     if (io.refused[0]) {
-        snprintf(err, errlen, "%s: cannot read %s", path, io.refused);
+        snprintf(err, errlen, _("%s: cannot read %s"), path, io.refused);
         r = VT_ERR_ARG;
     } else if (r != VT_OK) {
         snprintf(err, errlen, "%s: %s", path, why);
     } else if (fp.msg[0]) {
-        snprintf(err, errlen, "%s: malformed model: %s", path, fp.msg);
+        snprintf(err, errlen, _("%s: malformed model: %s"), path, fp.msg);
         r = VT_ERR_FORMAT;
     } else if (!(*sc)->mRootNode || (*sc)->mNumMeshes == 0 || ((*sc)->mFlags & AI_SCENE_FLAGS_INCOMPLETE)) {
-        snprintf(err, errlen, "%s: the file holds no mesh to draw", path);
+        snprintf(err, errlen, _("%s: the file holds no mesh to draw"), path);
         r = VT_ERR_FORMAT;
     } else {
         r = check_scene(*sc, path, bytes, err, errlen);
@@ -389,8 +389,8 @@ static vt_result model_from_scene(const struct aiScene *sc, const char *path, do
     }
     for (unsigned i = 0; r == VT_OK && i < sc->mNumMeshes; i++) r = read_mesh(m, sc->mMeshes[i], i, sc->mNumMaterials, path, err, errlen);
     if (r == VT_OK && (r = add_instances(m, sc->mRootNode, k_identity, ninst)) != VT_OK)
-        snprintf(err, errlen, "%s: the node graph holds more mesh instances than counted", path);
-    if (r == VT_ERR_NO_MEMORY) snprintf(err, errlen, "%s: out of memory while loading", path);
+        snprintf(err, errlen, _("%s: the node graph holds more mesh instances than counted"), path);
+    if (r == VT_ERR_NO_MEMORY) snprintf(err, errlen, _("%s: out of memory while loading"), path);
     if (r == VT_OK) compute_bounds(m);
     return r;
 }
@@ -406,7 +406,7 @@ vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errl
     r = model_from_scene(sc, path, bytes, &m, err, errlen);
     vtai_scene_release(sc);
     if (r == VT_OK && !drawable(m)) {
-        snprintf(err, errlen, "%s: the model has no drawable geometry (no mesh in the scene, or non-finite positions)", path);
+        snprintf(err, errlen, _("%s: the model has no drawable geometry (no mesh in the scene, or non-finite positions)"), path);
         r = VT_ERR_FORMAT;
     }
     if (r != VT_OK) {
@@ -463,7 +463,7 @@ vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, s
     }
     if (!me || !me->positions || !me->normals || !me->uvs || !me->indices || !m->materials || !m->instances) {
         vt_model_destroy(m);
-        snprintf(err, errlen, "out of memory for a placeholder box");
+        snprintf(err, errlen, _("out of memory for a placeholder box"));
         return VT_ERR_NO_MEMORY;
     }
     m->is_placeholder = 1;

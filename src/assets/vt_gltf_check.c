@@ -69,7 +69,7 @@ static vt_result bad(gltf_doc *d, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->err, d->errlen, fmt, ap);
+    vsnprintf(d->err, d->errlen, vt_tr(fmt), ap);   /* in the staff's language (xgettext's keyword) */
     va_end(ap);
     return VT_ERR_FORMAT;
 }
@@ -235,7 +235,7 @@ static vt_result check_json(gltf_doc *d)
     d->blen = calloc((size_t)d->nb + 1, sizeof *d->blen);
     d->vlen = calloc((size_t)d->nv + 1, sizeof *d->vlen);
     vt_result r = VT_ERR_NO_MEMORY;
-    if (!d->blen || !d->vlen || !d->bitem || !d->vitem || !d->aitem) snprintf(d->err, d->errlen, "out of memory while checking the glTF");
+    if (!d->blen || !d->vlen || !d->bitem || !d->vitem || !d->aitem) snprintf(d->err, d->errlen, _("out of memory while checking the glTF"));
     else r = check_doc(d, doc);
     free(d->blen);
     free(d->vlen);
@@ -252,20 +252,20 @@ static vt_result check_json(gltf_doc *d)
 vt_result vt_gltf_check_nodes(const cJSON *nodes, char *err, size_t errlen)
 {
     if (!nodes) return VT_OK;
-    if (!cJSON_IsArray(nodes)) { snprintf(err, errlen, "\"nodes\" is not an array"); return VT_ERR_FORMAT; }
+    if (!cJSON_IsArray(nodes)) { snprintf(err, errlen, _("\"nodes\" is not an array")); return VT_ERR_FORMAT; }
     int n = cJSON_GetArraySize(nodes), i = 0;
-    if (n > VT_MODEL_MAX_NODES) { snprintf(err, errlen, "%d nodes (at most %d)", n, VT_MODEL_MAX_NODES); return VT_ERR_FORMAT; }
+    if (n > VT_MODEL_MAX_NODES) { snprintf(err, errlen, _("%d nodes (at most %d)"), n, VT_MODEL_MAX_NODES); return VT_ERR_FORMAT; }
     int *parent = malloc(((size_t)n + 1) * sizeof *parent);
-    if (!parent) { snprintf(err, errlen, "out of memory while checking the glTF"); return VT_ERR_NO_MEMORY; }
+    if (!parent) { snprintf(err, errlen, _("out of memory while checking the glTF")); return VT_ERR_NO_MEMORY; }
     for (int k = 0; k < n; k++) parent[k] = -1;
     vt_result r = VT_OK;
     const cJSON *node, *c;
     cJSON_ArrayForEach(node, nodes) {
         cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(node, "children")) {
             int k = index_in(c, n);
-            if (k < 0) snprintf(err, errlen, "node %d has a child %.0f of %d nodes", i, cJSON_IsNumber(c) ? c->valuedouble : -1, n);
-            else if (k == i) snprintf(err, errlen, "node %d is its own child", i);
-            else if (parent[k] >= 0) snprintf(err, errlen, "node %d has two parents (%d and %d): the nodes must form a tree", k, parent[k], i);
+            if (k < 0) snprintf(err, errlen, _("node %d has a child %.0f of %d nodes"), i, cJSON_IsNumber(c) ? c->valuedouble : -1, n);
+            else if (k == i) snprintf(err, errlen, _("node %d is its own child"), i);
+            else if (parent[k] >= 0) snprintf(err, errlen, _("node %d has two parents (%d and %d): the nodes must form a tree"), k, parent[k], i);
             else { parent[k] = i; continue; }
             r = VT_ERR_FORMAT;
             goto done;
@@ -276,7 +276,7 @@ vt_result vt_gltf_check_nodes(const cJSON *nodes, char *err, size_t errlen)
         int depth = 1;
         for (int p = parent[k]; p >= 0 && depth <= VT_MODEL_MAX_DEPTH; p = parent[p]) depth++;
         if (depth > VT_MODEL_MAX_DEPTH) {
-            snprintf(err, errlen, "the nodes nest deeper than %d levels, or form a cycle (node %d)", VT_MODEL_MAX_DEPTH, k);
+            snprintf(err, errlen, _("the nodes nest deeper than %d levels, or form a cycle (node %d)"), VT_MODEL_MAX_DEPTH, k);
             r = VT_ERR_FORMAT;
             break;
         }

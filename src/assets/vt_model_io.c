@@ -15,9 +15,9 @@ vt_result vt_model_open(const char *path, int *fd, size_t *size, char *err, size
     long long n = 0;
     vt_result r = vt_open_regular_fd(path, fd, &n, err, errlen);
     if (r != VT_OK) return r;
-    if (n == 0) { snprintf(err, errlen, "empty file (0 bytes)"); r = VT_ERR_FORMAT; }
+    if (n == 0) { snprintf(err, errlen, _("empty file (0 bytes)")); r = VT_ERR_FORMAT; }
     else if ((double)n > VT_MODEL_MAX_FILE_BYTES) {
-        snprintf(err, errlen, "is %.0f MB, more than the %.0f MB a model's file may be", (double)n / 1048576,
+        snprintf(err, errlen, _("is %.0f MB, more than the %.0f MB a model's file may be"), (double)n / 1048576,
                  VT_MODEL_MAX_FILE_BYTES / 1048576);
         r = VT_ERR_ARG;
     }
@@ -42,7 +42,7 @@ vt_result vt_model_read(const char *path, char **data, size_t *len, char *err, s
         got += (size_t)k;
     }
     close(fd);
-    if (!buf) { snprintf(err, errlen, "out of memory reading it"); return VT_ERR_NO_MEMORY; }
+    if (!buf) { snprintf(err, errlen, _("out of memory reading it")); return VT_ERR_NO_MEMORY; }
     buf[got] = 0;
     *data = buf;
     *len = got;

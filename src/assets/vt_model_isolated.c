@@ -160,7 +160,7 @@ static void answer(writer *w, vt_result r, const vt_model *m, const char *err)
 
 int vt_model_isolated_child(int argc, char **argv)
 {
-    if (argc != 4 && argc != 5) { fprintf(stderr, "vitrine: __load-model is internal to vitrine run\n"); return 2; }
+    if (argc != 4 && argc != 5) { fprintf(stderr, _("vitrine: __load-model is internal to vitrine run\n")); return 2; }
     prctl(PR_SET_PDEATHSIG, SIGKILL);   /* never outlive the display */
     if (getppid() != (pid_t)atol(argv[3])) return 2;
     vt_load_limits l = { .cpu_s = atof(argv[1]), .memory_mb = atof(argv[2]) };
@@ -354,7 +354,7 @@ static vt_result child_start(vt_model_loader *ld, const char *path, char *err, s
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, req) != 0) req[0] = -1;
     if (req[0] < 0 || pipe2(ans, O_CLOEXEC) != 0) {
         if (req[0] >= 0) { close(req[0]); close(req[1]); }
-        snprintf(err, errlen, "%s: cannot start its loader (%s)", path, strerror(errno));
+        snprintf(err, errlen, _("%s: cannot start its loader (%s)"), path, strerror(errno));
         return VT_ERR_IO;
     }
     char cpu[32], mem[32], ppid[32];
@@ -399,7 +399,7 @@ static vt_result child_start(vt_model_loader *ld, const char *path, char *err, s
     close(ld->to);
     close(ld->from);
     ld->to = ld->from = -1;
-    snprintf(err, errlen, "%s: cannot start its loader (%s)", path, strerror(e));
+    snprintf(err, errlen, _("%s: cannot start its loader (%s)"), path, strerror(e));
     return VT_ERR_IO;
 }
 
@@ -429,15 +429,15 @@ static vt_result child_failed(vt_model_loader *ld, wait_end why, const char *pat
     int st = 0;
     child_stop(ld, why == WAIT_EOF ? 0 : SIGKILL, &st);
     const vt_load_limits *l = &ld->l;
-    if (why == WAIT_CANCEL) { snprintf(err, errlen, "%s: loading was stopped", path); return VT_ERR_IO; }
-    if (why == WAIT_TIME) { snprintf(err, errlen, "%s: took longer than %g s to load", path, l->wall_s); return VT_ERR_UNSUPPORTED; }
+    if (why == WAIT_CANCEL) { snprintf(err, errlen, _("%s: loading was stopped"), path); return VT_ERR_IO; }
+    if (why == WAIT_TIME) { snprintf(err, errlen, _("%s: took longer than %g s to load"), path, l->wall_s); return VT_ERR_UNSUPPORTED; }
     int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
     if (sig == SIGXCPU || sig == SIGKILL) {
-        snprintf(err, errlen, "%s: took more than %g s of CPU time to load", path, l->cpu_s);
+        snprintf(err, errlen, _("%s: took more than %g s of CPU time to load"), path, l->cpu_s);
         return VT_ERR_UNSUPPORTED;
     }
-    if (sig) snprintf(err, errlen, "%s: its loader died (%s); the model may need more than %g MB", path, strsignal(sig), l->memory_mb);
-    else snprintf(err, errlen, "%s: its loader stopped without an answer (exit status %d)", path, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    if (sig) snprintf(err, errlen, _("%s: its loader died (%s); the model may need more than %g MB"), path, strsignal(sig), l->memory_mb);
+    else snprintf(err, errlen, _("%s: its loader stopped without an answer (exit status %d)"), path, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     return VT_ERR_NO_MEMORY;
 }
 
@@ -452,21 +452,21 @@ static vt_result parse_answer(const vt_model_loader *ld, const uint8_t *buf, siz
         char *msg = r_str(&r);
         char end[4];
         if (msg && r_bytes(&r, end, 4) && !memcmp(end, TRAILER, 4) && r.p == r.end) {
-            if (res == VT_ERR_NO_MEMORY) snprintf(err, errlen, "%s: needs more than %g MB of memory to load", path, ld->l.memory_mb);
+            if (res == VT_ERR_NO_MEMORY) snprintf(err, errlen, _("%s: needs more than %g MB of memory to load"), path, ld->l.memory_mb);
             else snprintf(err, errlen, "%s", msg);
             free(msg);
             return res > VT_END && res <= VT_ERR_INTERNAL ? (vt_result)res : VT_ERR_INTERNAL;
         }
         free(msg);
     }
-    snprintf(err, errlen, "%s: its loader gave back inconsistent data", path);
+    snprintf(err, errlen, _("%s: its loader gave back inconsistent data"), path);
     return VT_ERR_INTERNAL;
 }
 
 static vt_result ask(vt_model_loader *ld, const char *path, vt_model **out, char *err, size_t errlen)
 {
     int32_t len = (int32_t)strlen(path);
-    if (len <= 0 || len > MAX_NAME) { snprintf(err, errlen, "%s: the path is too long", path); return VT_ERR_ARG; }
+    if (len <= 0 || len > MAX_NAME) { snprintf(err, errlen, _("%s: the path is too long"), path); return VT_ERR_ARG; }
     if (!ld->pid && child_start(ld, path, err, errlen) != VT_OK) return VT_ERR_IO;
     char msg[sizeof len + MAX_NAME];
     memcpy(msg, &len, sizeof len);
@@ -485,12 +485,12 @@ static vt_result ask(vt_model_loader *ld, const char *path, vt_model **out, char
     memcpy(&n, head + 4, sizeof n);
     if (memcmp(head, MAGIC, 4) || n > (uint64_t)(ld->l.memory_mb * 1024 * 1024) + 65536) {
         child_stop(ld, SIGKILL, NULL);
-        if (!memcmp(head, MAGIC, 4)) snprintf(err, errlen, "%s: the model needs more than %g MB", path, ld->l.memory_mb);
-        else snprintf(err, errlen, "%s: its loader gave back inconsistent data", path);
+        if (!memcmp(head, MAGIC, 4)) snprintf(err, errlen, _("%s: the model needs more than %g MB"), path, ld->l.memory_mb);
+        else snprintf(err, errlen, _("%s: its loader gave back inconsistent data"), path);
         return memcmp(head, MAGIC, 4) ? VT_ERR_INTERNAL : VT_ERR_NO_MEMORY;
     }
     uint8_t *buf = malloc(n ? (size_t)n : 1);
-    if (!buf) { child_stop(ld, SIGKILL, NULL); snprintf(err, errlen, "%s: out of memory", path); return VT_ERR_NO_MEMORY; }
+    if (!buf) { child_stop(ld, SIGKILL, NULL); snprintf(err, errlen, _("%s: out of memory"), path); return VT_ERR_NO_MEMORY; }
     we = read_until(ld, buf, (size_t)n, end);
     vt_result r = we == WAIT_OK ? parse_answer(ld, buf, (size_t)n, path, out, err, errlen) : child_failed(ld, we, path, err, errlen);
     free(buf);
@@ -500,7 +500,7 @@ static vt_result ask(vt_model_loader *ld, const char *path, vt_model **out, char
 vt_result vt_model_loader_create(const vt_load_limits *limits, vt_model_loader **out, char *err, size_t errlen)
 {
     *out = calloc(1, sizeof **out);
-    if (!*out) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!*out) { snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     vt_load_limits d = vt_load_limits_defaults(), l = limits ? *limits : d;
     if (!(l.wall_s > 0)) l.wall_s = d.wall_s;
     if (!(l.cpu_s > 0)) l.cpu_s = d.cpu_s;

@@ -66,9 +66,9 @@ static vt_result fatal(vt_tex_ctx *c, const char *name, const char *fmt, ...)
     char why[300];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
+    vsnprintf(why, sizeof why, vt_tr(fmt), ap);   /* in the staff's language (xgettext's keyword) */
     va_end(ap);
-    if (!c->fatal) snprintf(c->err, sizeof c->err, "%s: texture %s: %s", c->model_path, name, why);
+    if (!c->fatal) snprintf(c->err, sizeof c->err, _("%s: texture %s: %s"), c->model_path, name, why);
     c->fatal = VT_ERR_FORMAT;
     return VT_ERR_FORMAT;
 }

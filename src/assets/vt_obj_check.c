@@ -40,11 +40,11 @@ static int keyword(const char *p, const char *end, const char *k)
 static vt_result end_mesh(obj_count *c, char *err, size_t errlen)
 {
     if (c->corners > VT_MODEL_MAX_MESH_VERTICES) {
-        snprintf(err, errlen, "line %ld: a mesh of %.0f vertices (at most %d a mesh)", c->line, c->corners, VT_MODEL_MAX_MESH_VERTICES);
+        snprintf(err, errlen, _("line %ld: a mesh of %.0f vertices (at most %d a mesh)"), c->line, c->corners, VT_MODEL_MAX_MESH_VERTICES);
         return VT_ERR_FORMAT;
     }
     if (c->triangles > VT_MODEL_MAX_MESH_FACES) {
-        snprintf(err, errlen, "line %ld: a mesh of %.0f triangles (at most %d a mesh)", c->line, c->triangles, VT_MODEL_MAX_MESH_FACES);
+        snprintf(err, errlen, _("line %ld: a mesh of %.0f triangles (at most %d a mesh)"), c->line, c->triangles, VT_MODEL_MAX_MESH_FACES);
         return VT_ERR_FORMAT;
     }
     c->total_corners += c->corners;
@@ -67,7 +67,7 @@ static vt_result check_mtl(obj_count *c, const char *p, const char *end, char *e
     snprintf(full, sizeof full, "%.*s%.*s", dl, c->path, (int)(end - p), p);
     vt_result r = vt_model_read(full, &text, &len, why, sizeof why);
     if (r == VT_ERR_NOT_FOUND || r == VT_ERR_FORMAT) return VT_OK;   /* assimp warns and goes on without it */
-    if (r != VT_OK) { snprintf(err, errlen, "line %ld: cannot read %.*s: %s", c->line, (int)(end - p), p, why); return r; }
+    if (r != VT_OK) { snprintf(err, errlen, _("line %ld: cannot read %.*s: %s"), c->line, (int)(end - p), p, why); return r; }
     long line = 0;
     for (const char *q = text, *te = text + len; r == VT_OK && q < te; line++) {
         const char *nl = memchr(q, '\n', (size_t)(te - q)), *le = nl ? nl : te;
@@ -76,7 +76,7 @@ static vt_result check_mtl(obj_count *c, const char *p, const char *end, char *e
         if (q < le && *q != '#' && *q != '\r') {
             const char *w = q;
             while (w < le && !is_space(*w) && *w != '\r') w++;
-            snprintf(err, errlen, "%.*s line %ld: \"%.*s\" before the first newmtl", (int)(end - p), p, line + 1, (int)(w - q), q);
+            snprintf(err, errlen, _("%.*s line %ld: \"%.*s\" before the first newmtl"), (int)(end - p), p, line + 1, (int)(w - q), q);
             r = VT_ERR_FORMAT;
         }
         q = nl ? nl + 1 : te;
@@ -93,7 +93,7 @@ static vt_result count_line(obj_count *c, const char *p, const char *end, char *
     if (keyword(p, end, "f") || keyword(p, end, "l") || keyword(p, end, "p")) {
         long n = words(p + 1, end);
         if (n > VT_MODEL_MAX_POLYGON_INDICES) {
-            snprintf(err, errlen, "line %ld: a polygon of %ld corners (at most %d)", c->line, n, VT_MODEL_MAX_POLYGON_INDICES);
+            snprintf(err, errlen, _("line %ld: a polygon of %ld corners (at most %d)"), c->line, n, VT_MODEL_MAX_POLYGON_INDICES);
             return VT_ERR_FORMAT;
         }
         c->corners += (double)n;
@@ -103,7 +103,7 @@ static vt_result count_line(obj_count *c, const char *p, const char *end, char *
     int part = keyword(p, end, "o") || keyword(p, end, "g");
     if (!part && !keyword(p, end, "usemtl")) return VT_OK;
     if (part && ++c->parts > VT_MODEL_MAX_NODES) {
-        snprintf(err, errlen, "line %ld: more than %d objects and groups", c->line, VT_MODEL_MAX_NODES);
+        snprintf(err, errlen, _("line %ld: more than %d objects and groups"), c->line, VT_MODEL_MAX_NODES);
         return VT_ERR_FORMAT;
     }
     return end_mesh(c, err, errlen);
@@ -126,7 +126,7 @@ static vt_result check_text(const char *path, const char *text, size_t len, doub
     double est = (double)len + c.coords * 16 + c.total_corners * VT_MODEL_BYTES_PER_VERTEX +
                  c.total_triangles * VT_MODEL_BYTES_PER_TRIANGLE;
     if (est > VT_MODEL_MAX_BYTES) {
-        snprintf(err, errlen, "loading it would take about %.0f MB (a model may take %.0f MB)", est / 1048576, VT_MODEL_MAX_BYTES / 1048576);
+        snprintf(err, errlen, _("loading it would take about %.0f MB (a model may take %.0f MB)"), est / 1048576, VT_MODEL_MAX_BYTES / 1048576);
         return VT_ERR_FORMAT;
     }
     if (bytes) *bytes = est;

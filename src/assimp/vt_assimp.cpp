@@ -102,7 +102,7 @@ private:
 
 vt_result check_failed_result(const check_record &rec, char *err, size_t errlen)
 {
-    std::snprintf(err, errlen, "malformed model: the importer's check \"%s\" failed", rec.expr);
+    std::snprintf(err, errlen, _("malformed model: the importer's check \"%s\" failed"), rec.expr);
     return VT_ERR_FORMAT;
 }
 
@@ -114,12 +114,12 @@ vt_result import_failed(const check_record &rec, char *err, size_t errlen)
     } catch (const check_failed &) {
         return check_failed_result(rec, err, errlen);
     } catch (const std::bad_alloc &) {
-        std::snprintf(err, errlen, "out of memory while loading");
+        std::snprintf(err, errlen, _("out of memory while loading"));
         return VT_ERR_NO_MEMORY;
     } catch (const std::exception &e) {
-        std::snprintf(err, errlen, "assimp failed: %s", e.what());
+        std::snprintf(err, errlen, _("assimp failed: %s"), e.what());
     } catch (...) {
-        std::snprintf(err, errlen, "assimp failed: an unknown exception");
+        std::snprintf(err, errlen, _("assimp failed: an unknown exception"));
     }
     return VT_ERR_INTERNAL;
 }
@@ -159,7 +159,7 @@ extern "C" vt_result vtai_import_file_io(const char *path, unsigned flags, aiFil
         const aiScene *sc = importer.ReadFile(path, flags);
         if (rec.expr[0]) return check_failed_result(rec, err, errlen);   // the scene may be half-processed
         if (!sc) {
-            std::snprintf(err, errlen, "cannot load the model: %s", importer.GetErrorString());
+            std::snprintf(err, errlen, _("cannot load the model: %s"), importer.GetErrorString());
             return VT_ERR_FORMAT;
         }
         *out = importer.GetOrphanedScene();

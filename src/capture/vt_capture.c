@@ -55,7 +55,7 @@ static vt_result add_file(vt_source *s, const char *path, int *cap)
 static vt_result list_folder(vt_source *s, const char *dir, char *err, size_t errlen)
 {
     DIR *d = opendir(dir);
-    if (!d) { snprintf(err, errlen, "%s: cannot open the folder", dir); return VT_ERR_IO; }
+    if (!d) { snprintf(err, errlen, _("%s: cannot open the folder"), dir); return VT_ERR_IO; }
     int cap = 0;
     size_t dl = strlen(dir);
     int slash = dl > 0 && dir[dl - 1] == '/';
@@ -71,7 +71,7 @@ static vt_result list_folder(vt_source *s, const char *dir, char *err, size_t er
     }
     closedir(d);
     if (r != VT_OK) { snprintf(err, errlen, "%s: %s", dir, vt_result_str(r)); return r; }
-    if (s->nfiles == 0) { snprintf(err, errlen, "%s: no image files in the folder", dir); return VT_ERR_NOT_FOUND; }
+    if (s->nfiles == 0) { snprintf(err, errlen, _("%s: no image files in the folder"), dir); return VT_ERR_NOT_FOUND; }
     qsort(s->files, (size_t)s->nfiles, sizeof *s->files, cmp_natural);
     return VT_OK;
 }
@@ -85,9 +85,9 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
 {
     *out = NULL;
     if (err && errlen) err[0] = '\0';
-    if (!desc) { snprintf(err, errlen, "no source given"); return VT_ERR_ARG; }
+    if (!desc) { snprintf(err, errlen, _("no source given")); return VT_ERR_ARG; }
     vt_source *s = calloc(1, sizeof *s);
-    if (!s) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!s) { snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     s->kind = desc->kind;
     s->fault_after = desc->fault_after;
     s->fault_seconds = desc->fault_seconds;
@@ -116,11 +116,11 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
         int cap = 0;
         if (desc->files) for (int i = 0; r == VT_OK && i < desc->nfiles; i++) r = add_file(s, desc->files[i], &cap);
         else if (desc->path) r = add_file(s, desc->path, &cap);
-        if (r == VT_OK && s->nfiles == 0) { snprintf(err, errlen, "no image files given"); vt_source_destroy(s); return VT_ERR_ARG; }
+        if (r == VT_OK && s->nfiles == 0) { snprintf(err, errlen, _("no image files given")); vt_source_destroy(s); return VT_ERR_ARG; }
     } else if (s->kind == VT_SOURCE_VIDEO) {
         r = vt_file_check(desc->path, why, sizeof why);
         if (r == VT_OK && vt_image_file_is_gif(desc->path)) {
-            snprintf(why, sizeof why, "a GIF image: not a format Vitrine reads (convert it to PNG or JPEG)");
+            snprintf(why, sizeof why, _("a GIF image: not a format Vitrine reads (convert it to PNG or JPEG)"));
             r = VT_ERR_UNSUPPORTED;
         }
         if (r == VT_OK) r = vtcv_video_open_file(desc->path, &s->video, why, sizeof why);
@@ -129,11 +129,11 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
     } else if (s->kind == VT_SOURCE_CAMERA) {
         r = vtcv_video_open_camera(desc->camera_index, &s->video, why, sizeof why);
         if (r != VT_OK) {
-            snprintf(err, errlen, "camera %d: %s", desc->camera_index, why);
+            snprintf(err, errlen, _("camera %d: %s"), desc->camera_index, why);
             vt_source_destroy(s);
             return r;
         }
-        snprintf(s->name, sizeof s->name, "camera %d", desc->camera_index);
+        snprintf(s->name, sizeof s->name, "camera %d", desc->camera_index);   /* a name in JSON output too: not translated */
     } else if (s->kind == VT_SOURCE_DEMO) {
         vt_demo_desc dd = vt_demo_desc_resolve(&desc->demo);
         r = vt_demo_create(&dd, &s->demo, err, errlen);
@@ -173,13 +173,15 @@ static vt_result fit_first(vt_source *s, const char *path, vtcv_mat *m, char *er
         }
     }
     if (im.width == s->first_w && im.height == s->first_h) return VT_OK;
-    if (!s->scratch && !(s->scratch = vtcv_mat_create())) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!s->scratch && !(s->scratch = vtcv_mat_create())) { snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     int bars = (long long)im.width * s->first_h != (long long)im.height * s->first_w;
-    if (!first)
-        VT_WARN_FILE("capture", path, "%dx%d, not %dx%d as the first image: scaled to fit%s", im.width, im.height, s->first_w,
-                     s->first_h, bars ? ", with black bars" : "");
+    if (!first && bars)
+        VT_WARN_FILE("capture", path, "%dx%d, not %dx%d as the first image: scaled to fit, with black bars", im.width, im.height,
+                     s->first_w, s->first_h);
+    else if (!first)
+        VT_WARN_FILE("capture", path, "%dx%d, not %dx%d as the first image: scaled to fit", im.width, im.height, s->first_w, s->first_h);
     vt_result r = vtcv_letterbox(m, s->scratch, s->first_w, s->first_h);
-    if (r != VT_OK) snprintf(err, errlen, "cannot scale the image to %dx%d", s->first_w, s->first_h);
+    if (r != VT_OK) snprintf(err, errlen, _("cannot scale the image to %dx%d"), s->first_w, s->first_h);
     return r;
 }
 
@@ -208,7 +210,7 @@ vt_result vt_source_read_into(vt_source *s, int buffer, vt_frame *f, char *err, 
 {
     memset(f, 0, sizeof *f);
     if (buffer < 0 || buffer >= s->nbuf) {
-        snprintf(err, errlen, "%s: no buffer %d (the source has %d)", s->name, buffer, s->nbuf);
+        snprintf(err, errlen, _("%s: no buffer %d (the source has %d)"), s->name, buffer, s->nbuf);
         return VT_ERR_ARG;
     }
     s->colour = s->colours[buffer];
@@ -219,7 +221,7 @@ vt_result vt_source_read_into(vt_source *s, int buffer, vt_frame *f, char *err, 
     if (s->fault_after > 0 && s->next >= s->fault_after && (!s->fault_until || vt_now_ns() < s->fault_until)) {
         if (!s->fault_until) s->fault_until = vt_now_ns() + (uint64_t)(s->fault_seconds * 1e9);
         f->is_stream = 1;
-        snprintf(err, errlen, "%s: no frame (injected fault: disconnected)", s->name);
+        snprintf(err, errlen, _("%s: no frame (injected fault: disconnected)"), s->name);
         return VT_ERR_IO;
     }
     switch (s->kind) {
@@ -243,21 +245,21 @@ vt_result vt_source_read_into(vt_source *s, int buffer, vt_frame *f, char *err, 
     case VT_SOURCE_VIDEO:
     case VT_SOURCE_CAMERA: {
         f->is_stream = 1;
-        if (!s->video) { snprintf(err, errlen, "%s: not connected", s->name); return VT_ERR_IO; }
+        if (!s->video) { snprintf(err, errlen, _("%s: not connected"), s->name); return VT_ERR_IO; }
         vt_result r = vtcv_video_read(s->video, s->colour);
         if (r == VT_END && s->kind == VT_SOURCE_VIDEO) {
             /* A file that stops well before the length its header gives was cut short. */
             int count = vtcv_video_frame_count(s->video);
             if (count > 0 && s->next < count - 2) {
-                snprintf(err, errlen, "the video stops after %d of its %d frames (truncated file?)", s->next, count);
+                snprintf(err, errlen, _("the video stops after %d of its %d frames (truncated file?)"), s->next, count);
                 return VT_ERR_FORMAT;
             }
         }
         if (r != VT_OK) {
-            if (r != VT_END && s->kind == VT_SOURCE_VIDEO) snprintf(err, errlen, "read failed");
-            else if (r != VT_END) snprintf(err, errlen, "%s: read failed", s->name);
+            if (r != VT_END && s->kind == VT_SOURCE_VIDEO) snprintf(err, errlen, _("read failed"));
+            else if (r != VT_END) snprintf(err, errlen, _("%s: read failed"), s->name);
             if (r == VT_END && s->kind == VT_SOURCE_CAMERA) {
-                snprintf(err, errlen, "%s: no frame from the camera (disconnected?)", s->name);
+                snprintf(err, errlen, _("%s: no frame from the camera (disconnected?)"), s->name);
                 return VT_ERR_IO;
             }
             return r;
@@ -296,7 +298,7 @@ int vt_source_is_live(const vt_source *s) { return s->kind == VT_SOURCE_CAMERA |
 vt_result vt_source_reopen(vt_source *s, char *err, size_t errlen)
 {
     if (s->fault_after > 0 && s->fault_until) {
-        if (vt_now_ns() < s->fault_until) { snprintf(err, errlen, "%s: still disconnected (injected fault)", s->name); return VT_ERR_IO; }
+        if (vt_now_ns() < s->fault_until) { snprintf(err, errlen, _("%s: still disconnected (injected fault)"), s->name); return VT_ERR_IO; }
         s->fault_after = 0;   /* back for good */
         return VT_OK;
     }

@@ -97,7 +97,7 @@ vt_result vt_demo_create(const vt_demo_desc *desc, vt_demo **out, char *err, siz
 {
     *out = NULL;
     vt_demo *d = calloc(1, sizeof *d);
-    if (!d) { snprintf(err, errlen, "demo: out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!d) { snprintf(err, errlen, _("demo: out of memory")); return VT_ERR_NO_MEMORY; }
     d->desc = vt_demo_desc_resolve(desc);
     d->cam = vt_camera_from_fov(d->desc.width, d->desc.height, VT_DEFAULT_HFOV_DEG);
     d->half = VT_DEMO_MARKER_MM * 0.0005;
@@ -111,7 +111,7 @@ vt_result vt_demo_create(const vt_demo_desc *desc, vt_demo **out, char *err, siz
         r = vt_image_alloc(&d->tex, VT_PIX_BGR8, (int)lround((TEX_X1 - TEX_X0) / TEX_M),
                            (int)lround((SHELF_Y1 - STAND_Y0) / TEX_M));
     if (r != VT_OK) {
-        snprintf(err, errlen, "demo: cannot draw the scene: %s", vt_result_str(r));
+        snprintf(err, errlen, _("demo: cannot draw the scene: %s"), vt_result_str(r));
         vt_demo_destroy(d);
         return r;
     }

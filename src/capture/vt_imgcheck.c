@@ -42,7 +42,7 @@ static void jpeg_quiet(j_common_ptr c) { (void)c; }
 static vt_result check_size(double w, double h, char *err, size_t errlen)
 {
     if (w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE || w * h > MAX_IMAGE_PIXELS) {
-        snprintf(err, errlen, "%.0fx%.0f pixels: larger than Vitrine reads (at most %d megapixels, %d a side)", w, h,
+        snprintf(err, errlen, _("%.0fx%.0f pixels: larger than Vitrine reads (at most %d megapixels, %d a side)"), w, h,
                  (int)(MAX_IMAGE_PIXELS / (1024 * 1024)), MAX_IMAGE_SIDE);
         return VT_ERR_UNSUPPORTED;
     }
@@ -62,7 +62,7 @@ static vt_result check_jpeg(const unsigned char *data, size_t len, char *err, si
     if (setjmp(k.jump)) {
         jpeg_destroy_decompress(&d);
         free(row);
-        snprintf(err, errlen, "corrupt JPEG data (libjpeg: %s)", k.msg);
+        snprintf(err, errlen, _("corrupt JPEG data (libjpeg: %s)"), k.msg);
         return VT_ERR_FORMAT;
     }
     jpeg_create_decompress(&d);
@@ -78,13 +78,13 @@ static vt_result check_jpeg(const unsigned char *data, size_t len, char *err, si
     d.dct_method = JDCT_IFAST;
     jpeg_start_decompress(&d);
     row = malloc((size_t)d.output_width * (size_t)d.output_components);
-    if (!row) { snprintf(k.msg, sizeof k.msg, "out of memory"); longjmp(k.jump, 1); }
+    if (!row) { snprintf(k.msg, sizeof k.msg, _("out of memory")); longjmp(k.jump, 1); }
     while (d.output_scanline < d.output_height && !k.msg[0]) jpeg_read_scanlines(&d, (JSAMPARRAY)&row, 1);
     if (!k.msg[0]) jpeg_finish_decompress(&d);
     jpeg_destroy_decompress(&d);
     free(row);
     if (!k.msg[0]) return VT_OK;
-    snprintf(err, errlen, "corrupt JPEG data (libjpeg: %s)", k.msg);
+    snprintf(err, errlen, _("corrupt JPEG data (libjpeg: %s)"), k.msg);
     return VT_ERR_FORMAT;
 }
 
@@ -108,11 +108,11 @@ static vt_result check_png(unsigned char *data, size_t *lenp, char *err, size_t 
         if (n > len - at - 12) break;
         for (int i = 0; i < 4; i++)
             if (!((type[i] >= 'A' && type[i] <= 'Z') || (type[i] >= 'a' && type[i] <= 'z'))) {
-                snprintf(err, errlen, "corrupt PNG data (a chunk at byte %zu has no valid type)", at);
+                snprintf(err, errlen, _("corrupt PNG data (a chunk at byte %zu has no valid type)"), at);
                 return VT_ERR_FORMAT;
             }
         if (crc32(0, type, (uInt)(n + 4)) != be32(type + 4 + n)) {
-            snprintf(err, errlen, "corrupt PNG data (the %.4s chunk at byte %zu fails its CRC)", (const char *)type, at);
+            snprintf(err, errlen, _("corrupt PNG data (the %.4s chunk at byte %zu fails its CRC)"), (const char *)type, at);
             return VT_ERR_FORMAT;
         }
         int keep = (type[0] >= 'A' && type[0] <= 'Z') || !memcmp(type, "tRNS", 4);
@@ -121,7 +121,7 @@ static vt_result check_png(unsigned char *data, size_t *lenp, char *err, size_t 
         if (!memcmp(type, "IEND", 4)) { *lenp = out; return VT_OK; }
         at += 12 + n;
     }
-    snprintf(err, errlen, "truncated PNG (the file stops before its IEND chunk)");
+    snprintf(err, errlen, _("truncated PNG (the file stops before its IEND chunk)"));
     return VT_ERR_FORMAT;
 }
 
@@ -167,22 +167,22 @@ vt_result vt_image_file_read(const char *path, unsigned char **out, size_t *outl
             /* A few bytes of padding after the end marker are common: look at the last 64. */
             size_t i = len < 64 ? 0 : len - 64;
             while (i + 1 < len && !(data[i] == 0xFF && data[i + 1] == 0xD9)) i++;
-            if (i + 1 >= len) { snprintf(err, errlen, "truncated JPEG (the file stops before its end marker)"); r = VT_ERR_FORMAT; }
+            if (i + 1 >= len) { snprintf(err, errlen, _("truncated JPEG (the file stops before its end marker)")); r = VT_ERR_FORMAT; }
         }
         if (r == VT_OK) r = check_jpeg(data, len, err, errlen);
         break;
     case FMT_PNG: r = check_png(data, &len, err, errlen); break;
     case FMT_OTHER: break;
     case FMT_GIF:
-        snprintf(err, errlen, "a GIF image: not a format Vitrine reads (convert it to PNG or JPEG)");
+        snprintf(err, errlen, _("a GIF image: not a format Vitrine reads (convert it to PNG or JPEG)"));
         r = VT_ERR_UNSUPPORTED;
         break;
     case FMT_EXR:
-        snprintf(err, errlen, "an OpenEXR image: not a format Vitrine reads (convert it to PNG or JPEG)");
+        snprintf(err, errlen, _("an OpenEXR image: not a format Vitrine reads (convert it to PNG or JPEG)"));
         r = VT_ERR_UNSUPPORTED;
         break;
     default:
-        snprintf(err, errlen, "not a readable image (unknown format or corrupt data)");
+        snprintf(err, errlen, _("not a readable image (unknown format or corrupt data)"));
         r = VT_ERR_FORMAT;
     }
     if (r != VT_OK) { free(data); return r; }

@@ -48,7 +48,7 @@ void vt_catalog_report_add(vt_catalog_report *rep, int is_error, int line, int c
     va_list ap;
     va_start(ap, fmt);
     p->unknown_key = 0;
-    vsnprintf(p->msg, sizeof p->msg, fmt, ap);
+    vsnprintf(p->msg, sizeof p->msg, vt_tr(fmt), ap);   /* in the staff's language (xgettext's keyword) */
     va_end(ap);
 }
 
@@ -61,7 +61,7 @@ void vt_catalog_report_free(vt_catalog_report *rep)
 
 void vt_catalog_problem_format(const char *path, const vt_catalog_problem *p, char *buf, size_t len)
 {
-    const char *kind = p->is_error ? "error" : "warning";
+    const char *kind = p->is_error ? _("error") : _("warning");
     if (p->line > 0) snprintf(buf, len, "%s:%d:%d: %s: %s", path, p->line, p->col, kind, p->msg);
     else snprintf(buf, len, "%s: %s: %s", path, kind, p->msg);
 }
@@ -80,7 +80,7 @@ static void problem(ctx *x, int is_error, const char *json_path, const char *fmt
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, vt_tr(fmt), ap);   /* in the staff's language (xgettext's keyword) */
     va_end(ap);
     int line, col;
     vt_catalog_position(x->c, json_path, &line, &col);
@@ -94,8 +94,9 @@ static void unknown_keys(ctx *x, const cJSON *o, const char *path, const char *c
 {
     const cJSON *it, *id = cJSON_GetObjectItemCaseSensitive(o, "id");
     char where[128] = "";
-    if (path[0]) snprintf(where, sizeof where, " in %s%s%.40s%s", path, cJSON_IsString(id) ? " (" : "",
-                          cJSON_IsString(id) ? id->valuestring : "", cJSON_IsString(id) ? ")" : "");
+    /* TRANSLATORS: where an unknown key is: " in products[0]" or " in products[0] (its id)". */
+    if (path[0] && cJSON_IsString(id)) snprintf(where, sizeof where, _(" in %s (%.40s)"), path, id->valuestring);
+    else if (path[0]) snprintf(where, sizeof where, _(" in %s"), path);
     cJSON_ArrayForEach(it, o) {
         int ok = 0;
         for (int i = 0; known[i]; i++) ok |= !strcmp(it->string, known[i]);
@@ -103,7 +104,7 @@ static void unknown_keys(ctx *x, const cJSON *o, const char *path, const char *c
         char kp[128], hint[96] = "";
         snprintf(kp, sizeof kp, "%s%s%s#", path, path[0] ? "." : "", it->string);
         const char *near = vt_nearest_word(it->string, known);
-        if (near) snprintf(hint, sizeof hint, "; did you mean \"%s\"?", near);
+        if (near) snprintf(hint, sizeof hint, _("; did you mean \"%s\"?"), near);
         int before = x->rep ? x->rep->count : 0;
         problem(x, 0, kp, "unknown key \"%.60s\"%s (ignored)%s", it->string, where, hint);
         if (x->rep && x->rep->count > before) x->rep->items[x->rep->count - 1].unknown_key = 1;
@@ -167,8 +168,8 @@ static void opt_vec3(ctx *x, const cJSON *o, const char *key, const char *path, 
              fabs(e->valuedouble) <= VT_CATALOG_MAX_NUMBER;
         if (ok) out[i] = e->valuedouble;
     }
-    if (!ok) problem(x, 1, p, "%s must be an array of 3 %snumbers, each at most %g in size", p, positive ? "positive " : "",
-                     VT_CATALOG_MAX_NUMBER);
+    if (!ok && positive) problem(x, 1, p, "%s must be an array of 3 positive numbers, each at most %g in size", p, VT_CATALOG_MAX_NUMBER);
+    else if (!ok) problem(x, 1, p, "%s must be an array of 3 numbers, each at most %g in size", p, VT_CATALOG_MAX_NUMBER);
 }
 
 static const char *const k_root_keys[] = { "version", "store", "markers", "products", "$schema", "comment", NULL };
@@ -324,26 +325,26 @@ static vt_result read_bounded(const char *path, char **out, size_t *n, char *why
     int fd;
     long long size = 0;
     vt_result r = vt_open_regular_fd(path, &fd, &size, why, wlen);
-    if (r == VT_ERR_NOT_FOUND || r == VT_ERR_IO) { snprintf(why, wlen, "cannot be read: cannot be opened"); return VT_ERR_IO; }
+    if (r == VT_ERR_NOT_FOUND || r == VT_ERR_IO) { snprintf(why, wlen, _("cannot be read: cannot be opened")); return VT_ERR_IO; }
     if (r != VT_OK) return r;
     if (size > VT_CATALOG_MAX_BYTES) {
-        snprintf(why, wlen, "is %lld bytes; a catalog may have at most %d MiB", size, VT_CATALOG_MAX_BYTES >> 20);
+        snprintf(why, wlen, _("is %lld bytes; a catalog may have at most %d MiB"), size, VT_CATALOG_MAX_BYTES >> 20);
         r = VT_ERR_FORMAT;
     }
     size_t cap = r == VT_OK ? (size_t)size + 2 : 0, len = 0;
     char *buf = r == VT_OK ? malloc(cap) : NULL;
-    if (r == VT_OK && !buf) { snprintf(why, wlen, "out of memory reading it"); r = VT_ERR_NO_MEMORY; }
+    if (r == VT_OK && !buf) { snprintf(why, wlen, _("out of memory reading it")); r = VT_ERR_NO_MEMORY; }
     while (r == VT_OK) {
         if (len + 1 == cap) {   /* it grew since fstat */
             size_t nc = cap * 2 > (size_t)VT_CATALOG_MAX_BYTES + 2 ? (size_t)VT_CATALOG_MAX_BYTES + 2 : cap * 2;
             char *nb = nc > cap ? realloc(buf, nc) : NULL;
-            if (!nb) { snprintf(why, wlen, "grew past %d MiB while read", VT_CATALOG_MAX_BYTES >> 20); r = VT_ERR_FORMAT; break; }
+            if (!nb) { snprintf(why, wlen, _("grew past %d MiB while read"), VT_CATALOG_MAX_BYTES >> 20); r = VT_ERR_FORMAT; break; }
             buf = nb;
             cap = nc;
         }
         ssize_t got = read(fd, buf + len, cap - 1 - len);
         if (got < 0 && errno == EINTR) continue;
-        if (got < 0) { snprintf(why, wlen, "cannot be read: read error"); r = VT_ERR_IO; }
+        if (got < 0) { snprintf(why, wlen, _("cannot be read: read error")); r = VT_ERR_IO; }
         if (got <= 0) break;
         len += (size_t)got;
     }
@@ -387,8 +388,8 @@ static void report_bad_json(const char *text, size_t n, vt_catalog_report *rep)
     for (const char *p = text; at && p < at && p < text + n; p++) {
         if (*p == '\n') { line++; col = 1; } else if (((unsigned char)*p & 0xC0) != 0x80) col++;
     }
-    vt_catalog_report_add(rep, 1, line, col, "%s", at && at >= text + n ? "the JSON ends too early (truncated file?)"
-                                                                           : "not valid JSON here");
+    vt_catalog_report_add(rep, 1, line, col, "%s", at && at >= text + n ? _("the JSON ends too early (truncated file?)")
+                                                                           : _("not valid JSON here"));
 }
 
 /* "version" and "store": the store's name, locale, currency and attract-screen delay. */

@@ -134,7 +134,7 @@ static size_t skip_string(scan *s)
     if (s->p < s->end) adv(s);
     if (len > VT_CATALOG_MAX_STRING) {
         char m[160];
-        snprintf(m, sizeof m, "a string of %zu bytes: strings (and keys) may have at most %d", len, VT_CATALOG_MAX_STRING);
+        snprintf(m, sizeof m, _("a string of %zu bytes: strings (and keys) may have at most %d"), len, VT_CATALOG_MAX_STRING);
         limit(s, l, c, m);
     }
     return len;
@@ -189,13 +189,13 @@ static uint64_t value_path(scan *s, frame *f)
 {
     char m[160];
     if (++s->values > VT_CATALOG_MAX_VALUES) {
-        snprintf(m, sizeof m, "more than %d JSON values (numbers, strings, arrays, objects): the limit for a catalog", VT_CATALOG_MAX_VALUES);
+        snprintf(m, sizeof m, _("more than %d JSON values (numbers, strings, arrays, objects): the limit for a catalog"), VT_CATALOG_MAX_VALUES);
         limit(s, s->line, s->col, m);
     }
     if (!f) return CAT_HASH_BASIS;
     if (f->is_obj) { f->want_key = 1; return f->key_h; }
     if (f->products && f->idx >= VT_CATALOG_MAX_PRODUCTS) {
-        snprintf(m, sizeof m, "more than %d products: the limit for one catalog (split it, or ask for a larger limit)", VT_CATALOG_MAX_PRODUCTS);
+        snprintf(m, sizeof m, _("more than %d products: the limit for one catalog (split it, or ask for a larger limit)"), VT_CATALOG_MAX_PRODUCTS);
         limit(s, s->line, s->col, m);
     }
     /* "[idx]", written by hand: this runs for every element. */
@@ -219,7 +219,7 @@ static void scan_value(scan *s)
     if (ch == '{' || ch == '[') {
         if (s->d >= VT_CATALOG_MAX_DEPTH) {
             char m[160];
-            snprintf(m, sizeof m, "nested deeper than %d levels of objects and arrays: the limit for a catalog", VT_CATALOG_MAX_DEPTH);
+            snprintf(m, sizeof m, _("nested deeper than %d levels of objects and arrays: the limit for a catalog"), VT_CATALOG_MAX_DEPTH);
             limit(s, l, c, m);
             return;
         }

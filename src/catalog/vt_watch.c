@@ -23,10 +23,10 @@ vt_result vt_watch_create(vt_watch **out, char *err, size_t errlen)
 {
     *out = NULL;
     vt_watch *w = calloc(1, sizeof *w);
-    if (!w) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!w) { snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (w->fd < 0) {
-        snprintf(err, errlen, "inotify is unavailable (%s)", errno == EMFILE ? "too many instances" : "not supported");
+        snprintf(err, errlen, _("inotify is unavailable (%s)"), errno == EMFILE ? _("too many instances") : _("not supported"));
         free(w);
         return VT_ERR_UNSUPPORTED;
     }

@@ -13,20 +13,21 @@
 #include <time.h>    /* clock_gettime */
 #include <unistd.h>  /* fsync, getpid */
 
+/* In the staff's language: it ends up in messages. */
 const char *vt_result_str(vt_result r)
 {
     switch (r) {
-    case VT_OK: return "ok";
-    case VT_END: return "end of input";
-    case VT_ERR_ARG: return "invalid argument";
-    case VT_ERR_NOT_FOUND: return "not found";
-    case VT_ERR_IO: return "cannot be read";
-    case VT_ERR_FORMAT: return "unrecognised or corrupt format";
-    case VT_ERR_NO_MEMORY: return "out of memory";
-    case VT_ERR_UNSUPPORTED: return "not supported";
-    case VT_ERR_INTERNAL: return "internal error";
+    case VT_OK: return _("ok");
+    case VT_END: return _("end of input");
+    case VT_ERR_ARG: return _("invalid argument");
+    case VT_ERR_NOT_FOUND: return _("not found");
+    case VT_ERR_IO: return _("cannot be read");
+    case VT_ERR_FORMAT: return _("unrecognised or corrupt format");
+    case VT_ERR_NO_MEMORY: return _("out of memory");
+    case VT_ERR_UNSUPPORTED: return _("not supported");
+    case VT_ERR_INTERNAL: return _("internal error");
     }
-    return "unknown result";
+    return _("unknown result");
 }
 
 int vt_pixel_format_channels(vt_pixel_format f)
@@ -80,28 +81,28 @@ vt_result vt_image_copy(vt_image *dst, const vt_image *src)
 vt_result vt_file_check(const char *path, char *err, size_t errlen)
 {
     struct stat st;
-    if (!path || !*path) { snprintf(err, errlen, "empty path"); return VT_ERR_ARG; }
+    if (!path || !*path) { snprintf(err, errlen, _("empty path")); return VT_ERR_ARG; }
     if (stat(path, &st) != 0) {
-        snprintf(err, errlen, "%s", errno == ENOENT ? "no such file" : "cannot access the file");
+        snprintf(err, errlen, "%s", errno == ENOENT ? _("no such file") : _("cannot access the file"));
         return errno == ENOENT ? VT_ERR_NOT_FOUND : VT_ERR_IO;
     }
-    if (S_ISDIR(st.st_mode)) { snprintf(err, errlen, "is a folder, not a file"); return VT_ERR_ARG; }
-    if (!S_ISREG(st.st_mode)) { snprintf(err, errlen, "not a regular file"); return VT_ERR_ARG; }
-    if (st.st_size == 0) { snprintf(err, errlen, "empty file (0 bytes)"); return VT_ERR_FORMAT; }
+    if (S_ISDIR(st.st_mode)) { snprintf(err, errlen, _("is a folder, not a file")); return VT_ERR_ARG; }
+    if (!S_ISREG(st.st_mode)) { snprintf(err, errlen, _("not a regular file")); return VT_ERR_ARG; }
+    if (st.st_size == 0) { snprintf(err, errlen, _("empty file (0 bytes)")); return VT_ERR_FORMAT; }
     FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errlen, "cannot be opened for reading"); return VT_ERR_IO; }
+    if (!f) { snprintf(err, errlen, _("cannot be opened for reading")); return VT_ERR_IO; }
     fclose(f);
     return VT_OK;
 }
 
 static const char *kind_of(mode_t m)
 {
-    if (S_ISDIR(m)) return "is a folder, not a file";
-    if (S_ISFIFO(m)) return "is a FIFO (named pipe), not a regular file";
-    if (S_ISCHR(m)) return "is a character device, not a regular file";
-    if (S_ISBLK(m)) return "is a block device, not a regular file";
-    if (S_ISSOCK(m)) return "is a socket, not a regular file";
-    return "is not a regular file";
+    if (S_ISDIR(m)) return _("is a folder, not a file");
+    if (S_ISFIFO(m)) return _("is a FIFO (named pipe), not a regular file");
+    if (S_ISCHR(m)) return _("is a character device, not a regular file");
+    if (S_ISBLK(m)) return _("is a block device, not a regular file");
+    if (S_ISSOCK(m)) return _("is a socket, not a regular file");
+    return _("is not a regular file");
 }
 
 /* Opened without blocking (a FIFO nobody writes would hang open() and read()), then checked on
@@ -109,19 +110,19 @@ static const char *kind_of(mode_t m)
 vt_result vt_open_regular_fd(const char *path, int *fd, long long *size, char *err, size_t errlen)
 {
     *fd = -1;
-    if (!path || !*path) { snprintf(err, errlen, "empty path"); return VT_ERR_ARG; }
+    if (!path || !*path) { snprintf(err, errlen, _("empty path")); return VT_ERR_ARG; }
     int f = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (f < 0) {
         int e = errno;
-        if (e == ENOENT || e == ENOTDIR) { snprintf(err, errlen, "no such file"); return VT_ERR_NOT_FOUND; }
-        if (e == ENXIO) { snprintf(err, errlen, "is a socket or device, not a regular file"); return VT_ERR_ARG; }
-        snprintf(err, errlen, "cannot be opened for reading (%s)", strerror(e));
+        if (e == ENOENT || e == ENOTDIR) { snprintf(err, errlen, _("no such file")); return VT_ERR_NOT_FOUND; }
+        if (e == ENXIO) { snprintf(err, errlen, _("is a socket or device, not a regular file")); return VT_ERR_ARG; }
+        snprintf(err, errlen, _("cannot be opened for reading (%s)"), strerror(e));
         return VT_ERR_IO;
     }
     struct stat st;
     int bad = fstat(f, &st) != 0;
     if (bad || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s", bad ? "cannot be read" : kind_of(st.st_mode));
+        snprintf(err, errlen, "%s", bad ? _("cannot be read") : kind_of(st.st_mode));
         close(f);
         return bad ? VT_ERR_IO : VT_ERR_ARG;
     }
@@ -140,7 +141,7 @@ FILE *vt_open_regular(const char *path, char *err, size_t errlen)
         return NULL;
     }
     FILE *f = fdopen(fd, "rb");
-    if (!f) { close(fd); snprintf(err, errlen, "cannot be opened for reading"); errno = EIO; }
+    if (!f) { close(fd); snprintf(err, errlen, _("cannot be opened for reading")); errno = EIO; }
     return f;
 }
 
@@ -155,7 +156,7 @@ vt_result vt_read_file(const char *path, char **out, size_t *len, char *err, siz
         if (n + 4096 + 1 > cap) {
             cap = cap ? cap * 2 : 65536;
             char *nb = realloc(buf, cap);
-            if (!nb) { free(buf); fclose(f); snprintf(err, errlen, "out of memory reading it"); return VT_ERR_NO_MEMORY; }
+            if (!nb) { free(buf); fclose(f); snprintf(err, errlen, _("out of memory reading it")); return VT_ERR_NO_MEMORY; }
             buf = nb;
         }
         r = fread(buf + n, 1, cap - n - 1, f);
@@ -163,7 +164,7 @@ vt_result vt_read_file(const char *path, char **out, size_t *len, char *err, siz
     } while (r > 0);
     int bad = ferror(f);
     fclose(f);
-    if (bad) { free(buf); snprintf(err, errlen, "read error"); return VT_ERR_IO; }
+    if (bad) { free(buf); snprintf(err, errlen, _("read error")); return VT_ERR_IO; }
     buf[n] = 0;
     if (len) *len = n;
     *out = buf;
@@ -195,14 +196,14 @@ vt_result vt_commit_file(const char *tmp, const char *path, char *err, size_t er
     int fd = open(tmp, O_RDONLY);
     if (fd < 0 || fsync(fd) != 0) {
         if (fd >= 0) close(fd);
-        snprintf(err, errlen, "%s: cannot flush to disk", path);
+        snprintf(err, errlen, _("%s: cannot flush to disk"), path);
         unlink(tmp);
         return VT_ERR_IO;
     }
     close(fd);
     fault_point("synced");
     if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot be replaced (%s)", path, errno == EACCES ? "permission denied" : "rename failed");
+        snprintf(err, errlen, _("%s: cannot be replaced (%s)"), path, errno == EACCES ? _("permission denied") : _("rename failed"));
         unlink(tmp);
         return VT_ERR_IO;
     }
@@ -218,12 +219,12 @@ vt_result vt_write_file_atomic(const char *path, const void *data, size_t len, c
     char tmp[4200];
     vt_temp_name(path, tmp, sizeof tmp);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) { snprintf(err, errlen, "%s: cannot create a file there", path); return VT_ERR_IO; }
+    if (fd < 0) { snprintf(err, errlen, _("%s: cannot create a file there"), path); return VT_ERR_IO; }
     const char *p = data;
     size_t left = len;
     while (left > 0) {
         ssize_t w = write(fd, p, left);
-        if (w < 0) { if (errno == EINTR) continue; close(fd); unlink(tmp); snprintf(err, errlen, "%s: write failed (disk full?)", path); return VT_ERR_IO; }
+        if (w < 0) { if (errno == EINTR) continue; close(fd); unlink(tmp); snprintf(err, errlen, _("%s: write failed (disk full?)"), path); return VT_ERR_IO; }
         p += w;
         left -= (size_t)w;
         if (left > 0 && left < len) fault_point("written");
@@ -335,16 +336,20 @@ static void log_line(vt_log_level lvl, const char *subsystem, const char *path, 
     /* Errors, warnings and notes reach the sink (staff) even when stderr is quieter. */
     int shown = lvl <= vt_log_get_level();
     if (!shown && lvl > VT_LOG_NOTE) return;
-    static const char *const tag[] = { "error: ", "warning: ", "", "", "debug: " };
+    /* In the staff's language (vt_tr), the format as well as the prefix; debug lines are for
+     * developers and stay English (xgettext is not given VT_DEBUG). */
+    /* TRANSLATORS: what comes before a log line's message, its trailing space included. */
+    static const char *const tag[] = { N_("error: "), N_("warning: "), "", "", "debug: " };
+    const char *level = lvl == VT_LOG_ERROR || lvl == VT_LOG_WARN ? vt_tr(tag[lvl]) : tag[lvl];
     char raw[1024], msg[1024], file[600] = "", name[590];
-    vsnprintf(raw, sizeof raw, fmt, ap);
+    vsnprintf(raw, sizeof raw, lvl == VT_LOG_DEBUG ? fmt : vt_tr(fmt), ap);
     escape_line(raw, msg, sizeof msg);
     if (path) {
         escape_line(path, name, sizeof name);
         snprintf(file, sizeof file, "%s: ", name);
     }
     /* One write per line so lines from threads do not interleave. */
-    if (shown) fprintf(stderr, "vitrine: %s%s%s%s%s\n", subsystem ? subsystem : "", subsystem ? ": " : "", tag[lvl], file, msg);
+    if (shown) fprintf(stderr, "vitrine: %s%s%s%s%s\n", subsystem ? subsystem : "", subsystem ? ": " : "", level, file, msg);
     pthread_mutex_lock(&g_log_sink_lock);
     if (g_log_sink) {
         char line[1700];

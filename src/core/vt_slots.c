@@ -22,14 +22,14 @@ vt_result vt_slots_create(int nslots, int newest_wins, vt_slots **out, char *err
 {
     *out = NULL;
     if (nslots < (newest_wins ? 3 : 1)) {
-        snprintf(err, errlen, "a queue of %d slots is too small", nslots);
+        snprintf(err, errlen, _("a queue of %d slots is too small"), nslots);
         return VT_ERR_ARG;
     }
     vt_slots *q = calloc(1, sizeof *q);
     int *fifo = calloc((size_t)nslots, sizeof *fifo), *fl = calloc((size_t)nslots, sizeof *fl);
     if (!q || !fifo || !fl) {
         free(q); free(fifo); free(fl);
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, _("out of memory"));
         return VT_ERR_NO_MEMORY;
     }
     pthread_mutex_init(&q->lock, NULL);

@@ -20,13 +20,13 @@ static vt_staff_log *g_attached;
 vt_result vt_staff_log_create(int capacity, vt_staff_log **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (capacity < 0) { snprintf(err, errlen, "a staff log holds at least one message"); return VT_ERR_ARG; }
+    if (capacity < 0) { snprintf(err, errlen, _("a staff log holds at least one message")); return VT_ERR_ARG; }
     vt_staff_log *s = calloc(1, sizeof *s);
     if (s) s->cap = capacity ? capacity : 32;
     if (s) s->items = calloc((size_t)s->cap, sizeof *s->items);
     if (!s || !s->items) {
         free(s);
-        snprintf(err, errlen, "out of memory for the staff messages");
+        snprintf(err, errlen, _("out of memory for the staff messages"));
         return VT_ERR_NO_MEMORY;
     }
     pthread_mutex_init(&s->lock, NULL);
@@ -105,7 +105,8 @@ void vt_staff_log_attach(vt_staff_log *s)
 void vt_staff_age(uint64_t t_ns, uint64_t now_ns, char *out, size_t n)
 {
     double s = now_ns > t_ns ? (double)(now_ns - t_ns) * 1e-9 : 0;
-    if (s < 120) snprintf(out, n, "%.0f s", s);
-    else if (s < 7200) snprintf(out, n, "%.0f min", s / 60);
-    else snprintf(out, n, "%.0f h", s / 3600);
+    /* TRANSLATORS: seconds, minutes, hours on the staff HUD ("12 s ago"): the SI symbols. */
+    if (s < 120) snprintf(out, n, _("%.0f s"), s);
+    else if (s < 7200) snprintf(out, n, _("%.0f min"), s / 60);
+    else snprintf(out, n, _("%.0f h"), s / 3600);
 }

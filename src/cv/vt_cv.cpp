@@ -29,16 +29,16 @@ static void set_err(char *err, size_t n, const char *fmt, const char *a)
 
 // Called inside a catch block: turns whatever OpenCV (or the C++ library under it) threw into a
 // result and a one-line reason, so nothing escapes into the C callers.
-static vt_result failed(char *err, size_t errlen, const char *doing, vt_result code)
+static vt_result failed(char *err, size_t errlen, const char *doing, vt_result code)   /* doing: N_("cannot ...") */
 {
     try {
         throw;
     } catch (const cv::Exception &e) {
-        if (err && errlen) snprintf(err, errlen, "cannot %s: %s", doing, e.err.c_str());
+        if (err && errlen) snprintf(err, errlen, "%s: %s", _(doing), e.err.c_str());
     } catch (const std::exception &e) {
-        if (err && errlen) snprintf(err, errlen, "cannot %s: %s", doing, e.what());
+        if (err && errlen) snprintf(err, errlen, "%s: %s", _(doing), e.what());
     } catch (...) {
-        if (err && errlen) snprintf(err, errlen, "cannot %s (library error)", doing);
+        if (err && errlen) snprintf(err, errlen, _("%s (library error)"), _(doing));
     }
     return code;
 }
@@ -105,9 +105,9 @@ vt_result vtcv_imread(const char *path, int grey, vtcv_mat *out, char *err, size
     try {
         out->m = cv::imread(path, grey ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     } catch (...) {
-        return failed(err, errlen, "decode", VT_ERR_FORMAT);
+        return failed(err, errlen, N_("cannot decode"), VT_ERR_FORMAT);
     }
-    if (out->m.empty()) { set_err(err, errlen, "%s", "not a readable image (unknown format or corrupt data)"); return VT_ERR_FORMAT; }
+    if (out->m.empty()) { set_err(err, errlen, "%s", _("not a readable image (unknown format or corrupt data)")); return VT_ERR_FORMAT; }
     return VT_OK;
 }
 
@@ -129,7 +129,7 @@ vt_result vtcv_letterbox(vtcv_mat *m, vtcv_mat *scratch, int w, int h)
 vt_result vtcv_imdecode(const void *data, size_t len, int grey, vtcv_mat *out, char *err, size_t errlen)
 {
     vtcv_init();
-    if (len > (size_t)INT_MAX) { set_err(err, errlen, "%s", "too large an image file"); return VT_ERR_FORMAT; }
+    if (len > (size_t)INT_MAX) { set_err(err, errlen, "%s", _("too large an image file")); return VT_ERR_FORMAT; }
     try {
         out->m = cv::imdecode(cv::Mat(1, (int)len, CV_8U, (void *)data), grey ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
         // Some decoders (Radiance HDR) ignore the flags: bytes, and grey or BGR as asked, are what
@@ -141,9 +141,9 @@ vt_result vtcv_imdecode(const void *data, size_t len, int grey, vtcv_mat *out, c
             cv::cvtColor(m, m, grey ? (m.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY)
                                     : (m.channels() == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR));
     } catch (...) {
-        return failed(err, errlen, "decode", VT_ERR_FORMAT);
+        return failed(err, errlen, N_("cannot decode"), VT_ERR_FORMAT);
     }
-    if (out->m.empty()) { set_err(err, errlen, "%s", "not a readable image (unknown format or corrupt data)"); return VT_ERR_FORMAT; }
+    if (out->m.empty()) { set_err(err, errlen, "%s", _("not a readable image (unknown format or corrupt data)")); return VT_ERR_FORMAT; }
     return VT_OK;
 }
 
@@ -153,9 +153,9 @@ vt_result vtcv_imwrite(const char *path, const vt_image *im, char *err, size_t e
     try {
         cv::Mat m = as_mat(im), conv;
         if (im->format == VT_PIX_RGBA8) { cv::cvtColor(m, conv, cv::COLOR_RGBA2BGRA); m = conv; }
-        if (!cv::imwrite(path, m)) { set_err(err, errlen, "%s", "cannot write the image"); return VT_ERR_IO; }
+        if (!cv::imwrite(path, m)) { set_err(err, errlen, "%s", _("cannot write the image")); return VT_ERR_IO; }
     } catch (...) {
-        return failed(err, errlen, "write", VT_ERR_IO);
+        return failed(err, errlen, N_("cannot write"), VT_ERR_IO);
     }
     return VT_OK;
 }
@@ -166,13 +166,13 @@ vt_result vtcv_decode_rgba(const char *path, const void *data, size_t size, vtcv
     try {
         cv::Mat m = path ? cv::imread(path, cv::IMREAD_UNCHANGED)
                          : cv::imdecode(cv::Mat(1, (int)size, CV_8U, (void *)data), cv::IMREAD_UNCHANGED);
-        if (m.empty()) { set_err(err, errlen, "%s", "not a readable image (unknown format or corrupt data)"); return VT_ERR_FORMAT; }
+        if (m.empty()) { set_err(err, errlen, "%s", _("not a readable image (unknown format or corrupt data)")); return VT_ERR_FORMAT; }
         if (m.depth() != CV_8U) m.convertTo(m, CV_8U, m.depth() == CV_16U ? 1.0 / 257 : 255.0);
         int code = m.channels() == 1 ? cv::COLOR_GRAY2RGBA : m.channels() == 3 ? cv::COLOR_BGR2RGBA : cv::COLOR_BGRA2RGBA;
         cv::cvtColor(m, out->m, code);
         return VT_OK;
     } catch (...) {
-        return failed(err, errlen, "decode", VT_ERR_FORMAT);
+        return failed(err, errlen, N_("cannot decode"), VT_ERR_FORMAT);
     }
 }
 
@@ -206,7 +206,7 @@ vt_result vtcv_video_open_file(const char *path, vtcv_video **out, char *err, si
         // FFmpeg only: other back-ends read "name_%d.png" patterns or GStreamer URIs into a path.
         if (v->cap.open(path, cv::CAP_FFMPEG) && v->cap.isOpened()) { *out = v; return VT_OK; }
     } catch (...) {}
-    set_err(err, errlen, "%s", "not a readable image or video (unknown format or corrupt data)");
+    set_err(err, errlen, "%s", _("not a readable image or video (unknown format or corrupt data)"));
     vtcv_video_close(v);
     return VT_ERR_FORMAT;
 }
@@ -220,7 +220,7 @@ vt_result vtcv_video_open_camera(int index, vtcv_video **out, char *err, size_t 
         v = new vtcv_video();
         if (v->cap.open(index, cv::CAP_V4L2) && v->cap.isOpened()) { *out = v; return VT_OK; }
     } catch (...) {}
-    set_err(err, errlen, "%s", "cannot open the camera (no such device, or it is busy)");
+    set_err(err, errlen, "%s", _("cannot open the camera (no such device, or it is busy)"));
     vtcv_video_close(v);
     return VT_ERR_NOT_FOUND;
 }
@@ -265,7 +265,7 @@ vt_result vtcv_writer_open(const char *path, double fps, int width, int height, 
             return VT_OK;
         }
     } catch (...) {}
-    set_err(err, errlen, "%s", "cannot create the video file (check the folder exists and is writable)");
+    set_err(err, errlen, "%s", _("cannot create the video file (check the folder exists and is writable)"));
     vtcv_writer_close(w);
     return VT_ERR_IO;
 }
@@ -501,7 +501,7 @@ vt_result vtcv_calib_write(const char *path, const vtcv_calib *c, char *err, siz
     vtcv_init();
     try {
         cv::FileStorage fs(path, cv::FileStorage::WRITE);
-        if (!fs.isOpened()) { set_err(err, errlen, "%s", "cannot be written"); return VT_ERR_IO; }
+        if (!fs.isOpened()) { set_err(err, errlen, "%s", _("cannot be written")); return VT_ERR_IO; }
         fs << "image_width" << c->width << "image_height" << c->height;
         fs << "camera_matrix" << cv::Mat(3, 3, CV_64F, (void *)c->K);
         fs << "distortion_coefficients" << cv::Mat(1, c->ndist, CV_64F, (void *)c->dist);
@@ -509,7 +509,7 @@ vt_result vtcv_calib_write(const char *path, const vtcv_calib *c, char *err, siz
         fs.release();
         return VT_OK;
     } catch (...) {
-        return failed(err, errlen, "write", VT_ERR_IO);
+        return failed(err, errlen, N_("cannot write"), VT_ERR_IO);
     }
 }
 
@@ -610,7 +610,7 @@ vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t e
     vtcv_init();
     try {
         cv::FileStorage fs(path, cv::FileStorage::READ);
-        if (!fs.isOpened()) { set_err(err, errlen, "%s", "not an OpenCV FileStorage file (YAML, XML or JSON)"); return VT_ERR_FORMAT; }
+        if (!fs.isOpened()) { set_err(err, errlen, "%s", _("not an OpenCV FileStorage file (YAML, XML or JSON)")); return VT_ERR_FORMAT; }
         // Reading a matrix allocates rows x cols first: a broken file could ask for gigabytes.
         // Intrinsics are 3x3 and distortion at most 14 values, so anything larger is refused.
         for (const char *key : { "camera_matrix", "distortion_coefficients" }) {
@@ -630,8 +630,8 @@ vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t e
         cv::Mat K, D;
         fs["camera_matrix"] >> K;
         fs["distortion_coefficients"] >> D;
-        if (K.empty()) { set_err(err, errlen, "%s", "no camera_matrix"); return VT_ERR_FORMAT; }
-        if (K.rows != 3 || K.cols != 3) { set_err(err, errlen, "%s", "camera_matrix is not 3x3"); return VT_ERR_FORMAT; }
+        if (K.empty()) { set_err(err, errlen, "%s", _("no camera_matrix")); return VT_ERR_FORMAT; }
+        if (K.rows != 3 || K.cols != 3) { set_err(err, errlen, "%s", _("camera_matrix is not 3x3")); return VT_ERR_FORMAT; }
         K.convertTo(K, CV_64F);
         for (int i = 0; i < 9; i++) out->K[i] = K.at<double>(i / 3, i % 3);
         out->ndist = 0;
@@ -650,7 +650,7 @@ vt_result vtcv_calib_read(const char *path, vtcv_calib *out, char *err, size_t e
         out->width = w; out->height = h; out->rms = rms;
         return VT_OK;
     } catch (...) {
-        return failed(err, errlen, "parse", VT_ERR_FORMAT);
+        return failed(err, errlen, N_("cannot parse"), VT_ERR_FORMAT);
     }
 }
 

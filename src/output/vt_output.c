@@ -69,9 +69,9 @@ vt_sink_kind vt_sink_kind_of(const char *path)
 vt_result vt_sink_open(const vt_sink_desc *desc, vt_sink **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (!desc || !desc->path || desc->width <= 0 || desc->height <= 0) { snprintf(err, errlen, "no output path or size"); return VT_ERR_ARG; }
+    if (!desc || !desc->path || desc->width <= 0 || desc->height <= 0) { snprintf(err, errlen, _("no output path or size")); return VT_ERR_ARG; }
     vt_sink *s = calloc(1, sizeof *s);
-    if (!s) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!s) { snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     s->desc = *desc;
     s->kind = vt_sink_kind_of(desc->path);
     char why[256] = "";
@@ -82,7 +82,7 @@ vt_result vt_sink_open(const vt_sink_desc *desc, vt_sink **out, char *err, size_
     } else if (s->kind == VT_SINK_PNG_DIR) {
         mkdir(desc->path, 0755);
         if (!vt_is_dir(desc->path)) {
-            snprintf(err, errlen, "%s: not a folder and not a video name (.mp4)", desc->path);
+            snprintf(err, errlen, _("%s: not a folder and not a video name (.mp4)"), desc->path);
             free(s);
             return VT_ERR_ARG;
         }
@@ -102,7 +102,7 @@ static int free_slot(vt_sink *s, vt_result *r, char *err, size_t errlen)
     pthread_mutex_unlock(&s->lock);
     if (*r != VT_OK) return -1;
     int slot = vt_slots_acquire(s->q);
-    if (slot < 0) { snprintf(err, errlen, "%s: the writer has stopped", s->desc.path); *r = VT_ERR_INTERNAL; }
+    if (slot < 0) { snprintf(err, errlen, _("%s: the writer has stopped"), s->desc.path); *r = VT_ERR_INTERNAL; }
     return slot;
 }
 
@@ -155,12 +155,12 @@ static vt_result write_now(vt_sink *s, const vt_image *frame, char *err, size_t 
     if (s->kind == VT_SINK_DISCARD) return VT_OK;
     if (s->kind == VT_SINK_VIDEO) {
         if (vtcv_writer_write(s->video, frame) == VT_OK) return VT_OK;
-        snprintf(err, errlen, "%s: cannot write the video", s->desc.path);
+        snprintf(err, errlen, _("%s: cannot write the video"), s->desc.path);
         return VT_ERR_IO;
     }
     char path[1024], why[200] = "";
     if (snprintf(path, sizeof path, "%.900s/frame_%05d.png", s->dir, n) >= (int)sizeof path) {
-        snprintf(err, errlen, "%.900s: path too long", s->dir);
+        snprintf(err, errlen, _("%.900s: path too long"), s->dir);
         return VT_ERR_ARG;
     }
     vt_result r = vtcv_imwrite(path, frame, why, sizeof why);

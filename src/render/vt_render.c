@@ -17,7 +17,7 @@ static vt_result compile(GLenum type, const char *path, const char *defines, GLu
 {
     char *src, why[128];
     vt_result r = vt_read_file(path, &src, NULL, why, sizeof why);
-    if (r != VT_OK) { snprintf(err, errlen, "%s: cannot read the shader: %s", path, why); return r; }
+    if (r != VT_OK) { snprintf(err, errlen, _("%s: cannot read the shader: %s"), path, why); return r; }
     char *nl = strchr(src, '\n');
     int head = nl && defines ? (int)(nl + 1 - src) : 0;
     const char *parts[3] = { src, defines && head ? defines : "", src + head };
@@ -32,7 +32,7 @@ static vt_result compile(GLenum type, const char *path, const char *defines, GLu
         char log[512];
         glGetShaderInfoLog(s, sizeof log, NULL, log);
         for (char *c = log; *c; c++) if (*c == '\n') *c = ' ';
-        snprintf(err, errlen, "%s: does not compile: %s", path, log);
+        snprintf(err, errlen, _("%s: does not compile: %s"), path, log);
         glDeleteShader(s);
         return VT_ERR_FORMAT;
     }
@@ -60,7 +60,7 @@ static vt_result program2(const char *dir, const char *vert, const char *frag, c
     glDeleteShader(f);
     GLint ok;
     glGetProgramiv(p, GL_LINK_STATUS, &ok);
-    if (!ok) { snprintf(err, errlen, "%s/%s: shaders do not link", dir, name); glDeleteProgram(p); return VT_ERR_NOT_FOUND; }
+    if (!ok) { snprintf(err, errlen, _("%s/%s: shaders do not link"), dir, name); glDeleteProgram(p); return VT_ERR_NOT_FOUND; }
     *out = p;
     return VT_OK;
 }
@@ -194,7 +194,7 @@ static int make_target(const vt_renderer *r, int samples, GLuint *fbo, GLuint *c
 static vt_result build_targets(vt_renderer *r, char *err, size_t errlen)
 {
     if (!make_target(r, 1, &r->fbo, &r->fbo_colour, &r->fbo_depth)) {
-        snprintf(err, errlen, "cannot create a %dx%d framebuffer", r->desc.width, r->desc.height);
+        snprintf(err, errlen, _("cannot create a %dx%d framebuffer"), r->desc.width, r->desc.height);
         return VT_ERR_UNSUPPORTED;
     }
     GLint max_samples = 0;
@@ -248,7 +248,7 @@ static vt_result build_buffers(vt_renderer *r, char *err, size_t errlen)
 
     r->ui_verts = malloc(VT_MAX_UI_VERTS * 8 * sizeof(float));
     r->row_tmp = malloc((size_t)r->desc.width * 4);
-    if (!r->ui_verts || !r->row_tmp) { snprintf(err, errlen, "no memory for the overlay"); return VT_ERR_NO_MEMORY; }
+    if (!r->ui_verts || !r->row_tmp) { snprintf(err, errlen, _("no memory for the overlay")); return VT_ERR_NO_MEMORY; }
     glGenVertexArrays(1, &r->ui_vao);
     glBindVertexArray(r->ui_vao);
     glGenBuffers(1, &r->ui_vbo);
@@ -266,9 +266,9 @@ static vt_result build_buffers(vt_renderer *r, char *err, size_t errlen)
 vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (desc->width <= 0 || desc->height <= 0) { snprintf(err, errlen, "bad frame size"); return VT_ERR_ARG; }
+    if (desc->width <= 0 || desc->height <= 0) { snprintf(err, errlen, _("bad frame size")); return VT_ERR_ARG; }
     vt_renderer *r = calloc(1, sizeof *r);
-    if (!r) { snprintf(err, errlen, "no memory for a renderer"); return VT_ERR_NO_MEMORY; }
+    if (!r) { snprintf(err, errlen, _("no memory for a renderer")); return VT_ERR_NO_MEMORY; }
     r->desc = *desc;
     vt_result res = vt_render_context_create(r, err, errlen);
     snprintf(r->shader_dir, sizeof r->shader_dir, "%s", shader_dir(desc));

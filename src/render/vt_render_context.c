@@ -154,7 +154,7 @@ static vt_result egl_display_open(vt_renderer *r, char *err, size_t errlen)
 {
     PFNEGLGETPLATFORMDISPLAYEXTPROC get_dpy = (PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
     if (!get_dpy) {
-        snprintf(err, errlen, "EGL has no eglGetPlatformDisplayEXT (Mesa's libegl-mesa0 needed)");
+        snprintf(err, errlen, _("EGL has no eglGetPlatformDisplayEXT (Mesa's libegl-mesa0 needed)"));
         return VT_ERR_UNSUPPORTED;
     }
     vt_result res = VT_OK;
@@ -162,7 +162,7 @@ static vt_result egl_display_open(vt_renderer *r, char *err, size_t errlen)
     r->egl_dpy = get_dpy(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, NULL);
     EGLint maj, min;
     if (r->egl_dpy == EGL_NO_DISPLAY || !eglInitialize(r->egl_dpy, &maj, &min)) {
-        snprintf(err, errlen, "cannot open a surfaceless EGL display (Mesa)");
+        snprintf(err, errlen, _("cannot open a surfaceless EGL display (Mesa)"));
         r->egl_dpy = NULL;
         res = VT_ERR_UNSUPPORTED;
     } else {
@@ -181,7 +181,7 @@ static vt_result make_egl(vt_renderer *r, char *err, size_t errlen)
                              EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE };
     r->egl_ctx = eglCreateContext(r->egl_dpy, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, attrs);
     if (r->egl_ctx == EGL_NO_CONTEXT || !eglMakeCurrent(r->egl_dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, r->egl_ctx)) {
-        snprintf(err, errlen, "cannot create an OpenGL 3.3 core context through EGL");
+        snprintf(err, errlen, _("cannot create an OpenGL 3.3 core context through EGL"));
         return VT_ERR_UNSUPPORTED;
     }
     return VT_OK;
@@ -205,7 +205,7 @@ static void glfw_release(void)
 
 static vt_result make_window(vt_renderer *r, char *err, size_t errlen)
 {
-    if (!glfw_acquire()) { snprintf(err, errlen, "cannot open a window (no display? try --headless)"); return VT_ERR_UNSUPPORTED; }
+    if (!glfw_acquire()) { snprintf(err, errlen, _("cannot open a window (no display? try --headless)")); return VT_ERR_UNSUPPORTED; }
     r->glfw_ref = 1;
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -215,7 +215,7 @@ static vt_result make_window(vt_renderer *r, char *err, size_t errlen)
     int nmon = 0;
     glfwGetMonitors(&nmon);
     if (r->desc.monitor > 0 && r->desc.monitor >= nmon) {
-        snprintf(err, errlen, "no such monitor (this machine has %d, numbered from 0)", nmon);
+        snprintf(err, errlen, _("no such monitor (this machine has %d, numbered from 0)"), nmon);
         return VT_ERR_ARG;
     }
     GLFWmonitor *mon = r->desc.fullscreen ? chosen_monitor(r) : NULL;
@@ -230,7 +230,7 @@ static vt_result make_window(vt_renderer *r, char *err, size_t errlen)
         w = 1600;
     }
     r->window = glfwCreateWindow(w, h, r->desc.title ? r->desc.title : "Vitrine", mon, NULL);
-    if (!r->window) { snprintf(err, errlen, "cannot create an OpenGL 3.3 window"); return VT_ERR_UNSUPPORTED; }
+    if (!r->window) { snprintf(err, errlen, _("cannot create an OpenGL 3.3 window")); return VT_ERR_UNSUPPORTED; }
     glfwMakeContextCurrent(r->window);
     glfwSetWindowUserPointer(r->window, r);
     glfwSetKeyCallback(r->window, on_key);
@@ -248,7 +248,7 @@ vt_result vt_render_context_create(vt_renderer *r, char *err, size_t errlen)
     GLenum ge = glewInit();
     /* Under EGL, GLEW 2.2 reports GLEW_ERROR_NO_GLX_DISPLAY (4) although every entry point loaded. */
     if (ge != GLEW_OK && !(r->desc.headless && ge == 4)) {
-        snprintf(err, errlen, "GLEW cannot load OpenGL: %s", (const char *)glewGetErrorString(ge));
+        snprintf(err, errlen, _("GLEW cannot load OpenGL: %s"), (const char *)glewGetErrorString(ge));
         return VT_ERR_UNSUPPORTED;
     }
     while (glGetError() != GL_NO_ERROR) {}

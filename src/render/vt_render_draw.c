@@ -15,13 +15,13 @@ void vt_render_depth_range(vt_renderer *r, float znear, float zfar)
 vt_result vt_render_prepare_frame(const vt_image *bgr, vt_image *out, char *err, size_t errlen)
 {
     if (!bgr || !bgr->data || bgr->format != VT_PIX_BGR8) {
-        snprintf(err, errlen, "a frame to prepare for the GL must be BGR8");
+        snprintf(err, errlen, _("a frame to prepare for the GL must be BGR8"));
         return VT_ERR_ARG;
     }
     if (!out->data || out->width != bgr->width || out->height != bgr->height) {
         vt_image_free(out);
         vt_result res = vt_image_alloc(out, VT_PIX_RGBA8_GL, bgr->width, bgr->height);
-        if (res != VT_OK) { snprintf(err, errlen, "no memory for a %dx%d frame", bgr->width, bgr->height); return res; }
+        if (res != VT_OK) { snprintf(err, errlen, _("no memory for a %dx%d frame"), bgr->width, bgr->height); return res; }
     }
     out->format = VT_PIX_RGBA8_GL;
     /* GL's first row is the bottom one: the image's last row goes first. */

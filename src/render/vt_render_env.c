@@ -116,7 +116,7 @@ vt_result vt_render_env_build(vt_renderer *r, char *err, size_t errlen)
     uint8_t *bytes = malloc((size_t)w * h);
     if (!cur || !tmp || !bytes) {
         free(cur); free(tmp); free(bytes);
-        snprintf(err, errlen, "no memory for the studio environment");
+        snprintf(err, errlen, _("no memory for the studio environment"));
         return VT_ERR_NO_MEMORY;
     }
     draw_studio(cur, w, h);

@@ -106,28 +106,28 @@ static void upload_textures(vt_gpu_slot *g, const vt_model *m)
 vt_result vt_render_upload(vt_renderer *r, const vt_model *m, vt_gpu_model_id *out, char *err, size_t errlen)
 {
     *out = (vt_gpu_model_id){ 0 };
-    if (!m || m->mesh_count < 0 || m->texture_count < 0) { snprintf(err, errlen, "no model to upload"); return VT_ERR_ARG; }
+    if (!m || m->mesh_count < 0 || m->texture_count < 0) { snprintf(err, errlen, _("no model to upload")); return VT_ERR_ARG; }
     vt_render_make_current(r);
     /* Past the GPU's maximum GL would leave the texture incomplete: drawn black, silently. */
     GLint max_tex = 0;
     glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_tex);
     for (int i = 0; i < m->texture_count; i++)
         if (max_tex > 0 && (m->textures[i].width > max_tex || m->textures[i].height > max_tex)) {
-            snprintf(err, errlen, "%s: texture %s is %dx%d pixels, more than this GPU's maximum (%d a side)",
+            snprintf(err, errlen, _("%s: texture %s is %dx%d pixels, more than this GPU's maximum (%d a side)"),
                      m->path ? m->path : "model", m->texture_names && m->texture_names[i] ? m->texture_names[i] : "?",
                      m->textures[i].width, m->textures[i].height, (int)max_tex);
             return VT_ERR_UNSUPPORTED;
         }
     int index;
     vt_gpu_slot *g = take_slot(r, &index);
-    if (!g) { snprintf(err, errlen, "cannot upload more models (%d in the renderer)", r->slot_count); return VT_ERR_NO_MEMORY; }
+    if (!g) { snprintf(err, errlen, _("cannot upload more models (%d in the renderer)"), r->slot_count); return VT_ERR_NO_MEMORY; }
     g->vao = calloc((size_t)m->mesh_count + 1, sizeof(GLuint));
     g->vbo = calloc((size_t)m->mesh_count * 3 + 1, sizeof(GLuint));
     g->ibo = calloc((size_t)m->mesh_count + 1, sizeof(GLuint));
     g->tex = calloc((size_t)m->texture_count + 1, sizeof(GLuint));
     if (!g->vao || !g->vbo || !g->ibo || !g->tex) {
         release_slot(g);
-        snprintf(err, errlen, "no memory for a model of %d meshes and %d textures", m->mesh_count, m->texture_count);
+        snprintf(err, errlen, _("no memory for a model of %d meshes and %d textures"), m->mesh_count, m->texture_count);
         return VT_ERR_NO_MEMORY;
     }
     g->src = m;
@@ -328,7 +328,8 @@ static void instance_matrices(const vt_mesh_instance *in, const float cam_from_m
 vt_result vt_render_model(vt_renderer *r, vt_gpu_model_id id, const float cam_from_model[16], float opacity)
 {
     if (!lookup(r, id)) {
-        VT_ERROR("render", "model handle %#x is %s: not drawn", id.id, id.id ? "stale" : "none");
+        if (id.id) VT_ERROR("render", "model handle %#x is stale: not drawn", id.id);
+        else VT_ERROR("render", "model handle %#x is none: not drawn", id.id);
         return VT_ERR_ARG;
     }
     vt_draw_cmd *c = push_cmd(r);

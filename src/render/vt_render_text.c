@@ -78,12 +78,12 @@ vt_result vt_render_atlas_build(vt_renderer *r, char *err, size_t errlen)
     FT_Library ft;
     FT_Face face;
     if (!path || FT_Init_FreeType(&ft)) {
-        snprintf(err, errlen, "no font found (install fonts-dejavu-core)");
+        snprintf(err, errlen, _("no font found (install fonts-dejavu-core)"));
         free(path);
         return VT_ERR_NOT_FOUND;
     }
     if (FT_New_Face(ft, path, 0, &face)) {
-        snprintf(err, errlen, "%s: FreeType cannot open the font", path);
+        snprintf(err, errlen, _("%s: FreeType cannot open the font"), path);
         free(path);
         FT_Done_FreeType(ft);
         return VT_ERR_FORMAT;
@@ -98,7 +98,7 @@ vt_result vt_render_atlas_build(vt_renderer *r, char *err, size_t errlen)
         rasterise(r, face, pix);
         upload_atlas(r, pix);
     } else {
-        snprintf(err, errlen, "no memory for the glyph atlas");
+        snprintf(err, errlen, _("no memory for the glyph atlas"));
         res = VT_ERR_NO_MEMORY;
     }
     free(pix);

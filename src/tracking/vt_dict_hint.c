@@ -44,13 +44,13 @@ vt_result vt_dict_hint_create(const vt_dict_hint_desc *d, vt_dict_hint **out, ch
 {
     *out = NULL;
     vt_dict_hint *h = calloc(1, sizeof *h);
-    if (!h) { snprintf(err, errlen, "out of memory for the dictionary hint"); return VT_ERR_NO_MEMORY; }
+    if (!h) { snprintf(err, errlen, _("out of memory for the dictionary hint")); return VT_ERR_NO_MEMORY; }
     if (d) h->d = *d;
     if (!(h->d.quiet_s > 0)) h->d.quiet_s = 3;
     if (!(h->d.retry_s > 0)) h->d.retry_s = 3;
     if (h->d.per_check <= 0) h->d.per_check = 4;
     if (!h->d.subsystem) h->d.subsystem = "detect";
-    if (!h->d.expects) h->d.expects = "the catalog expects";
+    if (!h->d.expects) h->d.expects = N_("the catalog expects");
     h->expected_id = h->confirming = -1;
     *out = h;
     return VT_OK;
@@ -115,8 +115,10 @@ static int conclude(vt_dict_hint *h)
     size_t len = 0;
     for (int i = 0; i < h->nids && i < MAX_IDS && len < sizeof ids; i++)
         len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%d", i ? ", " : "", h->ids[i]);
-    snprintf(h->text, sizeof h->text, "markers of %s seen (%s %s%s); %s %s", h->found_name, h->nids > 1 ? "ids" : "id", ids,
-             h->nids > MAX_IDS ? ", \u2026" : "", h->d.expects, h->expected_name);
+    /* TRANSLATORS: "markers of 5X5_100 seen (ids 1, 2, 3); the catalog expects 6X6_250" (the last part
+       is "the catalog expects" or "--dict is"). */
+    snprintf(h->text, sizeof h->text, h->nids > 1 ? _("markers of %s seen (ids %s%s); %s %s") : _("markers of %s seen (id %s%s); %s %s"),
+             h->found_name, ids, h->nids > MAX_IDS ? ", \u2026" : "", _(h->d.expects), h->expected_name);
     h->said = 1;
     VT_WARN(h->d.subsystem, "%s", h->text);
     return 1;

@@ -46,9 +46,9 @@ static vt_tracker_params params_or_defaults(vt_tracker_params p)
 vt_result vt_tracker_create(const vt_tracker_desc *desc, vt_tracker **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (!desc || desc->dict.count <= 0) { snprintf(err, errlen, "the tracker needs a marker dictionary"); return VT_ERR_ARG; }
+    if (!desc || desc->dict.count <= 0) { snprintf(err, errlen, _("the tracker needs a marker dictionary")); return VT_ERR_ARG; }
     vt_tracker *t = calloc(1, sizeof *t);
-    if (!t) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!t) { snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     t->desc = *desc;
     t->desc.params = params_or_defaults(desc->params);
     vt_result r = vt_detector_create(&(vt_detector_desc){ .dict = desc->dict }, &t->det, err, errlen);
@@ -57,7 +57,7 @@ vt_result vt_tracker_create(const vt_tracker_desc *desc, vt_tracker **out, char 
     /* Room for a crowded frame up front, so a region search never has to run twice. */
     if (!t->tracks || vt_marker_list_reserve(&t->found, 1024) != VT_OK) {
         vt_tracker_destroy(t);
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, _("out of memory"));
         return VT_ERR_NO_MEMORY;
     }
     *out = t;

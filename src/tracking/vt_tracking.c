@@ -106,7 +106,7 @@ vt_result vt_pose_filter_create(const vt_pose_filter_desc *desc, vt_pose_filter 
 {
     *out = NULL;
     vt_pose_filter *f = calloc(1, sizeof *f);
-    if (!f) { snprintf(err, errlen, "the pose filter: out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!f) { snprintf(err, errlen, _("the pose filter: out of memory")); return VT_ERR_NO_MEMORY; }
     vt_pose_filter_desc d = vt_pose_filter_desc_defaults();
     f->d = desc ? *desc : d;
     if (!(f->d.min_cutoff > 0)) f->d.min_cutoff = d.min_cutoff;
@@ -224,7 +224,7 @@ vt_result vt_pose_markers(vt_pose_filter *f, const vt_camera *cam, vt_marker_lis
         vt_result r = vt_pose_filter_apply(f, m->id, frame, t, m->rvec, m->tvec);
         if (r != VT_OK && res == VT_OK) {
             res = r;
-            snprintf(err, errlen, "the pose filter cannot follow marker %d: %s", m->id, vt_result_str(r));
+            snprintf(err, errlen, _("the pose filter cannot follow marker %d: %s"), m->id, vt_result_str(r));
         }
     }
     return res;

@@ -25,15 +25,15 @@ vt_result vt_board_parse(const char *spec, vt_board *out, char *err, size_t errl
     char buf[160], *f[5];
     int cols, rows;
     double sq, mk;
-    const char *fmt = "expected chessboard:COLSxROWS:SQUARE_MM or charuco:COLSxROWS:SQUARE_MM:MARKER_MM:DICT";
+    const char *fmt = _("expected chessboard:COLSxROWS:SQUARE_MM or charuco:COLSxROWS:SQUARE_MM:MARKER_MM:DICT");
     int nf = spec && strlen(spec) < sizeof buf ? split_spec(spec, buf, sizeof buf, f) : 0;
     int chess = nf == 3 && !strcmp(f[0], "chessboard"), charuco = nf == 5 && !strcmp(f[0], "charuco");
     if ((!chess && !charuco) || vt_parse_size(f[1], 0, 1000000, 0, 1000000, &cols, &rows) || vt_parse_double(f[2], -1e12, 1e12, &sq)) {
-        snprintf(err, errlen, "--board '%s': %s", spec ? spec : "", fmt);
+        snprintf(err, errlen, _("--board '%s': %s"), spec ? spec : "", fmt);
         return VT_ERR_ARG;
     }
     if (cols < 2 || rows < 2 || cols > 100 || rows > 100 || !(sq > 0) || sq > 10000) {
-        snprintf(err, errlen, "--board '%s': sizes must be positive (at least 2x2)", spec);
+        snprintf(err, errlen, _("--board '%s': sizes must be positive (at least 2x2)"), spec);
         return VT_ERR_ARG;
     }
     out->cols = cols;
@@ -44,15 +44,15 @@ vt_result vt_board_parse(const char *spec, vt_board *out, char *err, size_t errl
         return VT_OK;
     }
     if (vt_parse_double(f[3], -1e12, 1e12, &mk) || !(mk > 0) || mk >= sq) {
-        snprintf(err, errlen, "--board '%s': the marker must be smaller than the square", spec);
+        snprintf(err, errlen, _("--board '%s': the marker must be smaller than the square"), spec);
         return VT_ERR_ARG;
     }
     if (vt_dictionary_find(f[4], &out->dict) != VT_OK) {
-        snprintf(err, errlen, "--board '%s': unknown dictionary '%s'; one of: %s", spec, f[4], vt_dictionary_names());
+        snprintf(err, errlen, _("--board '%s': unknown dictionary '%s'; one of: %s"), spec, f[4], vt_dictionary_names());
         return VT_ERR_ARG;
     }
     if (out->dict.count < cols * rows / 2) {
-        snprintf(err, errlen, "--board '%s': %s has too few markers for this board", spec, f[4]);
+        snprintf(err, errlen, _("--board '%s': %s has too few markers for this board"), spec, f[4]);
         return VT_ERR_ARG;
     }
     out->kind = VT_BOARD_CHARUCO;
@@ -140,14 +140,15 @@ vt_result vt_calibrate(vt_calib_view *views, int nviews, int width, int height, 
 {
     memset(out, 0, sizeof *out);
     if (nviews < VT_CALIB_MIN_VIEWS) {
-        snprintf(err, errlen, "only %d view%s show%s the board; at least %d are needed (show it in other places and angles)",
-                 nviews, nviews == 1 ? "" : "s", nviews == 1 ? "s" : "", VT_CALIB_MIN_VIEWS);
+        snprintf(err, errlen, vt_trn("only %d view shows the board; at least %d are needed (show it in other places and angles)",
+                                     "only %d views show the board; at least %d are needed (show it in other places and angles)",
+                                     (unsigned long)nviews), nviews, VT_CALIB_MIN_VIEWS);
         return VT_ERR_ARG;
     }
     for (int i = 0; i < nviews; i++) views[i].rejected = 0;
     double K[9], D[5];
     double rms = run(views, nviews, width, height, K, D);
-    if (rms < 0) { snprintf(err, errlen, "OpenCV's calibrateCamera failed on these views"); return VT_ERR_INTERNAL; }
+    if (rms < 0) { snprintf(err, errlen, _("OpenCV's calibrateCamera failed on these views")); return VT_ERR_INTERNAL; }
     /* Leave out the worst view while it is far above the rest, keeping enough views. */
     for (int round = 0; round < nviews / 4; round++) {
         double *e = malloc((size_t)nviews * sizeof *e);

@@ -89,16 +89,16 @@ vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
     char *text = malloc(cap + 1);
     size_t len = text ? fread(text, 1, cap, f) : 0;
     fclose(f);
-    if (!text) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!text) { snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     text[len] = '\0';
     if (len > MAX_CALIB_BYTES) {
         free(text);
-        snprintf(err, errlen, "over %d bytes: too large for a calibration file", MAX_CALIB_BYTES);
+        snprintf(err, errlen, _("over %d bytes: too large for a calibration file"), MAX_CALIB_BYTES);
         return VT_ERR_FORMAT;
     }
     if (memchr(text, '\0', len)) {
         free(text);
-        snprintf(err, errlen, "contains NUL bytes: not a calibration file (YAML, XML or JSON text)");
+        snprintf(err, errlen, _("contains NUL bytes: not a calibration file (YAML, XML or JSON text)"));
         return VT_ERR_FORMAT;
     }
     int brackets = 0, tags = 0;
@@ -111,23 +111,24 @@ vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
     int yaml = *start != '<' && *start != '{' && *start != '[';
     free(text);
     if (yaml && dedent && !header) {   /* a bad %YAML line is the first thing to say */
-        snprintf(err, errlen, "not valid YAML: a line is indented less than the first one");
+        snprintf(err, errlen, _("not valid YAML: a line is indented less than the first one"));
         return VT_ERR_FORMAT;
     }
     if (header) {
-        snprintf(err, errlen, "the %%YAML line must hold only the version (%%YAML:1.0)");
+        snprintf(err, errlen, _("the %%YAML line must hold only the version (%%YAML:1.0)"));
         return VT_ERR_FORMAT;
     }
     if (open_tag) {
-        snprintf(err, errlen, "not a whole XML file: it ends inside a tag");
+        snprintf(err, errlen, _("not a whole XML file: it ends inside a tag"));
         return VT_ERR_FORMAT;
     }
-    const char *what = brackets > MAX_BRACKETS ? "'[' and '{'" : tags > MAX_TAGS ? "XML tags" : "indentation levels";
+    const char *what = brackets > MAX_BRACKETS ? "'[' and '{'" : tags > MAX_TAGS ? _("XML tags") : _("indentation levels");
     int n = brackets > MAX_BRACKETS ? brackets : tags > MAX_TAGS ? tags : depth;
     int most = brackets > MAX_BRACKETS ? MAX_BRACKETS : tags > MAX_TAGS ? MAX_TAGS : MAX_INDENT_DEPTH;
     if (n > most) {
-        snprintf(err, errlen, "nested too deep for a calibration file (%s: %d%s, at most %d)", what, n,
-                 n > MAX_INDENT_DEPTH && what[0] == 'i' ? " or more" : "", most);
+        if (n > MAX_INDENT_DEPTH && brackets <= MAX_BRACKETS && tags <= MAX_TAGS)   /* counted up to a limit */
+            snprintf(err, errlen, _("nested too deep for a calibration file (%s: %d or more, at most %d)"), what, n, most);
+        else snprintf(err, errlen, _("nested too deep for a calibration file (%s: %d, at most %d)"), what, n, most);
         return VT_ERR_FORMAT;
     }
     return VT_OK;
@@ -135,7 +136,7 @@ vt_result vt_calib_text_check(const char *path, char *err, size_t errlen)
 
 static vt_result bad(char *err, size_t errlen, const char *what, double v, const char *why)
 {
-    if (isnan(v)) snprintf(err, errlen, "%s = NaN %s", what, why);
+    if (isnan(v)) snprintf(err, errlen, _("%s = NaN %s"), what, why);
     else snprintf(err, errlen, "%s = %.6g %s", what, v, why);
     return VT_ERR_FORMAT;
 }
@@ -146,20 +147,20 @@ static vt_result check_shape(const vtcv_calib *k, char *err, size_t errlen)
     static const char *const name[9] = { "fx", "skew", "cx", "camera_matrix[1][0]", "fy", "cy",
                                          "camera_matrix[2][0]", "camera_matrix[2][1]", "camera_matrix[2][2]" };
     for (int i = 0; i < 9; i++)
-        if (!isfinite(k->K[i])) return bad(err, errlen, name[i], k->K[i], "in camera_matrix is not a finite number");
+        if (!isfinite(k->K[i])) return bad(err, errlen, name[i], k->K[i], _("in camera_matrix is not a finite number"));
     if (k->K[6] != 0 || k->K[7] != 0 || k->K[8] != 1)
         return bad(err, errlen, k->K[6] != 0 ? name[6] : k->K[7] != 0 ? name[7] : name[8],
-                   k->K[6] != 0 ? k->K[6] : k->K[7] != 0 ? k->K[7] : k->K[8], "(camera_matrix's last row must be 0 0 1)");
-    if (k->K[3] != 0) return bad(err, errlen, name[3], k->K[3], "(camera_matrix's second row must be 0 fy cy)");
+                   k->K[6] != 0 ? k->K[6] : k->K[7] != 0 ? k->K[7] : k->K[8], _("(camera_matrix's last row must be 0 0 1)"));
+    if (k->K[3] != 0) return bad(err, errlen, name[3], k->K[3], _("(camera_matrix's second row must be 0 fy cy)"));
     for (int i = 0; i < k->ndist && i < 14; i++)
         if (!isfinite(k->dist[i]) || fabs(k->dist[i]) > 1e4) {
             char what[48];
             snprintf(what, sizeof what, "distortion_coefficients[%d]", i);
-            return bad(err, errlen, what, k->dist[i], "is not a plausible distortion coefficient (finite, at most 1e4)");
+            return bad(err, errlen, what, k->dist[i], _("is not a plausible distortion coefficient (finite, at most 1e4)"));
         }
     if ((k->width != 0 || k->height != 0) &&
         (k->width < MIN_IMAGE_SIDE || k->height < MIN_IMAGE_SIDE || k->width > 65536 || k->height > 65536)) {
-        snprintf(err, errlen, "image size %dx%d is not a camera's (each side %d to 65536 pixels, or both left out)",
+        snprintf(err, errlen, _("image size %dx%d is not a camera's (each side %d to 65536 pixels, or both left out)"),
                  k->width, k->height, MIN_IMAGE_SIDE);
         return VT_ERR_FORMAT;
     }
@@ -175,12 +176,12 @@ vt_result vt_calib_values_check(const vtcv_calib *k, char *err, size_t errlen)
     double w = k->width ? k->width : 0, h = k->height ? k->height : 0;
     double lo = w ? w / 20 : 1, hi = w ? w * 20 : 1e6;
     char why[160];
-    snprintf(why, sizeof why, "is not a plausible focal length %s%.6g to %.6g pixels)", w ? "for the image width (" : "(",
-             lo, hi);
+    snprintf(why, sizeof why, w ? _("is not a plausible focal length for the image width (%.6g to %.6g pixels)")
+                                : _("is not a plausible focal length (%.6g to %.6g pixels)"), lo, hi);
     if (!(fx >= lo && fx <= hi)) return bad(err, errlen, "fx", fx, why);
-    if (!(fy >= fx / 2 && fy <= fx * 2)) return bad(err, errlen, "fy", fy, "is not a plausible focal length (within half to twice fx)");
-    if (fabs(k->K[1]) > fx) return bad(err, errlen, "skew", k->K[1], "is larger than fx");
-    if (!(cx >= 0 && cx <= (w ? w : 1e6))) return bad(err, errlen, "cx", cx, w ? "lies outside the image" : "is not a pixel position");
-    if (!(cy >= 0 && cy <= (h ? h : 1e6))) return bad(err, errlen, "cy", cy, h ? "lies outside the image" : "is not a pixel position");
+    if (!(fy >= fx / 2 && fy <= fx * 2)) return bad(err, errlen, "fy", fy, _("is not a plausible focal length (within half to twice fx)"));
+    if (fabs(k->K[1]) > fx) return bad(err, errlen, "skew", k->K[1], _("is larger than fx"));
+    if (!(cx >= 0 && cx <= (w ? w : 1e6))) return bad(err, errlen, "cx", cx, w ? _("lies outside the image") : _("is not a pixel position"));
+    if (!(cy >= 0 && cy <= (h ? h : 1e6))) return bad(err, errlen, "cy", cy, h ? _("lies outside the image") : _("is not a pixel position"));
     return VT_OK;
 }

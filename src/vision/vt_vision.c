@@ -21,14 +21,14 @@ static vt_result check_calib_start(const char *path, char *err, size_t errlen)
     char want = !strcmp(ext, "xml") ? '<' : !strcmp(ext, "json") ? '{' : 0;
     if (!want) return VT_OK;
     FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errlen, "cannot be opened for reading"); return VT_ERR_IO; }
+    if (!f) { snprintf(err, errlen, _("cannot be opened for reading")); return VT_ERR_IO; }
     unsigned char head[256];
     size_t n = fread(head, 1, sizeof head, f), i = 0;
     fclose(f);
     if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) i = 3;
     while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) i++;
     if (i < n && head[i] == (unsigned char)want) return VT_OK;
-    snprintf(err, errlen, "not %s file: it does not start with '%c'", want == '<' ? "an XML" : "a JSON", want);
+    snprintf(err, errlen, want == '<' ? _("not an XML file: it does not start with '%c'") : _("not a JSON file: it does not start with '%c'"), want);
     return VT_ERR_FORMAT;
 }
 
@@ -42,7 +42,7 @@ vt_result vt_camera_load(const char *path, vt_camera *out, char *err, size_t err
     r = vtcv_calib_read(path, &k, err, errlen);
     if (r != VT_OK) return r;
     if (k.ndist != 0 && k.ndist != 4 && k.ndist != 5 && k.ndist != 8 && k.ndist != 12 && k.ndist != 14) {
-        snprintf(err, errlen, "distortion_coefficients must have 4, 5, 8, 12 or 14 values");
+        snprintf(err, errlen, _("distortion_coefficients must have 4, 5, 8, 12 or 14 values"));
         return VT_ERR_FORMAT;
     }
     if ((r = vt_calib_values_check(&k, err, errlen)) != VT_OK) return r;
@@ -113,9 +113,9 @@ static vt_detector_params params_or_defaults(vt_detector_params p)
 vt_result vt_detector_create(const vt_detector_desc *desc, vt_detector **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (!desc || desc->dict.count <= 0) { snprintf(err, errlen, "the detector needs a marker dictionary"); return VT_ERR_ARG; }
+    if (!desc || desc->dict.count <= 0) { snprintf(err, errlen, _("the detector needs a marker dictionary")); return VT_ERR_ARG; }
     vt_detector *d = calloc(1, sizeof *d);
-    if (!d) { snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!d) { snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     d->desc = *desc;
     d->desc.params = params_or_defaults(desc->params);
     d->own = desc->engine != VT_ENGINE_OPENCV &&
@@ -124,14 +124,14 @@ vt_result vt_detector_create(const vt_detector_desc *desc, vt_detector **out, ch
         d->scan = vt_scan_create(&desc->dict, &d->desc.params);
         if (!d->scan) {
             vt_detector_destroy(d);
-            snprintf(err, errlen, "dictionary %s: not supported by our engine, or out of memory", desc->dict.name ? desc->dict.name : "?");
+            snprintf(err, errlen, _("dictionary %s: not supported by our engine, or out of memory"), desc->dict.name ? desc->dict.name : "?");
             return VT_ERR_UNSUPPORTED;
         }
         *out = d;
         return VT_OK;
     }
     d->quads = calloc(VT_MAX_MARKERS, sizeof *d->quads);
-    if (!d->quads) { free(d); snprintf(err, errlen, "out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!d->quads) { free(d); snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     switch (desc->refine) {
     case VT_REFINE_SUBPIX: d->params.refine = 1; break;
     case VT_REFINE_CONTOUR: d->params.refine = 2; break;

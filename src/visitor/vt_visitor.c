@@ -61,7 +61,7 @@ vt_result vt_visitor_create(const vt_visitor_desc *d, vt_visitor **out, char *er
 {
     *out = NULL;
     vt_visitor *v = calloc(1, sizeof *v);
-    if (!v) { snprintf(err, errlen, "the visitor: out of memory"); return VT_ERR_NO_MEMORY; }
+    if (!v) { snprintf(err, errlen, _("the visitor: out of memory")); return VT_ERR_NO_MEMORY; }
     if (d) v->d = *d;
     v->selected = -1;
     v->promo_product = -1;
@@ -98,7 +98,7 @@ vt_result vt_visitor_set_scene(vt_visitor *v, const vt_catalog *cat, const vt_vi
     v->placed = calloc(cap, sizeof *v->placed);
     v->n = v->items && v->order && v->placed ? (n > 0 ? n : 0) : 0;
     if (v->n == n || n <= 0) return VT_OK;
-    snprintf(err, errlen, "the visitor: out of memory for %d products", n);
+    snprintf(err, errlen, _("the visitor: out of memory for %d products"), n);
     return VT_ERR_NO_MEMORY;
 }
 
