@@ -21,7 +21,7 @@ trap 'rm -f "$tmp"' EXIT
 # shellcheck disable=SC2086
 xgettext --language=C --from-code=UTF-8 --add-comments=TRANSLATORS: --add-location=file \
   --package-name=vitrine --package-version="$(sed -n 's/^project(vitrine VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)" \
-  --msgid-bugs-address=https://github.com/vitrine/vitrine/issues \
+  --msgid-bugs-address= \
   --keyword=_ --keyword=N_ --keyword=vt_tr --keyword=vt_trn:1,2 \
   --keyword=vt_tr_lang:2 --keyword=vt_trn_lang:2,3 \
   --keyword=vt_log:3 --keyword=vt_log_file:4 \
