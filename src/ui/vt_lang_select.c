@@ -23,7 +23,8 @@ vt_ui_rect vt_ui_lang_layout(const vt_renderer *r, int fw, int fh, const vt_ui_l
     float x = 0, w_all = 0;
     int row = 0, row_of[VT_UI_MAX_LANGS];
     for (int i = 0; i < n; i++) {
-        float w = fminf(vt_render_text_width(r, BTN_TEXT * u, s->names[i] ? s->names[i] : "") + 2 * BTN_PAD * u, max_w);
+        /* 2 units to spare: the name fitted into it below is measured again, rounded otherwise. */
+        float w = fminf(vt_render_text_width(r, BTN_TEXT * u, s->names[i] ? s->names[i] : "") + (2 * BTN_PAD + 2) * u, max_w);
         w = fmaxf(w, h * 1.4f);   /* short names still make a wide enough target */
         if (x > 0 && x + w > max_w) { row++; x = 0; }
         buttons[i] = (vt_ui_rect){ m + x, 0, w, h };
