@@ -53,7 +53,8 @@ static vt_result emit(run_ctx *rc)
 static step offline_frame(run_ctx *rc)
 {
     vt_render_begin(rc->rend, rc->last_frame.data ? &rc->last_frame : NULL, &rc->cam);
-    vt_ui_banner(rc->rend, rc->W, rc->H, "Camera disconnected \u2014 reconnecting");
+    vt_ui_banner(rc->rend, rc->W, rc->H,
+                 vt_tr_lang(rc->vis ? vt_visitor_locale(rc->vis) : NULL, "Camera disconnected \u2014 reconnecting"));
     vt_render_end(rc->rend, rc->o.out ? &rc->rgba : NULL);
     if (emit(rc) != VT_OK) return STEP_STOP;
     vt_profile_end_frame(&rc->prof);
@@ -105,11 +106,25 @@ static void visits(run_ctx *rc)
     run_record_presence(rc, vt_presence_update(&rc->presence, rc->fr.index, rc->t, ids, nid, rc->pev));
 }
 
-/* Step: keys and taps (a window only). Returns 1 when a screenshot was asked for. */
+/* The next key: a window's, else one of --key's for this frame (after its --click taps, in the
+ * order given); 0 when none is left. */
+static int next_key(run_ctx *rc, int *scripted)
+{
+    int key = vt_render_poll_key(rc->rend);
+    for (; !key && *scripted < rc->o.ninputs; (*scripted)++) {
+        const run_input *in = &rc->o.inputs[*scripted];
+        if (in->frame != rc->fr.index) continue;
+        if (in->key) key = in->key;
+        else if (rc->vis) vt_visitor_click(rc->vis, &rc->cam, in->x, in->y);
+    }
+    return key;
+}
+
+/* Step: keys and taps (a window's, and --click/--key's). Returns 1 when a screenshot was asked for. */
 static int input(run_ctx *rc)
 {
-    int shot = 0;
-    for (int key; (key = vt_render_poll_key(rc->rend)) != 0;) {
+    int shot = 0, scripted = 0;
+    for (int key; (key = next_key(rc, &scripted)) != 0;) {
         vt_visitor_action act = rc->vis ? vt_visitor_key(rc->vis, key) : key == 27 ? VT_VISITOR_QUIT : VT_VISITOR_NONE;
         switch (act) {
         case VT_VISITOR_QUIT: g_stop = 1; break;

@@ -19,6 +19,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* A visitor's input at a given frame, for tests (--click FRAME:X,Y, --key FRAME:KEY). */
+#define RUN_MAX_INPUTS 64
+typedef struct run_input {
+    int frame;             /* the source frame's index (as in the layout log) */
+    int key;               /* a key as vt_render_poll_key gives it; 0: a click */
+    float x, y;            /* a click, in frame pixels */
+} run_input;
+
 typedef struct run_opts {
     const char *video, *images, *catalog, *calib, *intr, *out, *analytics, *card, *shots;
     const char *layout_log;                            /* --layout-log FILE, or NULL */
@@ -29,6 +37,8 @@ typedef struct run_opts {
     int fault_after;
     double fault_seconds;
     int demo_w, demo_h;
+    run_input inputs[RUN_MAX_INPUTS];                  /* in the order given */
+    int ninputs;
     char default_catalog[1024];
 } run_opts;
 

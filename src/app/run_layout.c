@@ -1,6 +1,7 @@
 /* run_layout.c — `run --layout-log FILE`: what the visitor's screen laid out, one JSON line per
  * frame, in output pixels: each product on show with its marker's corners and its tag, and the
- * card, basket and HUD (null when not on screen). For tests, and for a console to come. */
+ * card, basket and HUD (null when not on screen), the visitor's language and the language selector's
+ * buttons. For tests, and for a console to come. */
 #include "run.h"
 
 #include <cjson/cJSON.h>
@@ -40,6 +41,16 @@ static cJSON *layout_json(int frame, const vt_visitor_layout *L)
     cJSON_AddItemToObject(o, "card", box_json(&L->card));
     cJSON_AddItemToObject(o, "basket", box_json(&L->basket));
     cJSON_AddItemToObject(o, "hud", box_json(&L->hud));
+    /* The visitor's language, and the selector's buttons (an empty list: not shown). */
+    cJSON_AddItemToObject(o, "language", L->language ? cJSON_CreateString(L->language) : cJSON_CreateNull());
+    cJSON *ls = cJSON_CreateArray();
+    for (int i = 0; i < L->nlanguages; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "lang", L->language_tags[i]);
+        cJSON_AddItemToObject(e, "button", box_json(&L->language_buttons[i]));
+        cJSON_AddItemToArray(ls, e);
+    }
+    cJSON_AddItemToObject(o, "languages", ls);
     return o;
 }
 

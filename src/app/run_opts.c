@@ -5,7 +5,10 @@
 
 #include <getopt.h>
 #include <math.h>  /* floor */
+#include <ctype.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 #ifndef VT_DATA_DIR
 #define VT_DATA_DIR "."
@@ -51,6 +54,10 @@ static const char *k_help =
     "                    invented promotion only with the built-in demo catalog)\n"
     "  --card PRODUCT    open this product's card (catalog id, checked at start) as soon as it is\n"
     "                    seen\n"
+    "  --click FRAME:X,Y for tests: a tap at output pixel X,Y when source frame FRAME is shown, as a\n"
+    "                    finger or the mouse would (repeatable, up to 64 inputs in all)\n"
+    "  --key FRAME:KEY   for tests: a key pressed when source frame FRAME is shown: a letter or\n"
+    "                    digit (L: the next language), Tab, Enter, Escape or Backspace (repeatable)\n"
     "  --layout-log FILE one JSON line per frame: each product's marker corners and tag, the card,\n"
     "                    basket and HUD rectangles, in output pixels (docs/visitor.md)\n"
     "  --hud             start with the HUD on (frames per second, latency, stage times, the latest\n"
@@ -78,7 +85,7 @@ static const struct option k_opts[] = {
     { "kiosk", no_argument, 0, 'K' }, { "monitor", required_argument, 0, 'M' }, { "msaa", required_argument, 0, 'A' },
     { "no-shadows", no_argument, 0, 'W' }, { "tour", no_argument, 0, 'T' }, { "no-tour", no_argument, 0, 'U' },
     { "card", required_argument, 0, 'P' }, { "screenshots", required_argument, 0, 's' }, { "hud", no_argument, 0, 'u' },
-    { "layout-log", required_argument, 0, 'L' },
+    { "layout-log", required_argument, 0, 'L' }, { "click", required_argument, 0, 'X' }, { "key", required_argument, 0, 'Y' },
     { 0, 0, 0, 0 },
 };
 
@@ -90,6 +97,43 @@ static int int_arg(const char *opt, const char *arg, int lo, int hi, int *out, c
     return 2;
 }
 
+/* KEY of --key: a letter or digit (as the window gives it: upper case) or a named key; 0 when none. */
+static int key_code(const char *k)
+{
+    static const struct { const char *name; int code; } named[] = { { "Tab", '\t' }, { "Enter", '\n' }, { "Escape", 27 },
+                                                                     { "Backspace", 8 } };
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (!strcasecmp(k, named[i].name)) return named[i].code;
+    if (k[0] && !k[1] && isalnum((unsigned char)k[0])) return toupper((unsigned char)k[0]);
+    return 0;
+}
+
+/* --click FRAME:X,Y and --key FRAME:KEY: 0, or 2 after reporting a bad one. */
+static int parse_input(run_opts *o, int c, const char *arg)
+{
+    const char *opt = c == 'X' ? "click" : "key", *colon = strchr(arg, ':');
+    char frame[32];
+    run_input in = { 0 };
+    double xy[2];
+    int ok = colon && (size_t)(colon - arg) < sizeof frame;
+    if (ok) snprintf(frame, sizeof frame, "%.*s", (int)(colon - arg), arg);
+    ok = ok && !vt_parse_int(frame, 0, 100000000, &in.frame);
+    if (ok && c == 'X') {
+        ok = !vt_parse_doubles(colon + 1, ',', xy, 2) && xy[0] >= 0 && xy[1] >= 0 && xy[0] <= 16384 && xy[1] <= 16384;
+        in.x = (float)xy[0], in.y = (float)xy[1];
+    } else if (ok) {
+        ok = (in.key = key_code(colon + 1)) != 0;
+    }
+    if (!ok) {
+        VT_ERROR("run", "--%s '%s': expected %s", opt, arg,
+                 c == 'X' ? "FRAME:X,Y in output pixels, e.g. 30:120,650" : "FRAME:KEY, e.g. 30:L or 30:Tab");
+        return 2;
+    }
+    if (o->ninputs >= RUN_MAX_INPUTS) { VT_ERROR("run", "--%s: more than %d --click and --key in all", opt, RUN_MAX_INPUTS); return 2; }
+    o->inputs[o->ninputs++] = in;
+    return 0;
+}
+
 /* The options that take a number or a pair: 0, or 2 after reporting a bad value. */
 static int parse_value(run_opts *o, int c, const char *arg)
 {
@@ -98,6 +142,7 @@ static int parse_value(run_opts *o, int c, const char *arg)
     case 'n': return int_arg("frames", arg, 1, 100000000, &o->frames, "a whole number >= 1");
     case 'M': return int_arg("monitor", arg, 0, 16, &o->monitor, "0-16");
     case 'A': return int_arg("msaa", arg, 1, 16, &o->msaa, "1-16 samples");
+    case 'X': case 'Y': return parse_input(o, c, arg);
     case 'Z':
         if (vt_parse_size(arg, 64, 7680, 64, 4320, &o->demo_w, &o->demo_h)) {
             VT_ERROR("run", "--demo-size '%s': expected WxH from 64x64 to 7680x4320, e.g. 1920x1080", arg);

@@ -1,6 +1,7 @@
 /* vt_catalog.c — reading and checking the catalog (cJSON), with the place of every problem. */
 #include "catalog/vt_catalog.h"
 #include "catalog_scan.h"
+#include "catalog_lang.h"
 #include "catalog_time.h"
 
 #include <cjson/cJSON.h>
@@ -173,12 +174,13 @@ static void opt_vec3(ctx *x, const cJSON *o, const char *key, const char *path, 
 }
 
 static const char *const k_root_keys[] = { "version", "store", "markers", "products", "$schema", "comment", NULL };
-static const char *const k_store_keys[] = { "name", "locale", "currency", "attract_after_s", "timezone", NULL };
+static const char *const k_store_keys[] = { "name", "locale", "currency", "attract_after_s", "timezone", "languages", NULL };
 static const char *const k_marker_keys[] = { "dictionary", "length_mm", "filter", NULL };
 static const char *const k_filter_keys[] = { "min_cutoff", "beta", "d_cutoff", "lost_after_frames", NULL };
 static const char *const k_product_keys[] = { "id", "marker", "name", "brand", "category", "price", "promo_price",
                                               "description", "dimensions_mm", "model", "scale", "offset_mm",
-                                              "rotation_deg", "url", "length_mm", "turntable", NULL };
+                                              "rotation_deg", "url", "length_mm", "turntable",
+                                              "translations", NULL };
 
 /* A product's "id": present, a non-empty string, not used before. */
 static void check_product_id(ctx *x, const cJSON *p, const char *pp, vt_product *pr)
@@ -313,6 +315,7 @@ static void check_products(ctx *x, const cJSON *products, const vt_dictionary *d
         check_product_marker(x, p, pp, dict, pr);
         check_product_price(x, p, pp, pr);
         check_product_texts(x, p, pp, pr);
+        x->errors += cat_read_translations(c, x->rep, p, pp, pr);
         check_product_model(x, p, pp, path, dirlen, pr);
     }
 }
@@ -497,6 +500,8 @@ static void check_catalog(ctx *x, const cJSON *root, const char *path)
     if (!products) problem(x, 1, "", "no \"products\" array");
     else if (!cJSON_IsArray(products)) problem(x, 1, "products", "\"products\" must be an array");
     else check_products(x, products, have_dict ? &dict : NULL, path);
+    const cJSON *store = cJSON_GetObjectItemCaseSensitive(root, "store");
+    x->errors += cat_read_languages(x->c, x->rep, cJSON_IsObject(store) ? store : NULL);
 }
 
 vt_result vt_catalog_parse_text(const char *text, size_t n, const char *path, vt_catalog_report *rep, int partial,
@@ -550,7 +555,9 @@ void vt_catalog_destroy(vt_catalog *c)
         vt_product *p = &c->products[i];
         free(p->id); free(p->name); free(p->brand); free(p->category); free(p->description); free(p->url);
         free(p->model_path);
+        cat_free_translations(p);
     }
+    cat_free_languages(c);
     free(c->products);
     free(c->path);
     free(c->store_name);

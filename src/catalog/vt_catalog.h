@@ -34,6 +34,14 @@
 #define VT_CATALOG_MAX_LOST_FRAMES 100000          /* markers.filter.lost_after_frames */
 #define VT_CATALOG_MAX_NUMBER 1e6                  /* any other number (scale, mm, degrees, seconds) */
 #define VT_CATALOG_MAX_PROBLEMS 1000               /* kept in a report; the rest are counted */
+#define VT_CATALOG_MAX_LANGUAGES 32                /* offered to visitors (store.languages or translated to) */
+
+/* A product's visitor texts in one language (the catalog's "translations": {"en": {...}}); a
+ * text not given is NULL (the store's language's shows). */
+typedef struct vt_product_lang {
+    char *lang;                /* canonical BCP 47 tag: "en", "pt-BR" */
+    char *name, *brand, *category, *description, *url;
+} vt_product_lang;
 
 typedef struct vt_product {
     char *id;
@@ -48,6 +56,8 @@ typedef struct vt_product {
     double rotation_deg[3];    /* about x, y, z of the model, applied in that order */
     double length_mm;          /* this product's printed marker side (default: the catalog's) */
     int turntable;             /* turn slowly on the marker (visitor display) */
+    vt_product_lang *translations;   /* ntranslations of them; the fields above are in the store's language */
+    int ntranslations;
 } vt_product;
 
 typedef struct vt_filter_params {
@@ -70,6 +80,10 @@ typedef struct vt_catalog {
     vt_filter_params filter;
     vt_product *products;
     int count;
+    char **languages;          /* what the visitor's language selector offers (canonical BCP 47 tags):
+                                * store.languages, else the store's language and every language a
+                                * product translates to; always holds the store's language */
+    int nlanguages, store_language;   /* languages[store_language]: store.locale's language */
     struct vt_json_pos *pos;   /* where each value was in the file, for messages: a hash table */
     int npos;                  /* of npos entries (vt_catalog_position looks one up) */
 } vt_catalog;
@@ -113,6 +127,18 @@ vt_result vt_catalog_load(const char *path, vt_catalog **out, char *err, size_t 
 void vt_catalog_destroy(vt_catalog *c);   /* safe on NULL */
 /* The product on marker id, or NULL (unknown markers are ignored). */
 const vt_product *vt_catalog_find_marker(const vt_catalog *c, int marker);
+/* A product's text in language lang (a BCP 47 tag, canonical as in c->languages): its
+ * translation into lang, else into lang's language ("pt" for "pt-BR"), else the store's text
+ * (lang NULL: that). NULL when the product has no such text at all (a name always exists).
+ * Translations are read in src/catalog/vt_catalog_lang.c. */
+typedef enum vt_product_text_field {
+    VT_TEXT_NAME, VT_TEXT_BRAND, VT_TEXT_CATEGORY, VT_TEXT_DESCRIPTION, VT_TEXT_URL,
+} vt_product_text_field;
+const char *vt_product_text(const vt_product *p, const char *lang, vt_product_text_field field);
+/* The POSIX locale for the visitor's language c->languages[i] (for vt_tr_lang): store.locale for
+ * the store's language ("fr_BE"), else CLDR's likely one ("ja" -> "ja_JP"). */
+void vt_catalog_language_locale(const vt_catalog *c, int i, char *out, size_t len);
+
 /* The price a visitor pays: the promo price when there is one. */
 double vt_product_price_now(const vt_product *p);
 

@@ -80,8 +80,9 @@ void cat_line_col(const char *text, size_t off, int *line, int *col)
 
 /* ---- the pass ---- */
 /* Places are kept for values and keys this deep at most (root 0, products[2] 2, products[2].model
- * 3): messages name nothing deeper, and deep data would only fill the index. */
-#define POS_DEPTH 3
+ * 3, products[2].translations.ja.name 5): messages name nothing deeper, and deep data would only
+ * fill the index. */
+#define POS_DEPTH 5
 
 /* Keys of an object up to this many are compared with each other directly; past it they go to a
  * hash set (most objects are small: a set for each would cost more than the comparisons). */

@@ -23,6 +23,17 @@ extern "C" {
 vt_result vt_i18n_posix_locale(const char *tag, char *out, size_t len);
 /* The language part of a tag ("fr_FR" -> "fr"); "" for NULL. */
 void vt_i18n_language(const char *tag, char *out, size_t len);
+/* Whether tag names a language ICU knows (ISO 639) and, when it has one, a region it knows
+ * (ISO 3166 or UN M.49): VT_OK, else VT_ERR_ARG with why (one line: "xx" is no language, "fr-XX"
+ * no region, "french" no tag). src/i18n/vt_i18n_lang.c. */
+vt_result vt_i18n_check_language(const char *tag, char *why, size_t len);
+/* tag in canonical BCP 47 form ("pt_BR" -> "pt-BR", "FR" -> "fr", "zh_hant" -> "zh-Hant"), to
+ * compare tags with strcmp. VT_ERR_ARG (out "") when it is not a tag. */
+vt_result vt_i18n_language_tag(const char *tag, char *out, size_t len);
+/* The language's name in itself, first letter a capital, for a language selector: "fr" ->
+ * "Français", "ja" -> "日本語", "en" -> "English"; with a region, the region too ("pt-BR" ->
+ * "Português (Brasil)"). VT_ERR_ARG (out "") for a tag ICU has no name for. */
+vt_result vt_i18n_language_name(const char *tag, char *out, size_t len);
 
 /* ---- time zones, dates and times (vt_i18n_time.c) ------------------------------------- */
 /* Zones are IANA names ("Europe/Paris", "America/New_York", "UTC"), from ICU's tz data. */

@@ -80,6 +80,7 @@ typedef struct card_layout {
     QRcode *q;              /* NULL: no url */
     float mod, qr_side;     /* QR module and code side, whole pixels */
     float ink[4], accent[4], muted[4], red[4];
+    const char *locale;     /* the visitor's, for the card's own words */
 } card_layout;
 
 /* Texts fitted to the card's width at unit u: the name on two lines at most (clear of "Esc ×"),
@@ -152,6 +153,7 @@ static void card_layout_make(card_layout *L, const vt_renderer *r, int fw, int f
 {
     float a = c->appear < 0 ? 0 : c->appear > 1 ? 1 : c->appear;
     L->ease = 1 - (1 - a) * (1 - a) * (1 - a);
+    L->locale = c->locale;
     /* QR code: modules of whole pixels, so a phone reads it from the screen. */
     L->q = c->url && *c->url ? QRcode_encodeString(c->url, 0, QR_ECLEVEL_M, QR_MODE_8, 1) : NULL;
     float u = fh / 720.0f;
@@ -208,9 +210,12 @@ static vt_ui_rect card_qr(vt_renderer *r, const card_layout *L, float ty)
             vt_render_rect(r, qx + (xx + 4) * mod, qy + (yy + 4) * mod, run * mod, mod, black);
             xx += run - 1;
         }
-    float cx = qx + side + L->pad;
-    vt_render_text(r, cx, qy + side * 0.45f, L->body_px, "Scan to buy", L->ink);
-    vt_render_text(r, cx, qy + side * 0.45f + L->body_px * 1.4f, L->small_px, "or to read more", L->muted);
+    float cx = qx + side + L->pad, room = L->x + L->w - L->pad - cx;
+    char scan[256], more[256];   /* a language's longer words stay inside the card */
+    vt_ui_fit_text(r, L->body_px, vt_tr_lang(L->locale, "Scan to buy"), room, scan, sizeof scan);
+    vt_ui_fit_text(r, L->small_px, vt_tr_lang(L->locale, "or to read more"), room, more, sizeof more);
+    vt_render_text(r, cx, qy + side * 0.45f, L->body_px, scan, L->ink);
+    vt_render_text(r, cx, qy + side * 0.45f + L->body_px * 1.4f, L->small_px, more, L->muted);
     return (vt_ui_rect){ qx, qy, side, side };
 }
 
@@ -223,7 +228,7 @@ static vt_ui_rect card_button(vt_renderer *r, const card_layout *L, int pressed)
     rgba(bc, k_accent, L->ease);
     if (pressed) { bc[0] *= 0.7f; bc[1] *= 0.7f; bc[2] *= 0.7f; }
     vt_render_rect(r, b.x, b.y, b.w, b.h, bc);
-    const char *label = "Add to basket";
+    const char *label = vt_tr_lang(L->locale, "Add to basket");
     float white[4] = { 1, 1, 1, L->ease }, lw = vt_render_text_width(r, 21 * u, label);
     vt_render_text(r, b.x + (b.w - lw) * 0.5f, b.y + b.h * 0.5f + 21 * u * 0.36f, 21 * u, label, white);
     vt_render_text(r, x + w - pad - vt_render_text_width(r, small_px, "Esc ×"), y + pad + small_px, small_px, "Esc ×", L->muted);
@@ -260,13 +265,14 @@ vt_ui_rect vt_ui_card_rect(const vt_renderer *r, int fw, int fh, const vt_ui_car
     return (vt_ui_rect){ L.x, L.y, L.w, L.h };
 }
 
-void vt_ui_basket(vt_renderer *r, int fw, int fh, int count, const char *total, float pulse, vt_ui_rect *where)
+void vt_ui_basket(vt_renderer *r, int fw, int fh, int count, const char *total, float pulse, const char *locale, vt_ui_rect *where)
 {
     if (where) *where = (vt_ui_rect){ 0, 0, 0, 0 };
     if (count <= 0) return;
     float u = fh / 720.0f * (1 + 0.12f * sinf(fminf(fmaxf(pulse, 0), 1) * 3.14159f));
-    char line[96];
-    snprintf(line, sizeof line, "%d item%s • %s", count, count == 1 ? "" : "s", total);
+    char items[64], line[160];
+    snprintf(items, sizeof items, vt_trn_lang(locale, "%d item", "%d items", (unsigned long)count), count);
+    snprintf(line, sizeof line, "%s • %s", items, total);
     float px = 22 * u, pad = 14 * u, icon = 28 * u;
     float w = icon + pad * 3 + vt_render_text_width(r, px, line), h = 54 * u;
     float x = fw - w - 16 * (fh / 720.0f), y = 16 * (fh / 720.0f);
@@ -287,7 +293,7 @@ void vt_ui_basket(vt_renderer *r, int fw, int fh, int count, const char *total, 
     vt_render_text(r, bx + bw + pad, y + h * 0.5f + px * 0.36f, px, line, ink);
 }
 
-void vt_ui_attract(vt_renderer *r, int fw, int fh, const char *store, double t, float opacity)
+void vt_ui_attract(vt_renderer *r, int fw, int fh, const char *store, double t, float opacity, const char *locale)
 {
     if (opacity <= 0) return;
     float u = fh / 720.0f, o = opacity > 1 ? 1 : opacity;
@@ -305,7 +311,7 @@ void vt_ui_attract(vt_renderer *r, int fw, int fh, const char *store, double t, 
     for (int y = 0; y < 5; y++)
         for (int x = 0; x < 5; x++)
             if (pat[y][x] == 'X') vt_render_rect(r, cx - s * 0.5f + m + x * cell, cy - s * 0.5f + m + y * cell, cell + 0.5f, cell + 0.5f, black);
-    const char *invite = "Show a product to the camera";
+    const char *invite = vt_tr_lang(locale, "Show a product to the camera");
     float iw = vt_render_text_width(r, line_px, invite);
     float bob = 4 * u * (float)sin(t * 2.2 + 1.0);
     vt_render_text(r, (fw - iw) * 0.5f, cy + s * 0.5f + 56 * u + bob, line_px, invite, soft);

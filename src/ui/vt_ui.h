@@ -81,6 +81,8 @@ typedef struct vt_ui_card {
                               * covers none of it; 0: none yet */
     float appear;            /* 0..1: opening animation */
     int pressed;             /* the basket button shows a press */
+    const char *locale;      /* the visitor's POSIX locale ("fr_FR") for the card's own words
+                              * ("Add to basket"); NULL: English */
 } vt_ui_card;
 
 /* Draws a tag for each product (name, then price; a promotion in red beside the struck-through
@@ -106,12 +108,15 @@ vt_result vt_ui_card_draw(vt_renderer *r, int frame_w, int frame_h, const vt_ui_
 /* Where vt_ui_card_draw puts the card, fully open (for laying the tags out around it); *side
  * (may be NULL) gets the side it is on, for the next frame's c->side. */
 vt_ui_rect vt_ui_card_rect(const vt_renderer *r, int frame_w, int frame_h, const vt_ui_card *c, int *side);
-/* The basket in the top-right corner: how many items and their total (already formatted);
- * pulse 0..1 makes it swell briefly after an addition. Nothing when count is 0. */
-void vt_ui_basket(vt_renderer *r, int frame_w, int frame_h, int count, const char *total, float pulse, vt_ui_rect *where);
+/* The basket in the top-right corner: how many items ("2 articles" in the visitor's POSIX locale;
+ * NULL: English) and their total (already formatted); pulse 0..1 makes it swell briefly after an
+ * addition. Nothing when count is 0. */
+void vt_ui_basket(vt_renderer *r, int frame_w, int frame_h, int count, const char *total, float pulse, const char *locale,
+                  vt_ui_rect *where);
 /* The invitation shown when nothing is on show: the store's name and "Show a product to the
- * camera", gently animated by t (seconds); opacity fades it in and out. */
-void vt_ui_attract(vt_renderer *r, int frame_w, int frame_h, const char *store, double t, float opacity);
+ * camera" in POSIX locale (NULL: English), gently animated by t (seconds); opacity fades it in
+ * and out. */
+void vt_ui_attract(vt_renderer *r, int frame_w, int frame_h, const char *store, double t, float opacity, const char *locale);
 /* Lines of small monospaced-looking text in the top-left corner (frames per second, stage times,
  * then the latest staff messages). */
 void vt_ui_hud(vt_renderer *r, int frame_w, int frame_h, const char *const *lines, int n);
@@ -119,5 +124,23 @@ void vt_ui_hud(vt_renderer *r, int frame_w, int frame_h, const char *const *line
 vt_ui_rect vt_ui_hud_rect(const vt_renderer *r, int frame_w, int frame_h, const char *const *lines, int n);
 /* A centred question panel (kiosk quit confirmation). */
 void vt_ui_dialog(vt_renderer *r, int frame_w, int frame_h, const char *title, const char *hint);
+
+/* ---- the visitor's language selector (src/ui/vt_lang_select.c) ----
+ * A row of buttons in the bottom-left corner, each language named in itself ("Français",
+ * "日本語"), the current one filled with the accent. Buttons are at least 48 px tall on a 1080p
+ * frame (sizes follow the frame height); a row wider than half the frame wraps upwards. */
+#define VT_UI_MAX_LANGS 32
+typedef struct vt_ui_lang_select {
+    const char *const *names;   /* count names, borrowed for the call */
+    int count;                  /* at most VT_UI_MAX_LANGS; under 2: nothing is drawn */
+    int current;                /* the one the visitor has now */
+} vt_ui_lang_select;
+/* Where each button goes (buttons: count entries); returns the rectangle around them all
+ * (w = 0 when nothing is shown), for the tags and the card to keep clear of. */
+vt_ui_rect vt_ui_lang_layout(const vt_renderer *r, int frame_w, int frame_h, const vt_ui_lang_select *s, vt_ui_rect *buttons);
+/* Draws it; buttons (may be NULL) gets where each button is, for taps. */
+void vt_ui_lang_draw(vt_renderer *r, int frame_w, int frame_h, const vt_ui_lang_select *s, vt_ui_rect *buttons);
+/* The button under (x, y), or -1. */
+int vt_ui_lang_hit(const vt_ui_rect *buttons, int count, float x, float y);
 
 #endif

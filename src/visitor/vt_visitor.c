@@ -2,6 +2,7 @@
 #include "visitor/vt_visitor.h"
 #include "assets/vt_assets.h"   /* vt_model: its bounds, for picking and shadows */
 #include "ui/vt_ui.h"
+#include "visitor_lang.h"
 
 #include <cglm/cglm.h>
 #include <math.h>
@@ -55,6 +56,7 @@ struct vt_visitor {
     double confirm_t;
     double tour_phase;         /* seconds into the tour's loop, -1 when not touring */
     int promo_product;         /* the tour's promotion, or -1 */
+    visitor_lang lang;         /* the language the visitor reads, and its selector */
 };
 
 vt_result vt_visitor_create(const vt_visitor_desc *d, vt_visitor **out, char *err, size_t errlen)
@@ -85,6 +87,7 @@ vt_result vt_visitor_set_scene(vt_visitor *v, const vt_catalog *cat, const vt_vi
 {
     v->cat = cat;
     v->shows = shows;
+    visitor_lang_set_catalog(&v->lang, cat);
     v->selected = -1;
     v->promo_product = -1;
     v->nplaced = 0;
@@ -313,8 +316,11 @@ static vt_ui_card card_of(vt_visitor *v, int i, char price[48], char was_s[48], 
     /* It keeps clear of its product and of that product's tag at home above it (last frame's
      * place; a tag moved aside keeps clear of the card by itself). */
     vt_ui_rect keep = it->slot.leader ? it->bounds : rect_union(it->bounds, &it->tag_rect);
-    vt_ui_card c = { p->name, p->brand, p->description, dims, price, was >= 0 ? was_s : NULL, p->url,
-                     it->sx, it->sy, keep, NULL, 0, v->card_side, (float)((v->t - v->card_t) / 0.3), v->t < v->pressed_until };
+    const char *lang = visitor_lang_tag(&v->lang);
+    vt_ui_card c = { vt_product_text(p, lang, VT_TEXT_NAME), vt_product_text(p, lang, VT_TEXT_BRAND),
+                     vt_product_text(p, lang, VT_TEXT_DESCRIPTION), dims, price, was >= 0 ? was_s : NULL,
+                     vt_product_text(p, lang, VT_TEXT_URL), it->sx, it->sy, keep, NULL, 0, v->card_side,
+                     (float)((v->t - v->card_t) / 0.3), v->t < v->pressed_until, v->lang.locale };
     if (v->dt == 0) c.appear = 1;
     return c;
 }
@@ -380,7 +386,8 @@ static void draw_tags(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w
         vt_format_price(now, cat->locale, cat->currency, prices[nt], sizeof prices[nt]);
         if (was >= 0) vt_format_price(was, cat->locale, cat->currency, wass[nt], sizeof wass[nt]);
         float a = it->alpha * it->alpha * (3 - 2 * it->alpha);
-        tags[nt] = (vt_ui_tag){ it->tag_x, it->tag_y, (float)it->depth, v->shows[i].p->name, prices[nt],
+        tags[nt] = (vt_ui_tag){ it->tag_x, it->tag_y, (float)it->depth,
+                                vt_product_text(v->shows[i].p, visitor_lang_tag(&v->lang), VT_TEXT_NAME), prices[nt],
                                 was >= 0 ? wass[nt] : NULL, a, { { 0 } }, it->slot, { 0, 0, 0, 0 } };
         memcpy(tags[nt].quad, it->quad, sizeof it->quad);
         idx[nt++] = i;
@@ -405,7 +412,8 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
     /* What the tags keep clear of is placed first: basket, card, HUD. */
     char total[48];
     vt_format_price(v->basket_total, cat->locale, cat->currency, total, sizeof total);
-    vt_ui_basket(r, w, h, v->basket_count, total, (float)((v->t - v->basket_pulse_t) / 0.4), &v->basket_rect);
+    const char *loc = v->lang.locale;
+    vt_ui_basket(r, w, h, v->basket_count, total, (float)((v->t - v->basket_pulse_t) / 0.4), loc, &v->basket_rect);
     vt_ui_rect hr = v->hud && nhud > 0 ? vt_ui_hud_rect(r, w, h, hud_lines, nhud) : (vt_ui_rect){ 0, 0, 0, 0 };
     /* The HUD's figures change width every second: the room kept for it only grows while it is
      * on, so the tags around it do not move with its numbers. */
@@ -414,36 +422,60 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
     v->card_drawn = card_open(v);
     char price[48], was_s[48], dims[64];
     vt_ui_card c = { 0 };
-    vt_ui_rect around[2];   /* the card keeps clear of the HUD and the basket */
+    vt_ui_rect lang = visitor_lang_place(&v->lang, r, w, h);
+    vt_ui_rect around[3];   /* the card keeps clear of the HUD, the basket and the language selector */
     int naround = 0;
     if (v->hud_rect.w > 0) around[naround++] = v->hud_rect;
     if (v->basket_rect.w > 0) around[naround++] = v->basket_rect;
+    if (lang.w > 0) around[naround++] = lang;
     if (v->card_drawn) {
         c = card_of(v, v->selected, price, was_s, dims);
         c.avoid = around, c.navoid = naround;
         v->card_rect = vt_ui_card_rect(r, w, h, &c, &v->card_side);
     }
-    vt_ui_rect avoid[3];
+    vt_ui_rect avoid[4];
     int navoid = 0;
     if (v->basket_rect.w > 0) avoid[navoid++] = v->basket_rect;
     if (v->card_drawn) avoid[navoid++] = v->card_rect;
     if (v->hud_rect.w > 0) avoid[navoid++] = v->hud_rect;
+    if (lang.w > 0) avoid[navoid++] = lang;
     draw_tags(v, r, cam, w, h, avoid, navoid);
     if (v->card_drawn) vt_ui_card_draw(r, w, h, &c, &v->card_rect, &v->button_rect, NULL);
 
     /* Nothing on show for a while: invite. It goes the moment a product is seen. */
+    /* The next visitor starts in the store's language. */
     double idle = v->t - v->last_seen_t;
-    if (cat->attract_after_s > 0 && idle >= cat->attract_after_s)
-        vt_ui_attract(r, w, h, cat->store_name, v->t, (float)((idle - cat->attract_after_s) / 0.6 + 0.2));
+    int attract = cat->attract_after_s > 0 && idle >= cat->attract_after_s;
+    if (attract) {
+        visitor_lang_reset(&v->lang);
+        vt_ui_attract(r, w, h, cat->store_name, v->t, (float)((idle - cat->attract_after_s) / 0.6 + 0.2), v->lang.locale);
+    }
+    /* Under the attract screen's dimming it would only be in the way. */
+    if (!attract) visitor_lang_draw(&v->lang, r, w, h);
+    else v->lang.rect = (vt_ui_rect){ 0, 0, 0, 0 };
     if (v->hud && nhud > 0) vt_ui_hud(r, w, h, hud_lines, nhud);
-    if (v->confirm) vt_ui_dialog(r, w, h, "Quit Vitrine?", "Escape again to quit \u2022 any other key to stay");
+    if (v->confirm)
+        vt_ui_dialog(r, w, h, vt_tr_lang(v->lang.locale, "Quit Vitrine?"),
+                     vt_tr_lang(v->lang.locale, "Escape again to quit \u2022 any other key to stay"));
 }
 
 void vt_visitor_get_layout(const vt_visitor *v, vt_visitor_layout *out)
 {
     const vt_ui_rect *c = &v->card_rect, *b = &v->basket_rect, *hd = &v->hud_rect;
-    *out = (vt_visitor_layout){ v->placed, v->nplaced, { 0, 0, 0, 0 }, { b->x, b->y, b->w, b->h }, { hd->x, hd->y, hd->w, hd->h } };
+    memset(out, 0, sizeof *out);
+    out->products = v->placed;
+    out->count = v->nplaced;
+    out->basket = (vt_visitor_box){ b->x, b->y, b->w, b->h };
+    out->hud = (vt_visitor_box){ hd->x, hd->y, hd->w, hd->h };
     if (v->card_drawn) out->card = (vt_visitor_box){ c->x, c->y, c->w, c->h };
+    const visitor_lang *l = &v->lang;
+    out->language = l->cat && l->current < l->cat->nlanguages ? l->cat->languages[l->current] : NULL;
+    if (l->rect.w > 0) {
+        out->nlanguages = l->count;
+        out->language_tags = (const char *const *)l->cat->languages;
+        for (int i = 0; i < l->count; i++)
+            out->language_buttons[i] = (vt_visitor_box){ l->buttons[i].x, l->buttons[i].y, l->buttons[i].w, l->buttons[i].h };
+    }
 }
 
 /* Tab (step = next on screen) or 1-9 (at = that one): opens a product's card. */
@@ -479,6 +511,7 @@ vt_visitor_action vt_visitor_key(vt_visitor *v, int key)
     case 'S': return VT_VISITOR_SCREENSHOT;
     case 'F': return VT_VISITOR_FULLSCREEN;
     case 'H': v->hud = !v->hud; break;
+    case 'L': visitor_lang_pick(&v->lang, v->lang.count ? (v->lang.current + 1) % v->lang.count : 0, "L pressed"); break;
     case '\t': open_on_screen(v, -1); break;
     case '\n': case 'B':
         if (v->selected >= 0) add_to_basket(v, v->selected, 1);
@@ -529,6 +562,7 @@ void vt_visitor_click(vt_visitor *v, const vt_camera *cam, float x, float y)
 {
     v->last_input_t = v->t;
     if (v->confirm) { v->confirm = 0; return; }
+    if (visitor_lang_click(&v->lang, x, y)) return;   /* the card stays open: it changes language */
     if (v->selected >= 0 && v->card_drawn) {
         if (vt_ui_rect_has(&v->button_rect, x, y)) { add_to_basket(v, v->selected, 1); return; }
         if (vt_ui_rect_has(&v->card_rect, x, y)) return;
@@ -540,5 +574,6 @@ void vt_visitor_click(vt_visitor *v, const vt_camera *cam, float x, float y)
 }
 
 int vt_visitor_selected(const vt_visitor *v) { return v->selected; }
+const char *vt_visitor_locale(const vt_visitor *v) { return v->lang.locale; }
 int vt_visitor_hud(const vt_visitor *v) { return v->hud; }
 int vt_visitor_basket_count(const vt_visitor *v) { return v->basket_count; }

@@ -2,7 +2,9 @@
  *
  * Fades as products come and go, the turntable, price tags that glide with their product, the
  * product card (opened by a tap on the product, 1-9 or Tab), the basket, the attract screen when
- * nothing is on show, the demo tour, and the kiosk's keys (F fullscreen, S screenshot, H HUD,
+ * nothing is on show, the visitor's language selector (the store's language until a visitor picks
+ * another; again when the attract screen comes back), the demo tour, and the kiosk's keys (F
+ * fullscreen, S screenshot, H HUD, L next language,
  * Escape to close a card or, in kiosk mode, to ask before quitting). Time is the caller's (media
  * time for files, so headless renders are reproducible).
  *
@@ -68,6 +70,10 @@ int vt_visitor_pick(const vt_visitor *v, const vt_camera *cam, float x, float y)
 /* Opens the card of a product (index), as a tap on it would; -1 closes it. */
 void vt_visitor_open_card(vt_visitor *v, int product);
 int vt_visitor_selected(const vt_visitor *v);
+/* The POSIX locale of the language the visitor reads now ("fr_FR"; the catalog's store.locale
+ * until they pick another on the selector, or with L, and again when the attract screen comes
+ * back): for visitor-facing text drawn outside this stage (vt_tr_lang). Borrowed. */
+const char *vt_visitor_locale(const vt_visitor *v);
 
 /* What the last vt_visitor_draw_ui laid out, in frame pixels (for `run --layout-log`). */
 typedef struct vt_visitor_box { float x, y, w, h; } vt_visitor_box;   /* w = 0: not on screen */
@@ -76,10 +82,15 @@ typedef struct vt_visitor_placed {
     float marker[4][2];          /* its marker's corners as posed: top-left, top-right, bottom-right, bottom-left */
     vt_visitor_box tag;          /* its price tag */
 } vt_visitor_placed;
+#define VT_VISITOR_MAX_LANGS 32   /* = VT_UI_MAX_LANGS */
 typedef struct vt_visitor_layout {
     const vt_visitor_placed *products;   /* the products on show; valid until the next draw or set_scene */
     int count;
     vt_visitor_box card, basket, hud;
+    const char *language;                /* the visitor's language now (catalog tag, borrowed) */
+    const char *const *language_tags;    /* the selector's buttons, nlanguages of them (0: not shown) */
+    int nlanguages;
+    vt_visitor_box language_buttons[VT_VISITOR_MAX_LANGS];
 } vt_visitor_layout;
 void vt_visitor_get_layout(const vt_visitor *v, vt_visitor_layout *out);
 int vt_visitor_hud(const vt_visitor *v);
