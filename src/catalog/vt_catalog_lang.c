@@ -62,10 +62,12 @@ static int read_texts(vt_catalog *c, vt_catalog_report *rep, const cJSON *o, con
         while (k_text_keys[k] && strcmp(k_text_keys[k], it->string)) k++;
         if (!k_text_keys[k]) {
             const char *near = vt_nearest_word(it->string, k_text_keys);
-            char hint[64] = "";
-            if (near) snprintf(hint, sizeof hint, "did you mean \"%s\"? ", near);
-            errors += problem(c, rep, 1, kp, "unknown key \"%.60s\" in %s: %sa translation holds name, brand, category, "
-                              "description and url", it->string, lp, hint);
+            if (near)
+                errors += problem(c, rep, 1, kp, "unknown key \"%.60s\" in %s: did you mean \"%s\"? A translation holds "
+                                  "name, brand, category, description and url", it->string, lp, near);
+            else
+                errors += problem(c, rep, 1, kp, "unknown key \"%.60s\" in %s: a translation holds name, brand, category, "
+                                  "description and url", it->string, lp);
         } else if (!cJSON_IsString(it)) {
             errors += problem(c, rep, 1, vp, "%s must be a string", vp);
         } else if (!it->valuestring[0]) {
@@ -86,7 +88,7 @@ static int good_tag(vt_catalog *c, vt_catalog_report *rep, const char *tag, cons
 {
     char why[192];
     if (vt_i18n_check_language(tag, why, sizeof why) == VT_OK && vt_i18n_language_tag(tag, out, TAG_LEN) == VT_OK) return 1;
-    if (!why[0]) snprintf(why, sizeof why, "\"%.40s\" is not a language tag", tag);
+    if (!why[0]) snprintf(why, sizeof why, _("\"%.40s\" is not a language tag"), tag);
     problem(c, rep, 1, kp, "%s: %s", where, why);
     return 0;
 }

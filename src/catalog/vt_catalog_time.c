@@ -29,10 +29,12 @@ vt_result vt_time_zone_check(const char *zone, char *msg, size_t len)
     zone_list l = { 0 };
     vt_i18n_zone_each(collect, &l);
     const char *near = l.w ? vt_nearest_word(zone, (const char *const *)l.w) : NULL;
-    char hint[96] = "";
-    if (near) snprintf(hint, sizeof hint, "; did you mean \"%s\"?", near);
-    snprintf(msg, len, _("unknown time zone \"%.60s\" (an IANA name such as Europe/Paris or America/New_York)%s"),
-             zone ? zone : "", hint);
+    if (near)
+        snprintf(msg, len, _("unknown time zone \"%.60s\" (an IANA name such as Europe/Paris or America/New_York); did you "
+                             "mean \"%s\"?"), zone ? zone : "", near);
+    else
+        snprintf(msg, len, _("unknown time zone \"%.60s\" (an IANA name such as Europe/Paris or America/New_York)"),
+                 zone ? zone : "");
     for (int i = 0; i < l.n; i++) free(l.w[i]);
     free(l.w);
     return VT_ERR_ARG;
