@@ -32,7 +32,7 @@ static int needs_glyph(gunichar c)
 {
     if (g_unichar_isspace(c) || c == 0xFFFD) return 0;
     GUnicodeType t = g_unichar_type(c);
-    if (t == G_UNICODE_CONTROL || t == G_UNICODE_FORMAT || t == G_UNICODE_UNASSIGNED) return 0;
+    if (t == G_UNICODE_CONTROL || t == G_UNICODE_FORMAT) return 0;
     /* variation selectors (U+FE00.., U+E0100..) pick a glyph; tag characters (U+E0000..) are invisible */
     return !(c >= 0xFE00 && c <= 0xFE0F) && !(c >= 0xE0000 && c <= 0xE01EF);
 }
