@@ -202,6 +202,9 @@ static vt_text_entry *lookup(vt_text_cache *c, float px, const char *s, const vt
     vt_text_box b = box ? *box : (vt_text_box){ 0 };
     if (b.width <= 0) b.width = 0, b.max_lines = 0, b.align = VT_TEXT_START;
     if (!s) s = "";
+    /* Quarter pixels: a size that animates (the basket's swell) makes a few dozen entries, not
+     * one a frame; an eighth of a pixel off is invisible. */
+    px = fmaxf(roundf(px * 4) / 4, 0.25f);
     uint64_t h = key_hash(s, px, &b);
     c->clock++;
     for (int i = 0; i < c->n; i++) {
