@@ -1,6 +1,5 @@
 #version 330 core
-// The overlay's plain rectangles and lines: the vertex colour (ui.frag's uv < 0 case, without
-// sampling the glyph atlas).
+// The overlay's plain rectangles and lines: the vertex colour (no texture sampled).
 in vec2 v_uv;
 in vec4 v_colour;
 out vec4 o_colour;

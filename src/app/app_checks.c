@@ -1,5 +1,8 @@
-/* app_checks.c — shared checks for silent mistakes: model sizes, calibration sizes. */
+/* app_checks.c — shared checks for silent mistakes: model sizes, calibration sizes, text no font
+ * can show. */
 #include "app_checks.h"
+
+#include "render/vt_render.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -71,4 +74,16 @@ int app_draw_cost(const vt_model *m, char *why, size_t len)
         return 1;
     }
     return 0;
+}
+
+int app_text_coverage(const char *text, char *why, size_t len)
+{
+    char chars[400];
+    int n = vt_render_text_missing(text, chars, sizeof chars);
+    why[0] = 0;
+    if (n)
+        snprintf(why, len, _("no installed font has %s %s: %s; the display draws %s as a box (install a font for "
+                 "that script, e.g. a fonts-noto-* package, and check with fc-list :charset=HEX)"),
+                 n == 1 ? "this" : "these", n == 1 ? "character" : "characters", chars, n == 1 ? "it" : "each");
+    return n;
 }

@@ -31,4 +31,8 @@ vt_result app_camera_for_frames(const vt_camera *calib, const char *path, int w,
 /* 0: fine; 1: heavy (why says so); 2: more than run draws (why says so). */
 int app_draw_cost(const vt_model *m, char *why, size_t len);
 
+/* How many different characters of text (UTF-8, may be NULL) no installed font has (fontconfig's
+ * coverage, through render); why says which, and what to install ("" when none). */
+int app_text_coverage(const char *text, char *why, size_t len);
+
 #endif

@@ -9,6 +9,7 @@
 #include <cairo/cairo.h>
 #include <getopt.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -168,16 +169,25 @@ static void cut_marks(cairo_t *cr, double x, double y, double w, double h)
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
 }
 
-static void centred_text(cairo_t *cr, const char *t, double cx, double y, double size_mm, int bold)
+/* t centred on cx with its baseline at y, through Pango (shaped, right-to-left where the text is,
+ * fontconfig's fallback for every script), ellipsised at width mm; sizes in mm (the page's units). */
+static void centred_text(cairo_t *cr, const char *t, double cx, double y, double width, double size_mm, int bold)
 {
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
-    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size_mm);
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, t, &e);
+    PangoLayout *l = pango_cairo_create_layout(cr);
+    PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans,Noto Sans,Sans");
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_absolute_size(fd, size_mm * PANGO_SCALE);
+    pango_layout_set_font_description(l, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_text(l, t, -1);
+    pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+    pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+    pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_move_to(cr, cx - e.width / 2 - e.x_bearing, y);
-    cairo_show_text(cr, t);
+    cairo_move_to(cr, cx - width / 2, y - (double)pango_layout_get_baseline(l) / PANGO_SCALE);
+    pango_cairo_show_layout(cr, l);
+    g_object_unref(l);
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
 }
 
@@ -213,9 +223,9 @@ static int catalog_sheets(const vt_catalog *cat, sheet *sh)
         }
         draw_marker(sh->cr, d.cv_id, p->marker, d.bits, x + quiet, y + quiet, side);
         char line[160];
-        centred_text(sh->cr, p->name, x + cw / 2, y + side + 2 * quiet + 3.5, 4.0, 1);
+        centred_text(sh->cr, p->name, x + cw / 2, y + side + 2 * quiet + 3.5, cw - 2, 4.0, 1);
         snprintf(line, sizeof line, _("marker %d · %s · %g mm"), p->marker, d.name, side);
-        centred_text(sh->cr, line, x + cw / 2, y + side + 2 * quiet + 8.5, 3.0, 0);
+        centred_text(sh->cr, line, x + cw / 2, y + side + 2 * quiet + 8.5, cw - 2, 3.0, 0);
         cut_marks(sh->cr, x, y, cw, chh);
     }
     return sheet_close_page(sh, 1) ? 1 : 0;
@@ -270,7 +280,7 @@ static int board_sheet(const vt_board *b, const char *spec, sheet *sh)
     }
     char line[200];
     snprintf(line, sizeof line, _("Vitrine calibration board %s · squares %g mm · print at 100 %%"), spec, sq);
-    centred_text(cr, line, sh->w_mm / 2, y0 + bh + 6, 3.2, 0);
+    centred_text(cr, line, sh->w_mm / 2, y0 + bh + 6, sh->w_mm - 2 * MARGIN, 3.2, 0);
     return sheet_close_page(sh, 1) ? 1 : 0;
 }
 

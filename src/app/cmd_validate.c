@@ -55,6 +55,23 @@ static void check_model(vt_catalog_report *rep, const vt_catalog *cat, int i, co
     }
 }
 
+/* Each product's visible text (name, brand, description): a warning for characters that no
+ * installed font has (the display would draw boxes). */
+static void check_text(vt_catalog_report *rep, const vt_catalog *cat)
+{
+    for (int i = 0; i < cat->count; i++) {
+        const vt_product *p = &cat->products[i];
+        const char *keys[3] = { "name", "brand", "description" }, *vals[3] = { p->name, p->brand, p->description };
+        for (int k = 0; k < 3; k++) {
+            char why[700], jp[64], msg[900];
+            if (!vals[k] || !app_text_coverage(vals[k], why, sizeof why)) continue;
+            snprintf(jp, sizeof jp, "products[%d].%s", i, keys[k]);
+            snprintf(msg, sizeof msg, "%s of %s: %s", keys[k], p->id ? p->id : "?", why);
+            add_at(rep, cat, 0, jp, msg);
+        }
+    }
+}
+
 static const vt_catalog *g_sort_cat;   /* qsort has no context argument */
 static int by_model(const void *a, const void *b)
 {
@@ -133,6 +150,7 @@ int vt_cmd_validate(int argc, char **argv)
     vt_catalog *cat = NULL;
     vt_catalog_parse(path, &rep, 1, &cat);   /* the report says what is wrong */
     if (cat) check_models(&rep, cat);
+    if (cat) check_text(&rep, cat);
     print_report(path, &rep);
     int errors = rep.errors;
     if (!errors) {

@@ -136,30 +136,10 @@ static void draw_labels(vt_renderer *r, const view_scene *vs, int W, int H)
     /* TRANSLATORS: the last two are "3 materials" and "1 texture". */
     snprintf(line, sizeof line, _("%d vertices, %d triangles, %s, %s"), vt_model_vertex_count(m), vt_model_triangle_count(m), mats, texs);
     vt_render_text(r, H * 0.03f, y + px * 2.6f, px * 0.7f, line, grey);
-    /* Warnings, broken after "; " where a line would run off the picture. */
-    float wy = y + px * 3.8f, room = W - H * 0.06f;
-    for (int i = 0; i < vs->nwarn; i++) {
-        const char *at = vs->warn[i];
-        while (*at) {
-            /* The longest part that fits, cut after a ';' (the first part when none fits). */
-            int take = (int)strlen(at);
-            snprintf(line, sizeof line, "%s", at);
-            if (vt_render_text_width(r, px * 0.7f, line) > room) {
-                take = 0;
-                for (const char *cut = strstr(at, "; "); cut; cut = strstr(cut + 1, "; ")) {
-                    snprintf(line, sizeof line, "%.*s", (int)(cut - at + 1), at);
-                    if (take && vt_render_text_width(r, px * 0.7f, line) > room) break;
-                    take = (int)(cut - at + 1);
-                }
-                if (!take) take = (int)strlen(at);
-            }
-            snprintf(line, sizeof line, "%.*s", take, at);
-            vt_render_text(r, H * 0.03f, wy, px * 0.7f, line, warn);
-            wy += px;
-            at += strlen(line);
-            while (*at == ' ') at++;
-        }
-    }
+    /* Warnings, wrapped by Pango where a line would run off the picture. */
+    float wy = y + px * 3.8f;
+    const vt_text_box box = { W - H * 0.06f, 0, px, VT_TEXT_START };
+    for (int i = 0; i < vs->nwarn; i++) wy += vt_render_text_box(r, H * 0.03f, wy, px * 0.7f, vs->warn[i], &box, warn).lines * px;
 }
 
 static void draw_frame(vt_renderer *r, const view_scene *vs, const vt_image *bg, const vt_camera *cam, int W, int H,

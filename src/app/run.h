@@ -86,10 +86,10 @@ typedef struct media_clock {
 } media_clock;
 
 /* The HUD's lines (frames per second, stage times; then the latest staff messages, run_staff.c),
- * refreshed every second. */
+ * refreshed every second. Room for a whole staff line: the HUD ellipsises it by display width. */
 #define RUN_HUD_LINES 9
 typedef struct run_hud {
-    char buf[RUN_HUD_LINES][128];
+    char buf[RUN_HUD_LINES][512];
     const char *lines[RUN_HUD_LINES];
     int n, frames;
     uint64_t t;

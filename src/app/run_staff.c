@@ -65,36 +65,21 @@ static void drop_folders(const char *text, char *out, size_t n)
     out[o] = 0;
 }
 
-/* src into out (cap bytes), cut at a character and ended with an ellipsis until it fits the
- * buffer and w pixels at px (r NULL: the buffer only). */
-static void fit_line(const vt_renderer *r, float px, float w, const char *src, char *out, size_t cap)
-{
-    size_t len = strlen(src), keep = len + 1 > cap ? cap - 4 : len;   /* cut: room for the ellipsis */
-    for (;;) {
-        while (keep < len && keep > 0 && ((unsigned char)src[keep] & 0xC0) == 0x80) keep--;
-        memcpy(out, src, keep);
-        memcpy(out + keep, keep < len ? "\u2026" : "", keep < len ? 4 : 1);
-        if (keep == 0 || !r || vt_render_text_width(r, px, out) <= w) return;
-        keep = keep > 40 ? keep - 4 : keep - 1;
-    }
-}
-
 int run_staff_hud(run_ctx *rc, int n)
 {
     vt_staff_msg m[HUD_STAFF_MAX];
     int k = run_staff_messages(rc, m, HUD_STAFF_MAX);
     uint64_t now = vt_now_ns();
-    /* The HUD's text size and margins (ui/vt_ui.c: vt_ui_hud): 15 px and 44 px at 720p. */
-    float u = rc->H / 720.0f, room = rc->W - 44 * u;
+    /* Whole lines: vt_ui_hud ends one too wide for the frame with "…" (Pango, by display width). */
     for (int i = 0; i < k && n < RUN_HUD_LINES; i++, n++) {
-        char age[32], times[24] = "", text[VT_STAFF_TEXT], whole[400];
+        char age[32], times[24] = "", text[VT_STAFF_TEXT];
         vt_staff_age(m[i].t_ns, now, age, sizeof age);
         if (m[i].repeats > 1) snprintf(times, sizeof times, " (\u00d7%d)", m[i].repeats);
         drop_folders(m[i].text, text, sizeof text);
         /* TRANSLATORS: the HUD's staff line: how long ago ("12 s"), the subsystem ("catalog"), "error: " or
            "warning: " or nothing, the message, a repeat count or nothing. */
-        snprintf(whole, sizeof whole, _("%1$s ago  %2$s: %3$s%4$s%5$s"), age, m[i].subsystem, level_tag(m[i].level), text, times);
-        fit_line(rc->rend, 15 * u, room, whole, rc->hud.buf[n], sizeof rc->hud.buf[n]);
+        snprintf(rc->hud.buf[n], sizeof rc->hud.buf[n], _("%1$s ago  %2$s: %3$s%4$s%5$s"), age, m[i].subsystem,
+                 level_tag(m[i].level), text, times);
     }
     return n;
 }

@@ -1,6 +1,6 @@
 /* vt_render.c — a renderer's life: the context, the shader programs from shaders/ (their uniform
  * locations resolved once, right after each links), the offscreen targets, the studio and the
- * glyph atlas; and destroying all of it. The other parts are listed in vt_render_internal.h. */
+ * text cache; and destroying all of it. The other parts are listed in vt_render_internal.h. */
 #include "vt_render_internal.h"
 
 #include <math.h>
@@ -102,7 +102,7 @@ static vt_result build_programs(vt_renderer *r, const char *dir, char *err, size
     if ((res = vt_render_mesh_program(r, 0, err, errlen)) != VT_OK) return res;
     if ((res = program(dir, "ui", &r->ui_prog, err, errlen)) != VT_OK) return res;
     r->ui_u.size = glGetUniformLocation(r->ui_prog, "u_size");
-    r->ui_u.atlas = glGetUniformLocation(r->ui_prog, "u_atlas");
+    r->ui_u.text = glGetUniformLocation(r->ui_prog, "u_text");
     if ((res = program2(dir, "ui", "rect", NULL, &r->rect_prog, err, errlen)) != VT_OK) return res;
     r->rect_size = glGetUniformLocation(r->rect_prog, "u_size");
     if ((res = program(dir, "shadow", &r->shadow_prog, err, errlen)) != VT_OK) return res;
@@ -150,7 +150,7 @@ static void set_constant_uniforms(vt_renderer *r)
     glUniform1i(r->bg_u.frame, 0);
     glUseProgram(r->ui_prog);
     glUniform2f(r->ui_u.size, (float)r->desc.width, (float)r->desc.height);
-    glUniform1i(r->ui_u.atlas, 0);
+    glUniform1i(r->ui_u.text, 0);
     glUseProgram(r->rect_prog);
     glUniform2f(r->rect_size, (float)r->desc.width, (float)r->desc.height);
     glUseProgram(0);
@@ -247,8 +247,9 @@ static vt_result build_buffers(vt_renderer *r, char *err, size_t errlen)
     glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
 
     r->ui_verts = malloc(VT_MAX_UI_VERTS * 8 * sizeof(float));
+    r->ui_tex = malloc(VT_MAX_UI_VERTS * sizeof(GLuint));
     r->row_tmp = malloc((size_t)r->desc.width * 4);
-    if (!r->ui_verts || !r->row_tmp) { snprintf(err, errlen, _("no memory for the overlay")); return VT_ERR_NO_MEMORY; }
+    if (!r->ui_verts || !r->ui_tex || !r->row_tmp) { snprintf(err, errlen, _("no memory for the overlay")); return VT_ERR_NO_MEMORY; }
     glGenVertexArrays(1, &r->ui_vao);
     glBindVertexArray(r->ui_vao);
     glGenBuffers(1, &r->ui_vbo);
@@ -272,7 +273,7 @@ vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *
     r->desc = *desc;
     vt_result res = vt_render_context_create(r, err, errlen);
     snprintf(r->shader_dir, sizeof r->shader_dir, "%s", shader_dir(desc));
-    if (res == VT_OK) res = vt_render_atlas_build(r, err, errlen);
+    if (res == VT_OK) res = vt_render_text_init(r, err, errlen);
     if (res == VT_OK) res = build_targets(r, err, errlen);
     if (res == VT_OK) res = vt_render_env_build(r, err, errlen);   /* before the mesh programs: their SH */
     if (res == VT_OK) res = build_programs(r, r->shader_dir, err, errlen);
@@ -291,8 +292,9 @@ static void delete_gl_objects(vt_renderer *r)
     glDeleteBuffers(3, bufs);
     GLuint vaos[] = { r->bg_vao, r->ui_vao, r->shadow_vao };
     glDeleteVertexArrays(3, vaos);
-    GLuint tex[] = { r->bg_tex, r->atlas_tex, r->env_tex };
-    glDeleteTextures(3, tex);
+    vt_render_text_destroy(r);
+    GLuint tex[] = { r->bg_tex, r->env_tex };
+    glDeleteTextures(2, tex);
     GLuint rbs[] = { r->fbo_colour, r->fbo_depth, r->ms_colour, r->ms_depth };
     glDeleteRenderbuffers(4, rbs);
     GLuint fbos[] = { r->fbo, r->fbo_ms, r->bg_fbo };
@@ -308,10 +310,11 @@ void vt_render_destroy(vt_renderer *r)
     vt_render_make_current(r);
     if (r->window || r->egl_ctx) delete_gl_objects(r);
     free(r->slots);   /* without a context the pool holds no GL objects */
+    vt_render_text_destroy(r);   /* (already done with the GL objects; else it holds no textures) */
     vt_render_context_destroy(r);
     free(r->ui_verts);
     free(r->row_tmp);
-    free(r->glyphs);
+    free(r->ui_tex);
     free(r->cmds);
     free(r);
 }

@@ -82,9 +82,51 @@ void vt_render_shadow(vt_renderer *r, const float cam_from_model[16], const floa
 /* 2-D overlay in frame pixels (origin top-left). Colours are sRGB 0..1 with alpha. */
 void vt_render_rect(vt_renderer *r, float x, float y, float w, float h, const float rgba[4]);
 void vt_render_line(vt_renderer *r, float x0, float y0, float x1, float y1, float width, const float rgba[4]);
-/* Draws UTF-8 text with its baseline at y; returns the advance in pixels. */
+/* Text (Pango: HarfBuzz shaping, bidi with the paragraph's direction taken from the text,
+ * fontconfig's fallback to a font that has each character; the UI's bold sans, DejaVu Sans Bold
+ * where it covers the text). px is the font's em size in frame pixels. Invalid UTF-8 is drawn
+ * with U+FFFD for the bad bytes. Laid-out and rasterised strings are cached (LRU, by text, size
+ * and box): drawing or measuring the same string again costs no layout or upload.
+ *
+ * One line, its baseline at y, starting at x (a right-to-left string too: x is its left edge);
+ * returns the advance in pixels. vt_render_text_width measures the same without drawing. */
 float vt_render_text(vt_renderer *r, float x, float y, float px, const char *utf8, const float rgba[4]);
 float vt_render_text_width(const vt_renderer *r, float px, const char *utf8);
+
+/* Where text goes in a box: "start" and "end" follow the text's direction (a right-to-left name
+ * aligned to start lies against the box's right edge). */
+typedef enum vt_text_align { VT_TEXT_START, VT_TEXT_CENTRE, VT_TEXT_END } vt_text_align;
+typedef struct vt_text_box {
+    float width;          /* lines break at this display width (between words, inside a word only
+                           * when it alone is wider; never inside a character or grapheme);
+                           * <= 0: one unbroken line, max_lines and align ignored */
+    int max_lines;        /* 0: as many lines as it takes; else at most that many, the last one
+                           * ended with "…" where text was left out */
+    float line_px;        /* baseline to baseline; 0: the fonts' own line height */
+    vt_text_align align;
+} vt_text_box;
+typedef struct vt_text_size {
+    float width;          /* the widest line's advance (never past box.width when one is set) */
+    float height;         /* first line's ascent to the last line's descent */
+    float ascent;         /* the first baseline below the top */
+    int lines;
+    int ellipsised;       /* 1: text was left out (and "…" drawn) */
+    int rtl;              /* 1: the paragraph's direction is right to left */
+} vt_text_size;
+/* Draws utf8 in box (NULL: one line), the box's left edge at x, the first line's baseline at y. */
+vt_text_size vt_render_text_box(vt_renderer *r, float x, float y, float px, const char *utf8, const vt_text_box *box,
+                                const float rgba[4]);
+/* What vt_render_text_box would draw: its lines, width and height; draws nothing. */
+vt_text_size vt_render_text_measure(const vt_renderer *r, float px, const char *utf8, const vt_text_box *box);
+/* For tests and benchmarks: layouts made and textures uploaded so far by the text cache. */
+void vt_render_text_stats(const vt_renderer *r, long *layouts, long *uploads);
+
+/* Which characters of utf8 no installed font has (fontconfig: the union of the coverage of the
+ * fonts it sorts for the UI's font, the list Pango falls back through; no GL, any thread).
+ * Returns how many different ones there are (0: every character prints) and writes them into
+ * missing (cap bytes, may be NULL), as far as it holds, as "X (U+XXXX), ...". Spaces, controls,
+ * format characters (joiners, direction marks) and variation selectors need no glyph. */
+int vt_render_text_missing(const char *utf8, char *missing, size_t cap);
 /* Ends the frame; when rgba is non-NULL (RGBA8, the desc's size) the frame is read back into it,
  * top row first. In a window the frame is shown. VT_ERR_ARG (logged, nothing read back) when
  * rgba is not an RGBA8 image of the desc's size. */

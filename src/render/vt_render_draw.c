@@ -118,45 +118,53 @@ void vt_render_begin(vt_renderer *r, const vt_image *bgr, const vt_camera *cam)
                          r->proj);
     r->ui_count = 0;
     r->ncmds = 0;
+    vt_render_text_frame(r);
 }
 
 /* ---- the 2-D overlay ---- */
-static void ui_vert(vt_renderer *r, float x, float y, float u, float v, const float c[4])
+static void ui_vert(vt_renderer *r, float x, float y, float u, float v, GLuint tex, const float c[4])
 {
     if (r->ui_count >= VT_MAX_UI_VERTS) {
         if (!r->ui_overflow_warned) VT_WARN("render", "more than %d overlay vertices in a frame: the rest is not drawn", VT_MAX_UI_VERTS);
         r->ui_overflow_warned = 1;
         return;
     }
+    r->ui_tex[r->ui_count] = tex;
     float *p = &r->ui_verts[r->ui_count++ * 8];
     p[0] = x; p[1] = y; p[2] = u; p[3] = v;
     memcpy(p + 4, c, 4 * sizeof(float));
 }
 
 void vt_render_ui_quad(vt_renderer *r, float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1,
-                       const float c[4])
+                       GLuint tex, const float c[4])
 {
-    ui_vert(r, x0, y0, u0, v0, c); ui_vert(r, x1, y0, u1, v0, c); ui_vert(r, x1, y1, u1, v1, c);
-    ui_vert(r, x0, y0, u0, v0, c); ui_vert(r, x1, y1, u1, v1, c); ui_vert(r, x0, y1, u0, v1, c);
+    if (r->ui_count + 6 > VT_MAX_UI_VERTS) {   /* whole quads only */
+        if (!r->ui_overflow_warned) VT_WARN("render", "more than %d overlay vertices in a frame: the rest is not drawn", VT_MAX_UI_VERTS);
+        r->ui_overflow_warned = 1;
+        return;
+    }
+    ui_vert(r, x0, y0, u0, v0, tex, c); ui_vert(r, x1, y0, u1, v0, tex, c); ui_vert(r, x1, y1, u1, v1, tex, c);
+    ui_vert(r, x0, y0, u0, v0, tex, c); ui_vert(r, x1, y1, u1, v1, tex, c); ui_vert(r, x0, y1, u0, v1, tex, c);
 }
 
 void vt_render_rect(vt_renderer *r, float x, float y, float w, float h, const float rgba[4])
 {
-    vt_render_ui_quad(r, x, y, x + w, y + h, -1, -1, -1, -1, rgba);
+    vt_render_ui_quad(r, x, y, x + w, y + h, -1, -1, -1, -1, 0, rgba);
 }
 
 void vt_render_line(vt_renderer *r, float x0, float y0, float x1, float y1, float width, const float c[4])
 {
     float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
-    if (len < 1e-3f) return;
+    if (len < 1e-3f || r->ui_count + 6 > VT_MAX_UI_VERTS) return;
     float nx = -dy / len * width * 0.5f, ny = dx / len * width * 0.5f;
-    ui_vert(r, x0 + nx, y0 + ny, -1, -1, c); ui_vert(r, x1 + nx, y1 + ny, -1, -1, c); ui_vert(r, x1 - nx, y1 - ny, -1, -1, c);
-    ui_vert(r, x0 + nx, y0 + ny, -1, -1, c); ui_vert(r, x1 - nx, y1 - ny, -1, -1, c); ui_vert(r, x0 - nx, y0 - ny, -1, -1, c);
+    ui_vert(r, x0 + nx, y0 + ny, -1, -1, 0, c); ui_vert(r, x1 + nx, y1 + ny, -1, -1, 0, c); ui_vert(r, x1 - nx, y1 - ny, -1, -1, 0, c);
+    ui_vert(r, x0 + nx, y0 + ny, -1, -1, 0, c); ui_vert(r, x1 - nx, y1 - ny, -1, -1, 0, c); ui_vert(r, x0 - nx, y0 - ny, -1, -1, 0, c);
 }
 
-/* The overlay in runs of plain rectangles (uv < 0: vertex colour only) and of glyphs (the atlas):
- * each run with its own program, in the order drawn. One program for both would sample the atlas
- * for every rectangle pixel too: a software rasterizer runs both sides of the shader's branch. */
+/* The overlay in runs of plain rectangles (vertex colour only) and of text (one texture per
+ * string), each run with its own program and texture, in the order drawn. One program for both
+ * would sample a texture for every rectangle pixel too: a software rasterizer runs both sides of
+ * the shader's branch. */
 static void flush_ui(vt_renderer *r)
 {
     if (!r->ui_count) return;
@@ -164,16 +172,17 @@ static void flush_ui(vt_renderer *r)
     glEnable(GL_BLEND);
     glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
     glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, r->atlas_tex);
     glBindVertexArray(r->ui_vao);
     glBindBuffer(GL_ARRAY_BUFFER, r->ui_vbo);
     glBufferSubData(GL_ARRAY_BUFFER, 0, (GLsizeiptr)r->ui_count * 8 * (GLsizeiptr)sizeof(float), r->ui_verts);
-    GLuint bound = 0;
-    for (int start = 0; start < r->ui_count;) {   /* triangles of 3 vertices, one kind each */
-        int plain = r->ui_verts[start * 8 + 2] < 0, end = start + 3;
-        while (end < r->ui_count && (r->ui_verts[end * 8 + 2] < 0) == plain) end += 3;
-        GLuint prog = plain ? r->rect_prog : r->ui_prog;
+    GLuint bound = 0, bound_tex = 0;
+    for (int start = 0; start < r->ui_count;) {   /* triangles of 3 vertices, one texture (or none) each */
+        GLuint tex = r->ui_tex[start];
+        int end = start + 3;
+        while (end < r->ui_count && r->ui_tex[end] == tex) end += 3;
+        GLuint prog = tex ? r->ui_prog : r->rect_prog;
         if (prog != bound) glUseProgram(bound = prog);
+        if (tex && tex != bound_tex) glBindTexture(GL_TEXTURE_2D, bound_tex = tex);
         glDrawArrays(GL_TRIANGLES, start, (end > r->ui_count ? r->ui_count : end) - start);
         start = end;
     }

@@ -3,7 +3,8 @@
  *
  *   vt_render.c          create/destroy, shader programs (uniforms resolved once at link), targets
  *   vt_render_context.c  GL context (GLFW window or EGL surfaceless), keys, clicks, fullscreen
- *   vt_render_text.c     FreeType glyph atlas, text drawing and measurement
+ *   vt_render_text.c     text through Pango into cached A8 textures, drawing and measurement
+ *   vt_render_fonts.c    fontconfig: which characters no installed font has (no GL)
  *   vt_render_env.c      the studio environment: radiance mips and spherical-harmonic irradiance
  *   vt_render_model.c    the GPU model pool (typed handles), uploads, the queued PBR draws and
  *                        contact shadows (depth pre-pass), mesh program variants per material
@@ -18,18 +19,18 @@
 #include <EGL/egl.h>
 #include <GLFW/glfw3.h>
 
-#define VT_GLYPH_PX 56          /* glyphs are rasterised at this size and drawn scaled */
 #define VT_MAX_UI_VERTS 65536   /* 2-D overlay vertices per frame */
 #define VT_ENV_LEVELS 6         /* environment mips: 256x128 down to 8x4 */
 #define VT_ENV_SCALE 8.0f       /* the environment texture holds radiance / VT_ENV_SCALE */
 #define VT_MESH_TEXTURES 5      /* base colour, metallic-roughness, normal, occlusion, emissive */
 #define VT_MESH_VARIANTS (1 << VT_MESH_TEXTURES)   /* one mesh program per set of maps */
 
-typedef struct vt_glyph { uint32_t cp; float u0, v0, u1, v1; int w, h, bx, by; float adv; } vt_glyph;
+/* The text cache (vt_render_text.c). */
+typedef struct vt_text_cache vt_text_cache;
 
 /* Uniform locations of each program, looked up once right after it links. */
 typedef struct vt_bg_uniforms { GLint frame; } vt_bg_uniforms;
-typedef struct vt_ui_uniforms { GLint size, atlas; } vt_ui_uniforms;
+typedef struct vt_ui_uniforms { GLint size, text; } vt_ui_uniforms;
 typedef struct vt_shadow_uniforms { GLint proj, mv, rect, strength; } vt_shadow_uniforms;
 typedef struct vt_depth_uniforms { GLint proj, mv; } vt_depth_uniforms;
 typedef struct vt_mesh_uniforms {
@@ -92,12 +93,10 @@ struct vt_renderer {
     GLuint env_tex;
     float env_sh[9];           /* the studio's irradiance, spherical harmonics */
     /* text (vt_render_text.c) */
-    GLuint atlas_tex;
-    vt_glyph *glyphs;
-    int glyph_count;
-    float ascent;
+    vt_text_cache *text;       /* pointer: measuring through a const renderer still caches */
     /* the frame (vt_render_draw.c) */
     float *ui_verts;           /* x, y, u, v, r, g, b, a */
+    GLuint *ui_tex;            /* per vertex: the text texture it samples (0: a plain rectangle) */
     int ui_count;
     int ui_overflow_warned;
     float proj[16];
@@ -123,8 +122,11 @@ void vt_render_make_current(vt_renderer *r);
 /* Where the frame sits in a ww x wh framebuffer (letterboxed): scale and rectangle. */
 void vt_render_letterbox(const vt_renderer *r, int ww, int wh, float *s, int *dx, int *dy, int *dw, int *dh);
 
-/* vt_render_text.c */
-vt_result vt_render_atlas_build(vt_renderer *r, char *err, size_t errlen);
+/* vt_render_text.c: the font map and the cache; _frame marks a frame's start (entries used since
+ * are not evicted: their textures may be queued); _destroy with the context current. */
+vt_result vt_render_text_init(vt_renderer *r, char *err, size_t errlen);
+void vt_render_text_destroy(vt_renderer *r);
+void vt_render_text_frame(vt_renderer *r);
 
 /* vt_render_env.c: fills env_tex and env_sh. */
 vt_result vt_render_env_build(vt_renderer *r, char *err, size_t errlen);
@@ -142,7 +144,8 @@ void vt_render_flush_3d(vt_renderer *r);
 /* desc.time_passes: waits for the GL and adds the time since the last mark to pass (or, -1,
  * just starts the clock). */
 void vt_render_pass_mark(vt_renderer *r, int pass);
+/* A textured quad of the overlay (tex: single-channel coverage, tinted by c). */
 void vt_render_ui_quad(vt_renderer *r, float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1,
-                       const float c[4]);
+                       GLuint tex, const float c[4]);
 
 #endif

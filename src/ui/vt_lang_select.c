@@ -49,12 +49,12 @@ void vt_ui_lang_draw(vt_renderer *r, int fw, int fh, const vt_ui_lang_select *s,
     vt_ui_rgba(acc, k_accent, 1);
     for (int i = 0; i < n; i++) {
         int on = i == s->current;
-        char name[256];
-        float tw = vt_ui_fit_text(r, px, s->names[i] ? s->names[i] : "", b[i].w - 2 * BTN_PAD * u, name, sizeof name);
+        const vt_text_box fit = { b[i].w - 2 * BTN_PAD * u, 1, 0, VT_TEXT_CENTRE };   /* ellipsised when too long */
         vt_render_rect(r, b[i].x + 2 * u, b[i].y + 3 * u, b[i].w, b[i].h, shadow);
         vt_render_rect(r, b[i].x, b[i].y, b[i].w, b[i].h, on ? acc : panel);
         if (!on) vt_render_rect(r, b[i].x, b[i].y + b[i].h - 3 * u, b[i].w, 3 * u, acc);   /* a button, not a label */
-        vt_render_text(r, b[i].x + (b[i].w - tw) * 0.5f, b[i].y + b[i].h * 0.5f + px * 0.36f, px, name, on ? white : ink);
+        vt_render_text_box(r, b[i].x + BTN_PAD * u, b[i].y + b[i].h * 0.5f + px * 0.36f, px, s->names[i] ? s->names[i] : "",
+                           &fit, on ? white : ink);
     }
     for (int i = 0; buttons && i < n; i++) buttons[i] = b[i];
 }

@@ -18,31 +18,16 @@ static tag_sizes tag_sizes_for(int fh)
 /* The smallest scale a crowded tag takes: its price 24 px tall on a 1080-line frame. */
 #define TAG_FLOOR_PRICE_FRAC (24.0f / 1080.0f)
 
-float vt_ui_fit_text(const vt_renderer *r, float px, const char *text, float width, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s", text ? text : "");
-    float w = vt_render_text_width(r, px, out);
-    if (w <= width) return w;
-    size_t n = strlen(out);
-    while (n > 0) {
-        do n--; while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80);   /* a whole character */
-        while (n > 0 && out[n - 1] == ' ') n--;
-        if (n + 4 > cap) continue;
-        memcpy(out + n, "\u2026", 4);   /* "…" is three bytes, and the terminator */
-        w = vt_render_text_width(r, px, out);
-        if (w <= width) return w;
-    }
-    snprintf(out, cap, "\u2026");
-    return vt_render_text_width(r, px, out);
-}
+/* The name on one line, ellipsised at width; start-aligned (a right-to-left name lies right). */
+static vt_text_box name_box(float width) { return (vt_text_box){ width, 1, 0, VT_TEXT_START }; }
 
-/* The tag's size at scale 1; the name as it fits (name_out). */
-static void measure(const vt_renderer *r, const vt_ui_tag *t, const tag_sizes *z, char *name_out, size_t cap,
-                    float *w, float *h)
+/* The tag's size at scale 1. */
+static void measure(const vt_renderer *r, const vt_ui_tag *t, const tag_sizes *z, float *w, float *h)
 {
     float wp = vt_render_text_width(r, z->price_px, t->price);
     if (t->was) wp += z->pad + vt_render_text_width(r, z->was_px, t->was);
-    float wn = vt_ui_fit_text(r, z->name_px, t->name, fmaxf(z->max_w - 2 * z->pad, wp), name_out, cap);
+    vt_text_box nb = name_box(fmaxf(z->max_w - 2 * z->pad, wp));
+    float wn = vt_render_text_measure(r, z->name_px, t->name ? t->name : "", &nb).width;
     /* a little slack: text drawn smaller is not always exactly proportionally narrower */
     *w = (wn > wp ? wn : wp) * 1.03f + 2 * z->pad + 2;
     *h = z->name_px * 1.25f + z->price_px * 1.15f + z->pad * 1.6f;
@@ -60,7 +45,7 @@ static void draw_leader(vt_renderer *r, const vt_ui_rect *b, float ax, float ay,
     vt_render_rect(r, ax - dot * 0.5f, ay - dot * 0.5f, dot, dot, line);
 }
 
-static void draw_tag(vt_renderer *r, const vt_ui_tag *t, const char *name, const vt_ui_placed *pl, tag_sizes z, int fh)
+static void draw_tag(vt_renderer *r, const vt_ui_tag *t, const vt_ui_placed *pl, tag_sizes z, int fh)
 {
     const vt_ui_rect *b = &pl->rect;
     float s = pl->slot.scale, o = t->opacity;
@@ -77,9 +62,8 @@ static void draw_tag(vt_renderer *r, const vt_ui_tag *t, const char *name, const
     vt_render_rect(r, b->x + 3, b->y + 4, b->w, b->h, shadow);
     vt_render_rect(r, b->x, b->y, b->w, b->h, panel);
     vt_render_rect(r, b->x, b->y, fh * 0.006f * s, b->h, accent);
-    char fitted[256];
-    vt_ui_fit_text(r, z.name_px, name, b->w - 2 * pad, fitted, sizeof fitted);
-    vt_render_text(r, b->x + pad, b->y + pad * 0.6f + z.name_px, z.name_px, fitted, ink);
+    vt_text_box nb = name_box(b->w - 2 * pad);
+    vt_render_text_box(r, b->x + pad, b->y + pad * 0.6f + z.name_px, z.name_px, t->name ? t->name : "", &nb, ink);
     float py = b->y + pad * 0.6f + z.name_px * 1.25f + z.price_px;
     if (!t->was) {
         vt_render_text(r, b->x + pad, py, z.price_px, t->price, ink);
@@ -102,12 +86,11 @@ void vt_ui_price_tags(vt_renderer *r, int fw, int fh, vt_ui_tag *tags, int count
     tag_sizes z = tag_sizes_for(fh);
     vt_ui_layout_item items[VT_UI_MAX_TAGS];
     vt_ui_placed placed[VT_UI_MAX_TAGS];
-    char names[VT_UI_MAX_TAGS][160];
     for (int i = 0; i < count; i++) {
         const vt_ui_tag *t = &tags[i];
         items[i] = (vt_ui_layout_item){ t->ax, t->ay, t->depth, { { 0 } }, 0, 0, t->slot };
         memcpy(items[i].quad, t->quad, sizeof items[i].quad);
-        measure(r, t, &z, names[i], sizeof names[i], &items[i].w, &items[i].h);
+        measure(r, t, &z, &items[i].w, &items[i].h);
     }
     vt_ui_layout_desc d = { fw, fh, count, avoid, navoid, TAG_FLOOR_PRICE_FRAC * fh / z.price_px };
     vt_ui_layout_tags(&d, items, placed);
@@ -126,5 +109,5 @@ void vt_ui_price_tags(vt_renderer *r, int fw, int fh, vt_ui_tag *tags, int count
         const vt_ui_placed *pl = &placed[order[k]];
         if (pl->leader) draw_leader(r, &pl->rect, pl->lx, pl->ly, tags[order[k]].opacity, fh);
     }
-    for (int k = 0; k < n; k++) draw_tag(r, &tags[order[k]], names[order[k]], &placed[order[k]], z, fh);
+    for (int k = 0; k < n; k++) draw_tag(r, &tags[order[k]], &placed[order[k]], z, fh);
 }

@@ -19,63 +19,11 @@ void vt_ui_banner(vt_renderer *r, int frame_w, int frame_h, const char *text)
     vt_render_text(r, x + pad, y + px * 1.15f, px, text, ink);
 }
 
-/* Breaks text into lines no wider than width; returns how many (at most max), each a copy in
- * lines[i] (caller's buffers of cap bytes). An over-long word is cut. */
-static int wrap(const vt_renderer *r, float px, const char *text, float width, char lines[][256], int max)
-{
-    int n = 0;
-    const char *p = text;
-    while (*p && n < max) {
-        while (*p == ' ') p++;
-        char line[256] = "";
-        size_t len = 0;
-        const char *q = p;
-        while (*q) {
-            const char *w = q;
-            while (*w && *w != ' ') w++;
-            size_t add = (size_t)(w - q);
-            if (len + add + 2 >= sizeof line) break;
-            char trial[256];   /* line, a space, the word: fits (checked above) */
-            size_t k = len;
-            memcpy(trial, line, len);
-            if (len) trial[k++] = ' ';
-            memcpy(trial + k, q, add);
-            trial[k + add] = 0;
-            if (len && vt_render_text_width(r, px, trial) > width) break;
-            memcpy(line, trial, sizeof line);
-            len = strlen(line);
-            q = w;
-            while (*q == ' ') q++;
-            if (vt_render_text_width(r, px, line) > width) break;   /* one long word: cut below */
-        }
-        if (q == p) {   /* nothing fitted: take what does of the word */
-            size_t k = 0;
-            while (p[k] && p[k] != ' ' && k < sizeof line - 1) {
-                line[k] = p[k];
-                line[k + 1] = 0;
-                if (vt_render_text_width(r, px, line) > width) { line[k] = 0; break; }
-                k++;
-            }
-            if (k == 0) k = 1;
-            q = p + k;
-        }
-        snprintf(lines[n++], 256, "%s", line);
-        p = q;
-    }
-    while (*p == ' ') p++;
-    if (*p && n == max && n > 0) {   /* more than fits: say so, within the width */
-        char more[264];
-        snprintf(more, sizeof more, "%s\u2026", lines[n - 1]);
-        vt_ui_fit_text(r, px, more, width, lines[n - 1], 256);
-    }
-    return n;
-}
-
 /* The card's sizes in frame pixels (design units: sizes are for a 720-line frame). */
 typedef struct card_layout {
     float u, ease, pad, w, h, x, y;
     float name_px, brand_px, body_px, price_px, was_px, small_px;
-    char name[2][256], brand[256], dims[256], lines[6][256];
+    vt_text_box name_box, line_box, brand_box, dims_box;   /* Pango wraps and ellipsises in them */
     int nname, nl, side;
     QRcode *q;              /* NULL: no url */
     float mod, qr_side;     /* QR module and code side, whole pixels */
@@ -91,10 +39,12 @@ static void card_fit(card_layout *L, const vt_renderer *r, const vt_ui_card *c, 
     L->name_px = 30 * u, L->brand_px = 18 * u, L->body_px = 17 * u, L->price_px = 38 * u, L->small_px = 15 * u;
     L->was_px = L->body_px * 1.2f;
     float inner = L->w - 2 * L->pad, esc = vt_render_text_width(r, L->small_px, "Esc \u00d7") + L->pad;
-    L->nname = wrap(r, L->name_px, c->name ? c->name : "", inner - esc, L->name, 2);
-    vt_ui_fit_text(r, L->brand_px, c->brand, inner, L->brand, sizeof L->brand);
-    vt_ui_fit_text(r, L->small_px, c->dimensions, inner, L->dims, sizeof L->dims);
-    L->nl = c->description ? wrap(r, L->body_px, c->description, inner, L->lines, 5) : 0;
+    /* start-aligned: a right-to-left name or description lies against the right edge */
+    L->name_box = (vt_text_box){ inner - esc, 2, L->name_px * 1.3f, VT_TEXT_START };
+    L->line_box = (vt_text_box){ inner, 5, L->body_px * 1.35f, VT_TEXT_START };
+    L->brand_box = L->dims_box = (vt_text_box){ inner, 1, 0, VT_TEXT_START };
+    L->nname = vt_render_text_measure(r, L->name_px, c->name ? c->name : "", &L->name_box).lines;
+    L->nl = c->description ? vt_render_text_measure(r, L->body_px, c->description, &L->line_box).lines : 0;
     float pw = vt_render_text_width(r, L->price_px, c->price) +
                (c->was ? L->pad * 0.7f + vt_render_text_width(r, L->was_px, c->was) : 0);
     if (pw > inner) { L->price_px *= inner / pw; L->was_px *= inner / pw; }
@@ -177,12 +127,16 @@ static float card_text(vt_renderer *r, const card_layout *L, const vt_ui_card *c
     vt_render_rect(r, x, y, L->w, L->h, panel);
     vt_render_rect(r, x, y, L->w, 6 * L->u, L->accent);
     float ty = y + pad + L->name_px;
-    for (int i = 0; i < L->nname; i++, ty += L->name_px * 1.3f) vt_render_text(r, x + pad, ty, L->name_px, L->name[i], L->ink);
-    ty -= L->name_px * 1.3f;
-    if (c->brand) { ty += L->brand_px * 1.5f; vt_render_text(r, x + pad, ty, L->brand_px, L->brand, L->muted); }
+    vt_render_text_box(r, x + pad, ty, L->name_px, c->name ? c->name : "", &L->name_box, L->ink);
+    ty += (L->nname > 1 ? L->nname - 1 : 0) * L->name_box.line_px;
+    if (c->brand) { ty += L->brand_px * 1.5f; vt_render_text_box(r, x + pad, ty, L->brand_px, c->brand, &L->brand_box, L->muted); }
     ty += body_px * 0.6f;
-    for (int i = 0; i < L->nl; i++) { ty += body_px * 1.35f; vt_render_text(r, x + pad, ty, body_px, L->lines[i], L->ink); }
-    if (c->dimensions) { ty += small_px * 1.8f; vt_render_text(r, x + pad, ty, small_px, L->dims, L->muted); }
+    if (L->nl) vt_render_text_box(r, x + pad, ty + L->line_box.line_px, body_px, c->description, &L->line_box, L->ink);
+    ty += L->nl * L->line_box.line_px;
+    if (c->dimensions) {
+        ty += small_px * 1.8f;
+        vt_render_text_box(r, x + pad, ty, small_px, c->dimensions, &L->dims_box, L->muted);
+    }
     ty += L->price_px * 1.4f;
     float px_end = x + pad + vt_render_text(r, x + pad, ty, L->price_px, c->price, c->was ? L->red : L->ink);
     if (c->was) {
@@ -211,11 +165,10 @@ static vt_ui_rect card_qr(vt_renderer *r, const card_layout *L, float ty)
             xx += run - 1;
         }
     float cx = qx + side + L->pad, room = L->x + L->w - L->pad - cx;
-    char scan[256], more[256];   /* a language's longer words stay inside the card */
-    vt_ui_fit_text(r, L->body_px, vt_tr_lang(L->locale, "Scan to buy"), room, scan, sizeof scan);
-    vt_ui_fit_text(r, L->small_px, vt_tr_lang(L->locale, "or to read more"), room, more, sizeof more);
-    vt_render_text(r, cx, qy + side * 0.45f, L->body_px, scan, L->ink);
-    vt_render_text(r, cx, qy + side * 0.45f + L->body_px * 1.4f, L->small_px, more, L->muted);
+    const vt_text_box fit = { room, 1, 0, VT_TEXT_START };   /* a language's longer words stay inside the card */
+    vt_render_text_box(r, cx, qy + side * 0.45f, L->body_px, vt_tr_lang(L->locale, "Scan to buy"), &fit, L->ink);
+    vt_render_text_box(r, cx, qy + side * 0.45f + L->body_px * 1.4f, L->small_px, vt_tr_lang(L->locale, "or to read more"),
+                       &fit, L->muted);
     return (vt_ui_rect){ qx, qy, side, side };
 }
 
@@ -323,12 +276,18 @@ void vt_ui_attract(vt_renderer *r, int fw, int fh, const char *store, double t, 
     }
 }
 
+/* A HUD line: one, ellipsised where it would run past the frame (12 px margins, 10 px padding at 720p). */
+static vt_text_box hud_box(int fw, int fh)
+{
+    return (vt_text_box){ fw - 44 * (fh / 720.0f), 1, 0, VT_TEXT_START };
+}
+
 vt_ui_rect vt_ui_hud_rect(const vt_renderer *r, int fw, int fh, const char *const *lines, int n)
 {
-    (void)fw;
     float u = fh / 720.0f, px = 15 * u, pad = 10 * u, w = 0;
     if (n <= 0) return (vt_ui_rect){ 0, 0, 0, 0 };
-    for (int i = 0; i < n; i++) w = fmaxf(w, vt_render_text_width(r, px, lines[i]));
+    const vt_text_box box = hud_box(fw, fh);
+    for (int i = 0; i < n; i++) w = fmaxf(w, vt_render_text_measure(r, px, lines[i], &box).width);
     return (vt_ui_rect){ 12 * u, 12 * u, w + 2 * pad, n * px * 1.4f + 2 * pad - px * 0.4f };
 }
 
@@ -338,7 +297,9 @@ void vt_ui_hud(vt_renderer *r, int fw, int fh, const char *const *lines, int n)
     vt_ui_rect b = vt_ui_hud_rect(r, fw, fh, lines, n);
     float bg[4] = { 0, 0, 0, 0.6f }, ink[4] = { 0.75f, 1, 0.75f, 1 };
     vt_render_rect(r, b.x, b.y, b.w, b.h, bg);
-    for (int i = 0; i < n; i++) vt_render_text(r, b.x + pad, b.y + pad + px + i * px * 1.4f - px * 0.2f, px, lines[i], ink);
+    const vt_text_box box = hud_box(fw, fh);
+    for (int i = 0; i < n; i++)
+        vt_render_text_box(r, b.x + pad, b.y + pad + px + i * px * 1.4f - px * 0.2f, px, lines[i], &box, ink);
 }
 
 void vt_ui_dialog(vt_renderer *r, int fw, int fh, const char *title, const char *hint)

@@ -1,4 +1,4 @@
-/* vt_ui_internal.h — shared inside src/ui only: the palette and text fitting. */
+/* vt_ui_internal.h — shared inside src/ui only: the palette. */
 #ifndef VT_UI_INTERNAL_H
 #define VT_UI_INTERNAL_H
 
@@ -14,9 +14,5 @@ static inline void vt_ui_rgba(float out[4], const float c[3], float a)
 {
     out[0] = c[0]; out[1] = c[1]; out[2] = c[2]; out[3] = a;
 }
-
-/* text into out (cap bytes), cut at a character boundary and ended with "…" when it is wider
- * than width at px; returns its width. */
-float vt_ui_fit_text(const vt_renderer *r, float px, const char *text, float width, char *out, size_t cap);
 
 #endif
