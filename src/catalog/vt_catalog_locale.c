@@ -4,6 +4,7 @@
 #include "catalog_scan.h"
 #include "i18n/vt_i18n.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,24 +22,33 @@ char *vt_format_price(double value, const char *locale, const char *currency, ch
     return buf;
 }
 
-/* An error at the JSON path jp; returns 1 (an error counted). */
-static int error_at(const vt_catalog *c, vt_catalog_report *rep, const char *jp, const char *what, const char *value,
-                    const char *why)
+/* An error at the store key key ("locale"): its value, and why it is not one. */
+static int error_at(const vt_catalog *c, vt_catalog_report *rep, const char *key, const char *why)
 {
-    int line, col;
+    char jp[32];
+    snprintf(jp, sizeof jp, "store.%s", key);
+    int line, col, loc = !strcmp(key, "locale");
     vt_catalog_position(c, jp, &line, &col);
-    vt_catalog_report_add(rep, 1, line, col, "%s \"%.40s\" %s: %s", jp, value, what, why);
+    if (loc) vt_catalog_report_add(rep, 1, line, col, _("store.locale \"%.40s\" is not a CLDR locale: %s"), c->locale, why);
+    else vt_catalog_report_add(rep, 1, line, col, _("store.currency \"%.40s\" is not a current ISO 4217 currency: %s"),
+                               c->currency, why);
     return 1;
 }
 
 int cat_check_locale(const vt_catalog *c, vt_catalog_report *rep)
 {
-    char why[160];
+    char why[200];
     int errors = 0;
-    if (vt_i18n_locale_check(c->locale, why, sizeof why) != VT_OK)
-        errors += error_at(c, rep, "store.locale", "is not a CLDR locale", c->locale, why);
-    if (vt_i18n_currency_check(c->currency, why, sizeof why) != VT_OK)
-        errors += error_at(c, rep, "store.currency", "is not a current ISO 4217 currency", c->currency, why);
+    if (vt_i18n_locale_check(c->locale, why, sizeof why) != VT_OK) errors += error_at(c, rep, "locale", why);
+    if (vt_i18n_currency_check(c->currency, why, sizeof why) != VT_OK) {
+        /* "EURO", "eur", "Chf": the code its first three letters make, in capitals, when there is one. */
+        char near[4] = "", w[8];
+        for (int i = 0; i < 3 && c->currency[i]; i++) near[i] = (char)toupper((unsigned char)c->currency[i]);
+        size_t n = strlen(why);
+        if (strcmp(near, c->currency) && vt_i18n_currency_check(near, w, sizeof w) == VT_OK)
+            snprintf(why + n, sizeof why - n, _("; did you mean \"%s\"?"), near);
+        errors += error_at(c, rep, "currency", why);
+    }
     return errors;
 }
 
@@ -61,11 +71,11 @@ static void check_shown(const vt_catalog *c, vt_catalog_report *rep, const vt_pr
     char jp[96], shown[VT_I18N_PRICE_LEN], unit[64];
     snprintf(jp, sizeof jp, "%s.%s", pp, key);
     vt_format_price(value, c->locale, c->currency, shown, sizeof shown);
-    if (digits == 0) snprintf(unit, sizeof unit, "%s has no minor unit", c->currency);
-    else snprintf(unit, sizeof unit, "%s has %d decimal digit%s", c->currency, digits, digits == 1 ? "" : "s");
+    if (digits == 0) snprintf(unit, sizeof unit, _("%s has no minor unit"), c->currency);
+    else snprintf(unit, sizeof unit, vt_trn("%s has %d decimal digit", "%s has %d decimal digits", (unsigned long)digits), c->currency, digits);
     int line, col, before = rep ? rep->count : 0;
     vt_catalog_position(c, jp, &line, &col);
-    vt_catalog_report_add(rep, 0, line, col, "%.60s: %s %.15g %s shows as %s: %s", p->id ? p->id : "?", key, value,
+    vt_catalog_report_add(rep, 0, line, col, _("%.60s: %s %.15g %s shows as %s: %s"), p->id ? p->id : "?", key, value,
                           c->currency, shown, unit);
     if (rep && rep->count > before) rep->items[rep->count - 1].at_load = 1;   /* the display logs it too */
 }

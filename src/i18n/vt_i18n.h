@@ -34,7 +34,7 @@ vt_result vt_i18n_locale_check(const char *tag, char *why, size_t len);
 /* VT_OK when code is an ISO 4217 currency in use today (EUR, CHF, KWD); VT_ERR_ARG with why for
  * "EURO", "eur", "XYZ" and withdrawn ones (HRK, DEM). */
 vt_result vt_i18n_currency_check(const char *code, char *why, size_t len);
-/* A current currency's decimal digits (CLDR, standard usage): EUR 2, JPY 0, KWD 3; -1 for others. */
+/* An ISO 4217 currency's decimal digits (CLDR, standard usage): EUR 2, JPY 0, KWD 3; -1 for others. */
 int vt_i18n_currency_digits(const char *code);
 /* value as an amount of currency written in locale (ICU's UNUM_CURRENCY): "CHF 1’234’567.89" in
  * de_CH, "₹12,34,567.89" in en_IN, "1 234 567,89 kr" in sv_SE (U+00A0), "￥1,300" for 1299.5 in

@@ -12,6 +12,7 @@
 #include <unicode/ucurr.h>
 #include <unicode/uloc.h>
 #include <unicode/unum.h>
+#include <unicode/ures.h>
 #include <unicode/ustring.h>
 
 #define UBUF 256   /* UTF-16 units of one formatted price: far more than any locale writes */
@@ -57,7 +58,7 @@ vt_result vt_i18n_locale_check(const char *tag, char *why, size_t len)
     char region[ULOC_COUNTRY_CAPACITY], variant[ULOC_FULLNAME_CAPACITY], pre[ULOC_FULLNAME_CAPACITY];
     if (len) why[0] = 0;
     if (!icu_name(tag, name, sizeof name)) {
-        snprintf(why, len, "not a locale name (write it as fr_FR, de_CH or de-CH)");
+        snprintf(why, len, _("not a locale name (write it as fr_FR, de_CH or de-CH)"));
         return VT_ERR_ARG;
     }
     UErrorCode e = U_ZERO_ERROR;
@@ -65,29 +66,77 @@ vt_result vt_i18n_locale_check(const char *tag, char *why, size_t len)
     uloc_getScript(name, script, sizeof script, &e);
     uloc_getCountry(name, region, sizeof region, &e);
     uloc_getVariant(name, variant, sizeof variant, &e);
-    if (U_FAILURE(e) || !lang[0]) { snprintf(why, len, "not a locale name (write it as fr_FR, de_CH or de-CH)"); return VT_ERR_ARG; }
-    if (!available_prefix(lang)) { snprintf(why, len, "unknown language \"%s\" (CLDR has no data for it)", lang); return VT_ERR_ARG; }
+    if (U_FAILURE(e) || !lang[0]) { snprintf(why, len, _("not a locale name (write it as fr_FR, de_CH or de-CH)")); return VT_ERR_ARG; }
+    if (!available_prefix(lang)) { snprintf(why, len, _("unknown language \"%s\" (CLDR has no data for it)"), lang); return VT_ERR_ARG; }
     snprintf(pre, sizeof pre, "%s_%s", lang, script);
-    if (script[0] && !available_prefix(pre)) { snprintf(why, len, "unknown script \"%s\" for \"%s\"", script, lang); return VT_ERR_ARG; }
+    if (script[0] && !available_prefix(pre)) { snprintf(why, len, _("unknown script \"%s\" for \"%s\""), script, lang); return VT_ERR_ARG; }
     /* A region is an ISO 3166 country, or one of CLDR's own (es_419, Latin America). */
     if (region[0] && !iso_country(region) && !available_prefix(name)) {
-        snprintf(why, len, "unknown region \"%s\" (an ISO 3166 country code such as FR, CH, IN)", region);
+        snprintf(why, len, _("unknown region \"%s\" (an ISO 3166 country code such as FR, CH, IN)"), region);
         return VT_ERR_ARG;
     }
     /* Variants only where CLDR has one (ca_ES_VALENCIA); en_US_FOO would be formatted as en_US. */
-    if (variant[0] && !available_prefix(name)) { snprintf(why, len, "unknown variant \"%s\"", variant); return VT_ERR_ARG; }
+    if (variant[0] && !available_prefix(name)) { snprintf(why, len, _("unknown variant \"%s\""), variant); return VT_ERR_ARG; }
     return VT_OK;
 }
 
-/* Whether code is among ICU's common, non-deprecated ISO 4217 codes. */
+/* Whether code is an ISO 4217 code, current or withdrawn (ICU knows them all). */
 static int iso_currency(const char *code)
 {
     UErrorCode e = U_ZERO_ERROR;
-    UEnumeration *en = ucurr_openISOCurrencies(UCURR_COMMON | UCURR_NON_DEPRECATED, &e);
+    UEnumeration *en = ucurr_openISOCurrencies(UCURR_ALL, &e);
     const char *k;
     int found = 0;
     while (U_SUCCESS(e) && !found && (k = uenum_next(en, NULL, &e))) found = !strcmp(k, code);
     uenum_close(en);
+    return found;
+}
+
+/* A moment of CLDR's currency data ("from", "to": two int32 halves of milliseconds). */
+static UDate cldr_date(const UResourceBundle *entry, const char *key, UDate none)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UResourceBundle *d = ures_getByKey(entry, key, NULL, &e);
+    int32_t n = 0;
+    const int32_t *v = U_SUCCESS(e) ? ures_getIntVector(d, &n, &e) : NULL;
+    UDate t = U_SUCCESS(e) && n == 2 ? (UDate)(((int64_t)v[0] << 32) | (uint32_t)v[1]) : none;
+    ures_close(d);
+    return t;
+}
+
+/* Whether some region's legal tender today is code, from CLDR's CurrencyMap. (Not
+ * ucurr_isAvailable: ICU 72's answers no for GBP, INR and EGP; ucurr_countCurrencies crashes on
+ * a region without a currency, such as AQ.) */
+static int currency_in_use(const char *code)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UResourceBundle *sup = ures_openDirect(U_ICUDATA_NAME "-curr", "supplementalData", &e);
+    UResourceBundle *map = ures_getByKey(sup, "CurrencyMap", NULL, &e);
+    UResourceBundle *region = NULL, *entry = NULL;
+    UDate now = ucal_getNow();
+    int found = 0;
+    while (U_SUCCESS(e) && !found && ures_hasNext(map)) {
+        region = ures_getNextResource(map, region, &e);
+        ures_resetIterator(region);
+        while (U_SUCCESS(e) && !found && ures_hasNext(region)) {
+            entry = ures_getNextResource(region, entry, &e);
+            UErrorCode e2 = U_ZERO_ERROR;
+            int32_t n = 0;
+            const UChar *id = ures_getStringByKey(entry, "id", &n, &e2);
+            char a[4] = "";
+            if (U_FAILURE(e2) || n != 3) continue;
+            u_UCharsToChars(id, a, 3);
+            int32_t tn = 0;
+            UErrorCode e3 = U_ZERO_ERROR;
+            const UChar *tender = ures_getStringByKey(entry, "tender", &tn, &e3);   /* "false" for USN, CLF... */
+            found = !strcmp(a, code) && cldr_date(entry, "from", -1e300) <= now && cldr_date(entry, "to", 1e300) > now &&
+                    !(U_SUCCESS(e3) && tn == 5 && tender[0] == 'f');
+        }
+    }
+    ures_close(entry);
+    ures_close(region);
+    ures_close(map);
+    ures_close(sup);
     return found;
 }
 
@@ -97,17 +146,13 @@ vt_result vt_i18n_currency_check(const char *code, char *why, size_t len)
     int letters = code && strlen(code) == 3;
     for (int i = 0; letters && i < 3; i++) letters = code[i] >= 'A' && code[i] <= 'Z';
     if (!letters) {
-        snprintf(why, len, "an ISO 4217 code is three capital letters, such as EUR, CHF or JPY");
+        snprintf(why, len, _("an ISO 4217 code is three capital letters, such as EUR, CHF or JPY"));
         return VT_ERR_ARG;
     }
-    if (!iso_currency(code)) { snprintf(why, len, "not an ISO 4217 currency code"); return VT_ERR_ARG; }
-    UChar u[4];
-    u_charsToUChars(code, u, 4);
-    UErrorCode e = U_ZERO_ERROR;
-    UDate now = ucal_getNow();
-    /* Listed, but withdrawn (HRK since the euro, VEF): prices in it are no one's. */
-    if (!ucurr_isAvailable(u, now, now, &e) || U_FAILURE(e)) {
-        snprintf(why, len, "no longer in use (ISO 4217 lists it as withdrawn)");
+    if (!iso_currency(code)) { snprintf(why, len, _("not an ISO 4217 currency code")); return VT_ERR_ARG; }
+    /* Listed, but no one's money today (HRK since the euro, VEF): prices in it are no one's. */
+    if (!currency_in_use(code)) {
+        snprintf(why, len, _("no country's money today (withdrawn, or a code for a fund or a metal)"));
         return VT_ERR_ARG;
     }
     return VT_OK;
@@ -115,8 +160,9 @@ vt_result vt_i18n_currency_check(const char *code, char *why, size_t len)
 
 int vt_i18n_currency_digits(const char *code)
 {
-    char why[8];
-    if (vt_i18n_currency_check(code, why, sizeof why) != VT_OK) return -1;
+    int letters = code && strlen(code) == 3;
+    for (int i = 0; letters && i < 3; i++) letters = code[i] >= 'A' && code[i] <= 'Z';
+    if (!letters || !iso_currency(code)) return -1;
     UChar u[4];
     u_charsToUChars(code, u, 4);
     UErrorCode e = U_ZERO_ERROR;
