@@ -99,7 +99,7 @@ static UDate cldr_date(const UResourceBundle *entry, const char *key, UDate none
     UResourceBundle *d = ures_getByKey(entry, key, NULL, &e);
     int32_t n = 0;
     const int32_t *v = U_SUCCESS(e) ? ures_getIntVector(d, &n, &e) : NULL;
-    UDate t = U_SUCCESS(e) && n == 2 ? (UDate)(((int64_t)v[0] << 32) | (uint32_t)v[1]) : none;
+    UDate t = U_SUCCESS(e) && n == 2 ? (UDate)(int64_t)(((uint64_t)(uint32_t)v[0] << 32) | (uint32_t)v[1]) : none;
     ures_close(d);
     return t;
 }
