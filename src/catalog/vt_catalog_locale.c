@@ -18,7 +18,8 @@ char *vt_format_price(double value, const char *locale, const char *currency, ch
      * 92 233 720 368 547 758,08 €). A price that does not fit buf is not cut short either. */
     vt_result r = VT_ERR_ARG;
     if (isfinite(value) && fabs(value) < VT_PRICE_FORMAT_MAX) r = vt_i18n_format_price(value, locale, currency, buf, len);
-    if (r != VT_OK && vt_i18n_format_no_price(locale, currency, buf, len) != VT_OK) snprintf(buf, len, "\u2014");
+    if (r != VT_OK && vt_i18n_format_no_price(locale, currency, buf, len) != VT_OK)
+        snprintf(buf, len, "%s", len > 3 ? "\u2014" : "");   /* never half a character */
     return buf;
 }
 

@@ -2,7 +2,7 @@
  * currencies and time zones exist, how a price, a date or an hour is written, how wide text is on
  * a terminal. Translations of Vitrine's own strings are gettext's, in core (vt_tr, vt_tr_lang).
  * Locales are POSIX or BCP 47 names ("fr_FR", "de-CH", "ja"). Nothing here keeps state but ICU's
- * caches; every call is thread-safe. Strings are UTF-8; out buffers are the caller's and always
+ * caches and a few price formatters (behind a lock); every call is thread-safe. Strings are UTF-8; out buffers are the caller's and always
  * end with a NUL. */
 #ifndef VT_I18N_H
 #define VT_I18N_H
