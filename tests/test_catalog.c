@@ -90,24 +90,26 @@ int main(int argc, char **argv)
     (void)argc; (void)argv;
     test_parse_results();
     test_near();
-    PRICE(89.99, "fr_FR", "EUR", "89,99 €");
+    PRICE(89.99, "fr_FR", "EUR", "89,99\u00a0€");   /* CLDR (ICU): a no-break space before € */
     PRICE(89.99, "en_GB", "GBP", "£89.99");
     PRICE(89.99, "en_US", "USD", "$89.99");
     PRICE(1299, "en_US", "USD", "$1,299.00");
-    PRICE(1299.5, "fr_FR", "EUR", "1\u202f299,50 €");
-    PRICE(1234567.891, "de_DE", "EUR", "1.234.567,89 €");
+    PRICE(1299.5, "fr_FR", "EUR", "1\u202f299,50\u00a0€");
+    PRICE(1234567.891, "de_DE", "EUR", "1.234.567,89\u00a0€");
     PRICE(0.5, "en_GB", "GBP", "£0.50");
-    PRICE(14.5, "fr_FR", "EUR", "14,50 €");
+    PRICE(14.5, "fr_FR", "EUR", "14,50\u00a0€");
     PRICE(19.999, "en_US", "USD", "$20.00");
-    PRICE(1500, "ja_JP", "JPY", "¥1,500");
-    PRICE(10, "en_US", "CAD", "CAD10.00");
+    PRICE(1500, "ja_JP", "JPY", "\uffe51,500");   /* ja writes the full-width yen sign */
+    PRICE(10, "en_US", "CAD", "CA$10.00");
+    PRICE(1234567.89, "de_CH", "CHF", "CHF\u00a01\u2019234\u2019567.89");
+    PRICE(1234567.89, "en_IN", "INR", "\u20b912,34,567.89");
     /* Past what a tag can show, a dash, never an overflowed number (issue 22: 1e20 showed
      * "92 233 720 368 547 758,08 €"). */
-    PRICE(VT_CATALOG_MAX_PRICE, "fr_FR", "EUR", "1\u202f000\u202f000\u202f000,00 €");
-    PRICE(1e20, "fr_FR", "EUR", "\u2014 €");
+    PRICE(VT_CATALOG_MAX_PRICE, "fr_FR", "EUR", "1\u202f000\u202f000\u202f000,00\u00a0€");
+    PRICE(1e20, "fr_FR", "EUR", "\u2014\u00a0€");
     PRICE(-1e300, "en_US", "USD", "$\u2014");
     PRICE(NAN, "en_US", "USD", "$\u2014");
-    PRICE(INFINITY, "fr_FR", "EUR", "\u2014 €");
+    PRICE(INFINITY, "fr_FR", "EUR", "\u2014\u00a0€");
     test_limits();
 
     vt_catalog *c = NULL;

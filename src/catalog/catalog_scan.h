@@ -40,4 +40,10 @@ int cat_scan(const char *text, size_t n, vt_catalog_report *rep, cat_table *pos,
 /* Line and column (1-based, columns in UTF-8 characters) of byte off of text. */
 void cat_line_col(const char *text, size_t off, int *line, int *col);
 
+/* vt_catalog_locale.c: errors for a store locale that is not CLDR's or a currency that is not a
+ * current ISO 4217 code, at their place (returns how many); a warning, at its place, for each
+ * price of product p (at JSON path pp) that the currency's digits change on its tag. */
+int cat_check_locale(const vt_catalog *c, vt_catalog_report *rep);
+void cat_check_price_shown(const vt_catalog *c, vt_catalog_report *rep, const vt_product *p, const char *pp);
+
 #endif

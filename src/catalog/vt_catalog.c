@@ -48,7 +48,7 @@ void vt_catalog_report_add(vt_catalog_report *rep, int is_error, int line, int c
     p->col = col;
     va_list ap;
     va_start(ap, fmt);
-    p->unknown_key = 0;
+    p->unknown_key = p->at_load = 0;
     vsnprintf(p->msg, sizeof p->msg, vt_tr(fmt), ap);   /* in the staff's language (xgettext's keyword) */
     va_end(ap);
 }
@@ -314,6 +314,7 @@ static void check_products(ctx *x, const cJSON *products, const vt_dictionary *d
         check_product_id(x, p, pp, pr);
         check_product_marker(x, p, pp, dict, pr);
         check_product_price(x, p, pp, pr);
+        cat_check_price_shown(c, x->rep, pr, pp);
         check_product_texts(x, p, pp, pr);
         x->errors += cat_read_translations(c, x->rep, p, pp, pr);
         check_product_model(x, p, pp, path, dirlen, pr);
@@ -412,11 +413,7 @@ static void check_store(ctx *x, const cJSON *root)
     c->attract_after_s = opt_number(x, store, "attract_after_s", "store", 20, 0, 0, VT_CATALOG_MAX_NUMBER);
     c->time_zone = opt_string(x, store, "timezone", "store", NULL);
     x->errors += cat_check_time_zone(c, x->rep);
-    if (strlen(c->locale) < 2 || !islower((unsigned char)c->locale[0]) || !islower((unsigned char)c->locale[1]))
-        problem(x, 1, "store.locale", "store.locale must look like fr_FR or en_GB");
-    if (strlen(c->currency) != 3 || !isupper((unsigned char)c->currency[0]) || !isupper((unsigned char)c->currency[1]) ||
-        !isupper((unsigned char)c->currency[2]))
-        problem(x, 1, "store.currency", "store.currency must be an ISO 4217 code such as EUR, GBP or USD");
+    x->errors += cat_check_locale(c, x->rep);   /* CLDR's locales, ISO 4217's currencies */
 }
 
 /* "markers": the dictionary (into dict; returns 0 when unknown), printed side, pose filter. */
@@ -539,7 +536,7 @@ vt_result vt_catalog_load(const char *path, vt_catalog **out, char *err, size_t 
     for (int i = 0; r != VT_OK && i < rep.count; i++)
         if (rep.items[i].is_error) { vt_catalog_problem_format(path, &rep.items[i], err, errlen); break; }
     for (int i = 0; r == VT_OK && i < rep.count; i++)
-        if (rep.items[i].unknown_key) {
+        if (rep.items[i].unknown_key || rep.items[i].at_load) {
             char loc[1100];
             snprintf(loc, sizeof loc, "%s:%d:%d", path, rep.items[i].line, rep.items[i].col);
             VT_WARN_FILE("catalog", loc, "%s", rep.items[i].msg);
@@ -577,60 +574,3 @@ const vt_product *vt_catalog_find_marker(const vt_catalog *c, int marker)
 }
 
 double vt_product_price_now(const vt_product *p) { return p->promo_price >= 0 ? p->promo_price : p->price; }
-
-/* ---- prices ---- */
-typedef struct locale_fmt {
-    const char *prefix;   /* locale prefix matched against "ll_CC" */
-    const char *decimal, *group;
-    int symbol_after;     /* "89,99 €" vs "£89.99" */
-} locale_fmt;
-
-static const locale_fmt k_locales[] = {
-    { "fr", ",", "\u202f", 1 }, { "de", ",", ".", 1 },  { "es", ",", ".", 1 }, { "it", ",", ".", 1 },
-    { "pt", ",", ".", 1 },      { "nl", ",", ".", 0 },  { "en", ".", ",", 0 }, { "ja", ".", ",", 0 },
-};
-
-static const char *currency_symbol(const char *code)
-{
-    if (!strcmp(code, "EUR")) return "€";
-    if (!strcmp(code, "GBP")) return "£";
-    if (!strcmp(code, "USD")) return "$";
-    if (!strcmp(code, "JPY")) return "¥";
-    if (!strcmp(code, "CHF")) return "CHF";
-    return code;
-}
-
-char *vt_format_price(double value, const char *locale, const char *currency, char *buf, size_t len)
-{
-    const locale_fmt *lf = &k_locales[6];   /* en */
-    for (size_t i = 0; i < sizeof k_locales / sizeof k_locales[0]; i++)
-        if (locale && !strncmp(locale, k_locales[i].prefix, 2)) { lf = &k_locales[i]; break; }
-    const char *sym = currency_symbol(currency ? currency : "EUR");
-    int decimals = currency && !strcmp(currency, "JPY") ? 0 : 2;
-    double scale = decimals ? 100.0 : 1.0;
-    /* llround of 1e20 overflows (the tag showed 92 233 720 368 547 758,08 €): no number rather
-     * than a wrong one. */
-    if (!isfinite(value) || fabs(value) >= VT_PRICE_FORMAT_MAX) {
-        if (lf->symbol_after) snprintf(buf, len, "\u2014 %s", sym);
-        else snprintf(buf, len, "%s\u2014", sym);
-        return buf;
-    }
-    long long cents = llround(fabs(value) * scale);
-    long long whole = cents / (long long)scale, frac = cents % (long long)scale;
-    char digits[64], grouped[128];
-    snprintf(digits, sizeof digits, "%lld", whole);
-    size_t nd = strlen(digits), o = 0;
-    for (size_t i = 0; i < nd; i++) {
-        if (i > 0 && (nd - i) % 3 == 0)
-            for (const char *g = lf->group; *g && o + 1 < sizeof grouped; g++) grouped[o++] = *g;
-        if (o + 1 < sizeof grouped) grouped[o++] = digits[i];
-    }
-    grouped[o] = 0;
-    char num[160];
-    if (decimals) snprintf(num, sizeof num, "%s%s%s%02lld", value < 0 ? "-" : "", grouped, lf->decimal, frac);
-    else snprintf(num, sizeof num, "%s%s", value < 0 ? "-" : "", grouped);
-    if (lf->symbol_after) snprintf(buf, len, "%s %s", num, sym);
-    else if (!strcmp(lf->prefix, "nl")) snprintf(buf, len, "%s %s", sym, num);
-    else snprintf(buf, len, "%s%s", sym, num);
-    return buf;
-}

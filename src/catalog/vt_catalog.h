@@ -92,6 +92,7 @@ typedef struct vt_catalog_problem {
     int is_error;              /* 0: a warning */
     int line, col;             /* 1-based; 0 when not tied to a place */
     int unknown_key;           /* a key the catalog does not know (a warning; vt_catalog_load logs it) */
+    int at_load;               /* another warning vt_catalog_load logs: a price its currency rounds */
     char msg[256];
 } vt_catalog_problem;
 
@@ -166,12 +167,17 @@ void vt_watch_set(vt_watch *w, const char *const *paths, int n);
 int vt_watch_changed(vt_watch *w);
 void vt_watch_destroy(vt_watch *w);            /* safe on NULL */
 
-/* Formats a price for a store: locale decides separators and where the symbol goes, currency
- * (ISO 4217) the symbol. fr_FR + EUR: "89,99 €"; en_GB + GBP: "£89.99"; en_US + USD: "$89.99".
- * Thousands are grouped ("1 299,00 €", "$1,299.00"). Returns buf. UTF-8. A value that is not
- * finite or of VT_PRICE_FORMAT_MAX or more (far above any catalog price, even summed) shows "—"
- * in place of the number, never a wrong one. */
+/* Formats a price for a store as CLDR writes it (ICU, src/i18n): the locale (any CLDR locale)
+ * decides the symbol's form and place, separators, grouping and digits, the currency (ISO 4217)
+ * the symbol and the decimals. fr_FR + EUR: "89,99 €" (U+00A0 before €, U+202F between
+ * thousands: "1 299,00 €"); en_GB + GBP: "£89.99"; de_CH + CHF: "CHF 1’234’567.89"; en_IN + INR:
+ * "₹12,34,567.89"; ja_JP + JPY: "￥1,300" for 1299.5 (no minor unit; validate warns of it).
+ * Returns buf, UTF-8, never cut inside a character. A value that is not finite or of
+ * VT_PRICE_FORMAT_MAX or more (far above any catalog price, even summed), or a price that does
+ * not fit buf, shows "—" in place of the number ("— €", "$—"), never a wrong one. A buf of
+ * VT_PRICE_FORMAT_LEN bytes holds any price (Arabic digits take two bytes each). */
 #define VT_PRICE_FORMAT_MAX 1e15
+#define VT_PRICE_FORMAT_LEN 128
 char *vt_format_price(double value, const char *locale, const char *currency, char *buf, size_t len);
 
 #endif

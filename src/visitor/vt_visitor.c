@@ -304,13 +304,13 @@ static vt_ui_rect rect_union(vt_ui_rect a, const vt_ui_rect *b)
 }
 
 /* The open card's contents (strings into the caller's buffers). */
-static vt_ui_card card_of(vt_visitor *v, int i, char price[48], char was_s[48], char dims[64])
+static vt_ui_card card_of(vt_visitor *v, int i, char price[VT_PRICE_FORMAT_LEN], char was_s[VT_PRICE_FORMAT_LEN], char dims[64])
 {
     const vt_product *p = v->shows[i].p;
     const vt_catalog *cat = v->cat;
     double was, now = price_of(v, i, &was);
-    vt_format_price(now, cat->locale, cat->currency, price, 48);
-    if (was >= 0) vt_format_price(was, cat->locale, cat->currency, was_s, 48);
+    vt_format_price(now, cat->locale, cat->currency, price, VT_PRICE_FORMAT_LEN);
+    if (was >= 0) vt_format_price(was, cat->locale, cat->currency, was_s, VT_PRICE_FORMAT_LEN);
     format_dims(v, i, dims, 64);
     const item *it = &v->items[i];
     /* It keeps clear of its product and of that product's tag at home above it (last frame's
@@ -365,7 +365,7 @@ static void draw_tags(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w
     const vt_catalog *cat = v->cat;
     vt_ui_tag tags[VT_UI_MAX_TAGS];
     int idx[VT_UI_MAX_TAGS], nt = 0;
-    char prices[VT_UI_MAX_TAGS][48], wass[VT_UI_MAX_TAGS][48];
+    char prices[VT_UI_MAX_TAGS][VT_PRICE_FORMAT_LEN], wass[VT_UI_MAX_TAGS][VT_PRICE_FORMAT_LEN];
     float k = (float)(1 - exp(-v->dt * 14));
     for (int i = 0; i < v->n; i++) v->items[i].tag_rect = (vt_ui_rect){ 0, 0, 0, 0 };
     for (int i = 0; i < v->n && nt < VT_UI_MAX_TAGS; i++) {
@@ -410,7 +410,7 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
 {
     const vt_catalog *cat = v->cat;
     /* What the tags keep clear of is placed first: basket, card, HUD. */
-    char total[48];
+    char total[VT_PRICE_FORMAT_LEN];
     vt_format_price(v->basket_total, cat->locale, cat->currency, total, sizeof total);
     const char *loc = v->lang.locale;
     vt_ui_basket(r, w, h, v->basket_count, total, (float)((v->t - v->basket_pulse_t) / 0.4), loc, &v->basket_rect);
@@ -420,7 +420,7 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
     if (hr.w > 0 && v->hud_rect.w > 0) hr.w = fmaxf(hr.w, v->hud_rect.w), hr.h = fmaxf(hr.h, v->hud_rect.h);
     v->hud_rect = hr;
     v->card_drawn = card_open(v);
-    char price[48], was_s[48], dims[64];
+    char price[VT_PRICE_FORMAT_LEN], was_s[VT_PRICE_FORMAT_LEN], dims[64];
     vt_ui_card c = { 0 };
     vt_ui_rect lang = visitor_lang_place(&v->lang, r, w, h);
     vt_ui_rect around[3];   /* the card keeps clear of the HUD, the basket and the language selector */
