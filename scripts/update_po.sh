@@ -27,13 +27,13 @@ xgettext --language=C --from-code=UTF-8 --add-comments=TRANSLATORS: --add-locati
   --keyword=vt_log:3 --keyword=vt_log_file:4 \
   --keyword=VT_ERROR:2 --keyword=VT_WARN:2 --keyword=VT_NOTE:2 --keyword=VT_INFO:2 \
   --keyword=VT_ERROR_FILE:3 --keyword=VT_WARN_FILE:3 \
-  --keyword=vt_catalog_report_add:5 --keyword=problem:4 --keyword=bad:2 --keyword=fatal:3 \
+  --keyword=vt_catalog_report_add:5 --keyword=problem:4 --keyword=lang_problem:5 --keyword=bad:2 --keyword=fatal:3 \
   --flag=_:1:pass-c-format --flag=vt_tr:1:pass-c-format --flag=vt_trn:1:pass-c-format --flag=vt_trn:2:pass-c-format \
   --flag=vt_tr_lang:2:pass-c-format --flag=vt_trn_lang:2:pass-c-format --flag=vt_trn_lang:3:pass-c-format \
   --flag=vt_log:3:c-format --flag=vt_log_file:4:c-format \
   --flag=VT_ERROR:2:c-format --flag=VT_WARN:2:c-format --flag=VT_NOTE:2:c-format --flag=VT_INFO:2:c-format \
   --flag=VT_ERROR_FILE:3:c-format --flag=VT_WARN_FILE:3:c-format \
-  --flag=vt_catalog_report_add:5:c-format --flag=problem:4:c-format --flag=bad:2:c-format --flag=fatal:3:c-format \
+  --flag=vt_catalog_report_add:5:c-format --flag=problem:4:c-format --flag=lang_problem:5:c-format --flag=bad:2:c-format --flag=fatal:3:c-format \
   -o "$tmp" $files
 # Formats with nothing to translate ("%s", "%s: %s", "%d/%d") are left out: they read the same in
 # every language (gettext gives back the English for a msgid it does not have).

@@ -82,8 +82,12 @@ int app_text_coverage(const char *text, char *why, size_t len)
     int n = vt_render_text_missing(text, chars, sizeof chars);
     why[0] = 0;
     if (n)
-        snprintf(why, len, _("no installed font has %s %s: %s; the display draws %s as a box (install a font for "
-                 "that script, e.g. a fonts-noto-* package, and check with fc-list :charset=HEX)"),
-                 n == 1 ? "this" : "these", n == 1 ? "character" : "characters", chars, n == 1 ? "it" : "each");
+        snprintf(why, len,
+                 vt_trn("no installed font has this character: %s; the display draws it as a box (install a font for "
+                        "that script, e.g. a fonts-noto-* package, and check with fc-list :charset=HEX)",
+                        "no installed font has these characters: %s; the display draws each as a box (install a font "
+                        "for that script, e.g. a fonts-noto-* package, and check with fc-list :charset=HEX)",
+                        (unsigned long)n),
+                 chars);
     return n;
 }

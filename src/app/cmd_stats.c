@@ -30,8 +30,8 @@ static void pick_zone(vt_stats_desc *d, int utc, const char *zone, const char *c
                       size_t len)
 {
     d->time_zone = utc ? "UTC" : zone ? zone : cat && cat->time_zone ? cat->time_zone : NULL;
-    if (utc) snprintf(why, len, "--utc");
-    else if (zone) snprintf(why, len, "--timezone");
+    if (utc) snprintf(why, len, "%s", "--utc");   /* option names: never translated */
+    else if (zone) snprintf(why, len, "%s", "--timezone");
     else if (cat && cat->time_zone) snprintf(why, len, _("store.timezone in %s"), catalog);
     else if (cat) snprintf(why, len, _("the machine's time zone: %s has no store.timezone"), catalog);
     else snprintf(why, len, _("the machine's time zone; --catalog FILE for the store's"));

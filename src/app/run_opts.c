@@ -93,7 +93,8 @@ static const struct option k_opts[] = {
 static int int_arg(const char *opt, const char *arg, int lo, int hi, int *out, const char *expected)
 {
     if (!vt_parse_int(arg, lo, hi, out)) return 0;
-    VT_ERROR("run", "--%s '%s': expected %s", opt, arg, expected);
+    /* TRANSLATORS: "--frames 'x': expected a whole number >= 1"; the last part is one of the phrases below. */
+    VT_ERROR("run", "--%s '%s': expected %s", opt, arg, vt_tr(expected));
     return 2;
 }
 
@@ -125,8 +126,8 @@ static int parse_input(run_opts *o, int c, const char *arg)
         ok = (in.key = key_code(colon + 1)) != 0;
     }
     if (!ok) {
-        VT_ERROR("run", "--%s '%s': expected %s", opt, arg,
-                 c == 'X' ? "FRAME:X,Y in output pixels, e.g. 30:120,650" : "FRAME:KEY, e.g. 30:L or 30:Tab");
+        if (c == 'X') VT_ERROR("run", "--click '%s': expected FRAME:X,Y in output pixels, e.g. 30:120,650", arg);
+        else VT_ERROR("run", "--key '%s': expected FRAME:KEY, e.g. 30:L or 30:Tab", arg);
         return 2;
     }
     if (o->ninputs >= RUN_MAX_INPUTS) { VT_ERROR("run", "--%s: more than %d --click and --key in all", opt, RUN_MAX_INPUTS); return 2; }
@@ -138,10 +139,10 @@ static int parse_input(run_opts *o, int c, const char *arg)
 static int parse_value(run_opts *o, int c, const char *arg)
 {
     switch (c) {
-    case 'C': o->nsrc++; return int_arg("camera", arg, 0, 255, &o->camera, "an index 0-255");
-    case 'n': return int_arg("frames", arg, 1, 100000000, &o->frames, "a whole number >= 1");
-    case 'M': return int_arg("monitor", arg, 0, 16, &o->monitor, "0-16");
-    case 'A': return int_arg("msaa", arg, 1, 16, &o->msaa, "1-16 samples");
+    case 'C': o->nsrc++; return int_arg("camera", arg, 0, 255, &o->camera, N_("an index 0-255"));
+    case 'n': return int_arg("frames", arg, 1, 100000000, &o->frames, N_("a whole number >= 1"));
+    case 'M': return int_arg("monitor", arg, 0, 16, &o->monitor, N_("0-16"));
+    case 'A': return int_arg("msaa", arg, 1, 16, &o->msaa, N_("1-16 samples"));
     case 'X': case 'Y': return parse_input(o, c, arg);
     case 'Z':
         if (vt_parse_size(arg, 64, 7680, 64, 4320, &o->demo_w, &o->demo_h)) {

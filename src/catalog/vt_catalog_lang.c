@@ -15,14 +15,14 @@
 static const char *const k_text_keys[] = { "name", "brand", "category", "description", "url", NULL };
 
 /* A problem at json_path ("...#": its key); returns is_error, to count errors. */
-static int problem(vt_catalog *c, vt_catalog_report *rep, int is_error, const char *json_path, const char *fmt, ...)
+static int lang_problem(vt_catalog *c, vt_catalog_report *rep, int is_error, const char *json_path, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-static int problem(vt_catalog *c, vt_catalog_report *rep, int is_error, const char *json_path, const char *fmt, ...)
+static int lang_problem(vt_catalog *c, vt_catalog_report *rep, int is_error, const char *json_path, const char *fmt, ...)
 {
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, vt_tr(fmt), ap);   /* in the staff's language (xgettext's keyword lang_problem:5) */
     va_end(ap);
     int line, col;
     if (!vt_catalog_position(c, json_path, &line, &col) && json_path[0]) {
@@ -63,21 +63,21 @@ static int read_texts(vt_catalog *c, vt_catalog_report *rep, const cJSON *o, con
         if (!k_text_keys[k]) {
             const char *near = vt_nearest_word(it->string, k_text_keys);
             if (near)
-                errors += problem(c, rep, 1, kp, "unknown key \"%.60s\" in %s: did you mean \"%s\"? A translation holds "
+                errors += lang_problem(c, rep, 1, kp, "unknown key \"%.60s\" in %s: did you mean \"%s\"? A translation holds "
                                   "name, brand, category, description and url", it->string, lp, near);
             else
-                errors += problem(c, rep, 1, kp, "unknown key \"%.60s\" in %s: a translation holds name, brand, category, "
+                errors += lang_problem(c, rep, 1, kp, "unknown key \"%.60s\" in %s: a translation holds name, brand, category, "
                                   "description and url", it->string, lp);
         } else if (!cJSON_IsString(it)) {
-            errors += problem(c, rep, 1, vp, "%s must be a string", vp);
+            errors += lang_problem(c, rep, 1, vp, "%s must be a string", vp);
         } else if (!it->valuestring[0]) {
-            errors += problem(c, rep, 1, vp, "%s is empty (leave it out to show the store's text)", vp);
+            errors += lang_problem(c, rep, 1, vp, "%s is empty (leave it out to show the store's text)", vp);
         } else {
             char **slot = text_slot(L, k);
             free(*slot);
             *slot = strdup(it->valuestring);
             if (k == 4 && strncmp(it->valuestring, "https://", 8) && strncmp(it->valuestring, "http://", 7))
-                problem(c, rep, 0, vp, "%s does not start with https:// (visitors' phones may not open it)", vp);
+                lang_problem(c, rep, 0, vp, "%s does not start with https:// (visitors' phones may not open it)", vp);
         }
     }
     return errors;
@@ -89,7 +89,7 @@ static int good_tag(vt_catalog *c, vt_catalog_report *rep, const char *tag, cons
     char why[192];
     if (vt_i18n_check_language(tag, why, sizeof why) == VT_OK && vt_i18n_language_tag(tag, out, TAG_LEN) == VT_OK) return 1;
     if (!why[0]) snprintf(why, sizeof why, _("\"%.40s\" is not a language tag"), tag);
-    problem(c, rep, 1, kp, "%s: %s", where, why);
+    lang_problem(c, rep, 1, kp, "%s: %s", where, why);
     return 0;
 }
 
@@ -100,10 +100,10 @@ int cat_read_translations(vt_catalog *c, vt_catalog_report *rep, const cJSON *pr
     char tp[PATH_LEN];
     snprintf(tp, sizeof tp, "%s.translations", pp);
     if (!cJSON_IsObject(t))
-        return problem(c, rep, 1, tp, "%s must be an object of languages, e.g. {\"en\": {\"name\": \"...\"}}", tp);
+        return lang_problem(c, rep, 1, tp, "%s must be an object of languages, e.g. {\"en\": {\"name\": \"...\"}}", tp);
     int n = cJSON_GetArraySize(t), errors = 0;
     pr->translations = calloc(n ? (size_t)n : 1, sizeof *pr->translations);
-    if (!pr->translations) return problem(c, rep, 1, tp, "out of memory");
+    if (!pr->translations) return lang_problem(c, rep, 1, tp, "out of memory");
     cJSON_ArrayForEach(it, t) {
         char lp[PATH_LEN], kp[PATH_LEN], tag[TAG_LEN];
         join(lp, sizeof lp, tp, ".", it->string);
@@ -113,15 +113,15 @@ int cat_read_translations(vt_catalog *c, vt_catalog_report *rep, const cJSON *pr
         for (int i = 0; i < pr->ntranslations; i++)
             if (!strcmp(pr->translations[i].lang, tag)) dup = i;
         if (dup >= 0) {
-            errors += problem(c, rep, 1, kp, "%s: \"%.40s\" is the same language as \"%s\" given before", tp, it->string, tag);
+            errors += lang_problem(c, rep, 1, kp, "%s: \"%.40s\" is the same language as \"%s\" given before", tp, it->string, tag);
             continue;
         }
         if (!cJSON_IsObject(it)) {
-            errors += problem(c, rep, 1, lp, "%s must be an object of texts, e.g. {\"name\": \"...\", \"description\": \"...\"}", lp);
+            errors += lang_problem(c, rep, 1, lp, "%s must be an object of texts, e.g. {\"name\": \"...\", \"description\": \"...\"}", lp);
             continue;
         }
         vt_product_lang *L = &pr->translations[pr->ntranslations++];
-        if (!(L->lang = strdup(tag))) { pr->ntranslations--; return errors + problem(c, rep, 1, tp, "out of memory"); }
+        if (!(L->lang = strdup(tag))) { pr->ntranslations--; return errors + lang_problem(c, rep, 1, tp, "out of memory"); }
         errors += read_texts(c, rep, it, lp, L);
     }
     return errors;
@@ -153,18 +153,18 @@ static int add_language(vt_catalog *c, const char *tag, int at)
 static int read_listed(vt_catalog *c, vt_catalog_report *rep, const cJSON *list)
 {
     if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0)
-        return problem(c, rep, 1, "store.languages", "store.languages must be a list of language tags, e.g. [\"fr\", \"en\", \"ja\"]");
+        return lang_problem(c, rep, 1, "store.languages", "store.languages must be a list of language tags, e.g. [\"fr\", \"en\", \"ja\"]");
     int errors = 0, i = -1;
     const cJSON *e;
     cJSON_ArrayForEach(e, list) {
         char vp[PATH_LEN], tag[TAG_LEN];
         snprintf(vp, sizeof vp, "store.languages[%d]", ++i);
-        if (!cJSON_IsString(e)) { errors += problem(c, rep, 1, vp, "%s must be a language tag (a string such as \"en\")", vp); continue; }
+        if (!cJSON_IsString(e)) { errors += lang_problem(c, rep, 1, vp, "%s must be a language tag (a string such as \"en\")", vp); continue; }
         if (!good_tag(c, rep, e->valuestring, vp, vp, tag)) { errors++; continue; }
-        if (find_language(c, tag) >= 0) errors += problem(c, rep, 1, vp, "%s: \"%s\" is listed twice", vp, tag);
+        if (find_language(c, tag) >= 0) errors += lang_problem(c, rep, 1, vp, "%s: \"%s\" is listed twice", vp, tag);
         else if (c->nlanguages >= VT_CATALOG_MAX_LANGUAGES)
-            errors += problem(c, rep, 1, vp, "store.languages: more than %d languages", VT_CATALOG_MAX_LANGUAGES);
-        else if (!add_language(c, tag, -1)) errors += problem(c, rep, 1, vp, "out of memory");
+            errors += lang_problem(c, rep, 1, vp, "store.languages: more than %d languages", VT_CATALOG_MAX_LANGUAGES);
+        else if (!add_language(c, tag, -1)) errors += lang_problem(c, rep, 1, vp, "out of memory");
     }
     return errors;
 }
@@ -190,11 +190,11 @@ static void warn_coverage(vt_catalog *c, vt_catalog_report *rep)
         snprintf(pp, sizeof pp, "products[%d]%s", k, p->ntranslations ? ".translations" : "");
         for (int i = 0; i < c->nlanguages; i++)
             if (i != c->store_language && !has_translation(p, c->languages[i]))
-                problem(c, rep, 0, pp, "products[%d] (%.40s) has no \"%s\" translation, which store.languages offers: "
+                lang_problem(c, rep, 0, pp, "products[%d] (%.40s) has no \"%s\" translation, which store.languages offers: "
                         "its texts show in \"%s\"", k, p->id ? p->id : "?", c->languages[i], store);
         for (int i = 0; i < p->ntranslations; i++)
             if (find_language(c, p->translations[i].lang) < 0)
-                problem(c, rep, 0, pp, "products[%d] (%.40s): \"%s\" is not in store.languages: visitors cannot pick it",
+                lang_problem(c, rep, 0, pp, "products[%d] (%.40s): \"%s\" is not in store.languages: visitors cannot pick it",
                         k, p->id ? p->id : "?", p->translations[i].lang);
     }
 }
@@ -213,7 +213,7 @@ int cat_read_languages(vt_catalog *c, vt_catalog_report *rep, const cJSON *store
         if (!strcmp(lang, tag)) c->store_language = i;
     }
     if (c->store_language < 0) {
-        if (!add_language(c, tag, 0)) return errors + problem(c, rep, 1, "store", "out of memory");
+        if (!add_language(c, tag, 0)) return errors + lang_problem(c, rep, 1, "store", "out of memory");
         c->store_language = 0;
     }
     if (explicit) { warn_coverage(c, rep); return errors; }
@@ -224,9 +224,9 @@ int cat_read_languages(vt_catalog *c, vt_catalog_report *rep, const cJSON *store
             if (c->nlanguages >= VT_CATALOG_MAX_LANGUAGES) {
                 char pp[PATH_LEN];
                 snprintf(pp, sizeof pp, "products[%d].translations.%s#", k, t);
-                return errors + problem(c, rep, 1, pp, "more than %d languages in the products' translations", VT_CATALOG_MAX_LANGUAGES);
+                return errors + lang_problem(c, rep, 1, pp, "more than %d languages in the products' translations", VT_CATALOG_MAX_LANGUAGES);
             }
-            if (!add_language(c, t, -1)) return errors + problem(c, rep, 1, "store", "out of memory");
+            if (!add_language(c, t, -1)) return errors + lang_problem(c, rep, 1, "store", "out of memory");
         }
     return errors;
 }
