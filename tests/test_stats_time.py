@@ -188,6 +188,11 @@ check(icu_format("fr_FR", "Europe/Paris", "yMMMEd", "2026-12-01T00:00:00Z") in p
       "fr_FR: 1 Dec written the French way")
 check(re.search(r"^%s \(23 h\) " % re.escape(icu_format("fr_FR", "Europe/Paris", "yMMMEd", "2026-03-29T12:00:00Z")),
                 paris_out, re.M), "the 23-hour day says so")
+# Over several days, the hours of the day summed: Paris's 00:00 hour saw 1 Dec 00:30 and 30 Mar 00:30.
+hod = [sec for sec in sections(paris_out) if sec[0] == "hour of the day, all days"]
+zero = [l for l in (hod[0] if hod else []) if l.startswith("00:00 ")]
+check(len(zero) == 1 and zero[0].split()[1] == "2", "hour of the day: 00:00 found twice over the days: %r" % hod)
+check(hod and all(width(l) == width(hod[0][1]) for l in hod[0][1:]), "hour of the day: lines of one width: %r" % hod)
 o1, o2 = (icu_format("fr_FR", "Europe/Paris", "jmmO", t) for t in ("2026-10-25T00:00:00Z", "2026-10-25T01:00:00Z"))
 check(o1 != o2 and o1 in paris_out and o2 in paris_out, "the repeated 02:00 shows its offsets: %r %r" % (o1, o2))
 

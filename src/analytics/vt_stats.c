@@ -235,17 +235,22 @@ static void print_csv(const stats *s, FILE *out)
 #define NAME_COLS 24
 static void print_table(const stats *s, const vt_stats_desc *d, FILE *out)
 {
-    static const int w[6] = { 7, 10, 10, 7, 7, 6 };
+    int w[6] = { 7, 10, 10, 7, 7, 6 };
     const char *head[6] = { _("found"), _("dwell (s)"), _("median (s)"), _("cards"), _("basket"), _("conv.") };
     char cell[512];
     stats_time_header(&s->time, d, out);
     fputs(vt_i18n_pad(_("product"), NAME_COLS, 0, cell, sizeof cell), out);
-    for (int k = 0; k < 6; k++) fprintf(out, " %s", vt_i18n_pad(head[k], w[k], 1, cell, sizeof cell));
+    for (int k = 0; k < 6; k++) {   /* a language's longer heading widens its column */
+        int hw = vt_i18n_text_width(head[k]);
+        if (hw > w[k]) w[k] = hw;
+        fprintf(out, " %s", vt_i18n_pad(head[k], w[k], 1, cell, sizeof cell));
+    }
     fputc('\n', out);
     for (int i = 0; i < s->np; i++) {
         const prod_row *p = &s->pr[i];
-        fprintf(out, "%s %7ld %10.1f %10.1f %7ld %7ld %5.0f%%\n", vt_i18n_pad(p->name, NAME_COLS, 0, cell, sizeof cell),
-                p->found, p->dwell, p->median, p->card_opens, p->basket_adds, 100 * CONV(p->basket_adds, p->found));
+        fprintf(out, "%s %*ld %*.1f %*.1f %*ld %*ld %*.0f%%\n", vt_i18n_pad(p->name, NAME_COLS, 0, cell, sizeof cell), w[0],
+                p->found, w[1], p->dwell, w[2], p->median, w[3], p->card_opens, w[4], p->basket_adds, w[5] - 1,
+                100 * CONV(p->basket_adds, p->found));
     }
     if (!s->np) fprintf(out, "%s\n", d->from || d->to ? _("(no product was seen in that period)") : _("(no product was seen)"));
     fputc('\n', out);

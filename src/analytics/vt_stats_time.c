@@ -179,19 +179,23 @@ static void cell(FILE *out, const char *s, int w, int right, int first)
     fputs(vt_i18n_pad(s, w, right, buf, sizeof buf), out);
 }
 
-/* The figures' header cells and a row's figures, aligned under them. */
-static void figures_header(FILE *out)
+/* The figures' header cells and a row's figures, aligned under them; a language's longer heading
+ * widens its column (w: the four widths, set by figures_header). */
+static void figures_header(FILE *out, int w[4])
 {
-    cell(out, _("found"), 7, 1, 0);
-    cell(out, _("dwell (s)"), 10, 1, 0);
-    cell(out, _("cards"), 7, 1, 0);
-    cell(out, _("basket"), 7, 1, 0);
+    const char *head[4] = { _("found"), _("dwell (s)"), _("cards"), _("basket") };
+    static const int min_w[4] = { 7, 10, 7, 7 };
+    for (int k = 0; k < 4; k++) {
+        int hw = vt_i18n_text_width(head[k]);
+        w[k] = hw > min_w[k] ? hw : min_w[k];
+        cell(out, head[k], w[k], 1, 0);
+    }
     fputc('\n', out);
 }
 
-static void figures(FILE *out, const stats_bucket *b)
+static void figures(FILE *out, const stats_bucket *b, const int w[4])
 {
-    fprintf(out, " %7ld %10.1f %7ld %7ld\n", b->found, b->dwell, b->card_opens, b->basket_adds);
+    fprintf(out, " %*ld %*.1f %*ld %*ld\n", w[0], b->found, w[1], b->dwell, w[2], b->card_opens, w[3], b->basket_adds);
 }
 
 static int same_hour(const vt_local_time *a, const vt_local_time *b)
@@ -230,28 +234,55 @@ static char *hour_labels(const stats_time *t, vt_i18n_datefmt *f, vt_i18n_datefm
     return l;
 }
 
+/* Over several days, the hours of the day summed (when in the day visitors come): one row for each
+ * local hour that saw something, labelled as the hours table labels it. */
+static void print_hour_of_day(const stats_time *t, const char *hl, int wh, FILE *out)
+{
+    stats_bucket sum[24] = { 0 };
+    int first[24], w[4];
+    for (int h = 0; h < 24; h++) first[h] = -1;
+    for (int i = 0; i < t->nh; i++) {
+        const stats_bucket *b = &t->hours[i];
+        int h = b->start.hour;
+        if (h < 0 || h > 23) continue;
+        if (first[h] < 0) first[h] = i;
+        sum[h].found += b->found, sum[h].dwell += b->dwell, sum[h].card_opens += b->card_opens;
+        sum[h].basket_adds += b->basket_adds;
+    }
+    fprintf(out, "\n%s\n", _("hour of the day, all days"));
+    cell(out, _("hour"), wh, 0, 1);
+    figures_header(out, w);
+    for (int h = 0; h < 24; h++) {
+        if (first[h] < 0) continue;
+        cell(out, hl + (size_t)first[h] * LABEL, wh, 0, 1);
+        figures(out, &sum[h], w);
+    }
+}
+
 static void print_days_hours(const stats_time *t, FILE *out, vt_i18n_datefmt *fd, vt_i18n_datefmt *fh, vt_i18n_datefmt *fo)
 {
+    int w[4];
     const char *h_day = _("day"), *h_hour = _("hour");
     int wd = vt_i18n_text_width(h_day), wh = vt_i18n_text_width(h_hour), wdh = wd;
     char *dl = day_labels(t->days, t->nd, fd, 1, &wd), *hd = day_labels(t->hours, t->nh, fd, 0, &wdh);
     char *hl = hour_labels(t, fh, fo, &wh);
     if (dl && hd && hl && t->nd) {
         cell(out, h_day, wd, 0, 1);
-        figures_header(out);
+        figures_header(out, w);
         for (int i = 0; i < t->nd; i++) {
             cell(out, dl + (size_t)i * LABEL, wd, 0, 1);
-            figures(out, &t->days[i]);
+            figures(out, &t->days[i], w);
         }
         fputc('\n', out);
         cell(out, h_day, wdh, 0, 1);
         cell(out, h_hour, wh, 0, 0);
-        figures_header(out);
+        figures_header(out, w);
         for (int i = 0; i < t->nh; i++) {
             cell(out, hd + (size_t)i * LABEL, wdh, 0, 1);
             cell(out, hl + (size_t)i * LABEL, wh, 0, 0);
-            figures(out, &t->hours[i]);
+            figures(out, &t->hours[i], w);
         }
+        if (t->nd > 1) print_hour_of_day(t, hl, wh, out);
     }
     free(dl);
     free(hd);
