@@ -3,7 +3,7 @@ on the demo with the catalog's names changed draws them as glyphs (the card's pi
 the same names as "?", and Tesseract reads the Japanese and the Arabic back, which it could not
 from boxes or from Arabic laid out left to right); `vitrine markers` prints them; `vitrine
 validate` warns, naming the product and the characters, when no installed font has one."""
-import json, os, shutil, subprocess, sys, tempfile
+import json, os, re, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import check, finish, run  # noqa: E402
@@ -122,6 +122,13 @@ def main():
         ln = lines[0]
         check(ln.startswith(bad + ":") and ": warning: " in ln and "huile-olive" in ln and "U+1E290" in ln
               and "U+1E291" in ln and "name" in ln, "the warning names file, line, product, key, characters: %s" % ln)
+    # ... and in a translation: the warning names the language and points into the file
+    bad = catalog(tmp, "toto-tr", {"huile-olive": {"translations": {"ja": {"name": "\U0001E290 \u30aa\u30a4\u30eb"}}}})
+    r = run([vitrine, "validate", bad])
+    lines = [ln for ln in r.stdout.splitlines() if "no installed font" in ln]
+    check(r.returncode == 0 and len(lines) == 1 and "huile-olive in ja" in lines[0] and "U+1E290" in lines[0]
+          and re.match(re.escape(bad) + r":\d+:\d+: warning: ", lines[0]) is not None,
+          "a translation's missing font is warned with its language and place: %r" % r.stdout)
     shutil.rmtree(tmp, ignore_errors=True)
     finish("test_text_run")
 

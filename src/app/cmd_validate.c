@@ -59,17 +59,45 @@ static void check_model(vt_catalog_report *rep, const vt_catalog *cat, int i, co
 
 /* Each product's visible text (name, brand, description): a warning for characters that no
  * installed font has (the display would draw boxes). */
+/* One visitor text of product i at key path jp (lang: a translation's, or NULL for the store's). */
+static void check_one_text(vt_catalog_report *rep, const vt_catalog *cat, int i, const char *jp, const char *key,
+                           const char *lang, const char *text)
+{
+    char why[700], msg[900];
+    if (!text || !app_text_coverage(text, why, sizeof why)) return;
+    const char *id = cat->products[i].id ? cat->products[i].id : "?";
+    /* TRANSLATORS: "name of runner-x: no installed font has ..."; the first %s is a catalog key. */
+    if (!lang) snprintf(msg, sizeof msg, _("%s of %s: %s"), key, id, why);
+    /* TRANSLATORS: "name of runner-x in ja: no installed font has ..." */
+    else snprintf(msg, sizeof msg, _("%s of %s in %s: %s"), key, id, lang, why);
+    int line = 0, col = 0;
+    if (!vt_catalog_position(cat, jp, &line, &col)) {   /* a translation's tag as written may differ: its product then */
+        char pp[32];
+        snprintf(pp, sizeof pp, "products[%d]", i);
+        vt_catalog_position(cat, pp, &line, &col);
+    }
+    vt_catalog_report_add(rep, 0, line, col, "%s", msg);
+}
+
+/* Every visitor text, translations included, has a font for each of its characters. */
 static void check_text(vt_catalog_report *rep, const vt_catalog *cat)
 {
+    static const char *const keys[3] = { "name", "brand", "description" };
     for (int i = 0; i < cat->count; i++) {
         const vt_product *p = &cat->products[i];
-        const char *keys[3] = { "name", "brand", "description" }, *vals[3] = { p->name, p->brand, p->description };
+        const char *vals[3] = { p->name, p->brand, p->description };
+        char jp[160];
         for (int k = 0; k < 3; k++) {
-            char why[700], jp[64], msg[900];
-            if (!vals[k] || !app_text_coverage(vals[k], why, sizeof why)) continue;
             snprintf(jp, sizeof jp, "products[%d].%s", i, keys[k]);
-            snprintf(msg, sizeof msg, "%s of %s: %s", keys[k], p->id ? p->id : "?", why);
-            add_at(rep, cat, 0, jp, msg);
+            check_one_text(rep, cat, i, jp, keys[k], NULL, vals[k]);
+        }
+        for (int t = 0; t < p->ntranslations; t++) {
+            const vt_product_lang *L = &p->translations[t];
+            const char *tv[3] = { L->name, L->brand, L->description };
+            for (int k = 0; k < 3; k++) {
+                snprintf(jp, sizeof jp, "products[%d].translations.%s.%s", i, L->lang, keys[k]);
+                check_one_text(rep, cat, i, jp, keys[k], L->lang, tv[k]);
+            }
         }
     }
 }
