@@ -95,6 +95,15 @@ static int is_new_pose(const views *vs, const float (*img)[2], const float (*obj
 }
 
 /* Reads every INPUT and keeps the frames where the board shows. Returns 0, 1 on errors (reported). */
+/* The keys, on a dark band across the top in the staff's language (any script: Pango). */
+static void draw_help_line(vt_renderer *r, int w, int h, const char *line)
+{
+    float px = h / 720.0f * 20, band[4] = { 0, 0, 0, 0.55f }, white[4] = { 1, 1, 1, 1 };
+    const vt_text_box fit = { w - 2 * px, 1, 0, VT_TEXT_START };
+    vt_render_rect(r, 0, 0, (float)w, px * 2.2f, band);
+    vt_render_text_box(r, px, px * 1.45f, px, line, &fit, white);
+}
+
 static int gather(const vt_board *b, char **inputs, int ninputs, views *vs)
 {
     int max = vt_board_max_corners(b), status = 0, looked = 0;
@@ -188,17 +197,17 @@ static int live(const vt_board *b, vt_source *src, int headless, views *vs)
         nprev = n;
         if (r) {
             vt_image_copy(&c, &f.colour);
-            static const uint8_t blue[3] = { 220, 140, 40 }, green[3] = { 60, 220, 60 }, white[3] = { 255, 255, 255 };
+            static const uint8_t blue[3] = { 220, 140, 40 }, green[3] = { 60, 220, 60 };
             for (int k = 0; k < vs->n; k++) vt_mark_points(&c, (const float (*)[2])vs->v[k].img, vs->v[k].count, blue, 2);
             vt_mark_points(&c, (const float (*)[2])img, n, green, 4);
-            char line[160];
+            char line[320];
             snprintf(line, sizeof line, vt_trn("%d view  -  Space: take a view   Enter: calibrate   Esc: quit",
                                                "%d views  -  Space: take a view   Enter: calibrate   Esc: quit", (unsigned long)vs->n), vs->n);
-            vt_mark_text(&c, line, 16, 32, 0.8, white);
             vt_camera cam = vt_camera_from_fov(vs->width, vs->height, VT_DEFAULT_HFOV_DEG);
             vt_render_begin(r, &c, &cam);
-            if (take) vt_ui_banner(r, vs->width, vs->height, "View taken");
-            else if (!n) vt_ui_banner(r, vs->width, vs->height, "Show the whole board to the camera");
+            draw_help_line(r, vs->width, vs->height, line);
+            if (take) vt_ui_banner(r, vs->width, vs->height, _("View taken"));
+            else if (!n) vt_ui_banner(r, vs->width, vs->height, _("Show the whole board to the camera"));
             vt_render_end(r, NULL);
         }
     }

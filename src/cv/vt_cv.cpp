@@ -523,15 +523,6 @@ vt_result vtcv_draw_points(vt_image *bgr, const float (*pts)[2], int n, const ui
     } catch (...) { return VT_ERR_INTERNAL; }
 }
 
-vt_result vtcv_draw_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t c[3])
-{
-    try {
-        cv::Mat m = as_mat(bgr);
-        cv::putText(m, text, cv::Point(x, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), 4, cv::LINE_AA);
-        cv::putText(m, text, cv::Point(x, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(c[0], c[1], c[2]), 1, cv::LINE_AA);
-        return VT_OK;
-    } catch (...) { return VT_ERR_INTERNAL; }
-}
 
 int vtcv_solve_pnp(const double (*obj)[3], const float (*img)[2], int n, const double K[9],
                    const double *dist, int ndist, int method,

@@ -132,7 +132,6 @@ vt_result vtcv_calibrate(const float (*obj)[3], const float (*img)[2], const int
 
 /* ---- drawing on frames (for live feedback) ------------------------------------------------- */
 vt_result vtcv_draw_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius);
-vt_result vtcv_draw_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3]);
 
 /* ---- geometry ---------------------------------------------------------------------------- */
 /* cv::solvePnPGeneric with the given cv::SolvePnPMethod; up to 2 solutions, best first.

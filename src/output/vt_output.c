@@ -205,12 +205,6 @@ vt_result vt_mark_points(vt_image *bgr, const float (*pts)[2], int n, const uint
     return vtcv_draw_points(bgr, pts, n, bgr_colour, radius);
 }
 
-vt_result vt_mark_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3])
-{
-    if (!bgr || bgr->format != VT_PIX_BGR8 || !text) return VT_ERR_ARG;
-    return vtcv_draw_text(bgr, text, x, y, scale, bgr_colour);
-}
-
 vt_sink_desc vt_sink_desc_defaults(void)
 {
     return (vt_sink_desc){ .fps = 30 };

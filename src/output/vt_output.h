@@ -51,9 +51,9 @@ vt_result vt_image_write(const char *path, const vt_image *im, char *err, size_t
  * = the current folder); path gets the name written. */
 vt_result vt_screenshot_save(const char *dir, const vt_image *rgba, char *path, size_t pathlen, char *err, size_t errlen);
 
-/* Marks on a BGR8 frame: filled dots of radius px at pts, and a line of text at (x, y).
- * VT_ERR_ARG for a frame that is not BGR8; VT_ERR_INTERNAL if OpenCV failed (frame unchanged). */
+/* Marks on a BGR8 frame: filled dots of radius px at pts (text goes on the renderer's overlay,
+ * which writes every script). VT_ERR_ARG for a frame that is not BGR8; VT_ERR_INTERNAL if OpenCV
+ * failed (frame unchanged). */
 vt_result vt_mark_points(vt_image *bgr, const float (*pts)[2], int n, const uint8_t bgr_colour[3], int radius);
-vt_result vt_mark_text(vt_image *bgr, const char *text, int x, int y, double scale, const uint8_t bgr_colour[3]);
 
 #endif
