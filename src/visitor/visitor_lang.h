@@ -10,6 +10,8 @@ typedef struct visitor_lang {
     const vt_catalog *cat;       /* borrowed; its languages are the choice */
     int current;                 /* index in cat->languages */
     char locale[64];             /* current's POSIX locale, for vt_tr_lang ("ja_JP") */
+    char tag[64];                /* current's tag, kept apart: at a reload the old catalog is gone
+                                  * before the new one comes */
     int count;                   /* languages offered (at most VT_UI_MAX_LANGS); under 2: no selector */
     char names[VT_UI_MAX_LANGS][96];   /* each in its own name */
     const char *name_ptrs[VT_UI_MAX_LANGS];

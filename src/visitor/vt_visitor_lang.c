@@ -10,17 +10,17 @@ static void set_current(visitor_lang *l, int i)
 {
     l->current = i;
     vt_catalog_language_locale(l->cat, i, l->locale, sizeof l->locale);
+    snprintf(l->tag, sizeof l->tag, "%s", i >= 0 && i < l->cat->nlanguages ? l->cat->languages[i] : "");
 }
 
 void visitor_lang_set_catalog(visitor_lang *l, const vt_catalog *cat)
 {
-    char keep[64] = "";
-    if (l->cat && l->current >= 0 && l->current < l->cat->nlanguages)
-        snprintf(keep, sizeof keep, "%s", l->cat->languages[l->current]);
+    char keep[64];
+    snprintf(keep, sizeof keep, "%s", l->tag);   /* never l->cat: a reload may have freed it */
     l->cat = cat;
     l->count = 0;
     l->rect = (vt_ui_rect){ 0, 0, 0, 0 };
-    if (!cat) { l->current = 0; l->locale[0] = 0; return; }
+    if (!cat) { l->current = 0; l->locale[0] = l->tag[0] = 0; return; }
     l->count = cat->nlanguages < VT_UI_MAX_LANGS ? cat->nlanguages : VT_UI_MAX_LANGS;
     int cur = cat->store_language;
     for (int i = 0; i < l->count; i++) {
