@@ -179,6 +179,44 @@ static void long_name_card(vt_renderer *r, const vt_image *bg, const vt_camera *
     CHECKF(y_max >= y_min && y_max - y_min < name_px * 0.3f, "the second line ends in an ellipsis (last glyph %d px tall)", y_max - y_min);
 }
 
+/* 8. The visitor's language across a reload: kept when the new catalog offers it (the old one is
+ * freed first, as a hot reload does; ASan would catch a read of it), the store's when it does not. */
+static void language_across_reload(void)
+{
+    static const char a[] = "{\"version\": 1, \"store\": {\"locale\": \"fr_FR\", \"currency\": \"EUR\"}, \"products\": ["
+                            "{\"id\": \"m\", \"marker\": 1, \"name\": \"Mug\", \"price\": 9,"
+                            " \"translations\": {\"de\": {\"name\": \"Tasse\"}, \"ja\": {\"name\": \"マグ\"}}}]}";
+    static const char b[] = "{\"version\": 1, \"store\": {\"locale\": \"fr_FR\", \"currency\": \"EUR\"}, \"products\": ["
+                            "{\"id\": \"m\", \"marker\": 1, \"name\": \"Mug\", \"price\": 12,"
+                            " \"translations\": {\"ja\": {\"name\": \"マグ\"}}}]}";
+    char err[256];
+    vt_catalog *c1 = NULL, *c2 = NULL, *c3 = NULL;
+    vt_visitor *v = NULL;
+    vt_catalog_parse_text(a, sizeof a - 1, "a.json", NULL, 0, &c1);
+    vt_catalog_parse_text(a, sizeof a - 1, "a.json", NULL, 0, &c2);
+    vt_catalog_parse_text(b, sizeof b - 1, "b.json", NULL, 0, &c3);
+    CHECK(c1 && c2 && c3 && vt_visitor_create(&(vt_visitor_desc){ 0 }, &v, err, sizeof err) == VT_OK);
+    if (!c1 || !c2 || !c3 || !v) goto done;
+    vt_visitor_show s1 = { .p = &c1->products[0] }, s2 = { .p = &c2->products[0] }, s3 = { .p = &c3->products[0] };
+    CHECK(vt_visitor_set_scene(v, c1, &s1, 1, err, sizeof err) == VT_OK);
+    CHECKF(!strcmp(vt_visitor_locale(v), "fr_FR"), "the store's language first: %s", vt_visitor_locale(v));
+    vt_visitor_key(v, 'L');   /* fr -> de */
+    CHECKF(!strcmp(vt_visitor_locale(v), "de_DE"), "L picks the next language: %s", vt_visitor_locale(v));
+    vt_catalog_destroy(c1);   /* a reload frees the old catalog before the new one is shown */
+    c1 = NULL;
+    CHECK(vt_visitor_set_scene(v, c2, &s2, 1, err, sizeof err) == VT_OK);
+    CHECKF(!strcmp(vt_visitor_locale(v), "de_DE"), "a reload that still offers German keeps it: %s", vt_visitor_locale(v));
+    vt_catalog_destroy(c2);
+    c2 = NULL;
+    CHECK(vt_visitor_set_scene(v, c3, &s3, 1, err, sizeof err) == VT_OK);
+    CHECKF(!strcmp(vt_visitor_locale(v), "fr_FR"), "German gone: the store's language: %s", vt_visitor_locale(v));
+done:
+    vt_visitor_destroy(v);
+    vt_catalog_destroy(c1);
+    vt_catalog_destroy(c2);
+    vt_catalog_destroy(c3);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -350,6 +388,7 @@ int main(int argc, char **argv)
     /* 7. More products on show than the old fixed 256-entry order: keys, Tab and the tour walk
      * all of them (ASan would catch an overrun). */
     many_products(r, &cam, box, rvec, tvec);
+    language_across_reload();
 
     vt_image_free(&bg);
     vt_image_free(&a);
