@@ -418,6 +418,7 @@ void vt_visitor_draw_ui(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int
     /* The HUD's figures change width every second: the room kept for it only grows while it is
      * on, so the tags around it do not move with its numbers. */
     if (hr.w > 0 && v->hud_rect.w > 0) hr.w = fmaxf(hr.w, v->hud_rect.w), hr.h = fmaxf(hr.h, v->hud_rect.h);
+    if (hr.w > 0) hr.w = ceilf(hr.w / (48 * h / 720.0f)) * (48 * h / 720.0f);   /* and in steps: a digit more moves nothing */
     v->hud_rect = hr;
     v->card_drawn = card_open(v);
     char price[VT_PRICE_FORMAT_LEN], was_s[VT_PRICE_FORMAT_LEN], dims[64];
