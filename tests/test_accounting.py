@@ -123,7 +123,11 @@ for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
     took = time.monotonic() - t0
     rc, err = w.finish(60)
     print("%s with the database locked: exit %d after %.2f s" % (name, rc, took))
-    check(took <= 3.0 and rc == 0, "%s: exit %d after %.2f s (at most 3 s)" % (name, rc, took))
+    # ~1 s of it is the locked database's busy wait for the last session; under the sanitizers the
+    # exit also runs LeakSanitizer's scan of the heap (fonts' caches included), which a loaded
+    # machine stretches: 3.03 s seen there, 1.5 s idle.
+    bound = 5.0 if "ASAN_OPTIONS" in os.environ else 3.0
+    check(took <= bound and rc == 0, "%s: exit %d after %.2f s (at most %.0f s)" % (name, rc, took, bound))
     check(("stopping on %s" % name) in err, "%s: said" % name)
     bad = [l for l in err.splitlines() if "could not close session 1" in l]
     check(len(bad) == 1 and "dropped" in bad[0] and "-unsaved" in bad[0], "%s: one line says what was not written: %r" % (name, bad))
