@@ -14,6 +14,9 @@ cd "$(dirname "$0")/.."
 # script from the Noto fonts (CJK, Arabic, Devanagari, Hebrew...), locales-all gives glibc every
 # locale so a visitor's language can differ from the staff's; Tesseract with its language data
 # reads the screen back in the tests, and python3-icu is the tests' independent ICU.
+# The web console (issue 19): libmicrohttpd serves it (HTTPS through GnuTLS, whose certtool in
+# gnutls-bin makes the tests' certificates), libsodium hashes its password (Argon2id) and makes
+# its session tokens; the tests drive Debian's Chromium through puppeteer-core (npm, on nodejs).
 PKGS=(
   build-essential g++ cmake make pkg-config
   libopencv-dev libopencv-contrib-dev
@@ -24,7 +27,11 @@ PKGS=(
   libapriltag-dev xdotool
   gettext libicu-dev libpango1.0-dev locales-all fonts-noto-core fonts-noto-cjk
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-jpn tesseract-ocr-ara python3-icu
+  libmicrohttpd-dev libsodium-dev libgnutls28-dev gnutls-bin chromium
 )
+# Node.js for the browser tests: Debian's, unless one is already installed (its own npm with it).
+command -v node >/dev/null || PKGS+=(nodejs)
+command -v npm >/dev/null || PKGS+=(npm)
 
 missing=()
 for p in "${PKGS[@]}"; do
