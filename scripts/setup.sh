@@ -55,3 +55,16 @@ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITRINE_SANITIZE="$SA
   cat "$BUILD.cmake.log" >&2; exit 1; }
 cmake --build "$BUILD" -j"$(nproc)" >"$BUILD.build.log" 2>&1 || {
   tail -n 60 "$BUILD.build.log" >&2; exit 1; }
+
+# The browser tests' puppeteer-core (tests/browser: its exact version locked), into BUILD/npm,
+# again only when the lock changed; it drives Debian's chromium, so no browser is downloaded.
+# npm's cache makes a second build folder's install (the ASan one) quick and offline.
+NPM_DIR="$BUILD/npm"
+if ! cmp -s tests/browser/package-lock.json "$NPM_DIR/installed-lock.json" || [ ! -d "$NPM_DIR/node_modules/puppeteer-core" ]; then
+  rm -rf "$NPM_DIR" && mkdir -p "$NPM_DIR"
+  cp tests/browser/package.json tests/browser/package-lock.json "$NPM_DIR/"
+  (cd "$NPM_DIR" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts) >"$BUILD.npm.log" 2>&1 || {
+    echo "setup: npm ci failed (puppeteer-core for the browser tests); see $BUILD.npm.log" >&2
+    tail -n 20 "$BUILD.npm.log" >&2; exit 1; }
+  cp tests/browser/package-lock.json "$NPM_DIR/installed-lock.json"
+fi
