@@ -1,0 +1,428 @@
+'use strict';
+/* console_e2e.js — the web console end to end, in a real browser (Debian's Chromium, headless,
+ * driven by puppeteer-core), against a running `vitrine run --console`: what a retailer does
+ * through the pages, checked on what the display renders (its --layout-log: one JSON line per
+ * frame with each tag's name and price as written on screen).
+ *
+ * Run by tests/test_console_browser.py, which prepares the catalog, starts the display and passes:
+ *   VT_NODE_MODULES   the folder holding puppeteer-core (BUILD/npm/node_modules)
+ *   VT_CHROMIUM       the browser (/usr/bin/chromium)
+ *   VT_CONSOLE_URL    "http://127.0.0.1:PORT/"
+ *   VT_PASSWORD       the console's password
+ *   VT_LAYOUT_LOG     the display's layout log
+ *   VT_SCREENSHOTS    where the pages' PNGs go
+ *   VT_WORK           a scratch folder (the live JPEGs for the driver's OCR)
+ *   VT_UPLOAD_MODEL   a model file to upload; VT_UPLOAD_SHARED=1 when it is from ../shared
+ *   VT_STORE_TZ       the store's time zone (promotions are on its clock)
+ *   VT_SLOW           a factor on every deadline (the sanitised build is slower)
+ * Prints each step; exits 1 when one failed, saying what was expected and what was seen. */
+const fs = require('fs');
+const path = require('path');
+const E = process.env;
+const puppeteer = require(path.join(E.VT_NODE_MODULES, 'puppeteer-core'));
+
+const BASE = E.VT_CONSOLE_URL.replace(/\/?$/, '/');
+const SLOW = Number(E.VT_SLOW || 1);
+const SHOTS = E.VT_SCREENSHOTS;
+const TZ = E.VT_STORE_TZ || 'UTC';
+const sec = (s) => s * 1000 * SLOW;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* The products the test works on (tests/test_console_browser.py's catalog: the bundled one,
+ * which the built-in demo films, without its marker 6 product so that marker is free). */
+const PRICED = 'runner-x', PRICE_WAS = '89,99 €', PRICE_NEW = 79.99, PRICE_NEW_TEXT = '79,99 €';
+const PROMO = 'mug-bleu', PROMO_REGULAR = '14,50 €', PROMO_PRICE = 9.9, PROMO_TEXT = '9,90 €';
+const ADDED = { id: 'vase-fleurs', marker: 6, name: 'Vase Fleurs', price: 39.5, text: '39,50 €' };
+
+/* The pages' stable DOM ids (src/console/web, issue 19's web part). */
+const S = {
+    loginForm: '#login-form', loginPassword: '#login-password', loginSubmit: '#login-submit',
+    loginError: '#login-error',
+    productsList: '#products-list', productRow: (id) => `#products-list [data-id="${id}"]`,
+    productEdit: (id) => `#products-list [data-id="${id}"] .product-edit`,
+    productAdd: '#product-add',
+    editForm: '#product-form', field: (name) => `#product-form [name="${name}"]`,
+    editSave: '#product-save', editMessage: '#product-message',
+    modelsList: '#models-list', modelFile: '#model-file', modelRow: (name) => `#models-list [data-name="${name}"]`,
+    modelMessage: '#model-message',
+    markersForm: '#markers-form', liveImage: '#live-image', statsPage: '#stats', statusPage: '#status',
+    versionsList: '#versions-list', versionRestore: (n) => `#versions-list [data-n="${n}"] .version-restore`,
+};
+
+/* ---- the display's layout log ---- */
+const norm = (s) => (s == null ? s : String(s).replace(/\s+/gu, ' ').trim());
+
+class Layout {
+    constructor(file) { this.file = file; this.off = 0; this.rest = ''; this.last = null; this.count = 0; }
+    /* The frames written since the last poll (a partial last line waits for the next). */
+    poll() {
+        let fd;
+        try { fd = fs.openSync(this.file, 'r'); } catch (e) { return []; }
+        const size = fs.fstatSync(fd).size, out = [];
+        if (size > this.off) {
+            const buf = Buffer.alloc(size - this.off);
+            fs.readSync(fd, buf, 0, buf.length, this.off);
+            this.off = size;
+            const lines = (this.rest + buf.toString('utf8')).split('\n');
+            this.rest = lines.pop();
+            for (const l of lines) {
+                if (!l.trim()) continue;
+                try { out.push(JSON.parse(l)); } catch (e) { /* a torn line: skip */ }
+            }
+        }
+        fs.closeSync(fd);
+        if (out.length) { this.last = out[out.length - 1]; this.count += out.length; }
+        return out;
+    }
+    skip() { this.poll(); return this.last; }   /* from now on only frames rendered later count */
+    /* The first new frame where pred holds; throws saying what the last frame showed. */
+    async waitFor(pred, ms, what) {
+        const t0 = Date.now(), n0 = this.count;
+        for (;;) {
+            for (const f of this.poll()) if (pred(f)) return { frame: f, ms: Date.now() - t0, frames: this.count - n0 };
+            if (Date.now() - t0 > ms)
+                throw new Error(`${what}: not on screen after ${(ms / 1000).toFixed(0)} s (${this.count - n0} frames); ` +
+                                `the last frame (${this.last ? this.last.frame : 'none'}) shows ${describe(this.last)}`);
+            await sleep(100);
+        }
+    }
+}
+const tagOf = (f, id) => (f && f.products || []).find((p) => p.id === id);
+function describe(f) {
+    if (!f) return 'nothing (no layout line yet)';
+    if (!f.products.length) return 'no product';
+    return f.products.map((p) => `${p.id} "${norm(p.name)}" ${norm(p.price)}${p.was ? ' (was ' + norm(p.was) + ')' : ''}`).join(', ');
+}
+const shows = (id, price) => (f) => { const t = tagOf(f, id); return t && norm(t.price) === norm(price); };
+
+/* ---- the browser ---- */
+let browser, page;
+const results = [];
+let failed = 0;
+
+function say(s) { console.log(s); }
+
+async function shot(name) {
+    const file = path.join(SHOTS, name + '.png');
+    await page.screenshot({ path: file, fullPage: true });
+    say(`  screenshot ${file}`);
+}
+
+async function api(url) {   /* a GET from inside the page: its session cookie goes with it */
+    return page.evaluate(async (u) => {
+        const r = await fetch(u, { headers: { Accept: 'application/json' } });
+        const t = await r.text();
+        let j = null;
+        try { j = JSON.parse(t); } catch (e) { /* not JSON */ }
+        return { status: r.status, json: j, text: t.slice(0, 400) };
+    }, new URL(url, BASE).href);
+}
+
+async function saveFetched(url, file) {   /* a binary GET (the live JPEG) into a file */
+    const b64 = await page.evaluate(async (u) => {
+        const r = await fetch(u);
+        if (!r.ok) return null;
+        const a = new Uint8Array(await r.arrayBuffer());
+        let s = '';
+        for (let i = 0; i < a.length; i += 0x8000) s += String.fromCharCode.apply(null, a.subarray(i, i + 0x8000));
+        return btoa(s);
+    }, new URL(url, BASE).href);
+    if (b64 === null) return false;
+    fs.writeFileSync(file, Buffer.from(b64, 'base64'));
+    return true;
+}
+
+async function go(hash, ready) {
+    await page.goto(BASE + (hash ? '#' + hash : ''), { waitUntil: 'load' });
+    if (ready) await page.waitForSelector(ready, { visible: true, timeout: sec(30) });
+}
+
+/* Sets a form field as a person would (typing), or by value for date, time and select inputs. */
+async function setField(sel, value) {
+    const el = await page.waitForSelector(sel, { timeout: sec(20) });
+    const kind = await el.evaluate((e) => (e.tagName === 'SELECT' ? 'select' : e.type));
+    if (kind === 'select') {
+        const ok = await el.evaluate((e, v) => [...e.options].some((o) => o.value === v), String(value));
+        if (!ok) {
+            const opts = await el.evaluate((e) => [...e.options].map((o) => o.value));
+            throw new Error(`${sel}: no option "${value}" (options: ${opts.join(', ')})`);
+        }
+        await page.select(sel, String(value));
+    } else if (['date', 'time', 'datetime-local', 'checkbox'].includes(kind)) {
+        await el.evaluate((e, v) => {
+            if (e.type === 'checkbox') e.checked = !!v; else e.value = v;
+            e.dispatchEvent(new Event('input', { bubbles: true }));
+            e.dispatchEvent(new Event('change', { bubbles: true }));
+        }, value);
+    } else {
+        await el.click({ clickCount: 3 });
+        await el.evaluate((e) => { e.value = ''; });
+        await el.type(String(value));
+    }
+}
+
+/* Clicks sel and waits for the API call it makes (method and path prefix); returns its status and JSON. */
+async function clickAndWait(sel, method, prefix) {
+    const [resp] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname.startsWith(prefix),
+                             { timeout: sec(60) }),
+        page.click(sel),
+    ]);
+    let j = null;
+    try { j = await resp.json(); } catch (e) { /* 204 or not JSON */ }
+    return { status: resp.status(), json: j };
+}
+
+async function step(name, fn) {
+    say(`\n== ${name}`);
+    const t0 = Date.now();
+    try {
+        await fn();
+        results.push([name, 'passed']);
+        say(`  passed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+        failed++;
+        results.push([name, 'FAILED']);
+        say(`FAIL: ${name}: ${e.message}`);
+        try { await shot('failed-' + name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()); } catch (e2) { /* no page */ }
+    }
+}
+
+function expect(cond, what, seen) {
+    if (!cond) throw new Error(`${what}; saw ${seen}`);
+}
+
+/* ---- the store's clock ---- */
+function storeTime(ms) {   /* "YYYY-MM-DDTHH:MM" on the store's clock */
+    const f = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit',
+                                                 hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const o = {};
+    for (const p of f.formatToParts(new Date(ms))) o[p.type] = p.value;
+    return `${o.year}-${o.month}-${o.day}T${o.hour}:${o.minute}`;
+}
+
+/* ---- the scenarios ---- */
+const layout = new Layout(E.VT_LAYOUT_LOG);
+
+async function login() {
+    await go('', S.loginPassword);
+    await shot('login');
+    /* A wrong password first: refused, said on the page, still on the login form. */
+    await setField(S.loginPassword, 'not-the-password');
+    const bad = await clickAndWait(S.loginSubmit, 'POST', '/api/v1/login');
+    expect(bad.status === 401, 'a wrong password answers 401', bad.status);
+    await page.waitForSelector(S.loginError, { visible: true, timeout: sec(10) });
+    say(`  a wrong password: 401, the page says "${norm(await page.$eval(S.loginError, (e) => e.textContent))}"`);
+    await setField(S.loginPassword, E.VT_PASSWORD);
+    const ok = await clickAndWait(S.loginSubmit, 'POST', '/api/v1/login');
+    expect(ok.status === 200 && ok.json && ok.json.csrf, 'the password answers 200 with a CSRF token', JSON.stringify(ok));
+    await page.waitForSelector(S.productsList, { visible: true, timeout: sec(30) });
+    const cookies = await page.cookies();
+    const c = cookies.find((k) => k.name === 'vt_session');
+    expect(c && c.httpOnly && c.sameSite === 'Strict', 'an HttpOnly, SameSite=Strict vt_session cookie', JSON.stringify(cookies));
+    say('  logged in: the products list is shown, the session cookie is HttpOnly and SameSite=Strict');
+}
+
+async function changePrice() {
+    await go('products', S.productsList);
+    await page.waitForSelector(S.productRow(PRICED), { timeout: sec(20) });
+    await shot('products');
+    await layout.waitFor(shows(PRICED, PRICE_WAS), sec(60), `${PRICED} at ${PRICE_WAS} before the change`);
+    await page.click(S.productEdit(PRICED));
+    await page.waitForSelector(S.editForm, { visible: true, timeout: sec(20) });
+    await shot('product-edit');
+    await setField(S.field('price'), PRICE_NEW);
+    layout.skip();
+    const t0 = Date.now();
+    const r = await clickAndWait(S.editSave, 'PATCH', '/api/v1/products/');
+    expect(r.status === 200, `saving the price answers 200`, `${r.status} ${JSON.stringify(r.json)}`);
+    if (r.json && r.json.price_text !== undefined)
+        expect(norm(r.json.price_text) === PRICE_NEW_TEXT, `the API's price_text "${PRICE_NEW_TEXT}"`, `"${r.json.price_text}"`);
+    say(`  saved ${PRICED} at ${PRICE_NEW} (the API writes it "${r.json && r.json.price_text}")`);
+    const seen = await layout.waitFor(shows(PRICED, PRICE_NEW_TEXT), sec(60), `${PRICED}'s tag at ${PRICE_NEW_TEXT}`);
+    say(`  the display shows "${PRICE_NEW_TEXT}" on ${PRICED}'s tag ${((Date.now() - t0) / 1000).toFixed(1)} s after the save ` +
+        `(frame ${seen.frame.frame}, ${seen.frames} frames later)`);
+    await sleep(1500);   /* the live picture is refreshed a few times a second */
+    if (await saveFetched('/api/v1/live.jpg', path.join(E.VT_WORK, 'live-price.jpg')))
+        say(`  live picture saved for OCR: ${path.join(E.VT_WORK, 'live-price.jpg')}`);
+    else say('  (no live picture: /api/v1/live.jpg did not answer 200)');
+}
+
+async function addProduct() {
+    let uploaded = null;
+    await go('models', S.modelFile);
+    if (E.VT_UPLOAD_MODEL) {
+        const input = await page.$(S.modelFile);
+        const resp = page.waitForResponse((x) => x.request().method() === 'POST' && new URL(x.url()).pathname === '/api/v1/models',
+                                          { timeout: sec(180) });
+        await input.uploadFile(E.VT_UPLOAD_MODEL);
+        /* The page uploads on choosing the file; a separate button, if any, is pressed too. */
+        if (await page.$('#model-upload')) await page.click('#model-upload');
+        const r = await resp;
+        const j = await r.json().catch(() => null);
+        expect(r.status() === 201 && j && j.path, `uploading ${path.basename(E.VT_UPLOAD_MODEL)} answers 201 with the model`,
+               `${r.status()} ${JSON.stringify(j)}`);
+        uploaded = j;
+        say(`  uploaded ${path.basename(E.VT_UPLOAD_MODEL)}: stored as ${j.name}, ${j.triangles} triangles, ` +
+            `${JSON.stringify(j.size_mm)} mm${j.warnings && j.warnings.length ? ', warnings: ' + j.warnings.join('; ') : ''}`);
+        const row = await page.waitForSelector(S.modelRow(j.name), { visible: true, timeout: sec(30) });
+        /* Its thumbnail, rendered by Vitrine, loads. */
+        await page.waitForFunction((sel) => { const i = document.querySelector(sel + ' img');
+                                              return i && i.complete && i.naturalWidth > 0; },
+                                   { timeout: sec(120) }, S.modelRow(j.name));
+        expect(row, 'the uploaded model in the models list', 'none');
+        say('  it is in the models list with its thumbnail');
+    } else {
+        say('  (no model to upload: the product is added with a bundled model)');
+    }
+    await shot('models');
+    await go('products', S.productAdd);
+    await page.click(S.productAdd);
+    await page.waitForSelector(S.editForm, { visible: true, timeout: sec(20) });
+    await setField(S.field('id'), ADDED.id);
+    await setField(S.field('marker'), ADDED.marker);
+    await setField(S.field('name'), ADDED.name);
+    await setField(S.field('price'), ADDED.price);
+    await setField(S.field('model'), uploaded ? uploaded.path : 'mug.glb');
+    await shot('product-add');
+    layout.skip();
+    const r = await clickAndWait(S.editSave, 'POST', '/api/v1/products');
+    expect(r.status === 201, `adding ${ADDED.id} answers 201`, `${r.status} ${JSON.stringify(r.json)}`);
+    await go('products', S.productsList);
+    await page.waitForSelector(S.productRow(ADDED.id), { visible: true, timeout: sec(20) });
+    say(`  ${ADDED.id} is in the products list`);
+    const seen = await layout.waitFor((f) => { const t = tagOf(f, ADDED.id);
+                                              return t && norm(t.name) === ADDED.name && norm(t.price) === ADDED.text; },
+                                      sec(180), `${ADDED.id} ("${ADDED.name}", ${ADDED.text}) on marker ${ADDED.marker}`);
+    say(`  the display shows ${ADDED.id} "${ADDED.name}" ${ADDED.text} on marker ${ADDED.marker} (frame ${seen.frame.frame})`);
+}
+
+async function schedulePromotion() {
+    /* Starts at the next minute of the store's clock, at least 25 s ahead so that it is not on yet. */
+    const startMs = Math.ceil((Date.now() + 25000) / 60000) * 60000;
+    const start = storeTime(startMs), end = storeTime(startMs + 2 * 3600 * 1000);
+    await go('products', S.productsList);
+    await page.click(S.productEdit(PROMO));
+    await page.waitForSelector(S.editForm, { visible: true, timeout: sec(20) });
+    await setField(S.field('promotion.price'), PROMO_PRICE);
+    await setField(S.field('promotion.start'), start);
+    await setField(S.field('promotion.end'), end);
+    await shot('product-promotion');
+    layout.skip();
+    const r = await clickAndWait(S.editSave, 'PATCH', '/api/v1/products/');
+    expect(r.status === 200, `saving the promotion answers 200`, `${r.status} ${JSON.stringify(r.json)}`);
+    const p = r.json && r.json.promotion;
+    expect(p && p.price === PROMO_PRICE && p.start === start, `the product's promotion {price ${PROMO_PRICE}, start ${start}}`,
+           JSON.stringify(p));
+    say(`  promotion saved: ${PROMO} at ${PROMO_PRICE} from ${start} to ${end} (${TZ}), ` +
+        `${((startMs - Date.now()) / 1000).toFixed(0)} s from now`);
+    /* Not yet: the regular price, on frames rendered after the change was picked up. */
+    await sleep(sec(3));
+    layout.skip();
+    if (Date.now() < startMs - 3000) {
+        const f = await layout.waitFor((x) => !!tagOf(x, PROMO), sec(30), `${PROMO} on screen`);
+        const t = tagOf(f.frame, PROMO);
+        expect(norm(t.price) === PROMO_REGULAR && !t.was, `before ${start}: ${PROMO} at ${PROMO_REGULAR}`, describe(f.frame));
+        say(`  before the start the display still shows ${PROMO_REGULAR}`);
+    }
+    /* Then by itself, on time. */
+    const seen = await layout.waitFor((x) => { const t = tagOf(x, PROMO); return t && norm(t.price) === PROMO_TEXT; },
+                                      startMs - Date.now() + sec(90), `${PROMO}'s promotion at ${PROMO_TEXT}`);
+    const t = tagOf(seen.frame, PROMO);
+    const late = (Date.now() - startMs) / 1000;
+    expect(late > -2, `the promotion not before ${start}`, `it was on ${-late} s early`);
+    expect(norm(t.was) === PROMO_REGULAR, `the regular price ${PROMO_REGULAR} struck out beside it`, `was ${t.was}`);
+    say(`  the display switched to ${PROMO_TEXT} (was ${norm(t.was)}) by itself, ${late.toFixed(1)} s after ${start}`);
+}
+
+async function rollBack() {
+    const v = await api('/api/v1/versions');
+    expect(v.status === 200 && v.json && Array.isArray(v.json.versions), 'GET /api/v1/versions: the saved versions',
+           `${v.status} ${v.text}`);
+    /* The newest saved version from before the price change: runner-x at 89.99, no added product. */
+    let target = null;
+    for (const ver of v.json.versions) {
+        const c = await api(`/api/v1/versions/${ver.n}`);
+        const ps = c.json && c.json.products || [];
+        const pr = ps.find((x) => x.id === PRICED);
+        if (pr && pr.price === 89.99 && !ps.some((x) => x.id === ADDED.id)) { target = ver; break; }
+    }
+    expect(target, 'a saved version with runner-x at 89.99 (before the changes)',
+           JSON.stringify(v.json.versions.map((x) => [x.n, x.summary])));
+    say(`  rolling back to version ${target.n} (${target.saved}: ${target.summary}) of ${v.json.versions.length}`);
+    await go('versions', S.versionsList);
+    await page.waitForSelector(S.versionRestore(target.n), { visible: true, timeout: sec(20) });
+    await shot('versions');
+    layout.skip();
+    const r = await clickAndWait(S.versionRestore(target.n), 'POST', '/api/v1/versions/');
+    expect(r.status === 200 && r.json && r.json.version, 'restoring answers 200 with the new version', JSON.stringify(r));
+    say(`  restored as version ${r.json.version}`);
+    const seen = await layout.waitFor((f) => shows(PRICED, PRICE_WAS)(f) && !tagOf(f, ADDED.id) &&
+                                             (!tagOf(f, PROMO) || norm(tagOf(f, PROMO).price) === PROMO_REGULAR),
+                                      sec(120), `after the rollback: ${PRICED} at ${PRICE_WAS}, no ${ADDED.id}, ${PROMO} at ${PROMO_REGULAR}`);
+    say(`  the display shows ${PRICED} at ${PRICE_WAS} again, ${ADDED.id} gone, ${PROMO} at its regular price ` +
+        `(frame ${seen.frame.frame})`);
+}
+
+async function otherPages() {
+    await go('markers', S.markersForm);
+    await shot('markers');
+    await go('live', S.liveImage);
+    await page.waitForFunction((sel) => { const i = document.querySelector(sel);
+                                          return i && i.complete && i.naturalWidth > 0; }, { timeout: sec(60) }, S.liveImage);
+    await sleep(1000);
+    await shot('live');
+    await go('stats', S.statsPage);
+    await sleep(1000);
+    await shot('stats');
+    await go('status', S.statusPage);
+    await sleep(1000);
+    await shot('status');
+    const st = await api('/api/v1/status');
+    expect(st.status === 200 && st.json && st.json.display === true, 'GET /api/v1/status from the display', st.text);
+    say(`  status: ${st.json.fps} frames/s, camera ${st.json.camera}, catalog version ${st.json.catalog && st.json.catalog.version}`);
+}
+
+async function main() {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    say(`console at ${BASE}; screenshots into ${SHOTS}`);
+    browser = await puppeteer.launch({
+        executablePath: E.VT_CHROMIUM || '/usr/bin/chromium',
+        headless: true,
+        /* --no-sandbox: CI runs as root; no GPU or /dev/shm limits in a container. */
+        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-proxy-server', '--lang=fr-FR'],
+        defaultViewport: { width: 1280, height: 900 },
+        protocolTimeout: sec(180),
+    });
+    say(`browser: ${await browser.version()}`);
+    page = await browser.newPage();
+    page.setDefaultTimeout(sec(30));
+    page.on('dialog', (d) => d.accept());   /* "restore this version?" and the like */
+    page.on('pageerror', (e) => say(`  page error: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') say(`  page console: ${m.text()}`); });
+    const h = await page.goto(BASE + 'api/v1/health');
+    expect(h.ok(), 'GET /api/v1/health', h.status());
+    say(`health: ${await h.text()}`);
+
+    await step('log in', login);
+    const logged = results[0][1] === 'passed';
+    if (logged) {
+        await step('change a price, see it on the next frames', changePrice);
+        await step('add a product with an uploaded model', addProduct);
+        await step('schedule a promotion a minute ahead, see it switch on', schedulePromotion);
+        await step('roll back to the version before, see the old prices', rollBack);
+        await step('the other pages', otherPages);
+    } else {
+        say('\n(not logged in: the other steps cannot run)');
+    }
+    await browser.close();
+    say('\nsteps:');
+    for (const [n, r] of results) say(`  ${r}: ${n}`);
+    process.exit(failed ? 1 : 0);
+}
+
+main().catch(async (e) => {
+    say(`FAIL: ${e.stack || e}`);
+    if (browser) await browser.close().catch(() => {});
+    process.exit(1);
+});
