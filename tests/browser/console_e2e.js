@@ -36,17 +36,16 @@ const ADDED = { id: 'vase-fleurs', marker: 6, name: 'Vase Fleurs', price: 39.5, 
 
 /* The pages' stable DOM ids (src/console/web, issue 19's web part). */
 const S = {
-    loginForm: '#login-form', loginPassword: '#login-password', loginSubmit: '#login-submit',
-    loginError: '#login-error',
-    productsList: '#products-list', productRow: (id) => `#products-list [data-id="${id}"]`,
-    productEdit: (id) => `#products-list [data-id="${id}"] .product-edit`,
-    productAdd: '#product-add',
-    editForm: '#product-form', field: (name) => `#product-form [name="${name}"]`,
-    editSave: '#product-save', editMessage: '#product-message',
-    modelsList: '#models-list', modelFile: '#model-file', modelRow: (name) => `#models-list [data-name="${name}"]`,
-    modelMessage: '#model-message',
-    markersForm: '#markers-form', liveImage: '#live-image', statsPage: '#stats', statusPage: '#status',
-    versionsList: '#versions-list', versionRestore: (n) => `#versions-list [data-n="${n}"] .version-restore`,
+    loginPassword: '#login-password', loginSubmit: '#login-submit', loginError: '#login-error',
+    productsList: '#products-body', productRow: (id) => `#products-body tr[data-product="${id}"]`,
+    productEdit: (id) => `#edit-${id}`, productAdd: '#add-product',
+    dialog: '#product-dialog', editForm: '#product-form', field: (name) => `#f-${name}`, editSave: '#save-product',
+    editProblems: '#product-problems',
+    modelFile: '#model-file', modelUpload: '#model-upload', modelMessage: '#model-message',
+    modelRow: (name) => `#models-list [data-model="${name}"]`, modelThumb: (name) => `#models-list [data-model="${name}"] img`,
+    markersList: '#markers-list', markersDownload: '#markers-download', liveImage: '#live-image',
+    statsPage: '#page-stats', statsBody: '#stats-body', statusTiles: '#status-tiles',
+    versionsList: '#versions-body', versionRestore: (n) => `#restore-${n}`, confirmOk: '#confirm-ok',
 };
 
 /* ---- the display's layout log ---- */
@@ -132,21 +131,21 @@ async function saveFetched(url, file) {   /* a binary GET (the live JPEG) into a
     return true;
 }
 
+/* A fresh load of the page at #hash (a reload, as a person coming back: the session from its
+ * cookie, the CSRF token from GET /api/v1/session), then ready visible. */
 async function go(hash, ready) {
+    await page.goto('about:blank');
     await page.goto(BASE + (hash ? '#' + hash : ''), { waitUntil: 'load' });
     if (ready) await page.waitForSelector(ready, { visible: true, timeout: sec(30) });
 }
 
-/* Sets a form field as a person would (typing), or by value for date, time and select inputs. */
+/* Sets a form field as a person would (typing), or by value for date, time and checkboxes. */
 async function setField(sel, value) {
     const el = await page.waitForSelector(sel, { timeout: sec(20) });
     const kind = await el.evaluate((e) => (e.tagName === 'SELECT' ? 'select' : e.type));
     if (kind === 'select') {
-        const ok = await el.evaluate((e, v) => [...e.options].some((o) => o.value === v), String(value));
-        if (!ok) {
-            const opts = await el.evaluate((e) => [...e.options].map((o) => o.value));
-            throw new Error(`${sel}: no option "${value}" (options: ${opts.join(', ')})`);
-        }
+        const opts = await el.evaluate((e) => [...e.options].map((o) => o.value));
+        if (!opts.includes(String(value))) throw new Error(`${sel}: no option "${value}" (options: ${opts.join(', ')})`);
         await page.select(sel, String(value));
     } else if (['date', 'time', 'datetime-local', 'checkbox'].includes(kind)) {
         await el.evaluate((e, v) => {
@@ -161,16 +160,34 @@ async function setField(sel, value) {
     }
 }
 
-/* Clicks sel and waits for the API call it makes (method and path prefix); returns its status and JSON. */
-async function clickAndWait(sel, method, prefix) {
-    const [resp] = await Promise.all([
-        page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname.startsWith(prefix),
-                             { timeout: sec(60) }),
-        page.click(sel),
-    ]);
+const calls = (method, prefix) => (r) => r.request().method() === method && new URL(r.url()).pathname.startsWith(prefix);
+
+/* Does act() and waits for the API call it makes; the form's own problems (shown in
+ * problemsSel, no call made) fail at once with their text. Returns the call's status and JSON. */
+async function submit(act, method, prefix, problemsSel) {
+    const resp = page.waitForResponse(calls(method, prefix), { timeout: sec(120) });
+    const problems = problemsSel ? page.waitForSelector(problemsSel, { visible: true, timeout: sec(120) })
+        .then(async (e) => { throw new Error(`the form says: ${norm(await e.evaluate((x) => x.textContent))}`); }) : null;
+    if (problems) problems.catch(() => {});
+    await act();
+    const r = await (problems ? Promise.race([resp, problems]) : resp);
     let j = null;
-    try { j = await resp.json(); } catch (e) { /* 204 or not JSON */ }
-    return { status: resp.status(), json: j };
+    try { j = await r.json(); } catch (e) { /* 204 or not JSON */ }
+    return { status: r.status(), json: j };
+}
+const clickSubmit = (sel, method, prefix, problemsSel) => submit(() => page.click(sel), method, prefix, problemsSel);
+
+async function openEditor(id) {
+    await go('products', S.productRow(id));
+    await page.click(S.productEdit(id));
+    await page.waitForSelector(S.dialog + '[open] ' + S.field('price'), { visible: true, timeout: sec(20) });
+}
+
+/* Saves the product form; on success the dialog closes. */
+async function saveProduct(method, prefix) {
+    const r = await clickSubmit(S.editSave, method, prefix, S.editProblems);
+    if (r.status < 300) await page.waitForSelector(S.dialog + '[open]', { hidden: true, timeout: sec(20) });
+    return r;
 }
 
 async function step(name, fn) {
@@ -184,12 +201,12 @@ async function step(name, fn) {
         failed++;
         results.push([name, 'FAILED']);
         say(`FAIL: ${name}: ${e.message}`);
-        try { await shot('failed-' + name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()); } catch (e2) { /* no page */ }
+        try { await shot('failed-' + name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 40)); } catch (e2) { /* no page */ }
     }
 }
 
 function expect(cond, what, seen) {
-    if (!cond) throw new Error(`${what}; saw ${seen}`);
+    if (!cond) throw new Error(`expected ${what}; saw ${seen}`);
 }
 
 /* ---- the store's clock ---- */
@@ -209,76 +226,81 @@ async function login() {
     await shot('login');
     /* A wrong password first: refused, said on the page, still on the login form. */
     await setField(S.loginPassword, 'not-the-password');
-    const bad = await clickAndWait(S.loginSubmit, 'POST', '/api/v1/login');
-    expect(bad.status === 401, 'a wrong password answers 401', bad.status);
+    const bad = await clickSubmit(S.loginSubmit, 'POST', '/api/v1/login');
+    expect(bad.status === 401, 'a wrong password answered 401', bad.status);
     await page.waitForSelector(S.loginError, { visible: true, timeout: sec(10) });
     say(`  a wrong password: 401, the page says "${norm(await page.$eval(S.loginError, (e) => e.textContent))}"`);
+    await shot('login-wrong-password');
     await setField(S.loginPassword, E.VT_PASSWORD);
-    const ok = await clickAndWait(S.loginSubmit, 'POST', '/api/v1/login');
-    expect(ok.status === 200 && ok.json && ok.json.csrf, 'the password answers 200 with a CSRF token', JSON.stringify(ok));
-    await page.waitForSelector(S.productsList, { visible: true, timeout: sec(30) });
+    const ok = await clickSubmit(S.loginSubmit, 'POST', '/api/v1/login');
+    expect(ok.status === 200 && ok.json && ok.json.csrf, 'the password answered 200 with a CSRF token', JSON.stringify(ok));
+    await page.waitForSelector(S.productRow(PRICED), { visible: true, timeout: sec(30) });
     const cookies = await page.cookies();
     const c = cookies.find((k) => k.name === 'vt_session');
     expect(c && c.httpOnly && c.sameSite === 'Strict', 'an HttpOnly, SameSite=Strict vt_session cookie', JSON.stringify(cookies));
-    say('  logged in: the products list is shown, the session cookie is HttpOnly and SameSite=Strict');
+    say('  logged in: the products list is shown; the session cookie is HttpOnly and SameSite=Strict');
 }
 
 async function changePrice() {
-    await go('products', S.productsList);
-    await page.waitForSelector(S.productRow(PRICED), { timeout: sec(20) });
+    await go('products', S.productRow(PRICED));
     await shot('products');
     await layout.waitFor(shows(PRICED, PRICE_WAS), sec(60), `${PRICED} at ${PRICE_WAS} before the change`);
-    await page.click(S.productEdit(PRICED));
-    await page.waitForSelector(S.editForm, { visible: true, timeout: sec(20) });
+    await openEditor(PRICED);
     await shot('product-edit');
     await setField(S.field('price'), PRICE_NEW);
     layout.skip();
     const t0 = Date.now();
-    const r = await clickAndWait(S.editSave, 'PATCH', '/api/v1/products/');
-    expect(r.status === 200, `saving the price answers 200`, `${r.status} ${JSON.stringify(r.json)}`);
-    if (r.json && r.json.price_text !== undefined)
-        expect(norm(r.json.price_text) === PRICE_NEW_TEXT, `the API's price_text "${PRICE_NEW_TEXT}"`, `"${r.json.price_text}"`);
-    say(`  saved ${PRICED} at ${PRICE_NEW} (the API writes it "${r.json && r.json.price_text}")`);
+    const r = await saveProduct('PATCH', '/api/v1/products/');
+    expect(r.status === 200, 'saving the price answered 200', `${r.status} ${JSON.stringify(r.json)}`);
+    expect(r.json && norm(r.json.price_text) === PRICE_NEW_TEXT, `the API's price_text "${PRICE_NEW_TEXT}"`,
+           `"${r.json && r.json.price_text}"`);
+    say(`  saved ${PRICED} at ${PRICE_NEW} (the API writes it "${r.json.price_text}")`);
     const seen = await layout.waitFor(shows(PRICED, PRICE_NEW_TEXT), sec(60), `${PRICED}'s tag at ${PRICE_NEW_TEXT}`);
     say(`  the display shows "${PRICE_NEW_TEXT}" on ${PRICED}'s tag ${((Date.now() - t0) / 1000).toFixed(1)} s after the save ` +
         `(frame ${seen.frame.frame}, ${seen.frames} frames later)`);
+    const row = await page.waitForFunction((sel, want) => { const e = document.querySelector(sel + ' td.price');
+                                                           return e && e.textContent.replace(/\s+/gu, ' ').trim() === want; },
+                                           { timeout: sec(20) }, S.productRow(PRICED), PRICE_NEW_TEXT).catch(() => null);
+    expect(row, `the products list showing ${PRICE_NEW_TEXT} for ${PRICED}`,
+           await page.$eval(S.productRow(PRICED), (e) => e.textContent).catch(() => 'no row'));
     await sleep(1500);   /* the live picture is refreshed a few times a second */
     if (await saveFetched('/api/v1/live.jpg', path.join(E.VT_WORK, 'live-price.jpg')))
         say(`  live picture saved for OCR: ${path.join(E.VT_WORK, 'live-price.jpg')}`);
     else say('  (no live picture: /api/v1/live.jpg did not answer 200)');
 }
 
-async function addProduct() {
-    let uploaded = null;
+let uploaded = null;
+
+async function uploadModel() {
     await go('models', S.modelFile);
-    if (E.VT_UPLOAD_MODEL) {
-        const input = await page.$(S.modelFile);
-        const resp = page.waitForResponse((x) => x.request().method() === 'POST' && new URL(x.url()).pathname === '/api/v1/models',
-                                          { timeout: sec(180) });
-        await input.uploadFile(E.VT_UPLOAD_MODEL);
-        /* The page uploads on choosing the file; a separate button, if any, is pressed too. */
-        if (await page.$('#model-upload')) await page.click('#model-upload');
-        const r = await resp;
-        const j = await r.json().catch(() => null);
-        expect(r.status() === 201 && j && j.path, `uploading ${path.basename(E.VT_UPLOAD_MODEL)} answers 201 with the model`,
-               `${r.status()} ${JSON.stringify(j)}`);
-        uploaded = j;
-        say(`  uploaded ${path.basename(E.VT_UPLOAD_MODEL)}: stored as ${j.name}, ${j.triangles} triangles, ` +
-            `${JSON.stringify(j.size_mm)} mm${j.warnings && j.warnings.length ? ', warnings: ' + j.warnings.join('; ') : ''}`);
-        const row = await page.waitForSelector(S.modelRow(j.name), { visible: true, timeout: sec(30) });
-        /* Its thumbnail, rendered by Vitrine, loads. */
-        await page.waitForFunction((sel) => { const i = document.querySelector(sel + ' img');
-                                              return i && i.complete && i.naturalWidth > 0; },
-                                   { timeout: sec(120) }, S.modelRow(j.name));
-        expect(row, 'the uploaded model in the models list', 'none');
-        say('  it is in the models list with its thumbnail');
-    } else {
-        say('  (no model to upload: the product is added with a bundled model)');
-    }
+    const input = await page.$(S.modelFile);
+    await input.uploadFile(E.VT_UPLOAD_MODEL);
+    const name = path.basename(E.VT_UPLOAD_MODEL);
+    const r = await clickSubmit(S.modelUpload, 'POST', '/api/v1/models', null);
+    expect(r.status === 201 && r.json && r.json.path, `uploading ${name} answered 201 with the model`,
+           `${r.status} ${JSON.stringify(r.json)}`);
+    uploaded = r.json;
+    say(`  uploaded ${name}: stored as ${uploaded.path}, ${uploaded.triangles} triangles, ` +
+        `${JSON.stringify(uploaded.size_mm)} mm${uploaded.warnings && uploaded.warnings.length ? ', warnings: ' + uploaded.warnings.join('; ') : ''}`);
+    expect(!uploaded.name.includes('/') && uploaded.original === name, `a generated name and the original "${name}"`,
+           `name "${uploaded.name}", original "${uploaded.original}"`);
+    await page.waitForSelector(S.modelRow(uploaded.name), { visible: true, timeout: sec(30) });
+    /* Its thumbnail, rendered by Vitrine, loads (the list's images are lazy: scrolled into view). */
+    await page.$eval(S.modelRow(uploaded.name), (e) => e.scrollIntoView());
+    const thumb = await page.waitForFunction((sel) => { const i = document.querySelector(sel);
+                                                        return i && i.complete && i.naturalWidth > 0 ? [i.naturalWidth, i.naturalHeight] : false; },
+                                             { timeout: sec(120) }, S.modelThumb(uploaded.name)).catch(() => null);
+    expect(thumb, `the model's thumbnail loaded in the models list`, 'no image (or an empty one)');
+    say(`  it is in the models list with its ${(await thumb.jsonValue()).join('x')} thumbnail; the page says ` +
+        `"${norm(await page.$eval(S.modelMessage, (e) => e.textContent))}"`);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot('models');
+}
+
+async function addProduct() {
     await go('products', S.productAdd);
     await page.click(S.productAdd);
-    await page.waitForSelector(S.editForm, { visible: true, timeout: sec(20) });
+    await page.waitForSelector(S.dialog + '[open] ' + S.field('id'), { visible: true, timeout: sec(20) });
     await setField(S.field('id'), ADDED.id);
     await setField(S.field('marker'), ADDED.marker);
     await setField(S.field('name'), ADDED.name);
@@ -286,11 +308,10 @@ async function addProduct() {
     await setField(S.field('model'), uploaded ? uploaded.path : 'mug.glb');
     await shot('product-add');
     layout.skip();
-    const r = await clickAndWait(S.editSave, 'POST', '/api/v1/products');
-    expect(r.status === 201, `adding ${ADDED.id} answers 201`, `${r.status} ${JSON.stringify(r.json)}`);
-    await go('products', S.productsList);
+    const r = await saveProduct('POST', '/api/v1/products');
+    expect(r.status === 201, `adding ${ADDED.id} answered 201`, `${r.status} ${JSON.stringify(r.json)}`);
     await page.waitForSelector(S.productRow(ADDED.id), { visible: true, timeout: sec(20) });
-    say(`  ${ADDED.id} is in the products list`);
+    say(`  ${ADDED.id} is in the products list${uploaded ? ' with the uploaded model ' + uploaded.path : ''}`);
     const seen = await layout.waitFor((f) => { const t = tagOf(f, ADDED.id);
                                               return t && norm(t.name) === ADDED.name && norm(t.price) === ADDED.text; },
                                       sec(180), `${ADDED.id} ("${ADDED.name}", ${ADDED.text}) on marker ${ADDED.marker}`);
@@ -301,23 +322,25 @@ async function schedulePromotion() {
     /* Starts at the next minute of the store's clock, at least 25 s ahead so that it is not on yet. */
     const startMs = Math.ceil((Date.now() + 25000) / 60000) * 60000;
     const start = storeTime(startMs), end = storeTime(startMs + 2 * 3600 * 1000);
-    await go('products', S.productsList);
-    await page.click(S.productEdit(PROMO));
-    await page.waitForSelector(S.editForm, { visible: true, timeout: sec(20) });
-    await setField(S.field('promotion.price'), PROMO_PRICE);
-    await setField(S.field('promotion.start'), start);
-    await setField(S.field('promotion.end'), end);
+    await openEditor(PROMO);
+    await setField(S.field('promo-on'), true);
+    await setField(S.field('promo-price'), PROMO_PRICE);
+    await setField(S.field('promo-start-date'), start.slice(0, 10));
+    await setField(S.field('promo-start-time'), start.slice(11));
+    await setField(S.field('promo-end-date'), end.slice(0, 10));
+    await setField(S.field('promo-end-time'), end.slice(11));
     await shot('product-promotion');
     layout.skip();
-    const r = await clickAndWait(S.editSave, 'PATCH', '/api/v1/products/');
-    expect(r.status === 200, `saving the promotion answers 200`, `${r.status} ${JSON.stringify(r.json)}`);
+    const r = await saveProduct('PATCH', '/api/v1/products/');
+    expect(r.status === 200, 'saving the promotion answered 200', `${r.status} ${JSON.stringify(r.json)}`);
     const p = r.json && r.json.promotion;
-    expect(p && p.price === PROMO_PRICE && p.start === start, `the product's promotion {price ${PROMO_PRICE}, start ${start}}`,
-           JSON.stringify(p));
+    expect(p && p.price === PROMO_PRICE && p.start === start && p.end === end,
+           `the product's promotion {price ${PROMO_PRICE}, start ${start}, end ${end}}`, JSON.stringify(p));
+    expect(r.json.promotion_now === false, 'promotion_now false before the start', r.json.promotion_now);
     say(`  promotion saved: ${PROMO} at ${PROMO_PRICE} from ${start} to ${end} (${TZ}), ` +
         `${((startMs - Date.now()) / 1000).toFixed(0)} s from now`);
     /* Not yet: the regular price, on frames rendered after the change was picked up. */
-    await sleep(sec(3));
+    await sleep(3000);
     layout.skip();
     if (Date.now() < startMs - 3000) {
         const f = await layout.waitFor((x) => !!tagOf(x, PROMO), sec(30), `${PROMO} on screen`);
@@ -330,9 +353,11 @@ async function schedulePromotion() {
                                       startMs - Date.now() + sec(90), `${PROMO}'s promotion at ${PROMO_TEXT}`);
     const t = tagOf(seen.frame, PROMO);
     const late = (Date.now() - startMs) / 1000;
-    expect(late > -2, `the promotion not before ${start}`, `it was on ${-late} s early`);
+    expect(late > -2, `the promotion not before ${start}`, `it was on ${(-late).toFixed(1)} s early`);
     expect(norm(t.was) === PROMO_REGULAR, `the regular price ${PROMO_REGULAR} struck out beside it`, `was ${t.was}`);
     say(`  the display switched to ${PROMO_TEXT} (was ${norm(t.was)}) by itself, ${late.toFixed(1)} s after ${start}`);
+    await go('products', S.productRow(PROMO));
+    await shot('products-promotion-on');
 }
 
 async function rollBack() {
@@ -350,12 +375,16 @@ async function rollBack() {
     expect(target, 'a saved version with runner-x at 89.99 (before the changes)',
            JSON.stringify(v.json.versions.map((x) => [x.n, x.summary])));
     say(`  rolling back to version ${target.n} (${target.saved}: ${target.summary}) of ${v.json.versions.length}`);
-    await go('versions', S.versionsList);
-    await page.waitForSelector(S.versionRestore(target.n), { visible: true, timeout: sec(20) });
+    await go('versions', S.versionRestore(target.n));
     await shot('versions');
     layout.skip();
-    const r = await clickAndWait(S.versionRestore(target.n), 'POST', '/api/v1/versions/');
-    expect(r.status === 200 && r.json && r.json.version, 'restoring answers 200 with the new version', JSON.stringify(r));
+    const r = await submit(async () => {
+        await page.click(S.versionRestore(target.n));
+        await page.waitForSelector('#confirm-dialog[open] ' + S.confirmOk, { visible: true, timeout: sec(20) });
+        await shot('versions-confirm');
+        await page.click(S.confirmOk);
+    }, 'POST', '/api/v1/versions/', null);
+    expect(r.status === 200 && r.json && r.json.version, 'restoring answered 200 with the new version', JSON.stringify(r));
     say(`  restored as version ${r.json.version}`);
     const seen = await layout.waitFor((f) => shows(PRICED, PRICE_WAS)(f) && !tagOf(f, ADDED.id) &&
                                              (!tagOf(f, PROMO) || norm(tagOf(f, PROMO).price) === PROMO_REGULAR),
@@ -364,18 +393,45 @@ async function rollBack() {
         `(frame ${seen.frame.frame})`);
 }
 
-async function otherPages() {
-    await go('markers', S.markersForm);
+async function markersPage() {
+    await go('markers', S.markersList + ' input');
     await shot('markers');
-    await go('live', S.liveImage);
-    await page.waitForFunction((sel) => { const i = document.querySelector(sel);
-                                          return i && i.complete && i.naturalWidth > 0; }, { timeout: sec(60) }, S.liveImage);
-    await sleep(1000);
+    const href = await page.$eval(S.markersDownload, (a) => a.href);
+    const pdf = await page.evaluate(async (u) => { const r = await fetch(u); const b = new Uint8Array(await r.arrayBuffer());
+                                                   return { status: r.status, type: r.headers.get('Content-Type'),
+                                                            head: String.fromCharCode(...b.subarray(0, 5)), bytes: b.length }; }, href);
+    expect(pdf.status === 200 && /application\/pdf/.test(pdf.type) && pdf.head === '%PDF-', `the markers' PDF from ${href}`,
+           JSON.stringify(pdf));
+    say(`  the download link gives a ${pdf.bytes}-byte PDF`);
+}
+
+async function livePage() {
+    await go('live', null);
+    const img = await page.waitForFunction((sel) => { const i = document.querySelector(sel);
+                                                      return i && !i.hidden && i.complete && i.naturalWidth > 0 ? [i.naturalWidth, i.naturalHeight] : false; },
+                                           { timeout: sec(60) }, S.liveImage).catch(() => null);
+    expect(img, 'the live picture on the live page', await page.$eval('#live-note', (e) => e.textContent).catch(() => 'nothing'));
+    const first = await page.$eval(S.liveImage, (i) => i.src);
+    await sleep(2000);
+    const later = await page.$eval(S.liveImage, (i) => i.src);
+    expect(first !== later, 'the live picture refreshed within 2 s', 'the same image');
+    say(`  a ${(await img.jsonValue()).join('x')} picture, refreshed`);
     await shot('live');
+}
+
+async function statsPage() {
     await go('stats', S.statsPage);
-    await sleep(1000);
+    await sleep(1500);   /* its charts are drawn after the figures arrive */
     await shot('stats');
-    await go('status', S.statusPage);
+    const st = await api('/api/v1/stats');
+    expect(st.status === 200 && st.json, 'GET /api/v1/stats', `${st.status} ${st.text}`);
+    const err = await page.$eval('#stats-error', (e) => (e.hidden ? '' : e.textContent)).catch(() => '');
+    expect(!err, 'no error on the stats page', err);
+    say(`  the stats page shows the visits (${page.url()})`);
+}
+
+async function statusPage() {
+    await go('status', S.statusTiles + ' .tile');
     await sleep(1000);
     await shot('status');
     const st = await api('/api/v1/status');
@@ -408,10 +464,14 @@ async function main() {
     const logged = results[0][1] === 'passed';
     if (logged) {
         await step('change a price, see it on the next frames', changePrice);
-        await step('add a product with an uploaded model', addProduct);
+        await step('upload a model through the models page', uploadModel);
+        await step('add a product with the uploaded model, see it on its marker', addProduct);
         await step('schedule a promotion a minute ahead, see it switch on', schedulePromotion);
         await step('roll back to the version before, see the old prices', rollBack);
-        await step('the other pages', otherPages);
+        await step('the markers page: its PDF', markersPage);
+        await step('the live page: the display\'s picture', livePage);
+        await step('the stats page', statsPage);
+        await step('the status page', statusPage);
     } else {
         say('\n(not logged in: the other steps cannot run)');
     }
