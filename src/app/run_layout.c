@@ -36,10 +36,6 @@ static cJSON *layout_json(int frame, const vt_visitor_layout *L)
         }
         cJSON_AddItemToObject(e, "marker", m);
         cJSON_AddItemToObject(e, "tag", box_json(&p->tag));
-        /* What the tag says, so a test (or the console) sees a price change reach the screen. */
-        cJSON_AddStringToObject(e, "name", p->name ? p->name : "");
-        cJSON_AddStringToObject(e, "price", p->price);
-        cJSON_AddItemToObject(e, "was", p->was[0] ? cJSON_CreateString(p->was) : cJSON_CreateNull());
         cJSON_AddItemToArray(ps, e);
     }
     cJSON_AddItemToObject(o, "card", box_json(&L->card));

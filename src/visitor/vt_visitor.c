@@ -402,9 +402,6 @@ static void draw_tags(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w
         pl->id = v->shows[idx[t]].p->id;
         memcpy(pl->marker, it->quad, sizeof pl->marker);
         pl->tag = (vt_visitor_box){ it->tag_rect.x, it->tag_rect.y, it->tag_rect.w, it->tag_rect.h };
-        pl->name = tags[t].name;
-        snprintf(pl->price, sizeof pl->price, "%s", prices[t]);
-        snprintf(pl->was, sizeof pl->was, "%s", tags[t].was ? wass[t] : "");
     }
 }
 

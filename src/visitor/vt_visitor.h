@@ -81,9 +81,6 @@ typedef struct vt_visitor_placed {
     const char *id;              /* the product's catalog id (borrowed from the catalog) */
     float marker[4][2];          /* its marker's corners as posed: top-left, top-right, bottom-right, bottom-left */
     vt_visitor_box tag;          /* its price tag */
-    const char *name;            /* the tag's name, in the visitor's language (borrowed from the catalog) */
-    char price[VT_PRICE_FORMAT_LEN];   /* the tag's price as written on it ("79,99 €"; the promotion's when on) */
-    char was[VT_PRICE_FORMAT_LEN];     /* the struck-out regular price during a promotion, else "" */
 } vt_visitor_placed;
 #define VT_VISITOR_MAX_LANGS 32   /* = VT_UI_MAX_LANGS */
 typedef struct vt_visitor_layout {
