@@ -79,7 +79,7 @@ static int set_password(const vt_console_desc *d)
     vt_result r = vt_console_set_password(state, pw, err, sizeof err);
     explicit_bzero(pw, sizeof pw);
     if (r != VT_OK) {
-        VT_ERROR("console", "%s", err);
+        VT_ERROR(NULL, "%s", err);   /* err names the console already */
         return r == VT_ERR_ARG ? 2 : 1;
     }
     VT_NOTE("console", "password stored in %s/password", state);
