@@ -73,6 +73,7 @@ def ocr_price(jpeg, want):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)   # in order with the browser script's lines
     vitrine = sys.argv[1]
     shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(REPO, "..", "shared")
     chromium, node, nm = tools(vitrine)
