@@ -107,6 +107,15 @@ async function shot(name) {
     say(`  screenshot ${file}`);
 }
 
+/* A modal dialog scrolls inside the window: a taller window for its picture shows all of it. */
+async function shotDialog(name) {
+    const vp = page.viewport();
+    await page.setViewport({ width: vp.width, height: 1600 });
+    await sleep(200);
+    try { await page.screenshot({ path: path.join(SHOTS, name + '.png') }); } finally { await page.setViewport(vp); }
+    say(`  screenshot ${path.join(SHOTS, name + '.png')} (the whole dialog)`);
+}
+
 async function api(url) {   /* a GET from inside the page: its session cookie goes with it */
     return page.evaluate(async (u) => {
         const r = await fetch(u, { headers: { Accept: 'application/json' } });
@@ -246,7 +255,7 @@ async function changePrice() {
     await shot('products');
     await layout.waitFor(shows(PRICED, PRICE_WAS), sec(60), `${PRICED} at ${PRICE_WAS} before the change`);
     await openEditor(PRICED);
-    await shot('product-edit');
+    await shotDialog('product-edit');
     await setField(S.field('price'), PRICE_NEW);
     layout.skip();
     const t0 = Date.now();
@@ -306,7 +315,7 @@ async function addProduct() {
     await setField(S.field('name'), ADDED.name);
     await setField(S.field('price'), ADDED.price);
     await setField(S.field('model'), uploaded ? uploaded.path : 'mug.glb');
-    await shot('product-add');
+    await shotDialog('product-add');
     layout.skip();
     const r = await saveProduct('POST', '/api/v1/products');
     expect(r.status === 201, `adding ${ADDED.id} answered 201`, `${r.status} ${JSON.stringify(r.json)}`);
@@ -327,7 +336,7 @@ async function schedulePromotion() {
     await setField(S.field('promo-start-time'), start.slice(11));
     await setField(S.field('promo-end-date'), end.slice(0, 10));
     await setField(S.field('promo-end-time'), end.slice(11));
-    await shot('product-promotion');
+    await shotDialog('product-promotion');
     layout.skip();
     const r = await saveProduct('PATCH', '/api/v1/products/');
     expect(r.status === 200, 'saving the promotion answered 200', `${r.status} ${JSON.stringify(r.json)}`);
