@@ -45,7 +45,7 @@ static int read_range(const console_req *rq, console_resp *rs, stats_args *a)
     for (int i = 0; i < 2; i++) {
         vals[i][0] = 0;
         if (!console_query(rq, names[i], vals[i], sizeof a->from) || !vals[i][0]) continue;
-        if (strlen(vals[i]) >= sizeof a->from - 1 || !vt_parse_date(vals[i])) {
+        if (strlen(vals[i]) >= sizeof a->from - 1 || vt_parse_date(vals[i]) != 0) {
             console_resp_error(rs, 400, _("%s: expected a date as YYYY-MM-DD (optionally with THH:MM:SS), not \"%.31s\""),
                                names[i], vals[i]);
             return 0;
