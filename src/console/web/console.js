@@ -260,12 +260,16 @@ function storeNow() {
 
 function promoState(p) {
   const pr = p.promotion;
-  if (!pr) return { key: 'none', text: t('None') };
+  if (!pr) return { key: 'none', text: '—' };
   if (p.promotion_now) return { key: 'on', text: t('On now') };
   const now = storeNow();
   if (pr.start && pr.start > now) return { key: 'later', text: t('Starts {when}', { when: pr.start.replace('T', ' ') }) };
   if (pr.end && pr.end <= now) return { key: 'ended', text: t('Ended') };
   return { key: 'off', text: t('Scheduled') };
+}
+
+function money(v) {
+  try { return new Intl.NumberFormat(S.locale, { style: 'currency', currency: (S.store && S.store.currency) || 'EUR' }).format(v); } catch (e) { return String(v); }
 }
 
 function modelOf(path) { return S.models.find((m) => m.path === path || m.name === path); }
@@ -289,7 +293,10 @@ function productRow(p) {
   toggle.checked = p.active !== false;
   toggle.addEventListener('change', () => setActive(p, toggle));
   const price = el('td', { class: 'price' }, el('span', { text: p.price_text || String(p.price) }));
-  if (p.promotion_now) price.classList.add('promo-on');
+  if (p.promotion_now) {
+    price.classList.add('promo-on');
+    price.append(el('s', { class: 'was muted small', text: money(p.price) }));
+  }
   return el('tr', { dataProduct: p.id, class: p.active === false ? 'inactive' : '' },
     el('td', {}, thumb),
     el('td', {}, el('div', { class: 'pname', text: p.name }), el('div', { class: 'muted small', text: [p.brand, p.id].filter(Boolean).join(' · ') })),
@@ -393,7 +400,9 @@ function showLang(lang) {
 }
 
 function langName(code) {
-  try { return new Intl.DisplayNames([S.locale], { type: 'language' }).of(code) || code; } catch (e) { return code; }
+  let n = code;
+  try { n = new Intl.DisplayNames([S.locale], { type: 'language' }).of(code) || code; } catch (e) { n = code; }
+  return n.charAt(0).toLocaleUpperCase(S.locale) + n.slice(1);
 }
 
 function renderTabs() {
@@ -436,7 +445,7 @@ function fillForm(p) {
   S.editLang = null;
   renderTabs();
   showLang(storeLang());
-  msg('product-problems', '');
+  show('product-problems', false);
   show('product-conflict', false);
 }
 
@@ -623,7 +632,7 @@ function modelCard(m) {
     m.thumbnail ? el('img', { src: m.thumbnail, alt: t('Thumbnail of {name}', { name: m.original || m.name }), class: 'model-thumb', loading: 'lazy' })
       : el('div', { class: 'model-thumb none' }),
     el('h3', { text: m.original || m.name }),
-    el('p', { class: 'muted small mono', text: m.path }),
+    m.original && m.original !== m.path ? el('p', { class: 'muted small mono', text: m.path }) : null,
     el('p', { class: 'small', text: facts.join(' · ') }),
     el('p', { class: 'small muted', text: used }),
     warn.length ? el('ul', { class: 'warnings small', 'aria-label': t('Warnings') }, warn) : null);
@@ -776,7 +785,7 @@ function renderTotals(x) {
 function niceMax(v) {
   if (v <= 5) return 5;
   const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v && (m * p) % 5 === 0) return m * p;
   return 10 * p;
 }
 
@@ -785,10 +794,10 @@ function barChart(box, items, caption) {
   const W = 640, H = 220, L = 36, B = 24, T = 10;
   const max = niceMax(Math.max(0, ...items.map((i) => i.value)));
   const s = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'bars', role: 'img', 'aria-label': caption, preserveAspectRatio: 'xMidYMid meet' });
-  for (let k = 0; k <= 4; k++) {
-    const y = T + ((H - T - B) * k) / 4;
+  for (let k = 0; k <= 5; k++) {
+    const y = T + ((H - T - B) * k) / 5;
     s.append(svg('line', { x1: L, x2: W, y1: y, y2: y, class: 'grid' }));
-    s.append(svg('text', { x: L - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' }, document.createTextNode(nf((max * (4 - k)) / 4))));
+    s.append(svg('text', { x: L - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' }, document.createTextNode(nf((max * (5 - k)) / 5))));
   }
   const n = Math.max(1, items.length), slot = (W - L) / n, bw = Math.max(2, slot * 0.7);
   const every = Math.ceil(n / 24);
@@ -805,12 +814,12 @@ function barChart(box, items, caption) {
 /* Horizontal bars: each product's visits, and its basket adds inside. */
 function productChart(box, products) {
   const list = products.slice().sort((a, b) => b.found - a.found).slice(0, 12);
-  const W = 640, row = 28, L = 170, H = list.length * row + 8;
+  const W = Math.max(360, Math.round(box.clientWidth) || 640), row = 30, L = Math.min(200, W * 0.3), H = list.length * row + 8;
   const max = Math.max(1, ...list.map((p) => p.found));
-  const s = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'hbars', role: 'img', 'aria-label': t('Visits and basket adds per product') });
+  const s = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, class: 'hbars', role: 'img', 'aria-label': t('Visits and basket adds per product') });
   list.forEach((p, i) => {
     const y = 4 + i * row, w = ((W - L - 60) * p.found) / max, wa = ((W - L - 60) * p.basket_adds) / max;
-    const name = p.name.length > 24 ? p.name.slice(0, 23) + '…' : p.name;
+    const room = Math.floor(L / 8), name = p.name.length > room ? p.name.slice(0, room - 1) + '…' : p.name;
     s.append(svg('text', { x: L - 8, y: y + 17, class: 'label', 'text-anchor': 'end' }, document.createTextNode(name)));
     const r = svg('rect', { x: L, y: y + 3, width: Math.max(1, w), height: row - 8, rx: 3, class: 'bar' });
     r.append(svg('title', {}, document.createTextNode(t('{name}: {n} visits, {a} basket adds', { name: p.name, n: p.found, a: p.basket_adds }))));
@@ -842,7 +851,8 @@ function fmtUptime(s) {
   const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
   if (d) return t('{d} d {h} h', { d: d, h: h });
   if (h) return t('{h} h {m} min', { h: h, m: m });
-  return t('{m} min {s} s', { m: m, s: s % 60 });
+  if (m) return t('{m} min {s} s', { m: m, s: s % 60 });
+  return t('{s} s', { s: s });
 }
 
 function cameraText(c) {
@@ -894,7 +904,7 @@ async function loadVersions() {
       : el('button', { type: 'button', class: 'btn small', dataRestore: v.n, id: 'restore-' + v.n, text: t('Restore'),
         'aria-label': t('Restore version {n}', { n: v.n }) });
     if (v.n !== cur) b.addEventListener('click', () => restore(v.n));
-    return el('tr', { dataVersion: v.n }, el('td', { class: 'num', text: String(v.n) }), el('td', { text: fmtWhen(v.saved) }),
+    return el('tr', { dataVersion: v.n }, el('td', { class: 'vno', text: t('Version {n}', { n: v.n }) }), el('td', { text: fmtWhen(v.saved) }),
       el('td', { text: v.summary || '' }), el('td', { class: 'actions' }, b));
   }));
 }
