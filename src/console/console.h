@@ -150,5 +150,8 @@ void console_api_strings(vt_console *c, console_req *rq, console_resp *rs);    /
 /* ---- console_http.c ---- */
 vt_result console_http_start(vt_console *c, char *err, size_t errlen);
 void console_http_stop(vt_console *c);
+/* url's path percent-decoded into path and its raw query (after '?') into *query; -1 for a path
+ * that is empty, not absolute, too long, or holds NUL, a backslash, a ".." segment or a bad %XX. */
+int console_http_decode(const char *url, char *path, size_t plen, const char **query);
 
 #endif
