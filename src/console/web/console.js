@@ -799,7 +799,7 @@ function barChart(box, items, caption) {
     s.append(svg('line', { x1: L, x2: W, y1: y, y2: y, class: 'grid' }));
     s.append(svg('text', { x: L - 6, y: y + 4, class: 'axis', 'text-anchor': 'end' }, document.createTextNode(nf((max * (5 - k)) / 5))));
   }
-  const n = Math.max(1, items.length), slot = (W - L) / n, bw = Math.max(2, slot * 0.7);
+  const n = Math.max(1, items.length), slot = (W - L) / n, bw = Math.min(56, Math.max(2, slot * 0.7));
   const every = Math.ceil(n / 24);
   items.forEach((it, i) => {
     const h = ((H - T - B) * it.value) / max, x = L + i * slot + (slot - bw) / 2;
