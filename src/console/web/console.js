@@ -697,7 +697,6 @@ async function liveFrame() {
     if (r.ok) {
       const url = URL.createObjectURL(await r.blob());
       const img = $('live-image');
-      img.onload = null;
       img.src = url;
       if (S.liveUrl) URL.revokeObjectURL(S.liveUrl);
       S.liveUrl = url;
@@ -730,8 +729,8 @@ function toggleLive() {
 }
 
 /* ---- statistics ----------------------------------------------------------------------- */
-function isoDay(d) {
-  return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+function isoDay(d) {   /* a UTC date's day */
+  return d.getUTCFullYear() + '-' + String(d.getUTCMonth() + 1).padStart(2, '0') + '-' + String(d.getUTCDate()).padStart(2, '0');
 }
 
 function statsQuery() {
@@ -837,9 +836,10 @@ function wireStats() {
   document.querySelectorAll('[data-range]').forEach((b) => b.addEventListener('click', () => {
     const days = parseInt(b.dataset.range, 10);
     if (!days) { $('stats-from').value = ''; $('stats-to').value = ''; } else {
-      const to = new Date(), from = new Date(Date.now() - (days - 1) * 86400000);
-      $('stats-from').value = isoDay(from);
-      $('stats-to').value = isoDay(to);
+      /* The store's today, whatever the browser's zone. */
+      const today = storeNow().slice(0, 10), to = new Date(today + 'T12:00:00Z');
+      $('stats-from').value = isoDay(new Date(to.getTime() - (days - 1) * 86400000));
+      $('stats-to').value = today;
     }
     loadStats();
   }));
