@@ -59,6 +59,7 @@ def main():
     pages, problems = page_strings()
     uniq = list(dict.fromkeys(pages))
     if "--table" in sys.argv:
+        print("    /* TRANSLATORS: the web console's words (all of this table); keep each {name} as it is. */")
         for s in uniq: print('    N_("%s"),' % c_escape(s))
         return 0
     table = table_strings()

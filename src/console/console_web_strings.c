@@ -7,6 +7,7 @@
 #include "console.h"
 
 const char *const console_web_msgids[] = {
+    /* TRANSLATORS: the web console's words (all of this table); keep each {name} as it is. */
     N_("{n} GB"),
     N_("{n} MB"),
     N_("{n} kB"),
