@@ -57,19 +57,24 @@ def shop(tmp):
 
 
 def ocr_price(jpeg, want):
-    """Whether Tesseract reads want (digits and comma, e.g. "79,99") in the live picture."""
+    """Whether Tesseract reads want (e.g. "79,99") in the live picture (scaled down from the
+    display's frame: read at two and three times its size, as sparse text and as a block)."""
     if not shutil.which("tesseract"):
         return None, "no tesseract"
     import cv2
     img = cv2.imread(jpeg)
     if img is None:
         return False, "not an image"
-    big = cv2.resize(img, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-    p = jpeg + ".png"
-    cv2.imwrite(p, big)
-    r = run(["tesseract", p, "-", "-l", "fra", "--psm", "11"], timeout=300)
-    text = r.stdout
-    return want in text.replace(" ", ""), " ".join(text.split())[:300]
+    texts = []
+    for fx in (2, 3):
+        p = "%s.x%d.png" % (jpeg, fx)
+        cv2.imwrite(p, cv2.resize(img, None, fx=fx, fy=fx, interpolation=cv2.INTER_CUBIC))
+        for psm in ("11", "6"):
+            text = " ".join(run(["tesseract", p, "-", "-l", "fra", "--psm", psm], timeout=300).stdout.split())
+            if want in text.replace(" ", ""):
+                return True, text
+            texts.append(text)
+    return False, " | ".join(texts)[:600]
 
 
 def main():
