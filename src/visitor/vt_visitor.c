@@ -125,8 +125,8 @@ static double price_of(const vt_visitor *v, int i, double *was)
         *was = p->price;
         return q < p->price ? q : p->price * 0.8;
     }
-    if (p->promo_price >= 0) *was = p->price;
-    return vt_product_price_now(p);
+    /* On the wall clock each frame: a scheduled promotion shows and ends on time, no reload. */
+    return vt_product_price_at(p, vt_wall_ms(), was);
 }
 
 static void add_to_basket(vt_visitor *v, int product, int by_visitor)
@@ -214,6 +214,7 @@ void vt_visitor_seen(vt_visitor *v, int i, const double rvec[3], const double tv
 {
     if (i < 0 || i >= v->n) return;
     const vt_product *p = v->shows[i].p;
+    if (!p->active) return;   /* "active": false: in the catalog, not on show (no model, tag or card) */
     double rot[3] = { p->rotation_deg[0], p->rotation_deg[1], p->rotation_deg[2] };
     if (p->turntable) rot[1] += fmod(v->t * TURNTABLE_DEG_S, 360.0);
     item *it = &v->items[i];
