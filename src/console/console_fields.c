@@ -272,16 +272,22 @@ void cp_summary(const cJSON *old_root, const cJSON *new_root, char *out, size_t 
     const cJSON *ol = cJSON_GetObjectItemCaseSensitive(old_root, "products");
     const cJSON *nl = cJSON_GetObjectItemCaseSensitive(new_root, "products");
     int added = 0, removed = 0, changed = 0;
-    const cJSON *last_a = NULL, *last_b = NULL, *p;
+    const cJSON *last_a = NULL, *last_b = NULL, *p, *q = cJSON_IsArray(ol) ? ol->child : NULL;
+    /* Walked side by side: an edit keeps the order, so the search is rarely needed. */
     cJSON_ArrayForEach(p, nl) {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
-        const cJSON *q = cJSON_IsString(id) ? cp_find_product(old_root, id->valuestring, NULL) : NULL;
-        if (!q) { added++; last_b = p; }
-        else if (!cJSON_Compare(p, q, 1)) { changed++; last_a = q; last_b = p; }
+        const cJSON *o = q && cJSON_IsString(id) && same(id, cJSON_GetObjectItemCaseSensitive(q, "id")) ? q
+                         : cJSON_IsString(id) ? cp_find_product(old_root, id->valuestring, NULL) : NULL;
+        if (q) q = q->next;
+        if (!o) { added++; last_b = p; }
+        else if (!cJSON_Compare(p, o, 1)) { changed++; last_a = o; last_b = p; }
     }
+    q = cJSON_IsArray(nl) ? nl->child : NULL;
     cJSON_ArrayForEach(p, ol) {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
-        if (!cJSON_IsString(id) || !cp_find_product(new_root, id->valuestring, NULL)) { removed++; last_a = p; }
+        int kept = q && cJSON_IsString(id) && same(id, cJSON_GetObjectItemCaseSensitive(q, "id"));
+        if (q) q = q->next;
+        if (!kept && (!cJSON_IsString(id) || !cp_find_product(new_root, id->valuestring, NULL))) { removed++; last_a = p; }
     }
     int others = 0;   /* the store, the markers: any key but the products */
     cJSON_ArrayForEach(p, new_root)
