@@ -318,10 +318,10 @@ static void check_products(ctx *x, const cJSON *products, const vt_dictionary *d
         check_product_id(x, p, pp, pr);
         check_product_marker(x, p, pp, dict, pr);
         check_product_price(x, p, pp, pr);
+        x->errors += cat_read_promotion(c, x->rep, p, pp, pr, &x->clock);
         cat_check_price_shown(c, x->rep, pr, pp);
         check_product_texts(x, p, pp, pr);
         x->errors += cat_read_translations(c, x->rep, p, pp, pr);
-        x->errors += cat_read_promotion(c, x->rep, p, pp, pr, &x->clock);
         check_product_model(x, p, pp, path, dirlen, pr);
     }
 }
