@@ -283,6 +283,22 @@ static void test_versions(vt_console *c)
     CHECK(num_v == current + 1 && !strncmp(etag, "\"c-", 3));
 }
 
+/* Through the whole console: with no session a change is refused before any handler runs. */
+static void test_no_login(vt_console *c)
+{
+    char *was = t_read_file(g_catalog);
+    const char *body = "{\"price\": 1}";
+    vt_console_request rq = { .method = "PATCH", .url = "/api/v1/products/runner-x", .body = body, .body_len = strlen(body) };
+    vt_console_response out;
+    vt_console_serve(c, &rq, &out);
+    CHECKF(out.status == 401, "%d", out.status);
+    vt_console_response_free(&out);
+    char *now = t_read_file(g_catalog);
+    CHECK(was && now && !strcmp(was, now));
+    free(was);
+    free(now);
+}
+
 /* A hand edit on disk: the next request saves it as a version. */
 static void test_hand_edit(vt_console *c)
 {
@@ -325,6 +341,7 @@ int main(void)
         test_add_delete(c);
         test_versions(c);
         test_hand_edit(c);
+        test_no_login(c);
         int n;
         char etag[128];
         console_catalog_version(c, &n, etag, sizeof etag);
