@@ -11,6 +11,7 @@
 #include "test_util.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -283,6 +284,50 @@ static void test_versions(vt_console *c)
     CHECK(num_v == current + 1 && !strncmp(etag, "\"c-", 3));
 }
 
+/* Edits from several threads at once (handlers run on the server's pool): each is applied, none
+ * lost, each its own version. */
+typedef struct edit_job { vt_console *c; const char *id; int status[10]; } edit_job;
+
+static void *edit_many(void *arg)
+{
+    edit_job *j = arg;
+    for (int i = 0; i < 10; i++) {
+        char body[64];
+        snprintf(body, sizeof body, "{\"price\": %d.5}", 10 + i);
+        reply r = call(j->c, console_api_product_patch, "PATCH", j->id, body, NULL);
+        j->status[i] = r.status;
+        reply_free(&r);
+        r = call(j->c, console_api_products, "GET", NULL, NULL, NULL);
+        reply_free(&r);
+    }
+    return NULL;
+}
+
+static void test_threads(vt_console *c)
+{
+    int before, after;
+    char etag[128];
+    console_catalog_version(c, &before, etag, sizeof etag);
+    const char *ids[4] = { "runner-x", "mug-bleu", "huile-olive", "lampe-atelier" };
+    edit_job jobs[4];
+    pthread_t t[4];
+    for (int k = 0; k < 4; k++) {
+        jobs[k] = (edit_job){ .c = c, .id = ids[k] };
+        pthread_create(&t[k], NULL, edit_many, &jobs[k]);
+    }
+    for (int k = 0; k < 4; k++) pthread_join(t[k], NULL);
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < 10; i++) CHECKF(jobs[k].status[i] == 200, "%s edit %d: %d", ids[k], i, jobs[k].status[i]);
+    console_catalog_version(c, &after, etag, sizeof etag);
+    CHECKF(after == before + 40, "%d versions for 40 edits", after - before);
+    for (int k = 0; k < 4; k++) {
+        cJSON *root;
+        const cJSON *p = disk_product(ids[k], &root);
+        CHECKF(p && num(p, "price") == 19.5, "%s: %g", ids[k], p ? num(p, "price") : -1);
+        cJSON_Delete(root);
+    }
+}
+
 /* Through the whole console: with no session a change is refused before any handler runs. */
 static void test_no_login(vt_console *c)
 {
@@ -342,6 +387,7 @@ int main(void)
         test_versions(c);
         test_hand_edit(c);
         test_no_login(c);
+        test_threads(c);
         int n;
         char etag[128];
         console_catalog_version(c, &n, etag, sizeof etag);
