@@ -9,7 +9,7 @@
 void run_record_visit(run_ctx *rc, const vt_catalog *cat, const vt_presence_event *ev, const char *reason)
 {
     const vt_product *p = vt_catalog_find_marker(cat, ev->id);
-    if (!rc->stats || !p) return;
+    if (!rc->stats || !p || !p->active) return;   /* an inactive product is not on show: no visits */
     /* A visit lasts from the first frame seen to the end of the last one (no frame length live). */
     double frame_s = rc->clock.live ? 0 : 1.0 / rc->clock.fps;
     int found = ev->kind == VT_PRESENCE_FOUND;
