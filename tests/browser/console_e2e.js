@@ -272,10 +272,14 @@ async function changePrice() {
                                            { timeout: sec(20) }, S.productRow(PRICED), PRICE_NEW_TEXT).catch(() => null);
     expect(row, `the products list showing ${PRICE_NEW_TEXT} for ${PRICED}`,
            await page.$eval(S.productRow(PRICED), (e) => e.textContent).catch(() => 'no row'));
-    await sleep(1500);   /* the live picture is refreshed a few times a second */
-    if (await saveFetched('/api/v1/live.jpg', path.join(E.VT_WORK, 'live-price.jpg')))
-        say(`  live picture saved for OCR: ${path.join(E.VT_WORK, 'live-price.jpg')}`);
-    else say('  (no live picture: /api/v1/live.jpg did not answer 200)');
+    /* The live picture, for the driver's OCR: the display copies frames only while someone asks
+     * for them, so the first answers may be 503; then one more, of a frame from now. */
+    const jpeg = path.join(E.VT_WORK, 'live-price.jpg');
+    let got = false;
+    for (const end = Date.now() + sec(30); !got && Date.now() < end; await sleep(300)) got = await saveFetched('/api/v1/live.jpg', jpeg);
+    await sleep(1000);
+    got = (await saveFetched('/api/v1/live.jpg', jpeg)) || got;
+    say(got ? `  live picture saved for OCR: ${jpeg}` : '  (no live picture: /api/v1/live.jpg did not answer 200 in 30 s)');
 }
 
 let uploaded = null;
