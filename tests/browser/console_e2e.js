@@ -173,8 +173,8 @@ const calls = (method, prefix) => (r) => r.request().method() === method && new 
 
 /* Does act() and waits for the API call it makes; the form's own problems (shown in
  * problemsSel, no call made) fail at once with their text. Returns the call's status and JSON. */
-async function submit(act, method, prefix, problemsSel) {
-    const resp = page.waitForResponse(calls(method, prefix), { timeout: sec(120) });
+async function submit(act, method, prefix, problemsSel, ms) {
+    const resp = page.waitForResponse(calls(method, prefix), { timeout: ms || sec(120) });
     const problems = problemsSel ? page.waitForSelector(problemsSel, { visible: true, timeout: sec(120) })
         .then(async (e) => { throw new Error(`the form says: ${norm(await e.evaluate((x) => x.textContent))}`); }) : null;
     if (problems) problems.catch(() => {});
@@ -184,7 +184,7 @@ async function submit(act, method, prefix, problemsSel) {
     try { j = await r.json(); } catch (e) { /* 204 or not JSON */ }
     return { status: r.status(), json: j };
 }
-const clickSubmit = (sel, method, prefix, problemsSel) => submit(() => page.click(sel), method, prefix, problemsSel);
+const clickSubmit = (sel, method, prefix, problemsSel, ms) => submit(() => page.click(sel), method, prefix, problemsSel, ms);
 
 async function openEditor(id) {
     await go('products', S.productRow(id));
@@ -293,7 +293,10 @@ async function uploadModel() {
     const input = await page.$(S.modelFile);
     await input.uploadFile(E.VT_UPLOAD_MODEL);
     const name = path.basename(E.VT_UPLOAD_MODEL);
-    const r = await clickSubmit(S.modelUpload, 'POST', '/api/v1/models', null);
+    /* Checked in a child process, its thumbnail rendered by `vitrine view`: slow on a busy machine. */
+    const t0 = Date.now();
+    const r = await clickSubmit(S.modelUpload, 'POST', '/api/v1/models', null, sec(300));
+    const tUp = (Date.now() - t0) / 1000;
     expect(r.status === 201, `uploading ${name} answered 201`, `${r.status} ${JSON.stringify(r.json)}`);
     /* The answer's body (the page's XMLHttpRequest, for its progress bar) is not always kept by
      * the DevTools protocol: the models list says what was stored. */
@@ -302,7 +305,7 @@ async function uploadModel() {
     uploaded = r.json && r.json.path ? r.json : added.find((m) => m.original === name);
     expect(uploaded && uploaded.path, `the models list holding the upload of ${name}`,
            JSON.stringify(added.length ? added : after.json));
-    say(`  uploaded ${name}: stored as ${uploaded.path}, ${uploaded.triangles} triangles, ` +
+    say(`  uploaded ${name} (answered in ${tUp.toFixed(1)} s): stored as ${uploaded.path}, ${uploaded.triangles} triangles, ` +
         `${JSON.stringify(uploaded.size_mm)} mm${uploaded.warnings && uploaded.warnings.length ? ', warnings: ' + uploaded.warnings.join('; ') : ''}`);
     expect(!uploaded.name.includes('/') && uploaded.original === name, `a generated name and the original "${name}"`,
            `name "${uploaded.name}", original "${uploaded.original}"`);
@@ -311,9 +314,10 @@ async function uploadModel() {
     await page.$eval(S.modelRow(uploaded.name), (e) => e.scrollIntoView());
     const thumb = await page.waitForFunction((sel) => { const i = document.querySelector(sel);
                                                         return i && i.complete && i.naturalWidth > 0 ? [i.naturalWidth, i.naturalHeight] : false; },
-                                             { timeout: sec(120) }, S.modelThumb(uploaded.name)).catch(() => null);
+                                             { timeout: sec(300) }, S.modelThumb(uploaded.name)).catch(() => null);
     expect(thumb, `the model's thumbnail loaded in the models list`, 'no image (or an empty one)');
-    say(`  it is in the models list with its ${(await thumb.jsonValue()).join('x')} thumbnail; the page says ` +
+    say(`  it is in the models list with its ${(await thumb.jsonValue()).join('x')} thumbnail ` +
+        `(${((Date.now() - t0) / 1000).toFixed(1)} s after the upload); the page says ` +
         `"${norm(await page.$eval(S.modelMessage, (e) => e.textContent))}"`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot('models');
