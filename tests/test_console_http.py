@@ -221,7 +221,9 @@ check(not left, "no upload file left behind: %s" % left)
 st, _, _ = con.req("GET", "/api/v1/health")
 check(st == 200, "the server is fine after the uploads")
 
-# logout ends the session
+# logout ends the session (a POST like any change: the token too)
+st, _, _ = con.req("POST", "/api/v1/logout", headers={"Cookie": cookie})
+check(st == 403, "logout without the token: 403 (got %d)" % st)
 st, h, _ = con.req("POST", "/api/v1/logout", headers={"Cookie": cookie, "X-CSRF-Token": csrf})
 check(st == 204 and "Max-Age=0" in h.get("set-cookie", ""), "logout: 204 and the cookie cleared: %d %s" % (st, h.get("set-cookie")))
 st, _, _ = con.req("GET", "/api/v1/session", headers={"Cookie": cookie})

@@ -26,7 +26,7 @@
 
 #define HTTP_THREADS 4
 #define HTTP_TIMEOUT_S 30
-#define HTTP_MAX_CONNECTIONS 2048
+#define HTTP_MAX_CONNECTIONS 4096
 #define HTTP_MAX_PEM (1024 * 1024)
 #define HTTP_NICE 10
 /* After a body without a Content-Length (chunked) passed its cap, this much more is read and
