@@ -108,6 +108,43 @@ if os.path.exists(pwfile):
     text = open(pwfile).read()
     check(text.startswith("$argon2id$") and PASSWORD not in text, "the file holds an Argon2id hash, not the password")
 
+
+
+def on_tty(answers):
+    """--set-password on a terminal (a pty): the answers typed at each prompt; (exit status, what it showed)."""
+    import pty
+    state = tempfile.mkdtemp(dir=tmp)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(vitrine, [vitrine, "console", "--catalog", CATALOG, "--state", state, "--set-password"], ENV)
+    out = b""
+    for prompt, answer in zip((b"password: ", b"again: "), answers):
+        end = time.monotonic() + 120
+        while prompt not in out and time.monotonic() < end:
+            try:
+                out += os.read(fd, 1024)
+            except OSError:
+                break
+        os.write(fd, answer.encode() + b"\n")
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, st = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(st), out.decode(errors="replace"), state
+
+
+rc, shown, state = on_tty(["typed twice 1", "typed twice 1"])
+check(rc == 0 and "typed twice 1" not in shown and os.path.exists(os.path.join(state, "password")),
+      "on a terminal: asked twice without echo, stored: %d %r" % (rc, shown))
+rc, shown, state = on_tty(["typed twice 1", "typed twice 2"])
+check(rc == 2 and "differ" in shown and not os.path.exists(os.path.join(state, "password")),
+      "on a terminal: two different answers change nothing (exit 2): %d %r" % (rc, shown))
+
 # --- bad arguments ---------------------------------------------------------------------------
 for args, what in ((["--bogus"], "unknown or incomplete option"), ([], "--catalog"), (["--catalog", CATALOG, "--listen", "nope"], "ADDR:PORT"),
                    (["--catalog", CATALOG, "--tls-cert", CATALOG], "--tls-key"), (["--catalog", CATALOG, "extra"], "unexpected")):
@@ -238,6 +275,11 @@ st, h, _ = con.req("POST", "/api/v1/logout", headers={"Cookie": cookie, "X-CSRF-
 check(st == 204 and "Max-Age=0" in h.get("set-cookie", ""), "logout: 204 and the cookie cleared: %d %s" % (st, h.get("set-cookie")))
 st, _, _ = con.req("GET", "/api/v1/session", headers={"Cookie": cookie})
 check(st == 401, "the session ends with the logout (got %d)" % st)
+
+# a new password takes effect without a restart
+rc, _, err = vt("console", "--catalog", CATALOG, "--set-password", stdin_text="a new one here\n")
+check(rc == 0, "the password changed while serving: %s" % err)
+check(login(con)[0] == 401 and login(con, "a new one here")[0] == 200, "the old password no longer works, the new one does")
 
 # 500 slow connections (a partial request each, then silence) while a normal client is served
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
