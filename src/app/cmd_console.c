@@ -41,13 +41,14 @@ static int read_line(const char *prompt, char *out, size_t len)
     if (tty && tcgetattr(STDIN_FILENO, &old) == 0) {
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
+        /* echo off (what was typed before, maybe seen, dropped), then the prompt: what comes after it is kept */
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
         fputs(prompt, stderr);
         fflush(stderr);
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     } else tty = 0;
     char *got = fgets(out, (int)len, stdin);
     if (tty) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
         fputc('\n', stderr);
     }
     if (!got) return -1;
