@@ -19,7 +19,7 @@ void run_console_open(run_ctx *rc)
     char err[1200];
     if (vt_console_create(&d, &rc->console, err, sizeof err) != VT_OK) {
         rc->console = NULL;
-        VT_ERROR("console", "%s; the display runs without the console", err);
+        VT_ERROR("run", "%s; the display runs without the console", err);   /* err names the console */
         return;
     }
     /* the URL is among the staff messages (the console's note), so the HUD shows where it is */
