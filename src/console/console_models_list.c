@@ -86,6 +86,13 @@ static long long mtime_of(const char *path, long long *size)
     return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
+/* name is a generated upload name: 32 lower-case hex digits and .glb, .gltf or .obj. */
+static int upload_name(const char *name)
+{
+    size_t n = strspn(name, "0123456789abcdef");
+    return n == 32 && (!strcmp(name + n, ".glb") || !strcmp(name + n, ".gltf") || !strcmp(name + n, ".obj"));
+}
+
 /* The uploaded entry named name in list, or NULL. */
 static cJSON *find_named(cJSON *list, const char *name)
 {
@@ -134,7 +141,7 @@ static cJSON *model_list(vt_console *c)
     console_models_dir(c, dir, sizeof dir);
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(idx, "models")) {
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "name");
-        if (!cJSON_IsString(n)) continue;
+        if (!cJSON_IsString(n) || !upload_name(n->valuestring)) continue;   /* a hand-edited index names no other file */
         snprintf(path, sizeof path, "%s/%s", dir, n->valuestring);
         if (access(path, F_OK) != 0) continue;   /* removed by hand */
         cJSON *copy = cJSON_Duplicate(e, 1);
@@ -158,9 +165,9 @@ static cJSON *model_list(vt_console *c)
         if (p->id) cJSON_AddItemToArray(prods, cJSON_CreateString(p->id));
     }
     vt_catalog_destroy(cat);
-    cJSON_ArrayForEach(e, list) {
+    cJSON_ArrayForEach(e, list) {   /* every entry has a string name: checked above, or made here */
         char url[128];
-        snprintf(url, sizeof url, "/api/v1/models/%s/thumbnail", cJSON_GetObjectItemCaseSensitive(e, "name")->valuestring);
+        snprintf(url, sizeof url, "/api/v1/models/%.80s/thumbnail", cJSON_GetObjectItemCaseSensitive(e, "name")->valuestring);
         cJSON_AddStringToObject(e, "thumbnail", url);
     }
     return list;
@@ -174,13 +181,6 @@ void console_api_models(vt_console *c, console_req *rq, console_resp *rs)
     console_resp_json(rs, 200, j);
 }
 
-/* name is a generated upload name: 32 lower-case hex digits and .glb, .gltf or .obj. */
-static int upload_name(const char *name)
-{
-    size_t n = strspn(name, "0123456789abcdef");
-    return n == 32 && (!strcmp(name + n, ".glb") || !strcmp(name + n, ".gltf") || !strcmp(name + n, ".obj"));
-}
-
 static int catalog_name(const char *name)
 {
     return !strncmp(name, "catalog-", 8) && strspn(name + 8, "0123456789abcdef") == 16 && !name[24];
@@ -191,8 +191,8 @@ static int thumb_paths(vt_console *c, const char *name, char *model, char *png, 
 {
     cJSON *list = model_list(c), *e = find_named(list, name);
     int r = -1;
-    if (e) {
-        const cJSON *path = cJSON_GetObjectItemCaseSensitive(e, "path");
+    const cJSON *path = e ? cJSON_GetObjectItemCaseSensitive(e, "path") : NULL;
+    if (cJSON_IsString(path) && path->valuestring[0]) {
         if (path->valuestring[0] == '/') snprintf(model, n, "%s", path->valuestring);
         else snprintf(model, n, "%s/%s", c->catalog_dir, path->valuestring);
         if (upload_name(name)) snprintf(png, n, "%s/thumbnails/%.32s.png", c->state_dir, name);
