@@ -64,7 +64,10 @@ class Console:
 def raw(host, port, data, timeout=T):
     """Sends bytes as they are; returns the status line's code (0 when the server closed) and the whole answer."""
     s = socket.create_connection((host, port), timeout=timeout)
-    s.sendall(data)
+    try:
+        s.sendall(data)
+    except (BrokenPipeError, ConnectionResetError):
+        pass   # the answer may have come before all was sent
     got = b""
     try:
         while True:
@@ -216,12 +219,21 @@ for path, mb in ((b"/api/v1/models?name=big.glb", 100), (b"/api/v1/login", 2), (
     got = chunked_post(path, mb)
     check(re.match(rb"HTTP/1\.1 413", got) is not None and time.monotonic() - t0 < 120,
           "POST %s, %d MB chunked: 413 (in %.1f s): %r" % (path.decode(), mb, time.monotonic() - t0, got[:80]))
+# nobody logged in gets a body read: an upload without a session (or without the token) is refused at once
+for extra, want in ((b"", 401), (("Cookie: %s\r\n" % cookie).encode(), 403)):
+    t0 = time.monotonic()
+    code, _ = raw(con.host, con.port, b"POST /api/v1/models?name=big.glb HTTP/1.1\r\nHost: x\r\n" + extra +
+                  b"Content-Length: 60000000\r\n\r\n" + b"\0" * 65536)
+    check(code == want and time.monotonic() - t0 < 30, "an upload with %s: %d before its body (got %d)"
+          % ("no session" if want == 401 else "no token", want, code))
 left = [f for f in os.listdir(os.path.join(tmp, "models", ".vitrine-console")) if f.startswith("upload-")]
 check(not left, "no upload file left behind: %s" % left)
 st, _, _ = con.req("GET", "/api/v1/health")
 check(st == 200, "the server is fine after the uploads")
 
-# logout ends the session
+# logout ends the session (a POST like any change: the token too)
+st, _, _ = con.req("POST", "/api/v1/logout", headers={"Cookie": cookie})
+check(st == 403, "logout without the token: 403 (got %d)" % st)
 st, h, _ = con.req("POST", "/api/v1/logout", headers={"Cookie": cookie, "X-CSRF-Token": csrf})
 check(st == 204 and "Max-Age=0" in h.get("set-cookie", ""), "logout: 204 and the cookie cleared: %d %s" % (st, h.get("set-cookie")))
 st, _, _ = con.req("GET", "/api/v1/session", headers={"Cookie": cookie})

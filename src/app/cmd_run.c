@@ -146,7 +146,7 @@ static void show_products(run_ctx *rc)
     for (int i = 0; i < rc->ml.count; i++) {
         const vt_marker *m = &rc->ml.items[i];
         for (int k = 0; k < sc->cat->count; k++) {
-            if (sc->slots[k].p->marker != m->id || !m->has_pose || !sc->slots[k].model) continue;
+            if (sc->slots[k].p->marker != m->id || !m->has_pose || !sc->slots[k].model || !sc->slots[k].p->active) continue;
             vt_visitor_seen(rc->vis, k, m->rvec, m->tvec);
             if (rc->card_pending && !strcmp(sc->slots[k].p->id, rc->o.card)) {
                 vt_visitor_open_card(rc->vis, k);

@@ -23,6 +23,7 @@ static cJSON *layout_json(int frame, const vt_visitor_layout *L)
 {
     cJSON *o = cJSON_CreateObject(), *ps = cJSON_CreateArray();
     cJSON_AddNumberToObject(o, "frame", frame);
+    cJSON_AddNumberToObject(o, "wall_ms", (double)L->wall_ms);   /* the clock the tags' prices are of */
     cJSON_AddItemToObject(o, "products", ps);
     for (int i = 0; i < L->count; i++) {
         const vt_visitor_placed *p = &L->products[i];
@@ -36,6 +37,8 @@ static cJSON *layout_json(int frame, const vt_visitor_layout *L)
         }
         cJSON_AddItemToObject(e, "marker", m);
         cJSON_AddItemToObject(e, "tag", box_json(&p->tag));
+        cJSON_AddStringToObject(e, "price", p->price);   /* what the tag says, and the regular price struck through */
+        cJSON_AddItemToObject(e, "was", p->was[0] ? cJSON_CreateString(p->was) : cJSON_CreateNull());
         cJSON_AddItemToArray(ps, e);
     }
     cJSON_AddItemToObject(o, "card", box_json(&L->card));

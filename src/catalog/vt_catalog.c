@@ -3,6 +3,7 @@
 #include "catalog_scan.h"
 #include "catalog_lang.h"
 #include "catalog_time.h"
+#include "catalog_promo.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -73,6 +74,7 @@ typedef struct ctx {
     vt_catalog_report *rep;
     int errors;
     cat_table ids, markers;    /* product ids and marker ids seen: line holds the product's index */
+    cat_clock clock;           /* the store's, for promotions */
 } ctx;
 
 static void problem(ctx *x, int is_error, const char *json_path, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -180,7 +182,7 @@ static const char *const k_filter_keys[] = { "min_cutoff", "beta", "d_cutoff", "
 static const char *const k_product_keys[] = { "id", "marker", "name", "brand", "category", "price", "promo_price",
                                               "description", "dimensions_mm", "model", "scale", "offset_mm",
                                               "rotation_deg", "url", "length_mm", "turntable",
-                                              "translations", NULL };
+                                              "translations", "promotion", "active", NULL };
 
 /* A product's "id": present, a non-empty string, not used before. */
 static void check_product_id(ctx *x, const cJSON *p, const char *pp, vt_product *pr)
@@ -308,12 +310,15 @@ static void check_products(ctx *x, const cJSON *products, const vt_dictionary *d
         if (!cJSON_IsObject(p)) { problem(x, 1, pp, "%s must be an object", pp); continue; }
         unknown_keys(x, p, pp, k_product_keys);
         vt_product *pr = &c->products[c->count++];
-        pr->promo_price = -1;
+        pr->promo_price = pr->promotion_price = -1;
+        pr->promotion_start_ms = pr->promotion_end_ms = -1;
+        pr->active = 1;
         pr->scale = 1;
         pr->marker = -1;
         check_product_id(x, p, pp, pr);
         check_product_marker(x, p, pp, dict, pr);
         check_product_price(x, p, pp, pr);
+        x->errors += cat_read_promotion(c, x->rep, p, pp, pr, &x->clock);
         cat_check_price_shown(c, x->rep, pr, pp);
         check_product_texts(x, p, pp, pr);
         x->errors += cat_read_translations(c, x->rep, p, pp, pr);
@@ -519,8 +524,9 @@ vt_result vt_catalog_parse_text(const char *text, size_t n, const char *path, vt
     }
     c->pos = pos.e;
     c->npos = pos.cap;
-    ctx x = { c, rep, errors, { 0 }, { 0 } };
+    ctx x = { c, rep, errors, { 0 }, { 0 }, { 0 } };
     check_catalog(&x, root, path);
+    cat_clock_free(&x.clock);
     cat_table_free(&x.ids);
     cat_table_free(&x.markers);
     cJSON_Delete(root);
@@ -573,4 +579,3 @@ const vt_product *vt_catalog_find_marker(const vt_catalog *c, int marker)
     return NULL;
 }
 
-double vt_product_price_now(const vt_product *p) { return p->promo_price >= 0 ? p->promo_price : p->price; }

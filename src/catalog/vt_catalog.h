@@ -48,7 +48,11 @@ typedef struct vt_product {
     int marker;
     char *name, *brand, *category, *description, *url;   /* NULL when absent (name: the id) */
     double price;
-    double promo_price;        /* < 0 when none */
+    double promo_price;        /* < 0 when none (always on) */
+    double promotion_price;    /* "promotion": the price inside its window, < 0 when none */
+    int64_t promotion_start_ms, promotion_end_ms;   /* its window, UTC ms since 1970 (the store's clock
+                                * read at load, daylight saving included); -1: open on that side */
+    int active;                /* "active" (default 1): 0 hides it from visitors; it stays in the catalog */
     double dimensions_mm[3];   /* width, height, depth; 0 when not given */
     char *model_path;          /* resolved against the catalog's folder; NULL when none */
     double scale;              /* default 1 */
@@ -140,8 +144,20 @@ const char *vt_product_text(const vt_product *p, const char *lang, vt_product_te
  * the store's language ("fr_BE"), else CLDR's likely one ("ja" -> "ja_JP"). */
 void vt_catalog_language_locale(const vt_catalog *c, int i, char *out, size_t len);
 
-/* The price a visitor pays: the promo price when there is one. */
+/* The price a visitor pays at utc_ms (ms since 1970, UTC): the promotion's price inside its
+ * window [start, end), else the promo price when there is one, else the price. *was (may be
+ * NULL) gets the regular price when a lower one applies, else -1. */
+double vt_product_price_at(const vt_product *p, int64_t utc_ms, double *was);
+/* The same at the wall clock now (vt_wall_ms): a scheduled promotion starts and ends on time. */
 double vt_product_price_now(const vt_product *p);
+/* The wall clock: ms since 1970, UTC (CLOCK_REALTIME). */
+int64_t vt_wall_ms(void);
+/* A promotion time as the catalog writes it ("2026-12-24T08:00", seconds optional) on zone's clock
+ * (IANA; NULL or "": the machine's) into UTC ms. A time the clocks skip (spring forward) is read
+ * as after the change (02:30 -> 03:30), a time they repeat (fall back) as its first occurrence;
+ * *dst (may be NULL) gets 1 and 2 for those, else 0. VT_ERR_ARG with why for a malformed time or
+ * an unknown zone. */
+vt_result vt_catalog_local_time(const char *text, const char *zone, int64_t *utc_ms, int *dst, char *why, size_t len);
 
 /* Edit distance (Levenshtein with transpositions, case-insensitive); 64 for words over 47 bytes. */
 int vt_edit_distance(const char *a, const char *b);

@@ -87,4 +87,5 @@ void cat_check_price_shown(const vt_catalog *c, vt_catalog_report *rep, const vt
     if (digits < 0) return;   /* an error of its own */
     if (p->price >= 0) check_shown(c, rep, p, pp, "price", p->price, digits);
     if (p->promo_price >= 0) check_shown(c, rep, p, pp, "promo_price", p->promo_price, digits);
+    if (p->promotion_price >= 0) check_shown(c, rep, p, pp, "promotion.price", p->promotion_price, digits);
 }

@@ -19,7 +19,7 @@ typedef struct route {
 static const route k_routes[] = {
     { "GET", "/api/v1/health", OPEN, console_api_health },
     { "POST", "/api/v1/login", OPEN, console_api_login },
-    { "POST", "/api/v1/logout", LOGIN, console_api_logout },
+    { "POST", "/api/v1/logout", CHANGE, console_api_logout },   /* a POST like any change: the token too */
     { "GET", "/api/v1/session", LOGIN, console_api_session },
     { "GET", "/api/v1/strings", OPEN, console_api_strings },   /* the login page's words too */
     { "GET", "/api/v1/store", LOGIN, console_api_store },

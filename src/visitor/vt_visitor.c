@@ -44,6 +44,7 @@ struct vt_visitor {
     vt_ui_rect basket_rect, hud_rect;
     int n;
     double t, dt;
+    int64_t wall_ms;           /* the wall clock at this frame's start: the prices shown are those of then */
     int frame, started;
     int selected;              /* product with its card open, or -1 */
     double card_t, card_gone_t, pressed_until;
@@ -68,6 +69,7 @@ vt_result vt_visitor_create(const vt_visitor_desc *d, vt_visitor **out, char *er
     v->selected = -1;
     v->promo_product = -1;
     v->tour_phase = -1;
+    v->wall_ms = vt_wall_ms();
     v->last_input_t = -1e9;
     *out = v;
     return VT_OK;
@@ -109,7 +111,7 @@ static void record(vt_visitor *v, vt_event_type type, int product)
 {
     if (!v->d.stats || product < 0 || product >= v->n) return;
     const vt_product *p = v->shows[product].p;
-    vt_event e = { .type = type, .marker = p->marker, .price = vt_product_price_now(p), .frame = v->frame };
+    vt_event e = { .type = type, .marker = p->marker, .price = vt_product_price_at(p, v->wall_ms, NULL), .frame = v->frame };
     snprintf(e.product_id, sizeof e.product_id, "%s", p->id);
     snprintf(e.product_name, sizeof e.product_name, "%s", p->name);
     snprintf(e.currency, sizeof e.currency, "%s", v->cat->currency);
@@ -125,8 +127,8 @@ static double price_of(const vt_visitor *v, int i, double *was)
         *was = p->price;
         return q < p->price ? q : p->price * 0.8;
     }
-    if (p->promo_price >= 0) *was = p->price;
-    return vt_product_price_now(p);
+    /* On the wall clock each frame: a scheduled promotion shows and ends on time, no reload. */
+    return vt_product_price_at(p, v->wall_ms, was);
 }
 
 static void add_to_basket(vt_visitor *v, int product, int by_visitor)
@@ -187,6 +189,7 @@ void vt_visitor_begin(vt_visitor *v, double t, int frame)
     if (v->dt < 0 || v->dt > 0.5) v->dt = 1.0 / 30;   /* a jump (loop, reconnect): one ordinary frame */
     if (!v->started) { v->last_seen_t = t; v->started = 1; }
     v->t = t;
+    v->wall_ms = vt_wall_ms();
     v->frame = frame;
     for (int i = 0; i < v->n; i++) v->items[i].seen = 0;
     if (v->confirm && t - v->confirm_t > CONFIRM_S) v->confirm = 0;
@@ -214,6 +217,7 @@ void vt_visitor_seen(vt_visitor *v, int i, const double rvec[3], const double tv
 {
     if (i < 0 || i >= v->n) return;
     const vt_product *p = v->shows[i].p;
+    if (!p->active) return;   /* "active": false: in the catalog, not on show (no model, tag or card) */
     double rot[3] = { p->rotation_deg[0], p->rotation_deg[1], p->rotation_deg[2] };
     if (p->turntable) rot[1] += fmod(v->t * TURNTABLE_DEG_S, 360.0);
     item *it = &v->items[i];
@@ -402,6 +406,8 @@ static void draw_tags(vt_visitor *v, vt_renderer *r, const vt_camera *cam, int w
         pl->id = v->shows[idx[t]].p->id;
         memcpy(pl->marker, it->quad, sizeof pl->marker);
         pl->tag = (vt_visitor_box){ it->tag_rect.x, it->tag_rect.y, it->tag_rect.w, it->tag_rect.h };
+        snprintf(pl->price, sizeof pl->price, "%s", prices[t]);
+        snprintf(pl->was, sizeof pl->was, "%s", tags[t].was ? wass[t] : "");
     }
 }
 
@@ -466,6 +472,7 @@ void vt_visitor_get_layout(const vt_visitor *v, vt_visitor_layout *out)
     memset(out, 0, sizeof *out);
     out->products = v->placed;
     out->count = v->nplaced;
+    out->wall_ms = v->wall_ms;
     out->basket = (vt_visitor_box){ b->x, b->y, b->w, b->h };
     out->hud = (vt_visitor_box){ hd->x, hd->y, hd->w, hd->h };
     if (v->card_drawn) out->card = (vt_visitor_box){ c->x, c->y, c->w, c->h };

@@ -81,11 +81,14 @@ typedef struct vt_visitor_placed {
     const char *id;              /* the product's catalog id (borrowed from the catalog) */
     float marker[4][2];          /* its marker's corners as posed: top-left, top-right, bottom-right, bottom-left */
     vt_visitor_box tag;          /* its price tag */
+    char price[VT_PRICE_FORMAT_LEN];   /* the price on it, as written there (the price at this frame's wall clock) */
+    char was[VT_PRICE_FORMAT_LEN];     /* the regular price struck through beside it, "" when none */
 } vt_visitor_placed;
 #define VT_VISITOR_MAX_LANGS 32   /* = VT_UI_MAX_LANGS */
 typedef struct vt_visitor_layout {
     const vt_visitor_placed *products;   /* the products on show; valid until the next draw or set_scene */
     int count;
+    int64_t wall_ms;                     /* the wall clock (UTC ms) the frame's prices were taken at */
     vt_visitor_box card, basket, hud;
     const char *language;                /* the visitor's language now (catalog tag, borrowed) */
     const char *const *language_tags;    /* the selector's buttons, nlanguages of them (0: not shown) */
