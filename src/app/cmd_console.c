@@ -2,6 +2,7 @@
  * catalog from a browser), and `--set-password`, the console's password. */
 
 #include "app/vt_app.h"
+#include "assets/vt_assets.h"
 #include "console/vt_console.h"
 
 #include <getopt.h>
@@ -98,6 +99,7 @@ static int serve(const vt_console_desc *d)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     char err[1024];
     vt_console *c = NULL;
+    vt_model_isolated_set_exe("/proc/self/exe");   /* uploaded models are checked in a child under limits */
     vt_result r = vt_console_create(d, &c, err, sizeof err);
     if (r != VT_OK) {
         VT_ERROR(NULL, "%s", err);
