@@ -55,6 +55,7 @@ typedef struct product_slot {
     vt_model *model;
     vt_gpu_model_id gpu;
     char *model_path;      /* what model was loaded from, to reuse it across reloads */
+    char *model_variant;   /* with which material variant (NULL: the file's default) */
     long long model_mtime;
     int borrowed;          /* model and gpu are another slot's (the same file, or taken by the next scene): not freed here */
 } product_slot;
@@ -80,6 +81,9 @@ typedef struct run_batch {
     int *share;               /* per product: an earlier product with the same model file, or -1 */
 } run_batch;
 typedef struct run_loader run_loader;
+/* Whether two products show the same model: the same file in the same material variant (NULL and
+ * "" both the default). 0 when either path is NULL. */
+int run_same_model(const char *path_a, const char *variant_a, const char *path_b, const char *variant_b);
 
 /* The media clock: one time per frame for visuals, pose smoothing and presence alike. */
 typedef struct media_clock {

@@ -39,6 +39,7 @@ static const route k_routes[] = {
     { "GET", "/api/v1/status", LOGIN, console_api_status },
     { "GET", "/api/v1/stats", LOGIN, console_api_stats },
     { "GET", "/api/v1/stats.csv", LOGIN, console_api_stats_csv },
+    { "GET", "/api/v1/models/variants", LOGIN, console_api_model_variants },   /* a model's material variants */
 };
 
 /* Matches path against pattern; the {} segment (at most 256 bytes, no '/') is copied to seg. */
