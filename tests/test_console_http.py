@@ -5,7 +5,7 @@ every other API route refusing a request without a session, login (wrong, right,
 attributes), CSRF, login rate limits, the security headers, traversal names, 100 MB uploads (with
 a Content-Length and chunked), 500 slow connections, plain HTTP refused off loopback (and allowed
 with --insecure), HTTPS with a self-signed certificate, and SIGTERM."""
-import http.client, json, os, re, resource, shutil, signal, socket, ssl, subprocess, sys, tempfile, time
+import http.client, json, os, re, resource, select, shutil, signal, socket, ssl, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 
@@ -64,7 +64,10 @@ class Console:
 def raw(host, port, data, timeout=T):
     """Sends bytes as they are; returns the status line's code (0 when the server closed) and the whole answer."""
     s = socket.create_connection((host, port), timeout=timeout)
-    s.sendall(data)
+    try:
+        s.sendall(data)
+    except (BrokenPipeError, ConnectionResetError):
+        pass   # the answer may have come before all was sent
     got = b""
     try:
         while True:
@@ -104,6 +107,47 @@ if os.path.exists(pwfile):
     check(os.stat(pwfile).st_mode & 0o777 == 0o600, "the password file is mode 0600")
     text = open(pwfile).read()
     check(text.startswith("$argon2id$") and PASSWORD not in text, "the file holds an Argon2id hash, not the password")
+
+
+
+def on_tty(answers):
+    """--set-password on a terminal (a pty): the answers typed at each prompt; (exit status, what it showed)."""
+    import pty
+    state = tempfile.mkdtemp(dir=tmp)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(vitrine, [vitrine, "console", "--catalog", CATALOG, "--state", state, "--set-password"], ENV)
+    out, end = b"", time.monotonic() + 120
+
+    def more():
+        nonlocal out
+        if not select.select([fd], [], [], max(0.0, end - time.monotonic()))[0]:
+            return False
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            return False
+        out += chunk
+        return bool(chunk)
+
+    for prompt, answer in zip((b"password: ", b"again: "), answers):
+        while prompt not in out and more():
+            pass
+        os.write(fd, answer.encode() + b"\n")
+    while more():
+        pass
+    if time.monotonic() >= end:
+        os.kill(pid, signal.SIGKILL)
+    _, st = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(st), out.decode(errors="replace"), state
+
+
+rc, shown, state = on_tty(["typed twice 1", "typed twice 1"])
+check(rc == 0 and "typed twice 1" not in shown and os.path.exists(os.path.join(state, "password")),
+      "on a terminal: asked twice without echo, stored: %d %r" % (rc, shown))
+rc, shown, state = on_tty(["typed twice 1", "typed twice 2"])
+check(rc == 2 and "differ" in shown and not os.path.exists(os.path.join(state, "password")),
+      "on a terminal: two different answers change nothing (exit 2): %d %r" % (rc, shown))
 
 # --- bad arguments ---------------------------------------------------------------------------
 for args, what in ((["--bogus"], "unknown or incomplete option"), ([], "--catalog"), (["--catalog", CATALOG, "--listen", "nope"], "ADDR:PORT"),
@@ -216,16 +260,31 @@ for path, mb in ((b"/api/v1/models?name=big.glb", 100), (b"/api/v1/login", 2), (
     got = chunked_post(path, mb)
     check(re.match(rb"HTTP/1\.1 413", got) is not None and time.monotonic() - t0 < 120,
           "POST %s, %d MB chunked: 413 (in %.1f s): %r" % (path.decode(), mb, time.monotonic() - t0, got[:80]))
+# nobody logged in gets a body read: an upload without a session (or without the token) is refused at once
+for extra, want in ((b"", 401), (("Cookie: %s\r\n" % cookie).encode(), 403)):
+    t0 = time.monotonic()
+    code, _ = raw(con.host, con.port, b"POST /api/v1/models?name=big.glb HTTP/1.1\r\nHost: x\r\n" + extra +
+                  b"Content-Length: 60000000\r\n\r\n" + b"\0" * 65536)
+    check(code == want and time.monotonic() - t0 < 30, "an upload with %s: %d before its body (got %d)"
+          % ("no session" if want == 401 else "no token", want, code))
 left = [f for f in os.listdir(os.path.join(tmp, "models", ".vitrine-console")) if f.startswith("upload-")]
 check(not left, "no upload file left behind: %s" % left)
 st, _, _ = con.req("GET", "/api/v1/health")
 check(st == 200, "the server is fine after the uploads")
 
-# logout ends the session
+# logout ends the session (a POST like any change: the token too)
+st, _, _ = con.req("POST", "/api/v1/logout", headers={"Cookie": cookie})
+check(st == 403, "logout without the token: 403 (got %d)" % st)
 st, h, _ = con.req("POST", "/api/v1/logout", headers={"Cookie": cookie, "X-CSRF-Token": csrf})
 check(st == 204 and "Max-Age=0" in h.get("set-cookie", ""), "logout: 204 and the cookie cleared: %d %s" % (st, h.get("set-cookie")))
 st, _, _ = con.req("GET", "/api/v1/session", headers={"Cookie": cookie})
 check(st == 401, "the session ends with the logout (got %d)" % st)
+
+# a new password takes effect without a restart
+NEW_PASSWORD = "a new one here"
+rc, _, err = vt("console", "--catalog", CATALOG, "--set-password", stdin_text=NEW_PASSWORD + "\n")
+check(rc == 0, "the password changed while serving: %s" % err)
+check(login(con)[0] == 401 and login(con, NEW_PASSWORD)[0] == 200, "the old password no longer works, the new one does")
 
 # 500 slow connections (a partial request each, then silence) while a normal client is served
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -325,7 +384,7 @@ else:
     if con.url:
         st, h, _ = con.req("GET", "/api/v1/health")
         check(st == 200 and "max-age" in h.get("strict-transport-security", ""), "HTTPS health (certificate pinned), HSTS: %d" % st)
-        st, h, j = login(con)
+        st, h, j = login(con, NEW_PASSWORD)
         parts = [p.strip() for p in h.get("set-cookie", "").split(";")]
         check(st == 200 and "Secure" in parts and "HttpOnly" in parts, "the cookie over HTTPS is Secure: %r" % h.get("set-cookie"))
         code, _ = raw("127.0.0.1", con.port, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n", timeout=20)

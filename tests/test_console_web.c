@@ -82,7 +82,9 @@ static void test_files(vt_console *c)
     for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
         vt_console_response r;
         serve(c, "GET", missing[i], NULL, &r);
-        CHECKF(r.status == 404, "%s: %d", missing[i], r.status);
+        /* a '..' segment is refused before routing (400), any other unknown name is not found */
+        int want = strstr(missing[i], "..") || strstr(missing[i], "%2e") ? 400 : 404;
+        CHECKF(r.status == want, "%s: %d (expected %d)", missing[i], r.status, want);
         CHECK(r.content_type && strstr(r.content_type, "json"));
         vt_console_response_free(&r);
     }

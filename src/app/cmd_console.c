@@ -2,6 +2,7 @@
  * catalog from a browser), and `--set-password`, the console's password. */
 
 #include "app/vt_app.h"
+#include "assets/vt_assets.h"
 #include "console/vt_console.h"
 
 #include <getopt.h>
@@ -41,13 +42,14 @@ static int read_line(const char *prompt, char *out, size_t len)
     if (tty && tcgetattr(STDIN_FILENO, &old) == 0) {
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
+        /* echo off (what was typed before, maybe seen, dropped), then the prompt: what comes after it is kept */
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
         fputs(prompt, stderr);
         fflush(stderr);
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     } else tty = 0;
     char *got = fgets(out, (int)len, stdin);
     if (tty) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
         fputc('\n', stderr);
     }
     if (!got) return -1;
@@ -97,6 +99,7 @@ static int serve(const vt_console_desc *d)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     char err[1024];
     vt_console *c = NULL;
+    vt_model_isolated_set_exe("/proc/self/exe");   /* uploaded models are checked in a child under limits */
     vt_result r = vt_console_create(d, &c, err, sizeof err);
     if (r != VT_OK) {
         VT_ERROR(NULL, "%s", err);

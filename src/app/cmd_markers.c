@@ -18,7 +18,8 @@
 
 static const char *k_help =
     /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
-    N_("usage: vitrine markers CATALOG --out DIR [--format pdf|png|svg] [--page A4|A3|Letter] [--dpi N]\n"
+    N_("usage: vitrine markers CATALOG --out DIR [--products ID,ID] [--format pdf|png|svg] [--page A4|A3|Letter]\n"
+    "                       [--dpi N]\n"
     "       vitrine markers --board SPEC --out DIR [--format pdf|png|svg] [--page A4|A3|Letter] [--dpi N]\n"
     "\n"
     "Printable sheets: each product's marker at exactly the catalog's length_mm (the black square),\n"
@@ -26,6 +27,8 @@ static const char *k_help =
     "or a calibration board (SPEC as for `vitrine calibrate`) at true size.\n"
     "Print at 100 %% (no \"fit to page\"), then measure the black square to check.\n"
     "\n"
+    "  --products ID,ID      only these products' markers (catalog ids; an unknown one names the near\n"
+    "                        ids and exits 2)\n"
     "  --format pdf|png|svg  default pdf; PNG pages record their resolution so they print at size\n"
     "  --page A4|A3|Letter   default A4\n"
     "  --dpi N               PNG resolution (default 300)\n");
@@ -193,7 +196,8 @@ static void centred_text(cairo_t *cr, const char *t, double cx, double y, double
 
 #define MARGIN 10.0   /* mm: what most printers can reach */
 
-static int catalog_sheets(const vt_catalog *cat, sheet *sh)
+/* sel: per product, 1 when its marker goes on the sheets (NULL: every product). */
+static int catalog_sheets(const vt_catalog *cat, const unsigned char *sel, sheet *sh)
 {
     vt_dictionary d;
     if (vt_dictionary_find(cat->dictionary, &d) != VT_OK) {
@@ -209,10 +213,11 @@ static int catalog_sheets(const vt_catalog *cat, sheet *sh)
         VT_ERROR_FILE("markers", cat->path, "a %.0f mm marker with its quiet zone does not fit the page; use --page A3", side);
         return 1;
     }
-    for (int i = 0; i < cat->count; i++) {
-        int slot = i % (cols * rows);
+    for (int i = 0, n = 0; i < cat->count; i++) {
+        if (sel && !sel[i]) continue;
+        int slot = n++ % (cols * rows);
         if (slot == 0) {
-            if (i && sheet_close_page(sh, 0)) return 1;
+            if (n > 1 && sheet_close_page(sh, 0)) return 1;
             if (sheet_open_page(sh)) { VT_ERROR_FILE("markers", sh->path, "cannot be written"); return 1; }
         }
         double x = MARGIN + (slot % cols) * (cw + 2), y = MARGIN + (slot / cols) * (chh + 2);
@@ -284,15 +289,57 @@ static int board_sheet(const vt_board *b, const char *spec, sheet *sh)
     return sheet_close_page(sh, 1) ? 1 : 0;
 }
 
+/* --products ID,ID: which of cat's products go on the sheets into sel (calloc'd, the caller's);
+ * -1 to go on, else 2 after naming the ids an unknown one may have meant. */
+static int select_products(const vt_catalog *cat, const char *list, unsigned char **sel)
+{
+    *sel = calloc((size_t)(cat->count ? cat->count : 1), 1);
+    if (!*sel) { VT_ERROR("markers", "out of memory"); return 1; }
+    int any = 0;
+    for (const char *s = list; *s;) {
+        size_t n = strcspn(s, ",");
+        char id[256];
+        snprintf(id, sizeof id, "%.*s", (int)(n < sizeof id ? n : sizeof id - 1), s);
+        s += n + (s[n] == ',');
+        if (!id[0]) continue;
+        int found = 0;
+        for (int i = 0; i < cat->count; i++)
+            if (cat->products[i].id && !strcmp(cat->products[i].id, id)) (*sel)[i] = 1, found = 1;
+        if (found) { any = 1; continue; }
+        char ids[512];
+        if (vt_catalog_near_ids(cat, id, ids, sizeof ids))
+            VT_ERROR("markers", "--products '%s': no product with that id in %s; did you mean %s?", id, cat->path, ids);
+        else VT_ERROR("markers", "--products '%s': no product with that id in %s; its ids: %s", id, cat->path, ids);
+        return 2;
+    }
+    if (!any) { VT_ERROR("markers", "--products '%s': expected product ids separated by commas", list); return 2; }
+    return -1;
+}
+
+/* The catalog's sheets (--products: some of them): the exit status. */
+static int markers_of_catalog(const char *path, const char *products, sheet *sh)
+{
+    char err[1024];
+    vt_catalog *cat;
+    if (vt_catalog_load(path, &cat, err, sizeof err) != VT_OK) { VT_ERROR("markers", "%s", err); return 2; }
+    unsigned char *sel = NULL;
+    int rc = products ? select_products(cat, products, &sel) : -1;
+    sh->stem = "markers";
+    if (rc < 0) rc = catalog_sheets(cat, sel, sh);
+    free(sel);
+    vt_catalog_destroy(cat);
+    return rc;
+}
+
 int vt_cmd_markers(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "out", required_argument, 0, 'o' },  { "format", required_argument, 0, 'f' }, { "page", required_argument, 0, 'p' },
         { "dpi", required_argument, 0, 'd' },  { "board", required_argument, 0, 'b' },  { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
+        { "products", required_argument, 0, 'P' }, { 0, 0, 0, 0 },
     };
     sheet sh = { .fmt = FMT_PDF, .w_mm = 210, .h_mm = 297, .dpi = 300 };
-    const char *spec = NULL;
+    const char *spec = NULL, *products = NULL;
     int c;
     opterr = 0;
     optind = 1;
@@ -315,6 +362,7 @@ int vt_cmd_markers(int argc, char **argv)
             if (vt_parse_int(optarg, 72, 2400, &sh.dpi)) { VT_ERROR("markers", "--dpi '%s': expected 72 to 2400", optarg); return 2; }
             break;
         case 'b': spec = optarg; break;
+        case 'P': products = optarg; break;
         case 'h': fputs(_(k_help), stdout); return 0;
         default:
             VT_ERROR("markers", "unknown or incomplete option '%s' (try 'vitrine markers --help')", argv[optind - 1]);
@@ -327,6 +375,7 @@ int vt_cmd_markers(int argc, char **argv)
     for (size_t l = strlen(dirbuf); l > 1 && dirbuf[l - 1] == '/'; l--) dirbuf[l - 1] = 0;
     sh.dir = dirbuf;
     if (!spec && optind != argc - 1) { VT_ERROR("markers", "give one CATALOG, or --board SPEC"); return 2; }
+    if (products && spec) { VT_ERROR("markers", "--products goes with a CATALOG, not --board"); return 2; }
     mkdir(sh.dir, 0755);
     if (!vt_is_dir(sh.dir)) { VT_ERROR_FILE("markers", sh.dir, "not a folder and cannot be created"); return 2; }
     char err[1024];
@@ -336,10 +385,5 @@ int vt_cmd_markers(int argc, char **argv)
         sh.stem = b.kind == VT_BOARD_CHESSBOARD ? "chessboard" : "charuco";
         return board_sheet(&b, spec, &sh);
     }
-    vt_catalog *cat;
-    if (vt_catalog_load(argv[optind], &cat, err, sizeof err) != VT_OK) { VT_ERROR("markers", "%s", err); return 2; }
-    sh.stem = "markers";
-    int rc = catalog_sheets(cat, &sh);
-    vt_catalog_destroy(cat);
-    return rc;
+    return markers_of_catalog(argv[optind], products, &sh);
 }

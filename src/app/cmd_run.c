@@ -56,6 +56,7 @@ static step offline_frame(run_ctx *rc)
     vt_ui_banner(rc->rend, rc->W, rc->H,
                  vt_tr_lang(rc->vis ? vt_visitor_locale(rc->vis) : NULL, "Camera disconnected \u2014 reconnecting"));
     vt_render_end(rc->rend, rc->o.out ? &rc->rgba : NULL);
+    run_console_step(rc);
     if (emit(rc) != VT_OK) return STEP_STOP;
     vt_profile_end_frame(&rc->prof);
     rc->n++;
@@ -203,7 +204,8 @@ static void draw(run_ctx *rc, int shot)
         vt_visitor_draw_ui(rc->vis, rc->rend, &rc->cam, rc->W, rc->H, rc->hud.lines, rc->hud.n);
     }
     if (shot && !rc->rgba.data) vt_image_alloc(&rc->rgba, VT_PIX_RGBA8, rc->W, rc->H);
-    vt_render_end(rc->rend, rc->o.out || shot ? &rc->rgba : NULL);
+    int live = run_console_wants_frame(rc);   /* a console viewer's live picture */
+    vt_render_end(rc->rend, rc->o.out || shot || live ? &rc->rgba : NULL);
     if (shot) save_screenshot(rc->o.shots, &rc->rgba);
     vt_profile_stamp(&rc->prof, "render");
 }
@@ -300,6 +302,7 @@ static void frame_loop(run_ctx *rc)
         visits(rc);
         draw(rc, input(rc));
         shown(rc);
+        run_console_step(rc);
         run_layout_log(rc);
         if (emit(rc) != VT_OK) break;
         vt_profile_stamp(&rc->prof, "output");
@@ -349,6 +352,7 @@ int vt_cmd_run(int argc, char **argv)
         run_open_analytics(rc);
         run_open_visitor(rc);
         run_open_tracking(rc);
+        run_console_open(rc);
         status = run_pipe_start(rc);
     }
     if (status < 0) {

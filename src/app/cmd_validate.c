@@ -110,7 +110,24 @@ static int by_model(const void *a, const void *b)
     return d ? d : (i > k) - (i < k);
 }
 
-/* Every product's model: each file loaded once however many products share it. */
+/* Product i's "variant" is one of its model file's (names, n of them: the file's variants). */
+static void check_variant(vt_catalog_report *rep, const vt_catalog *cat, int i, char *const *names, int n)
+{
+    const vt_product *p = &cat->products[i];
+    for (int k = 0; k < n; k++) if (!strcmp(names[k], p->variant)) return;
+    char jp[64], list[512], msg[1024];
+    const char *file = strrchr(p->model_path, '/') ? strrchr(p->model_path, '/') + 1 : p->model_path;   /* a report line holds 255 bytes */
+    vt_model_variants_join(names, n, list, sizeof list);
+    snprintf(jp, sizeof jp, "products[%d].variant", i);
+    if (n) snprintf(msg, sizeof msg, _("products[%d] (%s): variant \"%s\" is not in %s; its variants: %s (the default materials show)"), i,
+                    p->id ? p->id : "?", p->variant, file, list);
+    else snprintf(msg, sizeof msg, _("products[%d] (%s): variant \"%s\" is not in %s, which has no material variants (the default materials show)"),
+                  i, p->id ? p->id : "?", p->variant, file);
+    add_at(rep, cat, 0, jp, msg);
+}
+
+/* Every product's model: each file loaded once however many products share it (in its default
+ * materials: a variant only changes which of the file's materials a primitive uses). */
 static void check_models(vt_catalog_report *rep, const vt_catalog *cat)
 {
     int *order = malloc((size_t)(cat->count ? cat->count : 1) * sizeof *order), n = 0;
@@ -130,8 +147,14 @@ static void check_models(vt_catalog_report *rep, const vt_catalog *cat)
         vt_model *m = NULL;
         char err[1024] = "";
         if (vt_model_load(path, &m, err, sizeof err) != VT_OK) m = NULL;
+        char **names = NULL;
+        int nv = 0, have_names = m && vt_model_variants(path, &names, &nv, err, sizeof err) == VT_OK;
         int e = g;
-        for (; e < n && !strcmp(cat->products[order[e]].model_path, path); e++) check_model(rep, cat, order[e], m, err);
+        for (; e < n && !strcmp(cat->products[order[e]].model_path, path); e++) {
+            check_model(rep, cat, order[e], m, err);
+            if (have_names && cat->products[order[e]].variant) check_variant(rep, cat, order[e], names, nv);
+        }
+        vt_model_variants_free(names, nv);
         vt_model_destroy(m);
         g = e;
     }

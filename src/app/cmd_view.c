@@ -16,7 +16,7 @@
 
 static const char *k_help =
     /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
-    N_("usage: vitrine view MODEL [--headless --out FILE.png] [--size WxH] [--angle DEG] [--strict]\n"
+    N_("usage: vitrine view MODEL [--headless --out FILE.png] [--size WxH] [--angle DEG] [--variant NAME] [--strict]\n"
     "       vitrine view [MODEL] --catalog FILE --product ID [options as above]\n"
     "\n"
     "Shows a model turning slowly, with its bounding box and size in millimetres (models are in\n"
@@ -31,6 +31,9 @@ static const char *k_help =
     "                 size makes no sense fitted to dimensions_mm; the origin shown is the\n"
     "                 marker's centre. MODEL defaults to the product's model (give one to try a\n"
     "                 new file with the product's placement).\n"
+    "  --variant NAME shows the model with its glTF material variant NAME\n"
+    "                 (KHR_materials_variants; with --product, default: the product's \"variant\");\n"
+    "                 the file's variants are listed on the picture and on stderr\n"
     "  --strict       any warning makes the exit status 1\n"
     "Exit status: 0 shown; 1 the model does not load (one line says why), or a warning with\n"
     "--strict; 2 bad arguments (an unknown product id names the near ones).\n");
@@ -63,6 +66,7 @@ typedef struct view_scene {
     float place[16];        /* model space to placed space (the marker's frame, +Y up) */
     float lo[3], hi[3];     /* bounds, placed */
     const char *name;       /* the file name, or the product's */
+    char variants[600];     /* "variants: Beige, Black (showing Black)", or "" when the file has none */
     char warn[4][512];
     int nwarn;
 } view_scene;
@@ -136,6 +140,7 @@ static void draw_labels(vt_renderer *r, const view_scene *vs, int W, int H)
     /* TRANSLATORS: the last two are "3 materials" and "1 texture". */
     snprintf(line, sizeof line, _("%d vertices, %d triangles, %s, %s"), vt_model_vertex_count(m), vt_model_triangle_count(m), mats, texs);
     vt_render_text(r, H * 0.03f, y + px * 2.6f, px * 0.7f, line, grey);
+    if (vs->variants[0]) { vt_render_text(r, H * 0.03f, y + px * 3.6f, px * 0.7f, vs->variants, grey); y += px; }
     /* Warnings, wrapped by Pango where a line would run off the picture. */
     float wy = y + px * 3.8f;
     const vt_text_box box = { W - H * 0.06f, 0, px, VT_TEXT_START };
@@ -220,7 +225,7 @@ static int show(vt_renderer *r, const view_scene *vs, int W, int H, double angle
 typedef struct view_args {
     int headless, strict, W, H;
     double angle;
-    const char *out, *model, *catalog, *product;
+    const char *out, *model, *catalog, *product, *variant;
 } view_args;
 
 /* The command line: -1 to go on, else the exit status (0 after --help, 2 reported). */
@@ -229,7 +234,8 @@ static int view_parse(int argc, char **argv, view_args *a)
     static const struct option lo[] = {
         { "headless", no_argument, 0, 'H' }, { "out", required_argument, 0, 'o' }, { "size", required_argument, 0, 's' },
         { "angle", required_argument, 0, 'a' }, { "help", no_argument, 0, 'h' }, { "strict", no_argument, 0, 'S' },
-        { "catalog", required_argument, 0, 'k' }, { "product", required_argument, 0, 'p' }, { 0, 0, 0, 0 },
+        { "catalog", required_argument, 0, 'k' }, { "product", required_argument, 0, 'p' },
+        { "variant", required_argument, 0, 'v' }, { 0, 0, 0, 0 },
     };
     *a = (view_args){ .W = 1280, .H = 720, .angle = 30 };
     opterr = 0;
@@ -241,6 +247,7 @@ static int view_parse(int argc, char **argv, view_args *a)
         case 'o': a->out = optarg; break;
         case 'k': a->catalog = optarg; break;
         case 'p': a->product = optarg; break;
+        case 'v': a->variant = optarg; break;
         case 's':
             if (vt_parse_size(optarg, 64, 8192, 64, 8192, &a->W, &a->H)) {
                 VT_ERROR("view", "--size '%s': expected WxH, e.g. 1280x720", optarg);
@@ -284,17 +291,37 @@ static int view_product(const view_args *a, vt_catalog **cat, const vt_product *
     return -1;
 }
 
+/* The file's material variants, said on stderr and on the picture; a variant asked for that the
+ * file does not have is a warning (the model shows its default materials). */
+static void view_variants(view_scene *vs, const char *path, const char *variant)
+{
+    char **names = NULL, list[512], err[600];
+    int n = 0;
+    if (vs->m->variant_unknown)
+        snprintf(vs->warn[vs->nwarn++], sizeof vs->warn[0], _("variant \"%s\" is not in the file (its variants: %s); showing its default materials"),
+                 variant, vs->m->variant_unknown[0] ? vs->m->variant_unknown : _("none"));
+    if (vt_model_variants(path, &names, &n, err, sizeof err) != VT_OK || !n) { vt_model_variants_free(names, n); return; }
+    vt_model_variants_join(names, n, list, sizeof list);
+    vt_model_variants_free(names, n);
+    if (variant && !vs->m->variant_unknown)
+        snprintf(vs->variants, sizeof vs->variants, _("variants: %s (showing %s)"), list, variant);
+    else snprintf(vs->variants, sizeof vs->variants, _("variants: %s (showing the default)"), list);
+    VT_NOTE("view", "%s: %s", path, vs->variants);
+}
+
 /* Loads, places and checks the model (warnings on stderr), then shows it: the exit status. */
 static int view_model(const view_args *a, const char *path, const vt_product *p)
 {
     char err[1024];
     view_scene vs = { .name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path };
     vt_model *m = NULL;
-    if (vt_model_load(path, &m, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); return 1; }
+    const char *variant = a->variant ? a->variant : p ? p->variant : NULL;
+    if (vt_model_load_variant(path, variant, &m, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); return 1; }
     vs.m = m;
     char title[600];
     if (p) snprintf(title, sizeof title, _("%s: product %s"), vs.name, p->id);
     if (p) vs.name = title;
+    view_variants(&vs, path, variant);
     view_place(&vs, p);
     view_check(&vs, p);
     for (int i = 0; i < vs.nwarn; i++) {

@@ -11,6 +11,7 @@
 #include "assets/vt_assets.h"
 #include "capture/vt_capture.h"
 #include "catalog/vt_catalog.h"
+#include "console/vt_console.h"
 #include "output/vt_output.h"
 #include "render/vt_render.h"
 #include "tracking/vt_tracking.h"
@@ -30,6 +31,8 @@ typedef struct run_input {
 typedef struct run_opts {
     const char *video, *images, *catalog, *calib, *intr, *out, *analytics, *card, *shots;
     const char *layout_log;                            /* --layout-log FILE, or NULL */
+    const char *console, *console_state, *tls_cert, *tls_key;   /* --console ADDR:PORT and its options */
+    int insecure;
     int camera, demo, headless, fullscreen, frames, no_analytics;
     int kiosk, monitor, msaa, no_shadows, tour, hud;   /* tour: -1 default, 0 off, 1 on; monitor: -1 not given */
     int nsrc;                                          /* sources given (0: camera 0, else the demo) */
@@ -52,6 +55,7 @@ typedef struct product_slot {
     vt_model *model;
     vt_gpu_model_id gpu;
     char *model_path;      /* what model was loaded from, to reuse it across reloads */
+    char *model_variant;   /* with which material variant (NULL: the file's default) */
     long long model_mtime;
     int borrowed;          /* model and gpu are another slot's (the same file, or taken by the next scene): not freed here */
 } product_slot;
@@ -77,6 +81,9 @@ typedef struct run_batch {
     int *share;               /* per product: an earlier product with the same model file, or -1 */
 } run_batch;
 typedef struct run_loader run_loader;
+/* Whether two products show the same model: the same file in the same material variant (NULL and
+ * "" both the default). 0 when either path is NULL. */
+int run_same_model(const char *path_a, const char *variant_a, const char *path_b, const char *variant_b);
 
 /* The media clock: one time per frame for visuals, pose smoothing and presence alike. */
 typedef struct media_clock {
@@ -167,6 +174,11 @@ typedef struct run_ctx {
     vt_staff_log *staff;        /* the latest errors, warnings and notes: HUD, later the console */
     int detect_failures;        /* frames the detector failed on (run_staff_detect_result) */
     vt_dict_hint *hint;         /* "markers of 5X5_100 seen; the catalog expects 6X6_250" */
+    /* the web console (--console, run_console.c): NULL when not asked or it did not start */
+    vt_console *console;
+    int console_read;           /* this frame was read back into rgba for it */
+    uint64_t console_t;         /* its last status */
+    int console_frames;         /* frames shown then */
     /* visits */
     vt_analytics *stats;
     vt_presence presence;
@@ -266,6 +278,17 @@ void run_record_visit(run_ctx *rc, const vt_catalog *cat, const vt_presence_even
 /* A reload from old_cat to new_cat: each open visit whose marker no longer shows the same product
  * is closed now (product_lost, reason removed_from_catalog or marker_changed). */
 void run_close_removed_visits(run_ctx *rc, const vt_catalog *old_cat, const vt_catalog *new_cat);
+
+/* run_console.c: the web console served by the display (--console ADDR:PORT). */
+/* Starts it after the display opened; when it cannot start, staff are told (log, HUD) and the
+ * display runs without it. */
+void run_console_open(run_ctx *rc);
+/* 1 when the frame about to be drawn should be read back for the live picture (a viewer asked). */
+int run_console_wants_frame(run_ctx *rc);
+/* Step, after the frame is shown: the frame read back offered to it; once a second, the
+ * display's figures and staff messages. */
+void run_console_step(run_ctx *rc);
+void run_console_close(run_ctx *rc);   /* stops its threads; safe twice */
 
 /* run_layout.c: with --layout-log, the frame's layout as one JSON line (after the draw step). */
 void run_layout_log(run_ctx *rc);

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct have_model { char *path; long long mtime; } have_model;
+typedef struct have_model { char *path, *variant; long long mtime; } have_model;
 
 struct run_loader {
     pthread_t thread;
@@ -65,11 +65,24 @@ static vt_load_limits load_limits(run_loader *ld)
     return l;
 }
 
-static int have_unchanged(const run_loader *ld, const char *path, long long mtime)
+int run_same_model(const char *path_a, const char *variant_a, const char *path_b, const char *variant_b)
+{
+    return path_a && path_b && !strcmp(path_a, path_b) && !strcmp(variant_a ? variant_a : "", variant_b ? variant_b : "");
+}
+
+static int have_unchanged(const run_loader *ld, const vt_product *p, long long mtime)
 {
     for (int k = 0; k < ld->nhave; k++)
-        if (ld->have[k].mtime == mtime && !strcmp(ld->have[k].path, path)) return 1;
+        if (ld->have[k].mtime == mtime && run_same_model(ld->have[k].path, ld->have[k].variant, p->model_path, p->variant)) return 1;
     return 0;
+}
+
+/* A variant the model's file does not have: said once a load, with the product and the file's own. */
+static void check_variant(const vt_model *m, const vt_product *p)
+{
+    if (m && m->variant_unknown)
+        VT_WARN_FILE("assets", p->model_path, "product %s: variant \"%s\" is not in the file (its variants: %s); it shows its default materials",
+                     p->id, p->variant, m->variant_unknown[0] ? m->variant_unknown : _("none"));
 }
 
 /* A model past what the display draws for one product (app_checks.h) shows its placeholder. */
@@ -100,21 +113,25 @@ static void load_models(run_loader *ld, run_batch *b)
         const vt_product *p = &b->cat->products[i];
         b->mtime[i] = run_mtime_of(p->model_path);
         if (!p->model_path) continue;
+        /* One model per file and variant: the same file in two variants is two models. */
         for (int j = 0; j < i && b->share[i] < 0; j++)
-            if (b->cat->products[j].model_path && !strcmp(b->cat->products[j].model_path, p->model_path)) b->share[i] = j;
+            if (run_same_model(b->cat->products[j].model_path, b->cat->products[j].variant, p->model_path, p->variant)) b->share[i] = j;
         if (b->share[i] >= 0) continue;
-        if ((b->reuse[i] = have_unchanged(ld, p->model_path, b->mtime[i]))) continue;
+        if ((b->reuse[i] = have_unchanged(ld, p, b->mtime[i]))) continue;
         char err[1024];
-        if (vt_model_loader_load(ld->models, p->model_path, &b->models[i], err, sizeof err) != VT_OK && !ld->cancel)
+        if (vt_model_loader_load_variant(ld->models, p->model_path, p->variant, &b->models[i], err, sizeof err) != VT_OK && !ld->cancel)
             VT_WARN("assets", "%s (product %s shows a placeholder)", err, p->id);
-        else if (b->models[i]) check_draw_cost(&b->models[i], p);
+        else if (b->models[i]) {
+            check_variant(b->models[i], p);
+            check_draw_cost(&b->models[i], p);
+        }
     }
     vt_model_loader_idle(ld->models);   /* the child's memory back until the next reload */
 }
 
 static void clear_request(run_loader *ld)
 {
-    for (int k = 0; k < ld->nhave; k++) free(ld->have[k].path);
+    for (int k = 0; k < ld->nhave; k++) { free(ld->have[k].path); free(ld->have[k].variant); }
     free(ld->have);
     free(ld->path);
     ld->have = NULL;
@@ -181,8 +198,10 @@ int run_loader_request(run_loader *ld, const char *path, vt_catalog *cat, const 
         ld->have = calloc((size_t)(have && have->cat ? have->cat->count : 0) + 1, sizeof *ld->have);
         for (int i = 0; ld->have && have && have->cat && have->slots && i < have->cat->count; i++) {
             const product_slot *s = &have->slots[i];
-            if (s->model && !s->model->is_placeholder && !s->borrowed && s->model_path && (ld->have[ld->nhave].path = strdup(s->model_path)))
+            if (s->model && !s->model->is_placeholder && !s->borrowed && s->model_path && (ld->have[ld->nhave].path = strdup(s->model_path))) {
+                ld->have[ld->nhave].variant = s->model_variant ? strdup(s->model_variant) : NULL;
                 ld->have[ld->nhave++].mtime = s->model_mtime;
+            }
         }
         ld->busy = 1;
         pthread_cond_broadcast(&ld->cv);

@@ -66,12 +66,26 @@ static const char *k_help =
     "  --analytics FILE  record what visitors looked at in SQLite (default: vitrine-analytics.sqlite\n"
     "                    beside the catalog); read it with `vitrine stats`\n"
     "  --no-analytics    record nothing\n"
+    "  --console ADDR:PORT  serve the web console from the display (docs/console.md): prices,\n"
+    "                    products, models, marker sheets, the live picture, status; e.g.\n"
+    "                    127.0.0.1:8080 (port 0 picks a free one); off loopback it needs HTTPS\n"
+    "                    (--tls-cert, --tls-key) or --insecure. If it cannot start, staff are told\n"
+    "                    and the display runs without it\n"
+    "  --console-state DIR  the console's password, saved versions, thumbnails (default\n"
+    "                    .vitrine-console beside the catalog; set the password with\n"
+    "                    `vitrine console --catalog FILE --set-password`)\n"
+    "  --tls-cert FILE   the console over HTTPS: its certificate (PEM) ...\n"
+    "  --tls-key FILE    ... and its private key (PEM)\n"
+    "  --insecure        the console over plain HTTP off loopback (only on a network you trust)\n"
     "\n"
     "In a window: tap or click a product (or press 1-9, Tab) for its card; Enter or B adds it to\n"
     "the basket, Backspace empties the basket; Escape closes the card, else quits (in kiosk mode:\n"
     "asks first); F fullscreen, S screenshot (PNG), H frames per second, stage times and staff\n"
     "messages (problems go to the log and the HUD, never the visitors' screen). At the\n"
     "end, frames per second and the time of each stage are printed on stderr.\n");
+
+/* Long options without a letter (the web console's). */
+enum { OPT_CONSOLE = 0x100, OPT_CONSOLE_STATE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE };
 
 static const struct option k_opts[] = {
     { "camera", required_argument, 0, 'C' }, { "video", required_argument, 0, 'v' },
@@ -86,7 +100,9 @@ static const struct option k_opts[] = {
     { "no-shadows", no_argument, 0, 'W' }, { "tour", no_argument, 0, 'T' }, { "no-tour", no_argument, 0, 'U' },
     { "card", required_argument, 0, 'P' }, { "screenshots", required_argument, 0, 's' }, { "hud", no_argument, 0, 'u' },
     { "layout-log", required_argument, 0, 'L' }, { "click", required_argument, 0, 'X' }, { "key", required_argument, 0, 'Y' },
-    { 0, 0, 0, 0 },
+    { "console", required_argument, 0, OPT_CONSOLE }, { "console-state", required_argument, 0, OPT_CONSOLE_STATE },
+    { "tls-cert", required_argument, 0, OPT_TLS_CERT }, { "tls-key", required_argument, 0, OPT_TLS_KEY },
+    { "insecure", no_argument, 0, OPT_INSECURE }, { 0, 0, 0, 0 },
 };
 
 /* A whole-number option within lo..hi: 0, or 2 after saying what was expected. */
@@ -190,6 +206,11 @@ static int parse_option(run_opts *o, int c, const char *arg)
     case 's': o->shots = arg; break;
     case 'a': o->analytics = arg; break;
     case 'N': o->no_analytics = 1; break;
+    case OPT_CONSOLE: o->console = arg; break;
+    case OPT_CONSOLE_STATE: o->console_state = arg; break;
+    case OPT_TLS_CERT: o->tls_cert = arg; break;
+    case OPT_TLS_KEY: o->tls_key = arg; break;
+    case OPT_INSECURE: o->insecure = 1; break;
     default: return parse_value(o, c, arg);
     }
     return 0;
@@ -214,6 +235,8 @@ int run_opts_parse(int argc, char **argv, run_opts *o)
     if (o->nsrc > 1) { VT_ERROR("run", "give one source: --camera, --video, --images or --demo"); return 2; }
     if (o->calib && o->intr) { VT_ERROR("run", "give --calib or --intrinsics, not both"); return 2; }
     if (o->headless && !o->out) o->out = "vitrine-run.mp4";
+    if (!o->console && (o->console_state || o->tls_cert || o->tls_key || o->insecure))
+        VT_WARN("run", "--console-state, --tls-cert, --tls-key and --insecure are for --console; ignored without it");
     if (o->headless && o->monitor >= 0) VT_WARN("run", "--monitor %d is ignored: a headless run opens no window", o->monitor);
     return -1;
 }

@@ -23,6 +23,7 @@ static void slot_release(product_slot *s, vt_renderer *rend)
         vt_model_destroy(s->model);
     }
     free(s->model_path);
+    free(s->model_variant);
     memset(s, 0, sizeof *s);
 }
 
@@ -33,9 +34,10 @@ static int slot_reuse(product_slot *s, scene *old)
 {
     for (int k = 0; old && old->cat && old->slots && k < old->cat->count; k++) {
         product_slot *o = &old->slots[k];
-        if (o->model && !o->borrowed && o->model_path && s->p->model_path && !strcmp(o->model_path, s->p->model_path) &&
+        if (o->model && !o->borrowed && run_same_model(o->model_path, o->model_variant, s->p->model_path, s->p->variant) &&
             o->model_mtime == s->model_mtime && !o->model->is_placeholder && (s->model_path = strdup(o->model_path))) {
             s->model = o->model; s->gpu = o->gpu;
+            s->model_variant = o->model_variant ? strdup(o->model_variant) : NULL;
             o->borrowed = 1;
             return 1;
         }
@@ -67,12 +69,14 @@ static void slot_fill(scene *sc, int i, run_batch *b, scene *old, vt_renderer *r
     if (sh && sh->model && !sh->model->is_placeholder) {
         s->model = sh->model; s->gpu = sh->gpu; s->borrowed = 1;
         s->model_path = strdup(sh->model_path);
+        s->model_variant = sh->model_variant ? strdup(sh->model_variant) : NULL;
         return;
     }
     if (b && b->reuse[i] && slot_reuse(s, old)) return;
     if (b && b->models[i]) { s->model = b->models[i]; b->models[i] = NULL; }
     if (!s->model) slot_placeholder(s);
     s->model_path = s->p->model_path ? strdup(s->p->model_path) : NULL;
+    s->model_variant = s->p->variant ? strdup(s->p->variant) : NULL;
     slot_upload(s, rend);
     if (!s->gpu.id && s->model && !s->model->is_placeholder) {
         vt_model_destroy(s->model);

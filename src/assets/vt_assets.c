@@ -322,7 +322,8 @@ static vt_result check_scene(const struct aiScene *sc, const char *path, double 
 /* The scene in path, or why there is none ("FILE: ..."): the file and its limits, for glTF our
  * own structural pass (assimp trusts the lengths it reads), then assimp's import, reading every
  * file through vt_model_io (regular files only), and its log. */
-static vt_result import_scene(const char *path, const struct aiScene **sc, double *bytes, char *err, size_t errlen)
+static vt_result import_scene(const char *path, const char *mem, size_t memlen, const struct aiScene **sc, double *bytes, char *err,
+                              size_t errlen)
 {
     char why[300];
     vt_result r = precheck(path, bytes, err, errlen);
@@ -330,6 +331,7 @@ static vt_result import_scene(const char *path, const struct aiScene **sc, doubl
     first_problem fp = { { 0 } };
     vt_model_io io;
     vt_model_io_init(&io);
+    if (mem) { io.mem_path = path; io.mem = mem; io.mem_len = memlen; }
     r = vtai_import_file_io(path, aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_ValidateDataStructure | aiProcess_SortByPType,
                             &io.io, on_assimp_log, &fp, sc, why, sizeof why);
     if (io.refused[0]) {
@@ -397,10 +399,15 @@ static vt_result model_from_scene(const struct aiScene *sc, const char *path, do
 
 vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errlen)
 {
+    return vt_model_load_bytes(path, NULL, 0, out, err, errlen);
+}
+
+vt_result vt_model_load_bytes(const char *path, const char *mem, size_t n, vt_model **out, char *err, size_t errlen)
+{
     *out = NULL;
     const struct aiScene *sc = NULL;
     double bytes = 0;
-    vt_result r = import_scene(path, &sc, &bytes, err, errlen);
+    vt_result r = import_scene(path, mem, n, &sc, &bytes, err, errlen);
     if (r != VT_OK) return r;
     vt_model *m = NULL;
     r = model_from_scene(sc, path, bytes, &m, err, errlen);
@@ -495,6 +502,7 @@ void vt_model_destroy(vt_model *m)
         if (m->texture_names) free(m->texture_names[i]);
     }
     free(m->texture_names);
+    free(m->variant_unknown);
     free(m->texture_srgb);
     free(m->meshes);
     free(m->instances);

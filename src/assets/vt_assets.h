@@ -53,6 +53,8 @@ typedef struct vt_model {
     float bounds_min[3], bounds_max[3];   /* of all instances, model space */
     float base_min[3], base_max[3];       /* the footprint: what lies in the lowest tenth of the height */
     int is_placeholder;
+    char *variant_unknown;  /* loaded with a variant the file does not have (so with its default
+                             * materials): the file's variants, ", "-separated ("" when none); else NULL */
 } vt_model;
 
 /* Loads a model. On failure *out is NULL and err holds "FILE: what is wrong" (one line):
@@ -62,6 +64,21 @@ typedef struct vt_model {
  * VT_ERR_ARG (the model, its .mtl, a .bin or a texture is not a regular file, or too big),
  * VT_ERR_NO_MEMORY, VT_ERR_INTERNAL (assimp failed in a way it does not document). */
 vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errlen);
+
+/* ---- glTF material variants (KHR_materials_variants; vt_model_variant.c) ----
+ * A variant is a named set of materials for a glTF's primitives (a shoe in "Beige" or "Black").
+ * vt_model_load_variant loads path with variant's materials: each primitive that maps the
+ * variant gets that mapping's material, the others keep theirs. variant NULL or "": as
+ * vt_model_load. A variant the file does not have (or a file that is not glTF) loads with the
+ * default materials and m->variant_unknown set: the caller says so, with the product. */
+vt_result vt_model_load_variant(const char *path, const char *variant, vt_model **out, char *err, size_t errlen);
+/* The file's variant names in its order (*names: *n strings and the array, the caller frees them
+ * with vt_model_variants_free). A file without variants, or an OBJ: VT_OK and none. A glTF that
+ * cannot be read or parsed: the errors of vt_model_load, err "FILE: ..." (one line). */
+vt_result vt_model_variants(const char *path, char ***names, int *n, char *err, size_t errlen);
+void vt_model_variants_free(char **names, int n);
+/* The names ", "-joined into buf (at most len bytes, cut at a name); "" when none. */
+void vt_model_variants_join(char *const *names, int n, char *buf, size_t len);
 /* A neutral grey box standing on the origin, size metres (x, y up, z). VT_ERR_NO_MEMORY (with a
  * reason in err) is the only failure; *out is NULL then. */
 vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, size_t errlen);
@@ -95,12 +112,16 @@ void vt_model_isolated_set_exe(const char *exe);
 typedef struct vt_model_loader vt_model_loader;
 vt_result vt_model_loader_create(const vt_load_limits *limits, vt_model_loader **out, char *err, size_t errlen);
 vt_result vt_model_loader_load(vt_model_loader *ld, const char *path, vt_model **out, char *err, size_t errlen);
+/* The same with a material variant (as vt_model_load_variant; NULL: the default). */
+vt_result vt_model_loader_load_variant(vt_model_loader *ld, const char *path, const char *variant, vt_model **out, char *err,
+                                       size_t errlen);
 void vt_model_loader_idle(vt_model_loader *ld);      /* ends the child until the next load (its memory back) */
 void vt_model_loader_destroy(vt_model_loader *ld);   /* ends the child; safe on NULL */
 /* One model in a loader of its own (create, load, destroy). */
 vt_result vt_model_load_isolated(const char *path, const vt_load_limits *limits, vt_model **out, char *err, size_t errlen);
 /* The child's side: `vitrine __load-model CPU_S MEMORY_MB PARENT_PID` (argv from "__load-model"):
- * reads paths (length-prefixed) on fd 0, writes each answer to fd 3. Returns the exit status. */
+ * reads requests on fd 0 (a path and a variant, each length-prefixed; a variant of length 0:
+ * none), writes each answer to fd 3. Returns the exit status. */
 int vt_model_isolated_child(int argc, char **argv);
 
 #endif

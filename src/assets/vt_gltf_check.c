@@ -303,3 +303,19 @@ vt_result vt_gltf_check(const char *path, double *bytes, char *err, size_t errle
     if (bytes) *bytes = d.bytes;
     return r;
 }
+
+vt_result vt_gltf_json(const char *data, size_t n, const char **json, size_t *jlen, size_t *rest, size_t *rest_len, char *err,
+                       size_t errlen)
+{
+    gltf_doc d = { .json = data, .jlen = n, .bin_len = -1, .err = err, .errlen = errlen };
+    d.glb = n >= 4 && !memcmp(data, "glTF", 4);
+    vt_result r = d.glb ? check_glb(&d, (const unsigned char *)data, n) : VT_OK;
+    *json = d.json;
+    *jlen = d.jlen;
+    *rest = *rest_len = 0;
+    if (r == VT_OK && d.glb) {   /* the chunks after the JSON one, to the GLB's declared end */
+        *rest = 20 + d.jlen;
+        *rest_len = le32((const unsigned char *)data + 8) - *rest;
+    }
+    return r;
+}

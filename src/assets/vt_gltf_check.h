@@ -14,4 +14,9 @@ vt_result vt_gltf_check(const char *path, double *bytes, char *err, size_t errle
 /* The node graph of a glTF's "nodes" array (NULL: none): a forest of at most VT_MODEL_MAX_NODES
  * nodes, VT_MODEL_MAX_DEPTH deep. Iterative: its cost does not depend on the file's nesting. */
 vt_result vt_gltf_check_nodes(const cJSON *nodes, char *err, size_t errlen);
+/* The JSON text in a file's bytes: all of a .gltf, or a GLB's JSON chunk, its container checked;
+ * for a GLB, *rest and *rest_len say where the chunks after the JSON one lie (to the GLB's
+ * declared end; 0 for a .gltf). VT_ERR_FORMAT with err (no file name) when the GLB is broken. */
+vt_result vt_gltf_json(const char *data, size_t n, const char **json, size_t *jlen, size_t *rest, size_t *rest_len, char *err,
+                       size_t errlen);
 #endif

@@ -54,6 +54,7 @@ vt_result vt_model_read(const char *path, char **data, size_t *len, char *err, s
 typedef struct io_file {
     int fd;
     size_t size, pos;
+    const char *mem;   /* the model's bytes given in memory (vt_model_io.mem), fd -1 */
 } io_file;
 
 static size_t io_read(struct aiFile *f, char *buf, size_t size, size_t count)
@@ -62,6 +63,11 @@ static size_t io_read(struct aiFile *f, char *buf, size_t size, size_t count)
     if (!size || !count || count > SIZE_MAX / size) return 0;
     size_t want = size * count, got = 0;
     if (want > h->size - h->pos) want = h->size - h->pos;
+    if (h->mem) {
+        memcpy(buf, h->mem + h->pos, want);
+        h->pos += want;
+        return want / size;
+    }
     while (got < want) {
         ssize_t k = pread(h->fd, buf + got, want - got, (off_t)(h->pos + got));
         if (k < 0 && errno == EINTR) continue;
@@ -96,17 +102,19 @@ static struct aiFile *io_open(struct aiFileIO *fio, const char *path, const char
     vt_model_io *io = (vt_model_io *)fio;
     if (!mode || strchr(mode, 'w') || strchr(mode, 'a') || strchr(mode, '+')) return NULL;
     char why[200];
-    int fd;
-    size_t size;
-    vt_result r = vt_model_open(path, &fd, &size, why, sizeof why);
+    int fd = -1;
+    size_t size = 0;
+    int mem = io->mem_path && !strcmp(path, io->mem_path);
+    vt_result r = mem ? VT_OK : vt_model_open(path, &fd, &size, why, sizeof why);
+    if (mem) size = io->mem_len;
     if (r != VT_OK) {
         if (r != VT_ERR_NOT_FOUND && !io->refused[0]) snprintf(io->refused, sizeof io->refused, "%s: %s", path, why);
         return NULL;
     }
     struct aiFile *f = calloc(1, sizeof *f);
     io_file *h = calloc(1, sizeof *h);
-    if (!f || !h) { free(f); free(h); close(fd); return NULL; }
-    *h = (io_file){ fd, size, 0 };
+    if (!f || !h) { free(f); free(h); if (fd >= 0) close(fd); return NULL; }
+    *h = (io_file){ fd, size, 0, mem ? io->mem : NULL };
     *f = (struct aiFile){ io_read, io_write, io_tell, io_size, io_seek, io_flush, (aiUserData)h };
     return f;
 }
@@ -116,7 +124,7 @@ static void io_close(struct aiFileIO *fio, struct aiFile *f)
     (void)fio;
     if (!f) return;
     io_file *h = (io_file *)f->UserData;
-    close(h->fd);
+    if (h->fd >= 0) close(h->fd);
     free(h);
     free(f);
 }

@@ -6,6 +6,7 @@
 #define VT_MODEL_IO_H
 
 #include "core/vt_core.h"
+#include "vt_assets.h"
 
 #include <assimp/cfileio.h>
 
@@ -22,7 +23,14 @@ vt_result vt_model_read(const char *path, char **data, size_t *len, char *err, s
 typedef struct vt_model_io {
     struct aiFileIO io;
     char refused[400];
+    const char *mem_path;   /* optional: the file of this name is read from mem (mem_len bytes), */
+    const char *mem;        /* not from disk (a model rewritten for a material variant) */
+    size_t mem_len;
 } vt_model_io;
 void vt_model_io_init(vt_model_io *io);
+
+/* vt_model_load with the model file's bytes given (n of them; mem NULL: read from path); files
+ * beside it (buffers, textures) are still read relative to path. vt_assets.c. */
+vt_result vt_model_load_bytes(const char *path, const char *mem, size_t n, vt_model **out, char *err, size_t errlen);
 
 #endif

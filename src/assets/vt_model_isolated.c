@@ -92,6 +92,7 @@ static void write_model(writer *w, const vt_model *m)
     w_bytes(w, head, sizeof head);
     w_bytes(w, m->bounds_min, sizeof m->bounds_min); w_bytes(w, m->bounds_max, sizeof m->bounds_max);
     w_bytes(w, m->base_min, sizeof m->base_min); w_bytes(w, m->base_max, sizeof m->base_max);
+    w_str(w, m->variant_unknown);
     for (int i = 0; i < m->mesh_count; i++) {
         const vt_mesh *me = &m->meshes[i];
         int32_t h[3] = { me->vertex_count, me->index_count, me->material };
@@ -168,10 +169,13 @@ int vt_model_isolated_child(int argc, char **argv)
     child_limits(&l);
     writer *w = calloc(1, sizeof *w);
     if (w) { w->fd = FD_OUT; w_bytes(w, READY, 4); w_flush(w); }   /* started: the parent's clock for each model starts now */
-    char *path = malloc(MAX_NAME + 1);
-    int32_t len;
-    while (w && path && !w->bad && read_full(0, &len, sizeof len) && len > 0 && len <= MAX_NAME && read_full(0, path, (size_t)len)) {
+    char *path = malloc(MAX_NAME + 1), *variant = malloc(MAX_NAME + 1);
+    int32_t len, vlen;
+    while (w && path && variant && !w->bad && read_full(0, &len, sizeof len) && len > 0 && len <= MAX_NAME &&
+           read_full(0, path, (size_t)len) && read_full(0, &vlen, sizeof vlen) && vlen >= 0 && vlen <= MAX_NAME &&
+           read_full(0, variant, (size_t)vlen)) {
         path[len] = 0;
+        variant[vlen] = 0;
         /* Each model gets cpu_s of CPU time from now. */
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
@@ -184,14 +188,15 @@ int vt_model_isolated_child(int argc, char **argv)
             for (volatile unsigned long k = 0;; k++) {}
         vt_model *m = NULL;
         char err[1024];
-        vt_result r = vt_model_load(path, &m, err, sizeof err);
+        vt_result r = vt_model_load_variant(path, variant, &m, err, sizeof err);
         if (r != VT_OK && strstr(err, "bad_alloc")) r = VT_ERR_NO_MEMORY;   /* assimp's allocation under RLIMIT_AS */
         answer(w, r, m, err);
         vt_model_destroy(m);
     }
-    int bad = !w || !path || w->bad;
+    int bad = !w || !path || !variant || w->bad;
     free(w);
     free(path);
+    free(variant);
     return bad ? 1 : 0;
 }
 
@@ -294,6 +299,7 @@ static vt_model *model_from_bytes(reader *r, const char *path)
     float b[12];
     r_bytes(r, b, sizeof b);
     memcpy(m->bounds_min, b, 12); memcpy(m->bounds_max, b + 3, 12); memcpy(m->base_min, b + 6, 12); memcpy(m->base_max, b + 9, 12);
+    m->variant_unknown = r_str(r);
     m->path = strdup(path);
     m->meshes = calloc((size_t)meshes + 1, sizeof *m->meshes);
     m->instances = calloc((size_t)inst + 1, sizeof *m->instances);
@@ -463,15 +469,18 @@ static vt_result parse_answer(const vt_model_loader *ld, const uint8_t *buf, siz
     return VT_ERR_INTERNAL;
 }
 
-static vt_result ask(vt_model_loader *ld, const char *path, vt_model **out, char *err, size_t errlen)
+static vt_result ask(vt_model_loader *ld, const char *path, const char *variant, vt_model **out, char *err, size_t errlen)
 {
-    int32_t len = (int32_t)strlen(path);
+    int32_t len = (int32_t)strlen(path), vlen = variant ? (int32_t)strlen(variant) : 0;
     if (len <= 0 || len > MAX_NAME) { snprintf(err, errlen, _("%s: the path is too long"), path); return VT_ERR_ARG; }
+    if (vlen > MAX_NAME) { snprintf(err, errlen, _("%s: the variant name is too long"), path); return VT_ERR_ARG; }
     if (!ld->pid && child_start(ld, path, err, errlen) != VT_OK) return VT_ERR_IO;
-    char msg[sizeof len + MAX_NAME];
+    char msg[2 * sizeof len + 2 * MAX_NAME];
     memcpy(msg, &len, sizeof len);
     memcpy(msg + sizeof len, path, (size_t)len);
-    for (size_t off = 0, total = sizeof len + (size_t)len; off < total;) {
+    memcpy(msg + sizeof len + (size_t)len, &vlen, sizeof vlen);
+    if (vlen) memcpy(msg + 2 * sizeof len + (size_t)len, variant, (size_t)vlen);
+    for (size_t off = 0, total = 2 * sizeof len + (size_t)len + (size_t)vlen; off < total;) {
         ssize_t k = send(ld->to, msg + off, total - off, MSG_NOSIGNAL);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) return child_failed(ld, WAIT_EOF, path, err, errlen);
@@ -512,9 +521,15 @@ vt_result vt_model_loader_create(const vt_load_limits *limits, vt_model_loader *
 
 vt_result vt_model_loader_load(vt_model_loader *ld, const char *path, vt_model **out, char *err, size_t errlen)
 {
+    return vt_model_loader_load_variant(ld, path, NULL, out, err, errlen);
+}
+
+vt_result vt_model_loader_load_variant(vt_model_loader *ld, const char *path, const char *variant, vt_model **out, char *err,
+                                       size_t errlen)
+{
     *out = NULL;
-    if (!g_exe[0]) return vt_model_load(path, out, err, errlen);
-    return ask(ld, path, out, err, errlen);
+    if (!g_exe[0]) return vt_model_load_variant(path, variant, out, err, errlen);
+    return ask(ld, path, variant, out, err, errlen);
 }
 
 void vt_model_loader_idle(vt_model_loader *ld)

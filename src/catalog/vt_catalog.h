@@ -34,6 +34,7 @@
 #define VT_CATALOG_MAX_LOST_FRAMES 100000          /* markers.filter.lost_after_frames */
 #define VT_CATALOG_MAX_NUMBER 1e6                  /* any other number (scale, mm, degrees, seconds) */
 #define VT_CATALOG_MAX_PROBLEMS 1000               /* kept in a report; the rest are counted */
+#define VT_CATALOG_MAX_VARIANT 128                 /* bytes in a product's "variant" */
 #define VT_CATALOG_MAX_LANGUAGES 32                /* offered to visitors (store.languages or translated to) */
 
 /* A product's visitor texts in one language (the catalog's "translations": {"en": {...}}); a
@@ -55,6 +56,7 @@ typedef struct vt_product {
     int active;                /* "active" (default 1): 0 hides it from visitors; it stays in the catalog */
     double dimensions_mm[3];   /* width, height, depth; 0 when not given */
     char *model_path;          /* resolved against the catalog's folder; NULL when none */
+    char *variant;             /* "variant": a KHR_materials_variants name of the model; NULL: its default */
     double scale;              /* default 1 */
     double offset_mm[3];       /* in the model's frame (x right, y up, z front) */
     double rotation_deg[3];    /* about x, y, z of the model, applied in that order */

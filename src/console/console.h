@@ -127,6 +127,8 @@ void console_api_version_restore(vt_console *c, console_req *rq, console_resp *r
 void console_api_models(vt_console *c, console_req *rq, console_resp *rs);          /* GET /api/v1/models */
 void console_api_model_upload(vt_console *c, console_req *rq, console_resp *rs);    /* POST /api/v1/models */
 void console_api_model_thumb(vt_console *c, console_req *rq, console_resp *rs);     /* GET /api/v1/models/{name}/thumbnail */
+/* ---- console_variants.c ---- */
+void console_api_model_variants(vt_console *c, console_req *rq, console_resp *rs);  /* GET /api/v1/models/variants?path= */
 
 /* ---- console_media.c ---- */
 vt_result console_media_open(vt_console *c, char *err, size_t errlen);

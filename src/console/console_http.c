@@ -26,9 +26,11 @@
 
 #define HTTP_THREADS 4
 #define HTTP_TIMEOUT_S 30
-#define HTTP_MAX_CONNECTIONS 2048
+#define HTTP_MAX_CONNECTIONS 4096
 #define HTTP_MAX_PEM (1024 * 1024)
 #define HTTP_NICE 10
+/* A login's body: a password of at most 1024 bytes in JSON; nobody logged in gets more memory. */
+#define HTTP_MAX_LOGIN_BODY (16 * 1024)
 /* After a body without a Content-Length (chunked) passed its cap, this much more is read and
  * dropped so that the 413 can be sent (libmicrohttpd 0.9.75 answers only once the body is in);
  * past it the connection is cut. */
@@ -46,7 +48,7 @@ typedef struct http_req {
     char *uri;             /* as sent: path and query, still encoded */
     int started, replied, too_large;
     char *body;
-    size_t len, cap, dropped;
+    size_t len, cap, dropped, limit;
     int upload, fd;
     char tmp[CONSOLE_PATH + 32];
 } http_req;
@@ -213,16 +215,23 @@ static enum MHD_Result reply_now(struct MHD_Connection *conn, http_req *h, int s
     return ret;
 }
 
+static enum MHD_Result finish(vt_console *c, struct MHD_Connection *conn, const char *method, http_req *h);
+static int may_send_body(vt_console *c, struct MHD_Connection *conn, const char *method, const char *path);
+
 static enum MHD_Result begin(vt_console *c, struct MHD_Connection *conn, const char *method, http_req *h)
 {
     char path[CONSOLE_PATH];
     const char *query;
     h->started = 1;
     if (console_http_decode(h->uri, path, sizeof path, &query)) return reply_now(conn, h, 400, "/");
+    int login = !strcmp(method, "POST") && !strcmp(path, "/api/v1/login");
+    /* Only the login's small body is read from someone not logged in (with the CSRF token for a
+     * change): anything else is answered now, its body never read, never stored. */
+    if (!login && !may_send_body(c, conn, method, path)) return finish(c, conn, method, h);
     h->upload = console_is_upload(method, path);
-    unsigned long long cap = h->upload ? VT_CONSOLE_MAX_UPLOAD : VT_CONSOLE_MAX_BODY;
+    h->limit = login ? HTTP_MAX_LOGIN_BODY : h->upload ? VT_CONSOLE_MAX_UPLOAD : VT_CONSOLE_MAX_BODY;
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull(cl, NULL, 10) > cap) return reply_now(conn, h, 413, path);
+    if (cl && strtoull(cl, NULL, 10) > h->limit) return reply_now(conn, h, 413, path);
     if (h->upload) {
         snprintf(h->tmp, sizeof h->tmp, "%s/upload-XXXXXX", c->state_dir);
         h->fd = mkstemp(h->tmp);
@@ -254,8 +263,7 @@ static enum MHD_Result take(struct MHD_Connection *conn, http_req *h, const char
         h->dropped += n;
         return h->dropped > HTTP_DISCARD_MAX ? MHD_NO : MHD_YES;
     }
-    size_t cap = h->upload ? VT_CONSOLE_MAX_UPLOAD : VT_CONSOLE_MAX_BODY;
-    if (h->len + n > cap) {
+    if (h->len + n > h->limit) {
         h->too_large = 1;
         drop_upload(h);
         free(h->body);
@@ -306,6 +314,15 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
+/* The request's headers as console_req wants them (names and values stay libmicrohttpd's); free l->v. */
+static const char *const *headers_of(struct MHD_Connection *conn, header_list *l)
+{
+    static const char *const none[] = { NULL };
+    memset(l, 0, sizeof *l);
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header, l);
+    return l->v ? l->v : none;
+}
+
 static void client_address(struct MHD_Connection *conn, char *out, size_t len)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -327,10 +344,8 @@ static enum MHD_Result finish(vt_console *c, struct MHD_Connection *conn, const 
     console_req rq = { .method = method };
     if (console_http_decode(h->uri, path, sizeof path, &rq.query)) return reply_now(conn, h, 400, "/");
     rq.path = path;
-    header_list hl = { 0 };
-    static const char *const none[] = { NULL };
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header, &hl);
-    rq.headers = hl.v ? hl.v : none;
+    header_list hl;
+    rq.headers = headers_of(conn, &hl);
     client_address(conn, client, sizeof client);
     rq.client = client;
     rq.tls = c->d.tls_cert != NULL;
@@ -352,6 +367,18 @@ static enum MHD_Result finish(vt_console *c, struct MHD_Connection *conn, const 
     console_resp_free(&rs);
     h->replied = 1;
     return ret;
+}
+
+/* 1 when the request has a session (and for a change its CSRF token): its body may be read. */
+static int may_send_body(vt_console *c, struct MHD_Connection *conn, const char *method, const char *path)
+{
+    header_list hl;
+    console_req rq = { .method = method, .path = path, .query = "" };
+    rq.headers = headers_of(conn, &hl);
+    int ok = console_auth_session(c, &rq) != NULL;
+    if (ok && strcmp(method, "GET") && strcmp(method, "HEAD")) ok = console_auth_csrf_ok(c, &rq);
+    free(hl.v);
+    return ok;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,

@@ -19,7 +19,7 @@ typedef struct route {
 static const route k_routes[] = {
     { "GET", "/api/v1/health", OPEN, console_api_health },
     { "POST", "/api/v1/login", OPEN, console_api_login },
-    { "POST", "/api/v1/logout", LOGIN, console_api_logout },
+    { "POST", "/api/v1/logout", CHANGE, console_api_logout },   /* a POST like any change: the token too */
     { "GET", "/api/v1/session", LOGIN, console_api_session },
     { "GET", "/api/v1/strings", OPEN, console_api_strings },   /* the login page's words too */
     { "GET", "/api/v1/store", LOGIN, console_api_store },
@@ -39,6 +39,7 @@ static const route k_routes[] = {
     { "GET", "/api/v1/status", LOGIN, console_api_status },
     { "GET", "/api/v1/stats", LOGIN, console_api_stats },
     { "GET", "/api/v1/stats.csv", LOGIN, console_api_stats_csv },
+    { "GET", "/api/v1/models/variants", LOGIN, console_api_model_variants },   /* a model's material variants */
 };
 
 /* Matches path against pattern; the {} segment (at most 256 bytes, no '/') is copied to seg. */

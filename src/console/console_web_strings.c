@@ -182,5 +182,10 @@ const char *const console_web_msgids[] = {
     N_("Cancel"),
     N_("Save"),
     N_("Confirm"),
+    /* the product dialog's Variant list (a glTF model's material variants) */
+    N_("The model's default"),
+    N_("{name} (not in this model)"),
+    N_("Variant"),
+    N_("The colours and materials of the model that the display shows (the model's own variants)."),
     NULL,
 };

@@ -124,30 +124,15 @@ void vt_console_response_free(vt_console_response *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Splits url into a decoded path and the raw query (the network's adapter does the same). */
-static void split_url(const char *url, char *path, size_t plen, const char **query)
-{
-    const char *q = strchr(url, '?');
-    size_t n = q ? (size_t)(q - url) : strlen(url), o = 0;
-    *query = q ? q + 1 : "";
-    for (size_t i = 0; i < n && o + 1 < plen; i++) {
-        unsigned a, b;
-        if (url[i] == '%' && i + 2 < n && sscanf(url + i + 1, "%1x%1x", &a, &b) == 2) {
-            path[o++] = (char)(a * 16 + b);
-            i += 2;
-        } else path[o++] = url[i];
-    }
-    path[o] = 0;
-}
-
 void vt_console_serve(vt_console *c, const vt_console_request *rq, vt_console_response *out)
 {
     memset(out, 0, sizeof *out);
     char path[4096], *body = NULL;
     console_req r = { .method = rq->method ? rq->method : "GET", .headers = rq->headers,
                       .client = rq->client ? rq->client : "127.0.0.1" };
-    split_url(rq->url ? rq->url : "/", path, sizeof path, &r.query);
-    r.path = path;
+    /* the network's decoding and checks: NUL, "..", bad %-encoding are a 400 */
+    int bad = console_http_decode(rq->url ? rq->url : "/", path, sizeof path, &r.query) != 0;
+    r.path = bad ? "/" : path;
     static const char *const none[] = { NULL };
     if (!r.headers) r.headers = none;
     if (rq->body_len > VT_CONSOLE_MAX_BODY && !console_is_upload(r.method, r.path)) r.body_too_large = 1;
@@ -176,7 +161,10 @@ void vt_console_serve(vt_console *c, const vt_console_request *rq, vt_console_re
     if (rq->body_len > VT_CONSOLE_MAX_UPLOAD) r.body_too_large = 1;
     console_resp rs;
     console_resp_init(&rs);
-    console_handle(c, &r, &rs);
+    if (bad) {
+        console_resp_error(&rs, 400, _("bad request path (NUL, '..' or bad %%-encoding)"));
+        console_resp_security(&rs, &r);
+    } else console_handle(c, &r, &rs);
     if (tmp[0]) unlink(tmp);
     free(body);
     out->status = rs.status;

@@ -365,6 +365,27 @@ function fillModels(current) {
   sel.value = current || '';
 }
 
+/* The Variant list: the chosen model's material variants (GET /api/v1/models/variants), empty
+ * for the model's default; hidden when the model has none. A variant the model does not have
+ * stays offered, marked, so that saving does not drop it silently. */
+let variantAsk = 0;
+async function fillVariants(model, current) {
+  const ask = ++variantAsk;
+  const sel = $('f-variant');
+  const opts = [el('option', { value: '', text: t("The model's default") })];
+  let names = [];
+  if (model) {
+    const r = await api('GET', '/api/v1/models/variants?path=' + encodeURIComponent(model));
+    if (ask !== variantAsk) return;   /* another model was chosen meanwhile */
+    if (r.ok) names = r.data.variants || [];
+  }
+  for (const n of names) opts.push(el('option', { value: n, text: n }));
+  if (current && !names.includes(current)) opts.push(el('option', { value: current, text: t('{name} (not in this model)', { name: current }) }));
+  sel.replaceChildren(...opts);
+  sel.value = current || '';
+  show('f-variant-field', opts.length > 1);
+}
+
 /* The text fields of the language tab shown, kept in the draft. */
 function keepLangFields() {
   const d = S.draft;
@@ -442,6 +463,7 @@ function fillForm(p) {
   [$('f-promo-end-date').value, $('f-promo-end-time').value] = splitWhen(pr && pr.end, '23:59');
   promoToggle();
   fillModels(p && p.model);
+  fillVariants(p && p.model, p && p.variant);
   S.editLang = null;
   renderTabs();
   showLang(storeLang());
@@ -485,7 +507,7 @@ function formProduct() {
   const d = S.draft;
   const out = { name: d.name.trim(), brand: (d.brand || '').trim() || null, description: (d.description || '').trim() || null,
     price: parseFloat($('f-price').value), marker: parseInt($('f-marker').value, 10), active: $('f-active').checked,
-    model: $('f-model').value || null, translations: {} };
+    model: $('f-model').value || null, variant: ($('f-model').value && $('f-variant').value) || null, translations: {} };
   for (const [l, tr] of Object.entries(d.translations)) if (tr && Object.keys(tr).length) out.translations[l] = tr;
   if (!Object.keys(out.translations).length) out.translations = null;
   out.promotion = null;
@@ -597,6 +619,7 @@ function wireEditor() {
   $('f-promo-on').addEventListener('change', promoToggle);
   $('lang-tabs').addEventListener('keydown', onTabKey);
   $('f-add-lang-btn').addEventListener('click', addLanguage);
+  $('f-model').addEventListener('change', () => fillVariants($('f-model').value, ''));
   $('f-model-file').addEventListener('change', () => {
     const f = $('f-model-file').files[0];
     if (!f) return;
@@ -606,6 +629,7 @@ function wireEditor() {
       if (status === 201) {
         S.models.push(j);
         fillModels(j.path);
+        fillVariants(j.path, '');
         msg('f-model-message', t('{name} uploaded and chosen.', { name: j.original || j.name }), 'ok');
       } else msg('f-model-message', t('Rejected: {why}', { why: j.error }), 'error');
     });
