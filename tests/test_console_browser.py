@@ -92,7 +92,8 @@ def main():
     slow = 3 if b"__asan_init" in open(vitrine, "rb").read() else 1
     tmp = tempfile.mkdtemp(prefix="vt_console_browser_")
     cat, tz = shop(tmp)
-    model = os.path.join(shared, UPLOAD)
+    # Without "..": Chromium refuses to read an upload from a path that climbs (net::ERR_ACCESS_DENIED).
+    model = os.path.realpath(os.path.join(shared, UPLOAD))
     if not os.path.exists(model):
         print("note: %s is absent: uploading the bundled models/bottle.glb instead of a real product" % model)
         model = os.path.join(REPO, "models", "bottle.glb")
