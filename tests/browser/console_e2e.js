@@ -295,7 +295,7 @@ async function uploadModel() {
     const name = path.basename(E.VT_UPLOAD_MODEL);
     /* Checked in a child process, its thumbnail rendered by `vitrine view`: slow on a busy machine. */
     const t0 = Date.now();
-    const r = await clickSubmit(S.modelUpload, 'POST', '/api/v1/models', null, sec(300));
+    const r = await clickSubmit(S.modelUpload, 'POST', '/api/v1/models', S.modelMessage + '.error', sec(300));
     const tUp = (Date.now() - t0) / 1000;
     expect(r.status === 201, `uploading ${name} answered 201`, `${r.status} ${JSON.stringify(r.json)}`);
     /* The answer's body (the page's XMLHttpRequest, for its progress bar) is not always kept by
