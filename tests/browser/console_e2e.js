@@ -153,8 +153,11 @@ async function setField(sel, value) {
     const el = await page.waitForSelector(sel, { timeout: sec(20) });
     const kind = await el.evaluate((e) => (e.tagName === 'SELECT' ? 'select' : e.type));
     if (kind === 'select') {
+        /* Its options may still be on their way (the models list, read when the dialog opens). */
+        const has = await page.waitForFunction((e, v) => [...e.options].some((o) => o.value === v), { timeout: sec(60) },
+                                               el, String(value)).catch(() => null);
         const opts = await el.evaluate((e) => [...e.options].map((o) => o.value));
-        if (!opts.includes(String(value))) throw new Error(`${sel}: no option "${value}" (options: ${opts.join(', ')})`);
+        if (!has) throw new Error(`${sel}: no option "${value}" (options: ${opts.join(', ')})`);
         await page.select(sel, String(value));
     } else if (['date', 'time', 'datetime-local', 'checkbox'].includes(kind)) {
         await el.evaluate((e, v) => {
