@@ -327,7 +327,9 @@ async function uploadModel() {
 }
 
 async function addProduct() {
-    await go('products', S.productAdd);
+    /* The list drawn first: the page reads the models with the products, and a dialog opened
+     * before then offers no model (nor gets them later). */
+    await go('products', S.productRow(PRICED));
     await page.click(S.productAdd);
     await page.waitForSelector(S.dialog + '[open] ' + S.field('id'), { visible: true, timeout: sec(20) });
     await setField(S.field('id'), ADDED.id);
