@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 # reads the screen back in the tests, and python3-icu is the tests' independent ICU.
 # The web console (issue 19): libmicrohttpd serves it (HTTPS through GnuTLS, whose certtool in
 # gnutls-bin makes the tests' certificates), libsodium hashes its password (Argon2id) and makes
-# its session tokens; the tests drive Debian's Chromium through puppeteer-core (npm, on nodejs).
+# its session tokens; the tests drive Debian's Chromium through puppeteer-core (npm, on nodejs)
+# and read the API's OpenAPI description with python3-yaml.
 PKGS=(
   build-essential g++ cmake make pkg-config
   libopencv-dev libopencv-contrib-dev
@@ -27,7 +28,7 @@ PKGS=(
   libapriltag-dev xdotool
   gettext libicu-dev libpango1.0-dev locales-all fonts-noto-core fonts-noto-cjk
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-jpn tesseract-ocr-ara python3-icu
-  libmicrohttpd-dev libsodium-dev libgnutls28-dev gnutls-bin chromium
+  libmicrohttpd-dev libsodium-dev libgnutls28-dev gnutls-bin chromium python3-yaml
 )
 # Node.js for the browser tests: Debian's, unless one is already installed (its own npm with it).
 command -v node >/dev/null || PKGS+=(nodejs)

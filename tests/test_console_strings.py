@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The console's words (issue 19): every t("...") literal of src/console/web/console.js and every
+"""The console's words (issue 19): every t("...") literal of src/console/web/*.js and every
 data-t / data-t-* attribute of index.html is a msgid of src/console/console_web_strings.c's table
 (so gettext's catalogs carry it and GET /api/v1/strings translates it), and the table holds no
 msgid the pages do not use, nor one twice. t() is only ever called with a literal (but where
@@ -33,16 +33,17 @@ def c_escape(s):
 
 def page_strings():
     import html
-    js = open(os.path.join(WEB, "console.js"), encoding="utf-8").read()
     found, problems = [], []
-    for m in JS_T.finditer(js):
-        found.append(js_unescape(m.group(1) if m.group(1) is not None else m.group(2)))
-    for m in JS_ANY_T.finditer(js):
-        if JS_T.match(js, m.start()): continue
-        line = js.count("\n", 0, m.start()) + 1
-        call = js[m.start():js.find(")", m.start()) + 1]
-        if call not in ALLOWED_DYNAMIC and not js[:m.start()].rstrip().endswith("function"):
-            problems.append("console.js:%d: t() without a literal string: %s" % (line, call[:60]))
+    for script in sorted(n for n in os.listdir(WEB) if n.endswith(".js")):
+        js = open(os.path.join(WEB, script), encoding="utf-8").read()
+        for m in JS_T.finditer(js):
+            found.append(js_unescape(m.group(1) if m.group(1) is not None else m.group(2)))
+        for m in JS_ANY_T.finditer(js):
+            if JS_T.match(js, m.start()): continue
+            line = js.count("\n", 0, m.start()) + 1
+            call = js[m.start():js.find(")", m.start()) + 1]
+            if call not in ALLOWED_DYNAMIC and not js[:m.start()].rstrip().endswith("function"):
+                problems.append("%s:%d: t() without a literal string: %s" % (script, line, call[:60]))
     for name in sorted(os.listdir(WEB)):
         if name.endswith(".html"):
             text = open(os.path.join(WEB, name), encoding="utf-8").read()
