@@ -34,6 +34,8 @@ static const char *k_help =
     "  --variant NAME shows the model with its glTF material variant NAME\n"
     "                 (KHR_materials_variants; with --product, default: the product's \"variant\");\n"
     "                 the file's variants are listed on the picture and on stderr\n"
+    "  --thumbnail    the model alone, filling the picture: no box, axes or labels (the web\n"
+    "                 console's thumbnails); the warnings still go to stderr\n"
     "  --strict       any warning makes the exit status 1\n"
     "Exit status: 0 shown; 1 the model does not load (one line says why), or a warning with\n"
     "--strict; 2 bad arguments (an unknown product id names the near ones).\n");
@@ -69,6 +71,7 @@ typedef struct view_scene {
     char variants[600];     /* "variants: Beige, Black (showing Black)", or "" when the file has none */
     char warn[4][512];
     int nwarn;
+    int thumbnail;          /* the model alone, framed by its own bounds (--thumbnail) */
 } view_scene;
 
 static void mat4_mul(const float a[16], const float b[16], float out[16])
@@ -154,18 +157,19 @@ static void draw_frame(vt_renderer *r, const view_scene *vs, const vt_image *bg,
     float centre[3] = { (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2 };
     float ext[3] = { hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2] };
     float radius = 0.5f * sqrtf(ext[0] * ext[0] + ext[1] * ext[1] + ext[2] * ext[2]);
-    /* Keep the origin in view too, so a misplaced pivot shows. */
+    /* Keep the origin in view too, so a misplaced pivot shows (a thumbnail frames the model only). */
     float oc = sqrtf(centre[0] * centre[0] + centre[1] * centre[1] + centre[2] * centre[2]);
-    if (oc > radius) radius = oc;
+    if (oc > radius && !vs->thumbnail) radius = oc;
     if (radius < 1e-6f) radius = 1e-6f;
     float half_fov = atanf((float)(H * 0.5 / cam->fy));
     float mv[16], mv_model[16];
-    float dist = radius / sinf(half_fov) * 1.25f;
+    float dist = radius / sinf(half_fov) * (vs->thumbnail ? 1.05f : 1.25f);
     orbit(centre, dist, angle_deg * (float)M_PI / 180, 0.35f, mv);
     mat4_mul(mv, vs->place, mv_model);
     vt_render_depth_range(r, fmaxf(dist - radius * 2, dist * 0.01f), dist + radius * 3);
     vt_render_begin(r, bg, cam);
     vt_render_model(r, vs->g, mv_model, 1.0f);
+    if (vs->thumbnail) return;
     /* Bounding box. */
     float pts[8][2];
     for (int i = 0; i < 8; i++) {
@@ -223,7 +227,7 @@ static int show(vt_renderer *r, const view_scene *vs, int W, int H, double angle
 }
 
 typedef struct view_args {
-    int headless, strict, W, H;
+    int headless, strict, thumbnail, W, H;
     double angle;
     const char *out, *model, *catalog, *product, *variant;
 } view_args;
@@ -235,7 +239,7 @@ static int view_parse(int argc, char **argv, view_args *a)
         { "headless", no_argument, 0, 'H' }, { "out", required_argument, 0, 'o' }, { "size", required_argument, 0, 's' },
         { "angle", required_argument, 0, 'a' }, { "help", no_argument, 0, 'h' }, { "strict", no_argument, 0, 'S' },
         { "catalog", required_argument, 0, 'k' }, { "product", required_argument, 0, 'p' },
-        { "variant", required_argument, 0, 'v' }, { 0, 0, 0, 0 },
+        { "variant", required_argument, 0, 'v' }, { "thumbnail", no_argument, 0, 'T' }, { 0, 0, 0, 0 },
     };
     *a = (view_args){ .W = 1280, .H = 720, .angle = 30 };
     opterr = 0;
@@ -244,6 +248,7 @@ static int view_parse(int argc, char **argv, view_args *a)
         switch (c) {
         case 'H': a->headless = 1; break;
         case 'S': a->strict = 1; break;
+        case 'T': a->thumbnail = 1; break;
         case 'o': a->out = optarg; break;
         case 'k': a->catalog = optarg; break;
         case 'p': a->product = optarg; break;
@@ -313,7 +318,7 @@ static void view_variants(view_scene *vs, const char *path, const char *variant)
 static int view_model(const view_args *a, const char *path, const vt_product *p)
 {
     char err[1024];
-    view_scene vs = { .name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path };
+    view_scene vs = { .name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path, .thumbnail = a->thumbnail };
     vt_model *m = NULL;
     const char *variant = a->variant ? a->variant : p ? p->variant : NULL;
     if (vt_model_load_variant(path, variant, &m, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); return 1; }

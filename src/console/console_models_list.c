@@ -51,7 +51,7 @@ int console_model_thumbnail(vt_console *c, const char *model, const char *png, c
     static int counter;
     pthread_mutex_lock(&c->media->thumb_mu);   /* one render at a time: a burst of requests costs one core */
     snprintf(tmp, sizeof tmp, "%s/.tmp-%d-%d.png", dir, (int)getpid(), ++counter);
-    const char *args[] = { "view", model, "--headless", "--out", tmp, "--size", THUMB_SIZE, NULL };
+    const char *args[] = { "view", model, "--headless", "--thumbnail", "--out", tmp, "--size", THUMB_SIZE, NULL };
     int r = console_run_self_out(c, args, THUMB_TIMEOUT_S, out, sizeof out, err, errlen);
     if (r == 0 && rename(tmp, png) != 0) {
         snprintf(err, errlen, _("cannot store the thumbnail %s"), png);
