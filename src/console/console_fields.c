@@ -233,10 +233,26 @@ cJSON *cp_changed(const cJSON *a, const cJSON *b)
     return list;
 }
 
-/* A value in a summary: numbers and strings as they read, others as compact JSON, cut short. */
+/* A promotion's time as it reads ("2026-12-24 08:00"), "…" when open. */
+static void when_words(const cJSON *t, char *out, size_t len)
+{
+    snprintf(out, len, "%.19s", cJSON_IsString(t) ? t->valuestring : "…");
+    char *T = strchr(out, 'T');
+    if (T) *T = ' ';
+}
+
+/* A value in a summary: numbers and strings as they read, a promotion as "9.9 (start – end)",
+ * others as compact JSON, cut short. */
 static void value_words(const cJSON *v, char *out, size_t len)
 {
+    const cJSON *price = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, "price") : NULL;
     if (!v) snprintf(out, len, "%s", _("(none)"));
+    else if (cJSON_IsNumber(price)) {
+        char from[24], to[24];
+        when_words(cJSON_GetObjectItemCaseSensitive(v, "start"), from, sizeof from);
+        when_words(cJSON_GetObjectItemCaseSensitive(v, "end"), to, sizeof to);
+        snprintf(out, len, "%.15g (%s – %s)", price->valuedouble, from, to);
+    }
     else if (cJSON_IsNumber(v)) snprintf(out, len, "%.15g", v->valuedouble);
     else if (cJSON_IsString(v)) snprintf(out, len, "\"%.40s%s\"", v->valuestring, strlen(v->valuestring) > 40 ? "…" : "");
     else {
