@@ -91,17 +91,23 @@ static void load_index(vt_console *c)
     found_files(c);
 }
 
+/* A version as the index file and GET /api/v1/versions write it. */
+static cJSON *version_json(const cp_version *v)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "n", v->n);
+    cJSON_AddStringToObject(e, "etag", v->etag);
+    cJSON_AddStringToObject(e, "saved", v->saved);
+    cJSON_AddStringToObject(e, "summary", v->summary);
+    return e;
+}
+
 static vt_result write_index(vt_console *c, char *err, size_t errlen)
 {
     struct console_products *p = c->prod;
     cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "versions");
     for (int i = 0; list && i < p->nv; i++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "n", p->v[i].n);
-        cJSON_AddStringToObject(e, "etag", p->v[i].etag);
-        cJSON_AddStringToObject(e, "saved", p->v[i].saved);
-        cJSON_AddStringToObject(e, "summary", p->v[i].summary);
-        cJSON_AddItemToArray(list, e);
+        cJSON_AddItemToArray(list, version_json(&p->v[i]));
     }
     char *text = list ? cJSON_PrintUnformatted(root) : NULL;
     cJSON_Delete(root);
@@ -214,12 +220,7 @@ void console_api_versions(vt_console *c, console_req *rq, console_resp *rs)
     cJSON_AddNumberToObject(root, "current", p->current);
     list = cJSON_AddArrayToObject(root, "versions");
     for (int i = p->nv - 1; list && i >= 0; i--) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "n", p->v[i].n);
-        cJSON_AddStringToObject(e, "etag", p->v[i].etag);
-        cJSON_AddStringToObject(e, "saved", p->v[i].saved);
-        cJSON_AddStringToObject(e, "summary", p->v[i].summary);
-        cJSON_AddItemToArray(list, e);
+        cJSON_AddItemToArray(list, version_json(&p->v[i]));
     }
     pthread_mutex_unlock(&c->edit_lock);
     console_resp_json(rs, 200, root);
