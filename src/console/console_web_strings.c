@@ -106,6 +106,8 @@ const char *const console_web_msgids[] = {
     N_("Free disk"),
     N_("error"),
     N_("warning"),
+    N_("note"),
+    N_("info"),
     N_("{t} ago"),
     N_("catalog"),
     N_("No warnings."),

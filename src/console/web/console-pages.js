@@ -13,17 +13,21 @@ async function loadModels() {
 
 function modelCard(m) {
   const facts = [];
-  if (m.triangles !== undefined) facts.push(t('{n} triangles', { n: nf(m.triangles) }));
-  if (m.size_mm) facts.push(t('{w} × {h} × {d} mm', { w: nf(m.size_mm[0]), h: nf(m.size_mm[1]), d: nf(m.size_mm[2]) }));
-  if (m.bytes !== undefined) facts.push(fmtBytes(m.bytes));
+  /* Catalog models not measured have null figures: say nothing rather than 0. */
+  const known = (v) => typeof v === 'number';
+  if (known(m.triangles)) facts.push(t('{n} triangles', { n: nf(m.triangles) }));
+  if (m.size_mm && m.size_mm.length === 3 && m.size_mm.every(known)) {
+    facts.push(t('{w} × {h} × {d} mm', { w: nf(m.size_mm[0]), h: nf(m.size_mm[1]), d: nf(m.size_mm[2]) }));
+  }
+  if (known(m.bytes)) facts.push(fmtBytes(m.bytes));
   const used = (m.products || []).length ? t('Used by: {list}', { list: m.products.join(', ') }) : t('Not used by any product');
   const warn = (m.warnings || []).map((w) => el('li', { text: w }));
   return el('article', { class: 'card model', dataModel: m.name },
     m.thumbnail ? el('img', { src: m.thumbnail, alt: t('Thumbnail of {name}', { name: m.original || m.name }), class: 'model-thumb', loading: 'lazy' })
       : el('div', { class: 'model-thumb none' }),
     el('h3', { text: m.original || m.name }),
-    m.original && m.original !== m.path ? el('p', { class: 'muted small mono', text: m.path }) : null,
-    el('p', { class: 'small', text: facts.join(' · ') }),
+    m.original && m.original !== m.path ? el('p', { class: 'muted small mono path', text: m.path, title: m.path }) : null,
+    facts.length ? el('p', { class: 'small', text: facts.join(' · ') }) : null,
     el('p', { class: 'small muted', text: used }),
     warn.length ? el('ul', { class: 'warnings small', 'aria-label': t('Warnings') }, warn) : null);
 }
@@ -275,10 +279,14 @@ function renderStatus(s) {
   tiles.push(tile('status-disk', t('Free disk'), s.disk_free_bytes !== undefined ? fmtBytes(s.disk_free_bytes) : '—',
     s.disk_free_bytes < 1e9 ? 'warn' : ''));
   $('status-tiles').replaceChildren(...tiles);
-  const w = (s.warnings || []).map((x) => el('li', { class: 'w-' + (x.level || 'note') },
-    el('span', { class: 'badge ' + (x.level === 'error' ? 'bad' : 'later'), text: x.level === 'error' ? t('error') : t('warning') }), ' ',
+  /* Each staff message with its own level: error red, warning yellow, note and info grey. */
+  const levels = { error: ['bad', t('error')], warning: ['warn', t('warning')], note: ['', t('note')], info: ['', t('info')] };
+  const w = (s.warnings || []).map((x) => {
+    const lv = levels[x.level] ? x.level : 'note';
+    return el('li', { class: 'w-' + lv }, el('span', { class: 'badge ' + levels[lv][0], text: levels[lv][1] }), ' ',
     x.subsystem ? el('code', { text: x.subsystem }) : null, ' ', x.text,
-    x.age_s !== undefined ? el('span', { class: 'muted small', text: ' · ' + t('{t} ago', { t: fmtUptime(x.age_s) }) }) : null));
+      x.age_s !== undefined ? el('span', { class: 'muted small', text: ' · ' + t('{t} ago', { t: fmtUptime(x.age_s) }) }) : null);
+  });
   if (c.error) w.unshift(el('li', { class: 'w-error' }, el('span', { class: 'badge bad', text: t('catalog') }), ' ', c.error));
   $('status-warnings').replaceChildren(...(w.length ? w : [el('li', { class: 'muted', text: t('No warnings.') })]));
   $('status-updated').textContent = t('Updated {time}', { time: new Date().toLocaleTimeString(S.locale) });

@@ -30,7 +30,7 @@ function modelOf(path) { return S.models.find((m) => m.path === path || m.name =
 
 async function loadProducts() {
   const [r, m] = await Promise.all([api('GET', '/api/v1/products'), api('GET', '/api/v1/models')]);
-  if (m.ok) S.models = m.data.models || [];
+  if (m.ok) { S.models = m.data.models || []; refreshModelSelect(); }
   if (!r.ok) { msg('products-empty', r.data.error, 'error'); return; }
   S.products = r.data.products || [];
   if (r.data.store) S.store = Object.assign({}, S.store, r.data.store);
@@ -106,17 +106,30 @@ function splitWhen(s, fallback) {
   return [d, (h || fallback).slice(0, 5)];
 }
 
+/* "console-models/14f3a9c2….glb": an uploaded model's generated name, shortened. */
+function shortPath(path) {
+  const m = /^(.*\/)?([0-9a-f]{8})[0-9a-f]{8,}(\.[a-z]+)$/i.exec(path);
+  return m ? (m[1] || '') + m[2] + '…' + m[3] : path;
+}
+
 function fillModels(current) {
   const sel = $('f-model');
   const opts = [el('option', { value: '', text: t('No model') })];
   const seen = new Set();
   for (const m of S.models) {
     seen.add(m.path);
-    opts.push(el('option', { value: m.path, text: m.original && m.original !== m.path ? m.path + ' (' + m.original + ')' : m.path }));
+    /* The name the staff know first; the stored path after it (and whole as the tooltip). */
+    const text = m.original && m.original !== m.path ? m.original + ' — ' + shortPath(m.path) : m.path;
+    opts.push(el('option', { value: m.path, text: text, title: m.path }));
   }
   if (current && !seen.has(current)) opts.push(el('option', { value: current, text: current }));
   sel.replaceChildren(...opts);
   sel.value = current || '';
+}
+
+/* The models list arrived (or changed) while the form is open: offer its models, keeping the choice. */
+function refreshModelSelect() {
+  if ($('product-dialog').open) fillModels($('f-model').value);
 }
 
 /* The Variant list: the chosen model's material variants (GET /api/v1/models/variants), empty
@@ -242,6 +255,9 @@ function openEditor(id) {
   $('promo-zone').textContent = t("Dates and times on the store's clock ({zone}).", { zone: (S.store && S.store.timezone) || t("the display's time zone") });
   $('product-dialog').showModal();
   (p ? $('f-name') : $('f-id')).focus();
+  if (!S.models.length) {   /* opened before the products page's models list arrived */
+    api('GET', '/api/v1/models').then((r) => { if (r.ok) { S.models = r.data.models || []; refreshModelSelect(); } });
+  }
 }
 
 function promoToggle() {
@@ -297,12 +313,14 @@ async function saveProduct(ev) {
   let r;
   if (S.editing) {
     const patch = {};
-    for (const [k, v] of Object.entries(p)) if (!same(S.base[k], v)) patch[k] = v;
+    /* Only what really changed; an absent "active" means shown. */
+    const base = Object.assign({}, S.base, { active: S.base.active !== false });
+    for (const [k, v] of Object.entries(p)) if (!same(base[k], v)) patch[k] = v;
     if (!Object.keys(patch).length) { $('save-product').disabled = false; $('product-dialog').close(); return; }
     r = await api('PATCH', '/api/v1/products/' + encodeURIComponent(S.editing), patch, { ifMatch: S.base.etag });
   } else {
     const body = { id: $('f-id').value };
-    for (const [k, v] of Object.entries(p)) if (v !== null) body[k] = v;
+    for (const [k, v] of Object.entries(p)) if (v !== null && !(k === 'active' && v === true)) body[k] = v;
     r = await api('POST', '/api/v1/products', body);
   }
   $('save-product').disabled = false;
