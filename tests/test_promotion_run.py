@@ -95,18 +95,22 @@ log = os.path.join(tmp, "timed.jsonl")
 proc = subprocess.Popen([vitrine, "run", "--demo", "--catalog", path, "--headless", "--frames", "1000000", "--no-tour",
                          "--no-analytics", "--layout-log", log, "--out", "-"],
                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
-done = wait_until(lambda: proc.poll() is not None or any(f["wall_ms"] > end_ms + 1500 for f in layout(log)[-5:]),
-                  interval=0.25)
-proc.send_signal(signal.SIGINT)
 try:
-    err = proc.communicate(timeout=DEADLINE)[1]
-except subprocess.TimeoutExpired:
-    proc.kill()
-    err = proc.communicate()[1]
+    done = wait_until(lambda: proc.poll() is not None or any(f.get("wall_ms", 0) > end_ms + 1500 for f in layout(log)[-5:]),
+                      interval=0.25)
+finally:   # whatever happened above, the display does not outlive the test
+    proc.send_signal(signal.SIGINT)
+    try:
+        err = proc.communicate(timeout=DEADLINE)[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        err = proc.communicate()[1]
 check(done, "the run got past the promotion's end")
 check("reloaded" not in err, "no reload happened: %s" % err[-300:])
 phases = {"before": set(), "during": set(), "after": set()}
 for f in layout(log):
+    if "wall_ms" not in f:
+        continue
     phase = "before" if f["wall_ms"] < start_ms else "during" if f["wall_ms"] < end_ms else "after"
     for p in f["products"]:
         if p["id"] == "runner-x" and p.get("tag"):
