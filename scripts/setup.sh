@@ -61,6 +61,11 @@ cmake --build "$BUILD" -j"$(nproc)" >"$BUILD.build.log" 2>&1 || {
 # again only when the lock changed; it drives Debian's chromium, so no browser is downloaded.
 # npm's cache makes a second build folder's install (the ASan one) quick and offline.
 NPM_DIR="$BUILD/npm"
+# Node trusts only its own copy of the public CAs; the machine's (which may hold a proxy's) are
+# added, as apt and git already trust them.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 if ! cmp -s tests/browser/package-lock.json "$NPM_DIR/installed-lock.json" || [ ! -d "$NPM_DIR/node_modules/puppeteer-core" ]; then
   rm -rf "$NPM_DIR" && mkdir -p "$NPM_DIR"
   cp tests/browser/package.json tests/browser/package-lock.json "$NPM_DIR/"
