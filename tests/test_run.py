@@ -29,7 +29,7 @@ check(r.returncode == 0 and "--headless" in r.stdout and "demo" in r.stdout, "ru
 
 # The headless demo writes a video file with every frame.
 out_mp4 = os.path.join(tmp, "demo.mp4")
-r = run([vitrine, "run", "--demo", "--headless", "--frames", "12", "--out", out_mp4], timeout=300)
+r = run([vitrine, "run", "--demo", "--headless", "--frames", "12", "--no-analytics", "--out", out_mp4], timeout=300)
 check(r.returncode == 0, "headless demo: %d %s" % (r.returncode, r.stderr))
 cap = cv2.VideoCapture(out_mp4)
 n = 0
