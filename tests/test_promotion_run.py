@@ -31,11 +31,12 @@ def catalog(changes):
 
 def layout(path):
     out = []
-    for line in open(path, encoding="utf-8") if os.path.exists(path) else []:
+    # bytes: the display may be writing the last line, cut inside a character ("€")
+    for line in open(path, "rb") if os.path.exists(path) else []:
         try:
-            out.append(json.loads(line))
-        except ValueError:
-            pass   # a line cut by the interrupt
+            out.append(json.loads(line.decode("utf-8")))
+        except ValueError:   # UnicodeDecodeError is one
+            pass   # a line cut by the interrupt, or still being written
     return out
 
 
