@@ -24,8 +24,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define HTTP_THREADS 4
-#define HTTP_TIMEOUT_S 30
+#define HTTP_THREADS 8
+#define HTTP_TIMEOUT_S 90
 #define HTTP_MAX_CONNECTIONS 4096
 #define HTTP_MAX_PEM (1024 * 1024)
 #define HTTP_NICE 10
