@@ -7,22 +7,6 @@
 
 #include <string.h>
 
-static vt_catalog *parse(const char *json, vt_catalog_report *rep)
-{
-    vt_catalog *c = NULL;
-    memset(rep, 0, sizeof *rep);
-    vt_catalog_parse_text(json, strlen(json), "t.json", rep, 1, &c);
-    return c;
-}
-
-/* The first problem whose message has needle, or NULL. */
-static const vt_catalog_problem *find(const vt_catalog_report *rep, const char *needle)
-{
-    for (int i = 0; i < rep->count; i++)
-        if (strstr(rep->items[i].msg, needle)) return &rep->items[i];
-    return NULL;
-}
-
 static const char *k_good =
     "{\"version\": 1, \"store\": {\"name\": \"S\", \"locale\": \"fr_FR\", \"currency\": \"EUR\"},\n"
     " \"products\": [\n"
@@ -36,7 +20,7 @@ static const char *k_good =
 static void test_lookup(void)
 {
     vt_catalog_report rep;
-    vt_catalog *c = parse(k_good, &rep);
+    vt_catalog *c = t_parse_catalog(k_good, &rep);
     CHECKF(c && rep.errors == 0, "%d errors: %s", rep.errors, rep.count ? rep.items[0].msg : "");
     if (!c) return;
     const vt_product *mug = &c->products[0], *lamp = &c->products[1];
@@ -73,14 +57,14 @@ static void test_store_languages(void)
         " \"products\": [{\"id\": \"a\", \"marker\": 1, \"price\": 1, \"name\": \"Uhr\",\n"
         "   \"translations\": {\"fr\": {\"name\": \"Montre\"}, \"en\": {\"name\": \"Watch\"}}}]}\n";
     vt_catalog_report rep;
-    vt_catalog *c = parse(json, &rep);
+    vt_catalog *c = t_parse_catalog(json, &rep);
     CHECK(c && rep.errors == 0);
     if (!c) return;
     CHECK(c->nlanguages == 3 && c->store_language == 1);
     /* Offered but missing, and translated but not offered: warnings (it falls back, en is unused). */
-    const vt_catalog_problem *p = find(&rep, "has no \"it\" translation");
+    const vt_catalog_problem *p = t_find_problem(&rep, "has no \"it\" translation");
     CHECK(p && !p->is_error && p->line == 3);
-    p = find(&rep, "\"en\" is not in store.languages");
+    p = t_find_problem(&rep, "\"en\" is not in store.languages");
     CHECK(p && !p->is_error);
     char loc[64];
     vt_catalog_language_locale(c, 1, loc, sizeof loc);
@@ -97,7 +81,7 @@ static void test_errors(void)
         "   \"translations\": {\"xx\": {\"name\": \"?\"}, \"fr-XX\": {\"name\": \"?\"},\n"
         "     \"en\": {\"nmae\": \"Watch\", \"description\": 4, \"brand\": \"\"}, \"de\": \"Uhr\"}}]}\n";
     vt_catalog_report rep;
-    vt_catalog *c = parse(json, &rep);
+    vt_catalog *c = t_parse_catalog(json, &rep);
     CHECK(rep.errors >= 7);
     /* Each problem at its key or value: where that token starts in the text. */
     struct { const char *needle, *token; } want[] = {
@@ -111,7 +95,7 @@ static void test_errors(void)
         int line = 1, col = 1;
         for (const char *q = json; at && q < at; q++)
             if (*q == '\n') line++, col = 1; else if (((unsigned char)*q & 0xC0) != 0x80) col++;
-        const vt_catalog_problem *p = find(&rep, want[i].needle);
+        const vt_catalog_problem *p = t_find_problem(&rep, want[i].needle);
         CHECKF(p && p->is_error && p->line == line && p->col == col, "%s: %d:%d, expected %d:%d", want[i].needle,
                p ? p->line : 0, p ? p->col : 0, line, col);
     }

@@ -10,21 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-static vt_catalog *parse(const char *json, vt_catalog_report *rep)
-{
-    vt_catalog *c = NULL;
-    memset(rep, 0, sizeof *rep);
-    vt_catalog_parse_text(json, strlen(json), "t.json", rep, 1, &c);
-    return c;
-}
-
-static const vt_catalog_problem *find(const vt_catalog_report *rep, const char *needle)
-{
-    for (int i = 0; i < rep->count; i++)
-        if (strstr(rep->items[i].msg, needle)) return &rep->items[i];
-    return NULL;
-}
-
 /* UTC ms of a UTC date and time. */
 static int64_t utc(int y, int mo, int d, int h, int mi)
 {
@@ -47,7 +32,7 @@ static char *catalog(const char *zone, const char *promo)
 static void test_window(void)
 {
     vt_catalog_report rep;
-    vt_catalog *c = parse(catalog("Europe/Paris", "{\"price\": 69.99, \"start\": \"2026-12-24T08:00\", \"end\": \"2026-12-26T20:00:30\"}"), &rep);
+    vt_catalog *c = t_parse_catalog(catalog("Europe/Paris", "{\"price\": 69.99, \"start\": \"2026-12-24T08:00\", \"end\": \"2026-12-26T20:00:30\"}"), &rep);
     CHECKF(c && rep.errors == 0, "%d errors: %s", rep.errors, rep.count ? rep.items[0].msg : "");
     if (!c) return;
     const vt_product *p = &c->products[0];
@@ -64,17 +49,17 @@ static void test_window(void)
     vt_catalog_report_free(&rep);
 
     /* open on one side; and the wall clock */
-    c = parse(catalog("Europe/Paris", "{\"price\": 50, \"start\": \"2000-01-01T00:00\"}"), &rep);
+    c = t_parse_catalog(catalog("Europe/Paris", "{\"price\": 50, \"start\": \"2000-01-01T00:00\"}"), &rep);
     CHECK(c && c->products[0].promotion_end_ms == -1 && vt_product_price_now(&c->products[0]) == 50);
     CHECK(c && vt_product_price_at(&c->products[0], utc(1999, 12, 31, 22, 59), NULL) == 89.99);
     vt_catalog_destroy(c);
     vt_catalog_report_free(&rep);
-    c = parse(catalog("Europe/Paris", "{\"price\": 50, \"end\": \"2001-01-01T00:00\"}"), &rep);
+    c = t_parse_catalog(catalog("Europe/Paris", "{\"price\": 50, \"end\": \"2001-01-01T00:00\"}"), &rep);
     CHECK(c && c->products[0].promotion_start_ms == -1 && vt_product_price_now(&c->products[0]) == 89.99);
     CHECK(c && vt_product_price_at(&c->products[0], 0, NULL) == 50);
     vt_catalog_destroy(c);
     vt_catalog_report_free(&rep);
-    c = parse(catalog(NULL, "{\"price\": 50}"), &rep);
+    c = t_parse_catalog(catalog(NULL, "{\"price\": 50}"), &rep);
     CHECK(c && vt_product_price_now(&c->products[0]) == 50);
     vt_catalog_destroy(c);
     vt_catalog_report_free(&rep);
@@ -84,7 +69,7 @@ static void test_window(void)
 static void test_zones(void)
 {
     vt_catalog_report rep;
-    vt_catalog *c = parse(catalog("Europe/Paris", "{\"price\": 1, \"start\": \"2026-03-29T01:30\", \"end\": \"2026-03-29T03:30\"}"), &rep);
+    vt_catalog *c = t_parse_catalog(catalog("Europe/Paris", "{\"price\": 1, \"start\": \"2026-03-29T01:30\", \"end\": \"2026-03-29T03:30\"}"), &rep);
     CHECK(c && rep.errors == 0);
     if (c) {
         CHECK(c->products[0].promotion_start_ms == utc(2026, 3, 29, 0, 30));
@@ -95,26 +80,26 @@ static void test_zones(void)
     vt_catalog_destroy(c);
     vt_catalog_report_free(&rep);
     /* the clocks skip 02:30 that night: a warning, read as after the change */
-    c = parse(catalog("Europe/Paris", "{\"price\": 1, \"start\": \"2026-03-29T02:30\"}"), &rep);
-    const vt_catalog_problem *w = find(&rep, "does not exist");
+    c = t_parse_catalog(catalog("Europe/Paris", "{\"price\": 1, \"start\": \"2026-03-29T02:30\"}"), &rep);
+    const vt_catalog_problem *w = t_find_problem(&rep, "does not exist");
     CHECK(c && rep.errors == 0 && w && !w->is_error && w->line == 4);
     CHECK(c && c->products[0].promotion_start_ms == utc(2026, 3, 29, 1, 30));
     vt_catalog_destroy(c);
     vt_catalog_report_free(&rep);
     /* ... and repeat 02:30 on 25 October: its first time (still summer time, UTC+2) */
-    c = parse(catalog("Europe/Paris", "{\"price\": 1, \"end\": \"2026-10-25T02:30\"}"), &rep);
-    w = find(&rep, "happens twice");
+    c = t_parse_catalog(catalog("Europe/Paris", "{\"price\": 1, \"end\": \"2026-10-25T02:30\"}"), &rep);
+    w = t_find_problem(&rep, "happens twice");
     CHECK(c && rep.errors == 0 && w && !w->is_error);
     CHECK(c && c->products[0].promotion_end_ms == utc(2026, 10, 25, 0, 30));
     vt_catalog_destroy(c);
     vt_catalog_report_free(&rep);
     /* store.timezone honoured */
-    c = parse(catalog("America/New_York", "{\"price\": 1, \"start\": \"2026-12-24T08:00\"}"), &rep);
+    c = t_parse_catalog(catalog("America/New_York", "{\"price\": 1, \"start\": \"2026-12-24T08:00\"}"), &rep);
     CHECK(c && c->products[0].promotion_start_ms == utc(2026, 12, 24, 13, 0));
     vt_catalog_destroy(c);
     vt_catalog_report_free(&rep);
     /* none: the machine's (TZ, set in main) */
-    c = parse(catalog(NULL, "{\"price\": 1, \"start\": \"2026-12-24T08:00\"}"), &rep);
+    c = t_parse_catalog(catalog(NULL, "{\"price\": 1, \"start\": \"2026-12-24T08:00\"}"), &rep);
     CHECK(c && c->products[0].promotion_start_ms == utc(2026, 12, 23, 23, 0));
     vt_catalog_destroy(c);
     vt_catalog_report_free(&rep);
@@ -128,8 +113,8 @@ static void test_zones(void)
 static void expect_error(const char *promo, const char *needle, int line)
 {
     vt_catalog_report rep;
-    vt_catalog *c = parse(catalog("Europe/Paris", promo), &rep);
-    const vt_catalog_problem *e = find(&rep, needle);
+    vt_catalog *c = t_parse_catalog(catalog("Europe/Paris", promo), &rep);
+    const vt_catalog_problem *e = t_find_problem(&rep, needle);
     CHECKF(e && e->is_error && e->line == line && e->col > 1, "%s: %s (line %d)", promo, e ? e->msg : "not found", e ? e->line : 0);
     CHECK(c && c->products[0].promotion_price < 0);
     vt_catalog_destroy(c);
@@ -153,8 +138,8 @@ static void test_errors(void)
     expect_error("{\"price\": 1, \"strat\": \"2026-12-26T08:00\"}", "unknown key \"strat\"", 4);
     /* the place is the value's: column of "start"'s value */
     vt_catalog_report rep;
-    vt_catalog *c = parse(catalog("Europe/Paris", "{\"price\": 1, \"start\": \"bad\"}"), &rep);
-    const vt_catalog_problem *e = find(&rep, "not a local date");
+    vt_catalog *c = t_parse_catalog(catalog("Europe/Paris", "{\"price\": 1, \"start\": \"bad\"}"), &rep);
+    const vt_catalog_problem *e = t_find_problem(&rep, "not a local date");
     CHECKF(e && e->col == 39, "col %d", e ? e->col : 0);
     vt_catalog_destroy(c);
     vt_catalog_report_free(&rep);
@@ -170,11 +155,11 @@ static void test_active_and_promo_price(void)
         "   \"promotion\": {\"price\": 6, \"start\": \"2026-01-01T00:00\", \"end\": \"2026-01-02T00:00\"}},\n"
         "  {\"id\": \"c\", \"marker\": 3, \"price\": 10, \"active\": \"no\"}]}\n";
     vt_catalog_report rep;
-    vt_catalog *c = parse(json, &rep);
+    vt_catalog *c = t_parse_catalog(json, &rep);
     CHECK(c && c->count == 3);
     if (!c) return;
     CHECK(c->products[0].active == 0 && c->products[1].active == 1);
-    const vt_catalog_problem *e = find(&rep, "products[2].active must be true or false");
+    const vt_catalog_problem *e = t_find_problem(&rep, "products[2].active must be true or false");
     CHECK(e && e->is_error && e->line == 6 && rep.errors == 1);
     double was;
     const vt_product *b = &c->products[1];

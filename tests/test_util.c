@@ -1,4 +1,5 @@
 #include "test_util.h"
+#include "catalog/vt_catalog.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -65,4 +66,19 @@ int t_replay_fuzz_inputs(const char *target, int (*one)(const char *path))
     }
     if (d) closedir(d);
     return n;
+}
+
+vt_catalog *t_parse_catalog(const char *json, vt_catalog_report *rep)
+{
+    vt_catalog *c = NULL;
+    memset(rep, 0, sizeof *rep);
+    vt_catalog_parse_text(json, strlen(json), "t.json", rep, 1, &c);
+    return c;
+}
+
+const vt_catalog_problem *t_find_problem(const vt_catalog_report *rep, const char *needle)
+{
+    for (int i = 0; i < rep->count; i++)
+        if (strstr(rep->items[i].msg, needle)) return &rep->items[i];
+    return NULL;
 }

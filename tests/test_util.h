@@ -10,6 +10,14 @@ extern int t_failures, t_checks;
     fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
     fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
 
+/* Catalog text parsed as "t.json" (partial: what could be read even with errors), its problems
+ * in rep (the caller frees both); and the first problem whose message has needle, or NULL. */
+struct vt_catalog;
+struct vt_catalog_report;
+struct vt_catalog_problem;
+struct vt_catalog *t_parse_catalog(const char *json, struct vt_catalog_report *rep);
+const struct vt_catalog_problem *t_find_problem(const struct vt_catalog_report *rep, const char *needle);
+
 /* The shared folder from argv[1], or NULL after printing why the test skips. */
 const char *t_shared(int argc, char **argv, const char *sub);
 /* Prints "N passed, M failed" and returns the exit status. */
