@@ -18,6 +18,11 @@ cd "$(dirname "$0")/.."
 # gnutls-bin makes the tests' certificates), libsodium hashes its password (Argon2id) and makes
 # its session tokens; the tests drive Debian's Chromium through puppeteer-core (npm, on nodejs)
 # and read the API's OpenAPI description with python3-yaml.
+# Live cameras (issue 23): GStreamer runs every live source — V4L2 cameras (v4l2src, in
+# plugins-good, with the JPEG decoder for MJPEG modes), RTSP (rtspsrc, plugins-good; H.264/H.265
+# decoded by gstreamer1.0-libav) and HTTP MJPEG streams (souphttpsrc); the tests serve RTSP
+# themselves with GStreamer's RTSP server through python3-gi, encoding H.264 with x264enc
+# (plugins-ugly), as IP cameras stream it.
 PKGS=(
   build-essential g++ cmake make pkg-config
   libopencv-dev libopencv-contrib-dev
@@ -29,6 +34,9 @@ PKGS=(
   gettext libicu-dev libpango1.0-dev locales-all fonts-noto-core fonts-noto-cjk
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-jpn tesseract-ocr-ara python3-icu
   libmicrohttpd-dev libsodium-dev libgnutls28-dev gnutls-bin chromium python3-yaml
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-libav gstreamer1.0-tools gstreamer1.0-plugins-ugly
+  python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
 )
 # Node.js for the browser tests: Debian's, unless one is already installed (its own npm with it).
 command -v node >/dev/null || PKGS+=(nodejs)

@@ -1,5 +1,8 @@
-/* vt_capture.h — where frames come from: a camera, a video file, a folder or list of images, or
- * the built-in demo scene. One interface for all of them.
+/* vt_capture.h — where frames come from: a camera (V4L2), an IP camera or stream (RTSP, HTTP
+ * MJPEG), any GStreamer pipeline, a video file, a folder or list of images, or the built-in demo
+ * scene. One interface for all of them. Live sources (camera, stream, pipeline) run through
+ * GStreamer on its own streaming thread, which keeps only the newest frame: a read returns the
+ * newest, the ones it replaced are counted (vt_source_stats), never queued.
  *
  * Ownership: vt_source_open returns a source the caller frees with vt_source_destroy. The images
  * in a vt_frame belong to the source and stay valid until the next read into the same buffer
@@ -16,6 +19,9 @@ typedef enum vt_source_kind {
     VT_SOURCE_FOLDER,     /* path: its image files in natural name order (img_2 before img_10) */
     VT_SOURCE_FILES,      /* files[0 .. nfiles-1], in the given order */
     VT_SOURCE_DEMO,       /* the built-in synthetic shelf scene */
+    VT_SOURCE_STREAM,     /* url: rtsp://, rtsps://, http(s):// (an MJPEG or other stream), through GStreamer */
+    VT_SOURCE_PIPELINE,   /* pipeline: a GStreamer pipeline description (gst-launch syntax) whose
+                             last element gives video; Vitrine appends the conversion and its sink */
 } vt_source_kind;
 
 typedef enum vt_source_want {
@@ -39,7 +45,21 @@ typedef struct vt_source_desc {
     const char *path;                 /* VIDEO, FOLDER, AUTO */
     const char *const *files;         /* FILES: copied at open */
     int nfiles;
-    int camera_index;                 /* CAMERA */
+    int camera_index;                 /* CAMERA: /dev/video<camera_index> when device is NULL */
+    const char *device;               /* CAMERA: a V4L2 device path ("/dev/video2"); NULL: by index */
+    const char *url;                  /* STREAM */
+    const char *pipeline;             /* PIPELINE (without the "gst:" prefix) */
+    /* CAMERA, STREAM, PIPELINE: the mode asked for; 0 / NULL = the source's best (a camera: the
+     * largest size it gives at 30 frames/s or more, MJPEG where raw cannot reach that rate). A
+     * camera is asked for exactly this; a stream or pipeline is scaled / rate-limited to it. */
+    int width, height;
+    double fps;
+    const char *format;               /* CAMERA: a V4L2 FOURCC ("MJPG", "YUYV", "H264"...); NULL: the best */
+    /* CAMERA: controls set after each open (so again after a reconnect); NULL = as the camera is.
+     * "auto", "locked" (the current automatic value, held from then on) or a number in the
+     * control's own units (exposure: V4L2's exposure_time_absolute, 100 us; focus: the driver's
+     * focus_absolute steps; white_balance: kelvin). One the camera lacks is warned once. */
+    const char *exposure, *focus, *white_balance;
     int want;                         /* vt_source_want flags; 0 = grey only */
     int buffers;                      /* frames read into their own pixels (vt_source_read_into),
                                          1..VT_SOURCE_MAX_BUFFERS; 0 = 1 */
@@ -60,7 +80,20 @@ typedef struct vt_frame {
     int index;            /* 0-based position within the source */
     const char *name;     /* the image file, the video file, "camera N" or "demo" */
     int is_stream;        /* a frame of a video, camera or the demo (not a still file) */
+    uint64_t t_capture;   /* live sources: when the frame was captured, on vt_now_ns's clock (the
+                             camera's or stream's own timestamp mapped onto it where it gives one,
+                             else the moment GStreamer handed it over); 0 for files and the demo */
 } vt_frame;
+
+/* What a live source is delivering, and what it lost. */
+typedef struct vt_source_stats {
+    int width, height;        /* negotiated */
+    double fps;               /* negotiated (0: unknown / variable) */
+    char format[16];          /* "MJPG", "YUYV", "H264", ... as the source gives it; "" when unknown */
+    long delivered;           /* frames the source produced since open (reopens included) */
+    long dropped;             /* of them, replaced by a newer one before a read took them */
+    int reconnects;           /* successful reopens */
+} vt_source_stats;
 
 typedef struct vt_source vt_source;
 #define VT_SOURCE_MAX_BUFFERS 4
@@ -88,7 +121,54 @@ double vt_source_fps(const vt_source *s);
 vt_result vt_source_reopen(vt_source *s, char *err, size_t errlen);
 /* 1 for sources that can drop out and come back (cameras, and sources with injected faults). */
 int vt_source_is_live(const vt_source *s);
+/* Live sources: the figures above (zeros for files and the demo). Safe from another thread than
+ * the reader's. */
+vt_source_stats vt_source_get_stats(const vt_source *s);
+/* One line for staff of what was negotiated against what was asked, e.g. "camera /dev/video0:
+ * 1920x1080 MJPG at 30 frames/s (asked 1920x1080 at 30)"; for files, "FILE: WxH at N frames/s". */
+void vt_source_describe(const vt_source *s, char *buf, size_t len);
 void vt_source_destroy(vt_source *s);   /* safe on NULL */
+
+/* ---- a source named on the command line or in the catalog -------------------------------- */
+/* "2" or "/dev/video2" (CAMERA), "rtsp://..." / "rtsps://" / "http://..." / "https://" (STREAM),
+ * "gst:PIPELINE" (PIPELINE): fills kind and camera_index / device / url / pipeline of d (which
+ * keep pointing into spec). VT_ERR_ARG with a one-line reason otherwise. */
+vt_result vt_source_parse(const char *spec, vt_source_desc *d, char *err, size_t errlen);
+
+/* ---- the cameras present (V4L2) ---------------------------------------------------------- */
+typedef struct vt_camera_mode {
+    char format[8];           /* FOURCC, "MJPG" */
+    char format_name[32];     /* the driver's description, "Motion-JPEG" */
+    int width, height;
+    double fps;               /* one of its frame rates (each rate a mode of its own) */
+} vt_camera_mode;
+
+typedef struct vt_camera_control {
+    char name[32];            /* as v4l2-ctl names it: "exposure_time_absolute", "focus_automatic_continuous" */
+    unsigned id;              /* V4L2_CID_... */
+    int type;                 /* V4L2_CTRL_TYPE_... */
+    long min, max, step, def, value;
+    int inactive;             /* set by another (a manual value while auto is on) */
+} vt_camera_control;
+
+typedef struct vt_camera_info {
+    char device[64];          /* "/dev/video0" */
+    char card[64];            /* the camera's name, "HD Pro Webcam C920" */
+    char bus[64];             /* "usb-0000:00:14.0-1" */
+    vt_camera_mode *modes;    /* nmodes, biggest first */
+    int nmodes;
+    vt_camera_control *controls;
+    int ncontrols;
+} vt_camera_info;
+
+/* Every video capture device under /dev (metadata-only nodes left out). *out is the caller's,
+ * freed with vt_cameras_free; 0 cameras is VT_OK. */
+vt_result vt_cameras_list(vt_camera_info **out, int *n, char *err, size_t errlen);
+void vt_cameras_free(vt_camera_info *cams, int n);   /* safe on NULL */
+/* The mode to open when desc asks for width/height/fps/format (zeros: the best, as above) among
+ * modes; -1 when none matches (err lists what the camera offers). */
+int vt_camera_choose_mode(const vt_camera_mode *modes, int n, int width, int height, double fps, const char *format,
+                          char *err, size_t errlen);
 
 /* ---- the built-in demo scene ------------------------------------------------------------- */
 /* Printed markers (DICT_5X5_100, ids VT_DEMO_FIRST_ID.., VT_DEMO_MARKER_MM) on a wooden shelf,
