@@ -56,24 +56,58 @@ def shop(tmp):
     return path, cat["store"].get("timezone", "UTC")
 
 
-def ocr_price(jpeg, want):
+def tag_box(log, pid, at_ms):
+    """Product pid's tag rectangle [x, y, w, h] in the layout log's frame nearest the wall-clock
+    time at_ms (when the live picture was saved: the demo's camera moves, so the end of the log
+    is elsewhere), or None."""
+    try:
+        lines = open(log, "rb").read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return None
+    best, best_dt = None, None
+    for line in lines:
+        try:
+            frame = json.loads(line)
+        except ValueError:   # the last line may be cut while the display writes it
+            continue
+        dt = abs(frame.get("wall_ms", 0) - at_ms)
+        for p in frame.get("products", []):
+            if p.get("id") == pid and p.get("tag") and (best_dt is None or dt < best_dt):
+                best, best_dt = p["tag"], dt
+    return best
+
+
+def ocr_price(jpeg, want, box=None, display_w=1280):
     """Whether Tesseract reads want (e.g. "79,99") in the live picture (scaled down from the
-    display's frame: read at two and three times its size, as sparse text and as a block)."""
+    display's frame). First the product's tag alone, cut out where the layout log puts it (with a
+    margin: the live picture may be a few frames from the logged one), then the whole picture:
+    Tesseract reads a lone tag reliably, a whole shelf of tags and wood grain less so."""
     if not shutil.which("tesseract"):
         return None, "no tesseract"
     import cv2
     img = cv2.imread(jpeg)
     if img is None:
         return False, "not an image"
+    crops = []
+    if box:
+        k = img.shape[1] / float(display_w)
+        x, y, w, h = [v * k for v in box]
+        mx, my = w * 0.3, h * 0.5
+        x0, y0 = max(0, int(x - mx)), max(0, int(y - my))
+        x1, y1 = min(img.shape[1], int(x + w + mx)), min(img.shape[0], int(y + h + my))
+        if x1 - x0 > 8 and y1 - y0 > 8:
+            crops.append(("tag", img[y0:y1, x0:x1], ("6", "11")))
+    crops.append(("picture", img, ("11", "6")))
     texts = []
-    for fx in (2, 3):
-        p = "%s.x%d.png" % (jpeg, fx)
-        cv2.imwrite(p, cv2.resize(img, None, fx=fx, fy=fx, interpolation=cv2.INTER_CUBIC))
-        for psm in ("11", "6"):
-            text = " ".join(run(["tesseract", p, "-", "-l", "fra", "--psm", psm], timeout=300).stdout.split())
-            if want in text.replace(" ", ""):
-                return True, text
-            texts.append(text)
+    for name, im, psms in crops:
+        for fx in (3, 2):
+            p = "%s.%s.x%d.png" % (jpeg, name, fx)
+            cv2.imwrite(p, cv2.resize(im, None, fx=fx, fy=fx, interpolation=cv2.INTER_CUBIC))
+            for psm in psms:
+                text = " ".join(run(["tesseract", p, "-", "-l", "fra", "--psm", psm], timeout=300).stdout.split())
+                if want in text.replace(" ", ""):
+                    return True, text
+                texts.append(text)
     return False, " | ".join(texts)[:600]
 
 
@@ -122,7 +156,7 @@ def main():
         check(b.returncode == 0, "the browser scenarios (console_e2e.js) exit %d: see its FAIL lines above" % b.returncode)
         live = os.path.join(tmp, "live-price.jpg")
         if os.path.exists(live):
-            ok, text = ocr_price(live, "79,99")
+            ok, text = ocr_price(live, "79,99", tag_box(log, "runner-x", os.path.getmtime(live) * 1000))
             if ok is None:
                 print("note: %s: the live picture is not read back" % text)
             else:
