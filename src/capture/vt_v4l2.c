@@ -46,3 +46,19 @@ int vt_camera_choose_mode(const vt_camera_mode *modes, int n, int width, int hei
     snprintf(err, errlen, "no modes");
     return -1;
 }
+
+vt_result vt_camera_control_check(const char *what, const char *value, char *err, size_t errlen)
+{
+    if (!what || (strcmp(what, "exposure") && strcmp(what, "focus") && strcmp(what, "white_balance"))) {
+        snprintf(err, errlen, "unknown camera control '%s' (exposure, focus or white_balance)", what ? what : "");
+        return VT_ERR_ARG;
+    }
+    if (!value || !strcmp(value, "auto") || !strcmp(value, "locked")) return VT_OK;
+    char *end = NULL;
+    long v = (*value >= '0' && *value <= '9') ? strtol(value, &end, 10) : -1;
+    if (v < 0 || v > 1000000 || !end || *end) {
+        snprintf(err, errlen, "%s '%s': expected auto, locked or a whole number (0 .. 1000000)", what, value);
+        return VT_ERR_ARG;
+    }
+    return VT_OK;
+}
