@@ -216,7 +216,8 @@ static vt_result open_device(const char *device, int *fd, char *err, size_t errl
     *fd = open(device, O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (*fd >= 0) return VT_OK;
     int e = errno;
-    snprintf(err, errlen, _("%s: cannot open: %s"), device, strerror(e));
+    if (e == EACCES) snprintf(err, errlen, _("%s: cannot open: %s (is this user in the video group?)"), device, strerror(e));
+    else snprintf(err, errlen, _("%s: cannot open: %s"), device, strerror(e));
     return e == ENOENT || e == ENODEV || e == ENXIO ? VT_ERR_NOT_FOUND : VT_ERR_IO;
 }
 
@@ -318,7 +319,7 @@ vt_result vt_cameras_list(vt_camera_info **out, int *n, char *err, size_t errlen
         snprintf(dev, sizeof dev, "/dev/video%d", nums[i]);
         vt_result r = vt_v4l2_query(dev, &cams[got], why, sizeof why);
         if (r == VT_OK) got++;
-        else if (r != VT_ERR_UNSUPPORTED) VT_INFO("capture", "%s", why);   /* busy or gone: said, not fatal */
+        else if (r != VT_ERR_UNSUPPORTED) VT_WARN("capture", "%s", why);   /* no permission, gone: said, not fatal */
         else vt_v4l2_info_free(&cams[got]);
     }
     if (!got) { free(cams); cams = NULL; }
