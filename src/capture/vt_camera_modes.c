@@ -94,28 +94,50 @@ static void put_fps(char *buf, size_t len, size_t *at, double fps)
     else put(buf, len, at, "%.2f", fps);
 }
 
-/* "MJPG 1280x720 at 30, 15, 640x480 at 30": the sizes of one format in table order, with their
- * rates, at most max_sizes of them. */
-static void put_format(char *buf, size_t len, size_t *at, const vt_camera_mode *modes, int n, const char *format,
-                       int max_sizes)
+typedef struct size_key {
+    int w, h;
+} size_key;
+
+static int cmp_size(const void *pa, const void *pb)
 {
-    put(buf, len, at, "%s", format);
-    int sizes = 0;
-    for (int i = 0; i < n; i++) {
-        if (strcasecmp(modes[i].format, format)) continue;
+    const size_key *a = pa, *b = pb;
+    long aa = (long)a->w * a->h, ab = (long)b->w * b->h;
+    if (aa != ab) return aa > ab ? -1 : 1;
+    return (a->w < b->w) - (a->w > b->w);
+}
+
+/* "MJPG 1280x720 at 30/15, 640x480 at 30": one format's sizes, biggest first, with their rates in
+ * table order; at most max_sizes of them; only w x h where w is not 0. */
+static void put_format(char *buf, size_t len, size_t *at, const vt_camera_mode *modes, int n, const char *format, int w,
+                       int h, int max_sizes)
+{
+    size_key sizes[64];
+    int ns = 0;
+    for (int i = 0; i < n && ns < 64; i++) {
+        if (strcasecmp(modes[i].format, format) || (w && (modes[i].width != w || modes[i].height != h))) continue;
         int seen = 0;
-        for (int j = 0; j < i && !seen; j++)
-            seen = !strcasecmp(modes[j].format, format) && modes[j].width == modes[i].width && modes[j].height == modes[i].height;
-        if (seen) continue;
-        if (++sizes > max_sizes) { put(buf, len, at, ", ..."); break; }
-        put(buf, len, at, "%s %dx%d at ", sizes > 1 ? "," : "", modes[i].width, modes[i].height);
-        int rates = 0;
-        for (int j = i; j < n; j++)
-            if (!strcasecmp(modes[j].format, format) && modes[j].width == modes[i].width && modes[j].height == modes[i].height) {
+        for (int j = 0; j < ns && !seen; j++) seen = sizes[j].w == modes[i].width && sizes[j].h == modes[i].height;
+        if (!seen) sizes[ns++] = (size_key){ modes[i].width, modes[i].height };
+    }
+    qsort(sizes, (size_t)ns, sizeof *sizes, cmp_size);
+    put(buf, len, at, "%s", format);
+    for (int k = 0; k < ns; k++) {
+        if (k == max_sizes) { put(buf, len, at, ", ..."); break; }
+        put(buf, len, at, "%s %dx%d %s ", k ? "," : "", sizes[k].w, sizes[k].h, _("at"));
+        for (int j = 0, rates = 0; j < n; j++)
+            if (!strcasecmp(modes[j].format, format) && modes[j].width == sizes[k].w && modes[j].height == sizes[k].h) {
                 if (rates++) put(buf, len, at, "/");
                 put_fps(buf, len, at, modes[j].fps);
             }
     }
+}
+
+/* Whether the camera has w x h (in format, where given). */
+static int has_size(const vt_camera_mode *modes, int n, int w, int h, const char *format)
+{
+    for (int i = 0; i < n; i++)
+        if (modes[i].width == w && modes[i].height == h && (!format || !*format || !strcasecmp(modes[i].format, format))) return 1;
+    return 0;
 }
 
 /* The formats in table order, each once; into fmts (up to cap), returns how many. */
@@ -148,11 +170,13 @@ static void explain(const vt_camera_mode *modes, int n, int width, int height, d
         for (int i = 0; i < nf; i++) put(err, errlen, &at, "%s%s", i ? ", " : "", fmts[i]);
         return;
     }
+    /* The size asked exists (at another rate): its rates say it all. */
+    int only = width && height && has_size(modes, n, width, height, format);
     put(err, errlen, &at, "%s", _("; the camera gives "));
     for (int i = 0, k = 0; i < nf; i++) {
-        if (have_format && strcasecmp(fmts[i], format)) continue;
+        if ((have_format && strcasecmp(fmts[i], format)) || (only && !has_size(modes, n, width, height, fmts[i]))) continue;
         if (k++) put(err, errlen, &at, "; ");
-        put_format(err, errlen, &at, modes, n, fmts[i], have_format ? 8 : 4);
+        put_format(err, errlen, &at, modes, n, fmts[i], only ? width : 0, height, have_format ? 8 : 4);
     }
 }
 
