@@ -86,7 +86,7 @@ static int tracking_control(const char *name)
 /* The menu values staff need to read, where V4L2 fixes them. */
 static const char *control_hint(const vt_camera_control *k)
 {
-    if (!strcmp(k->name, "auto_exposure") || !strcmp(k->name, "exposure_auto")) return _("1 manual, 3 aperture priority (auto)");
+    if (!strcmp(k->name, "auto_exposure") || !strcmp(k->name, "exposure_auto")) return _("1 manual, 3 auto: aperture priority");
     if (!strcmp(k->name, "power_line_frequency")) return _("0 off, 1 50 Hz, 2 60 Hz, 3 auto");
     if (k->min == 0 && k->max == 1) return _("0 off, 1 on");
     return NULL;
