@@ -24,6 +24,7 @@ static const char *k_usage =
     "  markers   printable sheets of the catalog's markers, or a calibration board, at true size\n"
     "  detect    find markers and their poses in images, folders or videos; JSON Lines on stdout\n"
     "  console   the web console without the display: edit the catalog from a browser\n"
+    "  cameras   the cameras present: their modes and controls, and the --camera options to use one\n"
     "\n"
     "  vitrine COMMAND --help   options of one command\n"
     "  vitrine --version        the version\n");
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "validate")) return vt_cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "view")) return vt_cmd_view(argc - 1, argv + 1);
     if (!strcmp(cmd, "console")) return vt_cmd_console(argc - 1, argv + 1);
+    if (!strcmp(cmd, "cameras")) return vt_cmd_cameras(argc - 1, argv + 1);
     VT_ERROR(NULL, "unknown command '%s' (try 'vitrine --help')", cmd);
     return 2;
 }

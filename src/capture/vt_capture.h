@@ -170,6 +170,12 @@ void vt_cameras_free(vt_camera_info *cams, int n);   /* safe on NULL */
 int vt_camera_choose_mode(const vt_camera_mode *modes, int n, int width, int height, double fps, const char *format,
                           char *err, size_t errlen);
 
+/* Checks a control's value as vt_source_desc takes it, without a device (for option parsing):
+ * what is "exposure", "focus" or "white_balance"; value "auto", "locked" or a whole number
+ * (0 .. 1000000, in the control's own units). VT_ERR_ARG with a one-line reason naming what and
+ * value otherwise; NULL value is VT_OK (left as the camera is). */
+vt_result vt_camera_control_check(const char *what, const char *value, char *err, size_t errlen);
+
 /* ---- the built-in demo scene ------------------------------------------------------------- */
 /* Printed markers (DICT_5X5_100, ids VT_DEMO_FIRST_ID.., VT_DEMO_MARKER_MM) on a wooden shelf,
  * filmed by a virtual camera (VT_DEFAULT_HFOV_DEG horizontal field of view, no distortion) that
