@@ -163,6 +163,20 @@ static void test_choose(void)
     add(&slow, "YUYV", 1280, 720, (const double[]){ 15, 0 });
     i = vt_camera_choose_mode(slow.m, slow.n, 0, 0, 0, NULL, err, sizeof err);
     EXPECT(slow, i, "YUYV", 1920, 1080, 15);
+    /* A 4K camera at 30: 1080p by default (a kiosk's CPU), 4K only when asked. */
+    table uhd = { .n = 0 };
+    add(&uhd, "MJPG", 3840, 2160, (const double[]){ 30, 0 });
+    add(&uhd, "MJPG", 1920, 1080, (const double[]){ 30, 0 });
+    add(&uhd, "MJPG", 1280, 720, (const double[]){ 60, 30, 0 });
+    i = vt_camera_choose_mode(uhd.m, uhd.n, 0, 0, 0, NULL, err, sizeof err);
+    EXPECT(uhd, i, "MJPG", 1920, 1080, 30);
+    i = vt_camera_choose_mode(uhd.m, uhd.n, 3840, 2160, 0, NULL, err, sizeof err);
+    EXPECT(uhd, i, "MJPG", 3840, 2160, 30);
+    /* Only larger than 1080p: its best all the same. */
+    table big = { .n = 0 };
+    add(&big, "MJPG", 2592, 1944, (const double[]){ 30, 0 });
+    i = vt_camera_choose_mode(big.m, big.n, 0, 0, 0, NULL, err, sizeof err);
+    EXPECT(big, i, "MJPG", 2592, 1944, 30);
     /* Rates the driver does not give: the largest. */
     table unknown = { .n = 2 };
     unknown.m[0] = (vt_camera_mode){ .format = "GREY", .width = 640, .height = 480 };

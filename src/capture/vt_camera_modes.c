@@ -59,20 +59,35 @@ static int better(const vt_camera_mode *a, const vt_camera_mode *b)
     return a->fps > b->fps + 1e-9;
 }
 
-/* The best of the modes that match: the largest at 30 frames/s or more; where none reaches that,
- * the fastest rate and, at it, the largest. -1 when none match. */
-static int best_matching(const vt_camera_mode *modes, int n, int width, int height, double fps, const char *format)
+/* The best of the modes that match, no larger than max_area pixels (0: any): the largest at 30
+ * frames/s or more; where none reaches that, the fastest rate and, at it, the largest. -1 when
+ * none match. */
+static int best_within(const vt_camera_mode *modes, int n, int width, int height, double fps, const char *format,
+                       long max_area)
 {
     int best = -1;
     double top = 0;
     for (int i = 0; i < n; i++)
-        if (matches(&modes[i], width, height, fps, format) && modes[i].fps > top) top = modes[i].fps;
+        if (matches(&modes[i], width, height, fps, format) && (!max_area || (long)modes[i].width * modes[i].height <= max_area) &&
+            modes[i].fps > top)
+            top = modes[i].fps;
     double floor = top >= VT_GOOD_FPS ? VT_GOOD_FPS : top - 0.01 * top - 0.01;
     for (int i = 0; i < n; i++) {
         if (!matches(&modes[i], width, height, fps, format) || modes[i].fps < floor) continue;
+        if (max_area && (long)modes[i].width * modes[i].height > max_area) continue;
         if (best < 0 || better(&modes[i], &modes[best])) best = i;
     }
     return best;
+}
+
+/* With no size asked, at most 1920x1080: a 4K frame costs a kiosk without a GPU four times the
+ * capture, detection and drawing of a 1080p one and shows nothing a shelf needs; a camera that
+ * has nothing that small opens at its best anyway. */
+static int best_matching(const vt_camera_mode *modes, int n, int width, int height, double fps, const char *format)
+{
+    int best = -1;
+    if (!width && !height) best = best_within(modes, n, width, height, fps, format, 1920L * 1080);
+    return best >= 0 ? best : best_within(modes, n, width, height, fps, format, 0);
 }
 
 /* Bounded appending to err. */

@@ -50,7 +50,7 @@ typedef struct vt_source_desc {
     const char *url;                  /* STREAM */
     const char *pipeline;             /* PIPELINE (without the "gst:" prefix) */
     /* CAMERA, STREAM, PIPELINE: the mode asked for; 0 / NULL = the source's best (a camera: the
-     * largest size it gives at 30 frames/s or more, MJPEG where raw cannot reach that rate). A
+     * largest size up to 1920x1080 it gives at 30 frames/s or more, MJPEG where raw cannot reach that rate). A
      * camera is asked for exactly this; a stream or pipeline is scaled / rate-limited to it. */
     int width, height;
     double fps;
