@@ -1,7 +1,8 @@
 /* test_capture_live.c — live sources through GStreamer (issue 23): pipelines (videotestsrc) with
  * their negotiated size and format, scaling, the newest frame with drops counted, an end and a
  * reopen, bad descriptions, a stream nobody serves, a missing camera, an HTTP MJPEG stream served
- * from this test, and source specs parsed. */
+ * from this test, an RTSP server (GStreamer's, through python3-gi) stopped and started again, and
+ * source specs parsed. */
 #include "capture/vt_capture.h"
 #include "cv/vt_cv.h"   /* a JPEG for the MJPEG stream */
 #include "test_util.h"
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -287,6 +289,113 @@ static void test_http_mjpeg(void)
     free(m.jpeg);
 }
 
+/* ---- RTSP: GStreamer's server through python3-gi, H.264 in real time ---- */
+static const char *const rtsp_script =
+    "import sys, gi\n"
+    "gi.require_version('Gst', '1.0'); gi.require_version('GstRtspServer', '1.0')\n"
+    "from gi.repository import Gst, GstRtspServer, GLib\n"
+    "Gst.init(None)\n"
+    "s = GstRtspServer.RTSPServer(); s.set_address('127.0.0.1'); s.set_service(sys.argv[1])\n"
+    "f = GstRtspServer.RTSPMediaFactory(); f.set_shared(True)\n"
+    "f.set_launch('( videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=30/1 ! '\n"
+    "             'x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 ! rtph264pay name=pay0 pt=96 )')\n"
+    "s.get_mount_points().add_factory('/shelf', f); s.attach(None)\n"
+    "GLib.MainLoop().run()\n";
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t al = sizeof a;
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    getsockname(fd, (struct sockaddr *)&a, &al);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* The server's pid once it accepts connections; 0 (said why) when it cannot run here. */
+static pid_t rtsp_start(int port)
+{
+    if (access("/usr/bin/python3", X_OK) != 0) { fprintf(stderr, "rtsp: skipped: no /usr/bin/python3\n"); return 0; }
+    char ps[16];
+    snprintf(ps, sizeof ps, "%d", port);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/usr/bin/python3", "python3", "-c", rtsp_script, ps, (char *)NULL);
+        _exit(127);
+    }
+    uint64_t t0 = vt_now_ns();
+    while (secs_since(t0) < 30) {
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid) { fprintf(stderr, "rtsp: skipped: the server did not start (python3-gi, GstRtspServer?)\n"); return 0; }
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+        close(fd);
+        if (ok) return pid;
+        sleep_ms(50);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    CHECKF(0, "rtsp: the server did not listen within 30 s");
+    return 0;
+}
+
+static void rtsp_stop(pid_t pid)
+{
+    if (pid <= 0) return;
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+static void test_rtsp(void)
+{
+    int port = free_port();
+    pid_t server = rtsp_start(port);
+    if (!server) return;
+    char url[128], err[512], line[512];
+    snprintf(url, sizeof url, "rtsp://127.0.0.1:%d/shelf", port);
+    vt_source_desc d = vt_source_desc_defaults();
+    d.kind = VT_SOURCE_STREAM;
+    d.url = url;
+    vt_source *s = NULL;
+    CHECKF(vt_source_open(&d, &s, err, sizeof err) == VT_OK, "%s", err);
+    uint64_t last = 0;
+    vt_frame f;
+    for (int i = 0; s && i < 5; i++) {
+        CHECKF(vt_source_read(s, &f, err, sizeof err) == VT_OK, "%s", err);
+        CHECK(f.grey.width == 320 && f.grey.height == 240 && f.t_capture > last);
+        last = f.t_capture;
+    }
+    if (s) {
+        vt_source_stats st = vt_source_get_stats(s);
+        CHECKF(!strcmp(st.format, "H264") && st.width == 320, "%s %dx%d", st.format, st.width, st.height);
+        vt_source_describe(s, line, sizeof line);
+        sleep_ms(100);   /* a frame waiting: its age says where t_capture comes from */
+        CHECKF(vt_source_read(s, &f, err, sizeof err) == VT_OK, "%s", err);
+        fprintf(stderr, "rtsp: %s (a frame %.1f ms old when read after 100 ms)\n", line, (double)(vt_now_ns() - f.t_capture) * 1e-6);
+    }
+    /* The server gone: reads fail (within the 2 s read bound each), reopening fails, bounded. */
+    rtsp_stop(server);
+    vt_result r = VT_OK;
+    uint64_t t0 = vt_now_ns();
+    for (int i = 0; s && i < 200 && (r = vt_source_read(s, &f, err, sizeof err)) == VT_OK; i++) {}
+    CHECKF(!s || (r == VT_ERR_IO && strstr(err, url)), "%d %s", r, err);
+    fprintf(stderr, "rtsp: server gone, after %.1f s: %s\n", secs_since(t0), err);
+    t0 = vt_now_ns();
+    CHECK(s && vt_source_reopen(s, err, sizeof err) != VT_OK);
+    CHECKF(secs_since(t0) < 20, "reopen took %.1f s", secs_since(t0));
+    /* Back: a reopen gives frames again. */
+    server = rtsp_start(port);
+    t0 = vt_now_ns();
+    while (s && server && (r = vt_source_reopen(s, err, sizeof err)) != VT_OK && secs_since(t0) < 30) sleep_ms(200);
+    CHECKF(r == VT_OK, "%s", err);
+    CHECKF(s && vt_source_read(s, &f, err, sizeof err) == VT_OK && f.grey.width == 320, "%s", err);
+    if (s) CHECK(vt_source_get_stats(s).reconnects == 1);
+    vt_source_destroy(s);
+    rtsp_stop(server);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);   /* the MJPEG server writes to a client that has gone */
@@ -297,5 +406,6 @@ int main(void)
     test_end_and_reopen();
     test_fault();
     test_http_mjpeg();
+    test_rtsp();
     return t_finish("test_capture_live");
 }

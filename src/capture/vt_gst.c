@@ -147,13 +147,20 @@ static void on_pad_added(GstElement *src, GstPad *pad, gpointer data)
     if (caps) gst_caps_unref(caps);
 }
 
-/* RTSP: a short jitter buffer, late packets dropped (TCP after UDP is rtspsrc's own fallback). */
+/* RTSP: a short jitter buffer, late packets dropped (TCP after UDP is rtspsrc's own fallback).
+ * HTTP: souphttpsrc as a live source, its buffers stamped as they arrive (an MJPEG camera sends
+ * none of its own). Either way the PTS is then a capture time. */
 static void on_source_setup(GstElement *bin, GstElement *src, gpointer data)
 {
-    (void)bin; (void)data;
+    (void)bin;
+    vt_live *l = data;
     GObjectClass *k = G_OBJECT_GET_CLASS(src);
     if (g_object_class_find_property(k, "latency")) g_object_set(src, "latency", (guint)VT_RTSP_LATENCY_MS, NULL);
     if (g_object_class_find_property(k, "drop-on-latency")) g_object_set(src, "drop-on-latency", TRUE, NULL);
+    if (g_object_class_find_property(k, "is-live")) g_object_set(src, "is-live", TRUE, NULL);
+    GstElementFactory *f = gst_element_get_factory(src);
+    const char *n = f ? GST_OBJECT_NAME(f) : "";
+    if (!strcmp(n, "rtspsrc") || !strcmp(n, "souphttpsrc")) l->live = 1;
 }
 
 /* An HTTP MJPEG stream: multipartdemux never says its pads are all there (a part of another type
@@ -372,7 +379,7 @@ static vt_result start(vt_live *l, int bound_ms, char *err, size_t errlen)
         vt_result r = start_paused(l, bound_ms, err, errlen);
         if (r != VT_OK) return r;
     } else {
-        l->live = l->kind == VT_SOURCE_CAMERA;   /* a stream: paced by its server, no sync */
+        l->live = l->kind == VT_SOURCE_CAMERA;   /* a stream: paced by its server, no sync; live: on_source_setup */
     }
     if (gst_element_set_state(l->pipe, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE && !bus_failed(l, 0))
         snprintf(l->fail, sizeof l->fail, _("%s: cannot start"), l->name);
