@@ -185,6 +185,19 @@ static void tail_desc(const vt_source_desc *d, int scale, char *buf, size_t len)
              rate, size);
 }
 
+/* GStreamer's name of a raw V4L2 format: YUYV is its YUY2, YU12 its I420, GREY its GRAY8. */
+static const char *raw_format(const char *fourcc)
+{
+    static const char *const names[][2] = { { "YUYV", "YUY2" }, { "YU12", "I420" }, { "GREY", "GRAY8" }, { "RGB3", "RGB" },
+                                            { "BGR3", "BGR" },  { "Y16 ", "GRAY16_LE" } };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(fourcc, names[i][0])) return names[i][1];
+    char f[5] = "    ";
+    memcpy(f, fourcc, strnlen(fourcc, 4));
+    GstVideoFormat vf = gst_video_format_from_fourcc(GST_MAKE_FOURCC(f[0], f[1], f[2], f[3]));
+    return vf != GST_VIDEO_FORMAT_UNKNOWN ? gst_video_format_to_string(vf) : fourcc;   /* NV12, UYVY, YV12 as they are */
+}
+
 /* Caps for a camera mode: "image/jpeg,width=1920,height=1080,framerate=30/1 ! jpegdec". */
 static void mode_caps(const char *fourcc, int w, int h, double fps, char *buf, size_t len)
 {
@@ -203,11 +216,7 @@ static void mode_caps(const char *fourcc, int w, int h, double fps, char *buf, s
     } else if (!strcmp(fourcc, "H264")) {
         snprintf(buf, len, "video/x-h264%s ! h264parse ! avdec_h264", extra);
     } else {
-        char f[5] = "    ";
-        memcpy(f, fourcc, strnlen(fourcc, 4));
-        GstVideoFormat vf = gst_video_format_from_fourcc(GST_MAKE_FOURCC(f[0], f[1], f[2], f[3]));
-        const char *gf = vf != GST_VIDEO_FORMAT_UNKNOWN ? gst_video_format_to_string(vf) : f;
-        snprintf(buf, len, "video/x-raw,format=%s%s", gf, extra);
+        snprintf(buf, len, "video/x-raw,format=%s%s", raw_format(fourcc), extra);
     }
 }
 
