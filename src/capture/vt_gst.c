@@ -69,7 +69,7 @@ static void camera_device(const vt_source_desc *d, char *out, size_t len)
 /* What a caps structure carries, as V4L2 and staff name it: "MJPG", "H264", "YUYV", "NV12". */
 static int caps_format(GstCaps *caps, char *out, size_t len)
 {
-    if (!caps || gst_caps_is_empty(caps) || gst_caps_is_any(caps)) return 0;
+    if (!caps || gst_caps_get_size(caps) == 0) return 0;   /* empty or ANY */
     const GstStructure *st = gst_caps_get_structure(caps, 0);
     const char *n = gst_structure_get_name(st);
     static const char *const names[][2] = { { "image/jpeg", "MJPG" },   { "video/x-h264", "H264" }, { "video/x-h265", "HEVC" },
@@ -138,7 +138,7 @@ static void on_pad_added(GstElement *src, GstPad *pad, gpointer data)
     vt_live *l = data;
     GstCaps *caps = gst_pad_get_current_caps(pad);
     if (!caps) caps = gst_pad_query_caps(pad, NULL);
-    const char *n = caps && !gst_caps_is_empty(caps) ? gst_structure_get_name(gst_caps_get_structure(caps, 0)) : "";
+    const char *n = caps && gst_caps_get_size(caps) > 0 ? gst_structure_get_name(gst_caps_get_structure(caps, 0)) : "";
     if (g_str_has_prefix(n, "video/")) {
         GstPad *sinkpad = gst_element_get_static_pad(l->conv, "sink");
         if (!gst_pad_is_linked(sinkpad)) gst_pad_link(pad, sinkpad);
