@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     CHECK(mkdir(empty_dir, 0700) == 0);
     CHECK(vt_source_open(&(vt_source_desc){ .path = empty_dir }, &s, err, sizeof err) == VT_ERR_NOT_FOUND && strstr(err, "no image files"));
     CHECK(vt_source_open(&(vt_source_desc){ .kind = VT_SOURCE_CAMERA, .camera_index = 97 }, &s, err, sizeof err) != VT_OK);
-    CHECK(strstr(err, "camera 97") != NULL);
+    CHECK(strstr(err, "camera /dev/video97") != NULL);
 
     /* The demo scene: colour and grey, the requested size, and it moves. */
     CHECK(vt_source_open(&(vt_source_desc){ .kind = VT_SOURCE_DEMO, .want = VT_WANT_GREY | VT_WANT_COLOUR,
