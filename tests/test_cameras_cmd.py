@@ -67,4 +67,4 @@ else:
         check(r.returncode == 1 and "none captures video" in r.stderr, "cameras: nodes without capture: %r" % r.stderr)
         print("SKIP (part): /dev/video* exist but none captures video: no modes to check")
 
-finish("test_cameras.py")
+finish("test_cameras_cmd")
