@@ -18,7 +18,8 @@ typedef struct vt_live vt_live;
 vt_result vt_live_open(const vt_source_desc *d, vt_live **out, char *name, size_t namelen, char *err, size_t errlen);
 /* The newest frame not read yet, waiting for one up to timeout_ms, into bgr (BGR8, allocated to
  * its size); its capture time on vt_now_ns's clock in *t_capture. VT_ERR_IO with err when the
- * source failed or ended (a camera unplugged, a server gone), VT_ERR_TIMEOUT when nothing came. */
+ * source failed or ended (a camera unplugged, a server gone), VT_END when nothing came within timeout_ms
+ * (err says so; the source may still deliver later). */
 vt_result vt_live_read(vt_live *l, vtcv_mat *bgr, uint64_t *t_capture, int timeout_ms, char *err, size_t errlen);
 /* What was negotiated and counted since open (reconnects are the caller's). Thread-safe. */
 vt_source_stats vt_live_stats(const vt_live *l);

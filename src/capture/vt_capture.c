@@ -1,7 +1,11 @@
-/* vt_capture.c — frame sources: camera, video file, folder, file list, demo scene. */
+/* vt_capture.c — frame sources: live ones (camera, stream, pipeline: vt_gst.c), video file,
+ * folder, file list, demo scene. */
 #include "capture/vt_capture.h"
+#include "capture_live.h"
 #include "cv/vt_cv.h"
 #include "vt_imgcheck.h"
+
+#include <pthread.h>
 
 #include <dirent.h>  /* opendir */
 #include <math.h>
@@ -15,7 +19,13 @@ struct vt_source {
     char **files;        /* FOLDER, FILES: owned paths */
     int nfiles;
     int next;            /* index of the next frame */
-    vtcv_video *video;   /* VIDEO, CAMERA */
+    vtcv_video *video;   /* VIDEO */
+    vt_live *live;       /* CAMERA, STREAM, PIPELINE; NULL while disconnected */
+    vt_source_desc live_desc;          /* kept to reopen: its strings are the copies below */
+    char *live_strs[8];
+    int warned;                        /* controls the camera lacks, warned once (vt_v4l2_apply_controls) */
+    pthread_mutex_t live_mu;           /* guards live and the figures below against vt_source_get_stats */
+    vt_source_stats past;              /* counts of the lives closed by reopens; the last negotiated figures */
     vt_demo *demo;       /* DEMO */
     int demo_frames;
     double demo_fps;
@@ -76,6 +86,66 @@ static vt_result list_folder(vt_source *s, const char *dir, char *err, size_t er
     return VT_OK;
 }
 
+static int vt_kind_is_live(vt_source_kind k)
+{
+    return k == VT_SOURCE_CAMERA || k == VT_SOURCE_STREAM || k == VT_SOURCE_PIPELINE;
+}
+
+/* The live desc kept for reopening: the caller's strings need not outlive vt_source_open. */
+static vt_result keep_live_desc(vt_source *s, const vt_source_desc *desc)
+{
+    s->live_desc = *desc;
+    const char **fields[] = { &s->live_desc.device,   &s->live_desc.url,   &s->live_desc.pipeline,     &s->live_desc.format,
+                              &s->live_desc.exposure, &s->live_desc.focus, &s->live_desc.white_balance };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if (!*fields[i]) continue;
+        if (!(s->live_strs[i] = strdup(*fields[i]))) return VT_ERR_NO_MEMORY;
+        *fields[i] = s->live_strs[i];
+    }
+    s->live_desc.path = NULL;
+    s->live_desc.files = NULL;
+    s->live_desc.nfiles = 0;
+    return VT_OK;
+}
+
+/* Opens the kept desc's live source; a camera's controls are set (again) once it plays. */
+static vt_result open_live(vt_source *s, char *err, size_t errlen)
+{
+    vt_live *l = NULL;
+    char name[sizeof s->name];
+    vt_result r = vt_live_open(&s->live_desc, &l, name, sizeof name, err, errlen);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    if (r != VT_OK) return r;
+    const vt_source_desc *d = &s->live_desc;
+    if (d->kind == VT_SOURCE_CAMERA && (d->exposure || d->focus || d->white_balance)) {
+        char device[256];
+        if (d->device && *d->device) snprintf(device, sizeof device, "%s", d->device);
+        else snprintf(device, sizeof device, "/dev/video%d", d->camera_index);
+        vt_v4l2_apply_controls(device, d->exposure, d->focus, d->white_balance, &s->warned);
+    }
+    pthread_mutex_lock(&s->live_mu);
+    s->live = l;
+    pthread_mutex_unlock(&s->live_mu);
+    return VT_OK;
+}
+
+/* Closes the live source, its counts kept for the stats. */
+static void close_live(vt_source *s)
+{
+    pthread_mutex_lock(&s->live_mu);
+    vt_live *l = s->live;
+    s->live = NULL;
+    if (l) {
+        vt_source_stats st = vt_live_stats(l);
+        st.delivered += s->past.delivered;
+        st.dropped += s->past.dropped;
+        st.reconnects = s->past.reconnects;
+        s->past = st;
+    }
+    pthread_mutex_unlock(&s->live_mu);
+    vt_live_close(l);
+}
+
 vt_source_desc vt_source_desc_defaults(void)
 {
     return (vt_source_desc){ .kind = VT_SOURCE_AUTO, .want = VT_WANT_GREY, .demo = vt_demo_desc_defaults() };
@@ -89,6 +159,7 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
     vt_source *s = calloc(1, sizeof *s);
     if (!s) { snprintf(err, errlen, _("out of memory")); return VT_ERR_NO_MEMORY; }
     s->kind = desc->kind;
+    pthread_mutex_init(&s->live_mu, NULL);
     s->fault_after = desc->fault_after;
     s->fault_seconds = desc->fault_seconds;
     s->camera_index = desc->camera_index;
@@ -126,14 +197,14 @@ vt_result vt_source_open(const vt_source_desc *desc, vt_source **out, char *err,
         if (r == VT_OK) r = vtcv_video_open_file(desc->path, &s->video, why, sizeof why);
         if (r != VT_OK) { snprintf(err, errlen, "%s: %s", desc->path, why); vt_source_destroy(s); return r; }
         snprintf(s->name, sizeof s->name, "%s", desc->path);
-    } else if (s->kind == VT_SOURCE_CAMERA) {
-        r = vtcv_video_open_camera(desc->camera_index, &s->video, why, sizeof why);
+    } else if (vt_kind_is_live(s->kind)) {
+        r = keep_live_desc(s, desc);
+        if (r == VT_OK) r = open_live(s, err, errlen);
         if (r != VT_OK) {
-            snprintf(err, errlen, _("camera %d: %s"), desc->camera_index, why);
+            if (errlen && !err[0]) snprintf(err, errlen, "%s: %s", s->name, vt_result_str(r));
             vt_source_destroy(s);
             return r;
         }
-        snprintf(s->name, sizeof s->name, "camera %d", desc->camera_index);   /* a name in JSON output too: not translated */
     } else if (s->kind == VT_SOURCE_DEMO) {
         vt_demo_desc dd = vt_demo_desc_resolve(&desc->demo);
         r = vt_demo_create(&dd, &s->demo, err, errlen);
@@ -201,6 +272,24 @@ static vt_result finish_frame(vt_source *s, vt_frame *f, int decoded_grey)
     return VT_OK;
 }
 
+#define VT_LIVE_READ_MS 2000   /* a live source silent this long is lost: the caller reopens it */
+
+static vt_result read_live(vt_source *s, vt_frame *f, char *err, size_t errlen)
+{
+    f->is_stream = 1;
+    if (!s->live) { snprintf(err, errlen, _("%s: not connected"), s->name); return VT_ERR_IO; }
+    uint64_t t = 0;
+    vt_result r = vt_live_read(s->live, s->colour, &t, VT_LIVE_READ_MS, err, errlen);
+    if (r == VT_END) {
+        snprintf(err, errlen, _("%s: no frame for %d s"), s->name, VT_LIVE_READ_MS / 1000);
+        return VT_ERR_IO;
+    }
+    if (r != VT_OK) return r;
+    f->t_capture = t;
+    s->next++;
+    return finish_frame(s, f, 0);
+}
+
 vt_result vt_source_read(vt_source *s, vt_frame *f, char *err, size_t errlen)
 {
     return vt_source_read_into(s, 0, f, err, errlen);
@@ -242,8 +331,10 @@ vt_result vt_source_read_into(vt_source *s, int buffer, vt_frame *f, char *err, 
         if (r != VT_OK) return r;
         return finish_frame(s, f, grey_only);
     }
-    case VT_SOURCE_VIDEO:
-    case VT_SOURCE_CAMERA: {
+    case VT_SOURCE_CAMERA:
+    case VT_SOURCE_STREAM:
+    case VT_SOURCE_PIPELINE: return read_live(s, f, err, errlen);
+    case VT_SOURCE_VIDEO: {
         f->is_stream = 1;
         if (!s->video) { snprintf(err, errlen, _("%s: not connected"), s->name); return VT_ERR_IO; }
         vt_result r = vtcv_video_read(s->video, s->colour);
@@ -256,12 +347,7 @@ vt_result vt_source_read_into(vt_source *s, int buffer, vt_frame *f, char *err, 
             }
         }
         if (r != VT_OK) {
-            if (r != VT_END && s->kind == VT_SOURCE_VIDEO) snprintf(err, errlen, _("read failed"));
-            else if (r != VT_END) snprintf(err, errlen, _("%s: read failed"), s->name);
-            if (r == VT_END && s->kind == VT_SOURCE_CAMERA) {
-                snprintf(err, errlen, _("%s: no frame from the camera (disconnected?)"), s->name);
-                return VT_ERR_IO;
-            }
+            if (r != VT_END) snprintf(err, errlen, _("read failed"));
             return r;
         }
         s->next++;
@@ -293,7 +379,7 @@ int vt_source_count(const vt_source *s)
 
 vt_source_kind vt_source_get_kind(const vt_source *s) { return s->kind; }
 
-int vt_source_is_live(const vt_source *s) { return s->kind == VT_SOURCE_CAMERA || s->fault_after > 0; }
+int vt_source_is_live(const vt_source *s) { return vt_kind_is_live(s->kind) || s->fault_after > 0; }
 
 vt_result vt_source_reopen(vt_source *s, char *err, size_t errlen)
 {
@@ -302,10 +388,62 @@ vt_result vt_source_reopen(vt_source *s, char *err, size_t errlen)
         s->fault_after = 0;   /* back for good */
         return VT_OK;
     }
-    if (s->kind != VT_SOURCE_CAMERA) return VT_ERR_UNSUPPORTED;
-    vtcv_video_close(s->video);
-    s->video = NULL;
-    return vtcv_video_open_camera(s->camera_index, &s->video, err, errlen);
+    if (!vt_kind_is_live(s->kind)) return VT_ERR_UNSUPPORTED;
+    close_live(s);
+    vt_result r = open_live(s, err, errlen);
+    if (r == VT_OK) {
+        pthread_mutex_lock(&s->live_mu);
+        s->past.reconnects++;
+        pthread_mutex_unlock(&s->live_mu);
+    }
+    return r;
+}
+
+vt_source_stats vt_source_get_stats(const vt_source *s)
+{
+    vt_source_stats st = { 0 };
+    if (!s || !vt_kind_is_live(s->kind)) return st;
+    pthread_mutex_t *mu = (pthread_mutex_t *)&s->live_mu;   /* the mutex only: stats do not change the source */
+    pthread_mutex_lock(mu);
+    st = s->past;
+    if (s->live) {
+        vt_source_stats now = vt_live_stats(s->live);
+        now.delivered += st.delivered;
+        now.dropped += st.dropped;
+        now.reconnects = st.reconnects;
+        st = now;
+    }
+    pthread_mutex_unlock(mu);
+    return st;
+}
+
+void vt_source_describe(const vt_source *s, char *buf, size_t len)
+{
+    if (!len) return;
+    buf[0] = '\0';
+    if (!s) return;
+    char what[256] = "", fps[32];
+    if (vt_kind_is_live(s->kind)) {
+        pthread_mutex_t *mu = (pthread_mutex_t *)&s->live_mu;
+        pthread_mutex_lock(mu);
+        if (s->live) vt_live_describe(s->live, what, sizeof what);
+        else snprintf(what, sizeof what, _("not connected"));
+        pthread_mutex_unlock(mu);
+        snprintf(buf, len, "%s: %s", s->name, what);
+        return;
+    }
+    int w = 0, h = 0;
+    double f = vt_source_fps(s);
+    snprintf(fps, sizeof fps, "%.2f", f);
+    char *e = fps + strlen(fps);   /* 30.00 -> 30, 29.97 stays */
+    while (e > fps && e[-1] == '0') *--e = '\0';
+    if (e > fps && e[-1] == '.') e[-1] = '\0';
+    if (s->kind == VT_SOURCE_VIDEO) vtcv_video_size(s->video, &w, &h);
+    else if (s->kind == VT_SOURCE_DEMO) { w = s->demo_w; h = s->demo_h; }
+    if (s->kind == VT_SOURCE_FOLDER || s->kind == VT_SOURCE_FILES)
+        snprintf(buf, len, _("%d image files"), s->nfiles);
+    else if (f > 0) snprintf(buf, len, _("%s: %dx%d at %s frames/s"), s->name, w, h, fps);
+    else snprintf(buf, len, "%s: %dx%d", s->name, w, h);
 }
 
 double vt_source_fps(const vt_source *s)
@@ -323,6 +461,9 @@ void vt_source_destroy(vt_source *s)
     for (int i = 0; i < s->nfiles; i++) free(s->files[i]);
     free(s->files);
     vtcv_video_close(s->video);
+    close_live(s);
+    for (size_t i = 0; i < sizeof s->live_strs / sizeof s->live_strs[0]; i++) free(s->live_strs[i]);
+    pthread_mutex_destroy(&s->live_mu);
     vt_demo_destroy(s->demo);
     vtcv_mat_destroy(s->scratch);
     for (int i = 0; i < s->nbuf; i++) {

@@ -211,26 +211,20 @@ vt_result vtcv_video_open_file(const char *path, vtcv_video **out, char *err, si
     return VT_ERR_FORMAT;
 }
 
-vt_result vtcv_video_open_camera(int index, vtcv_video **out, char *err, size_t errlen)
-{
-    vtcv_init();
-    *out = nullptr;
-    vtcv_video *v = nullptr;
-    try {
-        v = new vtcv_video();
-        if (v->cap.open(index, cv::CAP_V4L2) && v->cap.isOpened()) { *out = v; return VT_OK; }
-    } catch (...) {}
-    set_err(err, errlen, "%s", _("cannot open the camera (no such device, or it is busy)"));
-    vtcv_video_close(v);
-    return VT_ERR_NOT_FOUND;
-}
-
 vt_result vtcv_video_read(vtcv_video *v, vtcv_mat *bgr)
 {
     try {
         if (!v->cap.read(bgr->m) || bgr->m.empty()) return VT_END;
         return VT_OK;
     } catch (...) { return VT_ERR_IO; }
+}
+
+void vtcv_video_size(const vtcv_video *v, int *width, int *height)
+{
+    try {
+        *width = (int)v->cap.get(cv::CAP_PROP_FRAME_WIDTH);
+        *height = (int)v->cap.get(cv::CAP_PROP_FRAME_HEIGHT);
+    } catch (...) { *width = *height = 0; }
 }
 
 double vtcv_video_fps(const vtcv_video *v)

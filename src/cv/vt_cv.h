@@ -51,12 +51,12 @@ vt_result vtcv_decode_rgba(const char *path, const void *data, size_t size, vtcv
 vt_result vtcv_warp_perspective(const vt_image *src, vt_image *dst, const double H[9]);
 vt_result vtcv_to_grey(const vt_image *src, vtcv_mat *out);
 
-/* ---- video files and cameras ------------------------------------------------------------- */
+/* ---- video files (cameras: GStreamer, src/capture/vt_gst.c) -------------------------------- */
 typedef struct vtcv_video vtcv_video;
-/* On failure *out is NULL: VT_ERR_FORMAT (file) or VT_ERR_NOT_FOUND (camera), err says why. */
+/* On failure *out is NULL: VT_ERR_FORMAT, err says why. */
 vt_result vtcv_video_open_file(const char *path, vtcv_video **out, char *err, size_t errlen);
-vt_result vtcv_video_open_camera(int index, vtcv_video **out, char *err, size_t errlen);
 vt_result vtcv_video_read(vtcv_video *v, vtcv_mat *bgr);   /* VT_END at the end of a file */
+void vtcv_video_size(const vtcv_video *v, int *width, int *height);   /* 0 x 0 when unknown */
 double vtcv_video_fps(const vtcv_video *v);                /* 0 when unknown */
 int vtcv_video_frame_count(const vtcv_video *v);           /* -1 when unknown */
 void vtcv_video_close(vtcv_video *v);                      /* safe on NULL */
