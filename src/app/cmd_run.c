@@ -262,7 +262,8 @@ static void report(run_ctx *rc)
 static void go_offline(run_ctx *rc, const run_item *it)
 {
     VT_WARN("run", "%s; showing \"Camera disconnected\" and reconnecting", it->err);
-    if (rc->stats) run_record_presence(rc, vt_presence_flush(&rc->presence, rc->pev));
+    int nev = vt_presence_flush(&rc->presence, rc->pev);
+    for (int i = 0; rc->stats && i < nev; i++) run_record_visit(rc, rc->sc.cat, &rc->pev[i], "camera_lost");
     rc->offline = 1;
 }
 

@@ -86,17 +86,11 @@ static vt_result open_source(run_ctx *rc)
     else if (o->demo) sd->kind = VT_SOURCE_DEMO;
     if (sd->kind) r = vt_source_open(sd, &rc->src, rc->err, sizeof rc->err);
     else r = live_source(rc, &fallback);
-    if (r == VT_OK) {
-        vt_source_describe(rc->src, rc->cam_desc, sizeof rc->cam_desc);
-        if (app_source_kind_live(sd->kind)) VT_NOTE("run", "%s", rc->cam_desc);   /* what the camera really gives */
-    }
     if (r == VT_OK || !fallback) return r;
     VT_INFO("run", "%s; playing the built-in demo", rc->err);
     *sd = (vt_source_desc){ .kind = VT_SOURCE_DEMO, .want = sd->want, .buffers = sd->buffers, .same_size = 1,
                             .fault_after = o->fault_after, .fault_seconds = o->fault_seconds, .demo = sd->demo };
-    r = vt_source_open(sd, &rc->src, rc->err, sizeof rc->err);
-    if (r == VT_OK) vt_source_describe(rc->src, rc->cam_desc, sizeof rc->cam_desc);
-    return r;
+    return vt_source_open(sd, &rc->src, rc->err, sizeof rc->err);
 }
 
 /* Reads the next frame, past unreadable stills (each reported; the exit status becomes 2). */
@@ -141,6 +135,9 @@ int run_open_source(run_ctx *rc)
         else VT_ERROR("run", "source: no frame to show");
         return 2;
     }
+    /* After the first frame: a stream's size and rate are known once it has given one. */
+    vt_source_describe(rc->src, rc->cam_desc, sizeof rc->cam_desc);
+    if (app_source_kind_live(rc->sd.kind)) VT_NOTE("run", "%s", rc->cam_desc);   /* what the camera really gives */
     rc->W = rc->fr.colour.width;
     rc->H = rc->fr.colour.height;
     rc->cam = vt_camera_from_fov(rc->W, rc->H, VT_DEFAULT_HFOV_DEG);
