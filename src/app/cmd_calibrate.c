@@ -265,24 +265,25 @@ static void report(const vt_board *b, const views *vs, const vt_calib_result *re
     printf(_("wrote %s\n"), out);
 }
 
+static const struct option k_calib_opts[] = {
+    { "board", required_argument, 0, 'b' }, { "out", required_argument, 0, 'o' }, { "camera", required_argument, 0, 'C' },
+    { "live", no_argument, 0, 'L' },        { "headless", no_argument, 0, 'H' }, { "help", no_argument, 0, 'h' },
+    { "camera-size", required_argument, 0, 0x100 + APP_CAM_SIZE }, { "camera-fps", required_argument, 0, 0x100 + APP_CAM_FPS },
+    { "camera-format", required_argument, 0, 0x100 + APP_CAM_FORMAT },
+    { "camera-exposure", required_argument, 0, 0x100 + APP_CAM_EXPOSURE },
+    { "camera-focus", required_argument, 0, 0x100 + APP_CAM_FOCUS }, { "camera-white-balance", required_argument, 0, 0x100 + APP_CAM_WB },
+    { 0, 0, 0, 0 },
+};
+
 int vt_cmd_calibrate(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        { "board", required_argument, 0, 'b' }, { "out", required_argument, 0, 'o' }, { "camera", required_argument, 0, 'C' },
-        { "live", no_argument, 0, 'L' },        { "headless", no_argument, 0, 'H' }, { "help", no_argument, 0, 'h' },
-        { "camera-size", required_argument, 0, 0x100 + APP_CAM_SIZE }, { "camera-fps", required_argument, 0, 0x100 + APP_CAM_FPS },
-        { "camera-format", required_argument, 0, 0x100 + APP_CAM_FORMAT },
-        { "camera-exposure", required_argument, 0, 0x100 + APP_CAM_EXPOSURE },
-        { "camera-focus", required_argument, 0, 0x100 + APP_CAM_FOCUS }, { "camera-white-balance", required_argument, 0, 0x100 + APP_CAM_WB },
-        { 0, 0, 0, 0 },
-    };
     const char *spec = NULL, *out = "calib.yml";
     int camera = -1, live_mode = 0, headless = 0, c;
     vt_source_desc sd = { .want = VT_WANT_GREY | VT_WANT_COLOUR };
     app_camera_opts co = { 0 };
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", k_calib_opts, NULL)) != -1) {
         switch (c) {
         case 'b': spec = optarg; break;
         case 'o': out = optarg; break;
