@@ -1,6 +1,7 @@
 /* cmd_calibrate.c — `vitrine calibrate`: camera intrinsics from views of a chessboard or ChArUco
  * board, from files or live in a window. */
 #include "app/vt_app.h"
+#include "app_camera.h"
 #include "capture/vt_capture.h"
 #include "output/vt_output.h"
 #include "render/vt_render.h"
@@ -15,7 +16,7 @@
 static const char *k_help =
     /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
     N_("usage: vitrine calibrate --board SPEC [--out calib.yml] INPUT...\n"
-    "       vitrine calibrate --board SPEC [--out calib.yml] --camera N\n"
+    "       vitrine calibrate --board SPEC [--out calib.yml] --camera SOURCE [--camera-size WxH]\n"
     "\n"
     "Works out the camera's intrinsics and lens distortion from views of a printed board, and\n"
     "writes them as OpenCV FileStorage YAML that every --calib option reads.\n"
@@ -24,9 +25,14 @@ static const char *k_help =
     "                 charuco:COLSxROWS:SQUARE_MM:MARKER_MM:DICT  (squares, e.g.\n"
     "                 charuco:5x7:40:20:6X6_250)\n"
     "  INPUT          images, folders of images, or videos (frames sampled, about 40 per video)\n"
-    "  --camera N     live: a window shows the board as detected and the image area covered so\n"
+    "  --camera SOURCE  live: a window shows the board as detected and the image area covered so\n"
     "                 far; Space takes a view (one is also taken by itself when the board is held\n"
-    "                 still in a new place); Enter calibrates; Escape quits\n"
+    "                 still in a new place); Enter calibrates; Escape quits. SOURCE as `vitrine run`\n"
+    "                 takes it: an index, /dev/videoN, rtsp://, http://, gst:PIPELINE\n"
+    "  --camera-size WxH, --camera-fps N, --camera-format FOURCC, --camera-exposure auto|locked|N,\n"
+    "  --camera-focus auto|locked|N, --camera-white-balance auto|locked|K  the camera's mode and\n"
+    "                 controls, as for `vitrine run` (calibrate at the size the display will use,\n"
+    "                 focus locked)\n"
     "  --live         the same live capture over a video INPUT (with --headless: no window, views\n"
     "                 taken automatically)\n"
     "  --headless     no window (with --live)\n"
@@ -259,29 +265,40 @@ static void report(const vt_board *b, const views *vs, const vt_calib_result *re
     printf(_("wrote %s\n"), out);
 }
 
+static const struct option k_calib_opts[] = {
+    { "board", required_argument, 0, 'b' }, { "out", required_argument, 0, 'o' }, { "camera", required_argument, 0, 'C' },
+    { "live", no_argument, 0, 'L' },        { "headless", no_argument, 0, 'H' }, { "help", no_argument, 0, 'h' },
+    { "camera-size", required_argument, 0, 0x100 + APP_CAM_SIZE }, { "camera-fps", required_argument, 0, 0x100 + APP_CAM_FPS },
+    { "camera-format", required_argument, 0, 0x100 + APP_CAM_FORMAT },
+    { "camera-exposure", required_argument, 0, 0x100 + APP_CAM_EXPOSURE },
+    { "camera-focus", required_argument, 0, 0x100 + APP_CAM_FOCUS }, { "camera-white-balance", required_argument, 0, 0x100 + APP_CAM_WB },
+    { 0, 0, 0, 0 },
+};
+
 int vt_cmd_calibrate(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        { "board", required_argument, 0, 'b' }, { "out", required_argument, 0, 'o' }, { "camera", required_argument, 0, 'C' },
-        { "live", no_argument, 0, 'L' },        { "headless", no_argument, 0, 'H' }, { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
-    };
     const char *spec = NULL, *out = "calib.yml";
     int camera = -1, live_mode = 0, headless = 0, c;
+    vt_source_desc sd = { .want = VT_WANT_GREY | VT_WANT_COLOUR };
+    app_camera_opts co = { 0 };
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", k_calib_opts, NULL)) != -1) {
         switch (c) {
         case 'b': spec = optarg; break;
         case 'o': out = optarg; break;
         case 'C':
-            if (vt_parse_int(optarg, 0, 255, &camera)) { VT_ERROR("calibrate", "--camera '%s': expected an index 0-255", optarg); return 2; }
-            live_mode = 1;
+            if (app_camera_spec("calibrate", optarg, &sd)) return 2;
+            camera = live_mode = 1;
             break;
         case 'L': live_mode = 1; break;
         case 'H': headless = 1; break;
         case 'h': fputs(_(k_help), stdout); return 0;
         default:
+            if (c >= 0x100 && c < 0x100 + APP_CAM_NOPTS) {
+                if (app_camera_option("calibrate", c - 0x100, optarg, &co)) return 2;
+                break;
+            }
             VT_ERROR("calibrate", "unknown or incomplete option '%s' (try 'vitrine calibrate --help')", argv[optind - 1]);
             return 2;
         }
@@ -290,15 +307,14 @@ int vt_cmd_calibrate(int argc, char **argv)
     vt_board b;
     if (!spec) { VT_ERROR("calibrate", "--board SPEC is required (try 'vitrine calibrate --help')"); return 2; }
     if (vt_board_parse(spec, &b, err, sizeof err) != VT_OK) { VT_ERROR("calibrate", "%s", err); return 2; }
-    if (camera < 0 && optind >= argc) { VT_ERROR("calibrate", "no INPUT given (images, folders, videos or --camera N)"); return 2; }
+    if (camera < 0 && optind >= argc) { VT_ERROR("calibrate", "no INPUT given (images, folders, videos or --camera SOURCE)"); return 2; }
     if (live_mode && camera < 0 && argc - optind != 1) { VT_ERROR("calibrate", "--live takes one video INPUT"); return 2; }
 
     views *vs = calloc(1, sizeof *vs);
     int status = 0;
     if (live_mode) {
         vt_source *src;
-        vt_source_desc sd = { .want = VT_WANT_GREY | VT_WANT_COLOUR };
-        if (camera >= 0) { sd.kind = VT_SOURCE_CAMERA; sd.camera_index = camera; }
+        if (camera >= 0) app_camera_apply(&sd, &co, NULL);
         else sd.path = argv[optind];
         if (vt_source_open(&sd, &src, err, sizeof err) != VT_OK) {
             VT_ERROR("calibrate", "%s", err);

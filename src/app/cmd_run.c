@@ -34,7 +34,8 @@ typedef enum step { STEP_GO, STEP_NEXT_FRAME, STEP_STOP } step;
  * when the frame was captured). */
 static double media_time(const run_ctx *rc)
 {
-    return rc->clock.live ? (double)(rc->item->t_capture - rc->clock.t0) * 1e-9 : rc->fr.index / rc->clock.fps;
+    /* signed: the first frame (and a camera's own timestamps) may come from before t0 */
+    return rc->clock.live ? (double)(int64_t)(rc->item->t_capture - rc->clock.t0) * 1e-9 : rc->fr.index / rc->clock.fps;
 }
 
 /* Step: the composited frame to the output (video, PNGs or '-'); a failed write ends the run. */
@@ -217,7 +218,18 @@ static void shown(run_ctx *rc)
     run_latency_add(&rc->lat_run, ms);
     run_latency_add(&rc->lat_report, ms);
     run_latency_add(&rc->lat_hud, ms);
+    run_latency_add(&rc->lat_console, ms);
     rc->lat_recent_ms = rc->lat_recent_ms > 0 ? 0.9 * rc->lat_recent_ms + 0.1 * ms : ms;
+}
+
+/* A live source's ", dropped N, reconnects N" (frames replaced by newer ones before shown, in
+ * the source or the pipe; successful reopens), else "". */
+static void live_figures(run_ctx *rc, char *out, size_t n)
+{
+    out[0] = 0;
+    if (!app_source_kind_live(rc->sd.kind) || !rc->src) return;
+    vt_source_stats st = run_pipe_source_stats(rc);
+    snprintf(out, n, ", dropped %ld, reconnects %d", st.dropped, st.reconnects);
 }
 
 /* Step: with --report-every, one line per interval for soak tests and long runs (a progress line
@@ -230,9 +242,11 @@ static void report(run_ctx *rc)
     FILE *st = fopen("/proc/self/statm", "r");
     if (st && fscanf(st, "%ld %ld", &pages, &res) == 2) rss_kb = res * 4;
     if (st) fclose(st);
-    fprintf(stderr, "vitrine: run: report: t %.0f s, %d frames, %.1f frames/s, rss %ld kB, latency %.1f ms (p95 %.1f); ",
+    char live[96] = "";
+    live_figures(rc, live, sizeof live);
+    fprintf(stderr, "vitrine: run: report: t %.0f s, %d frames, %.1f frames/s, rss %ld kB, latency %.1f ms (p95 %.1f)%s; ",
             vt_ms_since(rc->clock.t0) / 1000, rc->n, (rc->n - rc->n_report) / secs, rss_kb, run_latency_mean(&rc->lat_report),
-            run_latency_p95(&rc->lat_report));
+            run_latency_p95(&rc->lat_report), live);
     memset(&rc->lat_report, 0, sizeof rc->lat_report);
     vt_profile tmp = rc->prof;
     for (int k = 0; k < tmp.count; k++) tmp.total_ms[k] -= rc->prof_report.total_ms[k];
@@ -248,7 +262,8 @@ static void report(run_ctx *rc)
 static void go_offline(run_ctx *rc, const run_item *it)
 {
     VT_WARN("run", "%s; showing \"Camera disconnected\" and reconnecting", it->err);
-    if (rc->stats) run_record_presence(rc, vt_presence_flush(&rc->presence, rc->pev));
+    int nev = vt_presence_flush(&rc->presence, rc->pev);
+    for (int i = 0; rc->stats && i < nev; i++) run_record_visit(rc, rc->sc.cat, &rc->pev[i], "camera_lost");
     rc->offline = 1;
 }
 
@@ -326,12 +341,12 @@ static void finish_output(run_ctx *rc)
 }
 
 /* The command's result on stderr (like the report lines): frames, rate, mean stage times. */
-static void print_summary(const run_ctx *rc)
+static void print_summary(run_ctx *rc, const char *live)
 {
     double secs = vt_ms_since(rc->clock.t0) / 1000;
-    fprintf(stderr, "vitrine: run: %d frames (%dx%d) in %.1f s, %.1f frames/s%s%s; capture to display %.1f ms mean, %.1f p95; per frame: ",
+    fprintf(stderr, "vitrine: run: %d frames (%dx%d) in %.1f s, %.1f frames/s%s%s; capture to display %.1f ms mean, %.1f p95%s; per frame: ",
             rc->n, rc->W, rc->H, secs, secs > 0 ? rc->n / secs : 0, rc->o.out ? ", written to " : "", rc->o.out ? rc->o.out : "",
-            run_latency_mean(&rc->lat_run), run_latency_p95(&rc->lat_run));
+            run_latency_mean(&rc->lat_run), run_latency_p95(&rc->lat_run), live);
     vt_profile_print(&rc->prof, stderr, 1);
 }
 
@@ -360,9 +375,11 @@ int vt_cmd_run(int argc, char **argv)
         frame_loop(rc);
         if (g_signal)
             VT_NOTE("run", "stopping on %s", g_signal == SIGHUP ? "SIGHUP" : g_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+        char live[96];
+        live_figures(rc, live, sizeof live);   /* before the pipe stops: it counts some of the drops */
         finish_output(rc);
         run_end_visits(rc);
-        print_summary(rc);
+        print_summary(rc, live);
         status = rc->status;
     }
     run_close(rc);

@@ -7,6 +7,7 @@
 #ifndef VT_RUN_H
 #define VT_RUN_H
 
+#include "app_camera.h"
 #include "analytics/vt_analytics.h"
 #include "assets/vt_assets.h"
 #include "capture/vt_capture.h"
@@ -33,7 +34,9 @@ typedef struct run_opts {
     const char *layout_log;                            /* --layout-log FILE, or NULL */
     const char *console, *console_state, *tls_cert, *tls_key;   /* --console ADDR:PORT and its options */
     int insecure;
-    int camera, demo, headless, fullscreen, frames, no_analytics;
+    vt_source_desc camsrc;                             /* --camera SOURCE (kind AUTO: not given) */
+    app_camera_opts cam;                               /* --camera-size, -fps, -format, -exposure... */
+    int demo, headless, fullscreen, frames, no_analytics;
     int kiosk, monitor, msaa, no_shadows, tour, hud;   /* tour: -1 default, 0 off, 1 on; monitor: -1 not given */
     int nsrc;                                          /* sources given (0: camera 0, else the demo) */
     double report_every;
@@ -143,6 +146,9 @@ typedef struct run_ctx {
     vt_frame fr;
     vt_result rr;               /* of the first read */
     int live;                   /* a camera (or a simulated one): may drop out and come back */
+    /* a live source's settings (the catalog's "camera" copied: a reload frees that catalog) and
+     * what it negotiated (vt_source_describe) */
+    char cam_source[2048], cam_ctl[3][32], cam_format[8], cam_desc[512];
     int W, H;
     vt_camera cam;
     media_clock clock;
@@ -185,7 +191,7 @@ typedef struct run_ctx {
     vt_presence_event pev[2 * VT_PRESENCE_MAX];
     FILE *layout_f;             /* --layout-log, opened at the first frame */
     /* timing: stages, and capture-to-display latency (run, last report, last HUD refresh) */
-    run_latency lat_run, lat_report, lat_hud;
+    run_latency lat_run, lat_report, lat_hud, lat_console;
     double lat_recent_ms;       /* a running mean, for predicting poses to display time */
     vt_profile prof, prof_report;
     uint64_t t_report;
@@ -253,6 +259,9 @@ void run_pipe_set_tracker(run_ctx *rc, vt_tracker *t);
 void run_pipe_stop(run_ctx *rc);
 /* 0 when VITRINE_THREADS=1: every step on the GL thread, one after another (for comparison). */
 int run_pipe_threaded(void);
+/* A live source's figures (vt_source_get_stats) with dropped also counting the frames the pipe
+ * replaced before the display took them. Any thread. */
+vt_source_stats run_pipe_source_stats(run_ctx *rc);
 void run_latency_add(run_latency *l, double ms);
 double run_latency_mean(const run_latency *l);
 double run_latency_p95(const run_latency *l);

@@ -34,12 +34,18 @@ int run_console_wants_frame(run_ctx *rc)
     return rc->console_read;
 }
 
-/* What the display shows from: "camera 0", "demo", a file's name. */
+/* What the display shows from: "camera 0", "/dev/video2", a stream or pipeline as its source
+ * names it (no password), "demo", a file's name. */
 static void source_name(const run_ctx *rc, char *out, size_t n)
 {
     const vt_source_desc *sd = &rc->sd;
-    if (sd->kind == VT_SOURCE_CAMERA) snprintf(out, n, "camera %d", sd->camera_index);
+    if (sd->kind == VT_SOURCE_CAMERA && sd->device) snprintf(out, n, "%s", sd->device);
+    else if (sd->kind == VT_SOURCE_CAMERA) snprintf(out, n, "camera %d", sd->camera_index);
     else if (sd->kind == VT_SOURCE_DEMO) snprintf(out, n, "demo");
+    else if (app_source_kind_live(sd->kind)) {   /* "rtsp://host/shelf: 1280x720 H264 at 30 frames/s" */
+        const char *end = strstr(rc->cam_desc, ": ");
+        snprintf(out, n, "%.*s", end ? (int)(end - rc->cam_desc) : (int)strlen(rc->cam_desc), rc->cam_desc);
+    }
     else {
         const char *slash = sd->path ? strrchr(sd->path, '/') : NULL;
         snprintf(out, n, "%s", slash ? slash + 1 : sd->path ? sd->path : "");
@@ -57,11 +63,19 @@ static void send_status(run_ctx *rc)
     const vt_source_kind k = rc->sd.kind;
     vt_console_status s = {
         .fps = secs > 0 ? (rc->n - rc->console_frames) / secs : 0,
-        .camera = rc->offline ? "offline" : k == VT_SOURCE_CAMERA ? "live" : k == VT_SOURCE_DEMO ? "demo" : "file",
+        .camera = rc->offline ? "offline" : app_source_kind_live(k) ? "live" : k == VT_SOURCE_DEMO ? "demo" : "file",
         .source = source, .width = rc->W, .height = rc->H, .products_seen = seen,
         .catalog_error = rc->last_reload_err[0] ? rc->last_reload_err : NULL,
         .staff = staff, .nstaff = nstaff > 0 ? nstaff : 0,
     };
+    if (app_source_kind_live(k)) {
+        vt_source_stats st = run_pipe_source_stats(rc);
+        s.capture = rc->cam_desc;
+        s.dropped = st.dropped;
+        s.reconnects = st.reconnects;
+        s.latency_ms = run_latency_mean(&rc->lat_console);
+        memset(&rc->lat_console, 0, sizeof rc->lat_console);
+    }
     vt_console_set_status(rc->console, &s);
     rc->console_t = vt_now_ns();
     rc->console_frames = rc->n;

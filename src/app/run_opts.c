@@ -16,14 +16,26 @@
 
 static const char *k_help =
     /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
-    N_("usage: vitrine run [--camera N | --video FILE | --images DIR] [--catalog FILE]\n"
+    N_("usage: vitrine run [--camera SOURCE | --video FILE | --images DIR] [--catalog FILE]\n"
+    "                   [--camera-size WxH] [--camera-fps N] [--camera-format FOURCC]\n"
     "                   [--calib FILE | --intrinsics FX,FY,CX,CY] [--headless] [--out FILE.mp4 | DIR]\n"
     "                   [--frames N] [--fullscreen] [--kiosk] [--monitor N]\n"
     "\n"
     "Shows each catalog product standing on its marker, with its name and price above it.\n"
     "With no source it opens camera 0, and when there is none it plays the built-in demo.\n"
     "\n"
-    "  --camera N        camera index (V4L2)\n"
+    "  --camera SOURCE   a camera: an index (0) or a device (/dev/video0); an IP camera or stream:\n"
+    "                    rtsp://, rtsps://, http:// or https:// (MJPEG); or gst:PIPELINE, any\n"
+    "                    GStreamer pipeline giving video (default: the catalog's \"camera\", else 0)\n"
+    "  --camera-size WxH the frame size to ask of it (a camera: that mode; a stream or pipeline:\n"
+    "                    scaled to it; default: its best)\n"
+    "  --camera-fps N    frames per second to ask of it (default: its best)\n"
+    "  --camera-format FOURCC  a camera's pixel format: MJPG, YUYV, H264... (default: the best)\n"
+    "  --camera-exposure auto|locked|N  a camera's exposure: automatic, held at its current\n"
+    "                    automatic value, or N in 100 us steps (locked or a number stop markers\n"
+    "                    flickering as the light changes)\n"
+    "  --camera-focus auto|locked|N  a camera's focus (N: the driver's focus steps)\n"
+    "  --camera-white-balance auto|locked|K  a camera's white balance (K: kelvin)\n"
     "  --video FILE      a video file\n"
     "  --images DIR      a folder of images, in name order (the first sets the frame size; others\n"
     "                    are scaled to it, letterboxed)\n"
@@ -41,7 +53,8 @@ static const char *k_help =
     "  --simulate-disconnect FRAME:SECONDS  for tests: the source drops out at FRAME for SECONDS,\n"
     "                    as an unplugged camera would\n"
     "  --report-every S  every S seconds, one line on stderr: frames per second, memory, capture-to-\n"
-    "                    display latency (mean, 95th percentile), stage times\n"
+    "                    display latency (mean, 95th percentile), stage times; a live source's\n"
+    "                    frames dropped (replaced by newer ones before shown) and reconnects\n"
     "  --fullscreen      fill the monitor (--monitor N: which, 0 = primary; one that does not\n"
     "                    exist is an error; headless ignores it)\n"
     "  --kiosk           for a stand: fullscreen, no pointer, Escape asks before quitting, Q does\n"
@@ -85,7 +98,8 @@ static const char *k_help =
     "end, frames per second and the time of each stage are printed on stderr.\n");
 
 /* Long options without a letter (the web console's). */
-enum { OPT_CONSOLE = 0x100, OPT_CONSOLE_STATE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE };
+enum { OPT_CONSOLE = 0x100, OPT_CONSOLE_STATE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE,
+       OPT_CAM_SIZE, OPT_CAM_FPS, OPT_CAM_FORMAT, OPT_CAM_EXPOSURE, OPT_CAM_FOCUS, OPT_CAM_WB };
 
 static const struct option k_opts[] = {
     { "camera", required_argument, 0, 'C' }, { "video", required_argument, 0, 'v' },
@@ -102,7 +116,11 @@ static const struct option k_opts[] = {
     { "layout-log", required_argument, 0, 'L' }, { "click", required_argument, 0, 'X' }, { "key", required_argument, 0, 'Y' },
     { "console", required_argument, 0, OPT_CONSOLE }, { "console-state", required_argument, 0, OPT_CONSOLE_STATE },
     { "tls-cert", required_argument, 0, OPT_TLS_CERT }, { "tls-key", required_argument, 0, OPT_TLS_KEY },
-    { "insecure", no_argument, 0, OPT_INSECURE }, { 0, 0, 0, 0 },
+    { "insecure", no_argument, 0, OPT_INSECURE },
+    { "camera-size", required_argument, 0, OPT_CAM_SIZE }, { "camera-fps", required_argument, 0, OPT_CAM_FPS },
+    { "camera-format", required_argument, 0, OPT_CAM_FORMAT }, { "camera-exposure", required_argument, 0, OPT_CAM_EXPOSURE },
+    { "camera-focus", required_argument, 0, OPT_CAM_FOCUS }, { "camera-white-balance", required_argument, 0, OPT_CAM_WB },
+    { 0, 0, 0, 0 },
 };
 
 /* A whole-number option within lo..hi: 0, or 2 after saying what was expected. */
@@ -155,7 +173,7 @@ static int parse_input(run_opts *o, int c, const char *arg)
 static int parse_value(run_opts *o, int c, const char *arg)
 {
     switch (c) {
-    case 'C': o->nsrc++; return int_arg("camera", arg, 0, 255, &o->camera, N_("an index 0-255"));
+    case 'C': o->nsrc++; return app_camera_spec("run", arg, &o->camsrc);
     case 'n': return int_arg("frames", arg, 1, 100000000, &o->frames, N_("a whole number >= 1"));
     case 'M': return int_arg("monitor", arg, 0, 16, &o->monitor, N_("0-16"));
     case 'A': return int_arg("msaa", arg, 1, 16, &o->msaa, N_("1-16 samples"));
@@ -176,6 +194,8 @@ static int parse_value(run_opts *o, int c, const char *arg)
         o->fault_seconds = v[1];
         return 0;
     }
+    case OPT_CAM_SIZE: case OPT_CAM_FPS: case OPT_CAM_FORMAT: case OPT_CAM_EXPOSURE: case OPT_CAM_FOCUS: case OPT_CAM_WB:
+        return app_camera_option("run", c - OPT_CAM_SIZE, arg, &o->cam);
     case 'R':
         if (vt_parse_double(arg, 0.1, 86400, &o->report_every)) { VT_ERROR("run", "--report-every '%s': expected seconds", arg); return 2; }
         return 0;
@@ -218,7 +238,7 @@ static int parse_option(run_opts *o, int c, const char *arg)
 
 int run_opts_parse(int argc, char **argv, run_opts *o)
 {
-    *o = (run_opts){ .camera = -1, .tour = -1, .monitor = -1 };
+    *o = (run_opts){ .tour = -1, .monitor = -1 };
     snprintf(o->default_catalog, sizeof o->default_catalog, "%s/models/catalog.json", VT_DATA_DIR);
     o->catalog = o->default_catalog;
     opterr = 0;
@@ -234,6 +254,9 @@ int run_opts_parse(int argc, char **argv, run_opts *o)
     if (optind < argc) { VT_ERROR("run", "unexpected argument '%s'", argv[optind]); return 2; }
     if (o->nsrc > 1) { VT_ERROR("run", "give one source: --camera, --video, --images or --demo"); return 2; }
     if (o->calib && o->intr) { VT_ERROR("run", "give --calib or --intrinsics, not both"); return 2; }
+    if ((o->video || o->images || o->demo) && o->cam.given)
+        VT_WARN("run", "the --camera-... options are for a camera, stream or pipeline; ignored with %s",
+                o->video ? "--video" : o->images ? "--images" : "--demo");
     if (o->headless && !o->out) o->out = "vitrine-run.mp4";
     if (!o->console && (o->console_state || o->tls_cert || o->tls_key || o->insecure))
         VT_WARN("run", "--console-state, --tls-cert, --tls-key and --insecure are for --console; ignored without it");

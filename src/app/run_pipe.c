@@ -44,8 +44,10 @@ static vt_result read_item(run_pipe *p, run_item *it)
     uint64_t t0 = vt_now_ns();
     /* Into the source's buffer of this slot: the frame on screen (another slot) stays intact. */
     it->rr = vt_source_read_into(p->rc->src, (int)(it - p->items), &it->fr, it->err, sizeof it->err);
-    it->t_capture = vt_now_ns();
-    it->capture_ms = (double)(it->t_capture - t0) * 1e-6;
+    uint64_t now = vt_now_ns();
+    it->capture_ms = (double)(now - t0) * 1e-6;
+    /* A live source's own capture time, so latency counts from the camera's clock. */
+    it->t_capture = it->rr == VT_OK && it->fr.t_capture ? it->fr.t_capture : now;
     return it->rr;
 }
 
@@ -159,9 +161,10 @@ static int start_thread(run_pipe *p)
 int run_pipe_start(run_ctx *rc)
 {
     run_pipe *p = calloc(1, sizeof *p);
-    int camera = vt_source_get_kind(rc->src) == VT_SOURCE_CAMERA;
+    int camera = app_source_kind_live(vt_source_get_kind(rc->src));
     /* A file: two slots (one on screen, one being read), so capture runs one frame ahead and no
-     * more. A camera: three, so the capture never waits (a newer frame replaces the waiting one). */
+     * more. A camera, stream or pipeline: three, so the capture never waits (a newer frame
+     * replaces the waiting one). */
     if (!p || vt_slots_create(camera ? RUN_PIPE_SLOTS : 2, camera, &p->q, rc->err, sizeof rc->err) != VT_OK) {
         free(p);
         VT_ERROR("run", "cannot start the frame loop: out of memory");
@@ -176,7 +179,7 @@ int run_pipe_start(run_ctx *rc)
     run_item *it = &p->items[slot];
     it->fr = rc->fr;
     it->rr = VT_OK;
-    it->t_capture = vt_now_ns();
+    it->t_capture = rc->fr.t_capture ? rc->fr.t_capture : vt_now_ns();
     detect_item(p, it);
     prepare_item(it);
     vt_slots_publish(p->q, slot);
@@ -238,6 +241,13 @@ void run_pipe_stop(run_ctx *rc)
     rc->pipe = NULL;
     rc->item = NULL;
     memset(&rc->fr, 0, sizeof rc->fr);
+}
+
+vt_source_stats run_pipe_source_stats(run_ctx *rc)
+{
+    vt_source_stats st = vt_source_get_stats(rc->src);
+    if (rc->pipe) st.dropped += vt_slots_dropped(rc->pipe->q);
+    return st;
 }
 
 /* ---- capture-to-display latency ---- */

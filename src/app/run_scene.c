@@ -174,6 +174,9 @@ static void swap_in(run_ctx *rc)
     rc->batch = NULL;
     if (fresh.dict.cv_id != rc->sc.dict.cv_id) run_make_tracker(rc, fresh.dict);
     run_close_removed_visits(rc, rc->sc.cat, fresh.cat);
+    /* The source is the capture thread's and its frames are on screen: reopening it is a restart. */
+    if (!was_start && app_source_kind_live(rc->sd.kind) && !vt_catalog_camera_equal(&rc->sc.cat->camera, &fresh.cat->camera))
+        VT_WARN("catalog", "camera settings changed in %s: restart to apply", rc->o.catalog);
     scene_free(&rc->sc, rc->rend);
     rc->sc = fresh;
     run_show_scene(rc);

@@ -28,21 +28,68 @@ static int load_intrinsics(const run_opts *o, vt_camera *cam, int *have)
     return -1;
 }
 
-/* The source: as asked; else camera 0; else the demo, so `vitrine run` always shows something. */
+/* cat's "camera" settings copied into rc (the scene's catalog goes at a reload) and applied to
+ * sd, the command line's winning. */
+static void camera_settings(run_ctx *rc, const vt_catalog_camera *cc)
+{
+    vt_catalog_camera c = *cc;
+    char *ctl[3] = { cc->exposure, cc->focus, cc->white_balance };
+    for (int i = 0; i < 3; i++)
+        if (ctl[i]) snprintf(rc->cam_ctl[i], sizeof rc->cam_ctl[i], "%s", ctl[i]);
+    c.exposure = cc->exposure ? rc->cam_ctl[0] : NULL;
+    c.focus = cc->focus ? rc->cam_ctl[1] : NULL;
+    c.white_balance = cc->white_balance ? rc->cam_ctl[2] : NULL;
+    app_camera_apply(&rc->sd, &rc->o.cam, &c);
+}
+
+/* A camera, stream or pipeline: --camera's; else the catalog's "camera.source"; else camera 0
+ * (fallback: 1 when the demo may stand in for it). */
+static vt_result live_source(run_ctx *rc, int *fallback)
+{
+    const run_opts *o = &rc->o;
+    vt_source_desc *sd = &rc->sd;
+    const vt_catalog_camera *cc = &rc->sc.cat->camera;
+    *fallback = 0;
+    if (o->camsrc.kind) {
+        sd->kind = o->camsrc.kind;
+        sd->camera_index = o->camsrc.camera_index;
+        sd->device = o->camsrc.device, sd->url = o->camsrc.url, sd->pipeline = o->camsrc.pipeline;
+    } else if (cc->source) {
+        snprintf(rc->cam_source, sizeof rc->cam_source, "%s", cc->source);
+        if (vt_source_parse(rc->cam_source, sd, rc->err, sizeof rc->err) != VT_OK) return VT_ERR_ARG;   /* checked at load */
+    } else {
+        sd->kind = VT_SOURCE_CAMERA;
+        *fallback = 1;
+    }
+    camera_settings(rc, cc);
+    vt_result r = vt_source_open(sd, &rc->src, rc->err, sizeof rc->err);
+    if (r != VT_OK && !o->camsrc.kind && cc->source) {   /* say where the source was named */
+        char why[700];
+        snprintf(why, sizeof why, "%.690s", rc->err);
+        snprintf(rc->err, sizeof rc->err, "%.300s: camera.source: %s", rc->o.catalog, why);
+    }
+    return r;
+}
+
+/* The source: as asked; else the catalog's camera or camera 0; else the demo, so `vitrine run`
+ * always shows something. */
 static vt_result open_source(run_ctx *rc)
 {
     const run_opts *o = &rc->o;
     rc->sd = (vt_source_desc){ .want = VT_WANT_GREY | VT_WANT_COLOUR, .buffers = RUN_PIPE_SLOTS, .same_size = 1, .fault_after = o->fault_after,
                                .fault_seconds = o->fault_seconds, .demo = { .width = o->demo_w, .height = o->demo_h } };
     vt_source_desc *sd = &rc->sd;
+    int fallback = 0;
+    vt_result r;
     if (o->video) { sd->kind = VT_SOURCE_VIDEO; sd->path = o->video; }
     else if (o->images) { sd->kind = VT_SOURCE_FOLDER; sd->path = o->images; }
     else if (o->demo) sd->kind = VT_SOURCE_DEMO;
-    else { sd->kind = VT_SOURCE_CAMERA; sd->camera_index = o->camera < 0 ? 0 : o->camera; }
-    vt_result r = vt_source_open(sd, &rc->src, rc->err, sizeof rc->err);
-    if (r == VT_OK || o->nsrc > 0) return r;
+    if (sd->kind) r = vt_source_open(sd, &rc->src, rc->err, sizeof rc->err);
+    else r = live_source(rc, &fallback);
+    if (r == VT_OK || !fallback) return r;
     VT_INFO("run", "%s; playing the built-in demo", rc->err);
-    sd->kind = VT_SOURCE_DEMO;
+    *sd = (vt_source_desc){ .kind = VT_SOURCE_DEMO, .want = sd->want, .buffers = sd->buffers, .same_size = 1,
+                            .fault_after = o->fault_after, .fault_seconds = o->fault_seconds, .demo = sd->demo };
     return vt_source_open(sd, &rc->src, rc->err, sizeof rc->err);
 }
 
@@ -88,6 +135,9 @@ int run_open_source(run_ctx *rc)
         else VT_ERROR("run", "source: no frame to show");
         return 2;
     }
+    /* After the first frame: a stream's size and rate are known once it has given one. */
+    vt_source_describe(rc->src, rc->cam_desc, sizeof rc->cam_desc);
+    if (app_source_kind_live(rc->sd.kind)) VT_NOTE("run", "%s", rc->cam_desc);   /* what the camera really gives */
     rc->W = rc->fr.colour.width;
     rc->H = rc->fr.colour.height;
     rc->cam = vt_camera_from_fov(rc->W, rc->H, VT_DEFAULT_HFOV_DEG);
@@ -100,7 +150,8 @@ int run_open_source(run_ctx *rc)
      * it is the same on any machine), the wall clock only for a live source. */
     double fps = vt_source_fps(rc->src);
     rc->live = vt_source_is_live(rc->src);
-    rc->clock = (media_clock){ .fps = fps > 0 ? fps : 30, .live = fps <= 0 && vt_source_is_live(rc->src), .t0 = vt_now_ns() };
+    int gst = app_source_kind_live(rc->sd.kind);   /* a real camera or stream: its own clock, whatever its rate */
+    rc->clock = (media_clock){ .fps = fps > 0 ? fps : 30, .live = gst || (fps <= 0 && rc->live), .t0 = vt_now_ns() };
     return -1;
 }
 
@@ -147,7 +198,8 @@ void run_open_analytics(run_ctx *rc)
     const char *slash = strrchr(o->catalog, '/');
     snprintf(def, sizeof def, "%.*svitrine-analytics.sqlite", slash ? (int)(slash - o->catalog + 1) : 0, o->catalog);
     const vt_source_kind k = rc->sd.kind;
-    snprintf(what, sizeof what, "%s", k == VT_SOURCE_DEMO ? "demo" : k == VT_SOURCE_CAMERA ? "camera" : rc->sd.path);
+    snprintf(what, sizeof what, "%s", k == VT_SOURCE_DEMO ? "demo" : k == VT_SOURCE_CAMERA ? "camera"   /* a URL may hold a password */
+                                      : k == VT_SOURCE_STREAM ? "stream" : k == VT_SOURCE_PIPELINE ? "pipeline" : rc->sd.path);
     if (vt_analytics_open(o->analytics ? o->analytics : def, rc->sc.cat->store_name, what, &rc->stats, rc->err, sizeof rc->err) != VT_OK)
         VT_WARN("analytics", "%s; running without analytics", rc->err);
 }

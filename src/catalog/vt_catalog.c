@@ -3,6 +3,7 @@
 #include "catalog_scan.h"
 #include "catalog_lang.h"
 #include "catalog_time.h"
+#include "catalog_camera.h"
 #include "catalog_promo.h"
 
 #include <cjson/cJSON.h>
@@ -175,7 +176,7 @@ static void opt_vec3(ctx *x, const cJSON *o, const char *key, const char *path, 
     else if (!ok) problem(x, 1, p, "%s must be an array of 3 numbers, each at most %g in size", p, VT_CATALOG_MAX_NUMBER);
 }
 
-static const char *const k_root_keys[] = { "version", "store", "markers", "products", "$schema", "comment", NULL };
+static const char *const k_root_keys[] = { "version", "store", "markers", "products", "camera", "$schema", "comment", NULL };
 static const char *const k_store_keys[] = { "name", "locale", "currency", "attract_after_s", "timezone", "languages", NULL };
 static const char *const k_marker_keys[] = { "dictionary", "length_mm", "filter", NULL };
 static const char *const k_filter_keys[] = { "min_cutoff", "beta", "d_cutoff", "lost_after_frames", NULL };
@@ -519,6 +520,9 @@ static void check_catalog(ctx *x, const cJSON *root, const char *path)
     else check_products(x, products, have_dict ? &dict : NULL, path);
     const cJSON *store = cJSON_GetObjectItemCaseSensitive(root, "store");
     x->errors += cat_read_languages(x->c, x->rep, cJSON_IsObject(store) ? store : NULL);
+    const cJSON *camera = cJSON_GetObjectItemCaseSensitive(root, "camera");
+    if (cJSON_IsObject(camera)) unknown_keys(x, camera, "camera", cat_camera_keys);
+    x->errors += cat_read_camera(x->c, x->rep, root);
 }
 
 vt_result vt_catalog_parse_text(const char *text, size_t n, const char *path, vt_catalog_report *rep, int partial,
@@ -583,6 +587,7 @@ void vt_catalog_destroy(vt_catalog *c)
     free(c->currency);
     free(c->time_zone);
     free(c->dictionary);
+    cat_free_camera(&c->camera);
     free(c->pos);
     free(c);
 }

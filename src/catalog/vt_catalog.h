@@ -76,6 +76,21 @@ typedef struct vt_filter_params {
 /* The defaults above, written out; a catalog without "markers.filter" gets exactly these. */
 vt_filter_params vt_filter_params_defaults(void);
 
+/* The catalog's "camera": a kiosk's source and the mode and controls asked of it
+ * (docs/catalog.md). Every field is optional (NULL / 0 / "" when not given); the command line's
+ * --camera options win over it, field by field. */
+typedef struct vt_catalog_camera {
+    char *source;              /* "/dev/video0", "rtsp://...", "http://...", "gst:...", or an index ("0") */
+    int width, height;         /* "size": "1920x1080" */
+    double fps;
+    char format[8];            /* a FOURCC, upper-cased ("MJPG") */
+    char *exposure, *focus, *white_balance;   /* "auto", "locked" or a whole number written out */
+} vt_catalog_camera;
+/* A pixel format as staff write it ("mjpg"): 1 when it is 4 letters or digits, upper-cased into out. */
+int vt_catalog_camera_fourcc(const char *text, char out[8]);
+/* 1 when a and b ask for the same camera settings. */
+int vt_catalog_camera_equal(const vt_catalog_camera *a, const vt_catalog_camera *b);
+
 typedef struct vt_catalog {
     char *path;                /* the file it came from */
     char *store_name, *locale, *currency;
@@ -84,6 +99,7 @@ typedef struct vt_catalog {
     char *dictionary;          /* e.g. "5X5_100" */
     double length_mm;          /* default printed marker side (the black square) */
     vt_filter_params filter;
+    vt_catalog_camera camera;  /* "camera" (all zero when absent) */
     vt_product *products;
     int count;
     char **languages;          /* what the visitor's language selector offers (canonical BCP 47 tags):

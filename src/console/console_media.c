@@ -56,6 +56,10 @@ void vt_console_set_status(vt_console *c, const vt_console_status *s)
     m->width = s->width;
     m->height = s->height;
     m->products_seen = s->products_seen;
+    copy_str(m->capture, sizeof m->capture, s->capture);
+    m->dropped = s->dropped;
+    m->reconnects = s->reconnects;
+    m->latency_ms = s->latency_ms;
     m->nstaff = s->staff && s->nstaff > 0 ? (s->nstaff < MEDIA_STAFF_MAX ? s->nstaff : MEDIA_STAFF_MAX) : 0;
     if (m->nstaff) memcpy(m->staff, s->staff, (size_t)m->nstaff * sizeof *m->staff);
     pthread_mutex_unlock(&m->mu);
@@ -186,6 +190,13 @@ static void status_display(vt_console *c, cJSON *j, cJSON *warnings)
         cJSON_AddItemToArray(fr, cJSON_CreateNumber(m->width));
         cJSON_AddItemToArray(fr, cJSON_CreateNumber(m->height));
         cJSON_AddNumberToObject(j, "products_seen", m->products_seen);
+        if (m->capture[0]) {   /* a live source's figures ("camera" stays the state, for older clients) */
+            cJSON *cap = cJSON_AddObjectToObject(j, "capture");
+            cJSON_AddStringToObject(cap, "description", m->capture);
+            cJSON_AddNumberToObject(cap, "dropped", (double)m->dropped);
+            cJSON_AddNumberToObject(cap, "reconnects", m->reconnects);
+            cJSON_AddNumberToObject(cap, "latency_ms", (double)(long long)(m->latency_ms * 10 + 0.5) / 10);
+        } else cJSON_AddNullToObject(j, "capture");
         if (m->catalog_error[0]) add_warning(warnings, "error", "catalog", m->catalog_error, 0);
         for (int i = 0; i < m->nstaff; i++)
             add_warning(warnings, level_name(m->staff[i].level), m->staff[i].subsystem, m->staff[i].text,
@@ -193,7 +204,7 @@ static void status_display(vt_console *c, cJSON *j, cJSON *warnings)
     }
     pthread_mutex_unlock(&m->mu);
     if (!have) {
-        const char *keys[] = { "fps", "camera", "source", "frame", "products_seen" };
+        const char *keys[] = { "fps", "camera", "source", "frame", "products_seen", "capture" };
         for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) cJSON_AddNullToObject(j, keys[i]);
     }
 }

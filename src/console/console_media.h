@@ -24,6 +24,10 @@ typedef struct console_media {
     double fps;
     char camera[32], source[256], catalog_error[1024];
     int width, height, products_seen;
+    char capture[512];          /* "" for a file or the demo */
+    long dropped;
+    int reconnects;
+    double latency_ms;
     vt_staff_msg staff[MEDIA_STAFF_MAX];
     int nstaff;
     /* the latest frame offered, RGBA8 top row first, scaled down; seq counts offers */

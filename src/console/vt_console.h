@@ -58,6 +58,13 @@ typedef struct vt_console_status {
     const char *catalog_error;   /* the last reload's error, or NULL */
     const vt_staff_msg *staff;   /* the latest staff messages, newest first (copied) */
     int nstaff;
+    /* a live source (camera, stream, pipeline): what it negotiated (vt_source_describe), frames
+     * dropped (replaced by newer ones before shown), reconnects, capture-to-display latency over
+     * the last second; capture NULL for files and the demo */
+    const char *capture;
+    long dropped;
+    int reconnects;
+    double latency_ms;
 } vt_console_status;
 /* Publishes the display's figures (copied); once a second is plenty. */
 void vt_console_set_status(vt_console *c, const vt_console_status *s);
