@@ -27,9 +27,6 @@
 #include <string.h>
 #include <time.h>
 
-#ifndef VT_DATA_DIR
-#define VT_DATA_DIR "."
-#endif
 
 enum { MODE_VIDEO, MODE_PRODUCTS, MODE_FULL, MODE_NOREAD, MODE_COUNT };
 static const char *mode_name[MODE_COUNT] = { "video", "products", "full", "noread" };
@@ -225,7 +222,9 @@ done:
 int main(int argc, char **argv)
 {
     int sizes[8][2], nsizes = 0, nframes = 24, repeats = 3, only = -1, passes = 0;
-    const char *catalog = VT_DATA_DIR "/models/catalog.json";
+    char bundled[4096];
+    snprintf(bundled, sizeof bundled, "%.4000s/models/catalog.json", vt_data_dir());
+    const char *catalog = bundled;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--size") && i + 1 < argc && nsizes < 8 &&
             sscanf(argv[++i], "%dx%d", &sizes[nsizes][0], &sizes[nsizes][1]) == 2)

@@ -10,9 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#ifndef VT_DATA_DIR
-#define VT_DATA_DIR "."
-#endif
 
 static const char *k_help =
     /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
@@ -41,7 +38,7 @@ static const char *k_help =
     "                    are scaled to it, letterboxed)\n"
     "  --demo            the built-in demo scene (markers on a shelf, a moving camera)\n"
     "  --demo-size WxH   the demo's frame size (default 1280x720)\n"
-    "  --catalog FILE    products, prices and models (default: %s/models/catalog.json)\n"
+    "  --catalog FILE    products, prices and models (default: %s)\n"
     "  --calib FILE      camera intrinsics from an OpenCV calibration file (made at the video's\n"
     "                    aspect ratio; another size is scaled)\n"
     "  --intrinsics FX,FY,CX,CY  camera intrinsics in pixels (default: a %.0f degree field of view)\n"
@@ -239,12 +236,12 @@ static int parse_option(run_opts *o, int c, const char *arg)
 int run_opts_parse(int argc, char **argv, run_opts *o)
 {
     *o = (run_opts){ .tour = -1, .monitor = -1 };
-    snprintf(o->default_catalog, sizeof o->default_catalog, "%s/models/catalog.json", VT_DATA_DIR);
+    snprintf(o->default_catalog, sizeof o->default_catalog, "%s", vt_default_catalog());
     o->catalog = o->default_catalog;
     opterr = 0;
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "h", k_opts, NULL)) != -1;) {
-        if (c == 'h') { printf(_(k_help), VT_DATA_DIR, VT_DEFAULT_HFOV_DEG); return 0; }
+        if (c == 'h') { printf(_(k_help), vt_default_catalog(), VT_DEFAULT_HFOV_DEG); return 0; }
         if (c == '?' || c == ':') {
             VT_ERROR("run", "unknown or incomplete option '%s' (try 'vitrine run --help')", argv[optind - 1]);
             return 2;

@@ -65,7 +65,7 @@ static void read_source(cam_ctx *x, const cJSON *v)
     } else if (cJSON_IsString(v) && source_ok(v->valuestring)) s = v->valuestring;
     if (s) { x->c->camera.source = strdup(s); return; }
     problem(x, "source", "camera.source %.200s: expected a camera index 0-255, a device such as /dev/video0, an rtsp:// or http:// address, or gst:PIPELINE",
-            cJSON_IsString(v) ? v->valuestring : "(not a string)");
+            cJSON_IsString(v) ? v->valuestring : _("(not a string)"));
 }
 
 /* exposure, focus, white_balance: "auto", "locked" or a whole number 0 .. 1000000 (as text or a number). */

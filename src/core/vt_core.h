@@ -167,6 +167,37 @@ const char *vt_file_ext(const char *path);
 /* Case-insensitive: the extension of an image format OpenCV decodes (jpg, png, bmp, tif, ...). */
 int vt_is_image_ext(const char *path);
 
+/* ---- where Vitrine's files live (docs/install.md) ----------------------------------------- *
+ * Found at run time from the executable's own place, never from a path of the build machine: an
+ * installed tree can be moved (relocatable), a build tree finds its checkout. Each folder is
+ * found once; the strings are static (never free them). */
+/* Read-only data: shaders/, models/ (the bundled catalog and models), markers/. $VITRINE_DATA_DIR;
+ * else ../share/vitrine from the executable (installed); else the checkout a build tree was made
+ * from (the file vitrine-source-dir that CMake writes beside the executable); else ".". */
+const char *vt_data_dir(void);
+/* Where the shaders are: $VITRINE_SHADER_DIR, else DATA/shaders. */
+const char *vt_shader_dir(void);
+/* The catalog a command uses when none is given: the first that exists of
+ * $CONFIGURATION_DIRECTORY/catalog.json (systemd's ConfigurationDirectory=), $XDG_CONFIG_HOME/
+ * vitrine/catalog.json (~/.config/vitrine), /etc/vitrine/catalog.json, else the bundled
+ * DATA/models/catalog.json. */
+const char *vt_default_catalog(void);
+/* The folder for what a run keeps (analytics, the console's state) when it cannot be beside the
+ * catalog: $VITRINE_STATE_DIR; $STATE_DIRECTORY (systemd's StateDirectory=: /var/lib/vitrine);
+ * else $XDG_DATA_HOME/vitrine (~/.local/share/vitrine). Not created here. */
+const char *vt_state_dir(void);
+/* Where a run keeps the state of catalog: beside it when its folder is the retailer's own and
+ * writable (as always); the state folder for the bundled catalog (so a checkout's or the
+ * package's files are never written), a system configuration folder (/etc/vitrine,
+ * $CONFIGURATION_DIRECTORY, ~/.config/vitrine: settings, not data) or a folder it cannot write. */
+void vt_state_dir_for(const char *catalog, char *out, size_t len);
+/* Screenshots: $XDG_PICTURES_DIR (or its line in ~/.config/user-dirs.dirs, else ~/Pictures),
+ * then Vitrine/ in it. Not created here. */
+const char *vt_pictures_dir(void);
+/* Creates path and its parents (mode 0755, or 0700 for a state folder's own). VT_OK when it is
+ * a folder afterwards; else err says which part failed. */
+vt_result vt_make_dirs(const char *path, int private_, char *err, size_t errlen);
+
 /* ---- logging ---------------------------------------------------------------------------- */
 /* NOTE: nothing is wrong but staff should see it (a screenshot saved, a catalog reloaded). */
 typedef enum vt_log_level { VT_LOG_ERROR = 0, VT_LOG_WARN, VT_LOG_NOTE, VT_LOG_INFO, VT_LOG_DEBUG } vt_log_level;

@@ -43,11 +43,7 @@ static void find_dir(char *out, size_t len)
             if (w > 0 && (size_t)w < len && is_dir(out)) return;
         }
     }
-#ifdef VT_LOCALE_DIR
-    snprintf(out, len, "%s", VT_LOCALE_DIR);
-#else
     snprintf(out, len, "/usr/share/locale");
-#endif
 }
 
 static locale_t open_locale(const char *name);

@@ -7,9 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef VT_SHADER_DIR_DEFAULT
-#define VT_SHADER_DIR_DEFAULT "shaders"
-#endif
 
 /* ---- shaders ---- */
 /* defines (may be NULL) go right after the source's first line, its #version. */
@@ -158,9 +155,7 @@ static void set_constant_uniforms(vt_renderer *r)
 
 static const char *shader_dir(const vt_render_desc *d)
 {
-    if (d->shader_dir) return d->shader_dir;
-    const char *e = getenv("VITRINE_SHADER_DIR");
-    return e && *e ? e : VT_SHADER_DIR_DEFAULT;
+    return d->shader_dir ? d->shader_dir : vt_shader_dir();   /* VITRINE_SHADER_DIR, else the data's */
 }
 
 /* ---- targets ---- */
