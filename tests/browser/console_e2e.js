@@ -52,7 +52,7 @@ const S = {
 const norm = (s) => (s == null ? s : String(s).replace(/\s+/gu, ' ').trim());
 
 class Layout {
-    constructor(file) { this.file = file; this.off = 0; this.rest = ''; this.last = null; this.count = 0; }
+    constructor(file) { this.file = file; this.off = 0; this.rest = ''; this.last = null; this.count = 0; this.watchers = new Set(); }
     /* The frames written since the last poll (a partial last line waits for the next). */
     poll() {
         let fd;
@@ -71,6 +71,9 @@ class Layout {
         }
         fs.closeSync(fd);
         if (out.length) { this.last = out[out.length - 1]; this.count += out.length; }
+        /* A watcher sees every frame, whichever step polls: the promotion's check runs through
+         * the steps done while it waits for its start. */
+        for (const f of out) for (const w of this.watchers) w(f);
         return out;
     }
     skip() { this.poll(); return this.last; }   /* from now on only frames rendered later count */
@@ -347,6 +350,11 @@ async function addProduct() {
     say(`  the display shows ${ADDED.id}'s tag at ${ADDED.text} on marker ${ADDED.marker} (frame ${seen.frame.frame})`);
 }
 
+/* The promotion's start is a whole minute of the store's clock, 25 to 85 s ahead: the steps that
+ * do not touch its product (upload, add, the markers, live, stats and status pages) run while it
+ * waits, and a watcher on the layout log checks every frame from the save to its switch. */
+let promo = null;
+
 async function schedulePromotion() {
     /* Starts at the next minute of the store's clock, at least 25 s ahead so that it is not on yet. */
     const startMs = Math.ceil((Date.now() + 25000) / 60000) * 60000;
@@ -368,6 +376,20 @@ async function schedulePromotion() {
     expect(r.json.promotion_now === false, 'promotion_now false before the start', r.json.promotion_now);
     say(`  promotion saved: ${PROMO} at ${PROMO_PRICE} from ${start} to ${end} (${TZ}), ` +
         `${((startMs - Date.now()) / 1000).toFixed(0)} s from now`);
+    /* From here every frame is checked, until the first with the promotion's price. Each frame's
+     * prices are those of its wall clock (wall_ms, UTC): before the start the regular price,
+     * from the start the promotion's. */
+    promo = { startMs, start, n0: layout.count, wrong: [], on: null };
+    const watch = (x) => {
+        const t = tagOf(x, PROMO);
+        if (!t || promo.on) return;
+        const isOn = norm(t.price) === PROMO_TEXT;
+        if (isOn && x.wall_ms !== undefined && x.wall_ms < startMs) promo.wrong.push(`${x.frame} on early`);
+        if (!isOn && x.wall_ms !== undefined && x.wall_ms >= startMs + 1000) promo.wrong.push(`${x.frame} still off`);
+        if (isOn) promo.on = { frame: x, frames: layout.count - promo.n0 };
+    };
+    promo.watch = watch;
+    layout.watchers.add(watch);
     /* Not yet: the regular price, on frames rendered after the change was picked up. */
     await sleep(3000);
     layout.skip();
@@ -377,20 +399,22 @@ async function schedulePromotion() {
         expect(norm(t.price) === PROMO_REGULAR && !t.was, `before ${start}: ${PROMO} at ${PROMO_REGULAR}`, describe(f.frame));
         say(`  before the start the display still shows ${PROMO_REGULAR}`);
     }
-    /* Then by itself, on time. Each frame's prices are those of its wall clock (wall_ms, UTC):
-     * before the start the regular price, from the start the promotion's. */
-    const wrong = [];
-    const seen = await layout.waitFor((x) => {
-        const t = tagOf(x, PROMO);
-        if (!t) return false;
-        const on = norm(t.price) === PROMO_TEXT;
-        if (on && x.wall_ms !== undefined && x.wall_ms < startMs) wrong.push(`${x.frame} on early`);
-        if (!on && x.wall_ms !== undefined && x.wall_ms >= startMs + 1000) wrong.push(`${x.frame} still off`);
-        return on;
-    }, startMs - Date.now() + sec(90), `${PROMO}'s promotion at ${PROMO_TEXT}`);
+}
+
+async function promotionOn() {
+    expect(promo, 'a promotion scheduled by the step before', 'none (that step failed)');
+    const { startMs, start } = promo;
+    try {
+        /* Then by itself, on time: the first frame with the promotion's price (the watcher has
+         * seen every frame since the save, whichever step read them). */
+        if (!promo.on) await layout.waitFor(() => !!promo.on, startMs - Date.now() + sec(90), `${PROMO}'s promotion at ${PROMO_TEXT}`);
+    } finally {
+        layout.watchers.delete(promo.watch);
+    }
+    const seen = promo.on;
     const t = tagOf(seen.frame, PROMO);
     const at = seen.frame.wall_ms !== undefined ? seen.frame.wall_ms : Date.now();
-    expect(!wrong.length, `the promotion exactly from ${start}`, `frames ${wrong.slice(0, 10).join(', ')}`);
+    expect(!promo.wrong.length, `the promotion exactly from ${start}`, `frames ${promo.wrong.slice(0, 10).join(', ')}`);
     expect(at >= startMs, `the promotion not before ${start}`, `on at ${new Date(at).toISOString()}`);
     expect(norm(t.was) === PROMO_REGULAR, `the regular price ${PROMO_REGULAR} struck out beside it`, `was ${t.was}`);
     say(`  the display switched to ${PROMO_TEXT} (was ${norm(t.was)}) by itself: first frame ${seen.frame.frame} at ` +
@@ -504,14 +528,16 @@ async function main() {
     const logged = results[0][1] === 'passed';
     if (logged) {
         await step('change a price, see it on the next frames', changePrice);
+        /* The promotion's minute comes while the steps that leave its product alone run. */
+        await step('schedule a promotion a minute ahead, not on yet', schedulePromotion);
         await step('upload a model through the models page', uploadModel);
         await step('add a product with the uploaded model, see it on its marker', addProduct);
-        await step('schedule a promotion a minute ahead, see it switch on', schedulePromotion);
-        await step('roll back to the version before, see the old prices', rollBack);
         await step('the markers page: its PDF', markersPage);
         await step('the live page: the display\'s picture', livePage);
         await step('the stats page', statsPage);
         await step('the status page', statusPage);
+        await step('the promotion switches on by itself at its start', promotionOn);
+        await step('roll back to the version before, see the old prices', rollBack);
     } else {
         say('\n(not logged in: the other steps cannot run)');
     }
