@@ -99,12 +99,20 @@ static const char *catalog_stream(const doctor_ctx *d)
     return sd.kind == VT_SOURCE_CAMERA ? NULL : s;
 }
 
+/* A device the listing could not open (no permission, gone): the logger's warning, as a detail. */
+static void camera_sink(vt_log_level lvl, const char *subsystem, const char *line, void *ctx)
+{
+    if (lvl <= VT_LOG_WARN && !strcmp(subsystem, "capture")) doctor_detail(ctx, "%s", line);
+}
+
 void doctor_check_cameras(const doctor_ctx *d, doctor_check *c)
 {
     vt_camera_info *cams = NULL;
     int n = 0;
     char err[512];
-    if (vt_cameras_list(&cams, &n, err, sizeof err) != VT_OK) n = 0;
+    vt_log_set_sink(camera_sink, c);
+    if (vt_cameras_list(&cams, &n, err, sizeof err) != VT_OK) { doctor_detail(c, "%s", err); n = 0; }
+    vt_log_set_sink(NULL, NULL);
     for (int i = 0; i < n; i++) camera_detail(c, &cams[i]);
     const char *stream = catalog_stream(d);
     const char *named = d->cat ? d->cat->camera.source : NULL;
