@@ -14,6 +14,7 @@ int vt_cmd_validate(int argc, char **argv);
 int vt_cmd_view(int argc, char **argv);
 int vt_cmd_console(int argc, char **argv);
 int vt_cmd_cameras(int argc, char **argv);
+int vt_cmd_doctor(int argc, char **argv);
 /* `vitrine __load-model ...`: internal, the child process that loads run's models under limits
  * (assets' vt_model_isolated.c); not in --help. */
 int vt_cmd_load_model(int argc, char **argv);

@@ -299,6 +299,14 @@ static void delete_gl_objects(vt_renderer *r)
     for (int i = 0; i < VT_MESH_VARIANTS; i++) if (r->mesh_progs[i]) glDeleteProgram(r->mesh_progs[i]);
 }
 
+void vt_render_info(vt_renderer *r, char *renderer, size_t rlen, char *version, size_t vlen)
+{
+    vt_render_make_current(r);
+    const char *name = (const char *)glGetString(GL_RENDERER), *ver = (const char *)glGetString(GL_VERSION);
+    snprintf(renderer, rlen, "%s", name ? name : "");
+    snprintf(version, vlen, "%s", ver ? ver : "");
+}
+
 void vt_render_destroy(vt_renderer *r)
 {
     if (!r) return;

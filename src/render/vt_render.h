@@ -39,6 +39,9 @@ typedef struct vt_gpu_model_id { uint32_t id; } vt_gpu_model_id;
 
 vt_result vt_render_create(const vt_render_desc *desc, vt_renderer **out, char *err, size_t errlen);
 void vt_render_destroy(vt_renderer *r);
+/* The GL's GL_RENDERER and GL_VERSION strings ("llvmpipe (LLVM 15.0.6, 256 bits)", "4.5 (Core
+ * Profile) Mesa 22.3.6"), truncated to the buffers; "" where the GL gives none. */
+void vt_render_info(vt_renderer *r, char *renderer, size_t rlen, char *version, size_t vlen);
 /* Window mode: 1 once the user closed the window, or pressed Escape/Q unless desc.app_keys.
  * Polls events. */
 int vt_render_should_close(vt_renderer *r);
