@@ -9,7 +9,7 @@
   - relocatable: `cmake --install BUILD --prefix T1`, moved to T2, runs the demo from T2 alone and
     speaks French from T2's translations (skipped, saying so, while the install rules are not in).
 The private XDG folders are vt_testlib's (TEST_HOME)."""
-import os, shutil, subprocess, sys, tempfile
+import atexit, os, shutil, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 
@@ -17,6 +17,7 @@ vitrine = os.path.abspath(sys.argv[1])
 build = os.path.dirname(vitrine)
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 tmp = tempfile.mkdtemp(prefix="vt_paths_py_")
+atexit.register(shutil.rmtree, tmp, True)   # also when a check raises
 state = os.path.join(os.environ["XDG_DATA_HOME"], "vitrine")
 pictures = os.path.join(os.environ["XDG_PICTURES_DIR"], "Vitrine")
 config = os.path.join(os.environ["XDG_CONFIG_HOME"], "vitrine")
@@ -128,5 +129,4 @@ else:
     r = run([exe, "--help"], env=fr, cwd=tmp)
     check(r.returncode == 0 and "vérifier un catalogue" in r.stdout, "moved: French from T2's translations: %r" % r.stdout[:200])
 
-shutil.rmtree(tmp, ignore_errors=True)
 finish("test_paths_py")
