@@ -8,6 +8,25 @@
 
 int t_failures, t_checks;
 
+#ifndef VT_TEST_HOME
+#define VT_TEST_HOME "/tmp/vt-test-home"
+#endif
+/* Before main: the settings, state and pictures folders of every C test are the build's own
+ * (VT_TEST_HOME), never the user's home (as tests/vt_testlib.py does for the others). */
+__attribute__((constructor)) static void t_private_folders(void)
+{
+    static const char *const vars[][2] = { { "XDG_CONFIG_HOME", "config" }, { "XDG_DATA_HOME", "data" },
+                                           { "XDG_STATE_HOME", "state" }, { "XDG_PICTURES_DIR", "pictures" } };
+    char p[1024];
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", VT_TEST_HOME, vars[i][1]);
+        setenv(vars[i][0], p, 1);
+    }
+    unsetenv("VITRINE_STATE_DIR");
+    unsetenv("STATE_DIRECTORY");
+    unsetenv("CONFIGURATION_DIRECTORY");
+}
+
 const char *t_shared(int argc, char **argv, const char *sub)
 {
     static char path[4096];

@@ -1,5 +1,23 @@
 """Helpers for the whole-program tests: run the real vitrine binary, score against truth."""
-import json, math, os, select, shutil, subprocess, sys, tempfile, threading, time
+import atexit, json, math, os, select, shutil, subprocess, sys, tempfile, threading, time
+
+
+def _private_folders():
+    """Every test and the vitrine processes it starts get their own settings, state and pictures
+    folders (the XDG variables, docs/install.md), so a test never writes into the user's home or
+    the source tree, nor reads a staff's ~/.config/vitrine/catalog.json. Removed at exit. A test
+    that wants other values passes its own env to the process."""
+    home = tempfile.mkdtemp(prefix="vt_test_home_")
+    atexit.register(shutil.rmtree, home, True)
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state"),
+                     ("XDG_PICTURES_DIR", "pictures")):
+        os.environ[var] = os.path.join(home, sub)
+    for var in ("VITRINE_STATE_DIR", "STATE_DIRECTORY", "CONFIGURATION_DIRECTORY"):
+        os.environ.pop(var, None)
+    return home
+
+
+TEST_HOME = _private_folders()
 
 PASSED = 0
 FAILED = 0

@@ -25,12 +25,15 @@ static const char *k_help =
     "  --catalog FILE      the catalog it edits (required)\n"
     "  --listen ADDR:PORT  where it listens (default 127.0.0.1:8080; [::1]:8080 for IPv6; port 0\n"
     "                      picks a free one); off loopback it needs HTTPS or --insecure\n"
-    "  --state DIR         password, saved versions, thumbnails (default .vitrine-console beside\n"
-    "                      the catalog)\n"
+    "  --state DIR         password, saved versions, thumbnails (default: .vitrine-console beside\n"
+    "                      the catalog when its folder is the shop's own and writable, else\n"
+    "                      %s/console)\n"
     "  --tls-cert FILE     HTTPS: the certificate (PEM) ...\n"
     "  --tls-key FILE      ... and its private key (PEM)\n"
     "  --insecure          plain HTTP off loopback (only on a network you trust)\n"
-    "  --analytics DB      the visits database (default vitrine-analytics.sqlite beside the catalog)\n"
+    "  --analytics DB      the visits database (default: where `vitrine run` keeps it:\n"
+    "                      vitrine-analytics.sqlite beside the catalog as for --state, else in\n"
+    "                      %s)\n"
     "  --set-password      read the console's password from standard input (asked twice on a\n"
     "                      terminal), store its hash and exit; at least 8 characters\n");
 
@@ -136,7 +139,7 @@ int vt_cmd_console(int argc, char **argv)
         case 'i': d.insecure = 1; break;
         case 'a': d.analytics = optarg; break;
         case 'p': setpw = 1; break;
-        case 'h': fputs(_(k_help), stdout); return 0;
+        case 'h': printf(_(k_help), vt_state_dir(), vt_state_dir()); return 0;
         default:
             VT_ERROR("console", "unknown or incomplete option '%s' (try 'vitrine console --help')", argv[optind - 1]);
             return 2;

@@ -183,11 +183,17 @@ static void hud_refresh(run_ctx *rc)
     h->t = vt_now_ns();
 }
 
-/* S: the frame as shown, saved for staff (the output stage names the file). */
+/* S: the frame as shown, saved for staff (the output stage names the file); by default in the
+ * pictures folder, made on the first screenshot. */
 static void save_screenshot(const char *dir, const vt_image *rgba)
 {
     char path[1200], err[1400];
-    if (vt_screenshot_save(dir, rgba, path, sizeof path, err, sizeof err) != VT_OK) VT_WARN("run", "screenshot: %s", err);
+    if (!dir && vt_make_dirs(vt_pictures_dir(), 0, err, sizeof err) != VT_OK) {
+        VT_WARN("run", "screenshot: %s", err);
+        return;
+    }
+    if (vt_screenshot_save(dir ? dir : vt_pictures_dir(), rgba, path, sizeof path, err, sizeof err) != VT_OK)
+        VT_WARN("run", "screenshot: %s", err);
     else VT_NOTE("run", "screenshot saved to %s", path);
 }
 

@@ -9,18 +9,21 @@
 #include <string.h>
 
 static const char *k_help =
-    N_("usage: vitrine stats FILE.sqlite [--catalog FILE] [--utc | --timezone ZONE] [--from DATE] [--to DATE]\n"
+    N_("usage: vitrine stats [FILE.sqlite] [--catalog FILE] [--utc | --timezone ZONE] [--from DATE] [--to DATE]\n"
     "                     [--json | --csv]\n"
     "\n"
     "Per product: times found, total and median dwell in seconds, product cards opened, basket\n"
     "adds and conversion (adds / founds); per day and per hour on the store's clock; and totals.\n"
     "A readable table by default, its dates and hours as the store's locale writes them; JSON and\n"
     "CSV write times in ISO 8601 with the zone's offset (2026-03-29T03:00+02:00).\n"
-    "FILE is what `vitrine run --analytics` wrote (by default vitrine-analytics.sqlite beside\n"
-    "the catalog).\n"
+    "FILE is what `vitrine run --analytics` wrote. Without FILE: the database `vitrine run` keeps\n"
+    "for the catalog (--catalog, else the default one: %s),\n"
+    "vitrine-analytics.sqlite beside it when its folder is the shop's own and writable, else in\n"
+    "%s.\n"
     "\n"
     "  --catalog FILE    the store's catalog: its store.timezone and store.locale (without it, or\n"
-    "                    without store.timezone, the machine's time zone)\n"
+    "                    without store.timezone, the machine's time zone; without FILE too, the\n"
+    "                    default catalog's)\n"
     "  --utc             days and hours in UTC\n"
     "  --timezone ZONE   days and hours in another IANA zone (America/New_York)\n"
     "  --from/--to DATE  YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM:SS, on that clock; --to is inclusive\n");
@@ -82,7 +85,7 @@ int vt_cmd_stats(int argc, char **argv)
         case 'k': catalog = optarg; break;
         case 'u': utc = 1; break;
         case 'z': zone = optarg; break;
-        case 'h': fputs(_(k_help), stdout); return 0;
+        case 'h': printf(_(k_help), vt_default_catalog(), vt_state_dir()); return 0;
         default:
             VT_ERROR("stats", "unknown or incomplete option '%s' (try 'vitrine stats --help')", argv[optind - 1]);
             return 2;
@@ -98,9 +101,13 @@ int vt_cmd_stats(int argc, char **argv)
         VT_ERROR("stats", "--utc and --timezone: give one of them");
         return 2;
     }
-    if (optind != argc - 1) {
-        VT_ERROR("stats", "give exactly one analytics database (try 'vitrine stats --help')");
+    if (optind < argc - 1) {
+        VT_ERROR("stats", "give one analytics database at most (try 'vitrine stats --help')");
         return 2;
     }
-    return stats_run(argv[optind], catalog, &d, utc, zone);
+    if (optind == argc - 1) return stats_run(argv[optind], catalog, &d, utc, zone);
+    char db[4200];   /* where `vitrine run` with the same catalog keeps it */
+    if (!catalog) catalog = vt_default_catalog();
+    vt_state_file_for(catalog, "vitrine-analytics.sqlite", db, sizeof db);
+    return stats_run(db, catalog, &d, utc, zone);
 }

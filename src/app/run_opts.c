@@ -72,17 +72,19 @@ static const char *k_help =
     "                    basket and HUD rectangles, in output pixels (docs/visitor.md)\n"
     "  --hud             start with the HUD on (frames per second, latency, stage times, the latest\n"
     "                    errors, warnings and notes for staff; H toggles it)\n"
-    "  --screenshots DIR where S saves screenshots (default: the current folder)\n"
-    "  --analytics FILE  record what visitors looked at in SQLite (default: vitrine-analytics.sqlite\n"
-    "                    beside the catalog); read it with `vitrine stats`\n"
+    "  --screenshots DIR where S saves screenshots (default: %s)\n"
+    "  --analytics FILE  record what visitors looked at in SQLite; read it with `vitrine stats`\n"
+    "                    (default: vitrine-analytics.sqlite beside the catalog when its folder is\n"
+    "                    the shop's own and writable, else in %s)\n"
     "  --no-analytics    record nothing\n"
     "  --console ADDR:PORT  serve the web console from the display (docs/console.md): prices,\n"
     "                    products, models, marker sheets, the live picture, status; e.g.\n"
     "                    127.0.0.1:8080 (port 0 picks a free one); off loopback it needs HTTPS\n"
     "                    (--tls-cert, --tls-key) or --insecure. If it cannot start, staff are told\n"
     "                    and the display runs without it\n"
-    "  --console-state DIR  the console's password, saved versions, thumbnails (default\n"
-    "                    .vitrine-console beside the catalog; set the password with\n"
+    "  --console-state DIR  the console's password, saved versions, thumbnails (default:\n"
+    "                    .vitrine-console beside the catalog, as for --analytics, else\n"
+    "                    %s/console; set the password with\n"
     "                    `vitrine console --catalog FILE --set-password`)\n"
     "  --tls-cert FILE   the console over HTTPS: its certificate (PEM) ...\n"
     "  --tls-key FILE    ... and its private key (PEM)\n"
@@ -241,7 +243,10 @@ int run_opts_parse(int argc, char **argv, run_opts *o)
     opterr = 0;
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "h", k_opts, NULL)) != -1;) {
-        if (c == 'h') { printf(_(k_help), vt_default_catalog(), VT_DEFAULT_HFOV_DEG); return 0; }
+        if (c == 'h') {
+            printf(_(k_help), vt_default_catalog(), VT_DEFAULT_HFOV_DEG, vt_pictures_dir(), vt_state_dir(), vt_state_dir());
+            return 0;
+        }
         if (c == '?' || c == ':') {
             VT_ERROR("run", "unknown or incomplete option '%s' (try 'vitrine run --help')", argv[optind - 1]);
             return 2;

@@ -187,16 +187,29 @@ int run_open_display(run_ctx *rc)
     return -1;
 }
 
-/* Beside the catalog unless told otherwise. A database that cannot be opened is reported and the
- * display runs without it. */
+/* The default database: beside the catalog, or in the state folder (vt_state_dir_for), made
+ * here. 0 when that folder cannot be made (said once; the run goes on without analytics). */
+static int default_analytics(const char *catalog, char *out, size_t len)
+{
+    char dir[2048], err[2200];
+    vt_state_dir_for(catalog, dir, sizeof dir);
+    if (vt_make_dirs(dir, 1, err, sizeof err) != VT_OK) {   /* 0700 only when made here */
+        VT_WARN("analytics", "%s; running without analytics", err);
+        return 0;
+    }
+    vt_state_file_for(catalog, "vitrine-analytics.sqlite", out, len);
+    return 1;
+}
+
+/* Where vt_state_dir_for says unless told otherwise. A database that cannot be opened is reported
+ * and the display runs without it. */
 void run_open_analytics(run_ctx *rc)
 {
     const run_opts *o = &rc->o;
     vt_presence_init(&rc->presence, &(vt_presence_desc){ .lost_after = rc->sc.cat->filter.lost_after_frames });
     if (o->no_analytics) return;
-    char def[2048], what[1100];
-    const char *slash = strrchr(o->catalog, '/');
-    snprintf(def, sizeof def, "%.*svitrine-analytics.sqlite", slash ? (int)(slash - o->catalog + 1) : 0, o->catalog);
+    char def[2200], what[1100];
+    if (!o->analytics && !default_analytics(o->catalog, def, sizeof def)) return;
     const vt_source_kind k = rc->sd.kind;
     snprintf(what, sizeof what, "%s", k == VT_SOURCE_DEMO ? "demo" : k == VT_SOURCE_CAMERA ? "camera"   /* a URL may hold a password */
                                       : k == VT_SOURCE_STREAM ? "stream" : k == VT_SOURCE_PIPELINE ? "pipeline" : rc->sd.path);

@@ -126,8 +126,9 @@ vt_result vt_console_set_password(const char *state_dir, const char *password, c
         snprintf(err, errlen, _("console: cannot hash the password (out of memory?)"));
         return VT_ERR_NO_MEMORY;
     }
-    if (mkdir(state_dir, 0700) && errno != EEXIST) {
-        snprintf(err, errlen, _("console: cannot make the folder %s: %s"), state_dir, strerror(errno));
+    char why[CONSOLE_PATH + 200];
+    if (vt_make_dirs(state_dir, 1, why, sizeof why) != VT_OK) {   /* the state folder's parents too */
+        snprintf(err, errlen, _("console: %s"), why);
         return VT_ERR_IO;
     }
     snprintf(file, sizeof file, "%s/password", state_dir);

@@ -27,20 +27,19 @@ void vt_console_state_dir(const vt_console_desc *d, char *out, size_t len)
         copy(out, len, d->state_dir);
         return;
     }
+    /* beside the catalog (hidden, as always), or in the state folder (the bundled catalog's,
+     * a system configuration folder's, an unwritable folder's: vt_state_dir_for) */
     char dir[CONSOLE_PATH];
-    dir_of(d->catalog ? d->catalog : ".", dir, sizeof dir);
-    snprintf(out, len, "%s/.vitrine-console", dir);
+    vt_state_dir_for(d->catalog ? d->catalog : "./catalog.json", dir, sizeof dir);
+    snprintf(out, len, "%.*s/%s", (int)(sizeof dir - 1), dir, strcmp(dir, vt_state_dir()) ? ".vitrine-console" : "console");
 }
 
-/* Makes dir (and its parent) if missing, for the owner only. */
+/* Makes dir and its parents if missing, dir itself for the owner only. */
 static vt_result make_dir(const char *dir, char *err, size_t errlen)
 {
-    if (mkdir(dir, 0700) == 0 || errno == EEXIST) {
-        if (vt_is_dir(dir)) return VT_OK;
-        snprintf(err, errlen, _("console: %s: exists but is not a folder"), dir);
-        return VT_ERR_IO;
-    }
-    snprintf(err, errlen, _("console: cannot make the folder %s: %s"), dir, strerror(errno));
+    char why[CONSOLE_PATH + 200];
+    if (vt_make_dirs(dir, 1, why, sizeof why) == VT_OK) return VT_OK;
+    snprintf(err, errlen, _("console: %s"), why);
     return VT_ERR_IO;
 }
 
@@ -59,10 +58,7 @@ static vt_result setup(vt_console *c, const vt_console_desc *d, char *err, size_
     dd.catalog = c->catalog;
     vt_console_state_dir(&dd, c->state_dir, sizeof c->state_dir);
     if (d->analytics && *d->analytics) copy(c->analytics, sizeof c->analytics, d->analytics);
-    else if (snprintf(c->analytics, sizeof c->analytics, "%s/vitrine-analytics.sqlite", c->catalog_dir) >= (int)sizeof c->analytics) {
-        snprintf(err, errlen, _("console: the catalog's folder name is too long: %s"), c->catalog_dir);
-        return VT_ERR_ARG;
-    }
+    else vt_state_file_for(c->catalog, "vitrine-analytics.sqlite", c->analytics, sizeof c->analytics);   /* as `vitrine run` */
     copy(c->exe, sizeof c->exe, d->exe && *d->exe ? d->exe : "/proc/self/exe");
     copy(c->listen, sizeof c->listen, d->listen && *d->listen ? d->listen : VT_CONSOLE_DEFAULT_LISTEN);
     copy(c->tls_cert, sizeof c->tls_cert, d->tls_cert);

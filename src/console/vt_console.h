@@ -30,11 +30,12 @@ typedef struct vt_console_desc {
     const char *listen;      /* "ADDR:PORT", "[::1]:PORT" or ":PORT"; NULL: VT_CONSOLE_DEFAULT_LISTEN;
                               * port 0 picks a free one (vt_console_port) */
     const char *state_dir;   /* password hash, saved versions, thumbnails; NULL: .vitrine-console
-                              * beside the catalog */
+                              * beside the catalog, or STATE/console where vt_state_dir_for says
+                              * the state folder */
     const char *tls_cert, *tls_key;   /* PEM files: HTTPS; required off loopback unless insecure */
     int insecure;            /* 1: plain HTTP allowed on any address (said in the log) */
     const char *analytics;   /* the visits database for stats; NULL: vitrine-analytics.sqlite
-                              * beside the catalog */
+                              * in vt_state_dir_for(catalog), as `vitrine run` */
     const char *exe;         /* this program, run for thumbnails and marker sheets; NULL: /proc/self/exe */
     int display;             /* 1: served by `vitrine run` (live picture and status) */
     int no_listen;           /* 1: no socket at all, requests only through vt_console_serve (tests) */
@@ -78,7 +79,7 @@ void vt_console_offer_frame(vt_console *c, const vt_image *frame);
 /* Stores password's Argon2id hash (libsodium) in state_dir/password, atomically, mode 0600.
  * VT_ERR_ARG when it is too short (under 8 characters) or too long (over 1024 bytes). */
 vt_result vt_console_set_password(const char *state_dir, const char *password, char *err, size_t errlen);
-/* The state folder a desc uses (its state_dir, or the default beside the catalog) into out. */
+/* The state folder a desc uses (its state_dir, or the default: see state_dir) into out. */
 void vt_console_state_dir(const vt_console_desc *d, char *out, size_t len);
 
 /* ---- for tests and the fuzzer: one request through the whole console, without a socket ---- */

@@ -191,6 +191,8 @@ const char *vt_state_dir(void);
  * package's files are never written), a system configuration folder (/etc/vitrine,
  * $CONFIGURATION_DIRECTORY, ~/.config/vitrine: settings, not data) or a folder it cannot write. */
 void vt_state_dir_for(const char *catalog, char *out, size_t len);
+/* name in that folder: vt_state_dir_for(catalog)/name (the analytics default, say). */
+void vt_state_file_for(const char *catalog, const char *name, char *out, size_t len);
 /* Screenshots: $XDG_PICTURES_DIR (or its line in ~/.config/user-dirs.dirs, else ~/Pictures),
  * then Vitrine/ in it. Not created here. */
 const char *vt_pictures_dir(void);

@@ -203,6 +203,13 @@ void vt_state_dir_for(const char *catalog, char *out, size_t len)
     else snprintf(out, len, "%s", dir);
 }
 
+void vt_state_file_for(const char *catalog, const char *name, char *out, size_t len)
+{
+    char dir[PATH_MAX];
+    vt_state_dir_for(catalog, dir, sizeof dir);
+    snprintf(out, len, "%.*s/%s", (int)(sizeof dir - 1), dir, name);
+}
+
 vt_result vt_make_dirs(const char *path, int private_, char *err, size_t errlen)
 {
     char p[PATH_MAX];
