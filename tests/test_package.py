@@ -123,9 +123,14 @@ def installed_checks(root, deb):
     check(os.path.islink(os.path.join(root, "etc/systemd/system/graphical.target.wants/vitrine.service")),
           "the unit is enabled (started at the next boot)")
     if "doctor" in in_root(root, "vitrine --help").stdout:
+        # The installed catalog, models, fonts, translations and renderer are all there: no blocker
+        # (no camera and llvmpipe are warnings).
         d = in_root(root, "cd /tmp && su -s /bin/sh vitrine -c 'vitrine doctor'")
         print("vitrine doctor (rc %d):\n%s%s" % (d.returncode, d.stdout, d.stderr))
-        check(d.returncode in (0, 1) and d.stdout.strip(), "vitrine doctor runs from the installed files")
+        check(d.returncode == 0 and " 0 blockers" in d.stdout and "/etc/vitrine/catalog.json" in d.stdout,
+              "vitrine doctor from the installed files: no blocker, the installed catalog checked")
+        check(any(l.startswith("ok") and "models" in l for l in d.stdout.splitlines()),
+              "doctor: the installed catalog's models load (absolute paths into /usr/share/vitrine/models)")
     else:
         print("note: this build has no `vitrine doctor` yet (vitrine --help does not list it): not run")
     r = in_root(root, "cd /tmp && su -s /bin/sh vitrine -c 'vitrine run --demo --headless --frames 30 --out /tmp/x.mp4'")
