@@ -2,7 +2,8 @@
 """`vitrine run` as a systemd service (issue 21; docs/service.md): systemd-analyze verify accepts
 the unit as installed; under a fake service manager (an AF_UNIX datagram socket named by
 NOTIFY_SOCKET, as systemd's) the display says READY=1 at its first frame, then WATCHDOG=1 at most
-every WatchdogSec/4 and STATUS= lines, STOPPING=1 on SIGTERM; no heartbeats when WATCHDOG_PID
+every WatchdogSec/4 and STATUS= lines, STOPPING=1 on SIGTERM; heartbeats and a STATUS saying so
+while a camera is away; no heartbeats when WATCHDOG_PID
 names another process; a loop frozen by the test hook VITRINE_TEST_FREEZE_AFTER stops the
 heartbeats while the process lives on; log lines carry the journal's priority prefix only when
 stderr is the journal (JOURNAL_STREAM)."""
@@ -122,6 +123,29 @@ def heartbeats():
         stop(p)
 
 
+def camera_lost():
+    """A camera that drops out is not a frozen loop: "Camera disconnected" is drawn, heartbeats go
+    on, and STATUS says so (the demo made to drop out for 8 s, longer than STATUS's 5 s)."""
+    m = Manager("notify-lost")
+    p = Watched(DEMO + ["--simulate-disconnect", "30:8"], env=service_env(m, 2000000))
+    try:
+        back = lambda ls: any(" is back after " in l for l in ls)
+        end = time.monotonic() + DEADLINE
+        while not p.wait_for(back, deadline=0.1) and p.proc.poll() is None and time.monotonic() < end:
+            m.drain(0)
+        m.drain(0)
+        check(p.wait_for(back, deadline=0), "the source comes back")
+        with p.cond:
+            lost_at = next((t for l, t in zip(p.lines, p.stamps) if "Camera disconnected" in l), None)
+            back_at = next((t for l, t in zip(p.lines, p.stamps) if " is back after " in l), None)
+        check(lost_at is not None, "the camera is lost")
+        away = [x for t, x in m.msgs if lost_at is not None and back_at is not None and lost_at < t < back_at]
+        check(sum("WATCHDOG=1" in x for x in away) >= 4, "heartbeats while the camera is away: %r" % away)
+        check(any("camera disconnected" in x for x in away), "STATUS says the camera is away: %r" % away)
+    finally:
+        stop(p)
+
+
 def other_pid():
     """WATCHDOG_PID naming another process: the watchdog is not this one's, READY=1 only."""
     m = Manager("notify-pid")
@@ -191,6 +215,7 @@ def journal():
 try:
     verify_unit()
     heartbeats()
+    camera_lost()
     other_pid()
     frozen()
     journal()
