@@ -37,7 +37,7 @@ PKGS=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-libav gstreamer1.0-tools gstreamer1.0-plugins-ugly
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
-  libsystemd-dev   # sd_notify: the service's readiness and watchdog heartbeats (src/app/run_service.c)
+  libsystemd-dev systemd   # sd_notify (src/app/run_service.c); systemd-analyze verify (tests/test_service.py)
 )
 # Node.js for the browser tests: Debian's, unless one is already installed (its own npm with it).
 command -v node >/dev/null || PKGS+=(nodejs)

@@ -364,10 +364,10 @@ static void log_line(vt_log_level lvl, const char *subsystem, const char *path, 
     /* To the journal, the syslog priority first (<3> error .. <7> debug) so it stores each line's;
      * a terminal or a file gets the line unchanged. */
     pthread_once(&g_journal_once, journal_from_env);
-    static const char *const prio_of[] = { "<3>", "<4>", "<5>", "<6>", "<7>" };
-    const char *prio = g_journal ? prio_of[lvl] : "";
+    static const char *const journal_head[] = { "<3>vitrine", "<4>vitrine", "<5>vitrine", "<6>vitrine", "<7>vitrine" };
+    const char *head = g_journal ? journal_head[lvl] : "vitrine";
     /* One write per line so lines from threads do not interleave. */
-    if (shown) fprintf(stderr, "%svitrine: %s%s%s%s%s\n", prio, subsystem ? subsystem : "", subsystem ? ": " : "", level, file, msg);
+    if (shown) fprintf(stderr, "%s: %s%s%s%s%s\n", head, subsystem ? subsystem : "", subsystem ? ": " : "", level, file, msg);
     pthread_mutex_lock(&g_log_sink_lock);
     if (g_log_sink) {
         char line[1700];
