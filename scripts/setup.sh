@@ -41,6 +41,7 @@ PKGS=(
   gstreamer1.0-libav gstreamer1.0-tools gstreamer1.0-plugins-ugly
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
   dpkg-dev debootstrap systemd
+  libsystemd-dev   # sd_notify (src/app/run_service.c); systemd's systemd-analyze verify (tests/test_service.py)
 )
 # Node.js for the browser tests: Debian's, unless one is already installed (its own npm with it).
 command -v node >/dev/null || PKGS+=(nodejs)

@@ -61,6 +61,7 @@ static step offline_frame(run_ctx *rc)
     if (emit(rc) != VT_OK) return STEP_STOP;
     vt_profile_end_frame(&rc->prof);
     rc->n++;
+    run_service_frame(rc);   /* a lost camera is not a frozen loop: the heartbeats go on */
     return rc->o.frames && rc->n >= rc->o.frames ? STEP_STOP : STEP_NEXT_FRAME;
 }
 
@@ -329,6 +330,7 @@ static void frame_loop(run_ctx *rc)
         vt_profile_stamp(&rc->prof, "output");
         vt_profile_end_frame(&rc->prof);
         rc->n++;
+        run_service_frame(rc);   /* systemd: READY at the first frame, then watchdog heartbeats */
         report(rc);
         if (rc->o.frames && rc->n >= rc->o.frames) break;
     }
@@ -378,7 +380,9 @@ int vt_cmd_run(int argc, char **argv)
     }
     if (status < 0) {
         rc->clock.t0 = rc->t_report = vt_now_ns();
+        run_service_open(rc);
         frame_loop(rc);
+        run_service_stopping(rc);
         if (g_signal)
             VT_NOTE("run", "stopping on %s", g_signal == SIGHUP ? "SIGHUP" : g_signal == SIGTERM ? "SIGTERM" : "SIGINT");
         char live[96];

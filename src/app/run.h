@@ -131,6 +131,16 @@ typedef struct run_latency {
     double sum;
 } run_latency;
 
+/* `run` under systemd (run_service.c): what was told to the service manager, and when. */
+typedef struct run_service {
+    int on;                     /* NOTIFY_SOCKET is set: under systemd (else nothing is sent) */
+    int ready;                  /* READY=1 sent (the first frame was on screen) */
+    uint64_t ping_ns;           /* WATCHDOG=1 at most this often: WatchdogSec/4; 0: no watchdog */
+    uint64_t t_ping, t_status;  /* vt_now_ns of the last heartbeat and STATUS= */
+    int n_status;               /* frames shown at the last STATUS= */
+    int freeze_after;           /* test hook VITRINE_TEST_FREEZE_AFTER=N (0: off) */
+} run_service;
+
 typedef struct run_ctx {
     run_opts o;
     char err[1024];
@@ -196,6 +206,7 @@ typedef struct run_ctx {
     vt_profile prof, prof_report;
     uint64_t t_report;
     int n_report;
+    run_service svc;            /* systemd's readiness, watchdog and status (run_service.c) */
 } run_ctx;
 
 /* run_scene.c */
@@ -298,6 +309,18 @@ int run_console_wants_frame(run_ctx *rc);
  * display's figures and staff messages. */
 void run_console_step(run_ctx *rc);
 void run_console_close(run_ctx *rc);   /* stops its threads; safe twice */
+
+/* run_service.c: `run` as a systemd service (Type=notify, WatchdogSec=): sd_notify messages, sent
+ * only when NOTIFY_SOCKET is set. */
+/* Reads the environment (NOTIFY_SOCKET, WATCHDOG_USEC, the test hook); before the frame loop. */
+void run_service_open(run_ctx *rc);
+/* Step, once a frame is on screen (drawn, or the "Camera disconnected" picture): READY=1 at the
+ * first, then WATCHDOG=1 at most every WatchdogSec/4 and STATUS= every few seconds. Sent from the
+ * loop itself, so a heartbeat proves the loop goes on. VITRINE_TEST_FREEZE_AFTER=N (a test hook
+ * only) blocks here for ever after N frames, as a deadlock would. */
+void run_service_frame(run_ctx *rc);
+/* STOPPING=1: the loop ended (a signal, --frames, the window closed). */
+void run_service_stopping(run_ctx *rc);
 
 /* run_layout.c: with --layout-log, the frame's layout as one JSON line (after the draw step). */
 void run_layout_log(run_ctx *rc);

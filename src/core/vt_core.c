@@ -331,6 +331,19 @@ static void escape_line(const char *src, char *dst, size_t n)
     dst[o] = '\0';
 }
 
+/* 1 when stderr is the journal: JOURNAL_STREAM ("DEVICE:INODE", set by systemd for a service's
+ * StandardError=journal) names stderr itself (sd-daemon(3)); not when stderr was redirected since. */
+static int g_journal;
+static pthread_once_t g_journal_once = PTHREAD_ONCE_INIT;
+static void journal_from_env(void)
+{
+    const char *js = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat st;
+    if (js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(2, &st) == 0)
+        g_journal = (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 static void log_line(vt_log_level lvl, const char *subsystem, const char *path, const char *fmt, va_list ap)
 {
     /* Errors, warnings and notes reach the sink (staff) even when stderr is quieter. */
@@ -348,8 +361,13 @@ static void log_line(vt_log_level lvl, const char *subsystem, const char *path, 
         escape_line(path, name, sizeof name);
         snprintf(file, sizeof file, "%s: ", name);
     }
+    /* To the journal, the syslog priority first (<3> error .. <7> debug) so it stores each line's;
+     * a terminal or a file gets the line unchanged. */
+    pthread_once(&g_journal_once, journal_from_env);
+    static const char *const journal_head[] = { "<3>vitrine", "<4>vitrine", "<5>vitrine", "<6>vitrine", "<7>vitrine" };
+    const char *head = g_journal ? journal_head[lvl] : "vitrine";
     /* One write per line so lines from threads do not interleave. */
-    if (shown) fprintf(stderr, "vitrine: %s%s%s%s%s\n", subsystem ? subsystem : "", subsystem ? ": " : "", level, file, msg);
+    if (shown) fprintf(stderr, "%s: %s%s%s%s%s\n", head, subsystem ? subsystem : "", subsystem ? ": " : "", level, file, msg);
     pthread_mutex_lock(&g_log_sink_lock);
     if (g_log_sink) {
         char line[1700];
