@@ -183,6 +183,7 @@ EXCEPTIONS = {
     r"\\ufffd",                                      # JSON escape
     r"section,key,name,found,dwell_seconds,median_dwell_seconds,card_opens,basket_adds,conversion,dropped_events\n",
     r"product,",
+    r"%.300s: camera.source: %s",                    # FILE: json.path: message (the message is translated)
 }
 EXCEPTION_PREFIXES = ("vitrine: run: report: ", "vitrine: run: %d frames", "profile: %s: total", r"\r\033[Kdetect: ")
 ERR_DEST = re.compile(r"(^|->|\.)(err|errbuf|why|msg|m|reason|hint|refused|last_reload_err|warn\[.*\]|buf\[.*\])$")
