@@ -3,6 +3,7 @@
  * blocker, so an installer or a monitoring script notices. */
 #include "app/vt_app.h"
 #include "doctor.h"
+#include "i18n/vt_i18n.h"   /* the status words' columns in any script */
 
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -59,9 +60,17 @@ static void run_checks(doctor_ctx *d, doctor_check *c)
 
 static void print_text(const doctor_check *c, const int count[3])
 {
+    /* The status words padded to the widest in the staff's language, by display columns (a
+     * Japanese word is 2 columns a character, 3 bytes). */
+    int w = 8;
+    for (int l = 0; l < 3; l++) {
+        int lw = vt_i18n_text_width(level_word((doctor_level)l, 0));
+        if (lw > w && lw <= 24) w = lw;
+    }
     for (int i = 0; i < CHECKS; i++) {
-        printf("%-8s %s: %s\n", level_word(c[i].level, 0), c[i].title, c[i].text);
-        for (int k = 0; k < c[i].ndetails; k++) printf("         - %s\n", c[i].details[k]);
+        char word[128];
+        printf("%s %s: %s\n", vt_i18n_pad(level_word(c[i].level, 0), w, 0, word, sizeof word), c[i].title, c[i].text);
+        for (int k = 0; k < c[i].ndetails; k++) printf("%*s - %s\n", w, "", c[i].details[k]);
     }
     char sum[512];
     snprintf(sum, sizeof sum, "%s, %s, %s", vt_trn("%d check ok", "%d checks ok", (unsigned long)count[0]),
