@@ -171,6 +171,18 @@ static void test_fault(void)
     vt_source_destroy(s);
 }
 
+/* A loopback TCP port free a moment ago (nobody listens on it). */
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t al = sizeof a;
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    getsockname(fd, (struct sockaddr *)&a, &al);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
 static void test_bad_inputs(void)
 {
     char err[512];
@@ -188,14 +200,8 @@ static void test_bad_inputs(void)
     fprintf(stderr, "audio pipeline: %s\n", err);
 
     /* A port nobody listens on: fails within the open bound (10 s), with the address named. */
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t al = sizeof a;
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    getsockname(fd, (struct sockaddr *)&a, &al);
-    close(fd);
     char url[128];
-    snprintf(url, sizeof url, "rtsp://user:secret@127.0.0.1:%d/shelf", ntohs(a.sin_port));
+    snprintf(url, sizeof url, "rtsp://user:secret@127.0.0.1:%d/shelf", free_port());
     d = vt_source_desc_defaults();
     d.kind = VT_SOURCE_STREAM;
     d.url = url;
@@ -332,17 +338,6 @@ static const char *const rtsp_script =
     "             'x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 ! rtph264pay name=pay0 pt=96 )')\n"
     "s.get_mount_points().add_factory('/shelf', f); s.attach(None)\n"
     "GLib.MainLoop().run()\n";
-
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t al = sizeof a;
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    getsockname(fd, (struct sockaddr *)&a, &al);
-    close(fd);
-    return ntohs(a.sin_port);
-}
 
 /* The server's pid once it accepts connections; 0 (said why) when it cannot run here. */
 static pid_t rtsp_start(int port)
