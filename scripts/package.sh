@@ -70,7 +70,9 @@ SHLIBS=$(cd "$WORK/shlibs" && dpkg-shlibdeps -O -e"$STAGE/usr/bin/vitrine" 2>"$W
   cat "$WORK/shlibdeps.log" >&2; exit 1; }
 SHLIBS=${SHLIBS#shlibs:Depends=}
 DEPENDS="$SHLIBS, libegl-mesa0, libgl1-mesa-dri, fonts-dejavu-core, fonts-noto-core, gstreamer1.0-plugins-base, gstreamer1.0-plugins-good, adduser"
-RECOMMENDS="fonts-noto-cjk, gstreamer1.0-libav"
+# Recommended: CJK fonts, H.264/H.265 decoding for IP cameras, and every glibc locale (a visitor's
+# language other than the staff's needs its locale for the display's own words; doctor says so).
+RECOMMENDS="fonts-noto-cjk, gstreamer1.0-libav, locales-all"
 
 mkdir -p "$STAGE/DEBIAN"
 install -m 0755 scripts/package/postinst scripts/package/prerm scripts/package/postrm "$STAGE/DEBIAN/"

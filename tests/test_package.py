@@ -131,13 +131,16 @@ def installed_checks(root, deb):
               "vitrine doctor from the installed files: no blocker, the installed catalog checked")
         check(any(l.startswith("ok") and "models" in l for l in d.stdout.splitlines()),
               "doctor: the installed catalog's models load (absolute paths into /usr/share/vitrine/models)")
+        check(any(l.startswith("ok") and "translations" in l for l in d.stdout.splitlines()),
+              "doctor: the installed translations found, and the visitors' locales (Recommends: locales-all)")
     else:
         print("note: this build has no `vitrine doctor` yet (vitrine --help does not list it): not run")
     r = in_root(root, "cd /tmp && su -s /bin/sh vitrine -c 'vitrine run --demo --headless --frames 30 --out /tmp/x.mp4'")
     check(r.returncode == 0, "the installed vitrine renders the demo as the vitrine user: " + r.stderr[-2000:])
     check(frames_of(os.path.join(root, "tmp/x.mp4")) == 30, "x.mp4 has 30 frames")
     unit = "/lib/systemd/system/vitrine.service"
-    a = run(["systemd-analyze", "verify", "--root=" + root, unit])
+    # verify runs the host's man for Documentation=man:vitrine(1): pointed at the root's pages.
+    a = run(["systemd-analyze", "verify", "--root=" + root, unit], env=dict(os.environ, MANPATH=os.path.join(root, "usr/share/man")))
     check(a.returncode == 0, "systemd-analyze verify accepts the unit in the root: " + a.stdout + a.stderr)
     p = in_root(root, "apt-get purge -y -qq vitrine")
     check(p.returncode == 0, "apt-get purge: " + p.stderr[-1500:])
