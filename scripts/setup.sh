@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 # (plugins-ugly), as IP cameras stream it.
 # The Debian package (issue 21): scripts/package.sh takes its Depends from dpkg-shlibdeps (dpkg-dev);
 # tests/test_package.py installs it into a clean Debian 12 root made by debootstrap and checks the
-# unit with systemd-analyze (systemd).
+# unit with systemd-analyze (systemd; its verify runs man-db's man for Documentation=man:vitrine(1)).
 PKGS=(
   build-essential g++ cmake make pkg-config
   libopencv-dev libopencv-contrib-dev
@@ -40,7 +40,7 @@ PKGS=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-libav gstreamer1.0-tools gstreamer1.0-plugins-ugly
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
-  dpkg-dev debootstrap systemd
+  dpkg-dev debootstrap systemd man-db
   libsystemd-dev   # sd_notify (src/app/run_service.c); systemd's systemd-analyze verify (tests/test_service.py)
 )
 # Node.js for the browser tests: Debian's, unless one is already installed (its own npm with it).

@@ -17,7 +17,10 @@ REPORT = re.compile(r"report: .*?latency ([\d.]+) ms \(p95 ([\d.]+)\), dropped (
 # --- a 120 frames/s source and a loop slower than it: dropped, not queued ---
 # The loop writes every frame as a 1280x720 PNG, slower than 120 frames/s on this machine; with a
 # queue, the frames waiting would add up to seconds of latency by the end of the run.
-fast = "gst:videotestsrc is-live=true pattern=ball ! video/x-raw,width=1280,height=720,framerate=120/1"
+# do-timestamp: each frame stamped with the clock when it is made, so latency is measured from
+# then; on a loaded machine videotestsrc falls behind its nominal 120 frames/s, and its own
+# timestamps (frame count / rate) would then read as a growing latency that no queue caused.
+fast = "gst:videotestsrc is-live=true do-timestamp=true pattern=ball ! video/x-raw,width=1280,height=720,framerate=120/1"
 r = run([vitrine, "run", "--camera", fast, "--headless", "--out", os.path.join(tmp, "fast"), "--frames", "600", "--no-analytics",
          "--report-every", "1"], timeout=300)
 err = r.stderr
