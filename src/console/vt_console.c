@@ -31,7 +31,8 @@ void vt_console_state_dir(const vt_console_desc *d, char *out, size_t len)
      * a system configuration folder's, an unwritable folder's: vt_state_dir_for) */
     char dir[CONSOLE_PATH];
     vt_state_dir_for(d->catalog ? d->catalog : "./catalog.json", dir, sizeof dir);
-    snprintf(out, len, "%.*s/%s", (int)(sizeof dir - 1), dir, strcmp(dir, vt_state_dir()) ? ".vitrine-console" : "console");
+    /* room for the folder name after it: a path that long is cut, never overflowed */
+    snprintf(out, len, "%.*s/%s", (int)(sizeof dir - 32), dir, strcmp(dir, vt_state_dir()) ? ".vitrine-console" : "console");
 }
 
 /* Makes dir and its parents if missing, dir itself for the owner only. */
