@@ -41,6 +41,7 @@ PKGS=(
   gstreamer1.0-libav gstreamer1.0-tools gstreamer1.0-plugins-ugly
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
   dpkg-dev debootstrap systemd man-db
+  libpq-dev postgresql python3-psycopg2   # the shop network (issue 20): libpq; the tests start their own server (initdb, pg_ctl) and read it back with psycopg2
   libsystemd-dev   # sd_notify (src/app/run_service.c); systemd's systemd-analyze verify (tests/test_service.py)
 )
 # Node.js for the browser tests: Debian's, unless one is already installed (its own npm with it).

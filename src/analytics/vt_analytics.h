@@ -15,7 +15,7 @@
 
 #include "core/vt_core.h"
 
-#define VT_ANALYTICS_SCHEMA_VERSION 2
+#define VT_ANALYTICS_SCHEMA_VERSION 3
 
 typedef enum vt_event_type {
     VT_EV_SESSION_START = 1,
@@ -73,5 +73,43 @@ typedef struct vt_stats_desc {
  * the file's problem (missing, empty: vt_file_check), VT_ERR_FORMAT (not SQLite, or not ours),
  * VT_ERR_IO (cannot be opened or read). */
 vt_result vt_stats_print(const char *path, const vt_stats_desc *d, FILE *out, char *err, size_t errlen);
+
+/* ---- the outbox: events not yet shipped to the shop network (issue 20) ---- *
+ * The analytics database is the kiosk's outbox: every event has its local sequence number (the
+ * events table's id, never reused) and the database its origin id (a random UUID made by
+ * migration 3, in the meta table), which together name the event across the network. The outbox
+ * keeps, per network (a key the shipper chooses: its server and database), the highest sequence
+ * number PostgreSQL has committed (table outbox_marks). Reading goes through a connection of its
+ * own (WAL: never in the writer's way); the mark is moved only after the network committed, so a
+ * crash between the two ships a batch again — the network's unique key makes that harmless.
+ * Ownership: vt_outbox_open returns a handle freed by vt_outbox_close. */
+typedef struct vt_outbox vt_outbox;
+typedef struct vt_outbox_event {
+    int64_t seq;              /* the local id */
+    int64_t session;          /* its session's local id */
+    vt_event ev;              /* ts_ms is set */
+} vt_outbox_event;
+typedef struct vt_outbox_session {
+    int64_t id;
+    int64_t started_ms, stopped_ms;   /* stopped_ms 0: still running (or killed) */
+    int64_t dropped_events;
+    char store[96], source[256];
+} vt_outbox_session;
+/* Opens path (created and migrated like vt_analytics_open when new) for network. */
+vt_result vt_outbox_open(const char *path, const char *network, vt_outbox **out, char *err, size_t errlen);
+void vt_outbox_close(vt_outbox *o);   /* safe on NULL */
+const char *vt_outbox_origin(const vt_outbox *o);   /* the database's UUID, "8-4-4-4-12" hex */
+/* Up to max events after the mark, oldest first: how many (0: none waiting), or -1 (err says why). */
+int vt_outbox_next(vt_outbox *o, vt_outbox_event *out, int max, char *err, size_t errlen);
+/* Sessions that may have changed since they were last shipped (every session from the oldest one
+ * not yet shipped as stopped): how many, or -1. */
+int vt_outbox_sessions(vt_outbox *o, vt_outbox_session *out, int max, char *err, size_t errlen);
+/* The network committed every event up to seq, and these sessions as they were read. */
+vt_result vt_outbox_mark(vt_outbox *o, int64_t seq, const vt_outbox_session *sessions, int nsessions, char *err,
+                         size_t errlen);
+int64_t vt_outbox_pending(vt_outbox *o);   /* events after the mark, -1 on error */
+/* Moves the mark back to 0 (everything ships again: the network keeps one copy). For tests and
+ * `vitrine network reship`. */
+vt_result vt_outbox_reset(vt_outbox *o, char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,2 @@
+/* net_ship.c — the outbox's events shipped in batches, exactly once in effect. (helper B) */
+#include "network_internal.h"
