@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 typedef struct sim_opts {
-    const char *url, *dir, *prefix, *report;
+    const char *url, *dir, *prefix, *report, *setup;
     int kiosks, stores, reship;
     double rate, seconds, fps, drain, heartbeat, poll;
 } sim_opts;
@@ -102,7 +102,7 @@ static void *display(void *arg)
 {
     kiosk *k = arg;
     double period = 1.0 / k->o->fps, t0 = now_s(), next = t0, owed = 0;
-    while (!atomic_load(&g_stop) && (k->o->seconds <= 0 || now_s() - t0 < k->o->seconds)) {
+    while (!atomic_load(&g_stop) && now_s() - t0 < k->o->seconds) {
         double ms = frame_calls(k, t0, &owed);
         if (ms > k->frame_max_ms) k->frame_max_ms = ms;
         if (k->nframe_ms < k->cap_frame_ms) k->frame_ms[k->nframe_ms++] = ms;
@@ -141,7 +141,7 @@ static vt_result open_kiosk(kiosk *k, char *err, size_t errlen)
     }
     vt_network_desc d = { .url = url, .kiosk = k->name, .store = k->store, .outbox = k->outbox, .state_dir = k->state,
                           .heartbeat_s = o->heartbeat, .poll_s = o->poll };
-    k->cap_frame_ms = (int)(o->fps * (o->seconds > 0 ? o->seconds : 3600) + 16);
+    k->cap_frame_ms = (int)(o->fps * o->seconds + 16);
     k->frame_ms = malloc(sizeof *k->frame_ms * (size_t)k->cap_frame_ms);
     if (!k->frame_ms) return VT_ERR_NO_MEMORY;
     return vt_network_create(&d, &k->net, err, errlen);
@@ -150,13 +150,14 @@ static vt_result open_kiosk(kiosk *k, char *err, size_t errlen)
 /* After recording: waits until every outbox is shipped (or drain seconds pass). */
 static void drain(kiosk *ks, int n, double seconds)
 {
-    double until = now_s() + seconds;
+    double t_closed = now_s(), until = t_closed + seconds;
     for (;;) {
         int waiting = 0;
         for (int i = 0; i < n; i++) {
             vt_network_stats s;
             vt_network_get_stats(ks[i].net, &s);
-            waiting += s.pending != 0 || s.last_ship_age_s < 0 || s.last_ship_age_s > 1.0;
+            /* every event was in the outbox at t_closed: a round after it that found it empty */
+            waiting += s.pending != 0 || s.last_ship_age_s < 0 || s.last_ship_age_s >= now_s() - t_closed;
         }
         if (!waiting || now_s() > until) return;
         usleep(100000);
@@ -209,22 +210,44 @@ static int write_report(const char *path, kiosk *ks, int n, int64_t start_ms, in
 static const char k_usage[] =
     "usage: vitrine-network-sim --url TEMPLATE --dir DIR [--kiosks N] [--stores S] [--prefix P]\n"
     "         [--rate EVENTS_PER_S] [--seconds S] [--fps F] [--drain S] [--heartbeat S] [--poll S]\n"
-    "         [--reship] [--report FILE]\n"
+    "         [--reship] [--report FILE] [--setup ADMIN_URL]\n"
     "  TEMPLATE: a PostgreSQL URL where %k is each kiosk's role and %p its password\n"
-    "            (bench-NAME-password); kiosks are PNNN in stores store-(N mod S)\n";
+    "            (bench-NAME-password); kiosks are PNNN in stores store-(N mod S)\n"
+    "  --seconds 0: no kiosk runs (with --setup: only that)\n"
+    "  --setup: first migrate the network's schema and add the kiosks (vitrine network init, add-kiosk)\n";
+
+/* --setup: the schema and every kiosk's role, as `vitrine network` makes them. */
+static int setup(const sim_opts *o)
+{
+    char err[1024], name[64], store[64], pw[128];
+    int applied = 0;
+    if (vt_network_migrate(o->setup, &applied, err, sizeof err)) { fprintf(stderr, "vitrine-network-sim: %s\n", err); return 1; }
+    for (int i = 0; i < o->kiosks; i++) {
+        snprintf(name, sizeof name, "%s%03d", o->prefix, i);
+        snprintf(store, sizeof store, "store-%d", i % o->stores);
+        snprintf(pw, sizeof pw, "bench-%s-password", name);
+        if (vt_network_add_kiosk(o->setup, name, store, pw, err, sizeof err)) {
+            fprintf(stderr, "vitrine-network-sim: %s\n", err);
+            return 1;
+        }
+    }
+    printf("schema: %d migration(s) applied; %d kiosk(s) added\n", applied, o->kiosks);
+    return 0;
+}
 
 static int parse(int argc, char **argv, sim_opts *o)
 {
     *o = (sim_opts){ .prefix = "k", .kiosks = 1, .stores = 1, .rate = 10, .seconds = 10, .fps = 30, .drain = 30 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int num = 1;
+        int num = 0;
         if (!strcmp(a, "--reship")) { o->reship = 1; continue; }
         if (!v) { fprintf(stderr, "vitrine-network-sim: %s needs a value\n%s", a, k_usage); return 2; }
         if (!strcmp(a, "--url")) o->url = v;
         else if (!strcmp(a, "--dir")) o->dir = v;
         else if (!strcmp(a, "--prefix")) o->prefix = v;
         else if (!strcmp(a, "--report")) o->report = v;
+        else if (!strcmp(a, "--setup")) o->setup = v;
         else if (!strcmp(a, "--kiosks")) num = vt_parse_int(v, 1, 1000, &o->kiosks);
         else if (!strcmp(a, "--stores")) num = vt_parse_int(v, 1, 1000, &o->stores);
         else if (!strcmp(a, "--rate")) num = vt_parse_double(v, 0, 10000, &o->rate);
@@ -234,7 +257,7 @@ static int parse(int argc, char **argv, sim_opts *o)
         else if (!strcmp(a, "--heartbeat")) num = vt_parse_double(v, 0.05, 3600, &o->heartbeat);
         else if (!strcmp(a, "--poll")) num = vt_parse_double(v, 0.05, 3600, &o->poll);
         else { fprintf(stderr, "vitrine-network-sim: unknown option %s\n%s", a, k_usage); return 2; }
-        if (!num) { fprintf(stderr, "vitrine-network-sim: %s: bad value '%s'\n", a, v); return 2; }
+        if (num) { fprintf(stderr, "vitrine-network-sim: %s: bad value '%s'\n", a, v); return 2; }
         i++;
     }
     if (!o->url || !o->dir) { fprintf(stderr, "%s", k_usage); return 2; }
@@ -246,6 +269,8 @@ int main(int argc, char **argv)
     sim_opts o;
     int rc = parse(argc, argv, &o);
     if (rc >= 0) return rc;
+    if (o.setup && setup(&o)) return 1;
+    if (o.seconds <= 0) return 0;   /* --setup alone */
     signal(SIGTERM, on_term);
     signal(SIGINT, on_term);
     char err[1024];

@@ -45,6 +45,11 @@ static void take_notifies(vt_network *n)
 void net_drop(vt_network *n, const char *why)
 {
     if (!n->c) return;
+    if (atomic_load(&n->stop)) {   /* closing: a query given up is no news */
+        PQfinish(n->c);
+        n->c = NULL;
+        return;
+    }
     char line[512];
     snprintf(line, sizeof line, "%s", why && *why ? why : _("connection lost"));
     VT_WARN("network", _("offline: %s; the visits wait in %s and the display goes on"), line, n->outbox_path);

@@ -157,7 +157,7 @@ int net_ship(vt_network *n)
     }
     memcpy(n->shipped_sessions, n->sessions, sizeof *n->sessions * (size_t)ns);
     n->nshipped_sessions = ns;
-    int64_t pending = k == n->batch ? vt_outbox_pending(n->ob) : 0;
+    int64_t pending = vt_outbox_pending(n->ob);
     pthread_mutex_lock(&n->mu);
     n->stats.shipped += k;
     if (pending >= 0) n->stats.pending = pending;
