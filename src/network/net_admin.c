@@ -13,7 +13,11 @@
 static PGconn *admin_connect(const char *url, char *err, size_t errlen)
 {
     PGconn *c = net_connect(url, "vitrine-admin", 10, 0, err, errlen);
-    if (c && net_exec(c, "SET TIME ZONE 'UTC'", err, errlen) != VT_OK) { PQfinish(c); return NULL; }
+    /* NOTICEs ("schema vitrine already exists, skipping") are not the user's business. */
+    if (c && net_exec(c, "SET TIME ZONE 'UTC'; SET client_min_messages TO warning", err, errlen) != VT_OK) {
+        PQfinish(c);
+        return NULL;
+    }
     return c;
 }
 
