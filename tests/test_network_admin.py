@@ -150,11 +150,21 @@ try:
         [{"id": "box", "marker": 7, "name": "Box", "price": 5, "model": "./shapes/box.obj", "dimensions_mm": [100, 100, 100]}]))
     r = net("publish", "--db", url, "--store", "store-b", cat_b)
     check(r.returncode == 0 and "version 1" in r.stdout, "publish b: %r %r" % (r.stdout, r.stderr))
-    rows = dict(pg.sql("SELECT path, sha256 FROM vitrine.catalog_models WHERE store = 'store-b'"))
+    rows = dict(pg.sql("SELECT path, sha256 FROM vitrine.catalog_models WHERE store = 'store-b' AND version = 1"))
     check(set(rows) == {"shapes/box.obj", "shapes/box.mtl"}, "store b's files, the .mtl followed: %r" % rows)
     check(rows.get("shapes/box.obj") == hashlib.sha256(BOX_OBJ.encode()).hexdigest(), "box.obj's sha256")
     text = pg.sql("SELECT catalog FROM vitrine.catalog_versions WHERE store = 'store-b'")[0][0]
     check(json.loads(text)["products"][0]["model"] == "shapes/box.obj", "the model path rewritten plain: %r" % text[:200])
+
+    # A console role (member of vitrine_console, no other right) publishes; two at once queue.
+    pg.sql("CREATE ROLE shop_console LOGIN PASSWORD 'console-password-123' IN ROLE vitrine_console")
+    console_url = pg.tcp_url("shop_console", "console-password-123")
+    procs = [subprocess.Popen([vitrine, "network", "publish", "--db", console_url, "--store", "store-b", cat_b],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    check(all(p.returncode == 0 for p in procs), "two publications by the console role at once: %r" % outs)
+    got = sorted(v for (v,) in pg.sql("SELECT version FROM vitrine.catalog_versions WHERE store = 'store-b'"))
+    check(got == [1, 2, 3], "store b's versions: %r" % got)
 
     # Refused publications: nothing written.
     before = (versions(pg, "store-a"), pg.sql("SELECT count(*) FROM vitrine.catalog_models")[0][0])
@@ -242,6 +252,8 @@ try:
     lines = r.stdout.splitlines()
     check(r.returncode == 0 and lines and lines[0].startswith("section,store,kiosk") and "total,,,,,5,12.5,5,2,0.40" in lines,
           "stats URL --csv: %r" % lines)
+    r = run([vitrine, "stats", "--db", console_url, "--json"])
+    check(r.returncode == 0 and json.loads(r.stdout)["totals"]["found"] == 5, "stats --db as the console role: %r" % r.stderr)
     r = run([vitrine, "stats", "--db", url, "--json", "--from", "2099-01-01"])
     check(r.returncode == 0 and json.loads(r.stdout)["totals"]["found"] == 0, "--from in the future: %r" % r.stdout)
     r = run([vitrine, "network", "kiosks", "--db", url, "--json"])
@@ -264,6 +276,20 @@ try:
     check(pg.sql("SELECT count(*) FROM vitrine.events")[0][0] == len(ev), "this month's visits kept")
     r = net("maintain", "--db", url, "--keep-months", "12")
     check(r.returncode == 0 and "0 old partition(s) dropped" in r.stdout, "maintain again: %r" % r.stdout)
+    # ---- the deployment of docs/network.md: a migrating owner role that is not a superuser ----
+    pg.sql("CREATE ROLE vitrine_admin LOGIN CREATEROLE PASSWORD 'admin-password-123'")
+    pg.sql("CREATE DATABASE shop OWNER vitrine_admin")
+    admin = pg.tcp_url("vitrine_admin", "admin-password-123").rsplit("/", 1)[0] + "/shop"
+    r = net("init", "--db", admin)
+    check(r.returncode == 0 and "1 migration(s) applied" in r.stdout, "init as the owner role: %r %r" % (r.stdout, r.stderr))
+    r = net("add-kiosk", "--db", admin, "--store", "roubaix", "rbx-1", stdin="rbx-password-12345\n")
+    check(r.returncode == 0, "add-kiosk as the owner role: %r" % r.stderr)
+    r = net("publish", "--db", admin, "--store", "roubaix", cat_b)
+    check(r.returncode == 0 and "version 1" in r.stdout, "publish as the owner role: %r" % r.stderr)
+    r = net("maintain", "--db", admin, "--keep-months", "6")
+    check(r.returncode == 0, "maintain as the owner role: %r" % r.stderr)
+    r = net("init", "--db", pg.tcp_url("vitrine_kiosk_rbx_1", "rbx-password-12345").rsplit("/", 1)[0] + "/shop")
+    check(r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1, "a kiosk role cannot migrate: %r" % r.stderr)
 finally:
     if pg:
         pg.destroy()

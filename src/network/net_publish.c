@@ -279,7 +279,9 @@ static vt_result upload_file(PGconn *c, const pub *p, pub_file *f, char *err, si
     return r;
 }
 
-/* The store's next version number, its row locked so two publications queue. */
+/* The store's next version number. Two publications of one store queue on a lock of the
+ * transaction named after the store (a console role may not lock the store's row FOR UPDATE: it
+ * has no UPDATE right there); the primary key (store, version) would refuse a second anyway. */
 static vt_result next_version(PGconn *c, const char *store, int *version, char *err, size_t errlen)
 {
     const char *v[1] = { store };
@@ -287,7 +289,8 @@ static vt_result next_version(PGconn *c, const char *store, int *version, char *
     vt_result res = exec_params(c, "INSERT INTO vitrine.stores (name) VALUES ($1) ON CONFLICT DO NOTHING", 1, v, NULL, NULL,
                                 NULL, err, errlen);
     if (res == VT_OK)
-        res = exec_params(c, "SELECT name FROM vitrine.stores WHERE name = $1 FOR UPDATE", 1, v, NULL, NULL, NULL, err, errlen);
+        res = exec_params(c, "SELECT pg_advisory_xact_lock(hashtext('vitrine.publish:' || $1))", 1, v, NULL, NULL, NULL, err,
+                          errlen);
     if (res == VT_OK)
         res = exec_params(c, "SELECT coalesce(max(version), 0) + 1 FROM vitrine.catalog_versions WHERE store = $1", 1, v,
                           NULL, NULL, &r, err, errlen);
