@@ -28,7 +28,7 @@ static vt_result q(PGconn *c, const char *sql, int n, const char *const *vals, P
     PGresult *r = PQexecParams(c, sql, n, NULL, vals, NULL, NULL, 0);
     ExecStatusType s = PQresultStatus(r);
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-        net_error(c, r, err, errlen);
+        net_query_error(c, r, err, errlen);
         PQclear(r);
         return VT_ERR_IO;
     }

@@ -33,7 +33,7 @@ static vt_result rows_json(PGconn *c, const char *sql, int n, const char *const 
 {
     PGresult *r = PQexecParams(c, sql, n, NULL, v, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        net_error(c, r, err, errlen);
+        net_query_error(c, r, err, errlen);
         PQclear(r);
         return VT_ERR_IO;
     }
@@ -90,7 +90,7 @@ static vt_result overview(PGconn *c, const char *from, const char *to, cJSON *ro
     const char *v[1] = { secs };
     PGresult *r = PQexec(c, "SELECT coalesce(max(version), 0) FROM vitrine.schema_migrations");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        net_error(c, r, err, errlen);
+        net_query_error(c, r, err, errlen);
         PQclear(r);
         return VT_ERR_IO;
     }

@@ -246,7 +246,7 @@ static vt_result exec_params(PGconn *c, const char *sql, int n, const char *cons
     PGresult *r = PQexecParams(c, sql, n, NULL, v, lens, fmts, 0);
     ExecStatusType s = PQresultStatus(r);
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-        net_error(c, r, err, errlen);
+        net_query_error(c, r, err, errlen);
         PQclear(r);
         return VT_ERR_IO;
     }
@@ -324,6 +324,15 @@ static vt_result publish_tx(PGconn *c, pub *p, const char *store, const char *by
     return r;
 }
 
+/* 1 when the database has no vitrine schema yet (the usual reason for a first publication to fail). */
+static int no_schema(PGconn *c)
+{
+    PGresult *r = PQexec(c, "SELECT to_regclass('vitrine.catalog_versions') IS NULL");
+    int none = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    return none;
+}
+
 vt_result vt_network_publish(const char *url, const char *store, const char *catalog, const char *by, const char *summary,
                              int *version, char *err, size_t errlen)
 {
@@ -343,6 +352,8 @@ vt_result vt_network_publish(const char *url, const char *store, const char *cat
     if (c) {
         char why[768];
         r = publish_tx(c, &p, store, by, summary, &v, why, sizeof why);
+        if (r != VT_OK && no_schema(c))
+            snprintf(why, sizeof why, "%s", _("the database has no vitrine schema: run `vitrine network init --db URL` first"));
         if (r != VT_OK && strncmp(why, catalog, strlen(catalog)))
             snprintf(err, errlen, _("cannot publish %s for store '%s', nothing was published: %s"), catalog, store, why);
         else if (r != VT_OK) snprintf(err, errlen, "%s", why);

@@ -5,6 +5,7 @@
 #include "network/vt_network.h"
 
 #include <libpq-fe.h>
+#include <stdio.h>
 
 /* ---- vt_network_schema.c ---- */
 typedef struct vt_network_migration {
@@ -34,5 +35,22 @@ const char *net_error(PGconn *c, const PGresult *r, char *out, size_t len);
 vt_result net_exec(PGconn *c, const char *sql, char *err, size_t errlen);
 /* Names of kiosks and stores: 1-48 of [A-Za-z0-9_.-]. */
 int net_name_ok(const char *s);
+
+
+/* ---- added by helper A (net_admin.c, net_publish.c, net_overview.c) ---- */
+/* A failed query's error on one line: the server's primary message and its detail ("duplicate
+ * key value ... (Key (name)=(x) already exists.)"), without libpq's "ERROR:" and the LINE/caret
+ * lines that net_error keeps; net_error's text when the result carries none (a lost connection). */
+static inline const char *net_query_error(PGconn *c, const PGresult *r, char *out, size_t len)
+{
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    if (!primary) return net_error(c, r, out, len);
+    if (detail) snprintf(out, len, "%s (%s)", primary, detail);
+    else snprintf(out, len, "%s", primary);
+    for (char *p = out; *p; p++)
+        if (*p == '\n' || *p == '\t') *p = ' ';
+    return out;
+}
 
 #endif
