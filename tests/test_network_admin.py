@@ -7,7 +7,7 @@ consistent with the stored catalog; a missing model, bad JSON or a path climbing
 nothing written), what a kiosk's own role may and may not do over TCP with its password, `vitrine
 stats --db` (table, JSON, CSV) from events inserted as the superuser, `network kiosks`, and
 `maintain` dropping a partition older than the months kept."""
-import hashlib, json, os, shutil, subprocess, sys, tempfile
+import hashlib, json, os, shutil, struct, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 from pg_server import pg_or_skip
@@ -36,6 +36,31 @@ f 3 7 8 4
 f 5 1 4 8
 """
 BOX_MTL = "newmtl red\nKd 0.8 0.1 0.1\n"
+
+
+def tri_gltf(bin_uri):
+    """A one-triangle glTF whose buffer is a file of its own (bin_uri, relative to the .gltf)."""
+    data = struct.pack("<9f", -0.05, 0, 0, 0.05, 0, 0, 0, 0.1, 0)
+    doc = {"asset": {"version": "2.0"}, "scene": 0, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
+           "meshes": [{"primitives": [{"attributes": {"POSITION": 0}}]}],
+           "accessors": [{"bufferView": 0, "componentType": 5126, "count": 3, "type": "VEC3",
+                          "min": [-0.05, 0, 0], "max": [0.05, 0.1, 0]}],
+           "bufferViews": [{"buffer": 0, "byteLength": len(data)}],
+           "buffers": [{"uri": bin_uri, "byteLength": len(data)}]}
+    return json.dumps(doc), data
+
+
+def download(pg, store, version, into):
+    """What a kiosk does with a publication: catalog.json and each file at its path beside it."""
+    text = pg.sql("SELECT catalog FROM vitrine.catalog_versions WHERE store = %s AND version = %s", (store, version))[0][0]
+    write(os.path.join(into, "catalog.json"), text)
+    for path, sha in pg.sql("SELECT path, sha256 FROM vitrine.catalog_models WHERE store = %s AND version = %s",
+                            (store, version)):
+        dst = os.path.join(into, path)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        with open(dst, "wb") as f:
+            f.write(bytes(pg.sql("SELECT data FROM vitrine.models WHERE sha256 = %s", (sha,))[0][0]))
+    return os.path.join(into, "catalog.json")
 
 
 def net(*args, stdin=None):
@@ -165,6 +190,25 @@ try:
     check(all(p.returncode == 0 for p in procs), "two publications by the console role at once: %r" % outs)
     got = sorted(v for (v,) in pg.sql("SELECT version FROM vitrine.catalog_versions WHERE store = 'store-b'"))
     check(got == [1, 2, 3], "store b's versions: %r" % got)
+
+    # A glTF whose buffer lies in another folder ("../bin/tri.bin" from "m/tri.gltf"): followed.
+    dir_c = os.path.join(tmp, "c")
+    gltf, gbin = tri_gltf("../bin/tri.bin")
+    write(os.path.join(dir_c, "m", "tri.gltf"), gltf)
+    os.makedirs(os.path.join(dir_c, "bin"))
+    with open(os.path.join(dir_c, "bin", "tri.bin"), "wb") as f:
+        f.write(gbin)
+    cat_c = write(os.path.join(dir_c, "catalog.json"), catalog_json(
+        [{"id": "tri", "marker": 3, "name": "Tri", "price": 2, "model": "m/tri.gltf", "dimensions_mm": [100, 100, 10]}]))
+    r = net("publish", "--db", url, "--store", "store-c", cat_c)
+    check(r.returncode == 0, "publish c (glTF + .bin): %r %r" % (r.stdout, r.stderr))
+    got = {p for (p,) in pg.sql("SELECT path FROM vitrine.catalog_models WHERE store = 'store-c'")}
+    check(got == {"m/tri.gltf", "bin/tri.bin"}, "store c's files, the buffer followed: %r" % got)
+    # What the kiosks download passes validate as it is: the stored catalog and the paths agree.
+    for store, version in (("store-a", 1), ("store-b", 1), ("store-c", 1)):
+        got = download(pg, store, version, os.path.join(tmp, "dl", store))
+        r = run([vitrine, "validate", got])
+        check(r.returncode == 0, "%s v%d as downloaded validates: %r %r" % (store, version, r.stdout[-600:], r.stderr[-300:]))
 
     # Refused publications: nothing written.
     before = (versions(pg, "store-a"), pg.sql("SELECT count(*) FROM vitrine.catalog_models")[0][0])
