@@ -19,6 +19,7 @@
 #define MAX_FILES 4096
 #define MAX_FILE_BYTES (256.0 * 1024 * 1024)   /* as assets' VT_MODEL_MAX_FILE_BYTES: what a kiosk would load */
 #define PATH_LEN 1024
+#define MAX_REL 512      /* the longest path a kiosk takes (net_catalog.c) */
 
 typedef struct pub_file {
     char path[PATH_LEN];      /* relative to the catalog's folder, normalised */
@@ -55,6 +56,7 @@ static int norm_join(const char *base, const char *rel, char *out, size_t len)
     }
     if (!n) return 0;
     size_t at = 0;
+    len = len > MAX_REL + 1 ? MAX_REL + 1 : len;
     for (int i = 0; i < n; i++) {
         int w = snprintf(out + at, len - at, "%s%s", i ? "/" : "", parts[i]);
         if (w < 0 || (size_t)w >= len - at) return 0;
