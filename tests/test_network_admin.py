@@ -7,7 +7,7 @@ consistent with the stored catalog; a missing model, bad JSON or a path climbing
 nothing written), what a kiosk's own role may and may not do over TCP with its password, `vitrine
 stats --db` (table, JSON, CSV) from events inserted as the superuser, `network kiosks`, and
 `maintain` dropping a partition older than the months kept."""
-import hashlib, json, os, shutil, struct, subprocess, sys, tempfile
+import hashlib, json, os, shutil, struct, subprocess, sys, tempfile, zlib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 from pg_server import pg_or_skip
@@ -48,6 +48,29 @@ def tri_gltf(bin_uri):
            "bufferViews": [{"buffer": 0, "byteLength": len(data)}],
            "buffers": [{"uri": bin_uri, "byteLength": len(data)}]}
     return json.dumps(doc), data
+
+
+def png_1x1():
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xc0\x40\x40")) + chunk(b"IEND", b""))
+
+
+def tri_glb(image_uri):
+    """The triangle as a .glb (its buffer inside) with a texture image that is a file beside it."""
+    doc, data = tri_gltf(None)
+    doc = json.loads(doc)
+    del doc["buffers"][0]["uri"]
+    doc["images"] = [{"uri": image_uri}]
+    doc["textures"] = [{"source": 0}]
+    doc["materials"] = [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}]
+    doc["meshes"][0]["primitives"][0]["material"] = 0
+    js = json.dumps(doc).encode()
+    js += b" " * (-len(js) % 4)
+    data += b"\0" * (-len(data) % 4)
+    body = struct.pack("<I4s", len(js), b"JSON") + js + struct.pack("<I4s", len(data), b"BIN\0") + data
+    return struct.pack("<4sII", b"glTF", 2, 12 + len(body)) + body
 
 
 def download(pg, store, version, into):
@@ -191,19 +214,27 @@ try:
     got = sorted(v for (v,) in pg.sql("SELECT version FROM vitrine.catalog_versions WHERE store = 'store-b'"))
     check(got == [1, 2, 3], "store b's versions: %r" % got)
 
-    # A glTF whose buffer lies in another folder ("../bin/tri.bin" from "m/tri.gltf"): followed.
+    # A glTF whose buffer lies in another folder ("../bin/tri.bin" from "m/tri.gltf") and a .glb
+    # whose texture is a file beside it: both followed.
     dir_c = os.path.join(tmp, "c")
     gltf, gbin = tri_gltf("../bin/tri.bin")
     write(os.path.join(dir_c, "m", "tri.gltf"), gltf)
     os.makedirs(os.path.join(dir_c, "bin"))
     with open(os.path.join(dir_c, "bin", "tri.bin"), "wb") as f:
         f.write(gbin)
+    with open(os.path.join(dir_c, "m", "tri.glb"), "wb") as f:
+        f.write(tri_glb("tex/red.png"))
+    os.makedirs(os.path.join(dir_c, "m", "tex"))
+    with open(os.path.join(dir_c, "m", "tex", "red.png"), "wb") as f:
+        f.write(png_1x1())
     cat_c = write(os.path.join(dir_c, "catalog.json"), catalog_json(
-        [{"id": "tri", "marker": 3, "name": "Tri", "price": 2, "model": "m/tri.gltf", "dimensions_mm": [100, 100, 10]}]))
+        [{"id": "tri", "marker": 3, "name": "Tri", "price": 2, "model": "m/tri.gltf", "dimensions_mm": [100, 100, 10]},
+         {"id": "trib", "marker": 4, "name": "Tri B", "price": 2, "model": "m/tri.glb", "dimensions_mm": [100, 100, 10]}]))
     r = net("publish", "--db", url, "--store", "store-c", cat_c)
     check(r.returncode == 0, "publish c (glTF + .bin): %r %r" % (r.stdout, r.stderr))
     got = {p for (p,) in pg.sql("SELECT path FROM vitrine.catalog_models WHERE store = 'store-c'")}
-    check(got == {"m/tri.gltf", "bin/tri.bin"}, "store c's files, the buffer followed: %r" % got)
+    check(got == {"m/tri.gltf", "bin/tri.bin", "m/tri.glb", "m/tex/red.png"}, "store c's files, the .gltf's buffer and the"
+          " .glb's image followed: %r" % got)
     # What the kiosks download passes validate as it is: the stored catalog and the paths agree.
     for store, version in (("store-a", 1), ("store-b", 1), ("store-c", 1)):
         got = download(pg, store, version, os.path.join(tmp, "dl", store))

@@ -1,7 +1,8 @@
 /* net_publish.c — a catalog and its models published as a store's next version.
  *
  * Every file the catalog's products name ("model", relative to the catalog's folder) and every
- * file those models read in turn (a .gltf's buffers and images, an OBJ's .mtl and its textures)
+ * file those models read in turn (a glTF's buffers and images outside the file, an OBJ's .mtl and
+ * its textures)
  * is stored once by its SHA-256 in vitrine.models; vitrine.catalog_models maps each relative
  * path of this version to its content. The catalog text is kept as written, its model paths
  * only rewritten when they were not already plain ("./mug.glb" becomes "mug.glb"), so a kiosk
@@ -116,12 +117,34 @@ static vt_result read_rel(const pub *p, const char *rel, char **data, size_t *n,
 }
 
 /* A .gltf's buffers and images. */
-static vt_result gltf_companions(pub *p, const char *model, char *err, size_t errlen)
+/* A .glb's JSON chunk (its header: magic, version, length; then the chunk's length and type
+ * "JSON"), into *text; NULL text (VT_OK) when the file has none. Only the chunk is read. */
+static vt_result glb_json(const pub *p, const char *model, char **text, size_t *n, char *err, size_t errlen)
+{
+    char full[2 * PATH_LEN], why[512];
+    unsigned char h[20];
+    snprintf(full, sizeof full, "%s%s", p->dir, model);
+    *text = NULL;
+    FILE *f = vt_open_regular(full, why, sizeof why);
+    if (!f) { snprintf(err, errlen, "%s: %s: %s", p->catalog, full, why); return VT_ERR_IO; }
+    size_t len = 0;
+    if (fread(h, 1, sizeof h, f) == sizeof h && !memcmp(h, "glTF", 4) && !memcmp(h + 16, "JSON", 4))
+        len = (size_t)h[12] | (size_t)h[13] << 8 | (size_t)h[14] << 16 | (size_t)h[15] << 24;
+    if (len && len <= VT_CATALOG_MAX_BYTES && (*text = malloc(len)) && fread(*text, 1, len, f) != len) {
+        free(*text);
+        *text = NULL;
+    }
+    *n = *text ? len : 0;
+    fclose(f);
+    return VT_OK;
+}
+
+static vt_result gltf_companions(pub *p, const char *model, int binary, char *err, size_t errlen)
 {
     char *text = NULL;
     size_t n = 0;
-    vt_result r = read_rel(p, model, &text, &n, err, errlen);
-    if (r != VT_OK) return r;
+    vt_result r = binary ? glb_json(p, model, &text, &n, err, errlen) : read_rel(p, model, &text, &n, err, errlen);
+    if (r != VT_OK || !text) return r;   /* a .glb without a JSON chunk: the model's check says so */
     cJSON *g = cJSON_ParseWithLength(text, n);
     free(text);
     if (!g) { snprintf(err, errlen, _("%s: %s is not valid JSON"), p->catalog, model); return VT_ERR_FORMAT; }
@@ -171,7 +194,7 @@ static vt_result follow_models(pub *p, char *err, size_t errlen)
     vt_result r = VT_OK;
     for (int i = 0; i < p->n && r == VT_OK; i++) {
         const char *ext = vt_file_ext(p->files[i].path);
-        if (!strcmp(ext, "gltf")) r = gltf_companions(p, p->files[i].path, err, errlen);
+        if (!strcmp(ext, "gltf") || !strcmp(ext, "glb")) r = gltf_companions(p, p->files[i].path, ext[2] == 'b', err, errlen);
         else if (!strcmp(ext, "obj")) r = text_companions(p, p->files[i].path, 1, err, errlen);
         else if (!strcmp(ext, "mtl")) r = text_companions(p, p->files[i].path, 0, err, errlen);
     }
