@@ -13,7 +13,11 @@
 static PGconn *admin_connect(const char *url, char *err, size_t errlen)
 {
     PGconn *c = net_connect(url, "vitrine-admin", 10, 0, err, errlen);
-    if (c && net_exec(c, "SET TIME ZONE 'UTC'", err, errlen) != VT_OK) { PQfinish(c); return NULL; }
+    /* NOTICEs ("schema vitrine already exists, skipping") are not the user's business. */
+    if (c && net_exec(c, "SET TIME ZONE 'UTC'; SET client_min_messages TO warning", err, errlen) != VT_OK) {
+        PQfinish(c);
+        return NULL;
+    }
     return c;
 }
 
@@ -24,7 +28,7 @@ static vt_result q(PGconn *c, const char *sql, int n, const char *const *vals, P
     PGresult *r = PQexecParams(c, sql, n, NULL, vals, NULL, NULL, 0);
     ExecStatusType s = PQresultStatus(r);
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-        net_error(c, r, err, errlen);
+        net_query_error(c, r, err, errlen);
         PQclear(r);
         return VT_ERR_IO;
     }

@@ -1,7 +1,8 @@
 /* net_publish.c — a catalog and its models published as a store's next version.
  *
  * Every file the catalog's products name ("model", relative to the catalog's folder) and every
- * file those models read in turn (a .gltf's buffers and images, an OBJ's .mtl and its textures)
+ * file those models read in turn (a glTF's buffers and images outside the file, an OBJ's .mtl and
+ * its textures)
  * is stored once by its SHA-256 in vitrine.models; vitrine.catalog_models maps each relative
  * path of this version to its content. The catalog text is kept as written, its model paths
  * only rewritten when they were not already plain ("./mug.glb" becomes "mug.glb"), so a kiosk
@@ -19,6 +20,7 @@
 #define MAX_FILES 4096
 #define MAX_FILE_BYTES (256.0 * 1024 * 1024)   /* as assets' VT_MODEL_MAX_FILE_BYTES: what a kiosk would load */
 #define PATH_LEN 1024
+#define MAX_REL 512      /* the longest path a kiosk takes (net_catalog.c) */
 
 typedef struct pub_file {
     char path[PATH_LEN];      /* relative to the catalog's folder, normalised */
@@ -55,6 +57,7 @@ static int norm_join(const char *base, const char *rel, char *out, size_t len)
     }
     if (!n) return 0;
     size_t at = 0;
+    len = len > MAX_REL + 1 ? MAX_REL + 1 : len;
     for (int i = 0; i < n; i++) {
         int w = snprintf(out + at, len - at, "%s%s", i ? "/" : "", parts[i]);
         if (w < 0 || (size_t)w >= len - at) return 0;
@@ -114,12 +117,34 @@ static vt_result read_rel(const pub *p, const char *rel, char **data, size_t *n,
 }
 
 /* A .gltf's buffers and images. */
-static vt_result gltf_companions(pub *p, const char *model, char *err, size_t errlen)
+/* A .glb's JSON chunk (its header: magic, version, length; then the chunk's length and type
+ * "JSON"), into *text; NULL text (VT_OK) when the file has none. Only the chunk is read. */
+static vt_result glb_json(const pub *p, const char *model, char **text, size_t *n, char *err, size_t errlen)
+{
+    char full[2 * PATH_LEN], why[512];
+    unsigned char h[20];
+    snprintf(full, sizeof full, "%s%s", p->dir, model);
+    *text = NULL;
+    FILE *f = vt_open_regular(full, why, sizeof why);
+    if (!f) { snprintf(err, errlen, "%s: %s: %s", p->catalog, full, why); return VT_ERR_IO; }
+    size_t len = 0;
+    if (fread(h, 1, sizeof h, f) == sizeof h && !memcmp(h, "glTF", 4) && !memcmp(h + 16, "JSON", 4))
+        len = (size_t)h[12] | (size_t)h[13] << 8 | (size_t)h[14] << 16 | (size_t)h[15] << 24;
+    if (len && len <= VT_CATALOG_MAX_BYTES && (*text = malloc(len)) && fread(*text, 1, len, f) != len) {
+        free(*text);
+        *text = NULL;
+    }
+    *n = *text ? len : 0;
+    fclose(f);
+    return VT_OK;
+}
+
+static vt_result gltf_companions(pub *p, const char *model, int binary, char *err, size_t errlen)
 {
     char *text = NULL;
     size_t n = 0;
-    vt_result r = read_rel(p, model, &text, &n, err, errlen);
-    if (r != VT_OK) return r;
+    vt_result r = binary ? glb_json(p, model, &text, &n, err, errlen) : read_rel(p, model, &text, &n, err, errlen);
+    if (r != VT_OK || !text) return r;   /* a .glb without a JSON chunk: the model's check says so */
     cJSON *g = cJSON_ParseWithLength(text, n);
     free(text);
     if (!g) { snprintf(err, errlen, _("%s: %s is not valid JSON"), p->catalog, model); return VT_ERR_FORMAT; }
@@ -169,7 +194,7 @@ static vt_result follow_models(pub *p, char *err, size_t errlen)
     vt_result r = VT_OK;
     for (int i = 0; i < p->n && r == VT_OK; i++) {
         const char *ext = vt_file_ext(p->files[i].path);
-        if (!strcmp(ext, "gltf")) r = gltf_companions(p, p->files[i].path, err, errlen);
+        if (!strcmp(ext, "gltf") || !strcmp(ext, "glb")) r = gltf_companions(p, p->files[i].path, ext[2] == 'b', err, errlen);
         else if (!strcmp(ext, "obj")) r = text_companions(p, p->files[i].path, 1, err, errlen);
         else if (!strcmp(ext, "mtl")) r = text_companions(p, p->files[i].path, 0, err, errlen);
     }
@@ -246,7 +271,7 @@ static vt_result exec_params(PGconn *c, const char *sql, int n, const char *cons
     PGresult *r = PQexecParams(c, sql, n, NULL, v, lens, fmts, 0);
     ExecStatusType s = PQresultStatus(r);
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-        net_error(c, r, err, errlen);
+        net_query_error(c, r, err, errlen);
         PQclear(r);
         return VT_ERR_IO;
     }
@@ -279,7 +304,9 @@ static vt_result upload_file(PGconn *c, const pub *p, pub_file *f, char *err, si
     return r;
 }
 
-/* The store's next version number, its row locked so two publications queue. */
+/* The store's next version number. Two publications of one store queue on a lock of the
+ * transaction named after the store (a console role may not lock the store's row FOR UPDATE: it
+ * has no UPDATE right there); the primary key (store, version) would refuse a second anyway. */
 static vt_result next_version(PGconn *c, const char *store, int *version, char *err, size_t errlen)
 {
     const char *v[1] = { store };
@@ -287,7 +314,8 @@ static vt_result next_version(PGconn *c, const char *store, int *version, char *
     vt_result res = exec_params(c, "INSERT INTO vitrine.stores (name) VALUES ($1) ON CONFLICT DO NOTHING", 1, v, NULL, NULL,
                                 NULL, err, errlen);
     if (res == VT_OK)
-        res = exec_params(c, "SELECT name FROM vitrine.stores WHERE name = $1 FOR UPDATE", 1, v, NULL, NULL, NULL, err, errlen);
+        res = exec_params(c, "SELECT pg_advisory_xact_lock(hashtext('vitrine.publish:' || $1))", 1, v, NULL, NULL, NULL, err,
+                          errlen);
     if (res == VT_OK)
         res = exec_params(c, "SELECT coalesce(max(version), 0) + 1 FROM vitrine.catalog_versions WHERE store = $1", 1, v,
                           NULL, NULL, &r, err, errlen);
@@ -321,6 +349,15 @@ static vt_result publish_tx(PGconn *c, pub *p, const char *store, const char *by
     return r;
 }
 
+/* 1 when the database has no vitrine schema yet (the usual reason for a first publication to fail). */
+static int no_schema(PGconn *c)
+{
+    PGresult *r = PQexec(c, "SELECT to_regclass('vitrine.catalog_versions') IS NULL");
+    int none = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    return none;
+}
+
 vt_result vt_network_publish(const char *url, const char *store, const char *catalog, const char *by, const char *summary,
                              int *version, char *err, size_t errlen)
 {
@@ -340,6 +377,8 @@ vt_result vt_network_publish(const char *url, const char *store, const char *cat
     if (c) {
         char why[768];
         r = publish_tx(c, &p, store, by, summary, &v, why, sizeof why);
+        if (r != VT_OK && no_schema(c))
+            snprintf(why, sizeof why, "%s", _("the database has no vitrine schema: run `vitrine network init --db URL` first"));
         if (r != VT_OK && strncmp(why, catalog, strlen(catalog)))
             snprintf(err, errlen, _("cannot publish %s for store '%s', nothing was published: %s"), catalog, store, why);
         else if (r != VT_OK) snprintf(err, errlen, "%s", why);

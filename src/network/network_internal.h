@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- vt_network_schema.c ---- */
@@ -101,5 +102,21 @@ int net_ship(vt_network *n);
 int net_catalog_check(vt_network *n);
 /* The folder of the store's published versions: state_dir/STORE. */
 void net_store_dir(const vt_network *n, char *out, size_t len);
+
+/* ---- added by helper A (net_admin.c, net_publish.c, net_overview.c) ---- */
+/* A failed query's error on one line: the server's primary message and its detail ("duplicate
+ * key value ... (Key (name)=(x) already exists.)"), without libpq's "ERROR:" and the LINE/caret
+ * lines that net_error keeps; net_error's text when the result carries none (a lost connection). */
+static inline const char *net_query_error(PGconn *c, const PGresult *r, char *out, size_t len)
+{
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    if (!primary) return net_error(c, r, out, len);
+    if (detail) snprintf(out, len, "%s (%s)", primary, detail);
+    else snprintf(out, len, "%s", primary);
+    for (char *p = out; *p; p++)
+        if (*p == '\n' || *p == '\t') *p = ' ';
+    return out;
+}
 
 #endif
