@@ -63,7 +63,7 @@ static void send_status(run_ctx *rc)
     const vt_source_kind k = rc->sd.kind;
     vt_console_status s = {
         .fps = secs > 0 ? (rc->n - rc->console_frames) / secs : 0,
-        .camera = rc->offline ? "offline" : app_source_kind_live(k) ? "live" : k == VT_SOURCE_DEMO ? "demo" : "file",
+        .camera = run_camera_state(rc),
         .source = source, .width = rc->W, .height = rc->H, .products_seen = seen,
         .catalog_error = rc->last_reload_err[0] ? rc->last_reload_err : NULL,
         .staff = staff, .nstaff = nstaff > 0 ? nstaff : 0,
@@ -76,6 +76,8 @@ static void send_status(run_ctx *rc)
         s.latency_ms = run_latency_mean(&rc->lat_console);
         memset(&rc->lat_console, 0, sizeof rc->lat_console);
     }
+    vt_network_stats net;
+    run_network_console(rc, &s, &net);   /* on the shop network: the client's figures */
     vt_console_set_status(rc->console, &s);
     rc->console_t = vt_now_ns();
     rc->console_frames = rc->n;

@@ -66,6 +66,11 @@ typedef struct vt_console_status {
     long dropped;
     int reconnects;
     double latency_ms;
+    /* the display on the shop network (run --network): net_kiosk NULL when it is not on one */
+    const char *net_kiosk, *net_store;
+    int net_connected, net_catalog_version, net_reconnects;   /* version: the published one on show, 0: local */
+    long long net_pending, net_shipped;                        /* events waiting in the outbox, shipped this run */
+    const char *net_error;                                     /* the client's latest error, or NULL */
 } vt_console_status;
 /* Publishes the display's figures (copied); once a second is plenty. */
 void vt_console_set_status(vt_console *c, const vt_console_status *s);
