@@ -15,7 +15,8 @@ void run_console_open(run_ctx *rc)
     const run_opts *o = &rc->o;
     if (!o->console) return;
     vt_console_desc d = { .catalog = o->catalog, .listen = o->console, .state_dir = o->console_state, .tls_cert = o->tls_cert,
-                          .tls_key = o->tls_key, .insecure = o->insecure, .analytics = o->analytics, .display = 1 };
+                          .tls_key = o->tls_key, .insecure = o->insecure, .analytics = o->analytics, .display = 1,
+                          .network = o->console_network };
     char err[1200];
     if (vt_console_create(&d, &rc->console, err, sizeof err) != VT_OK) {
         rc->console = NULL;

@@ -39,6 +39,8 @@ typedef struct vt_console_desc {
     const char *exe;         /* this program, run for thumbnails and marker sheets; NULL: /proc/self/exe */
     int display;             /* 1: served by `vitrine run` (live picture and status) */
     int no_listen;           /* 1: no socket at all, requests only through vt_console_serve (tests) */
+    const char *network;     /* the shop network (a PostgreSQL URL for a console role): its Network
+                              * page and publishing to a store; NULL: none (issue 20) */
 } vt_console_desc;
 
 /* Starts serving. VT_ERR_ARG for a bad desc (an address off loopback without TLS, say),
