@@ -344,6 +344,10 @@ void run_service_stopping(run_ctx *rc);
  * missing name, --no-analytics, a URL the TLS policy refuses: exit 2), the outbox's path fixed,
  * and without --catalog the store's last good publication on disk as the catalog. -1 to go on. */
 int run_network_prepare(run_ctx *rc);
+/* o's network options merged with --network-config's file, else network.conf in the state folder
+ * when it exists (bad lines warned about with FILE:LINE; a file with a password others may read
+ * too). -1 to go on; 2 when a file asked for cannot be read. For run and doctor. */
+int run_network_config(run_opts *o);
 /* After the analytics: the client started (a server not there is not an error). -1 to go on. */
 int run_network_open(run_ctx *rc);
 /* Step, once a frame (works once a second): the display's status to the client; a new

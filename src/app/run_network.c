@@ -111,7 +111,7 @@ static int config_read(run_opts *o, const char *file, int asked, int *insecure)
 
 /* The command line's values, else the file's (--network-config, else network.conf in the state
  * folder when there). -1 to go on, else the exit status. */
-static int config_merge(run_opts *o)
+int run_network_config(run_opts *o)
 {
     char def[2100];
     snprintf(def, sizeof def, "%s/network.conf", vt_state_dir());
@@ -159,7 +159,7 @@ static int outbox_path(run_opts *o)
 int run_network_prepare(run_ctx *rc)
 {
     run_opts *o = &rc->o;
-    int st = config_merge(o);
+    int st = run_network_config(o);
     if (st >= 0) return st;
     if (!o->network) {
         if (o->net_kiosk || o->net_store || o->network_insecure > 0)
