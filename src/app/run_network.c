@@ -281,6 +281,10 @@ void run_network_step(run_ctx *rc)
     if (!rc->net_waiting && !rc->net_loading && !rc->net_incoming) {
         int v = 0;
         if (vt_network_take_catalog(rc->net, rc->net_path, sizeof rc->net_path, &v)) rc->net_waiting = v;
+        if (v && v == rc->net_version) {   /* the last good one this run started on: on screen already */
+            vt_network_catalog_result(rc->net, v, 1, NULL);
+            rc->net_waiting = 0;
+        }
     }
     if (!rc->net_waiting) return;
     if (!rc->loader) {
