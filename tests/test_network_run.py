@@ -75,6 +75,14 @@ shutil.copy(conf, os.path.join(ENV["VITRINE_STATE_DIR"], "network.conf"))
 r = vrun(FAST + ["--kiosk-name", "k1"])
 check(r.returncode == 2 and "sslmode" in r.stderr, "network.conf in the state folder is read by default: %r" % r.stderr[-300:])
 os.remove(os.path.join(ENV["VITRINE_STATE_DIR"], "network.conf"))
+# ... and first, the configuration folder's (where the catalog is looked for too)
+cfg = os.path.join(ENV["XDG_CONFIG_HOME"], "vitrine")
+os.makedirs(cfg, exist_ok=True)
+with open(os.path.join(cfg, "network.conf"), "w") as f:
+    f.write("kiosk = k1\nstore = s1\n")   # no network: nothing joins, the names are warned about as ignored
+r = vrun(FAST)
+check(r.returncode == 0 and "for --network" in r.stderr, "network.conf in the configuration folder is read: %d %r" % (r.returncode, r.stderr[-300:]))
+os.remove(os.path.join(cfg, "network.conf"))
 r = vrun(["--help"])
 check(r.returncode == 0 and "--network URL" in r.stdout and "--network-config" in r.stdout, "--help names the network options")
 

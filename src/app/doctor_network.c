@@ -75,7 +75,7 @@ void doctor_check_network(doctor_check *c)
     if (!o) { doctor_set(c, DOCTOR_WARNING, _("out of memory")); return; }
     o->network_insecure = -1;
     char file[2100], safe[1200], err[1200];
-    snprintf(file, sizeof file, "%s/network.conf", vt_state_dir());
+    run_network_conf_default(file, sizeof file);
     run_network_config(o);   /* bad lines are warned about with FILE:LINE */
     if (!o->network) {
         doctor_set(c, DOCTOR_OK, _("not configured (no network in %s): this display keeps its own analytics"), file);

@@ -348,6 +348,9 @@ int run_network_prepare(run_ctx *rc);
  * when it exists (bad lines warned about with FILE:LINE; a file with a password others may read
  * too). -1 to go on; 2 when a file asked for cannot be read. For run and doctor. */
 int run_network_config(run_opts *o);
+/* The default network.conf: the first that exists of $CONFIGURATION_DIRECTORY/, $XDG_CONFIG_HOME/
+ * vitrine/ (~/.config/vitrine/), /etc/vitrine/ and the state folder's; none: the state folder's. */
+void run_network_conf_default(char *out, size_t len);
 /* After the analytics: the client started (a server not there is not an error). -1 to go on. */
 int run_network_open(run_ctx *rc);
 /* Step, once a frame (works once a second): the display's status to the client; a new

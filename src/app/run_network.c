@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define NET_STATUS_EVERY_MS 1000
 #define NET_WARNINGS 5        /* staff warnings in the heartbeat: the newest */
@@ -109,12 +110,29 @@ static int config_read(run_opts *o, const char *file, int asked, int *insecure)
     return -1;
 }
 
-/* The command line's values, else the file's (--network-config, else network.conf in the state
- * folder when there). -1 to go on, else the exit status. */
+void run_network_conf_default(char *out, size_t len)
+{
+    /* Settings first, where the catalog is looked for (vt_default_catalog's folders), then the
+     * state folder; the first that has one. None: the state folder's name, for messages. */
+    const char *cd = getenv("CONFIGURATION_DIRECTORY"), *xc = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    char cand[4][2100];
+    int n = 0;
+    if (cd && *cd) snprintf(cand[n++], sizeof cand[0], "%.*s/network.conf", (int)strcspn(cd, ":"), cd);
+    if (xc && *xc) snprintf(cand[n++], sizeof cand[0], "%.2000s/vitrine/network.conf", xc);
+    else if (home && *home) snprintf(cand[n++], sizeof cand[0], "%.2000s/.config/vitrine/network.conf", home);
+    snprintf(cand[n++], sizeof cand[0], "/etc/vitrine/network.conf");
+    snprintf(cand[n++], sizeof cand[0], "%.2000s/network.conf", vt_state_dir());
+    for (int i = 0; i < n; i++)
+        if (access(cand[i], F_OK) == 0) { snprintf(out, len, "%s", cand[i]); return; }
+    snprintf(out, len, "%s", cand[n - 1]);
+}
+
+/* The command line's values, else the file's (--network-config, else the default network.conf
+ * when there). -1 to go on, else the exit status. */
 int run_network_config(run_opts *o)
 {
     char def[2100];
-    snprintf(def, sizeof def, "%s/network.conf", vt_state_dir());
+    run_network_conf_default(def, sizeof def);
     int insecure = -1;
     int st = config_read(o, o->network_config ? o->network_config : def, o->network_config != NULL, &insecure);
     if (st >= 0) return st;
