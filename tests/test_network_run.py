@@ -83,6 +83,28 @@ with open(os.path.join(cfg, "network.conf"), "w") as f:
 r = vrun(FAST)
 check(r.returncode == 0 and "for --network" in r.stderr, "network.conf in the configuration folder is read: %d %r" % (r.returncode, r.stderr[-300:]))
 os.remove(os.path.join(cfg, "network.conf"))
+
+
+# doctor's network check reads the same file
+def doctor_network(conf_text):
+    path = os.path.join(cfg, "network.conf")
+    with open(path, "w") as f:
+        f.write(conf_text)
+    os.chmod(path, 0o600)
+    r = run([vitrine, "doctor", "--json"], timeout=300, env=ENV)
+    os.remove(path)
+    try:
+        return next(c for c in json.loads(r.stdout)["checks"] if c["check"] == "network")
+    except (ValueError, KeyError, StopIteration):
+        return {"status": None, "message": r.stdout[-300:] + r.stderr[-300:]}
+
+
+c = doctor_network("network = %s\nkiosk = k1\nstore = s1\n" % remote)
+check(c["status"] == "blocker" and "sslmode" in c["message"] and SECRET not in json.dumps(c), "doctor: a URL the TLS policy refuses: %r" % c)
+c = doctor_network("network = postgresql://vitrine_kiosk_k1:%s@127.0.0.1:1/vitrine\nkiosk = k1\nstore = s1\n" % SECRET)
+check(c["status"] == "warning" and SECRET not in json.dumps(c), "doctor: a server that does not answer is a warning: %r" % c)
+c = doctor_network("network = postgresql:///vitrine\n")
+check(c["status"] == "blocker" and "kiosk" in c["message"], "doctor: a network without kiosk and store: %r" % c)
 r = vrun(["--help"])
 check(r.returncode == 0 and "--network URL" in r.stdout and "--network-config" in r.stdout, "--help names the network options")
 
@@ -102,6 +124,10 @@ check(r.returncode == 0, "network add-kiosk: %d %s" % (r.returncode, r.stderr[-5
 URL = pg.tcp_url("vitrine_kiosk_k1", PW)
 if vt_testlib.FAILED:   # no schema or no kiosk: nothing below can work
     finish("test_network_run")
+c = doctor_network("network = %s\nkiosk = k1\nstore = s1\n" % URL)
+check(c["status"] == "ok" and "reached" in c["message"], "doctor: the kiosk reaches the server: %r" % c)
+c = doctor_network("network = %s\nkiosk = k1\nstore = s1\n" % pg.tcp_url("vitrine_kiosk_k1", "a-wrong-password-123"))
+check(c["status"] == "blocker" and "refused" in c["message"], "doctor: a wrong password is a blocker: %r" % c)
 
 # a catalog to publish: the bundled one, a product renamed
 pub = os.path.join(tmp, "pub")
