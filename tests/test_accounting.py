@@ -4,7 +4,7 @@ dropped_events (events = stored + dropped) and said once, not per commit; SIGTER
 SIGHUP end a run within seconds whatever the database does, the video playable; a reload that
 takes a product away while its marker is in view closes its visit; stats --csv quotes its text
 fields (RFC 4180). Everything here is made by the test; no shared material needed."""
-import csv, io, json, os, resource, shutil, signal, sqlite3, subprocess, sys, tempfile, time
+import csv, io, json, os, re, resource, shutil, signal, sqlite3, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 import cv2
@@ -216,8 +216,10 @@ con.close()
 r = run(DEMO + ["--frames", "1", "--out", "-", "--analytics", db], timeout=300, env=ENV)
 con = sqlite3.connect(db)
 cols = [c[1] for c in con.execute("PRAGMA table_info(events)")]
-check(r.returncode == 0 and con.execute("PRAGMA user_version").fetchone()[0] == 2 and "reason" in cols,
-      "schema 1 migrated to 2: %r %s" % (cols, r.stderr[-200:]))
+origin = con.execute("SELECT value FROM meta WHERE key = 'origin'").fetchone()[0]
+check(r.returncode == 0 and con.execute("PRAGMA user_version").fetchone()[0] == 3 and "reason" in cols
+      and re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", origin),
+      "schema 1 migrated to 3 (reason; the outbox's origin %s): %r %s" % (origin, cols, r.stderr[-200:]))
 con.close()
 
 shutil.rmtree(tmp, ignore_errors=True)

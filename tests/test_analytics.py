@@ -50,7 +50,7 @@ r = run([vitrine, "run", "--video", os.path.join(seq, "seq.mp4"), "--catalog", c
 check(r.returncode == 0, "run: %d %s" % (r.returncode, r.stderr[-300:]))
 con = sqlite3.connect(db)
 check(con.execute("PRAGMA journal_mode").fetchone()[0] == "wal", "WAL mode")
-check(con.execute("PRAGMA user_version").fetchone()[0] == 2, "schema version 2")
+check(con.execute("PRAGMA user_version").fetchone()[0] == 3, "schema version 3")
 sess = con.execute("SELECT started_utc, stopped_utc, dropped_events FROM sessions").fetchall()
 check(len(sess) == 1 and sess[0][1] is not None and sess[0][2] == 0 and sess[0][0].endswith("Z"), "one closed session: %r" % sess)
 for i in ids:

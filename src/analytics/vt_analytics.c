@@ -1,6 +1,7 @@
 /* vt_analytics.c — event recording (writer thread, bounded queue, SQLite WAL) and stats. */
 #include "analytics/vt_analytics.h"
 #include "vt_unsaved.h"
+#include "analytics_db.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
@@ -89,6 +90,15 @@ static const char *const k_migrations[] = {
     "CREATE INDEX events_product ON events(product_id, type);",
     /* 2: why a visit ended other than by its marker going out of view ("removed_from_catalog") */
     "ALTER TABLE events ADD COLUMN reason TEXT;",
+    /* 3: the outbox (issue 20): the database's origin id, which with an event's id names it across
+     * the shop network, and per network the highest event id it committed and the oldest session
+     * it may still have to update. A random version-4 UUID, made once. */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "INSERT INTO meta (key, value) SELECT 'origin', lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' ||"
+    "  substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) ||"
+    "  substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)));"
+    "CREATE TABLE outbox_marks (network TEXT PRIMARY KEY, seq INTEGER NOT NULL DEFAULT 0,"
+    "  session_from INTEGER NOT NULL DEFAULT 0, updated_utc TEXT);",
 };
 
 static vt_result exec(sqlite3 *db, const char *sql, char *err, size_t errlen, const char *path)
@@ -110,11 +120,12 @@ static int user_version(sqlite3 *db)
     return v;
 }
 
-static vt_result migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
+vt_result vt_analytics_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
     int v = user_version(db);
     if (v < 0) { snprintf(err, errlen, _("%s: not a readable SQLite database: %s"), path, sqlite3_errmsg(db)); return VT_ERR_FORMAT; }
     int latest = (int)(sizeof k_migrations / sizeof k_migrations[0]);
+    _Static_assert(sizeof k_migrations / sizeof k_migrations[0] == VT_ANALYTICS_SCHEMA_VERSION, "a migration per version");
     if (v > latest) {
         snprintf(err, errlen, _("%s: written by a newer Vitrine (schema %d, this one knows %d)"), path, v, latest);
         return VT_ERR_UNSUPPORTED;
@@ -404,7 +415,7 @@ vt_result vt_analytics_open(const char *path, const char *store_name, const char
     sqlite3_busy_handler(a->db, on_busy, a);
     /* WAL: readers (vitrine stats) never block the writer; NORMAL sync survives a killed process. */
     if (exec(a->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", err, errlen, path) ||
-        migrate(a->db, path, err, errlen))
+        vt_analytics_migrate(a->db, path, err, errlen))
         goto fail;
     apply_unsaved(a);
     if (start_session(a, store_name, source, err, errlen)) goto fail;

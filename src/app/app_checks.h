@@ -35,4 +35,8 @@ int app_draw_cost(const vt_model *m, char *why, size_t len);
  * coverage, through render); why says which, and what to install ("" when none). */
 int app_text_coverage(const char *text, char *why, size_t len);
 
+/* `vitrine validate`'s checks (cmd_validate.c) without printing: how many errors the catalog at
+ * path has (its models loaded as the display would), the first one on one line into first. */
+int app_catalog_errors(const char *path, char *first, size_t len);
+
 #endif

@@ -3,14 +3,15 @@
 #include "analytics/vt_analytics.h"
 #include "app/vt_app.h"
 #include "catalog/vt_catalog.h"
+#include "network/vt_network.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char *k_help =
-    N_("usage: vitrine stats [FILE.sqlite] [--catalog FILE] [--utc | --timezone ZONE] [--from DATE] [--to DATE]\n"
-    "                     [--json | --csv]\n"
+    N_("usage: vitrine stats [FILE.sqlite | --db URL] [--catalog FILE] [--utc | --timezone ZONE] [--from DATE]\n"
+    "                     [--to DATE] [--json | --csv]\n"
     "\n"
     "Per product: times found, total and median dwell in seconds, product cards opened, basket\n"
     "adds and conversion (adds / founds); per day and per hour on the store's clock; and totals.\n"
@@ -26,7 +27,9 @@ static const char *k_help =
     "                    default catalog's)\n"
     "  --utc             days and hours in UTC\n"
     "  --timezone ZONE   days and hours in another IANA zone (America/New_York)\n"
-    "  --from/--to DATE  YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM:SS, on that clock; --to is inclusive\n");
+    "  --from/--to DATE  YYYY-MM-DD (a whole day) or YYYY-MM-DDTHH:MM:SS, on that clock; --to is inclusive\n"
+    "  --db URL          the shop network's PostgreSQL (postgresql://...): per store, per kiosk and per\n"
+    "                    product across the network, days in UTC (--from/--to: YYYY-MM-DD)\n");
 
 /* Which zone and why (the table's first line says it): --utc, --timezone, the catalog's, the machine's. */
 static void pick_zone(vt_stats_desc *d, int utc, const char *zone, const char *catalog, const vt_catalog *cat, char *why,
@@ -64,15 +67,33 @@ static int stats_run(const char *db, const char *catalog, vt_stats_desc *d, int 
     return 0;
 }
 
+/* The network's figures (--db postgresql://...): UTC days; a file or a zone makes no sense there. */
+static int stats_network(const char *url, const vt_stats_desc *d)
+{
+    char err[1400];
+    if (!vt_network_is_url(url)) {
+        VT_ERROR("stats", "--db: expected a PostgreSQL URL (postgresql://...) and no analytics file besides");
+        return 2;
+    }
+    vt_result r = vt_network_stats_print(url, d->from, d->to, d->format == VT_STATS_JSON ? 1 : d->format == VT_STATS_CSV ? 2 : 0,
+                                         stdout, err, sizeof err);
+    if (r != VT_OK) {
+        VT_ERROR("stats", "%s", err);
+        return r == VT_ERR_ARG ? 2 : 1;
+    }
+    return 0;
+}
+
 int vt_cmd_stats(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "from", required_argument, 0, 'f' }, { "to", required_argument, 0, 't' }, { "json", no_argument, 0, 'j' },
         { "csv", no_argument, 0, 'c' },        { "help", no_argument, 0, 'h' },    { "catalog", required_argument, 0, 'k' },
-        { "utc", no_argument, 0, 'u' },        { "timezone", required_argument, 0, 'z' }, { 0, 0, 0, 0 },
+        { "utc", no_argument, 0, 'u' },        { "timezone", required_argument, 0, 'z' },
+        { "db", required_argument, 0, 'D' },   { 0, 0, 0, 0 },
     };
     vt_stats_desc d = { 0 };
-    const char *catalog = NULL, *zone = NULL;
+    const char *catalog = NULL, *zone = NULL, *net = NULL;
     int c, utc = 0;
     opterr = 0;
     optind = 1;
@@ -85,6 +106,7 @@ int vt_cmd_stats(int argc, char **argv)
         case 'k': catalog = optarg; break;
         case 'u': utc = 1; break;
         case 'z': zone = optarg; break;
+        case 'D': net = optarg; break;
         case 'h': printf(_(k_help), vt_default_catalog(), vt_state_dir()); return 0;
         default:
             VT_ERROR("stats", "unknown or incomplete option '%s' (try 'vitrine stats --help')", argv[optind - 1]);
@@ -101,6 +123,16 @@ int vt_cmd_stats(int argc, char **argv)
         VT_ERROR("stats", "--utc and --timezone: give one of them");
         return 2;
     }
+    if (net && optind < argc) {
+        VT_ERROR("stats", "give --db URL or an analytics file, not both (try 'vitrine stats --help')");
+        return 2;
+    }
+    if (!net && optind == argc - 1 && vt_network_is_url(argv[optind])) net = argv[optind];
+    if (net && zone) {
+        VT_ERROR("stats", "--db: the network's days are UTC days; --timezone does not apply");
+        return 2;
+    }
+    if (net) return stats_network(net, &d);
     if (optind < argc - 1) {
         VT_ERROR("stats", "give one analytics database at most (try 'vitrine stats --help')");
         return 2;

@@ -191,6 +191,27 @@ static void print_report(const char *path, const vt_catalog_report *rep)
     free(order);
 }
 
+/* The checks of `vitrine validate` without printing them (for `network publish`): the number of
+ * errors, the first one (FILE:LINE:COL: error: ...) into first. */
+int app_catalog_errors(const char *path, char *first, size_t len)
+{
+    vt_catalog_report rep = { 0 };
+    vt_catalog *cat = NULL;
+    vt_catalog_parse(path, &rep, 1, &cat);
+    if (cat) check_models(&rep, cat);
+    if (first && len) first[0] = 0;
+    for (int i = 0; first && i < rep.count; i++)
+        if (rep.items[i].is_error) {
+            vt_catalog_problem_format(path, &rep.items[i], first, len);
+            break;
+        }
+    int errors = rep.errors;
+    if (errors && first && !first[0]) snprintf(first, len, _("%s: not a valid catalog"), path);
+    vt_catalog_report_free(&rep);
+    vt_catalog_destroy(cat);
+    return errors;
+}
+
 int vt_cmd_validate(int argc, char **argv)
 {
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) { fputs(_(k_help), stdout); return 0; }

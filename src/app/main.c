@@ -26,6 +26,7 @@ static const char *k_usage =
     "  console   the web console without the display: edit the catalog from a browser\n"
     "  cameras   the cameras present: their modes and controls, and the --camera options to use one\n"
     "  doctor    is this machine ready: cameras, renderer, fonts, catalog, models, disk, time zone\n"
+    "  network   the shop network on PostgreSQL: schema, kiosks and their roles, publications\n"
     "\n"
     "  vitrine COMMAND --help   options of one command\n"
     "  vitrine --version        the version\n");
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "console")) return vt_cmd_console(argc - 1, argv + 1);
     if (!strcmp(cmd, "cameras")) return vt_cmd_cameras(argc - 1, argv + 1);
     if (!strcmp(cmd, "doctor")) return vt_cmd_doctor(argc - 1, argv + 1);
+    if (!strcmp(cmd, "network")) return vt_cmd_network(argc - 1, argv + 1);
     VT_ERROR(NULL, "unknown command '%s' (try 'vitrine --help')", cmd);
     return 2;
 }

@@ -15,6 +15,7 @@ int vt_cmd_view(int argc, char **argv);
 int vt_cmd_console(int argc, char **argv);
 int vt_cmd_cameras(int argc, char **argv);
 int vt_cmd_doctor(int argc, char **argv);
+int vt_cmd_network(int argc, char **argv);   /* `vitrine network init|add-kiosk|publish|kiosks|maintain` */
 /* `vitrine __load-model ...`: internal, the child process that loads run's models under limits
  * (assets' vt_model_isolated.c); not in --help. */
 int vt_cmd_load_model(int argc, char **argv);
