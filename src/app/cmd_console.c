@@ -16,6 +16,7 @@ static const char *k_help =
     /* TRANSLATORS: --help: keep option names, CAPITAL values and the layout as they are. */
     N_("usage: vitrine console --catalog FILE [--listen ADDR:PORT] [--state DIR]\n"
     "                       [--tls-cert FILE --tls-key FILE] [--insecure] [--analytics DB]\n"
+    "                       [--network URL]\n"
     "       vitrine console --catalog FILE [--state DIR] --set-password\n"
     "\n"
     "Serves the web console: the catalog's products, prices, promotions, models, marker sheets and\n"
@@ -34,6 +35,9 @@ static const char *k_help =
     "  --analytics DB      the visits database (default: where `vitrine run` keeps it:\n"
     "                      vitrine-analytics.sqlite beside the catalog as for --state, else in\n"
     "                      %s)\n"
+    "  --network URL       the shop network (docs/network.md): a PostgreSQL URL for a console role;\n"
+    "                      adds the Network page (every kiosk, figures across stores) and\n"
+    "                      publishing the catalog to a store\n"
     "  --set-password      read the console's password from standard input (asked twice on a\n"
     "                      terminal), store its hash and exit; at least 8 characters\n");
 
@@ -123,6 +127,7 @@ int vt_cmd_console(int argc, char **argv)
         { "state", required_argument, 0, 's' },    { "tls-cert", required_argument, 0, 'c' },
         { "tls-key", required_argument, 0, 'K' },  { "insecure", no_argument, 0, 'i' },
         { "analytics", required_argument, 0, 'a' }, { "set-password", no_argument, 0, 'p' },
+        { "network", required_argument, 0, 'n' },
         { "help", no_argument, 0, 'h' },           { 0, 0, 0, 0 },
     };
     vt_console_desc d = { 0 };
@@ -138,6 +143,7 @@ int vt_cmd_console(int argc, char **argv)
         case 'K': d.tls_key = optarg; break;
         case 'i': d.insecure = 1; break;
         case 'a': d.analytics = optarg; break;
+        case 'n': d.network = optarg; break;
         case 'p': setpw = 1; break;
         case 'h': printf(_(k_help), vt_state_dir(), vt_state_dir()); return 0;
         default:

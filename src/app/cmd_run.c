@@ -58,6 +58,7 @@ static step offline_frame(run_ctx *rc)
                  vt_tr_lang(rc->vis ? vt_visitor_locale(rc->vis) : NULL, "Camera disconnected \u2014 reconnecting"));
     vt_render_end(rc->rend, rc->o.out ? &rc->rgba : NULL);
     run_console_step(rc);
+    run_network_step(rc);   /* the heartbeat says the camera is offline */
     if (emit(rc) != VT_OK) return STEP_STOP;
     vt_profile_end_frame(&rc->prof);
     rc->n++;
@@ -178,6 +179,7 @@ static void hud_refresh(run_ctx *rc)
         if (len > 40 || k == prof->count - 1) { snprintf(h->buf[h->n++], sizeof h->buf[0], "%s", line); len = 0; line[0] = 0; }
         if (len >= sizeof line) len = sizeof line - 1;
     }
+    h->n = run_network_hud(rc, h->n);   /* on the shop network: connected, pending, version */
     h->n = run_staff_hud(rc, h->n);   /* under the frame rate: the latest staff messages */
     h->prof = *prof;
     h->frames = rc->n;
@@ -325,6 +327,7 @@ static void frame_loop(run_ctx *rc)
         draw(rc, input(rc));
         shown(rc);
         run_console_step(rc);
+        run_network_step(rc);   /* the shop network: status out, a publication in (once a second) */
         run_layout_log(rc);
         if (emit(rc) != VT_OK) break;
         vt_profile_stamp(&rc->prof, "output");
@@ -369,10 +372,14 @@ int vt_cmd_run(int argc, char **argv)
     signal(SIGTERM, on_stop);
     signal(SIGHUP, on_stop);
     int status = run_opts_parse(argc, argv, &rc->o);
+    if (status < 0) status = run_network_prepare(rc);   /* network.conf, the outbox, the last good catalog */
     if (status < 0) status = run_open_source(rc);
     if (status < 0) status = run_open_display(rc);
     if (status < 0) {
         run_open_analytics(rc);
+        status = run_network_open(rc);
+    }
+    if (status < 0) {
         run_open_visitor(rc);
         run_open_tracking(rc);
         run_console_open(rc);

@@ -110,13 +110,6 @@ void doctor_check_time_zone(const doctor_ctx *d, doctor_check *c)
     else doctor_set(c, DOCTOR_OK, _("the machine's %s (no store.timezone)"), mine);
 }
 
-/* ---- the network database ---- */
-void doctor_check_network(doctor_check *c)
-{
-    /* Several displays sharing one database (issue 20) is not built yet: nothing to reach. */
-    doctor_set(c, DOCTOR_OK, _("not configured: this display keeps its own analytics"));
-}
-
 /* ---- translations ---- */
 /* The languages with a vitrine.mo under dir ("de, es, fr"), their count. */
 static int translations_in(const char *dir, char *out, size_t len)

@@ -13,6 +13,7 @@
 #include "capture/vt_capture.h"
 #include "catalog/vt_catalog.h"
 #include "console/vt_console.h"
+#include "network/vt_network.h"
 #include "output/vt_output.h"
 #include "render/vt_render.h"
 #include "tracking/vt_tracking.h"
@@ -46,6 +47,11 @@ typedef struct run_opts {
     run_input inputs[RUN_MAX_INPUTS];                  /* in the order given */
     int ninputs;
     char default_catalog[1024];
+    /* the shop network (--network, run_network.c): the command line's, else network.conf's */
+    const char *network, *net_kiosk, *net_store, *network_config, *console_network;
+    int network_insecure;                              /* -1: not given */
+    char net_url[2048], net_kiosk_buf[64], net_store_buf[64], console_net_url[2048];   /* the file's */
+    char analytics_buf[2200];                          /* the outbox's default, fixed before a network catalog */
 } run_opts;
 
 /* Parses the command line into o. Returns -1 to go on, else the exit status: 0 after --help,
@@ -82,6 +88,7 @@ typedef struct run_batch {
     long long *mtime;         /* per product: its model file's mtime when looked at */
     int *reuse;               /* per product: 1 when the scene on show has that file unchanged */
     int *share;               /* per product: an earlier product with the same model file, or -1 */
+    char model_err[1024];     /* the first model that did not load, and why ("" when all did) */
 } run_batch;
 typedef struct run_loader run_loader;
 /* Whether two products show the same model: the same file in the same material variant (NULL and
@@ -207,6 +214,16 @@ typedef struct run_ctx {
     uint64_t t_report;
     int n_report;
     run_service svc;            /* systemd's readiness, watchdog and status (run_service.c) */
+    /* the shop network (--network, run_network.c): NULL when not on one or it did not start */
+    vt_network *net;
+    int net_version;            /* the published version on screen (0: a local catalog) */
+    int net_waiting;            /* a version taken from the client, for the loader when it is free */
+    int net_loading;            /* the version the loader is loading: its next batch is that one */
+    int net_incoming;           /* the version of the incoming scene (checked, going onto the GPU) */
+    char net_path[2048];        /* that version's catalog file (in the network's state folder) */
+    char net_catalog[2048];     /* the published catalog on show: o.catalog points here */
+    uint64_t net_t;             /* the last status handed to the client */
+    int net_frames;             /* frames shown then */
 } run_ctx;
 
 /* run_scene.c */
@@ -321,6 +338,40 @@ void run_service_open(run_ctx *rc);
 void run_service_frame(run_ctx *rc);
 /* STOPPING=1: the loop ended (a signal, --frames, the window closed). */
 void run_service_stopping(run_ctx *rc);
+
+/* run_network.c: the shop network (--network URL --kiosk NAME --store NAME; docs/network.md). */
+/* After the options: network.conf merged (the command line wins), the options checked (a
+ * missing name, --no-analytics, a URL the TLS policy refuses: exit 2), the outbox's path fixed,
+ * and without --catalog the store's last good publication on disk as the catalog. -1 to go on. */
+int run_network_prepare(run_ctx *rc);
+/* o's network options merged with --network-config's file, else network.conf in the state folder
+ * when it exists (bad lines warned about with FILE:LINE; a file with a password others may read
+ * too). -1 to go on; 2 when a file asked for cannot be read. For run and doctor. */
+int run_network_config(run_opts *o);
+/* The default network.conf: the first that exists of $CONFIGURATION_DIRECTORY/, $XDG_CONFIG_HOME/
+ * vitrine/ (~/.config/vitrine/), /etc/vitrine/ and the state folder's; none: the state folder's. */
+void run_network_conf_default(char *out, size_t len);
+/* After the analytics: the client started (a server not there is not an error). -1 to go on. */
+int run_network_open(run_ctx *rc);
+/* Step, once a frame (works once a second): the display's status to the client; a new
+ * publication taken and asked of the loader when it is free. */
+void run_network_step(run_ctx *rc);
+/* For take_batch: 0 when b is the network's version and must not be shown (a model that did not
+ * load; refused, reported, the last good one stays); 1 to go on. */
+int run_network_check_batch(run_ctx *rc, run_batch *b);
+/* For swap_in: the incoming scene was the network's version: it is on show now, and reported. */
+void run_network_swapped(run_ctx *rc);
+/* The HUD's network line at line n (none when not on a network); returns the new count. */
+int run_network_hud(run_ctx *rc, int n);
+/* The console status's network fields, from the client's figures (st: the caller's, holds the strings). */
+void run_network_console(run_ctx *rc, vt_console_status *s, vt_network_stats *st);
+void run_network_close(run_ctx *rc);   /* safe twice */
+/* "live", "offline", "file" or "demo": what the source is, for the heartbeat and the console. */
+const char *run_camera_state(const run_ctx *rc);
+/* network/ in the state folder: where the client keeps the published catalogs. */
+void run_network_state_dir(char *out, size_t len);
+/* The TLS policy's check of a URL (vt_network.h), without connecting; err says why it is refused. */
+vt_result run_network_url_check(const char *url, int insecure, char *err, size_t errlen);
 
 /* run_layout.c: with --layout-log, the frame's layout as one JSON line (after the draw step). */
 void run_layout_log(run_ctx *rc);

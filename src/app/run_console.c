@@ -15,7 +15,8 @@ void run_console_open(run_ctx *rc)
     const run_opts *o = &rc->o;
     if (!o->console) return;
     vt_console_desc d = { .catalog = o->catalog, .listen = o->console, .state_dir = o->console_state, .tls_cert = o->tls_cert,
-                          .tls_key = o->tls_key, .insecure = o->insecure, .analytics = o->analytics, .display = 1 };
+                          .tls_key = o->tls_key, .insecure = o->insecure, .analytics = o->analytics, .display = 1,
+                          .network = o->console_network };
     char err[1200];
     if (vt_console_create(&d, &rc->console, err, sizeof err) != VT_OK) {
         rc->console = NULL;
@@ -63,7 +64,7 @@ static void send_status(run_ctx *rc)
     const vt_source_kind k = rc->sd.kind;
     vt_console_status s = {
         .fps = secs > 0 ? (rc->n - rc->console_frames) / secs : 0,
-        .camera = rc->offline ? "offline" : app_source_kind_live(k) ? "live" : k == VT_SOURCE_DEMO ? "demo" : "file",
+        .camera = run_camera_state(rc),
         .source = source, .width = rc->W, .height = rc->H, .products_seen = seen,
         .catalog_error = rc->last_reload_err[0] ? rc->last_reload_err : NULL,
         .staff = staff, .nstaff = nstaff > 0 ? nstaff : 0,
@@ -76,6 +77,8 @@ static void send_status(run_ctx *rc)
         s.latency_ms = run_latency_mean(&rc->lat_console);
         memset(&rc->lat_console, 0, sizeof rc->lat_console);
     }
+    vt_network_stats net;
+    run_network_console(rc, &s, &net);   /* on the shop network: the client's figures */
     vt_console_set_status(rc->console, &s);
     rc->console_t = vt_now_ns();
     rc->console_frames = rc->n;

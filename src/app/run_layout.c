@@ -19,10 +19,12 @@ static cJSON *box_json(const vt_visitor_box *b)
     return a;
 }
 
-static cJSON *layout_json(int frame, const vt_visitor_layout *L)
+static cJSON *layout_json(int frame, const vt_visitor_layout *L, int net_version)
 {
     cJSON *o = cJSON_CreateObject(), *ps = cJSON_CreateArray();
     cJSON_AddNumberToObject(o, "frame", frame);
+    /* on the shop network: the published version on show (0: a local catalog); else null */
+    cJSON_AddItemToObject(o, "catalog_version", net_version >= 0 ? cJSON_CreateNumber(net_version) : cJSON_CreateNull());
     cJSON_AddNumberToObject(o, "wall_ms", (double)L->wall_ms);   /* the clock the tags' prices are of */
     cJSON_AddItemToObject(o, "products", ps);
     for (int i = 0; i < L->count; i++) {
@@ -68,7 +70,7 @@ void run_layout_log(run_ctx *rc)
     }
     vt_visitor_layout L;
     vt_visitor_get_layout(rc->vis, &L);
-    cJSON *o = layout_json(rc->fr.index, &L);
+    cJSON *o = layout_json(rc->fr.index, &L, rc->o.network ? rc->net_version : -1);
     char *line = o ? cJSON_PrintUnformatted(o) : NULL;
     if (line) fprintf(rc->layout_f, "%s\n", line);
     cJSON_free(line);

@@ -119,11 +119,14 @@ static void load_models(run_loader *ld, run_batch *b)
         if (b->share[i] >= 0) continue;
         if ((b->reuse[i] = have_unchanged(ld, p, b->mtime[i]))) continue;
         char err[1024];
-        if (vt_model_loader_load_variant(ld->models, p->model_path, p->variant, &b->models[i], err, sizeof err) != VT_OK && !ld->cancel)
+        if (vt_model_loader_load_variant(ld->models, p->model_path, p->variant, &b->models[i], err, sizeof err) != VT_OK && !ld->cancel) {
             VT_WARN("assets", "%s (product %s shows a placeholder)", err, p->id);
-        else if (b->models[i]) {
+            if (!b->model_err[0]) snprintf(b->model_err, sizeof b->model_err, "%.900s (product %.100s)", err, p->id);
+        } else if (b->models[i]) {
             check_variant(b->models[i], p);
             check_draw_cost(&b->models[i], p);
+            if (!b->models[i] && !b->model_err[0])
+                snprintf(b->model_err, sizeof b->model_err, _("%.900s: too costly to draw (product %.100s)"), p->model_path, p->id);
         }
     }
     vt_model_loader_idle(ld->models);   /* the child's memory back until the next reload */

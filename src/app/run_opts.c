@@ -17,6 +17,7 @@ static const char *k_help =
     "                   [--camera-size WxH] [--camera-fps N] [--camera-format FOURCC]\n"
     "                   [--calib FILE | --intrinsics FX,FY,CX,CY] [--headless] [--out FILE.mp4 | DIR]\n"
     "                   [--frames N] [--fullscreen] [--kiosk] [--monitor N]\n"
+    "                   [--network URL --kiosk-name NAME --store NAME]\n"
     "\n"
     "Shows each catalog product standing on its marker, with its name and price above it.\n"
     "With no source it opens camera 0, and when there is none it plays the built-in demo.\n"
@@ -89,6 +90,19 @@ static const char *k_help =
     "  --tls-cert FILE   the console over HTTPS: its certificate (PEM) ...\n"
     "  --tls-key FILE    ... and its private key (PEM)\n"
     "  --insecure        the console over plain HTTP off loopback (only on a network you trust)\n"
+    "  --network URL     join the shop network (docs/network.md): a PostgreSQL URL\n"
+    "                    (postgresql://kiosk_role:PASSWORD@HOST/DB) for this kiosk's role; the\n"
+    "                    visits are recorded in the analytics database first and shipped from there,\n"
+    "                    the store's published catalogs are taken between frames. Needs\n"
+    "                    --kiosk-name NAME and --store NAME\n"
+    "  --kiosk-name NAME this display's name on the shop network (as `vitrine network add-kiosk`\n"
+    "                    made it); \"--kiosk NAME\" says the same of a stand (--kiosk) at once\n"
+    "  --store NAME      the store the kiosk was added to (`vitrine network add-kiosk`)\n"
+    "  --network-insecure  a server that is not local without TLS (only on a network you trust)\n"
+    "  --network-config FILE  network, kiosk, store, insecure, console_network as key = value lines\n"
+    "                    (default: network.conf in the configuration folder, as for the catalog,\n"
+    "                    else in %s); the command line wins\n"
+    "  --console-network URL  the console's Network page: a URL for a console role\n"
     "\n"
     "In a window: tap or click a product (or press 1-9, Tab) for its card; Enter or B adds it to\n"
     "the basket, Backspace empties the basket; Escape closes the card, else quits (in kiosk mode:\n"
@@ -98,7 +112,8 @@ static const char *k_help =
 
 /* Long options without a letter (the web console's). */
 enum { OPT_CONSOLE = 0x100, OPT_CONSOLE_STATE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_INSECURE,
-       OPT_CAM_SIZE, OPT_CAM_FPS, OPT_CAM_FORMAT, OPT_CAM_EXPOSURE, OPT_CAM_FOCUS, OPT_CAM_WB };
+       OPT_CAM_SIZE, OPT_CAM_FPS, OPT_CAM_FORMAT, OPT_CAM_EXPOSURE, OPT_CAM_FOCUS, OPT_CAM_WB,
+       OPT_NETWORK, OPT_NETWORK_CONFIG, OPT_NETWORK_INSECURE, OPT_KIOSK_NAME, OPT_STORE, OPT_CONSOLE_NETWORK };
 
 static const struct option k_opts[] = {
     { "camera", required_argument, 0, 'C' }, { "video", required_argument, 0, 'v' },
@@ -119,6 +134,9 @@ static const struct option k_opts[] = {
     { "camera-size", required_argument, 0, OPT_CAM_SIZE }, { "camera-fps", required_argument, 0, OPT_CAM_FPS },
     { "camera-format", required_argument, 0, OPT_CAM_FORMAT }, { "camera-exposure", required_argument, 0, OPT_CAM_EXPOSURE },
     { "camera-focus", required_argument, 0, OPT_CAM_FOCUS }, { "camera-white-balance", required_argument, 0, OPT_CAM_WB },
+    { "network", required_argument, 0, OPT_NETWORK }, { "network-config", required_argument, 0, OPT_NETWORK_CONFIG },
+    { "network-insecure", no_argument, 0, OPT_NETWORK_INSECURE }, { "kiosk-name", required_argument, 0, OPT_KIOSK_NAME },
+    { "store", required_argument, 0, OPT_STORE }, { "console-network", required_argument, 0, OPT_CONSOLE_NETWORK },
     { 0, 0, 0, 0 },
 };
 
@@ -230,6 +248,12 @@ static int parse_option(run_opts *o, int c, const char *arg)
     case OPT_TLS_CERT: o->tls_cert = arg; break;
     case OPT_TLS_KEY: o->tls_key = arg; break;
     case OPT_INSECURE: o->insecure = 1; break;
+    case OPT_NETWORK: o->network = arg; break;
+    case OPT_NETWORK_CONFIG: o->network_config = arg; break;
+    case OPT_NETWORK_INSECURE: o->network_insecure = 1; break;
+    case OPT_KIOSK_NAME: o->net_kiosk = arg; break;
+    case OPT_STORE: o->net_store = arg; break;
+    case OPT_CONSOLE_NETWORK: o->console_network = arg; break;
     default: return parse_value(o, c, arg);
     }
     return 0;
@@ -237,14 +261,16 @@ static int parse_option(run_opts *o, int c, const char *arg)
 
 int run_opts_parse(int argc, char **argv, run_opts *o)
 {
-    *o = (run_opts){ .tour = -1, .monitor = -1 };
+    *o = (run_opts){ .tour = -1, .monitor = -1, .network_insecure = -1 };
     snprintf(o->default_catalog, sizeof o->default_catalog, "%s", vt_default_catalog());
     o->catalog = o->default_catalog;
     opterr = 0;
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "h", k_opts, NULL)) != -1;) {
+    /* "+": no permuting, so that --kiosk may take the word after it (run has no operands) */
+    for (int c; (c = getopt_long(argc, argv, "+h", k_opts, NULL)) != -1;) {
         if (c == 'h') {
-            printf(_(k_help), vt_default_catalog(), VT_DEFAULT_HFOV_DEG, vt_pictures_dir(), vt_state_dir(), vt_state_dir());
+            printf(_(k_help), vt_default_catalog(), VT_DEFAULT_HFOV_DEG, vt_pictures_dir(), vt_state_dir(), vt_state_dir(),
+                   vt_state_dir());
             return 0;
         }
         if (c == '?' || c == ':') {
@@ -252,6 +278,8 @@ int run_opts_parse(int argc, char **argv, run_opts *o)
             return 2;
         }
         if (parse_option(o, c, optarg)) return 2;
+        /* --kiosk NAME: a stand that is also this display's name on the shop network */
+        if (c == 'K' && optind < argc && argv[optind][0] && argv[optind][0] != '-') o->net_kiosk = argv[optind++];
     }
     if (optind < argc) { VT_ERROR("run", "unexpected argument '%s'", argv[optind]); return 2; }
     if (o->nsrc > 1) { VT_ERROR("run", "give one source: --camera, --video, --images or --demo"); return 2; }

@@ -179,6 +179,7 @@ static void swap_in(run_ctx *rc)
         VT_WARN("catalog", "camera settings changed in %s: restart to apply", rc->o.catalog);
     scene_free(&rc->sc, rc->rend);
     rc->sc = fresh;
+    run_network_swapped(rc);   /* a publication's scene: its catalog is the one on show from now */
     run_show_scene(rc);
     rc->last_reload_err[0] = 0;
     if (was_start) VT_NOTE("catalog", "%s: the models are ready (%d products)", rc->o.catalog, rc->sc.cat->count);
@@ -191,7 +192,11 @@ static int take_batch(run_ctx *rc, run_batch *b)
     if (!b) return 0;
     if (b->cat && b->count != b->cat->count) snprintf(b->err, sizeof b->err, _("%s: out of memory while loading its models"), rc->o.catalog);
     if (!b->cat || b->count != b->cat->count) {
-        reload_failed(rc, b->err);
+        if (run_network_check_batch(rc, b)) reload_failed(rc, b->err);   /* a publication's: said there */
+        run_batch_free(b);
+        return 0;
+    }
+    if (!run_network_check_batch(rc, b)) {   /* a publication whose models did not all load */
         run_batch_free(b);
         return 0;
     }

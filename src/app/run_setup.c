@@ -264,6 +264,7 @@ void run_end_visits(run_ctx *rc)
 void run_close(run_ctx *rc)
 {
     run_console_close(rc);   /* its threads first: nothing of the display is read after */
+    run_network_close(rc);   /* its thread stopped before the outbox closes */
     run_pipe_stop(rc);
     run_end_visits(rc);
     run_layout_close(rc);

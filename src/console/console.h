@@ -10,6 +10,7 @@
  *   console_models.c    model uploads (checked as validate does), thumbnails
  *   console_media.c     marker sheets (PDF), the live picture (JPEG), status
  *   console_stats.c     visits per product and hour, CSV
+ *   console_network.c   the shop network: its kiosks and figures, publishing the catalog to a store
  *   console_web.c       the pages (embedded from src/console/web), the UI's strings translated
  *
  * Threads: handlers run on libmicrohttpd's pool threads, several at once. Catalog edits hold
@@ -62,6 +63,7 @@ struct vt_console {
     char catalog[CONSOLE_PATH], catalog_dir[CONSOLE_PATH], state_dir[CONSOLE_PATH];
     char analytics[CONSOLE_PATH], exe[CONSOLE_PATH], listen[256], url[300];
     char tls_cert[CONSOLE_PATH], tls_key[CONSOLE_PATH];
+    char network[2048];            /* the shop network's URL ("" when not on one) */
     int port;
     uint64_t started_ns;
     pthread_mutex_t edit_lock;     /* one catalog edit at a time */
@@ -143,6 +145,11 @@ int console_run_self(vt_console *c, const char *const *args, double timeout_s, c
 /* ---- console_stats.c ---- */
 void console_api_stats(vt_console *c, console_req *rq, console_resp *rs);       /* GET /api/v1/stats */
 void console_api_stats_csv(vt_console *c, console_req *rq, console_resp *rs);   /* GET /api/v1/stats.csv */
+
+/* ---- console_network.c ---- */
+int console_network_on(const vt_console *c);   /* 1 when given a network URL */
+void console_api_network(vt_console *c, console_req *rq, console_resp *rs);           /* GET /api/v1/network */
+void console_api_network_publish(vt_console *c, console_req *rq, console_resp *rs);   /* POST /api/v1/network/publish */
 
 /* ---- console_web.c ---- */
 /* GET / and the page's files; 0 when path is none of them. */

@@ -60,6 +60,14 @@ void vt_console_set_status(vt_console *c, const vt_console_status *s)
     m->dropped = s->dropped;
     m->reconnects = s->reconnects;
     m->latency_ms = s->latency_ms;
+    copy_str(m->net_kiosk, sizeof m->net_kiosk, s->net_kiosk);
+    copy_str(m->net_store, sizeof m->net_store, s->net_store);
+    copy_str(m->net_error, sizeof m->net_error, s->net_error);
+    m->net_connected = s->net_connected;
+    m->net_catalog_version = s->net_catalog_version;
+    m->net_reconnects = s->net_reconnects;
+    m->net_pending = s->net_pending;
+    m->net_shipped = s->net_shipped;
     m->nstaff = s->staff && s->nstaff > 0 ? (s->nstaff < MEDIA_STAFF_MAX ? s->nstaff : MEDIA_STAFF_MAX) : 0;
     if (m->nstaff) memcpy(m->staff, s->staff, (size_t)m->nstaff * sizeof *m->staff);
     pthread_mutex_unlock(&m->mu);
@@ -176,6 +184,21 @@ static void add_warning(cJSON *arr, const char *level, const char *sub, const ch
 }
 
 /* The display's part of the status (under the lock): figures and its staff messages. */
+/* "network": the display's place on the shop network, or null when it is not on one. */
+static void status_network(const console_media *m, cJSON *j)
+{
+    if (!m->net_kiosk[0]) { cJSON_AddNullToObject(j, "network"); return; }
+    cJSON *n = cJSON_AddObjectToObject(j, "network");
+    cJSON_AddStringToObject(n, "kiosk", m->net_kiosk);
+    cJSON_AddStringToObject(n, "store", m->net_store);
+    cJSON_AddBoolToObject(n, "connected", m->net_connected != 0);
+    cJSON_AddNumberToObject(n, "pending", (double)m->net_pending);
+    cJSON_AddNumberToObject(n, "shipped", (double)m->net_shipped);
+    cJSON_AddNumberToObject(n, "reconnects", m->net_reconnects);
+    cJSON_AddNumberToObject(n, "catalog_version", m->net_catalog_version);
+    cJSON_AddItemToObject(n, "error", m->net_error[0] ? cJSON_CreateString(m->net_error) : cJSON_CreateNull());
+}
+
 static void status_display(vt_console *c, cJSON *j, cJSON *warnings)
 {
     console_media *m = c->media;
@@ -197,6 +220,7 @@ static void status_display(vt_console *c, cJSON *j, cJSON *warnings)
             cJSON_AddNumberToObject(cap, "reconnects", m->reconnects);
             cJSON_AddNumberToObject(cap, "latency_ms", (double)(long long)(m->latency_ms * 10 + 0.5) / 10);
         } else cJSON_AddNullToObject(j, "capture");
+        status_network(m, j);
         if (m->catalog_error[0]) add_warning(warnings, "error", "catalog", m->catalog_error, 0);
         for (int i = 0; i < m->nstaff; i++)
             add_warning(warnings, level_name(m->staff[i].level), m->staff[i].subsystem, m->staff[i].text,
@@ -204,7 +228,7 @@ static void status_display(vt_console *c, cJSON *j, cJSON *warnings)
     }
     pthread_mutex_unlock(&m->mu);
     if (!have) {
-        const char *keys[] = { "fps", "camera", "source", "frame", "products_seen", "capture" };
+        const char *keys[] = { "fps", "camera", "source", "frame", "products_seen", "capture", "network" };
         for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) cJSON_AddNullToObject(j, keys[i]);
     }
 }

@@ -30,6 +30,10 @@ typedef struct console_media {
     double latency_ms;
     vt_staff_msg staff[MEDIA_STAFF_MAX];
     int nstaff;
+    /* on the shop network: kiosk "" when not */
+    char net_kiosk[64], net_store[64], net_error[256];
+    int net_connected, net_catalog_version, net_reconnects;
+    long long net_pending, net_shipped;
     /* the latest frame offered, RGBA8 top row first, scaled down; seq counts offers */
     unsigned char *frame;
     int fw, fh;

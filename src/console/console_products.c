@@ -270,7 +270,9 @@ void console_api_store(vt_console *c, console_req *rq, console_resp *rs)
     cJSON *root = cp_open_catalog(c, &cat, NULL, 0, rs);
     pthread_mutex_unlock(&c->edit_lock);
     if (!root) return;
-    console_resp_json(rs, 200, store_view(cat));
+    cJSON *view = store_view(cat);
+    cJSON_AddBoolToObject(view, "network", console_network_on(c));   /* the Network page is shown */
+    console_resp_json(rs, 200, view);
     cJSON_Delete(root);
     vt_catalog_destroy(cat);
 }

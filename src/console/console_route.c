@@ -40,6 +40,8 @@ static const route k_routes[] = {
     { "GET", "/api/v1/stats", LOGIN, console_api_stats },
     { "GET", "/api/v1/stats.csv", LOGIN, console_api_stats_csv },
     { "GET", "/api/v1/models/variants", LOGIN, console_api_model_variants },   /* a model's material variants */
+    { "GET", "/api/v1/network", LOGIN, console_api_network },                 /* the shop network's kiosks and figures */
+    { "POST", "/api/v1/network/publish", CHANGE, console_api_network_publish },
 };
 
 /* Matches path against pattern; the {} segment (at most 256 bytes, no '/') is copied to seg. */

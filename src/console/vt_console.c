@@ -64,6 +64,11 @@ static vt_result setup(vt_console *c, const vt_console_desc *d, char *err, size_
     copy(c->listen, sizeof c->listen, d->listen && *d->listen ? d->listen : VT_CONSOLE_DEFAULT_LISTEN);
     copy(c->tls_cert, sizeof c->tls_cert, d->tls_cert);
     copy(c->tls_key, sizeof c->tls_key, d->tls_key);
+    if (d->network && strlen(d->network) >= sizeof c->network) {
+        snprintf(err, errlen, _("console: the network URL is longer than %zu bytes"), sizeof c->network - 1);
+        return VT_ERR_ARG;
+    }
+    copy(c->network, sizeof c->network, d->network);
     c->d = *d;
     c->d.catalog = c->catalog;
     c->d.state_dir = c->state_dir;
@@ -72,6 +77,7 @@ static vt_result setup(vt_console *c, const vt_console_desc *d, char *err, size_
     c->d.listen = c->listen;
     c->d.tls_cert = c->tls_cert[0] ? c->tls_cert : NULL;
     c->d.tls_key = c->tls_key[0] ? c->tls_key : NULL;
+    c->d.network = c->network[0] ? c->network : NULL;
     return make_dir(c->state_dir, err, errlen);
 }
 

@@ -39,6 +39,8 @@ typedef struct vt_console_desc {
     const char *exe;         /* this program, run for thumbnails and marker sheets; NULL: /proc/self/exe */
     int display;             /* 1: served by `vitrine run` (live picture and status) */
     int no_listen;           /* 1: no socket at all, requests only through vt_console_serve (tests) */
+    const char *network;     /* the shop network (a PostgreSQL URL for a console role): its Network
+                              * page and publishing to a store; NULL: none (issue 20) */
 } vt_console_desc;
 
 /* Starts serving. VT_ERR_ARG for a bad desc (an address off loopback without TLS, say),
@@ -66,6 +68,11 @@ typedef struct vt_console_status {
     long dropped;
     int reconnects;
     double latency_ms;
+    /* the display on the shop network (run --network): net_kiosk NULL when it is not on one */
+    const char *net_kiosk, *net_store;
+    int net_connected, net_catalog_version, net_reconnects;   /* version: the published one on show, 0: local */
+    long long net_pending, net_shipped;                        /* events waiting in the outbox, shipped this run */
+    const char *net_error;                                     /* the client's latest error, or NULL */
 } vt_console_status;
 /* Publishes the display's figures (copied); once a second is plenty. */
 void vt_console_set_status(vt_console *c, const vt_console_status *s);

@@ -1,5 +1,5 @@
 /* console.js — Vitrine's web console: one page, hash routes (#products #models #markers #live
- * #stats #status #versions), the JSON API under /api/v1. No framework, nothing from elsewhere
+ * #stats #status #versions #network), the JSON API under /api/v1. No framework, nothing from elsewhere
  * (the CSP allows only the console's own files; the pages are in console-products.js and console-pages.js). Every word shown goes through the function t, on its English text, looked up in
  * GET /api/v1/strings (the store's language); HTML text is data-t="English" (filled here). */
 'use strict';
@@ -145,7 +145,7 @@ function upload(file, bar, done) {
 }
 
 /* ---- login and routes ----------------------------------------------------------------- */
-const ROUTES = ['products', 'models', 'markers', 'live', 'stats', 'status', 'versions'];
+const ROUTES = ['products', 'models', 'markers', 'live', 'stats', 'status', 'versions', 'network'];
 
 function showLogin() {
   document.body.classList.remove('booting');
@@ -187,6 +187,7 @@ async function onLogout() {
 async function enter() {
   const r = await api('GET', '/api/v1/store');
   if (r.ok) { S.store = r.data; if (r.data.name) setStoreName(r.data.name); }
+  show('nav-network', !!(S.store && S.store.network));   /* only a console on a shop network */
   document.body.classList.remove('booting');
   show('nav', true);
   show('logout', true);
@@ -195,7 +196,7 @@ async function enter() {
 }
 
 function stopTimers() {
-  for (const k of ['live', 'status']) { clearTimeout(S.timers[k]); S.timers[k] = null; }
+  for (const k of ['live', 'status', 'network']) { clearTimeout(S.timers[k]); S.timers[k] = null; }
 }
 
 function route() {
@@ -211,7 +212,7 @@ function route() {
   const h = document.querySelector('#page-' + name + ' h1');
   if (h && document.activeElement && document.activeElement.closest('#nav')) h.focus();
   ({ products: loadProducts, models: loadModels, markers: loadMarkers, live: startLive,
-    stats: loadStats, status: loadStatus, versions: loadVersions })[name]();
+    stats: loadStats, status: loadStatus, versions: loadVersions, network: loadNetwork })[name]();
 }
 
 async function boot() {
@@ -225,6 +226,7 @@ async function boot() {
   wireModels();
   wireMarkers();
   wireStats();
+  wireNetwork();
   $('live-pause').addEventListener('click', toggleLive);
   $('confirm-cancel').addEventListener('click', () => $('confirm-dialog').close());
   const r = await api('GET', '/api/v1/session');
