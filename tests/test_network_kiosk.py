@@ -4,7 +4,7 @@ kiosks (bench/vt_network_sim.c: the real analytics recorder and network client, 
 then one that swallows packets), a server killed and restarted, a kiosk killed mid-run and
 restarted, and a reship of everything; they follow their store's publications (NOTIFY), refuse
 a bad one (never offered to the display, said in the heartbeat), and keep the last good on disk."""
-import json, os, signal, sqlite3, subprocess, sys, tempfile, time
+import hashlib, json, os, signal, sqlite3, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import check, finish
@@ -159,6 +159,14 @@ try:
     warn = pg.sql("SELECT name, warnings FROM vitrine.kiosks WHERE store = 'store-0' AND name IN ('k000','k002') ORDER BY name")
     check(all(w[1] and "catalog version 2 refused" in w[1] for w in warn), "the bad version said in the heartbeats: %r" % warn)
     publish("store-0", good.replace("Lille", "Lille 3"))
+    # A model whose bytes on the server do not hash to its name (damaged there or on the way):
+    # version 4 is refused and the copy never kept, or later versions naming it would trust it.
+    time.sleep(4)
+    fake_sha = hashlib.sha256(b"the model as published").hexdigest()
+    pg.sql("INSERT INTO vitrine.models (sha256, size, data) VALUES (%s, 9, 'tampered!'::bytea);"
+           " INSERT INTO vitrine.catalog_versions (store, version, catalog, published_by) VALUES ('store-0', 4, %s, 'test');"
+           " INSERT INTO vitrine.catalog_models (store, version, path, sha256) VALUES ('store-0', 4, 'mug.glb', %s);"
+           " SELECT pg_notify('vitrine_catalog', 'store-0')", (fake_sha, good.replace("Lille", "Lille 4"), fake_sha))
     out, err = p.communicate(timeout=300)
     check(p.returncode == 0, "publish run: %d %s" % (p.returncode, err[-400:]))
     ks = {k["name"]: k for k in report(d6)}
@@ -172,6 +180,9 @@ try:
         check(os.path.exists(os.path.join(sdir, "000002", "BAD")), "%s: version 2 marked BAD on disk" % name)
         cat = json.load(open(os.path.join(sdir, "000003", "catalog.json")))
         check(cat["store"]["name"] == "Lille 3", "%s: version 3's catalog on disk" % name)
+        bad4 = os.path.join(sdir, "000004", "BAD")
+        check(os.path.exists(bad4) and "SHA-256" in open(bad4).read(), "%s: version 4 (a damaged model) marked BAD" % name)
+        check(not os.path.exists(os.path.join(d6, name, "blobs", fake_sha)), "%s: the damaged copy not kept" % name)
     for name in ("k001", "k003"):
         check(ks[name]["takes"] == [], "%s (store-1) took nothing of store-0's" % name)
     check("refused" in err, "the refusal in the log: %s" % err[-400:])

@@ -10,6 +10,7 @@
 #include "catalog/vt_catalog.h"
 
 #include <dirent.h>
+#include <sodium.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -61,7 +62,19 @@ static vt_result fetch_blob(vt_network *n, const char *sha, char *path, size_t l
         PQclear(q);
         return VT_ERR_IO;
     }
-    r = write_all(path, PQgetvalue(q, 0, 0), (size_t)PQgetlength(q, 0, 0), err, errlen);
+    /* The content is its name: a copy that does not hash to it (damaged on the server or on the
+     * way) is never kept, or every later version naming it would trust it. */
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    if (sodium_init() < 0) { PQclear(q); snprintf(err, errlen, "%s", _("libsodium cannot start")); return VT_ERR_INTERNAL; }
+    crypto_hash_sha256(h, (const unsigned char *)PQgetvalue(q, 0, 0), (unsigned long long)PQgetlength(q, 0, 0));
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    if (strcmp(hex, sha) != 0) {
+        snprintf(err, errlen, _("model %s: the server's copy has the SHA-256 %s"), sha, hex);
+        r = VT_ERR_FORMAT;
+    } else {
+        r = write_all(path, PQgetvalue(q, 0, 0), (size_t)PQgetlength(q, 0, 0), err, errlen);
+    }
     PQclear(q);
     return r;
 }
