@@ -42,6 +42,7 @@ PKGS=(
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-rtsp-server-1.0
   dpkg-dev debootstrap systemd man-db
   libpq-dev postgresql python3-psycopg2   # the shop network (issue 20): libpq; the tests start their own server (initdb, pg_ctl) and read it back with psycopg2
+  git   # test_paths checks a run writes nothing into the checkout (git status); a tarball of the source has no git
   libsystemd-dev   # sd_notify (src/app/run_service.c); systemd's systemd-analyze verify (tests/test_service.py)
 )
 # Node.js for the browser tests: Debian's, unless one is already installed (its own npm with it).
