@@ -15,12 +15,13 @@ mkdir -p "$DIST"
 DIST=$(cd "$DIST" && pwd)
 
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
-  cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr >"$BUILD.cmake.log" 2>&1 || {
-    cat "$BUILD.cmake.log" >&2; exit 1; }
+  mkdir -p "$BUILD"
+  cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr >"$BUILD/vitrine-cmake.log" 2>&1 || {
+    cat "$BUILD/vitrine-cmake.log" >&2; exit 1; }
 fi
 # Only what is installed: the executable and its translations (not the tests or benchmarks).
-cmake --build "$BUILD" --target vitrine vt_translations -j"$(nproc)" >"$BUILD.build.log" 2>&1 || {
-  tail -n 60 "$BUILD.build.log" >&2; exit 1; }
+cmake --build "$BUILD" --target vitrine vt_translations -j"$(nproc)" >"$BUILD/vitrine-build.log" 2>&1 || {
+  tail -n 60 "$BUILD/vitrine-build.log" >&2; exit 1; }
 BUILD=$(cd "$BUILD" && pwd)
 
 VERSION=$(sed -n 's/^project(vitrine VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)

@@ -66,11 +66,14 @@ fi
 BUILD="${VITRINE_BUILD_DIR:-build}"
 SAN="${VITRINE_SANITIZE:-OFF}"
 WERROR="${VITRINE_WERROR:-OFF}"
+# The logs inside the build folder: a log beside the sources would be a file a test (test_paths)
+# sees the tree gain while a concurrent test (test_package) builds.
+mkdir -p "$BUILD"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVITRINE_SANITIZE="$SAN" -DVITRINE_WERROR="$WERROR" \
-  >"$BUILD.cmake.log" 2>&1 || {
-  cat "$BUILD.cmake.log" >&2; exit 1; }
-cmake --build "$BUILD" -j"$(nproc)" >"$BUILD.build.log" 2>&1 || {
-  tail -n 60 "$BUILD.build.log" >&2; exit 1; }
+  >"$BUILD/vitrine-cmake.log" 2>&1 || {
+  cat "$BUILD/vitrine-cmake.log" >&2; exit 1; }
+cmake --build "$BUILD" -j"$(nproc)" >"$BUILD/vitrine-build.log" 2>&1 || {
+  tail -n 60 "$BUILD/vitrine-build.log" >&2; exit 1; }
 
 # The browser tests' puppeteer-core (tests/browser: its exact version locked), into BUILD/npm,
 # again only when the lock changed; it drives Debian's chromium, so no browser is downloaded.
