@@ -12,8 +12,7 @@ from vt_testlib import *
 vitrine = sys.argv[1]
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 tmp = tempfile.mkdtemp(prefix="vt_console_http_")
-shutil.copytree(os.path.join(SRC, "models"), os.path.join(tmp, "models"),   # not what a run in the tree left
-                ignore=shutil.ignore_patterns("*.sqlite*", ".vitrine-console", "console-models"))
+copy_bundled_models(os.path.join(tmp, "models"))
 CATALOG = os.path.join(tmp, "models", "catalog.json")
 PASSWORD = "correct horse battery"
 ENV = dict(os.environ, LC_ALL="C.UTF-8")

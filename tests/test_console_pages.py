@@ -12,8 +12,7 @@ vitrine = os.path.abspath(sys.argv[1])
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 tmp = tempfile.mkdtemp(prefix="vt_console_pages_")
 # the bundled catalog and models only: not a visits database or console state a run from the source tree left
-shutil.copytree(os.path.join(SRC, "models"), os.path.join(tmp, "models"),
-                ignore=shutil.ignore_patterns("*.sqlite*", ".vitrine-console", "console-models"))
+copy_bundled_models(os.path.join(tmp, "models"))
 CATALOG = os.path.join(tmp, "models", "catalog.json")
 DB = os.path.join(tmp, "models", "vitrine-analytics.sqlite")   # the console's default: beside the catalog
 PASSWORD = "correct horse battery"

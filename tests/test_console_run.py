@@ -13,8 +13,7 @@ from vt_testlib import *
 vitrine, shared = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 tmp = tempfile.mkdtemp(prefix="vt_console_run_")
-shutil.copytree(os.path.join(SRC, "models"), os.path.join(tmp, "models"),   # not what a run in the tree left
-                ignore=shutil.ignore_patterns("*.sqlite*", ".vitrine-console", "console-models"))
+copy_bundled_models(os.path.join(tmp, "models"))
 CATALOG = os.path.join(tmp, "models", "catalog.json")
 PASSWORD = "shop window 2026"
 ENV = dict(os.environ, LC_ALL="C.UTF-8")

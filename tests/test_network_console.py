@@ -14,8 +14,7 @@ import vt_testlib
 vitrine = os.path.abspath(sys.argv[1])
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 tmp = tempfile.mkdtemp(prefix="vt_network_console_")
-shutil.copytree(os.path.join(SRC, "models"), os.path.join(tmp, "models"),
-                ignore=shutil.ignore_patterns("*.sqlite*", ".vitrine-console", "console-models"))
+copy_bundled_models(os.path.join(tmp, "models"))
 CATALOG = os.path.join(tmp, "models", "catalog.json")
 PASSWORD = "correct horse battery"
 ENV = dict(os.environ, LC_ALL="C.UTF-8")

@@ -131,7 +131,7 @@ check(c["status"] == "blocker" and "refused" in c["message"], "doctor: a wrong p
 
 # a catalog to publish: the bundled one, a product renamed
 pub = os.path.join(tmp, "pub")
-shutil.copytree(os.path.join(SRC, "models"), pub, ignore=shutil.ignore_patterns("*.sqlite*", ".vitrine-console", "console-models"))
+copy_bundled_models(pub)
 cat = json.load(open(os.path.join(pub, "catalog.json")))
 cat["products"][1]["name"] = "Mug Publié"
 cat["products"][1].pop("translations", None)

@@ -90,7 +90,7 @@ check(tree(repo) == before, "the console's state went into the source tree")
 
 # ---- the shop's own writable folder: beside the catalog, as always ------------------------------
 shop = os.path.join(tmp, "shop")
-shutil.copytree(os.path.join(repo, "models"), shop, ignore=shutil.ignore_patterns("*.sqlite*", ".vitrine-console", "console-models"))
+copy_bundled_models(shop)
 mtime = os.stat(db).st_mtime_ns
 r = demo(["--catalog", os.path.join(shop, "catalog.json")], frames=5, cwd=tmp)
 check(r.returncode == 0 and os.path.isfile(os.path.join(shop, "vitrine-analytics.sqlite")),

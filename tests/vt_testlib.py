@@ -45,6 +45,15 @@ def shared_or_skip(shared, sub):
     return p
 
 
+
+def copy_bundled_models(dest):
+    """The checkout's models/ (the bundled catalog and its models) copied to dest, without what a
+    run or console in the source tree left there (visits databases, console state); dest's
+    catalog.json is returned."""
+    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models")
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("*.sqlite*", ".vitrine-console", "console-models"))
+    return os.path.join(dest, "catalog.json")
+
 def run(args, timeout=600, **kw):
     return subprocess.run(args, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, **kw)
 

@@ -183,7 +183,6 @@ static void add_warning(cJSON *arr, const char *level, const char *sub, const ch
     cJSON_AddItemToArray(arr, w);
 }
 
-/* The display's part of the status (under the lock): figures and its staff messages. */
 /* "network": the display's place on the shop network, or null when it is not on one. */
 static void status_network(const console_media *m, cJSON *j)
 {
@@ -199,6 +198,7 @@ static void status_network(const console_media *m, cJSON *j)
     cJSON_AddItemToObject(n, "error", m->net_error[0] ? cJSON_CreateString(m->net_error) : cJSON_CreateNull());
 }
 
+/* The display's part of the status (under the lock): figures and its staff messages. */
 static void status_display(vt_console *c, cJSON *j, cJSON *warnings)
 {
     console_media *m = c->media;
