@@ -1,7 +1,7 @@
 #version 330 core
 // glTF 2.0 metallic-roughness shading, lit by a neutral studio environment (image-based: a
 // prefiltered equirectangular map, sharper mips for smooth surfaces) plus one soft key light for
-// a crisp highlight. Colour is linear throughout; Khronos PBR Neutral tone mapping keeps product
+// a crisp highlight, both scaled and tinted by the room's light where the camera's picture gives it. Colour is linear throughout; Khronos PBR Neutral tone mapping keeps product
 // colours true up to the highlights, and the output is encoded to sRGB exactly.
 // Camera space is OpenCV's: x right, y down, z forward (so up is -y, the viewer is towards -z).
 in vec3 v_pos;
@@ -32,8 +32,16 @@ uniform float u_opacity;
 uniform mat3 u_world_from_cam;   // camera-space directions to the studio's (+y up, +z to the viewer)
 uniform vec3 u_key_cam;          // the key light's direction in camera space (unit)
 uniform float u_sh[9];           // the studio's irradiance (see irradiance_sh)
+// The room's light relative to the studio's (vt_render_set_room_light): per channel, the factor
+// u_room[0] + u_room[1] d.x + u_room[2] d.y for light arriving from camera-space direction d;
+// the studio alone is (1, 0, 0), which leaves every value exactly as it was.
+uniform vec3 u_room[3];
 
 const float PI = 3.14159265;
+
+vec3 room(vec3 d) {
+    return max(u_room[0] + u_room[1] * d.x + u_room[2] * d.y, vec3(0.0));
+}
 
 // dir_cam is a unit vector and u_world_from_cam a rotation: d needs no normalize.
 vec3 env_sample(vec3 dir_cam, float lod) {
@@ -145,7 +153,7 @@ void main() {
     vec3 r = reflect(-v, n);
     vec3 prefiltered = env_sample(r, rough * u_env_lods);
     vec2 ab = env_brdf(nv, rough);
-    vec3 colour = (diffuse_c * irradiance + prefiltered * (f0 * ab.x + ab.y)) * ao;
+    vec3 colour = (diffuse_c * irradiance * room(n) + prefiltered * room(r) * (f0 * ab.x + ab.y)) * ao;
 
     // The studio's key softbox (above, left, in front) also as a light, for a defined highlight.
     vec3 l = u_key_cam;
@@ -155,7 +163,7 @@ void main() {
     vec3 F = f0 + (1.0 - f0) * (fv2 * fv2 * fv);
     float a = rough * rough;
     vec3 spec = F * d_ggx(nh, a) * v_smith(nv, nl, a);
-    colour += (diffuse_c / PI * (1.0 - F) + spec) * nl * 1.6;
+    colour += (diffuse_c / PI * (1.0 - F) + spec) * nl * 1.6 * room(l);
 
     vec3 emit = u_emissive;
 #if HAS_EMISSIVE

@@ -45,6 +45,28 @@ static void test_parse_results(void)
     vt_watch_destroy(w);
 }
 
+/* "lighting": "room" (the default) or "studio"; anything else is an error at the key. */
+static void test_lighting(void)
+{
+    static const char *const cases[][2] = { { "", "0" }, { "\"lighting\": \"room\",", "0" }, { "\"lighting\": \"studio\",", "1" },
+                                            { "\"lighting\": \"Studio\",", "e" }, { "\"lighting\": 1,", "e" } };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char json[256];
+        snprintf(json, sizeof json, "{\"version\": 1, %s\"products\": [{\"id\": \"a\", \"marker\": 1, \"name\": \"A\", \"price\": 1}]}",
+                 cases[i][0]);
+        vt_catalog_report rep = { 0 };
+        vt_catalog *c = NULL;
+        vt_result r = vt_catalog_parse_text(json, strlen(json), "l.json", &rep, 0, &c);
+        const vt_catalog_problem *p = rep.count ? &rep.items[0] : &(vt_catalog_problem){ 0 };
+        if (cases[i][1][0] == 'e')   /* at the value: line 1, column 28 */
+            CHECKF(r == VT_ERR_FORMAT && rep.count == 1 && p->line == 1 && p->col == 28 && strstr(p->msg, "\"lighting\" must be \"room\""),
+                   "%s: %d %d:%d %s", cases[i][0], r, p->line, p->col, p->msg);
+        else CHECKF(r == VT_OK && c && c->studio_light == cases[i][1][0] - '0', "%s", cases[i][0]);
+        vt_catalog_destroy(c);
+        vt_catalog_report_free(&rep);
+    }
+}
+
 /* "Did you mean": the known word nearest a typo, and the product ids near an unknown one. */
 static void test_near(void)
 {
@@ -89,6 +111,7 @@ int main(int argc, char **argv)
 {
     (void)argc; (void)argv;
     test_parse_results();
+    test_lighting();
     test_near();
     PRICE(89.99, "fr_FR", "EUR", "89,99\u00a0€");   /* CLDR (ICU): a no-break space before € */
     PRICE(89.99, "en_GB", "GBP", "£89.99");

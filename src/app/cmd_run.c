@@ -5,6 +5,7 @@
  * thread. Setup and teardown are in run_setup.c, the scene and its hot reload in run_scene.c, the
  * command line in run_opts.c. */
 #include "run.h"
+#include "vision/vt_vision.h"
 
 #include "app/vt_app.h"
 #include "ui/vt_ui.h"
@@ -200,12 +201,34 @@ static void save_screenshot(const char *dir, const vt_image *rgba)
     else VT_NOTE("run", "screenshot saved to %s", path);
 }
 
+/* How long the room's light takes to follow a change (63 % of a step; 90 % after 2.3 times as
+ * long): quick enough for a light switched on, slow enough that a visitor's dark coat passing
+ * close to the camera does not make the products flicker. */
+#define ROOM_LIGHT_TAU_S 0.12
+
+/* Step: the light products are lit by this frame, the room's as this frame shows it (smoothed),
+ * unless the catalog asks for the studio's. Some microseconds: a grid of the frame is read. */
+static void room_light(run_ctx *rc)
+{
+    if (!rc->sc.cat || rc->sc.cat->studio_light || !rc->fr.colour.data) {
+        vt_render_set_room_light(rc->rend, NULL);
+        rc->light = (vt_room_light){ 0 };   /* back to the room later: start from its first frame */
+        return;
+    }
+    vt_room_light now;
+    vt_room_light_estimate(&rc->fr.colour, &rc->cam, &now);
+    vt_room_light_follow(&rc->light, &now, rc->t - rc->light_t, ROOM_LIGHT_TAU_S);
+    rc->light_t = rc->t;
+    vt_render_set_room_light(rc->rend, &rc->light);
+}
+
 /* Step: the camera frame, the products on it and the visitor's UI (staff messages only in the
  * HUD); read back for the output or a screenshot. */
 static void draw(run_ctx *rc, int shot)
 {
     const vt_image *gl = rc->item && rc->item->gl_frame.data ? &rc->item->gl_frame : NULL;
     vt_render_begin(rc->rend, gl ? gl : &rc->fr.colour, &rc->cam);
+    room_light(rc);
     if (rc->vis) {
         vt_visitor_begin(rc->vis, rc->t, rc->fr.index);
         show_products(rc);

@@ -170,6 +170,8 @@ typedef struct run_ctx {
     vt_camera cam;
     media_clock clock;
     double t;                   /* this frame's media time, seconds */
+    vt_room_light light;        /* the room's light, smoothed over media time (room_light in cmd_run.c) */
+    double light_t;             /* the media time it was last followed to */
     /* a live source that dropped out (the capture thread reconnects) */
     int offline;
     vt_image last_frame;        /* a live camera's last picture, shown while it is away */

@@ -176,7 +176,7 @@ static void opt_vec3(ctx *x, const cJSON *o, const char *key, const char *path, 
     else if (!ok) problem(x, 1, p, "%s must be an array of 3 numbers, each at most %g in size", p, VT_CATALOG_MAX_NUMBER);
 }
 
-static const char *const k_root_keys[] = { "version", "store", "markers", "products", "camera", "$schema", "comment", NULL };
+static const char *const k_root_keys[] = { "version", "store", "markers", "products", "camera", "lighting", "$schema", "comment", NULL };
 static const char *const k_store_keys[] = { "name", "locale", "currency", "attract_after_s", "timezone", "languages", NULL };
 static const char *const k_marker_keys[] = { "dictionary", "length_mm", "filter", NULL };
 static const char *const k_filter_keys[] = { "min_cutoff", "beta", "d_cutoff", "lost_after_frames", NULL };
@@ -503,6 +503,17 @@ static cJSON *read_json(const char *text, size_t n, vt_catalog_report *rep, cat_
     return root;
 }
 
+/* "lighting": how products are lit, "room" (the default) or "studio". */
+static void check_lighting(ctx *x, const cJSON *root)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "lighting");
+    x->c->studio_light = 0;
+    if (!v) return;
+    if (cJSON_IsString(v) && !strcmp(v->valuestring, "studio")) x->c->studio_light = 1;
+    else if (!cJSON_IsString(v) || strcmp(v->valuestring, "room"))
+        problem(x, 1, "lighting", "\"lighting\" must be \"room\" (the light the camera sees) or \"studio\"");
+}
+
 /* The checks of every section of a parsed catalog. */
 static void check_catalog(ctx *x, const cJSON *root, const char *path)
 {
@@ -512,6 +523,7 @@ static void check_catalog(ctx *x, const cJSON *root, const char *path)
     }
     unknown_keys(x, root, "", k_root_keys);
     check_store(x, root);
+    check_lighting(x, root);
     vt_dictionary dict;
     int have_dict = check_markers(x, root, &dict);
     const cJSON *products = cJSON_GetObjectItemCaseSensitive(root, "products");

@@ -100,6 +100,8 @@ typedef struct vt_catalog {
     double length_mm;          /* default printed marker side (the black square) */
     vt_filter_params filter;
     vt_catalog_camera camera;  /* "camera" (all zero when absent) */
+    int studio_light;          /* "lighting": 1 "studio" (the built-in studio alone), 0 "room" (the
+                                * default: the studio scaled and tinted by the light the camera sees) */
     vt_product *products;
     int count;
     char **languages;          /* what the visitor's language selector offers (canonical BCP 47 tags):

@@ -94,6 +94,19 @@ vt_result vt_camera_parse(const char *text, vt_camera *out);
 vt_camera vt_camera_for_size(const vt_camera *c, int width, int height);
 void vt_camera_matrix(const vt_camera *c, double K[9]);
 
+/* The room's light as the camera sees it (vision estimates it from a frame, render lights
+ * products with it), linear RGB at the camera's exposure. Its strength and colour are those of
+ * the frame's bright surfaces (white walls, shelves, paper: what a white product would look like
+ * there); its shape a fit over the frame's directions (camera space, OpenCV axes: x right, y
+ * down, z forward) of radiance L(d) = level + grad_x d.x + grad_y d.y, the unseen half of the
+ * sphere taken as the seen half's mirror (so no z term): a first-order spherical harmonic. All
+ * zero: nothing estimated yet. */
+typedef struct vt_room_light {
+    float white[3];          /* mean of the brightest tenth of the frame, per channel (R, G, B), 0..1 */
+    float level[3];          /* mean radiance per channel, 0..1 */
+    float grad[2][3];        /* grad[0]: along x, grad[1]: along y; |grad| <= level per channel */
+} vt_room_light;
+
 /* Rotation matrix (row-major 3x3) of a Rodrigues vector. */
 void vt_rodrigues(const double rvec[3], double R[9]);
 

@@ -83,6 +83,7 @@ static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
     u->normal_scale = glGetUniformLocation(p, "u_normal_scale");
     u->occlusion_strength = glGetUniformLocation(p, "u_occlusion_strength");
     u->key_cam = glGetUniformLocation(p, "u_key_cam");
+    u->room = glGetUniformLocation(p, "u_room");
     u->exposure = glGetUniformLocation(p, "u_exposure");
     u->env_lods = glGetUniformLocation(p, "u_env_lods");
     u->env_scale = glGetUniformLocation(p, "u_env_scale");

@@ -69,6 +69,13 @@ void vt_render_begin(vt_renderer *r, const vt_image *frame, const vt_camera *cam
  * GL: any thread may call it (run's capture thread does, beside the GL thread's drawing). out is
  * the caller's, (re)allocated when its size differs (free with vt_image_free). */
 vt_result vt_render_prepare_frame(const vt_image *bgr, vt_image *out, char *err, size_t errlen);
+/* The light the models of the frames that follow are lit by: the room's as the camera sees it
+ * (vision's vt_room_light_estimate, smoothed), or NULL (also an estimate of all zero) for the
+ * built-in studio alone, the default. The studio stands for a room whose white surfaces the
+ * camera sees at 0.8 linear (sRGB 231): the frame's white scales it (0.15 to 2 times), the
+ * white's colour tints it (each channel 0.5 to 2 times the luminance) and the frame's brighter
+ * side lights the normals facing it more; emission is not lit. */
+void vt_render_set_room_light(vt_renderer *r, const vt_room_light *l);
 /* Draws a model; cam_from_model is column-major and maps model metres to OpenCV camera space.
  * Models and shadows are queued (the matrix copied) and drawn at vt_render_end, in the order
  * given, after a depth-only pass over the opaque ones, so each visible pixel is shaded once; the

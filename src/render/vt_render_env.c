@@ -121,6 +121,7 @@ vt_result vt_render_env_build(vt_renderer *r, char *err, size_t errlen)
     }
     draw_studio(cur, w, h);
     irradiance_sh(cur, w, h, r->env_sh);
+    vt_render_set_room_light(r, NULL);
     glGenTextures(1, &r->env_tex);
     glBindTexture(GL_TEXTURE_2D, r->env_tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
@@ -141,4 +142,33 @@ vt_result vt_render_env_build(vt_renderer *r, char *err, size_t errlen)
     free(tmp);
     free(bytes);
     return VT_OK;
+}
+
+/* The studio lights a white surface to about 0.8 of full scale, linear (sRGB 231): it stands
+ * for a room whose white surfaces the camera sees at that. Within the clamps a room's light
+ * scales the studio's by the frame's white over that, tints it by the white's colour (each
+ * channel against its luminance: a frame all of one wall's colour tints, not paints, the product)
+ * and tilts it by the frame's gradient, relative to its mean and cosine-convolved (2/3 for a
+ * first-order harmonic). */
+#define ROOM_WHITE 0.8f
+#define ROOM_GAIN_MIN 0.15f
+#define ROOM_GAIN_MAX 2.0f
+#define ROOM_TINT_MIN 0.5f
+#define ROOM_TINT_MAX 2.0f
+
+void vt_render_set_room_light(vt_renderer *r, const vt_room_light *l)
+{
+    static const float studio[3][3] = { { 1, 1, 1 }, { 0, 0, 0 }, { 0, 0, 0 } };
+    const float *v = l ? l->white : NULL;
+    float lum = v ? 0.2126f * v[0] + 0.7152f * v[1] + 0.0722f * v[2] : 0;
+    if (lum <= 0) { memcpy(r->room, studio, sizeof r->room); return; }   /* none estimated: the studio */
+    float gain = lum / ROOM_WHITE;
+    gain = gain < ROOM_GAIN_MIN ? ROOM_GAIN_MIN : gain > ROOM_GAIN_MAX ? ROOM_GAIN_MAX : gain;
+    for (int c = 0; c < 3; c++) {
+        float tint = v[c] / lum;
+        tint = tint < ROOM_TINT_MIN ? ROOM_TINT_MIN : tint > ROOM_TINT_MAX ? ROOM_TINT_MAX : tint;
+        float ambient = gain * tint, level = l->level[c];
+        r->room[0][c] = ambient;
+        for (int a = 0; a < 2; a++) r->room[1 + a][c] = level > 0 ? ambient * (2.0f / 3.0f) * l->grad[a][c] / level : 0;
+    }
 }

@@ -35,7 +35,7 @@ typedef struct vt_shadow_uniforms { GLint proj, mv, rect, strength; } vt_shadow_
 typedef struct vt_depth_uniforms { GLint proj, mv; } vt_depth_uniforms;
 typedef struct vt_mesh_uniforms {
     /* per draw */
-    GLint proj, opacity, world_from_cam, key_cam;
+    GLint proj, opacity, world_from_cam, key_cam, room;
     /* per mesh instance */
     GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength;
     /* set once after linking (constant for the renderer's life) */
@@ -92,6 +92,7 @@ struct vt_renderer {
     /* environment (vt_render_env.c) */
     GLuint env_tex;
     float env_sh[9];           /* the studio's irradiance, spherical harmonics */
+    float room[3][3];          /* u_room: the room's light relative to the studio (vt_render_light.c) */
     /* text (vt_render_text.c) */
     vt_text_cache *text;       /* pointer: measuring through a const renderer still caches */
     /* the frame (vt_render_draw.c) */

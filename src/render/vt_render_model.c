@@ -281,6 +281,7 @@ static const vt_mesh_uniforms *use_variant(const vt_renderer *r, draw_state *ds,
     glUniform1f(u->opacity, ds->opacity);
     glUniformMatrix3fv(u->world_from_cam, 1, GL_FALSE, ds->wfc);
     glUniform3fv(u->key_cam, 1, ds->key_cam);
+    glUniform3fv(u->room, 3, &r->room[0][0]);
     return u;
 }
 

@@ -145,6 +145,18 @@ vt_result vt_pose_estimate_near(const vt_camera *cam, double length_m, vt_marker
 /* The marker's corners in its own frame, in the order of vt_marker.corners. */
 void vt_marker_object_points(double length_m, double out[4][3]);
 
+/* ---- room light -------------------------------------------------------------------------- */
+/* The room's light (vt_room_light, in core) in a BGR8 frame: its linear radiance on a 64 x 36
+ * grid of 2 x 2 pixel means; the white is the mean of the brightest tenth of the cells; the
+ * harmonic is fitted weighted by solid angle, each cell's direction through cam (NULL: a centred
+ * 60 degree horizontal field of view). About 9,000 pixels read whatever the frame's size.
+ * Anything but a BGR8 frame gives all zero (nothing estimated). */
+void vt_room_light_estimate(const vt_image *bgr, const vt_camera *cam, vt_room_light *out);
+/* Smoothing by media time: *state moves towards *sample by 1 - exp(-dt_s / tau_s) (63 % of a
+ * step after tau_s seconds). An empty state (all zero), dt_s <= 0 or over 2 s (a seek, a pause)
+ * or tau_s <= 0 take the sample as it is. */
+void vt_room_light_follow(vt_room_light *state, const vt_room_light *sample, double dt_s, double tau_s);
+
 /* ---- calibration ------------------------------------------------------------------------ */
 typedef enum vt_board_kind { VT_BOARD_CHESSBOARD = 1, VT_BOARD_CHARUCO } vt_board_kind;
 
