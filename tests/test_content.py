@@ -151,6 +151,14 @@ check(r.returncode == 1 and "broken.glb" in r.stderr and r.stderr.count("\n") ==
 # Its warnings go to stderr too, naming the file; --strict makes them an exit 1.
 r = run([vitrine, "view", mug, "--headless", "--out", png_out, "--strict"])
 check(r.returncode == 0 and r.stderr == "", "a good model passes --strict quietly: %d %r" % (r.returncode, r.stderr))
+# What it costs on the GPU, on stdout: the mug's 32-bit geometry (8 floats a vertex, an index a corner), no textures.
+check(re.fullmatch(r"%s: GPU memory [0-9.]+ KiB: geometry, no textures\n" % re.escape(mug), r.stdout) is not None, "view's GPU memory: %r" % r.stdout)
+sheen = os.path.join(shared, "real/models/products/SheenChair.glb")
+if os.path.exists(sheen):   # 6 textures: the sum of their mip chains, RGBA8
+    r = run([vitrine, "view", sheen, "--headless", "--out", png_out, "--size", "320x240"])
+    m = re.search(r"GPU memory ([0-9.]+) MiB: textures ([0-9.]+) MiB \(mipmapped\), geometry ([0-9.]+) MiB", r.stdout)
+    check(r.returncode == 0 and m and abs(float(m.group(1)) - float(m.group(2)) - float(m.group(3))) <= 0.11 and
+          12 < float(m.group(2)) < 15, "SheenChair's GPU memory: %r" % r.stdout)
 if os.path.exists(fox):
     fox_png = os.path.join(tmp, "fox.png")
     r = run([vitrine, "view", fox, "--headless", "--out", fox_png, "--size", "640x360"])

@@ -25,7 +25,9 @@ static const char *k_help =
     "and exits.\n"
     "\n"
     "What looks wrong (larger than 5 m, the origin away from the base, flat in y) is written on\n"
-    "the picture and, one line each, on stderr as warnings naming the file.\n"
+    "the picture and, one line each, on stderr as warnings naming the file. What the model\n"
+    "holds in GPU memory (its textures with their mipmaps, its geometry) is on the picture and\n"
+    "on stdout.\n"
     "  --catalog FILE --product ID  the product as the catalog places it on its marker, as\n"
     "                 `vitrine run` draws it: scale, offset_mm, rotation_deg, and a model whose\n"
     "                 size makes no sense fitted to dimensions_mm; the origin shown is the\n"
@@ -69,6 +71,7 @@ typedef struct view_scene {
     float lo[3], hi[3];     /* bounds, placed */
     const char *name;       /* the file name, or the product's */
     char variants[600];     /* "variants: Beige, Black (showing Black)", or "" when the file has none */
+    char memory[160];       /* "GPU memory 4.1 MiB: textures 3.9 MiB (mipmapped), geometry 0.2 MiB" */
     char warn[4][512];
     int nwarn;
     int thumbnail;          /* the model alone, framed by its own bounds (--thumbnail) */
@@ -143,6 +146,7 @@ static void draw_labels(vt_renderer *r, const view_scene *vs, int W, int H)
     /* TRANSLATORS: the last two are "3 materials" and "1 texture". */
     snprintf(line, sizeof line, _("%d vertices, %d triangles, %s, %s"), vt_model_vertex_count(m), vt_model_triangle_count(m), mats, texs);
     vt_render_text(r, H * 0.03f, y + px * 2.6f, px * 0.7f, line, grey);
+    if (vs->memory[0]) { vt_render_text(r, H * 0.03f, y + px * 3.6f, px * 0.7f, vs->memory, grey); y += px; }
     if (vs->variants[0]) { vt_render_text(r, H * 0.03f, y + px * 3.6f, px * 0.7f, vs->variants, grey); y += px; }
     /* Warnings, wrapped by Pango where a line would run off the picture. */
     float wy = y + px * 3.8f;
@@ -314,6 +318,29 @@ static void view_variants(view_scene *vs, const char *path, const char *variant)
     VT_NOTE("view", "%s: %s", path, vs->variants);
 }
 
+/* n bytes for people: "14.5 MiB", "7.3 KiB", "912 bytes". */
+static void human_bytes(size_t n, char *out, size_t len)
+{
+    if (n >= 1048576) snprintf(out, len, _("%.1f MiB"), (double)n / 1048576);
+    else if (n >= 1024) snprintf(out, len, _("%.1f KiB"), (double)n / 1024);
+    else snprintf(out, len, vt_trn("%zu byte", "%zu bytes", (unsigned long)n), n);
+}
+
+/* What the uploaded model holds on the GPU, said on stdout and on the picture. */
+static void view_memory(view_scene *vs, const vt_renderer *r, const char *path)
+{
+    size_t geometry, textures;
+    if (!vt_render_model_memory(r, vs->g, &geometry, &textures)) return;
+    char all[32], tex[32], geo[32];
+    human_bytes(geometry + textures, all, sizeof all);
+    human_bytes(textures, tex, sizeof tex);
+    human_bytes(geometry, geo, sizeof geo);
+    if (textures)   /* TRANSLATORS: the textures' size includes their mipmaps (a third more). */
+        snprintf(vs->memory, sizeof vs->memory, _("GPU memory %s: textures %s (mipmapped), geometry %s"), all, tex, geo);
+    else snprintf(vs->memory, sizeof vs->memory, _("GPU memory %s: geometry, no textures"), all);
+    printf("%s: %s\n", path, vs->memory);   /* information on stdout: stderr stays for problems */
+}
+
 /* Loads, places and checks the model (warnings on stderr), then shows it: the exit status. */
 static int view_model(const view_args *a, const char *path, const vt_product *p)
 {
@@ -341,6 +368,7 @@ static int view_model(const view_args *a, const char *path, const vt_product *p)
     else if (vt_render_upload(r, m, &vs.g, err, sizeof err) != VT_OK)
         VT_ERROR("view", "%s", err);
     else {
+        view_memory(&vs, r, path);
         status = show(r, &vs, a->W, a->H, a->angle, a->headless ? a->out : NULL);
         vt_render_free_model(r, vs.g);
     }

@@ -152,6 +152,10 @@ void vt_render_pass_times(const vt_renderer *r, double ms[VT_RENDER_PASSES]);
 /* Uploads m's meshes and textures; *out gets the handle (none on failure, with err filled). The
  * model is borrowed: the caller keeps it alive until vt_render_free_model. */
 vt_result vt_render_upload(vt_renderer *r, const vt_model *m, vt_gpu_model_id *out, char *err, size_t errlen);
+/* What an uploaded model holds in GPU memory, bytes: its vertex and index buffers (positions,
+ * normals, uvs, 32-bit indices) and its textures (RGBA8, each with its full mipmap chain). 0 and
+ * both 0 for the none handle or a stale one. */
+int vt_render_model_memory(const vt_renderer *r, vt_gpu_model_id m, size_t *geometry, size_t *textures);
 /* Frees an uploaded model; the none handle is ignored, a stale one is logged and ignored. */
 void vt_render_free_model(vt_renderer *r, vt_gpu_model_id g);
 

@@ -56,6 +56,7 @@ typedef struct vt_gpu_slot {
     GLuint *tex;               /* per texture */
     const vt_model *src;       /* borrowed: the caller keeps the model alive while drawing it */
     int mesh_count, tex_count;
+    size_t geometry_bytes, texture_bytes;   /* what its buffers and textures hold on the GPU */
     uint16_t gen;              /* bumped on free: a handle of an older generation is stale */
     int used;
 } vt_gpu_slot;

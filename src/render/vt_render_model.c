@@ -79,6 +79,7 @@ static void upload_meshes(vt_gpu_slot *g, const vt_model *m)
         }
         glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, g->ibo[i]);
         glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)me->index_count * (GLsizeiptr)sizeof(uint32_t), me->indices, GL_STATIC_DRAW);
+        g->geometry_bytes += ((size_t)me->vertex_count * 8 + (size_t)me->index_count) * sizeof(float);
     }
     glBindVertexArray(0);
 }
@@ -96,6 +97,10 @@ static void upload_textures(vt_gpu_slot *g, const vt_model *m)
         glTexImage2D(GL_TEXTURE_2D, 0, fmt, t->width, t->height, 0, GL_RGBA, GL_UNSIGNED_BYTE, t->data);
         glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
         glGenerateMipmap(GL_TEXTURE_2D);
+        for (int w = t->width, h = t->height;; w = w > 1 ? w / 2 : 1, h = h > 1 ? h / 2 : 1) {   /* the chain to 1 x 1 */
+            g->texture_bytes += (size_t)w * (size_t)h * 4;
+            if (w == 1 && h == 1) break;
+        }
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_REPEAT);   /* glTF's default sampler */
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_REPEAT);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
@@ -140,6 +145,14 @@ vt_result vt_render_upload(vt_renderer *r, const vt_model *m, vt_gpu_model_id *o
     if (res != VT_OK) { release_slot(g); return res; }
     *out = make_id(index, g->gen);
     return VT_OK;
+}
+
+int vt_render_model_memory(const vt_renderer *r, vt_gpu_model_id id, size_t *geometry, size_t *textures)
+{
+    const vt_gpu_slot *g = lookup(r, id);
+    *geometry = g ? g->geometry_bytes : 0;
+    *textures = g ? g->texture_bytes : 0;
+    return g != NULL;
 }
 
 void vt_render_free_model(vt_renderer *r, vt_gpu_model_id id)
