@@ -7,6 +7,7 @@
 in vec3 v_pos;
 in vec3 v_normal;
 in vec2 v_uv;
+in vec2 v_uv1;
 out vec4 o_colour;
 
 uniform vec4 u_base_colour;
@@ -17,7 +18,8 @@ uniform float u_normal_scale;
 uniform float u_occlusion_strength;
 // Which maps the material has: HAS_TEXTURE (base colour, an sRGB texture: sampled as linear),
 // HAS_MR (roughness in G, metallic in B), HAS_NORMAL, HAS_OCCLUSION (R), HAS_EMISSIVE (sRGB),
-// each defined 0 or 1 by the renderer, one program per combination. Compile-time, not uniform
+// each defined 0 or 1 by the renderer, one program per combination; HAS_UV_MAPS 1 where a map
+// has a KHR_texture_transform or reads the second uv set (map_uv). Compile-time, not uniform
 // ifs: a software rasterizer (llvmpipe) runs both sides of a branch, texture fetches included.
 uniform sampler2D u_texture;
 uniform sampler2D u_mr_tex;
@@ -38,6 +40,19 @@ uniform float u_sh[9];           // the studio's irradiance (see irradiance_sh)
 uniform vec3 u_room[3];
 
 const float PI = 3.14159265;
+
+// The uvs map k (0 base colour, 1 metallic-roughness, 2 normal, 3 occlusion, 4 emissive) reads.
+#if HAS_UV_MAPS
+uniform mat3x2 u_uv_xform[5];    // KHR_texture_transform, affine
+uniform float u_uv_set[5];       // 0: the first uv set, 1: the second
+vec2 map_uv(int k) {
+    return u_uv_xform[k] * vec3(mix(v_uv, v_uv1, u_uv_set[k]), 1.0);
+}
+#else
+vec2 map_uv(int k) {
+    return v_uv;
+}
+#endif
 
 vec3 room(vec3 d) {
     return max(u_room[0] + u_room[1] * d.x + u_room[2] * d.y, vec3(0.0));
@@ -121,11 +136,11 @@ vec3 perturb(vec3 n, vec3 p, vec2 uv) {
 void main() {
     vec4 base = u_base_colour;
 #if HAS_TEXTURE
-    base *= texture(u_texture, v_uv);
+    base *= texture(u_texture, map_uv(0));
 #endif
     float metal = u_metallic, rough = u_roughness;
 #if HAS_MR
-    vec4 mr = texture(u_mr_tex, v_uv);
+    vec4 mr = texture(u_mr_tex, map_uv(1));
     rough *= mr.g;
     metal *= mr.b;
 #endif
@@ -135,11 +150,11 @@ void main() {
     vec3 v = normalize(-v_pos);
     if (dot(n, v) < 0.0) n = -n;   // two-sided: thin parts and open meshes
 #if HAS_NORMAL
-    n = perturb(n, v_pos, v_uv);
+    n = perturb(n, v_pos, map_uv(2));
 #endif
     float nv = clamp(dot(n, v), 1e-4, 1.0);
 #if HAS_OCCLUSION
-    float ao = mix(1.0, texture(u_occlusion_tex, v_uv).r, u_occlusion_strength);
+    float ao = mix(1.0, texture(u_occlusion_tex, map_uv(3)).r, u_occlusion_strength);
 #else
     float ao = 1.0;
 #endif
@@ -167,7 +182,7 @@ void main() {
 
     vec3 emit = u_emissive;
 #if HAS_EMISSIVE
-    emit *= texture(u_emissive_tex, v_uv).rgb;
+    emit *= texture(u_emissive_tex, map_uv(4)).rgb;
 #endif
     colour += emit;
 

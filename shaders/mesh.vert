@@ -4,12 +4,14 @@
 layout(location = 0) in vec3 a_pos;
 layout(location = 1) in vec3 a_normal;
 layout(location = 2) in vec2 a_uv;
+layout(location = 3) in vec2 a_uv1;   // the second uv set (the first again where a mesh has one)
 uniform mat4 u_mv;
 uniform mat4 u_proj;
 uniform mat3 u_normal_mat;
 out vec3 v_pos;
 out vec3 v_normal;
 out vec2 v_uv;
+out vec2 v_uv1;
 // The depth pre-pass runs this shader too: both must land on the very same depths.
 invariant gl_Position;
 void main() {
@@ -17,5 +19,6 @@ void main() {
     v_pos = p.xyz;
     v_normal = u_normal_mat * a_normal;
     v_uv = a_uv;
+    v_uv1 = a_uv1;
     gl_Position = u_proj * p;
 }

@@ -88,16 +88,38 @@ static int keep_texture(vt_model *m, const vtcv_mat *img, const char *name, int 
     return m->texture_count++;
 }
 
+const vt_uv_map vt_uv_map_identity = { { 1, 0, 0, 0, 1, 0 }, 0 };
+
+/* A map's uv set and KHR_texture_transform. assimp 5.2 hands the transform over in its own uv
+ * space (v flipped, rotation about the centre and negated); undone here into glTF's, where the
+ * extension defines uv' = T(offset) R(rotation) S(scale) uv with R = (cos sin; -sin cos). */
+static void read_uv_map(const struct aiMaterial *mat, enum aiTextureType type, vt_uv_map *uv)
+{
+    *uv = vt_uv_map_identity;
+    int set = 0;
+    if (vtai_material_int(mat, AI_MATKEY_UVWSRC(type, 0), &set) == VT_OK && set == 1) uv->set = 1;
+    float t[5];   /* aiUVTransform: translation x, y, scaling x, y, rotation */
+    unsigned n = 5;
+    if (vtai_material_floats(mat, AI_MATKEY_UVTRANSFORM(type, 0), t, &n) != VT_OK || n != 5) return;
+    float sx = t[2], sy = t[3], rot = -t[4], c = cosf(rot), s = sinf(rot);
+    float ox = t[0] - 0.5f * sx * (1 - c + s), oy = 1 - sy + 0.5f * sy * (s + c - 1) - t[1];
+    const float x[6] = { c * sx, s * sy, ox, -s * sx, c * sy, oy };
+    for (int i = 0; i < 6; i++) if (!isfinite(x[i]) || fabsf(x[i]) > 1e6f) return;   /* nonsense: left as it is */
+    memcpy(uv->xform, x, sizeof x);
+}
+
 /* Loads the first texture the material has among types (in that order of preference); returns
- * its index in m->textures or -1. A texture two slots share (glTF often packs occlusion with
- * metallic-roughness) is loaded once. */
+ * its index in m->textures or -1, and how the map reads its uvs into *uv. A texture two slots
+ * share (glTF often packs occlusion with metallic-roughness) is loaded once. */
 static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMaterial *mat, vt_tex_ctx *tc,
-                        const enum aiTextureType *types, int ntypes, int srgb)
+                        const enum aiTextureType *types, int ntypes, int srgb, vt_uv_map *uv)
 {
     struct aiString tp;
-    int found = 0;
-    for (int k = 0; k < ntypes && !found; k++) found = vtai_material_texture(mat, (unsigned)types[k], &tp) == VT_OK;
+    int found = 0, k = 0;
+    *uv = vt_uv_map_identity;
+    for (; k < ntypes && !found; k++) found = vtai_material_texture(mat, (unsigned)types[k], &tp) == VT_OK;
     if (!found) return -1;
+    read_uv_map(mat, types[k - 1], uv);
     for (int k = 0; k < m->texture_count; k++)
         if (m->texture_names[k] && !strcmp(m->texture_names[k], tp.data) && m->texture_srgb[k] == srgb) return k;
     vtcv_mat *img = vtcv_mat_create();
@@ -129,11 +151,11 @@ static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, vt_
                                     t_normal[] = { aiTextureType_NORMALS, aiTextureType_NORMAL_CAMERA },
                                     t_ao[] = { aiTextureType_LIGHTMAP, aiTextureType_AMBIENT_OCCLUSION },
                                     t_emit[] = { aiTextureType_EMISSIVE, aiTextureType_EMISSION_COLOR };
-    vm->texture = load_texture(m, sc, mat, tc, t_base, 2, 1);
-    vm->tex_metal_rough = load_texture(m, sc, mat, tc, t_mr, 3, 0);
-    vm->tex_normal = load_texture(m, sc, mat, tc, t_normal, 2, 0);
-    vm->tex_occlusion = load_texture(m, sc, mat, tc, t_ao, 2, 0);
-    vm->tex_emissive = load_texture(m, sc, mat, tc, t_emit, 2, 1);
+    vm->texture = load_texture(m, sc, mat, tc, t_base, 2, 1, &vm->uv[VT_MAP_BASE]);
+    vm->tex_metal_rough = load_texture(m, sc, mat, tc, t_mr, 3, 0, &vm->uv[VT_MAP_METAL_ROUGH]);
+    vm->tex_normal = load_texture(m, sc, mat, tc, t_normal, 2, 0, &vm->uv[VT_MAP_NORMAL]);
+    vm->tex_occlusion = load_texture(m, sc, mat, tc, t_ao, 2, 0, &vm->uv[VT_MAP_OCCLUSION]);
+    vm->tex_emissive = load_texture(m, sc, mat, tc, t_emit, 2, 1, &vm->uv[VT_MAP_EMISSIVE]);
     if (vtai_material_colour(mat, AI_MATKEY_COLOR_EMISSIVE, &c) == VT_OK) {
         vm->emissive[0] = c.r; vm->emissive[1] = c.g; vm->emissive[2] = c.b;
     }
@@ -163,6 +185,10 @@ static vt_result read_vertices(vt_mesh *vm, const struct aiMesh *am, unsigned i,
         /* assimp puts v = 0 at the bottom (OpenGL's habit); our textures are stored top row first. */
         vm->uvs[v * 2 + 0] = am->mTextureCoords[0] ? am->mTextureCoords[0][v].x : 0;
         vm->uvs[v * 2 + 1] = am->mTextureCoords[0] ? 1.0f - am->mTextureCoords[0][v].y : 0;
+        if (vm->uvs1) {
+            vm->uvs1[v * 2 + 0] = am->mTextureCoords[1][v].x;
+            vm->uvs1[v * 2 + 1] = 1.0f - am->mTextureCoords[1][v].y;
+        }
     }
     return VT_OK;
 }
@@ -178,10 +204,11 @@ static vt_result read_mesh(vt_model *m, const struct aiMesh *am, unsigned i, uns
     vm->positions = malloc((size_t)nv * 3 * sizeof(float));
     vm->normals = malloc((size_t)nv * 3 * sizeof(float));
     vm->uvs = malloc((size_t)nv * 2 * sizeof(float));
+    if (am->mTextureCoords[1]) vm->uvs1 = malloc((size_t)nv * 2 * sizeof(float));
     int ntri = 0;
     for (unsigned f = 0; f < am->mNumFaces; f++) ntri += am->mFaces[f].mNumIndices == 3;
     vm->indices = malloc((size_t)(ntri ? ntri : 1) * 3 * sizeof(uint32_t));
-    if (!vm->positions || !vm->normals || !vm->uvs || !vm->indices) return VT_ERR_NO_MEMORY;
+    if (!vm->positions || !vm->normals || !vm->uvs || !vm->indices || (am->mTextureCoords[1] && !vm->uvs1)) return VT_ERR_NO_MEMORY;
     vt_result r = read_vertices(vm, am, i, path, err, errlen);
     for (unsigned f = 0; r == VT_OK && f < am->mNumFaces; f++) {
         const struct aiFace *fc = &am->mFaces[f];
@@ -475,7 +502,10 @@ vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, s
     }
     m->is_placeholder = 1;
     fill_box(me, size);
-    m->materials[0] = (vt_material){ { 0.55f, 0.56f, 0.58f, 1 }, 0, 0.7f, -1, -1, -1, -1, -1, { 0, 0, 0 }, 1, 1 };
+    vt_material *mat = &m->materials[0];
+    *mat = (vt_material){ .base_colour = { 0.55f, 0.56f, 0.58f, 1 }, .roughness = 0.7f, .texture = -1, .tex_metal_rough = -1,
+                          .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .normal_scale = 1, .occlusion_strength = 1 };
+    for (int k = 0; k < VT_MATERIAL_MAPS; k++) mat->uv[k] = vt_uv_map_identity;
     m->material_count = 1;
     memcpy(m->instances[0].transform, k_identity, sizeof k_identity);
     m->instance_count = 1;
@@ -495,6 +525,7 @@ void vt_model_destroy(vt_model *m)
         free(m->meshes[i].positions);
         free(m->meshes[i].normals);
         free(m->meshes[i].uvs);
+        free(m->meshes[i].uvs1);
         free(m->meshes[i].indices);
     }
     for (int i = 0; i < m->texture_count; i++) {

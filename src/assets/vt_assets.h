@@ -12,6 +12,15 @@
 #include "core/vt_core.h"
 
 /* glTF 2.0 metallic-roughness material. Texture fields index vt_model.textures, or are -1. */
+
+/* The maps of a material, in the order of vt_material.uv (and of the renderer's samplers). */
+enum { VT_MAP_BASE, VT_MAP_METAL_ROUGH, VT_MAP_NORMAL, VT_MAP_OCCLUSION, VT_MAP_EMISSIVE, VT_MATERIAL_MAPS };
+/* How a map reads its mesh's uvs: which set (0: vt_mesh.uvs, 1: uvs1) and glTF's
+ * KHR_texture_transform as a 2 x 3 affine matrix, uv' = (xform[0] u + xform[1] v + xform[2],
+ * xform[3] u + xform[4] v + xform[5]), in vt_mesh's uv space (glTF's: v = 0 at the top row). */
+typedef struct vt_uv_map { float xform[6]; int set; } vt_uv_map;
+/* The identity: set 0, no transform (what a map without either reads). */
+extern const vt_uv_map vt_uv_map_identity;
 typedef struct vt_material {
     float base_colour[4];   /* linear RGBA factor */
     float metallic, roughness;
@@ -22,12 +31,14 @@ typedef struct vt_material {
     int tex_emissive;       /* emission (sRGB) */
     float emissive[3];      /* linear emission factor */
     float normal_scale, occlusion_strength;
+    vt_uv_map uv[VT_MATERIAL_MAPS];   /* per map (VT_MAP_*): its uv set and transform */
 } vt_material;
 
 typedef struct vt_mesh {
     float *positions;       /* 3 per vertex */
     float *normals;         /* 3 per vertex */
     float *uvs;             /* 2 per vertex; v = 0 at the top row of the texture image */
+    float *uvs1;            /* the second set (glTF's TEXCOORD_1), as uvs; NULL when the mesh has none */
     uint32_t *indices;      /* 3 per triangle */
     int vertex_count, index_count;
     int material;

@@ -84,6 +84,10 @@ static void write_material(writer *w, const vt_material *m)
     w_bytes(w, f, sizeof f);
     int32_t t[5] = { m->texture, m->tex_metal_rough, m->tex_normal, m->tex_occlusion, m->tex_emissive };
     w_bytes(w, t, sizeof t);
+    for (int k = 0; k < VT_MATERIAL_MAPS; k++) {
+        w_bytes(w, m->uv[k].xform, sizeof m->uv[k].xform);
+        w_i32(w, m->uv[k].set);
+    }
 }
 
 static void write_model(writer *w, const vt_model *m)
@@ -95,11 +99,12 @@ static void write_model(writer *w, const vt_model *m)
     w_str(w, m->variant_unknown);
     for (int i = 0; i < m->mesh_count; i++) {
         const vt_mesh *me = &m->meshes[i];
-        int32_t h[3] = { me->vertex_count, me->index_count, me->material };
+        int32_t h[4] = { me->vertex_count, me->index_count, me->material, me->uvs1 != NULL };
         w_bytes(w, h, sizeof h);
         w_bytes(w, me->positions, (size_t)me->vertex_count * 3 * sizeof(float));
         w_bytes(w, me->normals, (size_t)me->vertex_count * 3 * sizeof(float));
         w_bytes(w, me->uvs, (size_t)me->vertex_count * 2 * sizeof(float));
+        if (me->uvs1) w_bytes(w, me->uvs1, (size_t)me->vertex_count * 2 * sizeof(float));
         w_bytes(w, me->indices, (size_t)me->index_count * sizeof(uint32_t));
     }
     for (int i = 0; i < m->instance_count; i++) {
@@ -250,10 +255,13 @@ static void read_mesh(reader *r, vt_model *m, vt_mesh *me)
     me->vertex_count = r_count(r, 8 * sizeof(float));
     me->index_count = r_count(r, sizeof(uint32_t));
     me->material = r_i32(r);
+    int32_t has_uvs1 = r_i32(r);
     size_t nv = (size_t)me->vertex_count;
     me->positions = r_array(r, nv * 3, sizeof(float));
     me->normals = r_array(r, nv * 3, sizeof(float));
     me->uvs = r_array(r, nv * 2, sizeof(float));
+    if (has_uvs1) me->uvs1 = r_array(r, nv * 2, sizeof(float));
+    if (has_uvs1 != 0 && has_uvs1 != 1) r->bad = 1;
     me->indices = r_array(r, (size_t)me->index_count, sizeof(uint32_t));
     if (r->bad || me->index_count % 3 || me->material < -1 || me->material >= m->material_count || !finite_all(me->positions, nv * 3)) {
         r->bad = 1;
@@ -276,6 +284,11 @@ static void read_material(reader *r, vt_material *m, int ntex)
     m->normal_scale = f[5]; m->occlusion_strength = f[6];
     m->texture = t[0]; m->tex_metal_rough = t[1]; m->tex_normal = t[2]; m->tex_occlusion = t[3]; m->tex_emissive = t[4];
     for (int k = 0; k < 5; k++) if (!tex_ok(t[k], ntex)) r->bad = 1;
+    for (int k = 0; k < VT_MATERIAL_MAPS; k++) {
+        r_bytes(r, m->uv[k].xform, sizeof m->uv[k].xform);
+        m->uv[k].set = r_i32(r);
+        if ((m->uv[k].set != 0 && m->uv[k].set != 1) || !finite_all(m->uv[k].xform, 6)) r->bad = 1;
+    }
 }
 
 static void read_texture(reader *r, vt_model *m, int i)

@@ -202,6 +202,28 @@ extern "C" vt_result vtai_material_float(const aiMaterial *mat, const char *key,
     }
 }
 
+extern "C" vt_result vtai_material_floats(const aiMaterial *mat, const char *key, unsigned type, unsigned index,
+                                          float *out, unsigned *n)
+{
+    try {
+        std::lock_guard<std::mutex> lock(s_assimp);
+        return aiGetMaterialFloatArray(mat, key, type, index, out, n) == aiReturn_SUCCESS ? VT_OK : VT_ERR_NOT_FOUND;
+    } catch (...) {
+        return VT_ERR_INTERNAL;
+    }
+}
+
+extern "C" vt_result vtai_material_int(const aiMaterial *mat, const char *key, unsigned type, unsigned index, int *out)
+{
+    try {
+        std::lock_guard<std::mutex> lock(s_assimp);
+        unsigned one = 1;
+        return aiGetMaterialIntegerArray(mat, key, type, index, out, &one) == aiReturn_SUCCESS ? VT_OK : VT_ERR_NOT_FOUND;
+    } catch (...) {
+        return VT_ERR_INTERNAL;
+    }
+}
+
 extern "C" vt_result vtai_material_texture(const aiMaterial *mat, unsigned texture_type, aiString *path)
 {
     try {

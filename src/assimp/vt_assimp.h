@@ -52,6 +52,10 @@ void vtai_scene_release(const C_STRUCT aiScene *scene);   /* safe on NULL */
 vt_result vtai_material_colour(const C_STRUCT aiMaterial *mat, const char *key, unsigned type, unsigned index,
                                C_STRUCT aiColor4D *out);
 vt_result vtai_material_float(const C_STRUCT aiMaterial *mat, const char *key, unsigned type, unsigned index, float *out);
+/* Up to *n floats of an array property (an aiUVTransform is 5); *n gets how many were read. */
+vt_result vtai_material_floats(const C_STRUCT aiMaterial *mat, const char *key, unsigned type, unsigned index, float *out,
+                               unsigned *n);
+vt_result vtai_material_int(const C_STRUCT aiMaterial *mat, const char *key, unsigned type, unsigned index, int *out);
 /* The path of the first texture of texture_type (an aiTextureType): a file name relative to the
  * model, or "*N" / a file name for one embedded in the scene. */
 vt_result vtai_material_texture(const C_STRUCT aiMaterial *mat, unsigned texture_type, C_STRUCT aiString *path);

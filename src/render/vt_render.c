@@ -82,6 +82,8 @@ static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
     u->emissive = glGetUniformLocation(p, "u_emissive");
     u->normal_scale = glGetUniformLocation(p, "u_normal_scale");
     u->occlusion_strength = glGetUniformLocation(p, "u_occlusion_strength");
+    u->uv_xform = glGetUniformLocation(p, "u_uv_xform");
+    u->uv_set = glGetUniformLocation(p, "u_uv_set");
     u->key_cam = glGetUniformLocation(p, "u_key_cam");
     u->room = glGetUniformLocation(p, "u_room");
     u->exposure = glGetUniformLocation(p, "u_exposure");
@@ -125,6 +127,7 @@ vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t 
     size_t len = 0;
     for (int k = 0; k < VT_MESH_TEXTURES; k++)
         len += (size_t)snprintf(defines + len, sizeof defines - len, "#define %s %d\n", names[k], (variant >> k) & 1);
+    snprintf(defines + len, sizeof defines - len, "#define HAS_UV_MAPS %d\n", (variant & VT_MESH_UV_MAPS) != 0);
     GLuint p;
     vt_result res = program2(r->shader_dir, "mesh", "mesh", defines, &p, err, errlen);
     if (res != VT_OK) return res;

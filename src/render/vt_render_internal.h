@@ -23,7 +23,8 @@
 #define VT_ENV_LEVELS 6         /* environment mips: 256x128 down to 8x4 */
 #define VT_ENV_SCALE 8.0f       /* the environment texture holds radiance / VT_ENV_SCALE */
 #define VT_MESH_TEXTURES 5      /* base colour, metallic-roughness, normal, occlusion, emissive */
-#define VT_MESH_VARIANTS (1 << VT_MESH_TEXTURES)   /* one mesh program per set of maps */
+#define VT_MESH_UV_MAPS (1 << VT_MESH_TEXTURES)    /* variant bit: some map has a uv transform or set 1 */
+#define VT_MESH_VARIANTS (1 << (VT_MESH_TEXTURES + 1))   /* one mesh program per set of maps (and uv maps) */
 
 /* The text cache (vt_render_text.c). */
 typedef struct vt_text_cache vt_text_cache;
@@ -37,7 +38,7 @@ typedef struct vt_mesh_uniforms {
     /* per draw */
     GLint proj, opacity, world_from_cam, key_cam, room;
     /* per mesh instance */
-    GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength;
+    GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength, uv_xform, uv_set;
     /* set once after linking (constant for the renderer's life) */
     GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 1];
 } vt_mesh_uniforms;

@@ -50,7 +50,7 @@ static vt_gpu_slot *take_slot(vt_renderer *r, int *index)
 static void release_slot(vt_gpu_slot *s)
 {
     glDeleteVertexArrays(s->mesh_count, s->vao);
-    glDeleteBuffers(s->mesh_count * 3, s->vbo);
+    glDeleteBuffers(s->mesh_count * 4, s->vbo);
     glDeleteBuffers(s->mesh_count, s->ibo);
     if (s->tex_count) glDeleteTextures(s->tex_count, s->tex);
     free(s->vao); free(s->vbo); free(s->ibo); free(s->tex);
@@ -64,22 +64,27 @@ static vt_result link_variants(vt_renderer *r, const vt_model *m, char *err, siz
 static void upload_meshes(vt_gpu_slot *g, const vt_model *m)
 {
     glGenVertexArrays(m->mesh_count, g->vao);
-    glGenBuffers(m->mesh_count * 3, g->vbo);
+    glGenBuffers(m->mesh_count * 4, g->vbo);
     glGenBuffers(m->mesh_count, g->ibo);
     for (int i = 0; i < m->mesh_count; i++) {
         const vt_mesh *me = &m->meshes[i];
         glBindVertexArray(g->vao[i]);
-        const float *arrays[3] = { me->positions, me->normals, me->uvs };
-        int comps[3] = { 3, 3, 2 };
-        for (int a = 0; a < 3; a++) {
-            glBindBuffer(GL_ARRAY_BUFFER, g->vbo[i * 3 + a]);
-            glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)me->vertex_count * comps[a] * (GLsizeiptr)sizeof(float), arrays[a], GL_STATIC_DRAW);
+        /* Attribute 3, the second uv set: a mesh without one reads its first set there again. */
+        const float *arrays[4] = { me->positions, me->normals, me->uvs, me->uvs1 };
+        int comps[4] = { 3, 3, 2, 2 };
+        for (int a = 0; a < 4; a++) {
+            glBindBuffer(GL_ARRAY_BUFFER, g->vbo[i * 4 + (a == 3 && !me->uvs1 ? 2 : a)]);
+            if (a < 3 || me->uvs1) {
+                glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)me->vertex_count * comps[a] * (GLsizeiptr)sizeof(float), arrays[a],
+                             GL_STATIC_DRAW);
+                g->geometry_bytes += (size_t)me->vertex_count * (size_t)comps[a] * sizeof(float);
+            }
             glEnableVertexAttribArray((GLuint)a);
             glVertexAttribPointer((GLuint)a, comps[a], GL_FLOAT, GL_FALSE, 0, 0);
         }
         glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, g->ibo[i]);
         glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)me->index_count * (GLsizeiptr)sizeof(uint32_t), me->indices, GL_STATIC_DRAW);
-        g->geometry_bytes += ((size_t)me->vertex_count * 8 + (size_t)me->index_count) * sizeof(float);
+        g->geometry_bytes += (size_t)me->index_count * sizeof(uint32_t);
     }
     glBindVertexArray(0);
 }
@@ -127,7 +132,7 @@ vt_result vt_render_upload(vt_renderer *r, const vt_model *m, vt_gpu_model_id *o
     vt_gpu_slot *g = take_slot(r, &index);
     if (!g) { snprintf(err, errlen, _("cannot upload more models (%d in the renderer)"), r->slot_count); return VT_ERR_NO_MEMORY; }
     g->vao = calloc((size_t)m->mesh_count + 1, sizeof(GLuint));
-    g->vbo = calloc((size_t)m->mesh_count * 3 + 1, sizeof(GLuint));
+    g->vbo = calloc((size_t)m->mesh_count * 4 + 1, sizeof(GLuint));
     g->ibo = calloc((size_t)m->mesh_count + 1, sizeof(GLuint));
     g->tex = calloc((size_t)m->texture_count + 1, sizeof(GLuint));
     if (!g->vao || !g->vbo || !g->ibo || !g->tex) {
@@ -248,7 +253,10 @@ static void draw_shadow(const vt_renderer *r, const vt_draw_cmd *c)
 
 static void instance_matrices(const vt_mesh_instance *in, const float cam_from_model[16], mat4 mv, mat3 nm);
 
-static const vt_material k_plain = { { 0.8f, 0.8f, 0.8f, 1 }, 0, 0.6f, -1, -1, -1, -1, -1, { 0, 0, 0 }, 1, 1 };
+/* No maps: its uv maps are never read. */
+static const vt_material k_plain = { .base_colour = { 0.8f, 0.8f, 0.8f, 1 }, .roughness = 0.6f, .texture = -1, .tex_metal_rough = -1,
+                                     .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .normal_scale = 1,
+                                     .occlusion_strength = 1 };
 
 static const vt_material *instance_material(const vt_model *m, const vt_mesh_instance *in)
 {
@@ -263,9 +271,26 @@ static int material_variant(const vt_material *mat, int tex_count, int texs[VT_M
     int variant = 0;
     for (int k = 0; k < VT_MESH_TEXTURES; k++) {
         texs[k] = t[k] >= 0 && t[k] < tex_count ? t[k] : -1;
-        if (texs[k] >= 0) variant |= 1 << k;
+        if (texs[k] < 0) continue;
+        variant |= 1 << k;
+        /* A map with a transform or on the second uv set: the program that maps each map's uvs. */
+        if (memcmp(&mat->uv[k], &vt_uv_map_identity, sizeof vt_uv_map_identity)) variant |= VT_MESH_UV_MAPS;
     }
     return variant;
+}
+
+/* Each map's uv transform (GLSL mat3x2: three columns of two) and set, for a VT_MESH_UV_MAPS program. */
+static void set_uv_maps(const vt_mesh_uniforms *u, const vt_material *mat)
+{
+    float xf[VT_MESH_TEXTURES][6], set[VT_MESH_TEXTURES];
+    for (int k = 0; k < VT_MESH_TEXTURES; k++) {
+        const float *x = mat->uv[k].xform;
+        const float cols[6] = { x[0], x[3], x[1], x[4], x[2], x[5] };
+        memcpy(xf[k], cols, sizeof cols);
+        set[k] = (float)mat->uv[k].set;
+    }
+    glUniformMatrix3x2fv(u->uv_xform, VT_MESH_TEXTURES, GL_FALSE, &xf[0][0]);
+    glUniform1fv(u->uv_set, VT_MESH_TEXTURES, set);
 }
 
 /* Links the mesh programs m's materials need, so the first frame showing it does not. */
@@ -319,6 +344,7 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
     glUniform3fv(u->emissive, 1, mat->emissive);
     glUniform1f(u->normal_scale, mat->normal_scale);
     glUniform1f(u->occlusion_strength, mat->occlusion_strength);
+    if (variant & VT_MESH_UV_MAPS) set_uv_maps(u, mat);
     for (int k = 0; k < VT_MESH_TEXTURES; k++) {
         if (texs[k] < 0) continue;   /* this program samples no such map */
         glActiveTexture(GL_TEXTURE0 + (GLenum)k);

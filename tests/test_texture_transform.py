@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""glTF's KHR_texture_transform and second uv set (issue 15), through `vitrine view`: a quad whose
+texture is red on its left half and blue on its right, in glTF files written here that differ
+only in how the base colour map reads its uvs. The picture's halves (or quarters) show which
+colour lands where: an offset of half the texture swaps the halves, texCoord 1 (a mirrored uv set)
+swaps them too, a scale of 2 gives four stripes, a rotation of 90 degrees turns the halves from
+left/right to top/bottom (u' = cos r u + sin r v, the direction of Khronos' glTF sample viewer
+and three.js), and all three at once follow the extension's order (offset after rotation after
+scale). Without the extension the file draws the plain halves."""
+import base64, json, math, os, struct, sys, tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vt_testlib import *
+import cv2
+import numpy as np
+
+vitrine = sys.argv[1]
+tmp = tempfile.mkdtemp(prefix="vt_uvxform_")
+
+# A 10 cm quad standing on y = 0, facing +Z (the front), glTF uvs with v = 0 at the top.
+pos = [(-0.05, 0, 0), (0.05, 0, 0), (0.05, 0.1, 0), (-0.05, 0.1, 0)]
+uv0 = [(0, 1), (1, 1), (1, 0), (0, 0)]
+uv1 = [(1 - u, v) for u, v in uv0]   # mirrored left to right
+nrm = [(0, 0, 1)] * 4
+idx = [0, 1, 2, 0, 2, 3]
+blob = b"".join(struct.pack("<3f", *p) for p in pos) + b"".join(struct.pack("<3f", *n) for n in nrm) + \
+       b"".join(struct.pack("<2f", *t) for t in uv0) + b"".join(struct.pack("<2f", *t) for t in uv1) + \
+       struct.pack("<6H", *idx) + b"\0\0"
+tex = np.zeros((64, 64, 3), np.uint8)
+tex[:, :32] = (40, 40, 230)    # BGR: red on the left
+tex[:, 32:] = (230, 60, 40)    # blue on the right
+png = cv2.imencode(".png", tex)[1].tobytes()
+
+
+def gltf(texinfo):
+    views = [(0, 48), (48, 48), (96, 32), (128, 32), (160, 12)]
+    return {
+        "asset": {"version": "2.0"}, "extensionsUsed": ["KHR_texture_transform"],
+        "scene": 0, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
+        "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 2, "TEXCOORD_1": 3},
+                                    "indices": 4, "material": 0}]}],
+        "materials": [{"pbrMetallicRoughness": {"baseColorTexture": texinfo, "metallicFactor": 0, "roughnessFactor": 1},
+                       "doubleSided": True}],
+        "textures": [{"source": 0, "sampler": 0}], "samplers": [{"magFilter": 9728, "minFilter": 9728}],
+        "images": [{"uri": "data:image/png;base64," + base64.b64encode(png).decode()}],
+        "buffers": [{"byteLength": len(blob), "uri": "data:application/octet-stream;base64," + base64.b64encode(blob).decode()}],
+        "bufferViews": [{"buffer": 0, "byteOffset": o, "byteLength": n} for o, n in views],
+        "accessors": [
+            {"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3", "min": [-0.05, 0, 0], "max": [0.05, 0.1, 0]},
+            {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC3"},
+            {"bufferView": 2, "componentType": 5126, "count": 4, "type": "VEC2"},
+            {"bufferView": 3, "componentType": 5126, "count": 4, "type": "VEC2"},
+            {"bufferView": 4, "componentType": 5123, "count": 6, "type": "SCALAR"}],
+    }
+
+
+def render(name, texinfo):
+    path = os.path.join(tmp, name + ".gltf")
+    json.dump(gltf(texinfo), open(path, "w"))
+    out = os.path.join(tmp, name + ".png")
+    r = run([vitrine, "view", path, "--headless", "--thumbnail", "--angle", "0", "--size", "320x320", "--out", out])
+    check(r.returncode == 0 and os.path.exists(out), "view %s: %d %s" % (name, r.returncode, r.stderr))
+    img = cv2.imread(out)
+    return img if img is not None else np.zeros((320, 320, 3), np.uint8)
+
+
+def reds(img):
+    """Per cell of a 4 x 4 grid over the quad's pixels (saturated ones), 1 where red wins, 0
+    where blue does, None where the quad is absent; rows top to bottom."""
+    f = img.astype(int)
+    red = (f[:, :, 2] - f[:, :, 0]) > 60
+    blue = (f[:, :, 0] - f[:, :, 2]) > 60
+    ys, xs = np.nonzero(red | blue)
+    if len(xs) < 100:
+        return None
+    x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+    grid = []
+    for j in range(4):
+        row = []
+        for i in range(4):
+            sl = (slice(y0 + (y1 - y0) * j // 4 + 2, y0 + (y1 - y0) * (j + 1) // 4 - 2),
+                  slice(x0 + (x1 - x0) * i // 4 + 2, x0 + (x1 - x0) * (i + 1) // 4 - 2))
+            nr, nb = red[sl].sum(), blue[sl].sum()
+            row.append(None if nr + nb < 20 else int(nr > nb))
+        grid.append(row)
+    return grid
+
+
+H = [[1, 1, 0, 0]] * 4                      # red left, blue right
+SWAP = [[0, 0, 1, 1]] * 4
+STRIPES = [[1, 0, 1, 0]] * 4
+ROT = [[1] * 4, [1] * 4, [0] * 4, [0] * 4]  # red on top, blue below
+cases = [
+    ("plain", {"index": 0}, H),
+    ("identity", {"index": 0, "extensions": {"KHR_texture_transform": {"offset": [0, 0], "scale": [1, 1], "rotation": 0}}}, H),
+    ("offset", {"index": 0, "extensions": {"KHR_texture_transform": {"offset": [0.5, 0]}}}, SWAP),
+    ("texcoord1", {"index": 0, "texCoord": 1}, SWAP),
+    ("scale", {"index": 0, "extensions": {"KHR_texture_transform": {"scale": [2, 1]}}}, STRIPES),
+    # u' = cos(r) u + sin(r) v = v at 90 degrees: the texture's left (red) at the quad's top (v = 0)
+    ("rotation", {"index": 0, "extensions": {"KHR_texture_transform": {"rotation": math.pi / 2}}}, ROT),
+    # scale, rotate, then offset: u' = 2 v + 0.5 (with v from 0 at the top): blue, red, blue, red from the top
+    ("all", {"index": 0, "extensions": {"KHR_texture_transform": {"scale": [1, 2], "rotation": math.pi / 2, "offset": [0.5, 0]}}},
+     [[0] * 4, [1] * 4, [0] * 4, [1] * 4]),
+]
+for name, texinfo, want in cases:
+    got = reds(render(name, texinfo))
+    print("%-10s %s" % (name, got))
+    check(got == want, "%s: the quad's colours %s, want %s" % (name, got, want))
+
+if os.environ.get("VT_KEEP") is None:
+    import shutil
+    shutil.rmtree(tmp, ignore_errors=True)
+else:
+    print(tmp)
+finish("test_texture_transform")
