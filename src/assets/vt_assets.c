@@ -11,6 +11,7 @@
 
 /* assimp's scene, material and flag definitions: plain C data; every call goes through the bridge. */
 #include <assimp/material.h>
+#include <assimp/GltfMaterial.h>   /* AI_MATKEY_GLTF_TEXTURE_SCALE, _STRENGTH */
 #include <assimp/postprocess.h>
 #include <assimp/scene.h>
 #include <float.h>
@@ -129,6 +130,20 @@ static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMa
     return idx;
 }
 
+/* The factors glTF puts on maps: normalTexture.scale and occlusionTexture.strength, each taken
+ * where it is finite and within reason. (KHR_materials_emissive_strength, which assimp 5.2 does not
+ * pass on, comes from our own read of the file: vt_gltf_ext.) */
+static void read_strengths(const struct aiMaterial *mat, vt_material *vm)
+{
+    float f;
+    vm->normal_scale = 1;
+    vm->occlusion_strength = 1;
+    if (vtai_material_float(mat, AI_MATKEY_GLTF_TEXTURE_SCALE(aiTextureType_NORMALS, 0), &f) == VT_OK && isfinite(f) && fabsf(f) <= 100)
+        vm->normal_scale = f;
+    if (vtai_material_float(mat, AI_MATKEY_GLTF_TEXTURE_STRENGTH(aiTextureType_LIGHTMAP, 0), &f) == VT_OK && isfinite(f))
+        vm->occlusion_strength = f < 0 ? 0 : f > 1 ? 1 : f;
+}
+
 /* glTF metallic-roughness from assimp's material keys; what a material lacks takes the defaults
  * (white, dielectric, roughness 0.6). */
 static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, vt_tex_ctx *tc)
@@ -159,8 +174,7 @@ static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, vt_
     if (vtai_material_colour(mat, AI_MATKEY_COLOR_EMISSIVE, &c) == VT_OK) {
         vm->emissive[0] = c.r; vm->emissive[1] = c.g; vm->emissive[2] = c.b;
     }
-    vm->normal_scale = 1;
-    vm->occlusion_strength = 1;
+    read_strengths(mat, vm);
 }
 
 /* Positions (finite), unit normals, UVs with v = 0 at the top row of the texture image. */
@@ -284,13 +298,13 @@ static void one_line(char *s)
 /* The limits on what assimp is given, counted from the file before it reads it: for glTF and OBJ
  * what they declare (*bytes, the estimate of what loading takes); any other format is refused.
  * The scene assimp makes is checked again afterwards (check_scene). */
-static vt_result precheck(const char *path, double *bytes, char *err, size_t errlen)
+static vt_result precheck(const char *path, double *bytes, vt_gltf_ext *gext, char *err, size_t errlen)
 {
     char why[300];
     const char *ext = vt_file_ext(path);
     vt_result r;
     if (!strcasecmp(ext, "gltf") || !strcasecmp(ext, "glb")) {
-        r = vt_gltf_check(path, bytes, why, sizeof why);
+        r = vt_gltf_check(path, bytes, gext, why, sizeof why);
         if (r == VT_ERR_FORMAT) { snprintf(err, errlen, _("%s: malformed glTF: %s"), path, why); return r; }
     } else if (!strcasecmp(ext, "obj")) {
         r = vt_obj_check(path, bytes, why, sizeof why);
@@ -349,11 +363,11 @@ static vt_result check_scene(const struct aiScene *sc, const char *path, double 
 /* The scene in path, or why there is none ("FILE: ..."): the file and its limits, for glTF our
  * own structural pass (assimp trusts the lengths it reads), then assimp's import, reading every
  * file through vt_model_io (regular files only), and its log. */
-static vt_result import_scene(const char *path, const char *mem, size_t memlen, const struct aiScene **sc, double *bytes, char *err,
-                              size_t errlen)
+static vt_result import_scene(const char *path, const char *mem, size_t memlen, const struct aiScene **sc, double *bytes,
+                              vt_gltf_ext *ext, char *err, size_t errlen)
 {
     char why[300];
-    vt_result r = precheck(path, bytes, err, errlen);
+    vt_result r = precheck(path, bytes, ext, err, errlen);
     if (r != VT_OK) { one_line(err); return r; }
     first_problem fp = { { 0 } };
     vt_model_io io;
@@ -402,14 +416,18 @@ static vt_model *model_alloc(const struct aiScene *sc, const char *path, int ins
     return NULL;
 }
 
-static vt_result model_from_scene(const struct aiScene *sc, const char *path, double bytes, vt_model **out, char *err,
-                                  size_t errlen)
+static vt_result model_from_scene(const struct aiScene *sc, const char *path, double bytes, const vt_gltf_ext *ext, vt_model **out,
+                                  char *err, size_t errlen)
 {
     int ninst = count_nodes_meshes(sc->mRootNode);
     vt_model *m = *out = model_alloc(sc, path, ninst);
     vt_result r = m ? VT_OK : VT_ERR_NO_MEMORY;
     vt_tex_ctx tc = { .model_path = path, .bytes = bytes };
-    for (unsigned i = 0; m && i < sc->mNumMaterials; i++) read_material(m, sc, i, &tc);
+    for (unsigned i = 0; m && i < sc->mNumMaterials; i++) {
+        read_material(m, sc, i, &tc);
+        if (i < (unsigned)ext->count)   /* assimp's materials are the file's, in its order */
+            for (int k = 0; k < 3; k++) m->materials[i].emissive[k] *= ext->materials[i].emissive_strength;
+    }
     if (m) m->material_count = (int)sc->mNumMaterials;
     if (m && tc.fatal) {
         snprintf(err, errlen, "%s", tc.err);
@@ -434,10 +452,12 @@ vt_result vt_model_load_bytes(const char *path, const char *mem, size_t n, vt_mo
     *out = NULL;
     const struct aiScene *sc = NULL;
     double bytes = 0;
-    vt_result r = import_scene(path, mem, n, &sc, &bytes, err, errlen);
-    if (r != VT_OK) return r;
+    vt_gltf_ext ext = { 0 };
+    vt_result r = import_scene(path, mem, n, &sc, &bytes, &ext, err, errlen);
+    if (r != VT_OK) { vt_gltf_ext_free(&ext); return r; }
     vt_model *m = NULL;
-    r = model_from_scene(sc, path, bytes, &m, err, errlen);
+    r = model_from_scene(sc, path, bytes, &ext, &m, err, errlen);
+    vt_gltf_ext_free(&ext);
     vtai_scene_release(sc);
     if (r == VT_OK && !drawable(m)) {
         snprintf(err, errlen, _("%s: the model has no drawable geometry (no mesh in the scene, or non-finite positions)"), path);

@@ -222,7 +222,9 @@ static vt_result check_doc(gltf_doc *d, const cJSON *doc)
     return r;
 }
 
-static vt_result check_json(gltf_doc *d)
+static vt_result read_ext(const cJSON *doc, vt_gltf_ext *ext);
+
+static vt_result check_json(gltf_doc *d, vt_gltf_ext *ext)
 {
     cJSON *doc = cJSON_ParseWithLength(d->json, d->jlen);
     if (!doc) return bad(d, "the glTF JSON does not parse");
@@ -237,6 +239,10 @@ static vt_result check_json(gltf_doc *d)
     vt_result r = VT_ERR_NO_MEMORY;
     if (!d->blen || !d->vlen || !d->bitem || !d->vitem || !d->aitem) snprintf(d->err, d->errlen, _("out of memory while checking the glTF"));
     else r = check_doc(d, doc);
+    if (r == VT_OK && ext && read_ext(doc, ext) != VT_OK) {
+        snprintf(d->err, d->errlen, _("out of memory while checking the glTF"));
+        r = VT_ERR_NO_MEMORY;
+    }
     free(d->blen);
     free(d->vlen);
     free(d->bitem);
@@ -286,7 +292,32 @@ done:
     return r;
 }
 
-vt_result vt_gltf_check(const char *path, double *bytes, char *err, size_t errlen)
+void vt_gltf_ext_free(vt_gltf_ext *e)
+{
+    free(e->materials);
+    *e = (vt_gltf_ext){ 0 };
+}
+
+/* Each material's extensions that assimp does not read. A value out of its range keeps the default. */
+static vt_result read_ext(const cJSON *doc, vt_gltf_ext *ext)
+{
+    const cJSON *mats = cJSON_GetObjectItemCaseSensitive(doc, "materials"), *m;
+    int n = cJSON_IsArray(mats) ? cJSON_GetArraySize(mats) : 0, i = 0;
+    if (n == 0) return VT_OK;
+    if (!(ext->materials = calloc((size_t)n, sizeof *ext->materials))) return VT_ERR_NO_MEMORY;
+    ext->count = n;
+    cJSON_ArrayForEach(m, mats) {
+        const cJSON *es = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(m,
+                          "extensions"), "KHR_materials_emissive_strength"), "emissiveStrength");
+        ext->materials[i].emissive_strength = 1;
+        if (cJSON_IsNumber(es) && isfinite(es->valuedouble) && es->valuedouble >= 0 && es->valuedouble <= 1e4)
+            ext->materials[i].emissive_strength = (float)es->valuedouble;
+        i++;
+    }
+    return VT_OK;
+}
+
+vt_result vt_gltf_check(const char *path, double *bytes, vt_gltf_ext *ext, char *err, size_t errlen)
 {
     size_t n;
     char *data, why[200];
@@ -298,7 +329,7 @@ vt_result vt_gltf_check(const char *path, double *bytes, char *err, size_t errle
     gltf_doc d = { .path = path, .json = data, .jlen = n, .bin_len = -1, .bytes = (double)n, .err = err, .errlen = errlen };
     d.glb = n >= 4 && !memcmp(data, "glTF", 4);
     vt_result r = d.glb ? check_glb(&d, (const unsigned char *)data, n) : VT_OK;
-    if (r == VT_OK) r = check_json(&d);
+    if (r == VT_OK) r = check_json(&d, ext);
     free(data);
     if (bytes) *bytes = d.bytes;
     return r;

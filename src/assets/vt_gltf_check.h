@@ -5,12 +5,22 @@
 
 #include <cjson/cJSON.h>
 
+/* What a glTF's materials say that assimp 5.2 does not pass on, per material in the order of the
+ * file's "materials" (assimp's too): KHR_materials_emissive_strength (1 when absent). */
+typedef struct vt_gltf_material_ext { float emissive_strength; } vt_gltf_material_ext;
+typedef struct vt_gltf_ext {
+    vt_gltf_material_ext *materials;   /* count of them, malloc'd; NULL when none */
+    int count;
+} vt_gltf_ext;
+void vt_gltf_ext_free(vt_gltf_ext *e);
+
 /* VT_OK when the file's container, buffers, views and accessors hold together and it keeps the
  * limits of vt_model_limits.h; *bytes (may be NULL) is then the estimate of what loading it takes
- * (the files and what the meshes declare). Otherwise err holds the reason (one line, without the
+ * (the files and what the meshes declare), and *ext (may be NULL; the caller frees it with
+ * vt_gltf_ext_free) what its materials add. Otherwise err holds the reason (one line, without the
  * file name): VT_ERR_FORMAT when inconsistent or past a limit, the errors of vt_model_open when
  * the file cannot be read, VT_ERR_NO_MEMORY. */
-vt_result vt_gltf_check(const char *path, double *bytes, char *err, size_t errlen);
+vt_result vt_gltf_check(const char *path, double *bytes, vt_gltf_ext *ext, char *err, size_t errlen);
 /* The node graph of a glTF's "nodes" array (NULL: none): a forest of at most VT_MODEL_MAX_NODES
  * nodes, VT_MODEL_MAX_DEPTH deep. Iterative: its cost does not depend on the file's nesting. */
 vt_result vt_gltf_check_nodes(const cJSON *nodes, char *err, size_t errlen);

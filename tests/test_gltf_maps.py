@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""glTF's KHR_texture_transform and second uv set (issue 15), through `vitrine view`: a quad whose
+"""How glTF's maps are read (issue 15), through `vitrine view`. KHR_texture_transform and the
+second uv set: a quad whose
 texture is red on its left half and blue on its right, in glTF files written here that differ
 only in how the base colour map reads its uvs. The picture's halves (or quarters) show which
 colour lands where: an offset of half the texture swaps the halves, texCoord 1 (a mirrored uv set)
 swaps them too, a scale of 2 gives four stripes, a rotation of 90 degrees turns the halves from
 left/right to top/bottom (u' = cos r u + sin r v, the direction of Khronos' glTF sample viewer
 and three.js), and all three at once follow the extension's order (offset after rotation after
-scale). Without the extension the file draws the plain halves."""
+scale). Without the extension the file draws the plain halves. The factors on maps and
+emission: KHR_materials_emissive_strength brightens the emission, occlusionTexture.strength 0
+leaves the quad as if it had no map (1 darkens it), normalTexture.scale 0 flattens a tilted normal
+map to the plain quad (1 changes its shading)."""
 import base64, json, math, os, struct, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
@@ -31,17 +35,17 @@ tex[:, 32:] = (230, 60, 40)    # blue on the right
 png = cv2.imencode(".png", tex)[1].tobytes()
 
 
-def gltf(texinfo):
+def gltf(material, images=(png,)):
     views = [(0, 48), (48, 48), (96, 32), (128, 32), (160, 12)]
     return {
-        "asset": {"version": "2.0"}, "extensionsUsed": ["KHR_texture_transform"],
+        "asset": {"version": "2.0"},
+        "extensionsUsed": ["KHR_texture_transform", "KHR_materials_emissive_strength"],
         "scene": 0, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
         "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 2, "TEXCOORD_1": 3},
                                     "indices": 4, "material": 0}]}],
-        "materials": [{"pbrMetallicRoughness": {"baseColorTexture": texinfo, "metallicFactor": 0, "roughnessFactor": 1},
-                       "doubleSided": True}],
-        "textures": [{"source": 0, "sampler": 0}], "samplers": [{"magFilter": 9728, "minFilter": 9728}],
-        "images": [{"uri": "data:image/png;base64," + base64.b64encode(png).decode()}],
+        "materials": [dict(material, doubleSided=True)],
+        "textures": [{"source": i, "sampler": 0} for i in range(len(images))], "samplers": [{"magFilter": 9728, "minFilter": 9728}],
+        "images": [{"uri": "data:image/png;base64," + base64.b64encode(im).decode()} for im in images],
         "buffers": [{"byteLength": len(blob), "uri": "data:application/octet-stream;base64," + base64.b64encode(blob).decode()}],
         "bufferViews": [{"buffer": 0, "byteOffset": o, "byteLength": n} for o, n in views],
         "accessors": [
@@ -53,9 +57,12 @@ def gltf(texinfo):
     }
 
 
-def render(name, texinfo):
+def render(name, texinfo=None, material=None, images=(png,)):
+    """The quad in vitrine view's picture: its base colour map read through texinfo, or material."""
+    if material is None:
+        material = {"pbrMetallicRoughness": {"baseColorTexture": texinfo, "metallicFactor": 0, "roughnessFactor": 1}}
     path = os.path.join(tmp, name + ".gltf")
-    json.dump(gltf(texinfo), open(path, "w"))
+    json.dump(gltf(material, images), open(path, "w"))
     out = os.path.join(tmp, name + ".png")
     r = run([vitrine, "view", path, "--headless", "--thumbnail", "--angle", "0", "--size", "320x320", "--out", out])
     check(r.returncode == 0 and os.path.exists(out), "view %s: %d %s" % (name, r.returncode, r.stderr))
@@ -106,9 +113,39 @@ for name, texinfo, want in cases:
     print("%-10s %s" % (name, got))
     check(got == want, "%s: the quad's colours %s, want %s" % (name, got, want))
 
+# --- the factors glTF puts on maps and emission ---
+def quad_mean(img):
+    """Mean BGR of the middle of the picture (the quad fills the thumbnail)."""
+    return img[110:210, 110:210].reshape(-1, 3).astype(float).mean(axis=0)
+
+
+def solid(bgr):
+    return cv2.imencode(".png", np.full((8, 8, 3), bgr, np.uint8))[1].tobytes()
+
+
+grey = {"baseColorFactor": [0.3, 0.3, 0.3, 1], "metallicFactor": 0, "roughnessFactor": 0.8}
+glow = dict(pbrMetallicRoughness=grey, emissiveFactor=[0.25, 0.1, 0])
+e1 = quad_mean(render("emissive", material=glow))
+e4 = quad_mean(render("emissive4", material=dict(glow, extensions={"KHR_materials_emissive_strength": {"emissiveStrength": 4}})))
+print("emission red: strength 1 %.1f, strength 4 %.1f" % (e1[2], e4[2]))
+check(e4[2] > e1[2] + 25, "KHR_materials_emissive_strength 4 brightens the red %.1f -> %.1f" % (e1[2], e4[2]))
+dark = (50, 50, 50)   # an occlusion map of 0.2 everywhere (linear R)
+o1 = quad_mean(render("occl1", material=dict(pbrMetallicRoughness=grey, occlusionTexture={"index": 0, "strength": 1}), images=(solid(dark),)))
+o0 = quad_mean(render("occl0", material=dict(pbrMetallicRoughness=grey, occlusionTexture={"index": 0, "strength": 0}), images=(solid(dark),)))
+none = quad_mean(render("plain_grey", material=dict(pbrMetallicRoughness=grey)))
+print("occlusion strength 1: %.1f, 0: %.1f, no map: %.1f" % (o1.mean(), o0.mean(), none.mean()))
+check(o1.mean() < o0.mean() - 5 and abs(o0.mean() - none.mean()) < 1, "occlusionTexture.strength: 1 %.1f, 0 %.1f, none %.1f" %
+      (o1.mean(), o0.mean(), none.mean()))
+tilted = (180, 128, 217)   # BGR of a tangent-space normal leaning well to +x (r 217, b 180)
+n1 = quad_mean(render("normal1", material=dict(pbrMetallicRoughness=grey, normalTexture={"index": 0, "scale": 1}), images=(solid(tilted),)))
+n0 = quad_mean(render("normal0", material=dict(pbrMetallicRoughness=grey, normalTexture={"index": 0, "scale": 0}), images=(solid(tilted),)))
+print("normal scale 1: %.1f, 0: %.1f, no map: %.1f" % (n1.mean(), n0.mean(), none.mean()))
+check(abs(n1.mean() - n0.mean()) > 3 and abs(n0.mean() - none.mean()) < 1, "normalTexture.scale: 1 %.1f, 0 %.1f, none %.1f" %
+      (n1.mean(), n0.mean(), none.mean()))
+
 if os.environ.get("VT_KEEP") is None:
     import shutil
     shutil.rmtree(tmp, ignore_errors=True)
 else:
     print(tmp)
-finish("test_texture_transform")
+finish("test_gltf_maps")
