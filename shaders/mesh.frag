@@ -95,6 +95,43 @@ float v_smith(float nv, float nl, float a) {
     return 0.5 / max(gv + gl, 1e-5);
 }
 
+// KHR_materials_sheen over the lit base: the base scaled by 1 - max(sheen) E, E the sheen's
+// directional albedo (u_sheen_lut, by NdotV and roughness), plus the sheen lit by the room's
+// diffuse light (its lobe is broad) and by the key with the Charlie distribution and Neubelt's
+// visibility.
+#if HAS_SHEEN
+uniform vec4 u_sheen;            // colour (linear), roughness
+uniform sampler2D u_sheen_lut;
+vec3 sheen_layer(vec3 lit, vec3 irr, float nv, float nl, float nh, vec3 key) {
+    vec3 c = u_sheen.rgb;
+    float rough = u_sheen.a, alpha = max(rough * rough, 0.01);
+    float e = texture(u_sheen_lut, vec2(nv, rough)).r;
+    float inv = 1.0 / alpha, s2 = max(1.0 - nh * nh, 1e-6);
+    float d = (2.0 + inv) * exp2(0.5 * inv * log2(s2)) / (2.0 * PI);
+    float vis = 1.0 / (4.0 * (nl + nv - nl * nv) + 1e-4);
+    return lit * (1.0 - max(c.r, max(c.g, c.b)) * e) + c * (e * irr + d * vis * nl * key);
+}
+#endif
+
+// KHR_materials_clearcoat: a dielectric lacquer (f0 0.04) over everything below, on the
+// surface's own normal (ng, before any normal map), with its own roughness.
+#if HAS_CLEARCOAT
+uniform vec2 u_clearcoat;        // factor, roughness
+vec3 clearcoat_layer(vec3 below, vec3 ng, vec3 v, vec3 l, vec3 key) {
+    float cc = u_clearcoat.x, rough = clamp(u_clearcoat.y, 0.04, 1.0), a = rough * rough;
+    float nv = clamp(dot(ng, v), 1e-4, 1.0);
+    float f = 1.0 - nv, f2 = f * f, fresnel = 0.04 + 0.96 * f2 * f2 * f;
+    vec3 r = reflect(-v, ng);
+    vec2 ab = env_brdf(nv, rough);
+    vec3 ibl = env_sample(r, rough * u_env_lods) * room(r) * (0.04 * ab.x + ab.y);
+    vec3 h = normalize(l + v);
+    float nl = max(dot(ng, l), 0.0), nh = max(dot(ng, h), 0.0), vh = max(dot(v, h), 0.0);
+    float fv = 1.0 - vh, fv2 = fv * fv;
+    float spec = (0.04 + 0.96 * fv2 * fv2 * fv) * d_ggx(nh, a) * v_smith(nv, nl, a) * nl;
+    return below * (1.0 - cc * fresnel) + cc * (ibl + spec * key);
+}
+#endif
+
 // Khronos PBR Neutral tone mapper (https://github.com/KhronosGroup/ToneMapping).
 vec3 pbr_neutral(vec3 c) {
     const float start = 0.8 - 0.04, desat = 0.15;
@@ -149,6 +186,7 @@ void main() {
     vec3 n = normalize(v_normal);
     vec3 v = normalize(-v_pos);
     if (dot(n, v) < 0.0) n = -n;   // two-sided: thin parts and open meshes
+    vec3 ng = n;                   // the surface's own normal (a clearcoat's)
 #if HAS_NORMAL
     n = perturb(n, v_pos, map_uv(2));
 #endif
@@ -178,7 +216,14 @@ void main() {
     vec3 F = f0 + (1.0 - f0) * (fv2 * fv2 * fv);
     float a = rough * rough;
     vec3 spec = F * d_ggx(nh, a) * v_smith(nv, nl, a);
-    colour += (diffuse_c / PI * (1.0 - F) + spec) * nl * 1.6 * room(l);
+    vec3 key = 1.6 * room(l);
+    colour += (diffuse_c / PI * (1.0 - F) + spec) * nl * key;
+#if HAS_SHEEN
+    colour = sheen_layer(colour, irradiance * room(n) * ao, nv, nl, nh, key);
+#endif
+#if HAS_CLEARCOAT
+    colour = clearcoat_layer(colour, ng, v, l, key);
+#endif
 
     vec3 emit = u_emissive;
 #if HAS_EMISSIVE

@@ -10,7 +10,9 @@ and three.js), and all three at once follow the extension's order (offset after 
 scale). Without the extension the file draws the plain halves. The factors on maps and
 emission: KHR_materials_emissive_strength brightens the emission, occlusionTexture.strength 0
 leaves the quad as if it had no map (1 darkens it), normalTexture.scale 0 flattens a tilted normal
-map to the plain quad (1 changes its shading)."""
+map to the plain quad (1 changes its shading). The layers over the base, on a sphere:
+KHR_materials_clearcoat adds a lacquer's reflection (factor 0: the plain material, to the bit),
+KHR_materials_sheen brightens a velvet most at its silhouette (colour 0: the plain material)."""
 import base64, json, math, os, struct, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
@@ -142,6 +144,89 @@ n0 = quad_mean(render("normal0", material=dict(pbrMetallicRoughness=grey, normal
 print("normal scale 1: %.1f, 0: %.1f, no map: %.1f" % (n1.mean(), n0.mean(), none.mean()))
 check(abs(n1.mean() - n0.mean()) > 3 and abs(n0.mean() - none.mean()) < 1, "normalTexture.scale: 1 %.1f, 0 %.1f, none %.1f" %
       (n1.mean(), n0.mean(), none.mean()))
+
+# --- the layers over the base: clearcoat and sheen, on a sphere (a quad shows too few angles) ---
+def sphere_gltf(material, rings=24, segs=48):
+    pos, nrm, uv, idx = [], [], [], []
+    for i in range(rings + 1):
+        th = math.pi * i / rings
+        for j in range(segs + 1):
+            ph = 2 * math.pi * j / segs
+            n = (math.sin(th) * math.cos(ph), math.cos(th), math.sin(th) * math.sin(ph))
+            nrm.append(n)
+            pos.append((0.05 * n[0], 0.05 + 0.05 * n[1], 0.05 * n[2]))
+            uv.append((j / segs, i / rings))
+    for i in range(rings):
+        for j in range(segs):
+            a, b = i * (segs + 1) + j, (i + 1) * (segs + 1) + j
+            idx += [a, b, a + 1, a + 1, b, b + 1]
+    parts = [b"".join(struct.pack("<3f", *p) for p in pos), b"".join(struct.pack("<3f", *n) for n in nrm),
+             b"".join(struct.pack("<2f", *t) for t in uv), struct.pack("<%dH" % len(idx), *idx)]
+    offs, data = [], b""
+    for p in parts:
+        offs.append((len(data), len(p)))
+        data += p + b"\0" * (-len(p) % 4)
+    nv = len(pos)
+    return {
+        "asset": {"version": "2.0"}, "extensionsUsed": ["KHR_materials_clearcoat", "KHR_materials_sheen"],
+        "scene": 0, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
+        "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 2}, "indices": 3, "material": 0}]}],
+        "materials": [material],
+        "buffers": [{"byteLength": len(data), "uri": "data:application/octet-stream;base64," + base64.b64encode(data).decode()}],
+        "bufferViews": [{"buffer": 0, "byteOffset": o, "byteLength": n} for o, n in offs],
+        "accessors": [
+            {"bufferView": 0, "componentType": 5126, "count": nv, "type": "VEC3", "min": [-0.05, 0, -0.05], "max": [0.05, 0.1, 0.05]},
+            {"bufferView": 1, "componentType": 5126, "count": nv, "type": "VEC3"},
+            {"bufferView": 2, "componentType": 5126, "count": nv, "type": "VEC2"},
+            {"bufferView": 3, "componentType": 5123, "count": len(idx), "type": "SCALAR"}],
+    }
+
+
+def render_sphere(name, material):
+    path = os.path.join(tmp, name + ".gltf")
+    json.dump(sphere_gltf(material), open(path, "w"))
+    out = os.path.join(tmp, name + ".png")
+    r = run([vitrine, "view", path, "--headless", "--thumbnail", "--angle", "0", "--size", "320x320", "--out", out])
+    check(r.returncode == 0 and os.path.exists(out), "view %s: %d %s" % (name, r.returncode, r.stderr))
+    img = cv2.imread(out)
+    return (img if img is not None else np.zeros((320, 320, 3), np.uint8)).astype(float)
+
+
+yy, xx = np.mgrid[0:320, 0:320]
+rad = np.hypot(xx - 160, yy - 160)   # the thumbnail frames the sphere: its radius is about 84 px
+ball, ring, mid = rad < 80, (rad > 62) & (rad < 80), rad < 35
+
+
+def differ(a, b):
+    """Mean absolute difference over the sphere's pixels."""
+    return np.abs(a[ball] - b[ball]).mean()
+
+
+def luma(img, where):
+    return (0.114 * img[where][:, 0] + 0.587 * img[where][:, 1] + 0.299 * img[where][:, 2])
+
+
+paint = {"pbrMetallicRoughness": {"baseColorFactor": [0.5, 0.05, 0.05, 1], "metallicFactor": 0, "roughnessFactor": 0.7}}
+base = render_sphere("paint", paint)
+coat = render_sphere("coat", dict(paint, extensions={"KHR_materials_clearcoat": {"clearcoatFactor": 1, "clearcoatRoughnessFactor": 0.05}}))
+coat0 = render_sphere("coat0", dict(paint, extensions={"KHR_materials_clearcoat": {"clearcoatFactor": 0}}))
+d = differ(coat, base)
+hi_base, hi_coat = np.percentile(luma(base, ball), 99), np.percentile(luma(coat, ball), 99)
+print("clearcoat: mean difference %.2f; brightest 1 %%: %.1f without, %.1f with; factor 0: %.3f" % (d, hi_base, hi_coat, differ(coat0, base)))
+check(d > 3 and hi_coat > hi_base + 20, "a clearcoat changes the sphere (%.2f) with sharp reflections (%.1f -> %.1f)" % (d, hi_base, hi_coat))
+check(differ(coat0, base) == 0, "clearcoatFactor 0 is the plain material")
+velvet = {"pbrMetallicRoughness": {"baseColorFactor": [0.05, 0.05, 0.2, 1], "metallicFactor": 0, "roughnessFactor": 0.9}}
+plain = render_sphere("velvet0", velvet)
+sheen = render_sphere("velvet", dict(velvet, extensions={"KHR_materials_sheen": {"sheenColorFactor": [0.3, 0.5, 1.0], "sheenRoughnessFactor": 0.6}}))
+d = differ(sheen, plain)
+# A sheen shows most where the surface is seen at a grazing angle: the rim brightens more than the middle.
+gain_ring = (luma(sheen, ring) - luma(plain, ring)).mean()
+gain_mid = (luma(sheen, mid) - luma(plain, mid)).mean()
+print("sheen: mean difference %.2f; brightening at the rim %.1f, in the middle %.1f" % (d, gain_ring, gain_mid))
+check(d > 3 and gain_ring > gain_mid + 5, "a sheen changes the velvet sphere (%.2f), most at grazing angles (%.1f against %.1f)" %
+      (d, gain_ring, gain_mid))
+none = render_sphere("velvet_none", dict(velvet, extensions={"KHR_materials_sheen": {"sheenColorFactor": [0, 0, 0]}}))
+check(differ(none, plain) == 0, "sheenColorFactor 0 is the plain material")
 
 if os.environ.get("VT_KEEP") is None:
     import shutil

@@ -144,6 +144,24 @@ static void read_strengths(const struct aiMaterial *mat, vt_material *vm)
         vm->occlusion_strength = f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
+static float unit(float f) { return isfinite(f) ? (f < 0 ? 0 : f > 1 ? 1 : f) : 0; }
+
+/* The layers over the base: KHR_materials_clearcoat and KHR_materials_sheen (assimp 5.2 reads
+ * their factors), each value kept to 0..1. */
+static void read_layers(const struct aiMaterial *mat, vt_material *vm)
+{
+    float f;
+    struct aiColor4D c;
+    vm->clearcoat = vm->clearcoat_roughness = vm->sheen_roughness = 0;
+    memset(vm->sheen_colour, 0, sizeof vm->sheen_colour);
+    if (vtai_material_float(mat, AI_MATKEY_CLEARCOAT_FACTOR, &f) == VT_OK) vm->clearcoat = unit(f);
+    if (vtai_material_float(mat, AI_MATKEY_CLEARCOAT_ROUGHNESS_FACTOR, &f) == VT_OK) vm->clearcoat_roughness = unit(f);
+    if (vtai_material_colour(mat, AI_MATKEY_SHEEN_COLOR_FACTOR, &c) == VT_OK) {
+        vm->sheen_colour[0] = unit(c.r); vm->sheen_colour[1] = unit(c.g); vm->sheen_colour[2] = unit(c.b);
+    }
+    if (vtai_material_float(mat, AI_MATKEY_SHEEN_ROUGHNESS_FACTOR, &f) == VT_OK) vm->sheen_roughness = unit(f);
+}
+
 /* glTF metallic-roughness from assimp's material keys; what a material lacks takes the defaults
  * (white, dielectric, roughness 0.6). */
 static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, vt_tex_ctx *tc)
@@ -175,6 +193,7 @@ static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, vt_
         vm->emissive[0] = c.r; vm->emissive[1] = c.g; vm->emissive[2] = c.b;
     }
     read_strengths(mat, vm);
+    read_layers(mat, vm);
 }
 
 /* Positions (finite), unit normals, UVs with v = 0 at the top row of the texture image. */

@@ -172,3 +172,52 @@ void vt_render_set_room_light(vt_renderer *r, const vt_room_light *l)
         for (int a = 0; a < 2; a++) r->room[1 + a][c] = level > 0 ? ambient * (2.0f / 3.0f) * l->grad[a][c] / level : 0;
     }
 }
+
+/* The sheen layer's directional albedo E(NdotV, roughness): the Charlie distribution with
+ * Neubelt's visibility (KHR_materials_sheen) integrated over the hemisphere of light directions,
+ * numerically, once. The shader scales the layer under the sheen by 1 - E and lights the sheen
+ * itself by it. Rows: roughness 0..1; columns: NdotV 0..1 (cell centres). */
+#define SHEEN_LUT 32
+
+static float charlie(float nh, float alpha)
+{
+    float inv = 1 / alpha, s2 = fmaxf(1 - nh * nh, 1e-6f);
+    return (2 + inv) * powf(s2, 0.5f * inv) / (2 * (float)M_PI);
+}
+
+static float sheen_albedo(float nv, float rough)
+{
+    enum { NT = 64, NP = 32 };
+    float alpha = fmaxf(rough * rough, 0.01f), v[3] = { sqrtf(1 - nv * nv), 0, nv }, sum = 0;
+    for (int i = 0; i < NT; i++) {
+        float nl = (i + 0.5f) / NT, sl = sqrtf(1 - nl * nl);   /* uniform in cos: dw = dcos dphi */
+        for (int j = 0; j < NP; j++) {
+            float ph = (float)M_PI * (j + 0.5f) / NP;   /* one half; the other is its mirror */
+            float l[3] = { sl * cosf(ph), sl * sinf(ph), nl }, h[3] = { l[0] + v[0], l[1] + v[1], l[2] + v[2] };
+            float hn = sqrtf(h[0] * h[0] + h[1] * h[1] + h[2] * h[2]);
+            float vis = 1 / (4 * (nl + nv - nl * nv));
+            sum += charlie(h[2] / hn, alpha) * vis * nl;
+        }
+    }
+    return sum * (1.0f / NT) * (2 * (float)M_PI / NP);
+}
+
+vt_result vt_render_sheen_lut_build(vt_renderer *r)
+{
+    float *lut = malloc(sizeof(float) * SHEEN_LUT * SHEEN_LUT);
+    if (!lut) return VT_ERR_NO_MEMORY;
+    for (int y = 0; y < SHEEN_LUT; y++)
+        for (int x = 0; x < SHEEN_LUT; x++) {
+            float e = sheen_albedo((x + 0.5f) / SHEEN_LUT, (y + 0.5f) / SHEEN_LUT);
+            lut[y * SHEEN_LUT + x] = e < 0 ? 0 : e > 1 ? 1 : e;
+        }
+    glGenTextures(1, &r->sheen_lut);
+    glBindTexture(GL_TEXTURE_2D, r->sheen_lut);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, SHEEN_LUT, SHEEN_LUT, 0, GL_RED, GL_FLOAT, lut);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    free(lut);
+    return VT_OK;
+}

@@ -24,7 +24,9 @@
 #define VT_ENV_SCALE 8.0f       /* the environment texture holds radiance / VT_ENV_SCALE */
 #define VT_MESH_TEXTURES 5      /* base colour, metallic-roughness, normal, occlusion, emissive */
 #define VT_MESH_UV_MAPS (1 << VT_MESH_TEXTURES)    /* variant bit: some map has a uv transform or set 1 */
-#define VT_MESH_VARIANTS (1 << (VT_MESH_TEXTURES + 1))   /* one mesh program per set of maps (and uv maps) */
+#define VT_MESH_CLEARCOAT (1 << (VT_MESH_TEXTURES + 1))   /* variant bit: a clearcoat layer */
+#define VT_MESH_SHEEN (1 << (VT_MESH_TEXTURES + 2))       /* variant bit: a sheen layer */
+#define VT_MESH_VARIANTS (1 << (VT_MESH_TEXTURES + 3))    /* one mesh program per set of maps and layers */
 
 /* The text cache (vt_render_text.c). */
 typedef struct vt_text_cache vt_text_cache;
@@ -38,9 +40,10 @@ typedef struct vt_mesh_uniforms {
     /* per draw */
     GLint proj, opacity, world_from_cam, key_cam, room;
     /* per mesh instance */
-    GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength, uv_xform, uv_set;
+    GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength, uv_xform, uv_set,
+          clearcoat, sheen;
     /* set once after linking (constant for the renderer's life) */
-    GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 1];
+    GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 2];   /* the maps, u_env, u_sheen_lut */
 } vt_mesh_uniforms;
 
 /* A queued 3-D draw (vt_render_model.c): a model (model.id != 0) or a contact shadow. */
@@ -93,6 +96,7 @@ struct vt_renderer {
     int pack_invert;           /* GL_MESA_pack_invert: the read-back comes top row first */
     /* environment (vt_render_env.c) */
     GLuint env_tex;
+    GLuint sheen_lut;          /* the sheen layer's albedo by NdotV and roughness (R32F) */
     float env_sh[9];           /* the studio's irradiance, spherical harmonics */
     float room[3][3];          /* u_room: the room's light relative to the studio (vt_render_light.c) */
     /* text (vt_render_text.c) */
@@ -131,8 +135,9 @@ vt_result vt_render_text_init(vt_renderer *r, char *err, size_t errlen);
 void vt_render_text_destroy(vt_renderer *r);
 void vt_render_text_frame(vt_renderer *r);
 
-/* vt_render_env.c: fills env_tex and env_sh. */
+/* vt_render_env.c: fills env_tex and env_sh; the sheen layer's albedo table. */
 vt_result vt_render_env_build(vt_renderer *r, char *err, size_t errlen);
+vt_result vt_render_sheen_lut_build(vt_renderer *r);
 
 /* vt_render.c: links the mesh program of a set of maps (bit k: map k) unless it is already. */
 vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t errlen);

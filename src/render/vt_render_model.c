@@ -276,6 +276,8 @@ static int material_variant(const vt_material *mat, int tex_count, int texs[VT_M
         /* A map with a transform or on the second uv set: the program that maps each map's uvs. */
         if (memcmp(&mat->uv[k], &vt_uv_map_identity, sizeof vt_uv_map_identity)) variant |= VT_MESH_UV_MAPS;
     }
+    if (mat->clearcoat > 0) variant |= VT_MESH_CLEARCOAT;
+    if (mat->sheen_colour[0] > 0 || mat->sheen_colour[1] > 0 || mat->sheen_colour[2] > 0) variant |= VT_MESH_SHEEN;
     return variant;
 }
 
@@ -345,6 +347,8 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
     glUniform1f(u->normal_scale, mat->normal_scale);
     glUniform1f(u->occlusion_strength, mat->occlusion_strength);
     if (variant & VT_MESH_UV_MAPS) set_uv_maps(u, mat);
+    if (variant & VT_MESH_CLEARCOAT) glUniform2f(u->clearcoat, mat->clearcoat, mat->clearcoat_roughness);
+    if (variant & VT_MESH_SHEEN) glUniform4f(u->sheen, mat->sheen_colour[0], mat->sheen_colour[1], mat->sheen_colour[2], mat->sheen_roughness);
     for (int k = 0; k < VT_MESH_TEXTURES; k++) {
         if (texs[k] < 0) continue;   /* this program samples no such map */
         glActiveTexture(GL_TEXTURE0 + (GLenum)k);
@@ -421,6 +425,8 @@ static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int depth_onl
         ds.key_cam[i] = (ds.wfc[i * 3 + 0] * k[0] + ds.wfc[i * 3 + 1] * k[1] + ds.wfc[i * 3 + 2] * k[2]) / kn;
     glActiveTexture(GL_TEXTURE5);
     glBindTexture(GL_TEXTURE_2D, r->env_tex);
+    glActiveTexture(GL_TEXTURE6);
+    glBindTexture(GL_TEXTURE_2D, r->sheen_lut);
     for (int i = 0; i < g->src->instance_count; i++) draw_instance(r, g, &g->src->instances[i], c->mv, &ds);
     glActiveTexture(GL_TEXTURE0);
     glDisable(GL_STENCIL_TEST);
