@@ -132,6 +132,21 @@ vec3 clearcoat_layer(vec3 below, vec3 ng, vec3 v, vec3 l, vec3 key) {
 }
 #endif
 
+// KHR_materials_transmission: what lies behind (u_scene: the frame drawn so far, the video and
+// the opaque products, sRGB-encoded, framebuffer rows), seen along the view ray refracted into
+// the surface (ior) and carried through its thickness, tinted by the base colour.
+#if HAS_TRANSMISSION
+uniform vec3 u_transmission;     // factor, ior, thickness in metres (0: a thin wall)
+uniform sampler2D u_scene;
+uniform mat4 u_proj;
+vec3 transmitted(vec3 n, vec3 v, vec3 base) {
+    vec3 rd = refract(-v, n, 1.0 / u_transmission.y);
+    vec4 c = u_proj * vec4(v_pos + rd * u_transmission.z, 1.0);
+    vec3 behind = texture(u_scene, clamp(c.xy / c.w * 0.5 + 0.5, 0.0, 1.0)).rgb;
+    return behind * behind * base;   // back to linear, near enough (it is tone mapped again); pow is dear on a CPU
+}
+#endif
+
 // Khronos PBR Neutral tone mapper (https://github.com/KhronosGroup/ToneMapping).
 vec3 pbr_neutral(vec3 c) {
     const float start = 0.8 - 0.04, desat = 0.15;
@@ -206,7 +221,14 @@ void main() {
     vec3 r = reflect(-v, n);
     vec3 prefiltered = env_sample(r, rough * u_env_lods);
     vec2 ab = env_brdf(nv, rough);
-    vec3 colour = (diffuse_c * irradiance * room(n) + prefiltered * room(r) * (f0 * ab.x + ab.y)) * ao;
+    vec3 diffuse_light = diffuse_c * irradiance * room(n);
+#if HAS_TRANSMISSION
+    // Light through the surface takes the diffuse lobe's place (the key's diffuse too), as glTF's
+    // model mixes them; the dielectric reflection stays on top.
+    diffuse_light = mix(diffuse_light, transmitted(n, v, base.rgb), u_transmission.x);
+    diffuse_c *= 1.0 - u_transmission.x;
+#endif
+    vec3 colour = (diffuse_light + prefiltered * room(r) * (f0 * ab.x + ab.y)) * ao;
 
     // The studio's key softbox (above, left, in front) also as a light, for a defined highlight.
     vec3 l = u_key_cam;

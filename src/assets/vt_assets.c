@@ -146,8 +146,8 @@ static void read_strengths(const struct aiMaterial *mat, vt_material *vm)
 
 static float unit(float f) { return isfinite(f) ? (f < 0 ? 0 : f > 1 ? 1 : f) : 0; }
 
-/* The layers over the base: KHR_materials_clearcoat and KHR_materials_sheen (assimp 5.2 reads
- * their factors), each value kept to 0..1. */
+/* The layers over the base, KHR_materials_clearcoat and KHR_materials_sheen, and the base's
+ * transmission (assimp 5.2 reads their factors), each kept to its range. */
 static void read_layers(const struct aiMaterial *mat, vt_material *vm)
 {
     float f;
@@ -160,6 +160,11 @@ static void read_layers(const struct aiMaterial *mat, vt_material *vm)
         vm->sheen_colour[0] = unit(c.r); vm->sheen_colour[1] = unit(c.g); vm->sheen_colour[2] = unit(c.b);
     }
     if (vtai_material_float(mat, AI_MATKEY_SHEEN_ROUGHNESS_FACTOR, &f) == VT_OK) vm->sheen_roughness = unit(f);
+    vm->transmission = vm->thickness = 0;
+    vm->ior = 1.5f;
+    if (vtai_material_float(mat, AI_MATKEY_TRANSMISSION_FACTOR, &f) == VT_OK) vm->transmission = unit(f);
+    if (vtai_material_float(mat, AI_MATKEY_REFRACTI, &f) == VT_OK && isfinite(f) && f >= 1 && f <= 3) vm->ior = f;
+    if (vtai_material_float(mat, AI_MATKEY_VOLUME_THICKNESS_FACTOR, &f) == VT_OK && isfinite(f) && f > 0 && f < 1e6f) vm->thickness = f;
 }
 
 /* glTF metallic-roughness from assimp's material keys; what a material lacks takes the defaults
@@ -543,7 +548,8 @@ vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, s
     fill_box(me, size);
     vt_material *mat = &m->materials[0];
     *mat = (vt_material){ .base_colour = { 0.55f, 0.56f, 0.58f, 1 }, .roughness = 0.7f, .texture = -1, .tex_metal_rough = -1,
-                          .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .normal_scale = 1, .occlusion_strength = 1 };
+                          .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .normal_scale = 1, .occlusion_strength = 1,
+                          .ior = 1.5f };
     for (int k = 0; k < VT_MATERIAL_MAPS; k++) mat->uv[k] = vt_uv_map_identity;
     m->material_count = 1;
     memcpy(m->instances[0].transform, k_identity, sizeof k_identity);

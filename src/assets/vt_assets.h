@@ -38,6 +38,11 @@ typedef struct vt_material {
     /* KHR_materials_sheen: the fabric's sheen colour (linear; all 0: none) and roughness (their
      * maps are not read). */
     float sheen_colour[3], sheen_roughness;
+    /* KHR_materials_transmission (0: opaque; 1: clear glass, what lies behind seen through it,
+     * tinted by the base colour), KHR_materials_ior (default 1.5) and KHR_materials_volume's
+     * thickness (model units: how far light refracts inside; 0: a thin wall). The volume's
+     * attenuation and the thickness and transmission maps are not read. */
+    float transmission, ior, thickness;
 } vt_material;
 
 typedef struct vt_mesh {

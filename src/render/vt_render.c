@@ -69,8 +69,8 @@ static vt_result program(const char *dir, const char *name, GLuint *out, char *e
 
 static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
 {
-    static const char *samplers[VT_MESH_TEXTURES + 2] = { "u_texture", "u_mr_tex", "u_normal_tex", "u_occlusion_tex",
-                                                          "u_emissive_tex", "u_env", "u_sheen_lut" };
+    static const char *samplers[VT_MESH_TEXTURES + 3] = { "u_texture", "u_mr_tex", "u_normal_tex", "u_occlusion_tex",
+                                                          "u_emissive_tex", "u_env", "u_sheen_lut", "u_scene" };
     u->proj = glGetUniformLocation(p, "u_proj");
     u->opacity = glGetUniformLocation(p, "u_opacity");
     u->world_from_cam = glGetUniformLocation(p, "u_world_from_cam");
@@ -90,7 +90,8 @@ static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
     u->env_lods = glGetUniformLocation(p, "u_env_lods");
     u->env_scale = glGetUniformLocation(p, "u_env_scale");
     u->sh = glGetUniformLocation(p, "u_sh");
-    for (int k = 0; k < VT_MESH_TEXTURES + 2; k++) u->samplers[k] = glGetUniformLocation(p, samplers[k]);
+    for (int k = 0; k < VT_MESH_TEXTURES + 3; k++) u->samplers[k] = glGetUniformLocation(p, samplers[k]);
+    u->transmission = glGetUniformLocation(p, "u_transmission");
     u->clearcoat = glGetUniformLocation(p, "u_clearcoat");
     u->sheen = glGetUniformLocation(p, "u_sheen");
 }
@@ -125,12 +126,14 @@ vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t 
 {
     if (r->mesh_progs[variant]) return VT_OK;
     static const char *names[VT_MESH_TEXTURES] = { "HAS_TEXTURE", "HAS_MR", "HAS_NORMAL", "HAS_OCCLUSION", "HAS_EMISSIVE" };
-    char defines[256];
+    char defines[512];
     size_t len = 0;
     for (int k = 0; k < VT_MESH_TEXTURES; k++)
         len += (size_t)snprintf(defines + len, sizeof defines - len, "#define %s %d\n", names[k], (variant >> k) & 1);
-    snprintf(defines + len, sizeof defines - len, "#define HAS_UV_MAPS %d\n#define HAS_CLEARCOAT %d\n#define HAS_SHEEN %d\n",
-             (variant & VT_MESH_UV_MAPS) != 0, (variant & VT_MESH_CLEARCOAT) != 0, (variant & VT_MESH_SHEEN) != 0);
+    snprintf(defines + len, sizeof defines - len,
+             "#define HAS_UV_MAPS %d\n#define HAS_CLEARCOAT %d\n#define HAS_SHEEN %d\n#define HAS_TRANSMISSION %d\n",
+             (variant & VT_MESH_UV_MAPS) != 0, (variant & VT_MESH_CLEARCOAT) != 0, (variant & VT_MESH_SHEEN) != 0,
+             (variant & VT_MESH_TRANSMISSION) != 0);
     GLuint p;
     vt_result res = program2(r->shader_dir, "mesh", "mesh", defines, &p, err, errlen);
     if (res != VT_OK) return res;
@@ -139,7 +142,7 @@ vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t 
     mesh_uniforms(p, u);
     glUseProgram(p);
     glUniform1f(u->exposure, 1.0f);
-    for (int i = 0; i < VT_MESH_TEXTURES + 2; i++) glUniform1i(u->samplers[i], i);
+    for (int i = 0; i < VT_MESH_TEXTURES + 3; i++) glUniform1i(u->samplers[i], i);
     glUniform1f(u->env_lods, VT_ENV_LEVELS - 1);
     glUniform1f(u->env_scale, VT_ENV_SCALE);
     glUniform1fv(u->sh, 9, r->env_sh);
@@ -296,8 +299,8 @@ static void delete_gl_objects(vt_renderer *r)
     GLuint vaos[] = { r->bg_vao, r->ui_vao, r->shadow_vao };
     glDeleteVertexArrays(3, vaos);
     vt_render_text_destroy(r);
-    GLuint tex[] = { r->bg_tex, r->env_tex, r->sheen_lut };
-    glDeleteTextures(3, tex);
+    GLuint tex[] = { r->bg_tex, r->env_tex, r->sheen_lut, r->scene_tex };
+    glDeleteTextures(4, tex);
     GLuint rbs[] = { r->fbo_colour, r->fbo_depth, r->ms_colour, r->ms_depth };
     glDeleteRenderbuffers(4, rbs);
     GLuint fbos[] = { r->fbo, r->fbo_ms, r->bg_fbo };

@@ -26,7 +26,8 @@
 #define VT_MESH_UV_MAPS (1 << VT_MESH_TEXTURES)    /* variant bit: some map has a uv transform or set 1 */
 #define VT_MESH_CLEARCOAT (1 << (VT_MESH_TEXTURES + 1))   /* variant bit: a clearcoat layer */
 #define VT_MESH_SHEEN (1 << (VT_MESH_TEXTURES + 2))       /* variant bit: a sheen layer */
-#define VT_MESH_VARIANTS (1 << (VT_MESH_TEXTURES + 3))    /* one mesh program per set of maps and layers */
+#define VT_MESH_TRANSMISSION (1 << (VT_MESH_TEXTURES + 3))   /* variant bit: glass (what lies behind shows) */
+#define VT_MESH_VARIANTS (1 << (VT_MESH_TEXTURES + 4))    /* one mesh program per set of maps and layers */
 
 /* The text cache (vt_render_text.c). */
 typedef struct vt_text_cache vt_text_cache;
@@ -41,9 +42,9 @@ typedef struct vt_mesh_uniforms {
     GLint proj, opacity, world_from_cam, key_cam, room;
     /* per mesh instance */
     GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength, uv_xform, uv_set,
-          clearcoat, sheen;
+          clearcoat, sheen, transmission;
     /* set once after linking (constant for the renderer's life) */
-    GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 2];   /* the maps, u_env, u_sheen_lut */
+    GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 3];   /* the maps, u_env, u_sheen_lut, u_scene */
 } vt_mesh_uniforms;
 
 /* A queued 3-D draw (vt_render_model.c): a model (model.id != 0) or a contact shadow. */
@@ -97,6 +98,7 @@ struct vt_renderer {
     /* environment (vt_render_env.c) */
     GLuint env_tex;
     GLuint sheen_lut;          /* the sheen layer's albedo by NdotV and roughness (R32F) */
+    GLuint scene_tex;          /* what glass lets through: the frame before it (vt_render_model.c); 0 until needed */
     float env_sh[9];           /* the studio's irradiance, spherical harmonics */
     float room[3][3];          /* u_room: the room's light relative to the studio (vt_render_light.c) */
     /* text (vt_render_text.c) */

@@ -277,6 +277,7 @@ static int material_variant(const vt_material *mat, int tex_count, int texs[VT_M
         if (memcmp(&mat->uv[k], &vt_uv_map_identity, sizeof vt_uv_map_identity)) variant |= VT_MESH_UV_MAPS;
     }
     if (mat->clearcoat > 0) variant |= VT_MESH_CLEARCOAT;
+    if (mat->transmission > 0) variant |= VT_MESH_TRANSMISSION;
     if (mat->sheen_colour[0] > 0 || mat->sheen_colour[1] > 0 || mat->sheen_colour[2] > 0) variant |= VT_MESH_SHEEN;
     return variant;
 }
@@ -349,6 +350,10 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
     if (variant & VT_MESH_UV_MAPS) set_uv_maps(u, mat);
     if (variant & VT_MESH_CLEARCOAT) glUniform2f(u->clearcoat, mat->clearcoat, mat->clearcoat_roughness);
     if (variant & VT_MESH_SHEEN) glUniform4f(u->sheen, mat->sheen_colour[0], mat->sheen_colour[1], mat->sheen_colour[2], mat->sheen_roughness);
+    if (variant & VT_MESH_TRANSMISSION) {   /* the thickness in metres: the instance's scale applied */
+        float scale = sqrtf(mv[0][0] * mv[0][0] + mv[0][1] * mv[0][1] + mv[0][2] * mv[0][2]);
+        glUniform3f(u->transmission, mat->transmission, mat->ior, mat->thickness * scale);
+    }
     for (int k = 0; k < VT_MESH_TEXTURES; k++) {
         if (texs[k] < 0) continue;   /* this program samples no such map */
         glActiveTexture(GL_TEXTURE0 + (GLenum)k);
@@ -384,27 +389,42 @@ vt_result vt_render_model(vt_renderer *r, vt_gpu_model_id id, const float cam_fr
     return VT_OK;
 }
 
-/* depth_only: the pre-pass; else the shading, which for an opaque model passes where the pre-pass
- * left this very surface (LEQUAL) and nothing was shaded yet (stencil 0, then 1): of surfaces at
- * the same depth (shared edges) the first drawn stays, as drawing in order with LESS keeps it. A
- * fading model is drawn as before (LESS, blended, no stencil). */
-static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int depth_only)
+enum { PASS_DEPTH, PASS_OPAQUE, PASS_GLASS_DEPTH, PASS_GLASS };
+
+static int is_glass(const vt_model *m, const vt_mesh_instance *in) { return instance_material(m, in)->transmission > 0; }
+
+static int has_glass(const vt_renderer *r, const vt_draw_cmd *c)
+{
+    const vt_gpu_slot *g = c->model.id ? lookup(r, c->model) : NULL;
+    for (int i = 0; g && i < g->src->instance_count; i++)
+        if (is_glass(g->src, &g->src->instances[i])) return 1;
+    return 0;
+}
+
+/* PASS_DEPTH: the pre-pass; PASS_OPAQUE: the shading, which for an opaque model passes where the
+ * pre-pass left this very surface (LEQUAL) and nothing was shaded yet (stencil 0, then 1): of
+ * surfaces at the same depth (shared edges) the first drawn stays, as drawing in order with LESS
+ * keeps it. A fading model is drawn as before (LESS, blended, no stencil). Transmissive
+ * instances are in neither: they come last, over what they let through, with a depth pre-pass
+ * of their own (PASS_GLASS_DEPTH) so that only the nearest glass surface is shaded (LEQUAL). */
+static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int pass)
 {
     const vt_gpu_slot *g = lookup(r, c->model);
     if (!g) return;
     glEnable(GL_DEPTH_TEST);
-    int keep_first = !depth_only && c->opacity >= 1;
-    glDepthFunc(keep_first ? GL_LEQUAL : GL_LESS);
+    int keep_first = pass == PASS_OPAQUE && c->opacity >= 1;
+    glDepthFunc(keep_first || (pass == PASS_GLASS && c->opacity >= 1) ? GL_LEQUAL : GL_LESS);
     if (keep_first) {
         glEnable(GL_STENCIL_TEST);
         glStencilFunc(GL_EQUAL, 0, 0xFF);
         glStencilOp(GL_KEEP, GL_KEEP, GL_INCR);
     }
-    if (depth_only) {   /* mesh.vert with an empty fragment shader: positions only */
+    if (pass == PASS_DEPTH || pass == PASS_GLASS_DEPTH) {   /* mesh.vert with an empty fragment shader: positions only */
         glUseProgram(r->depth_prog);
         glUniformMatrix4fv(r->depth_u.proj, 1, GL_FALSE, r->proj);
         for (int i = 0; i < g->src->instance_count; i++) {
             const vt_mesh_instance *in = &g->src->instances[i];
+            if (is_glass(g->src, in) != (pass == PASS_GLASS_DEPTH)) continue;
             mat4 mv;
             mat3 nm;
             instance_matrices(in, c->mv, mv, nm);
@@ -427,9 +447,37 @@ static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int depth_onl
     glBindTexture(GL_TEXTURE_2D, r->env_tex);
     glActiveTexture(GL_TEXTURE6);
     glBindTexture(GL_TEXTURE_2D, r->sheen_lut);
-    for (int i = 0; i < g->src->instance_count; i++) draw_instance(r, g, &g->src->instances[i], c->mv, &ds);
+    glActiveTexture(GL_TEXTURE7);
+    glBindTexture(GL_TEXTURE_2D, r->scene_tex);
+    for (int i = 0; i < g->src->instance_count; i++)
+        if (is_glass(g->src, &g->src->instances[i]) == (pass == PASS_GLASS)) draw_instance(r, g, &g->src->instances[i], c->mv, &ds);
     glActiveTexture(GL_TEXTURE0);
     glDisable(GL_STENCIL_TEST);
+}
+
+/* What glass lets through: the frame as drawn so far (the video, shadows, opaque products),
+ * copied into scene_tex (made the first time), resolved first where the target is multisampled. */
+static void copy_scene(vt_renderer *r)
+{
+    int w = r->desc.width, h = r->desc.height;
+    if (!r->scene_tex) {
+        glGenTextures(1, &r->scene_tex);
+        glBindTexture(GL_TEXTURE_2D, r->scene_tex);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    }
+    if (r->fbo_ms) {
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo_ms);
+        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, r->fbo);
+        glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    }
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
+    glBindTexture(GL_TEXTURE_2D, r->scene_tex);
+    glCopyTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, 0, 0, w, h);
+    glBindFramebuffer(GL_FRAMEBUFFER, r->fbo_ms ? r->fbo_ms : r->fbo);
 }
 
 void vt_render_flush_3d(vt_renderer *r)
@@ -440,13 +488,24 @@ void vt_render_flush_3d(vt_renderer *r)
         glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
         glDisable(GL_BLEND);
         for (int i = 0; i < r->ncmds; i++)
-            if (r->cmds[i].model.id && r->cmds[i].opacity >= 1) draw_model(r, &r->cmds[i], 1);
+            if (r->cmds[i].model.id && r->cmds[i].opacity >= 1) draw_model(r, &r->cmds[i], PASS_DEPTH);
         glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     }
     vt_render_pass_mark(r, VT_RENDER_PASS_DEPTH);
+    int glass = 0;
     for (int i = 0; i < r->ncmds; i++) {
-        if (r->cmds[i].model.id) draw_model(r, &r->cmds[i], 0);
+        if (r->cmds[i].model.id) draw_model(r, &r->cmds[i], PASS_OPAQUE);
         else draw_shadow(r, &r->cmds[i]);
+        glass |= has_glass(r, &r->cmds[i]);
+    }
+    if (glass) {
+        copy_scene(r);
+        glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+        for (int i = 0; i < r->ncmds; i++)
+            if (r->cmds[i].opacity >= 1 && has_glass(r, &r->cmds[i])) draw_model(r, &r->cmds[i], PASS_GLASS_DEPTH);
+        glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+        for (int i = 0; i < r->ncmds; i++)
+            if (has_glass(r, &r->cmds[i])) draw_model(r, &r->cmds[i], PASS_GLASS);
     }
     r->ncmds = 0;
     glBindVertexArray(0);

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Glass through the whole program (issue 15): KHR_materials_transmission shows what lies behind
+it. `vitrine run --images` over OpenCV's real tutorial photo of ArUco markers (shared material;
+skipped without it) with a 6 cm sphere standing on marker 40, written here as glTF twice: with
+transmission 1 (thin-walled, then 2 cm thick) and with transmission taken out of the same file.
+Inside the sphere's silhouette, the clear glass's pixels correlate with the photo's (the
+markers' pattern shows through), the same file without transmission does not (an opaque ball
+hides it), and the thick glass refracts: its picture differs from the thin one's. A glass tinted
+by its base colour lets the photo through tinted."""
+import base64, json, math, os, shutil, struct, sys, tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vt_testlib import *
+import numpy as np
+import cv2
+
+vitrine, shared = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "/nonexistent"
+photo = shared_or_skip(shared, "real/markers/opencv_contrib_aruco/singlemarkersoriginal.jpg")
+tmp = tempfile.mkdtemp(prefix="vt_glass_")
+frames = os.path.join(tmp, "frames")
+os.makedirs(frames)
+img = cv2.imread(photo)
+for i in range(3):
+    cv2.imwrite(os.path.join(frames, "%03d.png" % i), img)
+
+
+def sphere(material, rings=24, segs=48, radius=0.03):
+    pos, nrm, idx = [], [], []
+    for i in range(rings + 1):
+        th = math.pi * i / rings
+        for j in range(segs + 1):
+            ph = 2 * math.pi * j / segs
+            n = (math.sin(th) * math.cos(ph), math.cos(th), math.sin(th) * math.sin(ph))
+            nrm.append(n)
+            pos.append((radius * n[0], radius + radius * n[1], radius * n[2]))
+    for i in range(rings):
+        for j in range(segs):
+            a, b = i * (segs + 1) + j, (i + 1) * (segs + 1) + j
+            idx += [a, b, a + 1, a + 1, b, b + 1]
+    parts = [b"".join(struct.pack("<3f", *p) for p in pos), b"".join(struct.pack("<3f", *n) for n in nrm),
+             struct.pack("<%dH" % len(idx), *idx)]
+    offs, data = [], b""
+    for p in parts:
+        offs.append((len(data), len(p)))
+        data += p + b"\0" * (-len(p) % 4)
+    return {
+        "asset": {"version": "2.0"}, "extensionsUsed": ["KHR_materials_transmission", "KHR_materials_volume"],
+        "scene": 0, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
+        "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "NORMAL": 1}, "indices": 2, "material": 0}]}],
+        "materials": [material],
+        "buffers": [{"byteLength": len(data), "uri": "data:application/octet-stream;base64," + base64.b64encode(data).decode()}],
+        "bufferViews": [{"buffer": 0, "byteOffset": o, "byteLength": n} for o, n in offs],
+        "accessors": [
+            {"bufferView": 0, "componentType": 5126, "count": len(pos), "type": "VEC3", "min": [-radius, 0, -radius],
+             "max": [radius, 2 * radius, radius]},
+            {"bufferView": 1, "componentType": 5126, "count": len(pos), "type": "VEC3"},
+            {"bufferView": 2, "componentType": 5123, "count": len(idx), "type": "SCALAR"}],
+    }
+
+
+def show(name, material):
+    """The run's first frame with the sphere of this material on marker 40 (no contact shadow)."""
+    model = os.path.join(tmp, name + ".gltf")
+    json.dump(sphere(material), open(model, "w"))
+    cat = os.path.join(tmp, name + ".json")
+    json.dump({"version": 1, "store": {"name": "Test", "locale": "en_US", "currency": "EUR"},
+               "markers": {"dictionary": "6X6_250", "length_mm": 40},
+               "products": [{"id": "ball", "marker": 40, "name": "Ball", "price": 1, "model": model}]}, open(cat, "w"))
+    out = os.path.join(tmp, "out-" + name)
+    r = run([vitrine, "run", "--images", frames, "--catalog", cat, "--headless", "--no-analytics", "--no-shadows", "--no-tour",
+             "--out", out])
+    check(r.returncode == 0, "run %s: %d %s" % (name, r.returncode, r.stderr[-1500:]))
+    names = sorted(os.listdir(out)) if os.path.isdir(out) else []
+    got = cv2.imread(os.path.join(out, names[-1])) if names else None
+    return got if got is not None else np.zeros_like(img)
+
+
+clear = {"pbrMetallicRoughness": {"baseColorFactor": [1, 1, 1, 1], "metallicFactor": 0, "roughnessFactor": 0.05}}
+thin = show("thin", dict(clear, extensions={"KHR_materials_transmission": {"transmissionFactor": 1}}))
+thick = show("thick", dict(clear, extensions={"KHR_materials_transmission": {"transmissionFactor": 1},
+                                              "KHR_materials_volume": {"thicknessFactor": 0.02}}))
+opaque = show("opaque", clear)   # the same material, transmission taken out
+tinted = show("tinted", {"pbrMetallicRoughness": {"baseColorFactor": [1, 0.3, 0.3, 1], "metallicFactor": 0, "roughnessFactor": 0.05},
+                         "extensions": {"KHR_materials_transmission": {"transmissionFactor": 1}}})
+
+# The silhouette: where the opaque ball changed the photo, away from its edge and the price tag
+# (a tag is white on dark; the ball's pixels are grey-white shading). Eroded by 3 px.
+diff = np.abs(opaque.astype(int) - img.astype(int)).sum(axis=2) > 40
+same_tag = np.abs(opaque.astype(int) - thin.astype(int)).sum(axis=2) == 0   # tag, card: drawn alike in both
+mask = cv2.erode((diff & ~same_tag).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+print("silhouette: %d pixels" % mask.sum())
+check(mask.sum() > 1000, "the sphere's silhouette has %d pixels" % mask.sum())
+
+
+def corr(a):
+    x = cv2.cvtColor(a, cv2.COLOR_BGR2GRAY)[mask].astype(float)
+    y = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)[mask].astype(float)
+    x, y = x - x.mean(), y - y.mean()
+    return float((x * y).sum() / math.sqrt((x * x).sum() * (y * y).sum() + 1e-9))
+
+
+c_thin, c_thick, c_opaque = corr(thin), corr(thick), corr(opaque)
+print("correlation with the photo inside the silhouette: thin glass %.3f, thick glass %.3f, opaque %.3f" % (c_thin, c_thick, c_opaque))
+check(c_thin > 0.8, "the photo shows through thin clear glass (correlation %.3f)" % c_thin)
+check(c_opaque < 0.4, "an opaque ball hides it (correlation %.3f)" % c_opaque)
+check(c_thick > c_opaque and np.abs(thick[mask].astype(int) - thin[mask].astype(int)).mean() > 3,
+      "thick glass refracts: %.3f, mean change %.1f" % (c_thick, np.abs(thick[mask].astype(int) - thin[mask].astype(int)).mean()))
+# A red-tinted glass: the photo through it is redder than through the clear glass.
+t, c = tinted[mask].astype(float).mean(axis=0), thin[mask].astype(float).mean(axis=0)
+print("through tinted glass BGR %s, clear %s" % (t.round(1), c.round(1)))
+check(t[2] - t[0] > c[2] - c[0] + 30 and corr(tinted) > 0.6, "tinted glass: %s against %s (correlation %.3f)" % (t, c, corr(tinted)))
+
+if os.environ.get("VT_KEEP") is None:
+    shutil.rmtree(tmp, ignore_errors=True)
+else:
+    print(tmp)
+finish("test_transmission_run")
