@@ -40,6 +40,9 @@ uniform float u_sh[9];           // the studio's irradiance (see irradiance_sh)
 uniform vec3 u_room[3];
 
 const float PI = 3.14159265;
+#if HAS_ALPHA_MASK
+uniform float u_alpha_cutoff;
+#endif
 
 // The uvs map k (0 base colour, 1 metallic-roughness, 2 normal, 3 occlusion, 4 emissive) reads.
 #if HAS_UV_MAPS
@@ -189,6 +192,10 @@ void main() {
     vec4 base = u_base_colour;
 #if HAS_TEXTURE
     base *= texture(u_texture, map_uv(0));
+#endif
+#if HAS_ALPHA_MASK
+    if (base.a < u_alpha_cutoff) discard;   // glTF alphaMode MASK: a leaf's outline, lace
+    base.a = 1.0;
 #endif
     float metal = u_metallic, rough = u_roughness;
 #if HAS_MR

@@ -12,7 +12,9 @@ emission: KHR_materials_emissive_strength brightens the emission, occlusionTextu
 leaves the quad as if it had no map (1 darkens it), normalTexture.scale 0 flattens a tilted normal
 map to the plain quad (1 changes its shading). The layers over the base, on a sphere:
 KHR_materials_clearcoat adds a lacquer's reflection (factor 0: the plain material, to the bit),
-KHR_materials_sheen brightens a velvet most at its silhouette (colour 0: the plain material)."""
+KHR_materials_sheen brightens a velvet most at its silhouette (colour 0: the plain material).
+alphaMode: OPAQUE ignores a texture's alpha, MASK leaves out what is below the cutoff, BLEND lets
+the backdrop through by the alpha."""
 import base64, json, math, os, struct, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
@@ -144,6 +146,29 @@ n0 = quad_mean(render("normal0", material=dict(pbrMetallicRoughness=grey, normal
 print("normal scale 1: %.1f, 0: %.1f, no map: %.1f" % (n1.mean(), n0.mean(), none.mean()))
 check(abs(n1.mean() - n0.mean()) > 3 and abs(n0.mean() - none.mean()) < 1, "normalTexture.scale: 1 %.1f, 0 %.1f, none %.1f" %
       (n1.mean(), n0.mean(), none.mean()))
+
+# --- alphaMode: the texture's left half has alpha 0, its right half alpha 1 (both red) ---
+rgba = np.zeros((64, 64, 4), np.uint8)
+rgba[:, :, :3] = (40, 40, 230)
+rgba[:, 32:, 3] = 255
+half = cv2.imencode(".png", rgba)[1].tobytes()
+red_quad = {"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}, "metallicFactor": 0, "roughnessFactor": 1}}
+def red_pixels(img):
+    f = img.astype(int)
+    return int(((f[:, :, 2] - f[:, :, 0]) > 60).sum())
+
+
+n_opaque = red_pixels(render("alpha_opaque", material=dict(red_quad, alphaMode="OPAQUE"), images=(half,)))
+n_mask = red_pixels(render("alpha_mask", material=dict(red_quad, alphaMode="MASK", alphaCutoff=0.5), images=(half,)))
+print("alphaMode OPAQUE: %d red pixels, MASK: %d" % (n_opaque, n_mask))
+check(n_opaque > 10000 and 0.4 < n_mask / max(n_opaque, 1) < 0.6, "alphaMode MASK leaves out the transparent half: %d of %d" % (n_mask, n_opaque))
+semi = {"pbrMetallicRoughness": {"baseColorFactor": [0.9, 0.05, 0.05, 0.5], "metallicFactor": 0, "roughnessFactor": 1}}
+solid_q = quad_mean(render("blend_off", material=semi))
+blend_q = quad_mean(render("blend_on", material=dict(semi, alphaMode="BLEND")))
+print("alpha 0.5: opaque BGR %s, blended %s" % (solid_q.round(1), blend_q.round(1)))
+# Blended, half the grey backdrop shows through: less red over blue than the opaque quad.
+check((blend_q[2] - blend_q[0]) < 0.75 * (solid_q[2] - solid_q[0]) and blend_q[0] > solid_q[0] + 20,
+      "alphaMode BLEND at alpha 0.5: %s against opaque %s" % (blend_q, solid_q))
 
 # --- the layers over the base: clearcoat and sheen, on a sphere (a quad shows too few angles) ---
 def sphere_gltf(material, rings=24, segs=48):

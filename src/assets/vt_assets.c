@@ -146,8 +146,8 @@ static void read_strengths(const struct aiMaterial *mat, vt_material *vm)
 
 static float unit(float f) { return isfinite(f) ? (f < 0 ? 0 : f > 1 ? 1 : f) : 0; }
 
-/* The layers over the base, KHR_materials_clearcoat and KHR_materials_sheen, and the base's
- * transmission (assimp 5.2 reads their factors), each kept to its range. */
+/* The layers over the base, KHR_materials_clearcoat and KHR_materials_sheen, the base's
+ * transmission (assimp 5.2 reads their factors) and its alpha mode, each kept to its range. */
 static void read_layers(const struct aiMaterial *mat, vt_material *vm)
 {
     float f;
@@ -165,6 +165,12 @@ static void read_layers(const struct aiMaterial *mat, vt_material *vm)
     if (vtai_material_float(mat, AI_MATKEY_TRANSMISSION_FACTOR, &f) == VT_OK) vm->transmission = unit(f);
     if (vtai_material_float(mat, AI_MATKEY_REFRACTI, &f) == VT_OK && isfinite(f) && f >= 1 && f <= 3) vm->ior = f;
     if (vtai_material_float(mat, AI_MATKEY_VOLUME_THICKNESS_FACTOR, &f) == VT_OK && isfinite(f) && f > 0 && f < 1e6f) vm->thickness = f;
+    struct aiString mode;
+    vm->alpha_mode = VT_ALPHA_OPAQUE;
+    vm->alpha_cutoff = 0.5f;
+    if (vtai_material_string(mat, AI_MATKEY_GLTF_ALPHAMODE, &mode) == VT_OK)
+        vm->alpha_mode = !strcmp(mode.data, "MASK") ? VT_ALPHA_MASK : !strcmp(mode.data, "BLEND") ? VT_ALPHA_BLEND : VT_ALPHA_OPAQUE;
+    if (vtai_material_float(mat, AI_MATKEY_GLTF_ALPHACUTOFF, &f) == VT_OK) vm->alpha_cutoff = unit(f);
 }
 
 /* glTF metallic-roughness from assimp's material keys; what a material lacks takes the defaults

@@ -43,7 +43,12 @@ typedef struct vt_material {
      * thickness (model units: how far light refracts inside; 0: a thin wall). The volume's
      * attenuation and the thickness and transmission maps are not read. */
     float transmission, ior, thickness;
+    /* glTF's alphaMode: VT_ALPHA_OPAQUE (alpha ignored), _MASK (a fragment whose alpha is below
+     * alpha_cutoff is not drawn: leaves, lace), _BLEND (drawn over what lies behind by its alpha). */
+    int alpha_mode;
+    float alpha_cutoff;
 } vt_material;
+enum { VT_ALPHA_OPAQUE, VT_ALPHA_MASK, VT_ALPHA_BLEND };
 
 typedef struct vt_mesh {
     float *positions;       /* 3 per vertex */

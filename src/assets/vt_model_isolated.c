@@ -88,9 +88,10 @@ static void write_material(writer *w, const vt_material *m)
         w_bytes(w, m->uv[k].xform, sizeof m->uv[k].xform);
         w_i32(w, m->uv[k].set);
     }
-    const float layers[9] = { m->clearcoat, m->clearcoat_roughness, m->sheen_colour[0], m->sheen_colour[1], m->sheen_colour[2],
-                              m->sheen_roughness, m->transmission, m->ior, m->thickness };
+    const float layers[10] = { m->clearcoat, m->clearcoat_roughness, m->sheen_colour[0], m->sheen_colour[1], m->sheen_colour[2],
+                               m->sheen_roughness, m->transmission, m->alpha_cutoff, m->ior, m->thickness };
     w_bytes(w, layers, sizeof layers);
+    w_i32(w, m->alpha_mode);
 }
 
 static void write_model(writer *w, const vt_model *m)
@@ -292,11 +293,13 @@ static void read_material(reader *r, vt_material *m, int ntex)
         m->uv[k].set = r_i32(r);
         if ((m->uv[k].set != 0 && m->uv[k].set != 1) || !finite_all(m->uv[k].xform, 6)) r->bad = 1;
     }
-    float layers[9] = { 0 };
+    float layers[10] = { 0 };
     r_bytes(r, layers, sizeof layers);
-    for (int k = 0; k < 7; k++) if (!(layers[k] >= 0 && layers[k] <= 1)) r->bad = 1;   /* NaN too */
-    if (!(layers[7] >= 1 && layers[7] <= 3) || !(layers[8] >= 0 && layers[8] < 1e6f)) r->bad = 1;
-    m->transmission = layers[6]; m->ior = layers[7]; m->thickness = layers[8];
+    m->alpha_mode = r_i32(r);
+    for (int k = 0; k < 8; k++) if (!(layers[k] >= 0 && layers[k] <= 1)) r->bad = 1;   /* NaN too */
+    if (!(layers[8] >= 1 && layers[8] <= 3) || !(layers[9] >= 0 && layers[9] < 1e6f)) r->bad = 1;
+    if (m->alpha_mode < VT_ALPHA_OPAQUE || m->alpha_mode > VT_ALPHA_BLEND) r->bad = 1;
+    m->transmission = layers[6]; m->alpha_cutoff = layers[7]; m->ior = layers[8]; m->thickness = layers[9];
     m->clearcoat = layers[0]; m->clearcoat_roughness = layers[1];
     memcpy(m->sheen_colour, layers + 2, sizeof m->sheen_colour);
     m->sheen_roughness = layers[5];

@@ -224,6 +224,16 @@ extern "C" vt_result vtai_material_int(const aiMaterial *mat, const char *key, u
     }
 }
 
+extern "C" vt_result vtai_material_string(const aiMaterial *mat, const char *key, unsigned type, unsigned index, aiString *out)
+{
+    try {
+        std::lock_guard<std::mutex> lock(s_assimp);
+        return aiGetMaterialString(mat, key, type, index, out) == aiReturn_SUCCESS ? VT_OK : VT_ERR_NOT_FOUND;
+    } catch (...) {
+        return VT_ERR_INTERNAL;
+    }
+}
+
 extern "C" vt_result vtai_material_texture(const aiMaterial *mat, unsigned texture_type, aiString *path)
 {
     try {

@@ -92,6 +92,7 @@ static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
     u->sh = glGetUniformLocation(p, "u_sh");
     for (int k = 0; k < VT_MESH_TEXTURES + 3; k++) u->samplers[k] = glGetUniformLocation(p, samplers[k]);
     u->transmission = glGetUniformLocation(p, "u_transmission");
+    u->alpha_cutoff = glGetUniformLocation(p, "u_alpha_cutoff");
     u->clearcoat = glGetUniformLocation(p, "u_clearcoat");
     u->sheen = glGetUniformLocation(p, "u_sheen");
 }
@@ -131,9 +132,10 @@ vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t 
     for (int k = 0; k < VT_MESH_TEXTURES; k++)
         len += (size_t)snprintf(defines + len, sizeof defines - len, "#define %s %d\n", names[k], (variant >> k) & 1);
     snprintf(defines + len, sizeof defines - len,
-             "#define HAS_UV_MAPS %d\n#define HAS_CLEARCOAT %d\n#define HAS_SHEEN %d\n#define HAS_TRANSMISSION %d\n",
+             "#define HAS_UV_MAPS %d\n#define HAS_CLEARCOAT %d\n#define HAS_SHEEN %d\n#define HAS_TRANSMISSION %d\n"
+             "#define HAS_ALPHA_MASK %d\n",
              (variant & VT_MESH_UV_MAPS) != 0, (variant & VT_MESH_CLEARCOAT) != 0, (variant & VT_MESH_SHEEN) != 0,
-             (variant & VT_MESH_TRANSMISSION) != 0);
+             (variant & VT_MESH_TRANSMISSION) != 0, (variant & VT_MESH_ALPHA_MASK) != 0);
     GLuint p;
     vt_result res = program2(r->shader_dir, "mesh", "mesh", defines, &p, err, errlen);
     if (res != VT_OK) return res;

@@ -278,6 +278,7 @@ static int material_variant(const vt_material *mat, int tex_count, int texs[VT_M
     }
     if (mat->clearcoat > 0) variant |= VT_MESH_CLEARCOAT;
     if (mat->transmission > 0) variant |= VT_MESH_TRANSMISSION;
+    if (mat->alpha_mode == VT_ALPHA_MASK) variant |= VT_MESH_ALPHA_MASK;
     if (mat->sheen_colour[0] > 0 || mat->sheen_colour[1] > 0 || mat->sheen_colour[2] > 0) variant |= VT_MESH_SHEEN;
     return variant;
 }
@@ -350,6 +351,7 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
     if (variant & VT_MESH_UV_MAPS) set_uv_maps(u, mat);
     if (variant & VT_MESH_CLEARCOAT) glUniform2f(u->clearcoat, mat->clearcoat, mat->clearcoat_roughness);
     if (variant & VT_MESH_SHEEN) glUniform4f(u->sheen, mat->sheen_colour[0], mat->sheen_colour[1], mat->sheen_colour[2], mat->sheen_roughness);
+    if (variant & VT_MESH_ALPHA_MASK) glUniform1f(u->alpha_cutoff, mat->alpha_cutoff);
     if (variant & VT_MESH_TRANSMISSION) {   /* the thickness in metres: the instance's scale applied */
         float scale = sqrtf(mv[0][0] * mv[0][0] + mv[0][1] * mv[0][1] + mv[0][2] * mv[0][2]);
         glUniform3f(u->transmission, mat->transmission, mat->ior, mat->thickness * scale);
@@ -389,24 +391,33 @@ vt_result vt_render_model(vt_renderer *r, vt_gpu_model_id id, const float cam_fr
     return VT_OK;
 }
 
-enum { PASS_DEPTH, PASS_OPAQUE, PASS_GLASS_DEPTH, PASS_GLASS };
+/* Instances by how they are drawn: opaque (with the depth pre-pass), alpha-masked (after them:
+ * the pre-pass cannot cut their holes), glass (over a copy of all that), alpha-blended (last). */
+enum { KIND_OPAQUE, KIND_MASK, KIND_GLASS, KIND_BLEND };
+enum { PASS_DEPTH, PASS_OPAQUE, PASS_MASK, PASS_GLASS_DEPTH, PASS_GLASS, PASS_BLEND };
+static const int k_pass_kind[] = { KIND_OPAQUE, KIND_OPAQUE, KIND_MASK, KIND_GLASS, KIND_GLASS, KIND_BLEND };
 
-static int is_glass(const vt_model *m, const vt_mesh_instance *in) { return instance_material(m, in)->transmission > 0; }
+static int kind_of(const vt_model *m, const vt_mesh_instance *in)
+{
+    const vt_material *mat = instance_material(m, in);
+    return mat->transmission > 0 ? KIND_GLASS : mat->alpha_mode == VT_ALPHA_MASK ? KIND_MASK
+         : mat->alpha_mode == VT_ALPHA_BLEND ? KIND_BLEND : KIND_OPAQUE;
+}
 
-static int has_glass(const vt_renderer *r, const vt_draw_cmd *c)
+static int has_kind(const vt_renderer *r, const vt_draw_cmd *c, int kind)
 {
     const vt_gpu_slot *g = c->model.id ? lookup(r, c->model) : NULL;
     for (int i = 0; g && i < g->src->instance_count; i++)
-        if (is_glass(g->src, &g->src->instances[i])) return 1;
+        if (kind_of(g->src, &g->src->instances[i]) == kind) return 1;
     return 0;
 }
 
 /* PASS_DEPTH: the pre-pass; PASS_OPAQUE: the shading, which for an opaque model passes where the
  * pre-pass left this very surface (LEQUAL) and nothing was shaded yet (stencil 0, then 1): of
  * surfaces at the same depth (shared edges) the first drawn stays, as drawing in order with LESS
- * keeps it. A fading model is drawn as before (LESS, blended, no stencil). Transmissive
- * instances are in neither: they come last, over what they let through, with a depth pre-pass
- * of their own (PASS_GLASS_DEPTH) so that only the nearest glass surface is shaded (LEQUAL). */
+ * keeps it. A fading model is drawn as before (LESS, blended, no stencil). The other kinds come
+ * after (LESS): masked, then glass over what it lets through, with a depth pre-pass of its own
+ * (PASS_GLASS_DEPTH) so that only the nearest glass surface is shaded (LEQUAL), then blended. */
 static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int pass)
 {
     const vt_gpu_slot *g = lookup(r, c->model);
@@ -414,6 +425,7 @@ static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int pass)
     glEnable(GL_DEPTH_TEST);
     int keep_first = pass == PASS_OPAQUE && c->opacity >= 1;
     glDepthFunc(keep_first || (pass == PASS_GLASS && c->opacity >= 1) ? GL_LEQUAL : GL_LESS);
+    glDepthMask(pass == PASS_BLEND ? GL_FALSE : GL_TRUE);   /* a blended surface hides nothing */
     if (keep_first) {
         glEnable(GL_STENCIL_TEST);
         glStencilFunc(GL_EQUAL, 0, 0xFF);
@@ -424,7 +436,7 @@ static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int pass)
         glUniformMatrix4fv(r->depth_u.proj, 1, GL_FALSE, r->proj);
         for (int i = 0; i < g->src->instance_count; i++) {
             const vt_mesh_instance *in = &g->src->instances[i];
-            if (is_glass(g->src, in) != (pass == PASS_GLASS_DEPTH)) continue;
+            if (kind_of(g->src, in) != k_pass_kind[pass]) continue;
             mat4 mv;
             mat3 nm;
             instance_matrices(in, c->mv, mv, nm);
@@ -434,7 +446,7 @@ static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int pass)
         }
         return;
     }
-    if (c->opacity < 1) { glEnable(GL_BLEND); glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA); }
+    if (c->opacity < 1 || pass == PASS_BLEND) { glEnable(GL_BLEND); glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA); }
     else glDisable(GL_BLEND);
     draw_state ds = { .opacity = c->opacity, .program = -1 };
     studio_frame(c->mv, ds.wfc);
@@ -450,9 +462,10 @@ static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int pass)
     glActiveTexture(GL_TEXTURE7);
     glBindTexture(GL_TEXTURE_2D, r->scene_tex);
     for (int i = 0; i < g->src->instance_count; i++)
-        if (is_glass(g->src, &g->src->instances[i]) == (pass == PASS_GLASS)) draw_instance(r, g, &g->src->instances[i], c->mv, &ds);
+        if (kind_of(g->src, &g->src->instances[i]) == k_pass_kind[pass]) draw_instance(r, g, &g->src->instances[i], c->mv, &ds);
     glActiveTexture(GL_TEXTURE0);
     glDisable(GL_STENCIL_TEST);
+    glDepthMask(GL_TRUE);
 }
 
 /* What glass lets through: the frame as drawn so far (the video, shadows, opaque products),
@@ -492,21 +505,25 @@ void vt_render_flush_3d(vt_renderer *r)
         glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     }
     vt_render_pass_mark(r, VT_RENDER_PASS_DEPTH);
-    int glass = 0;
+    int kinds[KIND_BLEND + 1] = { 0 };
     for (int i = 0; i < r->ncmds; i++) {
         if (r->cmds[i].model.id) draw_model(r, &r->cmds[i], PASS_OPAQUE);
         else draw_shadow(r, &r->cmds[i]);
-        glass |= has_glass(r, &r->cmds[i]);
+        for (int k = KIND_MASK; k <= KIND_BLEND; k++) kinds[k] |= has_kind(r, &r->cmds[i], k);
     }
-    if (glass) {
+    for (int i = 0; kinds[KIND_MASK] && i < r->ncmds; i++)
+        if (has_kind(r, &r->cmds[i], KIND_MASK)) draw_model(r, &r->cmds[i], PASS_MASK);
+    if (kinds[KIND_GLASS]) {
         copy_scene(r);
         glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
         for (int i = 0; i < r->ncmds; i++)
-            if (r->cmds[i].opacity >= 1 && has_glass(r, &r->cmds[i])) draw_model(r, &r->cmds[i], PASS_GLASS_DEPTH);
+            if (r->cmds[i].opacity >= 1 && has_kind(r, &r->cmds[i], KIND_GLASS)) draw_model(r, &r->cmds[i], PASS_GLASS_DEPTH);
         glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
         for (int i = 0; i < r->ncmds; i++)
-            if (has_glass(r, &r->cmds[i])) draw_model(r, &r->cmds[i], PASS_GLASS);
+            if (has_kind(r, &r->cmds[i], KIND_GLASS)) draw_model(r, &r->cmds[i], PASS_GLASS);
     }
+    for (int i = 0; kinds[KIND_BLEND] && i < r->ncmds; i++)
+        if (has_kind(r, &r->cmds[i], KIND_BLEND)) draw_model(r, &r->cmds[i], PASS_BLEND);
     r->ncmds = 0;
     glBindVertexArray(0);
     vt_render_pass_mark(r, VT_RENDER_PASS_PRODUCTS);
