@@ -16,6 +16,7 @@ uniform float u_roughness;
 uniform vec3 u_emissive;
 uniform float u_normal_scale;
 uniform float u_occlusion_strength;
+uniform vec4 u_specular;         // KHR_materials_specular (and ior): the dielectric f0 over 0.04 (rgb), the weight (a)
 // Which maps the material has: HAS_TEXTURE (base colour, an sRGB texture: sampled as linear),
 // HAS_MR (roughness in G, metallic in B), HAS_NORMAL, HAS_OCCLUSION (R), HAS_EMISSIVE (sRGB),
 // each defined 0 or 1 by the renderer, one program per combination; HAS_UV_MAPS 1 where a map
@@ -219,7 +220,8 @@ void main() {
     float ao = 1.0;
 #endif
 
-    vec3 f0 = mix(vec3(0.04), base.rgb, metal);
+    vec3 f0 = mix(min(vec3(0.04) * u_specular.rgb, vec3(1.0)), base.rgb, metal);
+    float sw = mix(u_specular.a, 1.0, metal);   // the dielectric reflection's weight (a metal's is 1)
     vec3 diffuse_c = base.rgb * (1.0 - metal);
 
     // Image-based: irradiance from the studio's spherical harmonics, reflection from the mip of
@@ -235,7 +237,7 @@ void main() {
     diffuse_light = mix(diffuse_light, transmitted(n, v, base.rgb), u_transmission.x);
     diffuse_c *= 1.0 - u_transmission.x;
 #endif
-    vec3 colour = (diffuse_light + prefiltered * room(r) * (f0 * ab.x + ab.y)) * ao;
+    vec3 colour = (diffuse_light + prefiltered * room(r) * (f0 * ab.x + ab.y) * sw) * ao;
 
     // The studio's key softbox (above, left, in front) also as a light, for a defined highlight.
     vec3 l = u_key_cam;
@@ -244,9 +246,9 @@ void main() {
     float fv = 1.0 - vh, fv2 = fv * fv;   // (1 - vh)^5 by multiplies: pow is exp2(log2) on a CPU
     vec3 F = f0 + (1.0 - f0) * (fv2 * fv2 * fv);
     float a = rough * rough;
-    vec3 spec = F * d_ggx(nh, a) * v_smith(nv, nl, a);
+    vec3 spec = F * d_ggx(nh, a) * v_smith(nv, nl, a) * sw;
     vec3 key = 1.6 * room(l);
-    colour += (diffuse_c / PI * (1.0 - F) + spec) * nl * key;
+    colour += (diffuse_c / PI * (1.0 - F * sw) + spec) * nl * key;
 #if HAS_SHEEN
     colour = sheen_layer(colour, irradiance * room(n) * ao, nv, nl, nh, key);
 #endif

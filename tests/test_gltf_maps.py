@@ -13,6 +13,7 @@ leaves the quad as if it had no map (1 darkens it), normalTexture.scale 0 flatte
 map to the plain quad (1 changes its shading). The layers over the base, on a sphere:
 KHR_materials_clearcoat adds a lacquer's reflection (factor 0: the plain material, to the bit),
 KHR_materials_sheen brightens a velvet most at its silhouette (colour 0: the plain material).
+KHR_materials_specular: factor 0 takes the dielectric reflection away, a red colour reddens it.
 alphaMode: OPAQUE ignores a texture's alpha, MASK leaves out what is below the cutoff, BLEND lets
 the backdrop through by the alpha."""
 import base64, json, math, os, struct, sys, tempfile
@@ -250,6 +251,17 @@ gain_mid = (luma(sheen, mid) - luma(plain, mid)).mean()
 print("sheen: mean difference %.2f; brightening at the rim %.1f, in the middle %.1f" % (d, gain_ring, gain_mid))
 check(d > 3 and gain_ring > gain_mid + 5, "a sheen changes the velvet sphere (%.2f), most at grazing angles (%.1f against %.1f)" %
       (d, gain_ring, gain_mid))
+# KHR_materials_specular: no dielectric reflection at factor 0; a coloured one with a colour.
+shiny = {"pbrMetallicRoughness": {"baseColorFactor": [0.05, 0.05, 0.05, 1], "metallicFactor": 0, "roughnessFactor": 0.1}}
+sp1 = render_sphere("spec1", shiny)
+sp0 = render_sphere("spec0", dict(shiny, extensions={"KHR_materials_specular": {"specularFactor": 0}}))
+spr = render_sphere("specred", dict(shiny, extensions={"KHR_materials_specular": {"specularColorFactor": [1, 0, 0]}}))
+hi1, hi0 = np.percentile(luma(sp1, ball), 99), np.percentile(luma(sp0, ball), 99)
+top = luma(sp1, ball) >= np.percentile(luma(sp1, ball), 99)
+red_hl = spr[ball][top].mean(axis=0)
+print("specular: brightest 1 %%: %.1f plain, %.1f at factor 0; red specular colour's highlight BGR %s" % (hi1, hi0, red_hl.round(1)))
+check(hi0 < hi1 - 40, "specularFactor 0 takes the reflection away (%.1f -> %.1f)" % (hi1, hi0))
+check(red_hl[2] > red_hl[0] + 40, "a red specularColorFactor reddens the reflection: %s" % red_hl)
 none = render_sphere("velvet_none", dict(velvet, extensions={"KHR_materials_sheen": {"sheenColorFactor": [0, 0, 0]}}))
 check(differ(none, plain) == 0, "sheenColorFactor 0 is the plain material")
 

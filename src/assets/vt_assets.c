@@ -162,6 +162,7 @@ static void read_layers(const struct aiMaterial *mat, vt_material *vm)
     if (vtai_material_float(mat, AI_MATKEY_SHEEN_ROUGHNESS_FACTOR, &f) == VT_OK) vm->sheen_roughness = unit(f);
     vm->transmission = vm->thickness = 0;
     vm->ior = 1.5f;
+    vm->specular = vm->specular_colour[0] = vm->specular_colour[1] = vm->specular_colour[2] = 1;   /* vt_gltf_ext's */
     if (vtai_material_float(mat, AI_MATKEY_TRANSMISSION_FACTOR, &f) == VT_OK) vm->transmission = unit(f);
     if (vtai_material_float(mat, AI_MATKEY_REFRACTI, &f) == VT_OK && isfinite(f) && f >= 1 && f <= 3) vm->ior = f;
     if (vtai_material_float(mat, AI_MATKEY_VOLUME_THICKNESS_FACTOR, &f) == VT_OK && isfinite(f) && f > 0 && f < 1e6f) vm->thickness = f;
@@ -455,8 +456,12 @@ static vt_result model_from_scene(const struct aiScene *sc, const char *path, do
     vt_tex_ctx tc = { .model_path = path, .bytes = bytes };
     for (unsigned i = 0; m && i < sc->mNumMaterials; i++) {
         read_material(m, sc, i, &tc);
-        if (i < (unsigned)ext->count)   /* assimp's materials are the file's, in its order */
-            for (int k = 0; k < 3; k++) m->materials[i].emissive[k] *= ext->materials[i].emissive_strength;
+        vt_material *vm = &m->materials[i];
+        if (i >= (unsigned)ext->count) continue;   /* assimp's materials are the file's, in its order */
+        const vt_gltf_material_ext *e = &ext->materials[i];
+        for (int k = 0; k < 3; k++) vm->emissive[k] *= e->emissive_strength;
+        vm->specular = e->specular;
+        memcpy(vm->specular_colour, e->specular_colour, sizeof vm->specular_colour);
     }
     if (m) m->material_count = (int)sc->mNumMaterials;
     if (m && tc.fatal) {
@@ -555,7 +560,7 @@ vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, s
     vt_material *mat = &m->materials[0];
     *mat = (vt_material){ .base_colour = { 0.55f, 0.56f, 0.58f, 1 }, .roughness = 0.7f, .texture = -1, .tex_metal_rough = -1,
                           .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .normal_scale = 1, .occlusion_strength = 1,
-                          .ior = 1.5f };
+                          .ior = 1.5f, .specular = 1, .specular_colour = { 1, 1, 1 } };
     for (int k = 0; k < VT_MATERIAL_MAPS; k++) mat->uv[k] = vt_uv_map_identity;
     m->material_count = 1;
     memcpy(m->instances[0].transform, k_identity, sizeof k_identity);

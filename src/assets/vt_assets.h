@@ -47,6 +47,9 @@ typedef struct vt_material {
      * alpha_cutoff is not drawn: leaves, lace), _BLEND (drawn over what lies behind by its alpha). */
     int alpha_mode;
     float alpha_cutoff;
+    /* KHR_materials_specular: the dielectric reflection's strength and colour (1 and 1, 1, 1:
+     * glTF's plain 4 % white); their maps are not read. */
+    float specular, specular_colour[3];
 } vt_material;
 enum { VT_ALPHA_OPAQUE, VT_ALPHA_MASK, VT_ALPHA_BLEND };
 

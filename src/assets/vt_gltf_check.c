@@ -307,12 +307,20 @@ static vt_result read_ext(const cJSON *doc, vt_gltf_ext *ext)
     if (!(ext->materials = calloc((size_t)n, sizeof *ext->materials))) return VT_ERR_NO_MEMORY;
     ext->count = n;
     cJSON_ArrayForEach(m, mats) {
-        const cJSON *es = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(m,
-                          "extensions"), "KHR_materials_emissive_strength"), "emissiveStrength");
-        ext->materials[i].emissive_strength = 1;
+        const cJSON *exts = cJSON_GetObjectItemCaseSensitive(m, "extensions");
+        const cJSON *es = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(exts, "KHR_materials_emissive_strength"),
+                                                           "emissiveStrength");
+        vt_gltf_material_ext *e = &ext->materials[i++];
+        *e = (vt_gltf_material_ext){ 1, 1, { 1, 1, 1 } };
         if (cJSON_IsNumber(es) && isfinite(es->valuedouble) && es->valuedouble >= 0 && es->valuedouble <= 1e4)
-            ext->materials[i].emissive_strength = (float)es->valuedouble;
-        i++;
+            e->emissive_strength = (float)es->valuedouble;
+        const cJSON *sp = cJSON_GetObjectItemCaseSensitive(exts, "KHR_materials_specular");
+        const cJSON *sf = cJSON_GetObjectItemCaseSensitive(sp, "specularFactor"), *sc = cJSON_GetObjectItemCaseSensitive(sp, "specularColorFactor");
+        if (cJSON_IsNumber(sf) && sf->valuedouble >= 0 && sf->valuedouble <= 1) e->specular = (float)sf->valuedouble;
+        for (int k = 0; cJSON_GetArraySize(sc) == 3 && k < 3; k++) {   /* a colour may exceed 1 (the spec allows it), not 100 */
+            const cJSON *c = cJSON_GetArrayItem(sc, k);
+            if (cJSON_IsNumber(c) && c->valuedouble >= 0 && c->valuedouble <= 100) e->specular_colour[k] = (float)c->valuedouble;
+        }
     }
     return VT_OK;
 }

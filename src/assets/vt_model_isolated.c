@@ -92,6 +92,8 @@ static void write_material(writer *w, const vt_material *m)
                                m->sheen_roughness, m->transmission, m->alpha_cutoff, m->ior, m->thickness };
     w_bytes(w, layers, sizeof layers);
     w_i32(w, m->alpha_mode);
+    const float spec[4] = { m->specular, m->specular_colour[0], m->specular_colour[1], m->specular_colour[2] };
+    w_bytes(w, spec, sizeof spec);
 }
 
 static void write_model(writer *w, const vt_model *m)
@@ -300,6 +302,12 @@ static void read_material(reader *r, vt_material *m, int ntex)
     if (!(layers[8] >= 1 && layers[8] <= 3) || !(layers[9] >= 0 && layers[9] < 1e6f)) r->bad = 1;
     if (m->alpha_mode < VT_ALPHA_OPAQUE || m->alpha_mode > VT_ALPHA_BLEND) r->bad = 1;
     m->transmission = layers[6]; m->alpha_cutoff = layers[7]; m->ior = layers[8]; m->thickness = layers[9];
+    float spec[4] = { 0 };
+    r_bytes(r, spec, sizeof spec);
+    if (!(spec[0] >= 0 && spec[0] <= 1)) r->bad = 1;
+    for (int k = 1; k < 4; k++) if (!(spec[k] >= 0 && spec[k] <= 100)) r->bad = 1;
+    m->specular = spec[0];
+    memcpy(m->specular_colour, spec + 1, sizeof m->specular_colour);
     m->clearcoat = layers[0]; m->clearcoat_roughness = layers[1];
     memcpy(m->sheen_colour, layers + 2, sizeof m->sheen_colour);
     m->sheen_roughness = layers[5];

@@ -93,6 +93,7 @@ static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
     for (int k = 0; k < VT_MESH_TEXTURES + 3; k++) u->samplers[k] = glGetUniformLocation(p, samplers[k]);
     u->transmission = glGetUniformLocation(p, "u_transmission");
     u->alpha_cutoff = glGetUniformLocation(p, "u_alpha_cutoff");
+    u->specular = glGetUniformLocation(p, "u_specular");
     u->clearcoat = glGetUniformLocation(p, "u_clearcoat");
     u->sheen = glGetUniformLocation(p, "u_sheen");
 }

@@ -43,7 +43,7 @@ typedef struct vt_mesh_uniforms {
     GLint proj, opacity, world_from_cam, key_cam, room;
     /* per mesh instance */
     GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength, uv_xform, uv_set,
-          clearcoat, sheen, transmission, alpha_cutoff;
+          clearcoat, sheen, transmission, alpha_cutoff, specular;
     /* set once after linking (constant for the renderer's life) */
     GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 3];   /* the maps, u_env, u_sheen_lut, u_scene */
 } vt_mesh_uniforms;

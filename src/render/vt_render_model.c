@@ -352,6 +352,10 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
     if (variant & VT_MESH_CLEARCOAT) glUniform2f(u->clearcoat, mat->clearcoat, mat->clearcoat_roughness);
     if (variant & VT_MESH_SHEEN) glUniform4f(u->sheen, mat->sheen_colour[0], mat->sheen_colour[1], mat->sheen_colour[2], mat->sheen_roughness);
     if (variant & VT_MESH_ALPHA_MASK) glUniform1f(u->alpha_cutoff, mat->alpha_cutoff);
+    /* KHR_materials_specular over KHR_materials_ior: the dielectric f0 against glTF's 0.04 (1 for
+     * ior 1.5), times the specular colour; the factor weighs the dielectric reflection. */
+    float q = (mat->ior - 1) / (mat->ior + 1), f0 = mat->ior == 1.5f ? 1.0f : q * q / 0.04f;
+    glUniform4f(u->specular, mat->specular_colour[0] * f0, mat->specular_colour[1] * f0, mat->specular_colour[2] * f0, mat->specular);
     if (variant & VT_MESH_TRANSMISSION) {   /* the thickness in metres: the instance's scale applied */
         float scale = sqrtf(mv[0][0] * mv[0][0] + mv[0][1] * mv[0][1] + mv[0][2] * mv[0][2]);
         glUniform3f(u->transmission, mat->transmission, mat->ior, mat->thickness * scale);
