@@ -172,45 +172,10 @@ check((blend_q[2] - blend_q[0]) < 0.75 * (solid_q[2] - solid_q[0]) and blend_q[0
       "alphaMode BLEND at alpha 0.5: %s against opaque %s" % (blend_q, solid_q))
 
 # --- the layers over the base: clearcoat and sheen, on a sphere (a quad shows too few angles) ---
-def sphere_gltf(material, rings=24, segs=48):
-    pos, nrm, uv, idx = [], [], [], []
-    for i in range(rings + 1):
-        th = math.pi * i / rings
-        for j in range(segs + 1):
-            ph = 2 * math.pi * j / segs
-            n = (math.sin(th) * math.cos(ph), math.cos(th), math.sin(th) * math.sin(ph))
-            nrm.append(n)
-            pos.append((0.05 * n[0], 0.05 + 0.05 * n[1], 0.05 * n[2]))
-            uv.append((j / segs, i / rings))
-    for i in range(rings):
-        for j in range(segs):
-            a, b = i * (segs + 1) + j, (i + 1) * (segs + 1) + j
-            idx += [a, b, a + 1, a + 1, b, b + 1]
-    parts = [b"".join(struct.pack("<3f", *p) for p in pos), b"".join(struct.pack("<3f", *n) for n in nrm),
-             b"".join(struct.pack("<2f", *t) for t in uv), struct.pack("<%dH" % len(idx), *idx)]
-    offs, data = [], b""
-    for p in parts:
-        offs.append((len(data), len(p)))
-        data += p + b"\0" * (-len(p) % 4)
-    nv = len(pos)
-    return {
-        "asset": {"version": "2.0"}, "extensionsUsed": ["KHR_materials_clearcoat", "KHR_materials_sheen"],
-        "scene": 0, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
-        "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 2}, "indices": 3, "material": 0}]}],
-        "materials": [material],
-        "buffers": [{"byteLength": len(data), "uri": "data:application/octet-stream;base64," + base64.b64encode(data).decode()}],
-        "bufferViews": [{"buffer": 0, "byteOffset": o, "byteLength": n} for o, n in offs],
-        "accessors": [
-            {"bufferView": 0, "componentType": 5126, "count": nv, "type": "VEC3", "min": [-0.05, 0, -0.05], "max": [0.05, 0.1, 0.05]},
-            {"bufferView": 1, "componentType": 5126, "count": nv, "type": "VEC3"},
-            {"bufferView": 2, "componentType": 5126, "count": nv, "type": "VEC2"},
-            {"bufferView": 3, "componentType": 5123, "count": len(idx), "type": "SCALAR"}],
-    }
-
-
 def render_sphere(name, material):
     path = os.path.join(tmp, name + ".gltf")
-    json.dump(sphere_gltf(material), open(path, "w"))
+    json.dump(gltf_sphere(material, extensions=("KHR_materials_clearcoat", "KHR_materials_sheen", "KHR_materials_specular")),
+              open(path, "w"))
     out = os.path.join(tmp, name + ".png")
     r = run([vitrine, "view", path, "--headless", "--thumbnail", "--angle", "0", "--size", "320x320", "--out", out])
     check(r.returncode == 0 and os.path.exists(out), "view %s: %d %s" % (name, r.returncode, r.stderr))

@@ -7,7 +7,7 @@ Inside the sphere's silhouette, the clear glass's pixels correlate with the phot
 markers' pattern shows through), the same file without transmission does not (an opaque ball
 hides it), and the thick glass refracts: its picture differs from the thin one's. A glass tinted
 by its base colour lets the photo through tinted."""
-import base64, json, math, os, shutil, struct, sys, tempfile
+import json, math, os, shutil, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 import numpy as np
@@ -23,44 +23,11 @@ for i in range(3):
     cv2.imwrite(os.path.join(frames, "%03d.png" % i), img)
 
 
-def sphere(material, rings=24, segs=48, radius=0.03):
-    pos, nrm, idx = [], [], []
-    for i in range(rings + 1):
-        th = math.pi * i / rings
-        for j in range(segs + 1):
-            ph = 2 * math.pi * j / segs
-            n = (math.sin(th) * math.cos(ph), math.cos(th), math.sin(th) * math.sin(ph))
-            nrm.append(n)
-            pos.append((radius * n[0], radius + radius * n[1], radius * n[2]))
-    for i in range(rings):
-        for j in range(segs):
-            a, b = i * (segs + 1) + j, (i + 1) * (segs + 1) + j
-            idx += [a, b, a + 1, a + 1, b, b + 1]
-    parts = [b"".join(struct.pack("<3f", *p) for p in pos), b"".join(struct.pack("<3f", *n) for n in nrm),
-             struct.pack("<%dH" % len(idx), *idx)]
-    offs, data = [], b""
-    for p in parts:
-        offs.append((len(data), len(p)))
-        data += p + b"\0" * (-len(p) % 4)
-    return {
-        "asset": {"version": "2.0"}, "extensionsUsed": ["KHR_materials_transmission", "KHR_materials_volume"],
-        "scene": 0, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
-        "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "NORMAL": 1}, "indices": 2, "material": 0}]}],
-        "materials": [material],
-        "buffers": [{"byteLength": len(data), "uri": "data:application/octet-stream;base64," + base64.b64encode(data).decode()}],
-        "bufferViews": [{"buffer": 0, "byteOffset": o, "byteLength": n} for o, n in offs],
-        "accessors": [
-            {"bufferView": 0, "componentType": 5126, "count": len(pos), "type": "VEC3", "min": [-radius, 0, -radius],
-             "max": [radius, 2 * radius, radius]},
-            {"bufferView": 1, "componentType": 5126, "count": len(pos), "type": "VEC3"},
-            {"bufferView": 2, "componentType": 5123, "count": len(idx), "type": "SCALAR"}],
-    }
-
-
 def show(name, material):
     """The run's first frame with the sphere of this material on marker 40 (no contact shadow)."""
     model = os.path.join(tmp, name + ".gltf")
-    json.dump(sphere(material), open(model, "w"))
+    json.dump(gltf_sphere(material, radius=0.03, uv=False, extensions=("KHR_materials_transmission", "KHR_materials_volume")),
+              open(model, "w"))
     cat = os.path.join(tmp, name + ".json")
     json.dump({"version": 1, "store": {"name": "Test", "locale": "en_US", "currency": "EUR"},
                "markers": {"dictionary": "6X6_250", "length_mm": 40},

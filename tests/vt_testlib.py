@@ -1,5 +1,5 @@
 """Helpers for the whole-program tests: run the real vitrine binary, score against truth."""
-import atexit, json, math, os, select, shutil, subprocess, sys, tempfile, threading, time
+import atexit, base64, json, math, os, select, shutil, struct, subprocess, sys, tempfile, threading, time
 
 
 def _private_folders():
@@ -204,3 +204,46 @@ def rot_err_deg(a, b):
     A, B = rodrigues(a), rodrigues(b)
     tr = sum(A[k][i] * B[k][i] for i in range(3) for k in range(3))
     return math.degrees(math.acos(max(-1.0, min(1.0, (tr - 1) / 2))))
+
+
+def gltf_sphere(material, radius=0.05, uv=True, extensions=(), rings=24, segs=48):
+    """A glTF (as a dict: json.dump it to a .gltf) of one sphere standing on y = 0, its buffers
+    inline, with normals and, when uv, TEXCOORD_0 (u around, v down from the top); material is
+    its one material, extensions the names for extensionsUsed."""
+    pos, nrm, tex, idx = [], [], [], []
+    for i in range(rings + 1):
+        th = math.pi * i / rings
+        for j in range(segs + 1):
+            ph = 2 * math.pi * j / segs
+            n = (math.sin(th) * math.cos(ph), math.cos(th), math.sin(th) * math.sin(ph))
+            nrm.append(n)
+            pos.append((radius * n[0], radius + radius * n[1], radius * n[2]))
+            tex.append((j / segs, i / rings))
+    for i in range(rings):
+        for j in range(segs):
+            a, b = i * (segs + 1) + j, (i + 1) * (segs + 1) + j
+            idx += [a, b, a + 1, a + 1, b, b + 1]
+    parts = [b"".join(struct.pack("<3f", *p) for p in pos), b"".join(struct.pack("<3f", *n) for n in nrm),
+             struct.pack("<%dH" % len(idx), *idx)] + ([b"".join(struct.pack("<2f", *t) for t in tex)] if uv else [])
+    offs, data = [], b""
+    for p in parts:
+        offs.append((len(data), len(p)))
+        data += p + b"\0" * (-len(p) % 4)
+    attrs = {"POSITION": 0, "NORMAL": 1}
+    accessors = [
+        {"bufferView": 0, "componentType": 5126, "count": len(pos), "type": "VEC3", "min": [-radius, 0, -radius],
+         "max": [radius, 2 * radius, radius]},
+        {"bufferView": 1, "componentType": 5126, "count": len(pos), "type": "VEC3"},
+        {"bufferView": 2, "componentType": 5123, "count": len(idx), "type": "SCALAR"}]
+    if uv:
+        attrs["TEXCOORD_0"] = 3
+        accessors.append({"bufferView": 3, "componentType": 5126, "count": len(pos), "type": "VEC2"})
+    return {
+        "asset": {"version": "2.0"}, "extensionsUsed": list(extensions),
+        "scene": 0, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
+        "meshes": [{"primitives": [{"attributes": attrs, "indices": 2, "material": 0}]}],
+        "materials": [material],
+        "buffers": [{"byteLength": len(data), "uri": "data:application/octet-stream;base64," + base64.b64encode(data).decode()}],
+        "bufferViews": [{"buffer": 0, "byteOffset": o, "byteLength": n} for o, n in offs],
+        "accessors": accessors,
+    }

@@ -202,6 +202,19 @@ static float sheen_albedo(float nv, float rough)
     return sum * (1.0f / NT) * (2 * (float)M_PI / NP);
 }
 
+GLuint vt_render_table_texture(GLint internal, int w, int h, GLenum format, GLenum type, const void *data)
+{
+    GLuint t;
+    glGenTextures(1, &t);
+    glBindTexture(GL_TEXTURE_2D, t);
+    glTexImage2D(GL_TEXTURE_2D, 0, internal, w, h, 0, format, type, data);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    return t;
+}
+
 vt_result vt_render_sheen_lut_build(vt_renderer *r)
 {
     float *lut = malloc(sizeof(float) * SHEEN_LUT * SHEEN_LUT);
@@ -211,13 +224,7 @@ vt_result vt_render_sheen_lut_build(vt_renderer *r)
             float e = sheen_albedo((x + 0.5f) / SHEEN_LUT, (y + 0.5f) / SHEEN_LUT);
             lut[y * SHEEN_LUT + x] = e < 0 ? 0 : e > 1 ? 1 : e;
         }
-    glGenTextures(1, &r->sheen_lut);
-    glBindTexture(GL_TEXTURE_2D, r->sheen_lut);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, SHEEN_LUT, SHEEN_LUT, 0, GL_RED, GL_FLOAT, lut);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    r->sheen_lut = vt_render_table_texture(GL_R32F, SHEEN_LUT, SHEEN_LUT, GL_RED, GL_FLOAT, lut);
     free(lut);
     return VT_OK;
 }

@@ -141,6 +141,8 @@ void vt_render_text_frame(vt_renderer *r);
 /* vt_render_env.c: fills env_tex and env_sh; the sheen layer's albedo table. */
 vt_result vt_render_env_build(vt_renderer *r, char *err, size_t errlen);
 vt_result vt_render_sheen_lut_build(vt_renderer *r);
+/* A texture sampled linearly and clamped at its edges (a table, a copy of the frame): made, bound. */
+GLuint vt_render_table_texture(GLint internal, int w, int h, GLenum format, GLenum type, const void *data);
 
 /* vt_render.c: links the mesh program of a set of maps (bit k: map k) unless it is already. */
 vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t errlen);

@@ -477,15 +477,7 @@ static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int pass)
 static void copy_scene(vt_renderer *r)
 {
     int w = r->desc.width, h = r->desc.height;
-    if (!r->scene_tex) {
-        glGenTextures(1, &r->scene_tex);
-        glBindTexture(GL_TEXTURE_2D, r->scene_tex);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    }
+    if (!r->scene_tex) r->scene_tex = vt_render_table_texture(GL_RGBA8, w, h, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
     if (r->fbo_ms) {
         glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo_ms);
         glBindFramebuffer(GL_DRAW_FRAMEBUFFER, r->fbo);
