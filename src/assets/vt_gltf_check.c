@@ -212,9 +212,37 @@ static const cJSON **items_of(const cJSON *arr, int *n)
     return it;
 }
 
+/* glTF's rule: a viewer without an extension the file requires must not show the file. For the
+ * ones gltfpack writes, how to export without them. VT_ERR_UNSUPPORTED: not malformed. */
+static vt_result check_required(gltf_doc *d, const cJSON *doc)
+{
+    static const char *const known[] = { "KHR_draco_mesh_compression", "KHR_texture_transform", "KHR_materials_variants",
+                                         "KHR_materials_emissive_strength", "KHR_materials_clearcoat", "KHR_materials_sheen",
+                                         "KHR_materials_specular", "KHR_materials_transmission", "KHR_materials_volume",
+                                         "KHR_materials_ior", NULL };
+    const cJSON *e, *req = cJSON_GetObjectItemCaseSensitive(doc, "extensionsRequired");
+    int meshopt = 0;   /* said first: gltfpack -cc quantizes too, and this is what to undo first */
+    cJSON_ArrayForEach(e, req) meshopt |= cJSON_IsString(e) && !strcmp(e->valuestring, "EXT_meshopt_compression");
+    cJSON_ArrayForEach(e, req) {
+        int ok = !cJSON_IsString(e);
+        for (int k = 0; !ok && known[k]; k++) ok = !strcmp(e->valuestring, known[k]);
+        if (ok) continue;
+        if (meshopt)
+            bad(d, "its buffers are compressed with EXT_meshopt_compression, which this Vitrine cannot read yet: export it "
+                   "without (gltfpack without -c or -cc)");
+        else if (!strcmp(e->valuestring, "KHR_mesh_quantization"))
+            bad(d, "its vertices are quantized (KHR_mesh_quantization), which this Vitrine cannot read yet: export them as "
+                   "floats (gltfpack -noq)");
+        else bad(d, "it requires the glTF extension %.60s, which this Vitrine does not read", e->valuestring);
+        return VT_ERR_UNSUPPORTED;
+    }
+    return VT_OK;
+}
+
 static vt_result check_doc(gltf_doc *d, const cJSON *doc)
 {
-    vt_result r = check_buffers(d);
+    vt_result r = check_required(d, doc);
+    if (r == VT_OK) r = check_buffers(d);
     if (r == VT_OK) r = check_views(d);
     if (r == VT_OK) r = check_accessors(d);
     if (r == VT_OK) r = vt_gltf_check_nodes(cJSON_GetObjectItemCaseSensitive(doc, "nodes"), d->err, d->errlen);
