@@ -73,6 +73,8 @@ typedef struct product_slot {
 typedef struct scene {
     vt_catalog *cat;
     product_slot *slots;
+    int nslots;               /* cat->count when made: freeing reads this, not a borrowed catalog
+                               * the loader may have freed already */
     vt_dictionary dict;
     vt_visitor_show *shows;   /* the visitor's view of the slots (catalog order) */
     int cat_borrowed;         /* the first placeholders' scene: the loader's batch owns cat */

@@ -103,6 +103,7 @@ static void scene_begin(scene *sc, vt_catalog *cat)
     sc->cat = cat;
     vt_dictionary_find(cat->dictionary, &sc->dict);
     sc->slots = calloc((size_t)cat->count + 1, sizeof *sc->slots);
+    sc->nslots = sc->slots ? cat->count : 0;
     sc->shows = calloc((size_t)cat->count + 1, sizeof *sc->shows);
 }
 
@@ -126,7 +127,7 @@ static int scene_fill(scene *sc, int *at, run_batch *b, scene *old, vt_renderer 
 
 void scene_free(scene *sc, vt_renderer *rend)
 {
-    for (int i = 0; sc->cat && sc->slots && i < sc->cat->count; i++) slot_release(&sc->slots[i], rend);
+    for (int i = 0; sc->slots && i < sc->nslots; i++) slot_release(&sc->slots[i], rend);
     free(sc->slots);
     free(sc->shows);
     if (!sc->cat_borrowed) vt_catalog_destroy(sc->cat);
