@@ -1,8 +1,10 @@
 #version 330 core
 // glTF 2.0 metallic-roughness shading, lit by a neutral studio environment (image-based: a
 // prefiltered equirectangular map, sharper mips for smooth surfaces) plus one soft key light for
-// a crisp highlight, both scaled and tinted by the room's light where the camera's picture gives it. Colour is linear throughout; Khronos PBR Neutral tone mapping keeps product
-// colours true up to the highlights, and the output is encoded to sRGB exactly.
+// a crisp highlight, both scaled and tinted by the room's light where the camera's picture gives
+// it; then the file's layers (sheen, clearcoat) and glass. Colour is linear throughout; Khronos
+// PBR Neutral tone mapping keeps product colours true up to the highlights, and the output is
+// encoded to sRGB exactly.
 // Camera space is OpenCV's: x right, y down, z forward (so up is -y, the viewer is towards -z).
 in vec3 v_pos;
 in vec3 v_normal;
