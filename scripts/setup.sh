@@ -44,6 +44,7 @@ PKGS=(
   libpq-dev postgresql python3-psycopg2   # the shop network (issue 20): libpq; the tests start their own server (initdb, pg_ctl) and read it back with psycopg2
   git   # test_paths checks a run writes nothing into the checkout (git status); a tarball of the source has no git
   libsystemd-dev   # sd_notify (src/app/run_service.c); systemd's systemd-analyze verify (tests/test_service.py)
+  libmeshoptimizer-dev   # EXT_meshopt_compression decoding (src/assets/vt_gltf_unpack.c)
   draco gltfpack   # tests/test_compressed.py compresses models as pipelines ship them (Draco's transcoder, meshoptimizer's gltfpack)
 )
 # Node.js for the browser tests: Debian's, unless one is already installed (its own npm with it).

@@ -140,16 +140,23 @@ vec3 clearcoat_layer(vec3 below, vec3 ng, vec3 v, vec3 l, vec3 key) {
 
 // KHR_materials_transmission: what lies behind (u_scene: the frame drawn so far, the video and
 // the opaque products, sRGB-encoded, framebuffer rows), seen along the view ray refracted into
-// the surface (ior) and carried through its thickness, tinted by the base colour.
+// the surface (ior) and carried through its thickness (KHR_materials_volume: the factor times
+// its map's G), tinted by the base colour and by the volume's attenuation (Beer-Lambert: the
+// attenuation colour to the power of the thickness over the attenuation distance).
 #if HAS_TRANSMISSION
 uniform vec3 u_transmission;     // factor, ior, thickness in metres (0: a thin wall)
+uniform vec4 u_attenuation;      // colour, exponent per unit of thickness map (0: none)
+uniform float u_thickness_map;   // 1: u_thickness_tex scales the thickness
 uniform sampler2D u_scene;
+uniform sampler2D u_thickness_tex;
 uniform mat4 u_proj;
 vec3 transmitted(vec3 n, vec3 v, vec3 base) {
+    float t = u_thickness_map > 0.5 ? texture(u_thickness_tex, v_uv).g : 1.0;
     vec3 rd = refract(-v, n, 1.0 / u_transmission.y);
-    vec4 c = u_proj * vec4(v_pos + rd * u_transmission.z, 1.0);
+    vec4 c = u_proj * vec4(v_pos + rd * u_transmission.z * t, 1.0);
     vec3 behind = texture(u_scene, clamp(c.xy / c.w * 0.5 + 0.5, 0.0, 1.0)).rgb;
-    return behind * behind * base;   // back to linear, near enough (it is tone mapped again); pow is dear on a CPU
+    vec3 through = u_attenuation.w > 0.0 ? pow(u_attenuation.rgb, vec3(u_attenuation.w * t)) : vec3(1.0);
+    return behind * behind * base * through;   // back to linear, near enough (it is tone mapped again)
 }
 #endif
 

@@ -9,9 +9,11 @@
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Counts from the glTF JSON: POSITION counts and indices/3 of the triangle primitives of every
  * mesh some node uses (a mesh no node draws is not part of the model). */
@@ -156,9 +158,58 @@ static int load_model(const char *path)
     return ok;
 }
 
+/* gltfpack's output for a bundled model with bytes of its meshopt streams and quantized
+ * accessors overwritten (a fixed sequence): each load either works or says in one line, naming
+ * the file, what is wrong, and never reads outside what it was given (the ASan build). */
+static void damaged_meshopt(const char *seed)
+{
+    char *data = t_read_file(seed);
+    FILE *f = fopen(seed, "rb");
+    long n = f && fseek(f, 0, SEEK_END) == 0 ? ftell(f) : 0;
+    if (f) fclose(f);
+    CHECK(data && n > 64);
+    uint32_t jl = 0;
+    if (data && n > 64) memcpy(&jl, data + 12, 4);
+    long bin = 20 + (long)jl + 8;
+    CHECK(bin < n);
+    if (!data || bin >= n) { free(data); return; }
+    CHECKF(load_model(seed), "%s does not load", seed);
+    char path[] = "/tmp/vt_test_meshopt_XXXXXX.glb", err[1024];
+    int ok = 0, refused = 0;
+    unsigned seedv = 12345;
+    for (int it = 0; it < 400; it++) {
+        char *copy = malloc((size_t)n);
+        memcpy(copy, data, (size_t)n);
+        for (int k = 0; k < 1 + it % 8; k++) {
+            seedv = seedv * 1103515245u + 12345u;
+            copy[bin + (long)(seedv >> 8) % (n - bin)] = (char)(seedv >> 3);
+        }
+        int fd = mkstemps(path, 4);
+        CHECK(fd >= 0 && write(fd, copy, (size_t)n) == n);
+        if (fd >= 0) close(fd);
+        vt_model *m = NULL;
+        vt_result r = vt_model_load(path, &m, err, sizeof err);
+        if (r == VT_OK) ok++;
+        else {
+            refused++;
+            CHECKF(strstr(err, path) && !strchr(err, '\n'), "%s", err);
+        }
+        vt_model_destroy(m);
+        remove(path);
+        memcpy(path + strlen(path) - 10, "XXXXXX", 6);
+        free(copy);
+    }
+    printf("%s damaged 400 times: %d loaded, %d refused in one line\n", seed, ok, refused);
+    CHECK(refused > 0);
+    free(data);
+}
+
 int main(int argc, char **argv)
 {
     CHECK(t_replay_fuzz_inputs("model", load_model) >= 1);
+    CHECK(t_replay_fuzz_inputs("meshopt", load_model) >= 3);
+    damaged_meshopt(VT_TEST_SOURCE_DIR "/tests/fuzz/regressions/meshopt/mug-cc.glb");
+    damaged_meshopt(VT_TEST_SOURCE_DIR "/tests/fuzz/regressions/meshopt/lamp-quantized.glb");
     /* Missing, empty and broken files: an error naming the file, and a placeholder to draw. */
     vt_model *m = (vt_model *)1;
     char err[512];

@@ -6,8 +6,10 @@ transmission 1 (thin-walled, then 2 cm thick) and with transmission taken out of
 Inside the sphere's silhouette, the clear glass's pixels correlate with the photo's (the
 markers' pattern shows through), the same file without transmission does not (an opaque ball
 hides it), and the thick glass refracts: its picture differs from the thin one's. A glass tinted
-by its base colour lets the photo through tinted."""
-import json, math, os, shutil, sys, tempfile
+by its base colour lets the photo through tinted; one with KHR_materials_volume's attenuation
+(blue-green after its distance) tints it by the depth travelled, and a thickness map of zeros
+takes that depth, and the tint, away."""
+import base64, json, math, os, shutil, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 import numpy as np
@@ -23,11 +25,15 @@ for i in range(3):
     cv2.imwrite(os.path.join(frames, "%03d.png" % i), img)
 
 
-def show(name, material):
+def show(name, material, images=None):
     """The run's first frame with the sphere of this material on marker 40 (no contact shadow)."""
     model = os.path.join(tmp, name + ".gltf")
-    json.dump(gltf_sphere(material, radius=0.03, uv=False, extensions=("KHR_materials_transmission", "KHR_materials_volume")),
-              open(model, "w"))
+    g = gltf_sphere(material, radius=0.03, uv=images is not None, extensions=("KHR_materials_transmission", "KHR_materials_volume"))
+    if images:
+        g["images"] = [{"uri": "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", im)[1].tobytes()).decode()}
+                       for im in images]
+        g["textures"] = [{"source": i} for i in range(len(images))]
+    json.dump(g, open(model, "w"))
     cat = os.path.join(tmp, name + ".json")
     json.dump({"version": 1, "store": {"name": "Test", "locale": "en_US", "currency": "EUR"},
                "markers": {"dictionary": "6X6_250", "length_mm": 40},
@@ -48,6 +54,11 @@ thick = show("thick", dict(clear, extensions={"KHR_materials_transmission": {"tr
 opaque = show("opaque", clear)   # the same material, transmission taken out
 tinted = show("tinted", {"pbrMetallicRoughness": {"baseColorFactor": [1, 0.3, 0.3, 1], "metallicFactor": 0, "roughnessFactor": 0.05},
                          "extensions": {"KHR_materials_transmission": {"transmissionFactor": 1}}})
+volume = {"KHR_materials_transmission": {"transmissionFactor": 1},
+          "KHR_materials_volume": {"thicknessFactor": 0.02, "attenuationColor": [0.3, 0.6, 1], "attenuationDistance": 0.02}}
+absorbing = show("absorbing", dict(clear, extensions=volume))
+no_depth = dict(volume, KHR_materials_volume=dict(volume["KHR_materials_volume"], thicknessTexture={"index": 0}))
+mapped = show("mapped", dict(clear, extensions=no_depth), images=[np.zeros((8, 8, 3), np.uint8)])
 
 # The silhouette: where the opaque ball changed the photo, away from its edge and the price tag
 # (a tag is white on dark; the ball's pixels are grey-white shading). Eroded by 3 px.
@@ -75,6 +86,14 @@ check(c_thick > c_opaque and np.abs(thick[mask].astype(int) - thin[mask].astype(
 t, c = tinted[mask].astype(float).mean(axis=0), thin[mask].astype(float).mean(axis=0)
 print("through tinted glass BGR %s, clear %s" % (t.round(1), c.round(1)))
 check(t[2] - t[0] > c[2] - c[0] + 30 and corr(tinted) > 0.6, "tinted glass: %s against %s (correlation %.3f)" % (t, c, corr(tinted)))
+# Attenuation: through 2 cm of glass whose light turns (0.3, 0.6, 1) after 2 cm, bluer than
+# through the same clear glass; a thickness map of zeros leaves no depth to tint (and none to
+# refract: the thin glass's picture).
+a, k, z = absorbing[mask].astype(float).mean(axis=0), thick[mask].astype(float).mean(axis=0), mapped[mask].astype(float).mean(axis=0)
+print("through absorbing glass BGR %s, clear thick %s, zero-thickness map %s" % (a.round(1), k.round(1), z.round(1)))
+check(a[0] - a[2] > k[0] - k[2] + 30 and a[2] < k[2] - 30, "attenuation: %s against %s" % (a, k))
+d0 = np.abs(mapped[mask].astype(int) - thin[mask].astype(int)).mean()
+check(d0 < 2 and abs((z[0] - z[2]) - (c[0] - c[2])) < 3, "zero thickness map: %.2f from the thin glass, %s against %s" % (d0, z, c))
 
 if os.environ.get("VT_KEEP") is None:
     shutil.rmtree(tmp, ignore_errors=True)

@@ -61,8 +61,9 @@ int t_replay_fuzz_inputs(const char *target, int (*one)(const char *path))
 {
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/tests/fuzz/regressions/%s", VT_TEST_SOURCE_DIR, target);
-    static const char *ext[3][3] = { { "json", "json", "json" }, { "yml", "xml", "json" }, { "glb", "gltf", "obj" } };
-    int kind = !strcmp(target, "calib") ? 1 : !strcmp(target, "model") ? 2 : 0, n = 0;
+    static const char *ext[4][3] = { { "json", "json", "json" }, { "yml", "xml", "json" }, { "glb", "gltf", "obj" }, { "glb", "glb", "glb" } };
+    int kind = !strcmp(target, "calib") ? 1 : !strcmp(target, "model") ? 2 : !strcmp(target, "meshopt") ? 3 : 0, n = 0;
+    int skip = kind != 3;   /* fuzz_meshopt's input is the whole GLB */
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d))) {
@@ -77,7 +78,7 @@ int t_replay_fuzz_inputs(const char *target, int (*one)(const char *path))
         /* As the fuzz targets do: the first byte picks the extension, the rest is the file. */
         snprintf(out, sizeof out, "/tmp/vt_replay_%d.%s", (int)getpid(), ext[kind][len ? buf[0] % 3 : 0]);
         f = fopen(out, "wb");
-        if (len > 1) fwrite(buf + 1, 1, len - 1, f);
+        if (len > (size_t)skip) fwrite(buf + skip, 1, len - skip, f);
         fclose(f);
         one(out);
         remove(out);

@@ -24,7 +24,7 @@ const char *t_shared(int argc, char **argv, const char *sub);
 int t_finish(const char *name);
 /* Reads a whole file into a malloc'd NUL-terminated string, or NULL. */
 char *t_read_file(const char *path);
-/* Feeds each saved fuzz input of tests/fuzz/regressions/TARGET (calib, model) to one(), written as
- * the fuzz target writes it; returns how many. */
+/* Feeds each saved fuzz input of tests/fuzz/regressions/TARGET (calib, model, meshopt) to one(),
+ * written as the fuzz target writes it; returns how many. */
 int t_replay_fuzz_inputs(const char *target, int (*one)(const char *path));
 #endif

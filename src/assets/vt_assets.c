@@ -2,6 +2,7 @@
  * assimp/vt_assimp.h), checked before anything is drawn. */
 #include "assets/vt_assets.h"
 #include "vt_gltf_check.h"
+#include "vt_gltf_unpack.h"
 #include "vt_model_io.h"
 #include "vt_model_limits.h"
 #include "vt_model_texture.h"
@@ -112,13 +113,13 @@ static void read_uv_map(const struct aiMaterial *mat, enum aiTextureType type, v
 /* Loads the first texture the material has among types (in that order of preference); returns
  * its index in m->textures or -1, and how the map reads its uvs into *uv. A texture two slots
  * share (glTF often packs occlusion with metallic-roughness) is loaded once. */
-static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMaterial *mat, vt_tex_ctx *tc,
-                        const enum aiTextureType *types, int ntypes, int srgb, vt_uv_map *uv)
+static int load_texture_at(vt_model *m, const struct aiScene *sc, const struct aiMaterial *mat, vt_tex_ctx *tc,
+                           const enum aiTextureType *types, int ntypes, unsigned index, int srgb, vt_uv_map *uv)
 {
     struct aiString tp;
     int found = 0, k = 0;
     *uv = vt_uv_map_identity;
-    for (; k < ntypes && !found; k++) found = vtai_material_texture(mat, (unsigned)types[k], &tp) == VT_OK;
+    for (; k < ntypes && !found; k++) found = vtai_material_texture(mat, (unsigned)types[k], index, &tp) == VT_OK;
     if (!found) return -1;
     read_uv_map(mat, types[k - 1], uv);
     for (int k = 0; k < m->texture_count; k++)
@@ -128,6 +129,12 @@ static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMa
     int idx = !tc->fatal && vt_texture_load(sc, tp.data, tc, img) == VT_OK ? keep_texture(m, img, tp.data, srgb) : -1;
     vtcv_mat_destroy(img);
     return idx;
+}
+
+static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMaterial *mat, vt_tex_ctx *tc,
+                        const enum aiTextureType *types, int ntypes, int srgb, vt_uv_map *uv)
+{
+    return load_texture_at(m, sc, mat, tc, types, ntypes, 0, srgb, uv);
 }
 
 /* The factors glTF puts on maps: normalTexture.scale and occlusionTexture.strength, each taken
@@ -166,6 +173,14 @@ static void read_layers(const struct aiMaterial *mat, vt_material *vm)
     if (vtai_material_float(mat, AI_MATKEY_TRANSMISSION_FACTOR, &f) == VT_OK) vm->transmission = unit(f);
     if (vtai_material_float(mat, AI_MATKEY_REFRACTI, &f) == VT_OK && isfinite(f) && f >= 1 && f <= 3) vm->ior = f;
     if (vtai_material_float(mat, AI_MATKEY_VOLUME_THICKNESS_FACTOR, &f) == VT_OK && isfinite(f) && f > 0 && f < 1e6f) vm->thickness = f;
+    /* KHR_materials_volume's attenuation: the colour white light takes after the distance. */
+    vm->attenuation[0] = vm->attenuation[1] = vm->attenuation[2] = 1;
+    vm->attenuation[3] = 0;
+    if (vtai_material_float(mat, AI_MATKEY_VOLUME_ATTENUATION_DISTANCE, &f) == VT_OK && isfinite(f) && f > 0 && f < 1e6f &&
+        vtai_material_colour(mat, AI_MATKEY_VOLUME_ATTENUATION_COLOR, &c) == VT_OK) {
+        vm->attenuation[0] = unit(c.r); vm->attenuation[1] = unit(c.g); vm->attenuation[2] = unit(c.b);
+        vm->attenuation[3] = f;
+    }
     struct aiString mode;
     vm->alpha_mode = VT_ALPHA_OPAQUE;
     vm->alpha_cutoff = 0.5f;
@@ -201,6 +216,10 @@ static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, vt_
     vm->tex_normal = load_texture(m, sc, mat, tc, t_normal, 2, 0, &vm->uv[VT_MAP_NORMAL]);
     vm->tex_occlusion = load_texture(m, sc, mat, tc, t_ao, 2, 0, &vm->uv[VT_MAP_OCCLUSION]);
     vm->tex_emissive = load_texture(m, sc, mat, tc, t_emit, 2, 1, &vm->uv[VT_MAP_EMISSIVE]);
+    /* KHR_materials_volume's thicknessTexture: assimp's second transmission texture. */
+    static const enum aiTextureType t_trans[] = { aiTextureType_TRANSMISSION };
+    vt_uv_map thick_uv;
+    vm->tex_thickness = load_texture_at(m, sc, mat, tc, t_trans, 1, 1, 0, &thick_uv);
     if (vtai_material_colour(mat, AI_MATKEY_COLOR_EMISSIVE, &c) == VT_OK) {
         vm->emissive[0] = c.r; vm->emissive[1] = c.g; vm->emissive[2] = c.b;
     }
@@ -329,13 +348,20 @@ static void one_line(char *s)
 /* The limits on what assimp is given, counted from the file before it reads it: for glTF and OBJ
  * what they declare (*bytes, the estimate of what loading takes); any other format is refused.
  * The scene assimp makes is checked again afterwards (check_scene). */
-static vt_result precheck(const char *path, double *bytes, vt_gltf_ext *gext, char *err, size_t errlen)
+static int is_gltf(const char *path)
+{
+    const char *ext = vt_file_ext(path);
+    return !strcasecmp(ext, "gltf") || !strcasecmp(ext, "glb");
+}
+
+/* mem (n bytes): the model file's bytes when they are not the file's (NULL: read the file). */
+static vt_result precheck(const char *path, const char *mem, size_t n, double *bytes, vt_gltf_ext *gext, char *err, size_t errlen)
 {
     char why[300];
     const char *ext = vt_file_ext(path);
     vt_result r;
-    if (!strcasecmp(ext, "gltf") || !strcasecmp(ext, "glb")) {
-        r = vt_gltf_check(path, bytes, gext, why, sizeof why);
+    if (is_gltf(path)) {
+        r = mem ? vt_gltf_check_data(path, mem, n, bytes, gext, why, sizeof why) : vt_gltf_check(path, bytes, gext, why, sizeof why);
         if (r == VT_ERR_FORMAT) { snprintf(err, errlen, _("%s: malformed glTF: %s"), path, why); return r; }
     } else if (!strcasecmp(ext, "obj")) {
         r = vt_obj_check(path, bytes, why, sizeof why);
@@ -397,14 +423,17 @@ static vt_result check_scene(const struct aiScene *sc, const char *path, double 
 static vt_result import_scene(const char *path, const char *mem, size_t memlen, const struct aiScene **sc, double *bytes,
                               vt_gltf_ext *ext, char *err, size_t errlen)
 {
-    char why[300];
-    vt_result r = precheck(path, bytes, ext, err, errlen);
+    char why[300], iname[4200];
+    vt_result r = precheck(path, mem, memlen, bytes, ext, err, errlen);
     if (r != VT_OK) { one_line(err); return r; }
     first_problem fp = { { 0 } };
     vt_model_io io;
     vt_model_io_init(&io);
-    if (mem) { io.mem_path = path; io.mem = mem; io.mem_len = memlen; }
-    r = vtai_import_file_io(path, aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_ValidateDataStructure | aiProcess_SortByPType,
+    /* assimp tells GLB from .gltf by the name: unpacked bytes (a GLB) go by the name plus .glb,
+     * in the same folder, so that the images beside the model are still found. */
+    snprintf(iname, sizeof iname, mem && memlen >= 4 && !memcmp(mem, "glTF", 4) ? "%s.glb" : "%s", path);
+    if (mem) { io.mem_path = iname; io.mem = mem; io.mem_len = memlen; }
+    r = vtai_import_file_io(iname, aiProcess_Triangulate | aiProcess_GenSmoothNormals | aiProcess_ValidateDataStructure | aiProcess_SortByPType,
                             &io.io, on_assimp_log, &fp, sc, why, sizeof why);
     if (io.refused[0]) {
         snprintf(err, errlen, _("%s: cannot read %s"), path, io.refused);
@@ -428,13 +457,13 @@ static vt_result import_scene(const char *path, const char *mem, size_t memlen, 
     return r;
 }
 
-/* An empty model sized for what the scene holds. Up to five textures a material (base,
- * metallic-roughness, normal, occlusion, emission). */
+/* An empty model sized for what the scene holds. Up to six textures a material (base,
+ * metallic-roughness, normal, occlusion, emission, volume thickness). */
 static vt_model *model_alloc(const struct aiScene *sc, const char *path, int instances)
 {
     vt_model *m = calloc(1, sizeof *m);
     if (!m) return NULL;
-    size_t maxtex = (size_t)sc->mNumMaterials * 5 + 1;
+    size_t maxtex = (size_t)sc->mNumMaterials * 6 + 1;
     m->path = strdup(path);
     m->meshes = calloc(sc->mNumMeshes, sizeof *m->meshes);
     m->materials = calloc(sc->mNumMaterials + 1, sizeof *m->materials);
@@ -482,14 +511,34 @@ vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errl
     return vt_model_load_bytes(path, NULL, 0, out, err, errlen);
 }
 
+/* A compressed or quantized glTF (mem, or the file at path) as plain GLB bytes in *plain; NULL
+ * when it is neither. */
+static vt_result unpack(const char *path, const char *mem, size_t n, char **plain, size_t *plain_n, char *err, size_t errlen)
+{
+    char *data = NULL, why[300];
+    vt_result r = VT_OK;
+    *plain = NULL;
+    if (!is_gltf(path)) return VT_OK;
+    if (!mem && vt_model_read(path, &data, &n, why, sizeof why) != VT_OK) return VT_OK;   /* the checks say why */
+    r = vt_gltf_unpack(path, mem ? mem : data, n, plain, plain_n, why, sizeof why);
+    free(data);
+    if (r == VT_ERR_FORMAT) snprintf(err, errlen, _("%s: malformed glTF: %s"), path, why);
+    else if (r != VT_OK) snprintf(err, errlen, "%s: %s", path, why);
+    return r;
+}
+
 vt_result vt_model_load_bytes(const char *path, const char *mem, size_t n, vt_model **out, char *err, size_t errlen)
 {
     *out = NULL;
     const struct aiScene *sc = NULL;
     double bytes = 0;
     vt_gltf_ext ext = { 0 };
-    vt_result r = import_scene(path, mem, n, &sc, &bytes, &ext, err, errlen);
-    if (r != VT_OK) { vt_gltf_ext_free(&ext); return r; }
+    char *plain = NULL;
+    size_t plain_n = 0;
+    vt_result r = unpack(path, mem, n, &plain, &plain_n, err, errlen);
+    if (r == VT_OK) r = import_scene(path, plain ? plain : mem, plain ? plain_n : n, &sc, &bytes, &ext, err, errlen);
+    free(plain);
+    if (r != VT_OK) { one_line(err); vt_gltf_ext_free(&ext); return r; }
     vt_model *m = NULL;
     r = model_from_scene(sc, path, bytes, &ext, &m, err, errlen);
     vt_gltf_ext_free(&ext);
@@ -559,8 +608,9 @@ vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, s
     fill_box(me, size);
     vt_material *mat = &m->materials[0];
     *mat = (vt_material){ .base_colour = { 0.55f, 0.56f, 0.58f, 1 }, .roughness = 0.7f, .texture = -1, .tex_metal_rough = -1,
-                          .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .normal_scale = 1, .occlusion_strength = 1,
-                          .ior = 1.5f, .specular = 1, .specular_colour = { 1, 1, 1 } };
+                          .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1, .normal_scale = 1,
+                          .occlusion_strength = 1, .ior = 1.5f, .specular = 1, .specular_colour = { 1, 1, 1 },
+                          .attenuation = { 1, 1, 1, 0 } };
     for (int k = 0; k < VT_MATERIAL_MAPS; k++) mat->uv[k] = vt_uv_map_identity;
     m->material_count = 1;
     memcpy(m->instances[0].transform, k_identity, sizeof k_identity);

@@ -39,10 +39,14 @@ typedef struct vt_material {
      * maps are not read). */
     float sheen_colour[3], sheen_roughness;
     /* KHR_materials_transmission (0: opaque; 1: clear glass, what lies behind seen through it,
-     * tinted by the base colour), KHR_materials_ior (default 1.5) and KHR_materials_volume's
-     * thickness (model units: how far light refracts inside; 0: a thin wall). The volume's
-     * attenuation and the thickness and transmission maps are not read. */
+     * tinted by the base colour), KHR_materials_ior (default 1.5) and KHR_materials_volume:
+     * thickness (model units: how far light refracts inside; 0: a thin wall), its map
+     * (tex_thickness, -1: none; G, linear, on uv set 0 untransformed) and the attenuation: the
+     * colour white light takes after attenuation[3] model units inside (0: none; 1, 1, 1, 0).
+     * The transmission map is not read. */
     float transmission, ior, thickness;
+    int tex_thickness;
+    float attenuation[4];
     /* glTF's alphaMode: VT_ALPHA_OPAQUE (alpha ignored), _MASK (a fragment whose alpha is below
      * alpha_cutoff is not drawn: leaves, lace), _BLEND (drawn over what lies behind by its alpha). */
     int alpha_mode;

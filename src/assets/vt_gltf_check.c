@@ -212,8 +212,9 @@ static const cJSON **items_of(const cJSON *arr, int *n)
     return it;
 }
 
-/* glTF's rule: a viewer without an extension the file requires must not show the file. For the
- * ones gltfpack writes, how to export without them. VT_ERR_UNSUPPORTED: not malformed. */
+/* glTF's rule: a viewer without an extension the file requires must not show the file
+ * (EXT_meshopt_compression and KHR_mesh_quantization are gone by now: vt_gltf_unpack.c).
+ * VT_ERR_UNSUPPORTED: not malformed. */
 static vt_result check_required(gltf_doc *d, const cJSON *doc)
 {
     static const char *const known[] = { "KHR_draco_mesh_compression", "KHR_texture_transform", "KHR_materials_variants",
@@ -221,19 +222,11 @@ static vt_result check_required(gltf_doc *d, const cJSON *doc)
                                          "KHR_materials_specular", "KHR_materials_transmission", "KHR_materials_volume",
                                          "KHR_materials_ior", NULL };
     const cJSON *e, *req = cJSON_GetObjectItemCaseSensitive(doc, "extensionsRequired");
-    int meshopt = 0;   /* said first: gltfpack -cc quantizes too, and this is what to undo first */
-    cJSON_ArrayForEach(e, req) meshopt |= cJSON_IsString(e) && !strcmp(e->valuestring, "EXT_meshopt_compression");
     cJSON_ArrayForEach(e, req) {
         int ok = !cJSON_IsString(e);
         for (int k = 0; !ok && known[k]; k++) ok = !strcmp(e->valuestring, known[k]);
         if (ok) continue;
-        if (meshopt)
-            bad(d, "its buffers are compressed with EXT_meshopt_compression, which this Vitrine cannot read yet: export it "
-                   "without (gltfpack without -c or -cc)");
-        else if (!strcmp(e->valuestring, "KHR_mesh_quantization"))
-            bad(d, "its vertices are quantized (KHR_mesh_quantization), which this Vitrine cannot read yet: export them as "
-                   "floats (gltfpack -noq)");
-        else bad(d, "it requires the glTF extension %.60s, which this Vitrine does not read", e->valuestring);
+        bad(d, "it requires the glTF extension %.60s, which this Vitrine does not read", e->valuestring);
         return VT_ERR_UNSUPPORTED;
     }
     return VT_OK;
@@ -362,11 +355,17 @@ vt_result vt_gltf_check(const char *path, double *bytes, vt_gltf_ext *ext, char 
         snprintf(err, errlen, "%s", why);
         return rr;
     }
+    vt_result r = vt_gltf_check_data(path, data, n, bytes, ext, err, errlen);
+    free(data);
+    return r;
+}
+
+vt_result vt_gltf_check_data(const char *path, const char *data, size_t n, double *bytes, vt_gltf_ext *ext, char *err, size_t errlen)
+{
     gltf_doc d = { .path = path, .json = data, .jlen = n, .bin_len = -1, .bytes = (double)n, .err = err, .errlen = errlen };
     d.glb = n >= 4 && !memcmp(data, "glTF", 4);
     vt_result r = d.glb ? check_glb(&d, (const unsigned char *)data, n) : VT_OK;
     if (r == VT_OK) r = check_json(&d, ext);
-    free(data);
     if (bytes) *bytes = d.bytes;
     return r;
 }

@@ -22,6 +22,9 @@ void vt_gltf_ext_free(vt_gltf_ext *e);
  * file name): VT_ERR_FORMAT when inconsistent or past a limit, the errors of vt_model_open when
  * the file cannot be read, VT_ERR_NO_MEMORY. */
 vt_result vt_gltf_check(const char *path, double *bytes, vt_gltf_ext *ext, char *err, size_t errlen);
+/* The same on the file's bytes in memory (n of them; path still says where the files beside it
+ * are): a model rewritten for a variant, or unpacked by vt_gltf_unpack. */
+vt_result vt_gltf_check_data(const char *path, const char *data, size_t n, double *bytes, vt_gltf_ext *ext, char *err, size_t errlen);
 /* The node graph of a glTF's "nodes" array (NULL: none): a forest of at most VT_MODEL_MAX_NODES
  * nodes, VT_MODEL_MAX_DEPTH deep. Iterative: its cost does not depend on the file's nesting. */
 vt_result vt_gltf_check_nodes(const cJSON *nodes, char *err, size_t errlen);

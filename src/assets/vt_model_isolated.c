@@ -82,7 +82,7 @@ static void write_material(writer *w, const vt_material *m)
     w_bytes(w, m->base_colour, sizeof m->base_colour);
     float f[7] = { m->metallic, m->roughness, m->emissive[0], m->emissive[1], m->emissive[2], m->normal_scale, m->occlusion_strength };
     w_bytes(w, f, sizeof f);
-    int32_t t[5] = { m->texture, m->tex_metal_rough, m->tex_normal, m->tex_occlusion, m->tex_emissive };
+    int32_t t[6] = { m->texture, m->tex_metal_rough, m->tex_normal, m->tex_occlusion, m->tex_emissive, m->tex_thickness };
     w_bytes(w, t, sizeof t);
     for (int k = 0; k < VT_MATERIAL_MAPS; k++) {
         w_bytes(w, m->uv[k].xform, sizeof m->uv[k].xform);
@@ -94,6 +94,7 @@ static void write_material(writer *w, const vt_material *m)
     w_i32(w, m->alpha_mode);
     const float spec[4] = { m->specular, m->specular_colour[0], m->specular_colour[1], m->specular_colour[2] };
     w_bytes(w, spec, sizeof spec);
+    w_bytes(w, m->attenuation, sizeof m->attenuation);
 }
 
 static void write_model(writer *w, const vt_model *m)
@@ -281,7 +282,7 @@ static int tex_ok(int t, int count) { return t >= -1 && t < count; }
 static void read_material(reader *r, vt_material *m, int ntex)
 {
     float f[7];
-    int32_t t[5];
+    int32_t t[6];
     r_bytes(r, m->base_colour, sizeof m->base_colour);
     r_bytes(r, f, sizeof f);
     r_bytes(r, t, sizeof t);
@@ -289,7 +290,8 @@ static void read_material(reader *r, vt_material *m, int ntex)
     memcpy(m->emissive, f + 2, sizeof m->emissive);
     m->normal_scale = f[5]; m->occlusion_strength = f[6];
     m->texture = t[0]; m->tex_metal_rough = t[1]; m->tex_normal = t[2]; m->tex_occlusion = t[3]; m->tex_emissive = t[4];
-    for (int k = 0; k < 5; k++) if (!tex_ok(t[k], ntex)) r->bad = 1;
+    m->tex_thickness = t[5];
+    for (int k = 0; k < 6; k++) if (!tex_ok(t[k], ntex)) r->bad = 1;
     for (int k = 0; k < VT_MATERIAL_MAPS; k++) {
         r_bytes(r, m->uv[k].xform, sizeof m->uv[k].xform);
         m->uv[k].set = r_i32(r);
@@ -308,6 +310,9 @@ static void read_material(reader *r, vt_material *m, int ntex)
     for (int k = 1; k < 4; k++) if (!(spec[k] >= 0 && spec[k] <= 100)) r->bad = 1;
     m->specular = spec[0];
     memcpy(m->specular_colour, spec + 1, sizeof m->specular_colour);
+    r_bytes(r, m->attenuation, sizeof m->attenuation);
+    for (int k = 0; k < 3; k++) if (!(m->attenuation[k] >= 0 && m->attenuation[k] <= 1)) r->bad = 1;
+    if (!(m->attenuation[3] >= 0 && m->attenuation[3] < 1e6f)) r->bad = 1;
     m->clearcoat = layers[0]; m->clearcoat_roughness = layers[1];
     memcpy(m->sheen_colour, layers + 2, sizeof m->sheen_colour);
     m->sheen_roughness = layers[5];

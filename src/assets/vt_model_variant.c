@@ -140,7 +140,8 @@ static int apply(cJSON *doc, int v)
                     continue;
                 cJSON *num = cJSON_CreateNumber(mat->valuedouble);
                 if (!num) return 0;
-                if (cJSON_HasObjectItem(prim, "material")) cJSON_ReplaceItemInObjectCaseSensitive(prim, "material", num);
+                /* cJSON_HasObjectItem ignores case: a "Material" key would leak num */
+                if (cJSON_GetObjectItemCaseSensitive(prim, "material")) cJSON_ReplaceItemInObjectCaseSensitive(prim, "material", num);
                 else cJSON_AddItemToObject(prim, "material", num);
                 break;
             }

@@ -234,11 +234,11 @@ extern "C" vt_result vtai_material_string(const aiMaterial *mat, const char *key
     }
 }
 
-extern "C" vt_result vtai_material_texture(const aiMaterial *mat, unsigned texture_type, aiString *path)
+extern "C" vt_result vtai_material_texture(const aiMaterial *mat, unsigned texture_type, unsigned index, aiString *path)
 {
     try {
         std::lock_guard<std::mutex> lock(s_assimp);
-        return aiGetMaterialTexture(mat, static_cast<aiTextureType>(texture_type), 0, path, nullptr, nullptr,
+        return aiGetMaterialTexture(mat, static_cast<aiTextureType>(texture_type), index, path, nullptr, nullptr,
                                     nullptr, nullptr, nullptr, nullptr) == aiReturn_SUCCESS
                    ? VT_OK
                    : VT_ERR_NOT_FOUND;

@@ -59,7 +59,7 @@ vt_result vtai_material_int(const C_STRUCT aiMaterial *mat, const char *key, uns
 vt_result vtai_material_string(const C_STRUCT aiMaterial *mat, const char *key, unsigned type, unsigned index, C_STRUCT aiString *out);
 /* The path of the first texture of texture_type (an aiTextureType): a file name relative to the
  * model, or "*N" / a file name for one embedded in the scene. */
-vt_result vtai_material_texture(const C_STRUCT aiMaterial *mat, unsigned texture_type, C_STRUCT aiString *path);
+vt_result vtai_material_texture(const C_STRUCT aiMaterial *mat, unsigned texture_type, unsigned index, C_STRUCT aiString *path);
 
 #ifdef __cplusplus
 }

@@ -255,8 +255,8 @@ static void instance_matrices(const vt_mesh_instance *in, const float cam_from_m
 
 /* No maps: its uv maps are never read. */
 static const vt_material k_plain = { .base_colour = { 0.8f, 0.8f, 0.8f, 1 }, .roughness = 0.6f, .texture = -1, .tex_metal_rough = -1,
-                                     .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .normal_scale = 1,
-                                     .occlusion_strength = 1 };
+                                     .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1,
+                                     .normal_scale = 1, .occlusion_strength = 1, .attenuation = { 1, 1, 1, 0 } };
 
 static const vt_material *instance_material(const vt_model *m, const vt_mesh_instance *in)
 {
@@ -327,6 +327,23 @@ static const vt_mesh_uniforms *use_variant(const vt_renderer *r, draw_state *ds,
     return u;
 }
 
+/* KHR_materials_volume for a glass program: the thickness in metres (the instance's scale
+ * applied) for the refraction, its map, and the attenuation as an exponent per unit of
+ * thickness map (thickness over the attenuation distance: both in model units). */
+static void set_volume(const vt_mesh_uniforms *u, const vt_gpu_slot *g, const vt_material *mat, mat4 mv)
+{
+    float scale = sqrtf(mv[0][0] * mv[0][0] + mv[0][1] * mv[0][1] + mv[0][2] * mv[0][2]);
+    glUniform3f(u->transmission, mat->transmission, mat->ior, mat->thickness * scale);
+    const float *a = mat->attenuation;
+    glUniform4f(u->attenuation, a[0], a[1], a[2], a[3] > 0 ? mat->thickness / a[3] : 0);
+    int map = mat->tex_thickness >= 0 && mat->tex_thickness < g->tex_count;
+    glUniform1f(u->thickness_map, (float)map);
+    if (map) {
+        glActiveTexture(GL_TEXTURE0 + VT_MESH_TEXTURES + 3);
+        glBindTexture(GL_TEXTURE_2D, g->tex[mat->tex_thickness]);
+    }
+}
+
 /* One mesh instance: its matrices, its material and textures, then the draw. */
 static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_mesh_instance *in, const float cam_from_model[16],
                           draw_state *ds)
@@ -356,10 +373,7 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
      * ior 1.5), times the specular colour; the factor weighs the dielectric reflection. */
     float q = (mat->ior - 1) / (mat->ior + 1), f0 = mat->ior == 1.5f ? 1.0f : q * q / 0.04f;
     glUniform4f(u->specular, mat->specular_colour[0] * f0, mat->specular_colour[1] * f0, mat->specular_colour[2] * f0, mat->specular);
-    if (variant & VT_MESH_TRANSMISSION) {   /* the thickness in metres: the instance's scale applied */
-        float scale = sqrtf(mv[0][0] * mv[0][0] + mv[0][1] * mv[0][1] + mv[0][2] * mv[0][2]);
-        glUniform3f(u->transmission, mat->transmission, mat->ior, mat->thickness * scale);
-    }
+    if (variant & VT_MESH_TRANSMISSION) set_volume(u, g, mat, mv);
     for (int k = 0; k < VT_MESH_TEXTURES; k++) {
         if (texs[k] < 0) continue;   /* this program samples no such map */
         glActiveTexture(GL_TEXTURE0 + (GLenum)k);

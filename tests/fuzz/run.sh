@@ -5,6 +5,7 @@
 #   model    the model-loading entry point             (vt_model_load: glTF checks, then assimp)
 #   nodes    glTF node graphs generated from the bytes (depth, count, cycles; vt_model_load)
 #   obj      an OBJ, its .mtl and a texture from the bytes (OBJ limits, MTL, texture headers)
+#   meshopt  compressed and quantized GLBs (EXT_meshopt_compression, KHR_mesh_quantization; vt_model_load)
 #   console  requests through the web console (vt_console_serve: routing, login, CSRF, handlers)
 # usage: tests/fuzz/run.sh [SECONDS] [TARGET...]      default 60 s each, all targets
 # Needs clang (installed here if missing). A crash is written to build-fuzz/crashes/TARGET/; once
@@ -13,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs="${1:-60}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(catalog calib model nodes obj console)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(catalog calib model nodes obj meshopt console)
 if ! command -v clang >/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get install -y -qq clang >/dev/null
