@@ -147,14 +147,18 @@ vec3 clearcoat_layer(vec3 below, vec3 ng, vec3 v, vec3 l, vec3 key) {
 uniform vec3 u_transmission;     // factor, ior, thickness in metres (0: a thin wall)
 uniform vec4 u_attenuation;      // colour, exponent per unit of thickness map (0: none)
 uniform float u_thickness_map;   // 1: u_thickness_tex scales the thickness
+uniform float u_scene_lod;       // u_scene's coarsest mip level (0: no mips this frame)
 uniform sampler2D u_scene;
 uniform sampler2D u_thickness_tex;
 uniform mat4 u_proj;
-vec3 transmitted(vec3 n, vec3 v, vec3 base) {
+vec3 transmitted(vec3 n, vec3 v, vec3 base, float rough) {
     float t = u_thickness_map > 0.5 ? texture(u_thickness_tex, v_uv).g : 1.0;
     vec3 rd = refract(-v, n, 1.0 / u_transmission.y);
     vec4 c = u_proj * vec4(v_pos + rd * u_transmission.z * t, 1.0);
-    vec3 behind = texture(u_scene, clamp(c.xy / c.w * 0.5 + 0.5, 0.0, 1.0)).rgb;
+    // Rough glass blurs what lies behind: a coarser level of the frame the rougher it is (its
+    // roughness scaled by the ior, as Khronos' viewer does; clear glass reads level 0).
+    float lod = u_scene_lod * max(rough * clamp(2.0 * u_transmission.y - 2.0, 0.0, 1.0) - 0.05, 0.0);
+    vec3 behind = textureLod(u_scene, clamp(c.xy / c.w * 0.5 + 0.5, 0.0, 1.0), lod).rgb;
     vec3 through = u_attenuation.w > 0.0 ? pow(u_attenuation.rgb, vec3(u_attenuation.w * t)) : vec3(1.0);
     return behind * behind * base * through;   // back to linear, near enough (it is tone mapped again)
 }
@@ -243,7 +247,7 @@ void main() {
 #if HAS_TRANSMISSION
     // Light through the surface takes the diffuse lobe's place (the key's diffuse too), as glTF's
     // model mixes them; the dielectric reflection stays on top.
-    diffuse_light = mix(diffuse_light, transmitted(n, v, base.rgb), u_transmission.x);
+    diffuse_light = mix(diffuse_light, transmitted(n, v, base.rgb, rough), u_transmission.x);
     diffuse_c *= 1.0 - u_transmission.x;
 #endif
     vec3 colour = (diffuse_light + prefiltered * room(r) * (f0 * ab.x + ab.y) * sw) * ao;

@@ -8,7 +8,8 @@ markers' pattern shows through), the same file without transmission does not (an
 hides it), and the thick glass refracts: its picture differs from the thin one's. A glass tinted
 by its base colour lets the photo through tinted; one with KHR_materials_volume's attenuation
 (blue-green after its distance) tints it by the depth travelled, and a thickness map of zeros
-takes that depth, and the tint, away."""
+takes that depth, and the tint, away. Rough glass blurs the photo behind it: less fine detail
+inside the silhouette than through clear glass, the same colour on average."""
 import base64, json, math, os, shutil, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
@@ -59,6 +60,8 @@ volume = {"KHR_materials_transmission": {"transmissionFactor": 1},
 absorbing = show("absorbing", dict(clear, extensions=volume))
 no_depth = dict(volume, KHR_materials_volume=dict(volume["KHR_materials_volume"], thicknessTexture={"index": 0}))
 mapped = show("mapped", dict(clear, extensions=no_depth), images=[np.zeros((8, 8, 3), np.uint8)])
+frosted = show("frosted", {"pbrMetallicRoughness": {"baseColorFactor": [1, 1, 1, 1], "metallicFactor": 0, "roughnessFactor": 0.5},
+                          "extensions": {"KHR_materials_transmission": {"transmissionFactor": 1}}})
 
 # The silhouette: where the opaque ball changed the photo, away from its edge and the price tag
 # (a tag is white on dark; the ball's pixels are grey-white shading). Eroded by 3 px.
@@ -94,6 +97,16 @@ print("through absorbing glass BGR %s, clear thick %s, zero-thickness map %s" % 
 check(a[0] - a[2] > k[0] - k[2] + 30 and a[2] < k[2] - 30, "attenuation: %s against %s" % (a, k))
 d0 = np.abs(mapped[mask].astype(int) - thin[mask].astype(int)).mean()
 check(d0 < 2 and abs((z[0] - z[2]) - (c[0] - c[2])) < 3, "zero thickness map: %.2f from the thin glass, %s against %s" % (d0, z, c))
+# Rough glass: the photo's fine detail (the markers' cell edges) blurred away inside the silhouette.
+def detail(a):
+    lap = cv2.Laplacian(cv2.cvtColor(a, cv2.COLOR_BGR2GRAY).astype(float), cv2.CV_64F)
+    return float(np.abs(lap[cv2.erode(mask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0]).mean())
+
+
+d_clear, d_rough = detail(thin), detail(frosted)
+f = frosted[mask].astype(float).mean(axis=0)
+print("fine detail inside the silhouette: clear glass %.2f, rough glass %.2f; rough glass BGR %s" % (d_clear, d_rough, f.round(1)))
+check(d_rough < 0.6 * d_clear and np.abs(f - c).max() < 25, "rough glass blurs: %.2f against %.2f, %s against %s" % (d_rough, d_clear, f, c))
 
 if os.environ.get("VT_KEEP") is None:
     shutil.rmtree(tmp, ignore_errors=True)

@@ -94,6 +94,7 @@ static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
     u->transmission = glGetUniformLocation(p, "u_transmission");
     u->attenuation = glGetUniformLocation(p, "u_attenuation");
     u->thickness_map = glGetUniformLocation(p, "u_thickness_map");
+    u->scene_lod = glGetUniformLocation(p, "u_scene_lod");
     u->alpha_cutoff = glGetUniformLocation(p, "u_alpha_cutoff");
     u->specular = glGetUniformLocation(p, "u_specular");
     u->clearcoat = glGetUniformLocation(p, "u_clearcoat");

@@ -43,7 +43,7 @@ typedef struct vt_mesh_uniforms {
     GLint proj, opacity, world_from_cam, key_cam, room;
     /* per mesh instance */
     GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength, uv_xform, uv_set,
-          clearcoat, sheen, transmission, attenuation, thickness_map, alpha_cutoff, specular;
+          clearcoat, sheen, transmission, attenuation, thickness_map, scene_lod, alpha_cutoff, specular;
     /* set once after linking (constant for the renderer's life) */
     GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 4];   /* the maps, u_env, u_sheen_lut, u_scene, u_thickness_tex */
 } vt_mesh_uniforms;
@@ -100,6 +100,8 @@ struct vt_renderer {
     GLuint env_tex;
     GLuint sheen_lut;          /* the sheen layer's albedo by NdotV and roughness (R32F) */
     GLuint scene_tex;          /* what glass lets through: the frame before it (vt_render_model.c); 0 until needed */
+    int scene_mipmapped;       /* scene_tex has had a mip chain made (rough glass) */
+    float scene_lod;           /* this frame's: its coarsest level, 0 when no rough glass is on screen (no mips made) */
     float env_sh[9];           /* the studio's irradiance, spherical harmonics */
     float room[3][3];          /* u_room: the room's light relative to the studio (vt_render_light.c) */
     /* text (vt_render_text.c) */

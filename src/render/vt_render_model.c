@@ -330,8 +330,9 @@ static const vt_mesh_uniforms *use_variant(const vt_renderer *r, draw_state *ds,
 /* KHR_materials_volume for a glass program: the thickness in metres (the instance's scale
  * applied) for the refraction, its map, and the attenuation as an exponent per unit of
  * thickness map (thickness over the attenuation distance: both in model units). */
-static void set_volume(const vt_mesh_uniforms *u, const vt_gpu_slot *g, const vt_material *mat, mat4 mv)
+static void set_volume(const vt_renderer *r, const vt_mesh_uniforms *u, const vt_gpu_slot *g, const vt_material *mat, mat4 mv)
 {
+    glUniform1f(u->scene_lod, r->scene_lod);
     float scale = sqrtf(mv[0][0] * mv[0][0] + mv[0][1] * mv[0][1] + mv[0][2] * mv[0][2]);
     glUniform3f(u->transmission, mat->transmission, mat->ior, mat->thickness * scale);
     const float *a = mat->attenuation;
@@ -373,7 +374,7 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
      * ior 1.5), times the specular colour; the factor weighs the dielectric reflection. */
     float q = (mat->ior - 1) / (mat->ior + 1), f0 = mat->ior == 1.5f ? 1.0f : q * q / 0.04f;
     glUniform4f(u->specular, mat->specular_colour[0] * f0, mat->specular_colour[1] * f0, mat->specular_colour[2] * f0, mat->specular);
-    if (variant & VT_MESH_TRANSMISSION) set_volume(u, g, mat, mv);
+    if (variant & VT_MESH_TRANSMISSION) set_volume(r, u, g, mat, mv);
     for (int k = 0; k < VT_MESH_TEXTURES; k++) {
         if (texs[k] < 0) continue;   /* this program samples no such map */
         glActiveTexture(GL_TEXTURE0 + (GLenum)k);
@@ -420,6 +421,24 @@ static int kind_of(const vt_model *m, const vt_mesh_instance *in)
     const vt_material *mat = instance_material(m, in);
     return mat->transmission > 0 ? KIND_GLASS : mat->alpha_mode == VT_ALPHA_MASK ? KIND_MASK
          : mat->alpha_mode == VT_ALPHA_BLEND ? KIND_BLEND : KIND_OPAQUE;
+}
+
+/* Glass rough enough to blur what lies behind (its roughness scaled by its ior, as Khronos'
+ * viewer does: the shader's rule); a map may roughen it anywhere. */
+static int rough_glass(const vt_material *mat)
+{
+    float k = 2 * mat->ior - 2;
+    return mat->transmission > 0 && (mat->tex_metal_rough >= 0 || mat->roughness * (k < 1 ? k : 1) > 0.05f);
+}
+
+static int has_rough_glass(const vt_renderer *r)
+{
+    for (int c = 0; c < r->ncmds; c++) {
+        const vt_gpu_slot *g = r->cmds[c].model.id ? lookup(r, r->cmds[c].model) : NULL;
+        for (int i = 0; g && i < g->src->instance_count; i++)
+            if (rough_glass(instance_material(g->src, &g->src->instances[i]))) return 1;
+    }
+    return 0;
 }
 
 static int has_kind(const vt_renderer *r, const vt_draw_cmd *c, int kind)
@@ -487,7 +506,8 @@ static void draw_model(const vt_renderer *r, const vt_draw_cmd *c, int pass)
 }
 
 /* What glass lets through: the frame as drawn so far (the video, shadows, opaque products),
- * copied into scene_tex (made the first time), resolved first where the target is multisampled. */
+ * copied into scene_tex (made the first time), resolved first where the target is multisampled;
+ * with its mip chain when rough glass is on screen (it samples blurrier levels). */
 static void copy_scene(vt_renderer *r)
 {
     int w = r->desc.width, h = r->desc.height;
@@ -500,6 +520,13 @@ static void copy_scene(vt_renderer *r)
     glBindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
     glBindTexture(GL_TEXTURE_2D, r->scene_tex);
     glCopyTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, 0, 0, w, h);
+    r->scene_lod = 0;
+    if (has_rough_glass(r)) {
+        glGenerateMipmap(GL_TEXTURE_2D);
+        if (!r->scene_mipmapped) glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+        r->scene_mipmapped = 1;
+        r->scene_lod = log2f((float)(w > h ? w : h));
+    }
     glBindFramebuffer(GL_FRAMEBUFFER, r->fbo_ms ? r->fbo_ms : r->fbo);
 }
 
