@@ -152,6 +152,7 @@ static void show_products(run_ctx *rc)
         for (int k = 0; k < sc->cat->count; k++) {
             if (sc->slots[k].p->marker != m->id || !m->has_pose || !sc->slots[k].model || !sc->slots[k].p->active) continue;
             vt_visitor_seen(rc->vis, k, m->rvec, m->tvec);
+            run_scene_animate(sc, k, rc->t, rc->rend);   /* by media time: the same frame, the same pose */
             if (rc->card_pending && !strcmp(sc->slots[k].p->id, rc->o.card)) {
                 vt_visitor_open_card(rc->vis, k);
                 rc->card_pending = 0;

@@ -126,6 +126,22 @@ static void check_variant(vt_catalog_report *rep, const vt_catalog *cat, int i, 
     add_at(rep, cat, 0, jp, msg);
 }
 
+/* Product i's "animation" is one of its model's, or "none". */
+static void check_animation(vt_catalog_report *rep, const vt_catalog *cat, int i, const vt_model *m)
+{
+    const vt_product *p = &cat->products[i];
+    if (!m || !p->animation || !strcmp(p->animation, "none") || vt_model_animation(m, p->animation) >= 0) return;
+    char jp[64], list[512], msg[1024];
+    const char *file = strrchr(p->model_path, '/') ? strrchr(p->model_path, '/') + 1 : p->model_path;
+    vt_model_animations_join(m, list, sizeof list);
+    snprintf(jp, sizeof jp, "products[%d].animation", i);
+    if (list[0]) snprintf(msg, sizeof msg, _("products[%d] (%s): animation \"%s\" is not in %s; its animations: %s (the first plays)"), i,
+                          p->id ? p->id : "?", p->animation, file, list);
+    else snprintf(msg, sizeof msg, _("products[%d] (%s): animation \"%s\" is not in %s, which has no animations"), i,
+                  p->id ? p->id : "?", p->animation, file);
+    add_at(rep, cat, 0, jp, msg);
+}
+
 /* Every product's model: each file loaded once however many products share it (in its default
  * materials: a variant only changes which of the file's materials a primitive uses). */
 static void check_models(vt_catalog_report *rep, const vt_catalog *cat)
@@ -153,6 +169,7 @@ static void check_models(vt_catalog_report *rep, const vt_catalog *cat)
         for (; e < n && !strcmp(cat->products[order[e]].model_path, path); e++) {
             check_model(rep, cat, order[e], m, err);
             if (have_names && cat->products[order[e]].variant) check_variant(rep, cat, order[e], names, nv);
+            check_animation(rep, cat, order[e], m);
         }
         vt_model_variants_free(names, nv);
         vt_model_destroy(m);

@@ -16,7 +16,8 @@
 
 static const char *k_help =
     /* TRANSLATORS: --help: keep commands, option names, CAPITAL values and the layout as they are. */
-    N_("usage: vitrine view MODEL [--headless --out FILE.png] [--size WxH] [--angle DEG] [--variant NAME] [--strict]\n"
+    N_("usage: vitrine view MODEL [--headless --out FILE.png] [--size WxH] [--angle DEG] [--variant NAME]\n"
+    "                    [--animation NAME|none] [--time SECONDS] [--strict]\n"
     "       vitrine view [MODEL] --catalog FILE --product ID [options as above]\n"
     "\n"
     "Shows a model turning slowly, with its bounding box and size in millimetres (models are in\n"
@@ -36,6 +37,12 @@ static const char *k_help =
     "  --variant NAME shows the model with its glTF material variant NAME\n"
     "                 (KHR_materials_variants; with --product, default: the product's \"variant\");\n"
     "                 the file's variants are listed on the picture and on stderr\n"
+    "  --animation NAME plays the model's glTF animation NAME (skins, morph targets, moving\n"
+    "                 parts; default: with --product, the product's \"animation\", else the\n"
+    "                 file's first; none: the model at rest), looping; its animations are\n"
+    "                 listed on the picture and on stderr\n"
+    "  --time SECONDS the moment of the animation shown (headless: the picture's; in a window\n"
+    "                 it plays on from there; default 0)\n"
     "  --thumbnail    the model alone, filling the picture: no box, axes or labels (the web\n"
     "                 console's thumbnails); the warnings still go to stderr\n"
     "  --strict       any warning makes the exit status 1\n"
@@ -71,8 +78,12 @@ typedef struct view_scene {
     float lo[3], hi[3];     /* bounds, placed */
     const char *name;       /* the file name, or the product's */
     char variants[600];     /* "variants: Beige, Black (showing Black)", or "" when the file has none */
+    char animations[600];   /* "animations: Survey, Walk (showing Walk)", or "" when the file has none */
+    vt_model *posed;        /* the same model, to pose: clip (-1: at rest) at time + seconds shown */
+    int clip;
+    double time;
     char memory[160];       /* "GPU memory 4.1 MiB: textures 3.9 MiB (mipmapped), geometry 0.2 MiB" */
-    char warn[4][512];
+    char warn[6][512];
     int nwarn;
     int thumbnail;          /* the model alone, framed by its own bounds (--thumbnail) */
 } view_scene;
@@ -148,6 +159,7 @@ static void draw_labels(vt_renderer *r, const view_scene *vs, int W, int H)
     vt_render_text(r, H * 0.03f, y + px * 2.6f, px * 0.7f, line, grey);
     if (vs->memory[0]) { vt_render_text(r, H * 0.03f, y + px * 3.6f, px * 0.7f, vs->memory, grey); y += px; }
     if (vs->variants[0]) { vt_render_text(r, H * 0.03f, y + px * 3.6f, px * 0.7f, vs->variants, grey); y += px; }
+    if (vs->animations[0]) { vt_render_text(r, H * 0.03f, y + px * 3.6f, px * 0.7f, vs->animations, grey); y += px; }
     /* Warnings, wrapped by Pango where a line would run off the picture. */
     float wy = y + px * 3.8f;
     const vt_text_box box = { W - H * 0.06f, 0, px, VT_TEXT_START };
@@ -155,8 +167,9 @@ static void draw_labels(vt_renderer *r, const view_scene *vs, int W, int H)
 }
 
 static void draw_frame(vt_renderer *r, const view_scene *vs, const vt_image *bg, const vt_camera *cam, int W, int H,
-                       float angle_deg)
+                       float angle_deg, double seconds)
 {
+    if (vs->clip >= 0 && vt_model_pose(vs->posed, vs->clip, vs->time + seconds)) vt_render_model_refresh(r, vs->g);
     const float *lo = vs->lo, *hi = vs->hi;
     float centre[3] = { (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2 };
     float ext[3] = { hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2] };
@@ -215,14 +228,15 @@ static int show(vt_renderer *r, const view_scene *vs, int W, int H, double angle
     if (out) {
         vt_image rgba;
         vt_image_alloc(&rgba, VT_PIX_RGBA8, W, H);
-        draw_frame(r, vs, &bg, &cam, W, H, (float)angle);
+        draw_frame(r, vs, &bg, &cam, W, H, (float)angle, 0);
         vt_render_end(r, &rgba);
         if (vt_image_write(out, &rgba, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); status = 1; }
         vt_image_free(&rgba);
     } else {
         uint64_t t0 = vt_now_ns();
         while (!vt_render_should_close(r)) {
-            draw_frame(r, vs, &bg, &cam, W, H, (float)(angle + vt_ms_since(t0) * 0.02));   /* 20 degrees a second */
+            double s = vt_ms_since(t0) / 1000.0;
+            draw_frame(r, vs, &bg, &cam, W, H, (float)(angle + s * 20), s);   /* 20 degrees a second */
             vt_render_end(r, NULL);
         }
     }
@@ -232,8 +246,8 @@ static int show(vt_renderer *r, const view_scene *vs, int W, int H, double angle
 
 typedef struct view_args {
     int headless, strict, thumbnail, W, H;
-    double angle;
-    const char *out, *model, *catalog, *product, *variant;
+    double angle, time;
+    const char *out, *model, *catalog, *product, *variant, *animation;
 } view_args;
 
 /* The command line: -1 to go on, else the exit status (0 after --help, 2 reported). */
@@ -243,7 +257,8 @@ static int view_parse(int argc, char **argv, view_args *a)
         { "headless", no_argument, 0, 'H' }, { "out", required_argument, 0, 'o' }, { "size", required_argument, 0, 's' },
         { "angle", required_argument, 0, 'a' }, { "help", no_argument, 0, 'h' }, { "strict", no_argument, 0, 'S' },
         { "catalog", required_argument, 0, 'k' }, { "product", required_argument, 0, 'p' },
-        { "variant", required_argument, 0, 'v' }, { "thumbnail", no_argument, 0, 'T' }, { 0, 0, 0, 0 },
+        { "variant", required_argument, 0, 'v' }, { "thumbnail", no_argument, 0, 'T' },
+        { "animation", required_argument, 0, 'n' }, { "time", required_argument, 0, 't' }, { 0, 0, 0, 0 },
     };
     *a = (view_args){ .W = 1280, .H = 720, .angle = 30 };
     opterr = 0;
@@ -257,6 +272,10 @@ static int view_parse(int argc, char **argv, view_args *a)
         case 'k': a->catalog = optarg; break;
         case 'p': a->product = optarg; break;
         case 'v': a->variant = optarg; break;
+        case 'n': a->animation = optarg; break;
+        case 't':
+            if (vt_parse_double(optarg, 0, 1e6, &a->time)) { VT_ERROR("view", "--time '%s': expected seconds (0 or more)", optarg); return 2; }
+            break;
         case 's':
             if (vt_parse_size(optarg, 64, 8192, 64, 8192, &a->W, &a->H)) {
                 VT_ERROR("view", "--size '%s': expected WxH, e.g. 1280x720", optarg);
@@ -341,6 +360,27 @@ static void view_memory(view_scene *vs, const vt_renderer *r, const char *path)
     printf("%s: %s\n", path, vs->memory);   /* information on stdout: stderr stays for problems */
 }
 
+/* The clip to play (name, or the product's, or the first; "none": at rest), its warning when the
+ * file has no such clip, and the animations line. */
+static void view_animation(view_scene *vs, const char *name)
+{
+    char list[512];
+    vt_model_animations_join(vs->posed, list, sizeof list);
+    int none = name && !strcmp(name, "none");
+    vs->clip = none ? -1 : vt_model_animation(vs->posed, name);
+    if (name && !none && vs->clip < 0) {
+        snprintf(vs->warn[vs->nwarn++], sizeof vs->warn[0], _("animation \"%s\" is not in the file (its animations: %s); it plays the first"),
+                 name, list[0] ? list : _("none"));
+        vs->clip = vt_model_animation(vs->posed, NULL);
+    }
+    if (!list[0]) return;
+    if (vs->clip >= 0)
+        snprintf(vs->animations, sizeof vs->animations, _("animations: %s (showing %s at %.2f s)"), list,
+                 vs->posed->anim->clips[vs->clip].name, vs->time);
+    else snprintf(vs->animations, sizeof vs->animations, _("animations: %s (showing it at rest)"), list);
+    VT_NOTE("view", "%s", vs->animations);
+}
+
 /* Loads, places and checks the model (warnings on stderr), then shows it: the exit status. */
 static int view_model(const view_args *a, const char *path, const vt_product *p)
 {
@@ -349,11 +389,13 @@ static int view_model(const view_args *a, const char *path, const vt_product *p)
     vt_model *m = NULL;
     const char *variant = a->variant ? a->variant : p ? p->variant : NULL;
     if (vt_model_load_variant(path, variant, &m, err, sizeof err) != VT_OK) { VT_ERROR("view", "%s", err); return 1; }
-    vs.m = m;
+    vs.m = vs.posed = m;
+    vs.time = a->time;
     char title[600];
     if (p) snprintf(title, sizeof title, _("%s: product %s"), vs.name, p->id);
     if (p) vs.name = title;
     view_variants(&vs, path, variant);
+    view_animation(&vs, a->animation ? a->animation : p ? p->animation : NULL);
     view_place(&vs, p);
     view_check(&vs, p);
     for (int i = 0; i < vs.nwarn; i++) {

@@ -67,6 +67,7 @@ typedef struct product_slot {
     char *model_variant;   /* with which material variant (NULL: the file's default) */
     long long model_mtime;
     int borrowed;          /* model and gpu are another slot's (the same file, or taken by the next scene): not freed here */
+    int clip;              /* the model's animation it loops (its "animation", else the first); -1: still */
 } product_slot;
 
 /* What is on show: the catalog and a model for each product. Replaced whole on a good reload. */
@@ -236,6 +237,8 @@ typedef struct run_ctx {
 int run_scene_open(run_ctx *rc, vt_catalog *cat);   /* -1 to go on, else the exit status (said) */
 /* Stops the loader and frees the scenes (safe twice). */
 void run_scene_close(run_ctx *rc);
+/* Slot k's model in its animation's pose at media time t (products sharing a model share it). */
+void run_scene_animate(const scene *sc, int k, double t, vt_renderer *rend);
 void scene_free(scene *sc, vt_renderer *rend);
 /* Shows sc's products through the visitor and points the watcher at its files. */
 void run_show_scene(run_ctx *rc);

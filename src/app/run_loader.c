@@ -85,6 +85,16 @@ static void check_variant(const vt_model *m, const vt_product *p)
                      p->id, p->variant, m->variant_unknown[0] ? m->variant_unknown : _("none"));
 }
 
+/* An animation the model's file does not have: said once a load, with the file's own. */
+static void check_animation(const vt_model *m, const vt_product *p)
+{
+    if (!m || !p->animation || !strcmp(p->animation, "none") || vt_model_animation(m, p->animation) >= 0) return;
+    char list[512];
+    vt_model_animations_join(m, list, sizeof list);
+    VT_WARN_FILE("assets", p->model_path, "product %s: animation \"%s\" is not in the file (its animations: %s); it plays the first",
+                 p->id, p->animation, list[0] ? list : _("none"));
+}
+
 /* A model past what the display draws for one product (app_checks.h) shows its placeholder. */
 static void check_draw_cost(vt_model **m, const vt_product *p)
 {
@@ -124,6 +134,7 @@ static void load_models(run_loader *ld, run_batch *b)
             if (!b->model_err[0]) snprintf(b->model_err, sizeof b->model_err, "%.900s (product %.100s)", err, p->id);
         } else if (b->models[i]) {
             check_variant(b->models[i], p);
+            check_animation(b->models[i], p);
             check_draw_cost(&b->models[i], p);
             if (!b->models[i] && !b->model_err[0])
                 snprintf(b->model_err, sizeof b->model_err, _("%.900s: too costly to draw (product %.100s)"), p->model_path, p->id);

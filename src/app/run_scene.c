@@ -16,6 +16,21 @@ static void slot_upload(product_slot *s, vt_renderer *rend)
     if (s->model->is_placeholder) VT_WARN("render", "%s (product %s)", err, s->p->id);
     else VT_WARN("render", "%s (product %s shows a placeholder)", err, s->p->id);
 }
+/* The clip a slot's model loops: the product's "animation" ("none": still), else the file's first. */
+static void slot_clip(product_slot *s)
+{
+    const char *a = s->p->animation;
+    s->clip = !s->model || (a && !strcmp(a, "none")) ? -1 : vt_model_animation(s->model, a);
+    if (s->clip < 0 && a && strcmp(a, "none")) s->clip = vt_model_animation(s->model, NULL);   /* unknown: said at load */
+}
+
+void run_scene_animate(const scene *sc, int k, double t, vt_renderer *rend)
+{
+    const product_slot *s = &sc->slots[k];
+    /* Still (-1): the rest pose it was loaded in. */
+    if (s->clip >= 0 && s->model && s->model->anim && s->gpu.id && vt_model_pose(s->model, s->clip, t)) vt_render_model_refresh(rend, s->gpu);
+}
+
 static void slot_release(product_slot *s, vt_renderer *rend)
 {
     if (!s->borrowed) {
@@ -70,9 +85,10 @@ static void slot_fill(scene *sc, int i, run_batch *b, scene *old, vt_renderer *r
         s->model = sh->model; s->gpu = sh->gpu; s->borrowed = 1;
         s->model_path = strdup(sh->model_path);
         s->model_variant = sh->model_variant ? strdup(sh->model_variant) : NULL;
+        slot_clip(s);
         return;
     }
-    if (b && b->reuse[i] && slot_reuse(s, old)) return;
+    if (b && b->reuse[i] && slot_reuse(s, old)) { slot_clip(s); return; }
     if (b && b->models[i]) { s->model = b->models[i]; b->models[i] = NULL; }
     if (!s->model) slot_placeholder(s);
     s->model_path = s->p->model_path ? strdup(s->p->model_path) : NULL;
@@ -84,6 +100,7 @@ static void slot_fill(scene *sc, int i, run_batch *b, scene *old, vt_renderer *r
         slot_placeholder(s);
         slot_upload(s, rend);
     }
+    slot_clip(s);
 }
 
 /* The scale the slot's model is drawn at; a model whose size makes no sense is said once for

@@ -3,6 +3,7 @@
 #include "assets/vt_assets.h"
 #include "vt_gltf_check.h"
 #include "vt_gltf_unpack.h"
+#include "vt_model_anim.h"
 #include "vt_model_io.h"
 #include "vt_model_limits.h"
 #include "vt_model_texture.h"
@@ -502,6 +503,7 @@ static vt_result model_from_scene(const struct aiScene *sc, const char *path, do
     if (r == VT_OK && (r = add_instances(m, sc->mRootNode, k_identity, ninst)) != VT_OK)
         snprintf(err, errlen, _("%s: the node graph holds more mesh instances than counted"), path);
     if (r == VT_ERR_NO_MEMORY) snprintf(err, errlen, _("%s: out of memory while loading"), path);
+    if (r == VT_OK) r = vt_anim_build(sc, m, err, errlen);
     if (r == VT_OK) compute_bounds(m);
     return r;
 }
@@ -640,6 +642,7 @@ void vt_model_destroy(vt_model *m)
     }
     free(m->texture_names);
     free(m->variant_unknown);
+    vt_anim_free(m->anim, m->mesh_count);
     free(m->texture_srgb);
     free(m->meshes);
     free(m->instances);

@@ -72,6 +72,44 @@ typedef struct vt_mesh_instance {
     float transform[16];    /* column-major, model space, from the file's node hierarchy */
 } vt_mesh_instance;
 
+/* ---- animation (glTF node animation, skins and morph targets; vt_model_anim.c) ----
+ * Loaded with the model when the file has animations, skins or morph targets; posed with
+ * vt_model_pose. Nodes come parents first (parent < index; -1: a root); rest[10] is each
+ * node's local transform as the file gives it (translation, rotation quaternion x y z w, scale). */
+enum { VT_ANIM_T, VT_ANIM_R, VT_ANIM_S, VT_ANIM_W };   /* what a channel animates (W: morph weights) */
+typedef struct vt_anim_channel {
+    int32_t node, path, comps;   /* comps values a key: 3, 4, 3, or the mesh's target count */
+    int32_t key0, nkeys;         /* its key times are times[key0 ..], its values values[val0 ..] */
+    int32_t val0;
+} vt_anim_channel;
+typedef struct vt_anim_clip { char *name; float duration; int32_t ch0, nch; } vt_anim_clip;   /* duration in seconds */
+/* How one mesh deforms (all NULL / 0 when it does not). */
+typedef struct vt_anim_mesh {
+    int32_t bone_count;
+    int32_t *bone_node;          /* per bone: its node */
+    float *inverse_bind;         /* 16 per bone, column-major */
+    uint16_t *joints;            /* 4 per vertex: bones (of this mesh) */
+    float *weights;              /* 4 per vertex, summing to 1 */
+    int32_t target_count;
+    float *target_pos, *target_nrm;   /* per target, 3 per vertex: what it adds at weight 1 */
+    float *default_weights;      /* per target */
+    int32_t node;                /* the node whose morph weights it takes (its first instance's) */
+    float *rest_pos, *rest_nrm;  /* the undeformed vertices (3 per vertex); NULL: it does not deform */
+    float *cur_weights;          /* scratch: the pose's weights (target_count) */
+} vt_anim_mesh;
+typedef struct vt_anim {
+    int32_t node_count;
+    int32_t *parent;
+    float *rest;                 /* 10 per node */
+    int32_t *instance_node;      /* per instance of the model: the node it hangs from */
+    vt_anim_mesh *meshes;        /* per mesh of the model */
+    vt_anim_clip *clips;
+    int32_t clip_count, channel_count, key_count, value_count;
+    vt_anim_channel *channels;
+    float *times, *values;       /* the keys' times (seconds, rising within a channel) and values */
+    float *global;               /* scratch: 16 per node, then 10 per node (the pose's local transforms) */
+} vt_anim;
+
 typedef struct vt_model {
     char *path;
     vt_mesh *meshes;
@@ -89,7 +127,19 @@ typedef struct vt_model {
     int is_placeholder;
     char *variant_unknown;  /* loaded with a variant the file does not have (so with its default
                              * materials): the file's variants, ", "-separated ("" when none); else NULL */
+    vt_anim *anim;          /* owned; NULL: nothing in the file moves */
 } vt_model;
+
+/* The clip called name (NULL: the first), or -1 when the model has none of that name. */
+int vt_model_animation(const vt_model *m, const char *name);
+/* Puts the model in clip's pose at t seconds (looping over the clip's duration; clip -1: the
+ * rest pose): its instances' transforms, and the vertices of the meshes that deform (skins,
+ * morph targets). Returns 1 when vertices changed (the renderer must take them again:
+ * vt_render_model_refresh), else 0. Deterministic: the same t gives the same pose. */
+int vt_model_pose(vt_model *m, int clip, double t);
+/* The clips' names, ", "-separated, into buf ("" when none). */
+void vt_model_animations_join(const vt_model *m, char *buf, size_t len);
+void vt_anim_free(vt_anim *a, int mesh_count);
 
 /* Loads a model. On failure *out is NULL and err holds "FILE: what is wrong" (one line):
  * VT_ERR_NOT_FOUND / VT_ERR_IO / VT_ERR_FORMAT (a missing, unreadable, empty or malformed file,

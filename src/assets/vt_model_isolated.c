@@ -4,6 +4,7 @@
  * checked vt_model to a pipe as plain arrays; the parent reads it back and trusts no count or
  * size it reads (each is checked against the bytes that came, every index against its array). */
 #include "assets/vt_assets.h"
+#include "vt_model_anim.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -127,6 +128,12 @@ static void write_model(writer *w, const vt_model *m)
         w_str(w, m->texture_names ? m->texture_names[i] : NULL);
         for (int y = 0; ok && y < t->height; y++) w_bytes(w, vt_image_row(t, y), (size_t)t->width * 4);
     }
+    uint8_t *anim = NULL;   /* what moves (vt_model_anim_pack.c); out of memory: sent still */
+    size_t alen = 0;
+    if (vt_anim_pack(m, &anim, &alen) != VT_OK) alen = 0;
+    w_i32(w, (int32_t)alen);
+    w_bytes(w, anim, alen);
+    free(anim);
 }
 
 /* The address space the child may add to what it has mapped already (the executable and its
@@ -357,6 +364,10 @@ static vt_model *model_from_bytes(reader *r, const char *path)
     }
     for (int i = 0; i < mats && !r->bad; i++) read_material(r, &m->materials[i], tex);
     for (int i = 0; i < tex && !r->bad; i++, m->texture_count++) read_texture(r, m, i);
+    size_t alen = r->bad ? 0 : (size_t)r_count(r, 1);
+    uint8_t *anim = alen ? r_array(r, alen, 1) : NULL;
+    if (!r->bad && alen && vt_anim_unpack(m, anim, alen) != VT_OK) r->bad = 1;
+    free(anim);
     char end[4];
     if (!r_bytes(r, end, 4) || memcmp(end, TRAILER, 4) || r->p != r->end || !finite_all(b, 12)) r->bad = 1;
     if (!r->bad) return m;

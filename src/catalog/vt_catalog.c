@@ -183,7 +183,7 @@ static const char *const k_filter_keys[] = { "min_cutoff", "beta", "d_cutoff", "
 static const char *const k_product_keys[] = { "id", "marker", "name", "brand", "category", "price", "promo_price",
                                               "description", "dimensions_mm", "model", "scale", "offset_mm",
                                               "rotation_deg", "url", "length_mm", "turntable",
-                                              "translations", "promotion", "active", "variant", NULL };
+                                              "translations", "promotion", "active", "variant", "animation", NULL };
 
 /* A product's "id": present, a non-empty string, not used before. */
 static void check_product_id(ctx *x, const cJSON *p, const char *pp, vt_product *pr)
@@ -280,6 +280,20 @@ static void check_product_variant(ctx *x, const cJSON *p, const char *pp, vt_pro
     else if (!(pr->variant = strdup(v->valuestring))) problem(x, 1, vp, "out of memory");
 }
 
+/* "animation": the name of one of the model's glTF animations (checked against the file by
+ * vitrine validate and when the model loads), or "none". */
+static void check_product_animation(ctx *x, const cJSON *p, const char *pp, vt_product *pr)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "animation");
+    if (!v) return;
+    char vp[JSON_PATH_LEN];
+    snprintf(vp, sizeof vp, "%s.animation", pp);
+    if (!cJSON_IsString(v) || !v->valuestring[0]) problem(x, 1, vp, "%s must be a non-empty string (an animation's name, or \"none\")", vp);
+    else if (strlen(v->valuestring) > VT_CATALOG_MAX_VARIANT)
+        problem(x, 1, vp, "%s is %zu bytes; an animation name may have at most %d", vp, strlen(v->valuestring), VT_CATALOG_MAX_VARIANT);
+    else if (!(pr->animation = strdup(v->valuestring))) problem(x, 1, vp, "out of memory");
+}
+
 /* How the model sits on the marker, and the model's path resolved against the catalog's folder
  * (path up to dirlen). */
 static void check_product_model(ctx *x, const cJSON *p, const char *pp, const char *path, int dirlen, vt_product *pr)
@@ -307,6 +321,7 @@ static void check_product_model(ctx *x, const cJSON *p, const char *pp, const ch
         free(model);
     }
     check_product_variant(x, p, pp, pr);
+    check_product_animation(x, p, pp, pr);
 }
 
 static void check_products(ctx *x, const cJSON *products, const vt_dictionary *dict, const char *path)
@@ -588,7 +603,7 @@ void vt_catalog_destroy(vt_catalog *c)
     for (int i = 0; i < c->count; i++) {
         vt_product *p = &c->products[i];
         free(p->id); free(p->name); free(p->brand); free(p->category); free(p->description); free(p->url);
-        free(p->model_path); free(p->variant);
+        free(p->model_path); free(p->variant); free(p->animation);
         cat_free_translations(p);
     }
     cat_free_languages(c);

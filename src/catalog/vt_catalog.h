@@ -57,6 +57,7 @@ typedef struct vt_product {
     double dimensions_mm[3];   /* width, height, depth; 0 when not given */
     char *model_path;          /* resolved against the catalog's folder; NULL when none */
     char *variant;             /* "variant": a KHR_materials_variants name of the model; NULL: its default */
+    char *animation;           /* "animation": the model's glTF animation to loop; "none": still; NULL: its first */
     double scale;              /* default 1 */
     double offset_mm[3];       /* in the model's frame (x right, y up, z front) */
     double rotation_deg[3];    /* about x, y, z of the model, applied in that order */

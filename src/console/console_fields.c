@@ -22,7 +22,7 @@ static const field k_fields[] = {
     { "scale", F_NUMBER, 0 }, { "offset_mm", F_VEC3, 0 }, { "rotation_deg", F_VEC3, 0 }, { "url", F_STRING, 0 },
     { "length_mm", F_NUMBER, 0 }, { "turntable", F_BOOL, 0 }, { "active", F_BOOL, 0 },
     { "translations", F_TRANSLATIONS, 0 },
-    { "variant", F_STRING, 0 },
+    { "variant", F_STRING, 0 }, { "animation", F_STRING, 0 },
 };
 #define NFIELDS ((int)(sizeof k_fields / sizeof k_fields[0]))
 

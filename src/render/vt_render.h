@@ -158,6 +158,9 @@ vt_result vt_render_upload(vt_renderer *r, const vt_model *m, vt_gpu_model_id *o
 int vt_render_model_memory(const vt_renderer *r, vt_gpu_model_id m, size_t *geometry, size_t *textures);
 /* Frees an uploaded model; the none handle is ignored, a stale one is logged and ignored. */
 void vt_render_free_model(vt_renderer *r, vt_gpu_model_id g);
+/* Takes the model's deforming meshes' vertices again (after vt_model_pose said they changed);
+ * its instances' transforms are read at each draw anyway. VT_ERR_ARG for a stale handle. */
+vt_result vt_render_model_refresh(vt_renderer *r, vt_gpu_model_id g);
 
 /* Where a product model goes on its marker: cam_from_model = cam_from_marker (rvec, tvec as
  * solvePnP gives them) * model-up-to-marker-normal * translate(offset_mm) * rotate(x, y, z

@@ -565,3 +565,20 @@ void vt_render_flush_3d(vt_renderer *r)
     glBindVertexArray(0);
     vt_render_pass_mark(r, VT_RENDER_PASS_PRODUCTS);
 }
+
+vt_result vt_render_model_refresh(vt_renderer *r, vt_gpu_model_id id)
+{
+    vt_gpu_slot *g = lookup(r, id);
+    if (!g) return VT_ERR_ARG;
+    const vt_model *m = g->src;
+    for (int i = 0; m->anim && i < g->mesh_count; i++) {
+        if (!m->anim->meshes[i].rest_pos) continue;
+        GLsizeiptr n = (GLsizeiptr)m->meshes[i].vertex_count * 3 * (GLsizeiptr)sizeof(float);
+        glBindBuffer(GL_ARRAY_BUFFER, g->vbo[i * 4 + 0]);
+        glBufferSubData(GL_ARRAY_BUFFER, 0, n, m->meshes[i].positions);
+        glBindBuffer(GL_ARRAY_BUFFER, g->vbo[i * 4 + 1]);
+        glBufferSubData(GL_ARRAY_BUFFER, 0, n, m->meshes[i].normals);
+    }
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    return VT_OK;
+}
