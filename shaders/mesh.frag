@@ -164,6 +164,44 @@ vec3 transmitted(vec3 n, vec3 v, vec3 base, float rough) {
 }
 #endif
 
+// KHR_materials_iridescence: a thin film (ior u_iridescence.y, u_iridescence.z nm thick) over the
+// base. Its reflectance after Belcour and Barla, "A Practical Extension to Microfacet Theory for
+// the Modeling of Varying Iridescence" (2017): the Airy sum's first two orders, each order's
+// spectrum folded through the CIE sensitivities in Fourier space (their Gaussian fit) and
+// brought to linear sRGB. It takes the place of the base's f0.
+#if HAS_IRIDESCENCE
+uniform vec3 u_iridescence;      // factor, film ior, film thickness (nm)
+float schlick1(float f0, float c) { float m = 1.0 - c, m2 = m * m; return f0 + (1.0 - f0) * m2 * m2 * m; }
+vec3 schlick3(vec3 f0, float c) { float m = 1.0 - c, m2 = m * m; return f0 + (1.0 - f0) * m2 * m2 * m; }
+vec3 film_sensitivity(float opd, vec3 shift) {
+    float phase = 2.0 * PI * opd * 1e-9;
+    const vec3 val = vec3(5.4856e-13, 4.4201e-13, 5.2481e-13), pos = vec3(1.6810e6, 1.7953e6, 2.2084e6),
+               var = vec3(4.3278e9, 9.3046e9, 6.6121e9);
+    vec3 xyz = val * sqrt(2.0 * PI * var) * cos(pos * phase + shift) * exp(-phase * phase * var);
+    xyz.x += 9.7470e-14 * sqrt(2.0 * PI * 4.5282e9) * cos(2.2399e6 * phase + shift.x) * exp(-4.5282e9 * phase * phase);
+    return mat3(3.2404542, -0.9692660, 0.0556434, -1.5371385, 1.8760108, -0.2040259, -0.4985314, 0.0415560, 1.0572252) *
+           (xyz / 1.0685e-7);
+}
+vec3 film_fresnel(float cos1, vec3 f0) {
+    float eta = mix(1.0, u_iridescence.y, smoothstep(0.0, 0.03, u_iridescence.z));   // no film: no change
+    float sin2sq = (1.0 - cos1 * cos1) / (eta * eta);
+    if (sin2sq >= 1.0) return vec3(1.0);   // total internal reflection in the film
+    float cos2 = sqrt(1.0 - sin2sq);
+    float r0 = (eta - 1.0) / (eta + 1.0), r12 = schlick1(r0 * r0, cos1), t121 = 1.0 - r12;
+    vec3 sf0 = sqrt(clamp(f0, 0.0, 0.9999)), base_ior = (1.0 + sf0) / (1.0 - sf0);
+    vec3 r1 = (base_ior - eta) / (base_ior + eta), r23 = schlick3(r1 * r1, cos2);
+    vec3 phi = vec3(eta < 1.0 ? 0.0 : PI) + vec3(base_ior.x < eta ? PI : 0.0, base_ior.y < eta ? PI : 0.0, base_ior.z < eta ? PI : 0.0);
+    float opd = 2.0 * eta * u_iridescence.z * cos2;
+    vec3 r123 = clamp(r12 * r23, 1e-5, 0.9999), rs = t121 * t121 * r23 / (1.0 - r123), cm = rs - t121;
+    vec3 i = vec3(r12) + rs;
+    cm *= sqrt(r123);
+    i += cm * 2.0 * film_sensitivity(opd, phi);
+    cm *= sqrt(r123);
+    i += cm * 2.0 * film_sensitivity(2.0 * opd, 2.0 * phi);
+    return max(i, vec3(0.0));
+}
+#endif
+
 // Khronos PBR Neutral tone mapper (https://github.com/KhronosGroup/ToneMapping).
 vec3 pbr_neutral(vec3 c) {
     const float start = 0.8 - 0.04, desat = 0.15;
@@ -234,6 +272,9 @@ void main() {
 #endif
 
     vec3 f0 = mix(min(vec3(0.04) * u_specular.rgb, vec3(1.0)), base.rgb, metal);
+#if HAS_IRIDESCENCE
+    f0 = mix(f0, film_fresnel(nv, f0), u_iridescence.x);
+#endif
     float sw = mix(u_specular.a, 1.0, metal);   // the dielectric reflection's weight (a metal's is 1)
     vec3 diffuse_c = base.rgb * (1.0 - metal);
 

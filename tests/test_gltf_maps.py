@@ -14,6 +14,8 @@ map to the plain quad (1 changes its shading). The layers over the base, on a sp
 KHR_materials_clearcoat adds a lacquer's reflection (factor 0: the plain material, to the bit),
 KHR_materials_sheen brightens a velvet most at its silhouette (colour 0: the plain material).
 KHR_materials_specular: factor 0 takes the dielectric reflection away, a red colour reddens it.
+KHR_materials_iridescence colours a grey sphere's reflection, in other colours for another film
+thickness (factor 0: the plain material, to the bit).
 alphaMode: OPAQUE ignores a texture's alpha, MASK leaves out what is below the cutoff, BLEND lets
 the backdrop through by the alpha."""
 import base64, json, math, os, struct, sys, tempfile
@@ -174,7 +176,8 @@ check((blend_q[2] - blend_q[0]) < 0.75 * (solid_q[2] - solid_q[0]) and blend_q[0
 # --- the layers over the base: clearcoat and sheen, on a sphere (a quad shows too few angles) ---
 def render_sphere(name, material):
     path = os.path.join(tmp, name + ".gltf")
-    json.dump(gltf_sphere(material, extensions=("KHR_materials_clearcoat", "KHR_materials_sheen", "KHR_materials_specular")),
+    json.dump(gltf_sphere(material, extensions=("KHR_materials_clearcoat", "KHR_materials_sheen", "KHR_materials_specular",
+                                                "KHR_materials_iridescence")),
               open(path, "w"))
     out = os.path.join(tmp, name + ".png")
     r = run([vitrine, "view", path, "--headless", "--thumbnail", "--angle", "0", "--size", "320x320", "--out", out])
@@ -229,6 +232,29 @@ check(hi0 < hi1 - 40, "specularFactor 0 takes the reflection away (%.1f -> %.1f)
 check(red_hl[2] > red_hl[0] + 40, "a red specularColorFactor reddens the reflection: %s" % red_hl)
 none = render_sphere("velvet_none", dict(velvet, extensions={"KHR_materials_sheen": {"sheenColorFactor": [0, 0, 0]}}))
 check(differ(none, plain) == 0, "sheenColorFactor 0 is the plain material")
+# KHR_materials_iridescence: a soap-bubble film over a grey, shiny sphere colours its reflection.
+grey = {"pbrMetallicRoughness": {"baseColorFactor": [0.02, 0.02, 0.02, 1], "metallicFactor": 0, "roughnessFactor": 0.2}}
+
+
+def film(nm, factor=1):
+    return dict(grey, extensions={"KHR_materials_iridescence": {"iridescenceFactor": factor, "iridescenceIor": 1.3,
+                                                                 "iridescenceThicknessMinimum": nm, "iridescenceThicknessMaximum": nm}})
+
+
+g0 = render_sphere("grey", grey)
+f300, f550 = render_sphere("film300", film(300)), render_sphere("film550", film(550))
+f_off = render_sphere("film_off", film(300, 0))
+
+
+def chroma(img):
+    return (img[ball].max(axis=1) - img[ball].min(axis=1)).mean()
+
+
+print("iridescence: colourfulness %.1f plain, %.1f at 300 nm, %.1f at 550 nm; 300 against 550 nm BGR %s / %s" %
+      (chroma(g0), chroma(f300), chroma(f550), f300[ball].mean(axis=0).round(1), f550[ball].mean(axis=0).round(1)))
+check(chroma(f300) > chroma(g0) + 4 and chroma(f550) > chroma(g0) + 4, "a thin film colours the grey sphere")
+check(np.abs(f300[ball].mean(axis=0) - f550[ball].mean(axis=0)).max() > 3, "another film thickness, other colours")
+check(differ(f_off, g0) == 0, "iridescenceFactor 0 is the plain material")
 
 if os.environ.get("VT_KEEP") is None:
     import shutil

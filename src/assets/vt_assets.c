@@ -174,6 +174,9 @@ static void read_layers(const struct aiMaterial *mat, vt_material *vm)
     if (vtai_material_float(mat, AI_MATKEY_TRANSMISSION_FACTOR, &f) == VT_OK) vm->transmission = unit(f);
     if (vtai_material_float(mat, AI_MATKEY_REFRACTI, &f) == VT_OK && isfinite(f) && f >= 1 && f <= 3) vm->ior = f;
     if (vtai_material_float(mat, AI_MATKEY_VOLUME_THICKNESS_FACTOR, &f) == VT_OK && isfinite(f) && f > 0 && f < 1e6f) vm->thickness = f;
+    vm->iridescence = 0;   /* from our read of the JSON (vt_gltf_ext), where the file has it */
+    vm->iridescence_ior = 1.3f;
+    vm->iridescence_nm = 250;
     /* KHR_materials_volume's attenuation: the colour white light takes after the distance. */
     vm->attenuation[0] = vm->attenuation[1] = vm->attenuation[2] = 1;
     vm->attenuation[3] = 0;
@@ -492,6 +495,9 @@ static vt_result model_from_scene(const struct aiScene *sc, const char *path, do
         for (int k = 0; k < 3; k++) vm->emissive[k] *= e->emissive_strength;
         vm->specular = e->specular;
         memcpy(vm->specular_colour, e->specular_colour, sizeof vm->specular_colour);
+        vm->iridescence = e->iridescence[0];
+        vm->iridescence_ior = e->iridescence[1];
+        vm->iridescence_nm = 0.5f * (e->iridescence[2] + e->iridescence[3]);
     }
     if (m) m->material_count = (int)sc->mNumMaterials;
     if (m && tc.fatal) {
@@ -612,7 +618,7 @@ vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, s
     *mat = (vt_material){ .base_colour = { 0.55f, 0.56f, 0.58f, 1 }, .roughness = 0.7f, .texture = -1, .tex_metal_rough = -1,
                           .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1, .normal_scale = 1,
                           .occlusion_strength = 1, .ior = 1.5f, .specular = 1, .specular_colour = { 1, 1, 1 },
-                          .attenuation = { 1, 1, 1, 0 } };
+                          .attenuation = { 1, 1, 1, 0 }, .iridescence_ior = 1.3f, .iridescence_nm = 250 };
     for (int k = 0; k < VT_MATERIAL_MAPS; k++) mat->uv[k] = vt_uv_map_identity;
     m->material_count = 1;
     memcpy(m->instances[0].transform, k_identity, sizeof k_identity);

@@ -54,6 +54,10 @@ typedef struct vt_material {
     /* KHR_materials_specular: the dielectric reflection's strength and colour (1 and 1, 1, 1:
      * glTF's plain 4 % white); their maps are not read. */
     float specular, specular_colour[3];
+    /* KHR_materials_iridescence: a thin film's colours (a soap bubble, an oil sheen): factor (0:
+     * none), the film's ior, its thickness in nanometres (the middle of the file's range; the
+     * thickness map is not read). */
+    float iridescence, iridescence_ior, iridescence_nm;
 } vt_material;
 enum { VT_ALPHA_OPAQUE, VT_ALPHA_MASK, VT_ALPHA_BLEND };
 

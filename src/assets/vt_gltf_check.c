@@ -220,7 +220,7 @@ static vt_result check_required(gltf_doc *d, const cJSON *doc)
     static const char *const known[] = { "KHR_draco_mesh_compression", "KHR_texture_transform", "KHR_materials_variants",
                                          "KHR_materials_emissive_strength", "KHR_materials_clearcoat", "KHR_materials_sheen",
                                          "KHR_materials_specular", "KHR_materials_transmission", "KHR_materials_volume",
-                                         "KHR_materials_ior", NULL };
+                                         "KHR_materials_ior", "KHR_materials_iridescence", NULL };
     const cJSON *e, *req = cJSON_GetObjectItemCaseSensitive(doc, "extensionsRequired");
     cJSON_ArrayForEach(e, req) {
         int ok = !cJSON_IsString(e);
@@ -320,6 +320,23 @@ void vt_gltf_ext_free(vt_gltf_ext *e)
 }
 
 /* Each material's extensions that assimp does not read. A value out of its range keeps the default. */
+static double num_in(const cJSON *o, const char *key, double def, double lo, double hi)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi ? v->valuedouble : def;
+}
+
+/* KHR_materials_iridescence's factors, in range (its defaults where not); its maps are not read:
+ * the film is as thick as the middle of its range. */
+static void read_iridescence(const cJSON *exts, vt_gltf_material_ext *e)
+{
+    const cJSON *ir = cJSON_GetObjectItemCaseSensitive(exts, "KHR_materials_iridescence");
+    e->iridescence[0] = ir ? (float)num_in(ir, "iridescenceFactor", 0, 0, 1) : 0;
+    e->iridescence[1] = (float)num_in(ir, "iridescenceIor", 1.3, 1, 3);
+    e->iridescence[2] = (float)num_in(ir, "iridescenceThicknessMinimum", 100, 0, 2000);
+    e->iridescence[3] = (float)num_in(ir, "iridescenceThicknessMaximum", 400, 0, 2000);
+}
+
 static vt_result read_ext(const cJSON *doc, vt_gltf_ext *ext)
 {
     const cJSON *mats = cJSON_GetObjectItemCaseSensitive(doc, "materials"), *m;
@@ -332,7 +349,8 @@ static vt_result read_ext(const cJSON *doc, vt_gltf_ext *ext)
         const cJSON *es = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(exts, "KHR_materials_emissive_strength"),
                                                            "emissiveStrength");
         vt_gltf_material_ext *e = &ext->materials[i++];
-        *e = (vt_gltf_material_ext){ 1, 1, { 1, 1, 1 } };
+        *e = (vt_gltf_material_ext){ 1, 1, { 1, 1, 1 }, { 0, 1.3f, 100, 400 } };
+        read_iridescence(exts, e);
         if (cJSON_IsNumber(es) && isfinite(es->valuedouble) && es->valuedouble >= 0 && es->valuedouble <= 1e4)
             e->emissive_strength = (float)es->valuedouble;
         const cJSON *sp = cJSON_GetObjectItemCaseSensitive(exts, "KHR_materials_specular");

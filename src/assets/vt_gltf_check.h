@@ -6,9 +6,13 @@
 #include <cjson/cJSON.h>
 
 /* What a glTF's materials say that assimp 5.2 does not pass on, per material in the order of the
- * file's "materials" (assimp's too): KHR_materials_emissive_strength (1 when absent) and
+ * file's "materials" (assimp's too): KHR_materials_iridescence (factor 0 when absent),
+ * KHR_materials_emissive_strength (1 when absent) and
  * KHR_materials_specular's factor and colour (1 and 1, 1, 1 when absent). */
-typedef struct vt_gltf_material_ext { float emissive_strength, specular, specular_colour[3]; } vt_gltf_material_ext;
+typedef struct vt_gltf_material_ext {
+    float emissive_strength, specular, specular_colour[3];
+    float iridescence[4];   /* KHR_materials_iridescence: factor (0: none), ior, thickness min and max (nm) */
+} vt_gltf_material_ext;
 typedef struct vt_gltf_ext {
     vt_gltf_material_ext *materials;   /* count of them, malloc'd; NULL when none */
     int count;

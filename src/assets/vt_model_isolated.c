@@ -96,6 +96,8 @@ static void write_material(writer *w, const vt_material *m)
     const float spec[4] = { m->specular, m->specular_colour[0], m->specular_colour[1], m->specular_colour[2] };
     w_bytes(w, spec, sizeof spec);
     w_bytes(w, m->attenuation, sizeof m->attenuation);
+    const float irid[3] = { m->iridescence, m->iridescence_ior, m->iridescence_nm };
+    w_bytes(w, irid, sizeof irid);
 }
 
 static void write_model(writer *w, const vt_model *m)
@@ -320,6 +322,10 @@ static void read_material(reader *r, vt_material *m, int ntex)
     r_bytes(r, m->attenuation, sizeof m->attenuation);
     for (int k = 0; k < 3; k++) if (!(m->attenuation[k] >= 0 && m->attenuation[k] <= 1)) r->bad = 1;
     if (!(m->attenuation[3] >= 0 && m->attenuation[3] < 1e6f)) r->bad = 1;
+    float irid[3] = { 0 };
+    r_bytes(r, irid, sizeof irid);
+    if (!(irid[0] >= 0 && irid[0] <= 1) || !(irid[1] >= 1 && irid[1] <= 3) || !(irid[2] >= 0 && irid[2] <= 2000)) r->bad = 1;
+    m->iridescence = irid[0]; m->iridescence_ior = irid[1]; m->iridescence_nm = irid[2];
     m->clearcoat = layers[0]; m->clearcoat_roughness = layers[1];
     memcpy(m->sheen_colour, layers + 2, sizeof m->sheen_colour);
     m->sheen_roughness = layers[5];

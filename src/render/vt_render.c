@@ -95,6 +95,7 @@ static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
     u->attenuation = glGetUniformLocation(p, "u_attenuation");
     u->thickness_map = glGetUniformLocation(p, "u_thickness_map");
     u->scene_lod = glGetUniformLocation(p, "u_scene_lod");
+    u->iridescence = glGetUniformLocation(p, "u_iridescence");
     u->alpha_cutoff = glGetUniformLocation(p, "u_alpha_cutoff");
     u->specular = glGetUniformLocation(p, "u_specular");
     u->clearcoat = glGetUniformLocation(p, "u_clearcoat");
@@ -137,9 +138,9 @@ vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t 
         len += (size_t)snprintf(defines + len, sizeof defines - len, "#define %s %d\n", names[k], (variant >> k) & 1);
     snprintf(defines + len, sizeof defines - len,
              "#define HAS_UV_MAPS %d\n#define HAS_CLEARCOAT %d\n#define HAS_SHEEN %d\n#define HAS_TRANSMISSION %d\n"
-             "#define HAS_ALPHA_MASK %d\n",
+             "#define HAS_ALPHA_MASK %d\n#define HAS_IRIDESCENCE %d\n",
              (variant & VT_MESH_UV_MAPS) != 0, (variant & VT_MESH_CLEARCOAT) != 0, (variant & VT_MESH_SHEEN) != 0,
-             (variant & VT_MESH_TRANSMISSION) != 0, (variant & VT_MESH_ALPHA_MASK) != 0);
+             (variant & VT_MESH_TRANSMISSION) != 0, (variant & VT_MESH_ALPHA_MASK) != 0, (variant & VT_MESH_IRIDESCENCE) != 0);
     GLuint p;
     vt_result res = program2(r->shader_dir, "mesh", "mesh", defines, &p, err, errlen);
     if (res != VT_OK) return res;

@@ -28,7 +28,8 @@
 #define VT_MESH_SHEEN (1 << (VT_MESH_TEXTURES + 2))       /* variant bit: a sheen layer */
 #define VT_MESH_TRANSMISSION (1 << (VT_MESH_TEXTURES + 3))   /* variant bit: glass (what lies behind shows) */
 #define VT_MESH_ALPHA_MASK (1 << (VT_MESH_TEXTURES + 4))     /* variant bit: alphaMode MASK (discard below the cutoff) */
-#define VT_MESH_VARIANTS (1 << (VT_MESH_TEXTURES + 5))    /* one mesh program per set of maps and layers */
+#define VT_MESH_IRIDESCENCE (1 << (VT_MESH_TEXTURES + 5))   /* variant bit: a thin film's colours */
+#define VT_MESH_VARIANTS (1 << (VT_MESH_TEXTURES + 6))    /* one mesh program per set of maps and layers */
 
 /* The text cache (vt_render_text.c). */
 typedef struct vt_text_cache vt_text_cache;
@@ -43,7 +44,7 @@ typedef struct vt_mesh_uniforms {
     GLint proj, opacity, world_from_cam, key_cam, room;
     /* per mesh instance */
     GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength, uv_xform, uv_set,
-          clearcoat, sheen, transmission, attenuation, thickness_map, scene_lod, alpha_cutoff, specular;
+          clearcoat, sheen, transmission, attenuation, thickness_map, scene_lod, alpha_cutoff, specular, iridescence;
     /* set once after linking (constant for the renderer's life) */
     GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 4];   /* the maps, u_env, u_sheen_lut, u_scene, u_thickness_tex */
 } vt_mesh_uniforms;

@@ -279,6 +279,7 @@ static int material_variant(const vt_material *mat, int tex_count, int texs[VT_M
     if (mat->clearcoat > 0) variant |= VT_MESH_CLEARCOAT;
     if (mat->transmission > 0) variant |= VT_MESH_TRANSMISSION;
     if (mat->alpha_mode == VT_ALPHA_MASK) variant |= VT_MESH_ALPHA_MASK;
+    if (mat->iridescence > 0) variant |= VT_MESH_IRIDESCENCE;
     if (mat->sheen_colour[0] > 0 || mat->sheen_colour[1] > 0 || mat->sheen_colour[2] > 0) variant |= VT_MESH_SHEEN;
     return variant;
 }
@@ -370,6 +371,7 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
     if (variant & VT_MESH_CLEARCOAT) glUniform2f(u->clearcoat, mat->clearcoat, mat->clearcoat_roughness);
     if (variant & VT_MESH_SHEEN) glUniform4f(u->sheen, mat->sheen_colour[0], mat->sheen_colour[1], mat->sheen_colour[2], mat->sheen_roughness);
     if (variant & VT_MESH_ALPHA_MASK) glUniform1f(u->alpha_cutoff, mat->alpha_cutoff);
+    if (variant & VT_MESH_IRIDESCENCE) glUniform3f(u->iridescence, mat->iridescence, mat->iridescence_ior, mat->iridescence_nm);
     /* KHR_materials_specular over KHR_materials_ior: the dielectric f0 against glTF's 0.04 (1 for
      * ior 1.5), times the specular colour; the factor weighs the dielectric reflection. */
     float q = (mat->ior - 1) / (mat->ior + 1), f0 = mat->ior == 1.5f ? 1.0f : q * q / 0.04f;
