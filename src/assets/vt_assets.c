@@ -25,18 +25,6 @@
 
 static const float k_identity[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
 
-static void mat4_mul(const float a[16], const float b[16], float out[16])
-{
-    float r[16];
-    for (int c = 0; c < 4; c++)
-        for (int row = 0; row < 4; row++) {
-            float s = 0;
-            for (int k = 0; k < 4; k++) s += a[k * 4 + row] * b[c * 4 + k];
-            r[c * 4 + row] = s;
-        }
-    memcpy(out, r, sizeof r);
-}
-
 /* w = t p, t column-major. */
 static void transform_point(const float t[16], const float p[3], float w[3])
 {
@@ -60,7 +48,7 @@ static vt_result add_instances(vt_model *m, const struct aiNode *n, const float 
     float l[16] = { t->a1, t->b1, t->c1, t->d1, t->a2, t->b2, t->c2, t->d2,
                     t->a3, t->b3, t->c3, t->d3, t->a4, t->b4, t->c4, t->d4 };
     memcpy(local, l, sizeof l);
-    mat4_mul(parent, local, global);
+    vt_mat4_mul(parent, local, global);
     for (unsigned i = 0; i < n->mNumMeshes; i++) {
         if (m->instance_count == cap) return VT_ERR_INTERNAL;
         vt_mesh_instance *in = &m->instances[m->instance_count++];

@@ -344,6 +344,31 @@ static vt_result dequantize(unpack *u)
 
 static void put32(unsigned char *p, uint32_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24); }
 
+char *vt_glb_assemble(const char *json, const void *bin, size_t bin_len, const void *rest, size_t rest_len, size_t *out_n)
+{
+    size_t jl = strlen(json), jp = (4 - jl % 4) % 4, bp = (4 - bin_len % 4) % 4;
+    size_t total = 20 + jl + jp + (bin ? 8 + bin_len + bp : 0) + rest_len;
+    unsigned char *g = total <= UINT32_MAX ? calloc(1, total) : NULL;
+    if (!g) return NULL;
+    memcpy(g, "glTF", 4);
+    put32(g + 4, 2);
+    put32(g + 8, (uint32_t)total);
+    put32(g + 12, (uint32_t)(jl + jp));
+    memcpy(g + 16, "JSON", 4);
+    memcpy(g + 20, json, jl);
+    memset(g + 20 + jl, ' ', jp);
+    unsigned char *c = g + 20 + jl + jp;
+    if (bin) {
+        put32(c, (uint32_t)(bin_len + bp));
+        memcpy(c + 4, "BIN", 4);
+        if (bin_len) memcpy(c + 8, bin, bin_len);
+        c += 8 + bin_len + bp;
+    }
+    if (rest_len) memcpy(c, rest, rest_len);
+    *out_n = total;
+    return (char *)g;
+}
+
 /* The document and the new buffer as one GLB. */
 static vt_result write_glb(unpack *u, char **out, size_t *out_n)
 {
@@ -359,26 +384,10 @@ static vt_result write_glb(unpack *u, char **out, size_t *out_n)
         return no_memory(u);
     }
     char *json = cJSON_PrintUnformatted(u->doc);
-    if (!json) return no_memory(u);
-    size_t jl = strlen(json), jp = (4 - jl % 4) % 4, bl = u->len ? u->len : 4, bp = (4 - bl % 4) % 4;
-    size_t total = 12 + 8 + jl + jp + 8 + bl + bp;
-    unsigned char *g = total <= UINT32_MAX ? calloc(1, total) : NULL;
-    if (!g) { cJSON_free(json); return no_memory(u); }
-    memcpy(g, "glTF", 4);
-    put32(g + 4, 2);
-    put32(g + 8, (uint32_t)total);
-    put32(g + 12, (uint32_t)(jl + jp));
-    memcpy(g + 16, "JSON", 4);
-    memcpy(g + 20, json, jl);
-    memset(g + 20 + jl, ' ', jp);
-    unsigned char *c = g + 20 + jl + jp;
-    put32(c, (uint32_t)(bl + bp));
-    memcpy(c + 4, "BIN", 4);
-    if (u->len) memcpy(c + 8, u->out, u->len);
+    static const unsigned char none[4];
+    *out = json ? vt_glb_assemble(json, u->len ? u->out : none, u->len ? u->len : 4, NULL, 0, out_n) : NULL;
     cJSON_free(json);
-    *out = (char *)g;
-    *out_n = total;
-    return VT_OK;
+    return *out ? VT_OK : no_memory(u);
 }
 
 /* The GLB's binary chunk, when it has one (the container was checked by vt_gltf_json). */

@@ -12,4 +12,8 @@
  * broken one is left to vt_gltf_check to describe). Otherwise err (one line, without the file's
  * name) says what cannot be decoded: VT_ERR_FORMAT, VT_ERR_NO_MEMORY. */
 vt_result vt_gltf_unpack(const char *path, const char *data, size_t n, char **out, size_t *out_n, char *err, size_t errlen);
+/* A GLB of json (its chunk padded with spaces), then a BIN chunk of bin (bin_len bytes, zero
+ * padded; none when bin is NULL), then rest as it is (chunks already framed); malloc'd, *out_n
+ * bytes; NULL when out of memory or past 4 GB. */
+char *vt_glb_assemble(const char *json, const void *bin, size_t bin_len, const void *rest, size_t rest_len, size_t *out_n);
 #endif

@@ -13,6 +13,8 @@ vt_result vt_anim_scratch(vt_anim *a, int mesh_count);
 /* m->anim as bytes (*bytes malloc'd; none when m does not move) and back: unpack reads them
  * onto a model whose meshes and instances are in place, checking every count, index and float;
  * VT_ERR_FORMAT when they do not hold together (m->anim is then freed with the model). */
+/* out = a b, column-major 4 x 4 (out may be a or b). vt_model_pose.c. */
+void vt_mat4_mul(const float a[16], const float b[16], float out[16]);
 vt_result vt_anim_pack(const vt_model *m, uint8_t **bytes, size_t *n);
 vt_result vt_anim_unpack(vt_model *m, const uint8_t *bytes, size_t n);
 #endif

@@ -3,6 +3,7 @@
  * targets) then skinned (the four joints' matrices blended), all on the CPU: the renderer then
  * takes the new vertices (vt_render_model_refresh). */
 #include "assets/vt_assets.h"
+#include "vt_model_anim.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -67,7 +68,7 @@ static void compose(const float *trs, float m[16])
     m[15] = 1;
 }
 
-static void mul(const float a[16], const float b[16], float out[16])
+void vt_mat4_mul(const float a[16], const float b[16], float out[16])
 {
     float r[16];
     for (int c = 0; c < 4; c++)
@@ -120,7 +121,7 @@ static void deform(const vt_anim *a, const vt_anim_mesh *d, vt_mesh *me)
             float w = d->weights[v * 4 + k];
             if (w == 0) continue;
             int b = d->joints[v * 4 + k];
-            mul(a->global + (size_t)d->bone_node[b] * 16, d->inverse_bind + (size_t)b * 16, bm);
+            vt_mat4_mul(a->global + (size_t)d->bone_node[b] * 16, d->inverse_bind + (size_t)b * 16, bm);
             for (int e = 0; e < 16; e++) j[e] += w * bm[e];
         }
         float q[3] = { p[0], p[1], p[2] }, o[3] = { n[0], n[1], n[2] };
@@ -146,7 +147,7 @@ int vt_model_pose(vt_model *m, int clip, double t)
         float l[16];
         compose(local + (size_t)i * 10, l);
         if (a->parent[i] < 0) memcpy(a->global + (size_t)i * 16, l, sizeof l);
-        else mul(a->global + (size_t)a->parent[i] * 16, l, a->global + (size_t)i * 16);
+        else vt_mat4_mul(a->global + (size_t)a->parent[i] * 16, l, a->global + (size_t)i * 16);
     }
     static const float identity[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
     for (int i = 0; i < m->instance_count; i++) {   /* a skinned mesh's own node does not place it (glTF) */

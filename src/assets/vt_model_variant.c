@@ -5,6 +5,7 @@
  * found beside the file). Nothing is written to disk. */
 #include "assets/vt_assets.h"
 #include "vt_gltf_check.h"
+#include "vt_gltf_unpack.h"
 #include "vt_model_io.h"
 
 #include <cjson/cJSON.h>
@@ -149,31 +150,15 @@ static int apply(cJSON *doc, int v)
     return 1;
 }
 
-static void put32(unsigned char *p, uint32_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24); }
-
-/* The file's bytes with json in place of its JSON: for a GLB a new container, the JSON chunk
- * padded with spaces to 4 bytes and the chunks after it as they were. */
+/* The file's bytes with json in place of its JSON: for a GLB a new container around the chunks
+ * after the JSON one, as they were. */
 static char *rebuild(const gltf_file *f, const char *json, size_t *out_n)
 {
-    size_t jl = strlen(json);
     if (!f->rest_len && strncmp(f->data, "glTF", 4)) {   /* .gltf: the text itself */
-        *out_n = jl;
+        *out_n = strlen(json);
         return strdup(json);
     }
-    size_t pad = (4 - jl % 4) % 4, total = 20 + jl + pad + f->rest_len;
-    if (total > UINT32_MAX) return NULL;
-    unsigned char *g = malloc(total);
-    if (!g) return NULL;
-    memcpy(g, "glTF", 4);
-    put32(g + 4, 2);
-    put32(g + 8, (uint32_t)total);
-    put32(g + 12, (uint32_t)(jl + pad));
-    memcpy(g + 16, "JSON", 4);
-    memcpy(g + 20, json, jl);
-    memset(g + 20 + jl, ' ', pad);
-    memcpy(g + 20 + jl + pad, f->data + f->rest, f->rest_len);
-    *out_n = total;
-    return (char *)g;
+    return vt_glb_assemble(json, NULL, 0, f->data + f->rest, f->rest_len, out_n);
 }
 
 /* The model with its default materials, noting that the variant was not found. */
