@@ -123,8 +123,12 @@ vec3 sheen_layer(vec3 lit, vec3 irr, float nv, float nl, float nh, vec3 key) {
 // surface's own normal (ng, before any normal map), with its own roughness.
 #if HAS_CLEARCOAT
 uniform vec2 u_clearcoat;        // factor, roughness
+uniform vec2 u_clearcoat_maps;   // 1: the factor's map (R) and the roughness's (G) are bound
+uniform sampler2D u_clearcoat_tex, u_clearcoat_rough_tex;
 vec3 clearcoat_layer(vec3 below, vec3 ng, vec3 v, vec3 l, vec3 key) {
-    float cc = u_clearcoat.x, rough = clamp(u_clearcoat.y, 0.04, 1.0), a = rough * rough;
+    float cc = u_clearcoat.x * (u_clearcoat_maps.x > 0.5 ? texture(u_clearcoat_tex, v_uv).r : 1.0);
+    float rough = clamp(u_clearcoat.y * (u_clearcoat_maps.y > 0.5 ? texture(u_clearcoat_rough_tex, v_uv).g : 1.0), 0.04, 1.0);
+    float a = rough * rough;
     float nv = clamp(dot(ng, v), 1e-4, 1.0);
     float f = 1.0 - nv, f2 = f * f, fresnel = 0.04 + 0.96 * f2 * f2 * f;
     vec3 r = reflect(-v, ng);

@@ -11,7 +11,8 @@ scale). Without the extension the file draws the plain halves. The factors on ma
 emission: KHR_materials_emissive_strength brightens the emission, occlusionTexture.strength 0
 leaves the quad as if it had no map (1 darkens it), normalTexture.scale 0 flattens a tilted normal
 map to the plain quad (1 changes its shading). The layers over the base, on a sphere:
-KHR_materials_clearcoat adds a lacquer's reflection (factor 0: the plain material, to the bit),
+KHR_materials_clearcoat adds a lacquer's reflection (factor 0: the plain material, to the bit;
+its factor map of black takes it away, of white keeps it),
 KHR_materials_sheen brightens a velvet most at its silhouette (colour 0: the plain material).
 KHR_materials_specular: factor 0 takes the dielectric reflection away, a red colour reddens it.
 KHR_materials_iridescence colours a grey sphere's reflection, in other colours for another film
@@ -174,11 +175,15 @@ check((blend_q[2] - blend_q[0]) < 0.75 * (solid_q[2] - solid_q[0]) and blend_q[0
       "alphaMode BLEND at alpha 0.5: %s against opaque %s" % (blend_q, solid_q))
 
 # --- the layers over the base: clearcoat and sheen, on a sphere (a quad shows too few angles) ---
-def render_sphere(name, material):
+def render_sphere(name, material, images=None):
     path = os.path.join(tmp, name + ".gltf")
-    json.dump(gltf_sphere(material, extensions=("KHR_materials_clearcoat", "KHR_materials_sheen", "KHR_materials_specular",
-                                                "KHR_materials_iridescence")),
-              open(path, "w"))
+    g = gltf_sphere(material, extensions=("KHR_materials_clearcoat", "KHR_materials_sheen", "KHR_materials_specular",
+                                          "KHR_materials_iridescence"))
+    if images:
+        g["images"] = [{"uri": "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", im)[1].tobytes()).decode()}
+                       for im in images]
+        g["textures"] = [{"source": i} for i in range(len(images))]
+    json.dump(g, open(path, "w"))
     out = os.path.join(tmp, name + ".png")
     r = run([vitrine, "view", path, "--headless", "--thumbnail", "--angle", "0", "--size", "320x320", "--out", out])
     check(r.returncode == 0 and os.path.exists(out), "view %s: %d %s" % (name, r.returncode, r.stderr))
@@ -209,6 +214,24 @@ hi_base, hi_coat = np.percentile(luma(base, ball), 99), np.percentile(luma(coat,
 print("clearcoat: mean difference %.2f; brightest 1 %%: %.1f without, %.1f with; factor 0: %.3f" % (d, hi_base, hi_coat, differ(coat0, base)))
 check(d > 3 and hi_coat > hi_base + 20, "a clearcoat changes the sphere (%.2f) with sharp reflections (%.1f -> %.1f)" % (d, hi_base, hi_coat))
 check(differ(coat0, base) == 0, "clearcoatFactor 0 is the plain material")
+# The clearcoat's maps: a black factor map takes the coat away (the plain material), a white one
+# keeps it; a roughness map of 0.05 (G 13) under a roughness factor of 1 makes the rough coat sharp.
+def coat_maps(factor_px, rough_px=None, rough=0.05):
+    ext = {"clearcoatFactor": 1, "clearcoatRoughnessFactor": rough, "clearcoatTexture": {"index": 0}}
+    imgs = [np.full((8, 8, 3), factor_px, np.uint8)]
+    if rough_px is not None:
+        ext["clearcoatRoughnessTexture"] = {"index": 1}
+        imgs.append(np.full((8, 8, 3), rough_px, np.uint8))
+    return render_sphere("coatmap%d_%s_%s" % (factor_px, rough_px, rough), dict(paint, extensions={"KHR_materials_clearcoat": ext}), images=imgs)
+
+
+coat_black, coat_white = coat_maps(0), coat_maps(255, 255)
+coat_rough1, coat_mapped = coat_maps(255, None, 1.0), coat_maps(255, 13, 1.0)
+print("clearcoat maps: black factor map %.3f from the plain material, white %.3f from the coat; roughness 1 %.2f from the "
+      "sharp coat, with a 0.05 map %.2f" % (differ(coat_black, base), differ(coat_white, coat), differ(coat_rough1, coat),
+                                          differ(coat_mapped, coat)))
+check(differ(coat_black, base) < 0.05 and differ(coat_white, coat) < 0.05, "the clearcoat factor map scales the coat")
+check(differ(coat_mapped, coat) < 0.5 < differ(coat_rough1, coat), "the clearcoat roughness map scales its roughness")
 velvet = {"pbrMetallicRoughness": {"baseColorFactor": [0.05, 0.05, 0.2, 1], "metallicFactor": 0, "roughnessFactor": 0.9}}
 plain = render_sphere("velvet0", velvet)
 sheen = render_sphere("velvet", dict(velvet, extensions={"KHR_materials_sheen": {"sheenColorFactor": [0.3, 0.5, 1.0], "sheenRoughnessFactor": 0.6}}))

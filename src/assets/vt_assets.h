@@ -32,9 +32,11 @@ typedef struct vt_material {
     float emissive[3];      /* linear emission factor */
     float normal_scale, occlusion_strength;
     vt_uv_map uv[VT_MATERIAL_MAPS];   /* per map (VT_MAP_*): its uv set and transform */
-    /* KHR_materials_clearcoat: a lacquer layer over the base (0: none), its roughness; the
-     * layer's normal is the surface's own (its maps are not read). */
+    /* KHR_materials_clearcoat: a lacquer layer over the base (0: none), its roughness, and their
+     * maps (R and G, linear, uv set 0 untransformed; -1: none); the layer's normal is the
+     * surface's own (its normal map is not read). */
     float clearcoat, clearcoat_roughness;
+    int tex_clearcoat, tex_clearcoat_rough;
     /* KHR_materials_sheen: the fabric's sheen colour (linear; all 0: none) and roughness (their
      * maps are not read). */
     float sheen_colour[3], sheen_roughness;

@@ -256,7 +256,7 @@ static void instance_matrices(const vt_mesh_instance *in, const float cam_from_m
 /* No maps: its uv maps are never read. */
 static const vt_material k_plain = { .base_colour = { 0.8f, 0.8f, 0.8f, 1 }, .roughness = 0.6f, .texture = -1, .tex_metal_rough = -1,
                                      .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1,
-                                     .normal_scale = 1, .occlusion_strength = 1, .attenuation = { 1, 1, 1, 0 } };
+                                     .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .normal_scale = 1, .occlusion_strength = 1, .attenuation = { 1, 1, 1, 0 } };
 
 static const vt_material *instance_material(const vt_model *m, const vt_mesh_instance *in)
 {
@@ -328,6 +328,22 @@ static const vt_mesh_uniforms *use_variant(const vt_renderer *r, draw_state *ds,
     return u;
 }
 
+/* A layer's map on its own texture unit (VT_MESH_TEXTURES + 3 + slot); 1 when bound, 0 when the
+ * material has none (the shader then does not sample it). */
+static float bind_layer_map(const vt_gpu_slot *g, int tex, int slot)
+{
+    if (tex < 0 || tex >= g->tex_count) return 0;
+    glActiveTexture(GL_TEXTURE0 + VT_MESH_TEXTURES + 3 + (GLenum)slot);
+    glBindTexture(GL_TEXTURE_2D, g->tex[tex]);
+    return 1;
+}
+
+static void set_clearcoat(const vt_mesh_uniforms *u, const vt_gpu_slot *g, const vt_material *mat)
+{
+    glUniform2f(u->clearcoat, mat->clearcoat, mat->clearcoat_roughness);
+    glUniform2f(u->clearcoat_maps, bind_layer_map(g, mat->tex_clearcoat, 1), bind_layer_map(g, mat->tex_clearcoat_rough, 2));
+}
+
 /* KHR_materials_volume for a glass program: the thickness in metres (the instance's scale
  * applied) for the refraction, its map, and the attenuation as an exponent per unit of
  * thickness map (thickness over the attenuation distance: both in model units). */
@@ -338,12 +354,7 @@ static void set_volume(const vt_renderer *r, const vt_mesh_uniforms *u, const vt
     glUniform3f(u->transmission, mat->transmission, mat->ior, mat->thickness * scale);
     const float *a = mat->attenuation;
     glUniform4f(u->attenuation, a[0], a[1], a[2], a[3] > 0 ? mat->thickness / a[3] : 0);
-    int map = mat->tex_thickness >= 0 && mat->tex_thickness < g->tex_count;
-    glUniform1f(u->thickness_map, (float)map);
-    if (map) {
-        glActiveTexture(GL_TEXTURE0 + VT_MESH_TEXTURES + 3);
-        glBindTexture(GL_TEXTURE_2D, g->tex[mat->tex_thickness]);
-    }
+    glUniform1f(u->thickness_map, bind_layer_map(g, mat->tex_thickness, 0));
 }
 
 /* One mesh instance: its matrices, its material and textures, then the draw. */
@@ -368,7 +379,7 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
     glUniform1f(u->normal_scale, mat->normal_scale);
     glUniform1f(u->occlusion_strength, mat->occlusion_strength);
     if (variant & VT_MESH_UV_MAPS) set_uv_maps(u, mat);
-    if (variant & VT_MESH_CLEARCOAT) glUniform2f(u->clearcoat, mat->clearcoat, mat->clearcoat_roughness);
+    if (variant & VT_MESH_CLEARCOAT) set_clearcoat(u, g, mat);
     if (variant & VT_MESH_SHEEN) glUniform4f(u->sheen, mat->sheen_colour[0], mat->sheen_colour[1], mat->sheen_colour[2], mat->sheen_roughness);
     if (variant & VT_MESH_ALPHA_MASK) glUniform1f(u->alpha_cutoff, mat->alpha_cutoff);
     if (variant & VT_MESH_IRIDESCENCE) glUniform3f(u->iridescence, mat->iridescence, mat->iridescence_ior, mat->iridescence_nm);
