@@ -107,10 +107,11 @@ float v_smith(float nv, float nl, float a) {
 // visibility.
 #if HAS_SHEEN
 uniform vec4 u_sheen;            // colour (linear), roughness
-uniform sampler2D u_sheen_lut;
+uniform vec2 u_sheen_maps;       // 1: the colour's map (sRGB) and the roughness's (A) are bound
+uniform sampler2D u_sheen_lut, u_sheen_tex, u_sheen_rough_tex;
 vec3 sheen_layer(vec3 lit, vec3 irr, float nv, float nl, float nh, vec3 key) {
-    vec3 c = u_sheen.rgb;
-    float rough = u_sheen.a, alpha = max(rough * rough, 0.01);
+    vec3 c = u_sheen.rgb * (u_sheen_maps.x > 0.5 ? texture(u_sheen_tex, v_uv).rgb : vec3(1.0));
+    float rough = u_sheen.a * (u_sheen_maps.y > 0.5 ? texture(u_sheen_rough_tex, v_uv).a : 1.0), alpha = max(rough * rough, 0.01);
     float e = texture(u_sheen_lut, vec2(nv, rough)).r;
     float inv = 1.0 / alpha, s2 = max(1.0 - nh * nh, 1e-6);
     float d = (2.0 + inv) * exp2(0.5 * inv * log2(s2)) / (2.0 * PI);

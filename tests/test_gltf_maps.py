@@ -13,7 +13,8 @@ leaves the quad as if it had no map (1 darkens it), normalTexture.scale 0 flatte
 map to the plain quad (1 changes its shading). The layers over the base, on a sphere:
 KHR_materials_clearcoat adds a lacquer's reflection (factor 0: the plain material, to the bit;
 its factor map of black takes it away, of white keeps it),
-KHR_materials_sheen brightens a velvet most at its silhouette (colour 0: the plain material).
+KHR_materials_sheen brightens a velvet most at its silhouette (colour 0: the plain material; a
+black colour map takes it away, a roughness map scales its roughness).
 KHR_materials_specular: factor 0 takes the dielectric reflection away, a red colour reddens it.
 KHR_materials_iridescence colours a grey sphere's reflection, in other colours for another film
 thickness (factor 0: the plain material, to the bit).
@@ -253,6 +254,23 @@ red_hl = spr[ball][top].mean(axis=0)
 print("specular: brightest 1 %%: %.1f plain, %.1f at factor 0; red specular colour's highlight BGR %s" % (hi1, hi0, red_hl.round(1)))
 check(hi0 < hi1 - 40, "specularFactor 0 takes the reflection away (%.1f -> %.1f)" % (hi1, hi0))
 check(red_hl[2] > red_hl[0] + 40, "a red specularColorFactor reddens the reflection: %s" % red_hl)
+# The sheen's maps: a black colour map takes the sheen away, a white one keeps it; a roughness map
+# (A) scales the roughness.
+def sheen_maps(colour_px, rough_alpha=None, rough=0.6):
+    ext = {"sheenColorFactor": [0.3, 0.5, 1.0], "sheenRoughnessFactor": rough, "sheenColorTexture": {"index": 0}}
+    imgs = [np.full((8, 8, 3), colour_px, np.uint8)]
+    if rough_alpha is not None:
+        ext["sheenRoughnessTexture"] = {"index": 1}
+        imgs.append(np.dstack([np.full((8, 8, 3), 255, np.uint8), np.full((8, 8), rough_alpha, np.uint8)]))
+    return render_sphere("sheenmap%d_%s_%s" % (colour_px, rough_alpha, rough), dict(velvet, extensions={"KHR_materials_sheen": ext}),
+                         images=imgs)
+
+
+s_black, s_white, s_half = sheen_maps(0), sheen_maps(255, 153, 1.0), sheen_maps(255, 255, 1.0)
+print("sheen maps: black colour map %.3f from the plain velvet, white (roughness 1 x map 0.6) %.3f from the sheen; roughness 1 %.2f" %
+      (differ(s_black, plain), differ(s_white, sheen), differ(s_half, sheen)))
+check(differ(s_black, plain) < 0.05, "a black sheen colour map takes the sheen away")
+check(differ(s_white, sheen) < 0.5 < differ(s_half, sheen), "the sheen roughness map scales its roughness")
 none = render_sphere("velvet_none", dict(velvet, extensions={"KHR_materials_sheen": {"sheenColorFactor": [0, 0, 0]}}))
 check(differ(none, plain) == 0, "sheenColorFactor 0 is the plain material")
 # KHR_materials_iridescence: a soap-bubble film over a grey, shiny sphere colours its reflection.

@@ -215,6 +215,9 @@ static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, vt_
     static const enum aiTextureType t_coat[] = { aiTextureType_CLEARCOAT };   /* 0: the factor's map, 1: the roughness's */
     vm->tex_clearcoat = load_texture_at(m, sc, mat, tc, t_coat, 1, 0, 0, &thick_uv);
     vm->tex_clearcoat_rough = load_texture_at(m, sc, mat, tc, t_coat, 1, 1, 0, &thick_uv);
+    static const enum aiTextureType t_sheen[] = { aiTextureType_SHEEN };   /* 0: the colour's map (sRGB), 1: the roughness's */
+    vm->tex_sheen = load_texture_at(m, sc, mat, tc, t_sheen, 1, 0, 1, &thick_uv);
+    vm->tex_sheen_rough = load_texture_at(m, sc, mat, tc, t_sheen, 1, 1, 0, &thick_uv);
     if (vtai_material_colour(mat, AI_MATKEY_COLOR_EMISSIVE, &c) == VT_OK) {
         vm->emissive[0] = c.r; vm->emissive[1] = c.g; vm->emissive[2] = c.b;
     }
@@ -452,13 +455,14 @@ static vt_result import_scene(const char *path, const char *mem, size_t memlen, 
     return r;
 }
 
-/* An empty model sized for what the scene holds. Up to eight textures a material (base,
- * metallic-roughness, normal, occlusion, emission, volume thickness, clearcoat and its roughness). */
+/* An empty model sized for what the scene holds. Up to ten textures a material (base,
+ * metallic-roughness, normal, occlusion, emission, volume thickness, clearcoat, sheen and their
+ * roughness). */
 static vt_model *model_alloc(const struct aiScene *sc, const char *path, int instances)
 {
     vt_model *m = calloc(1, sizeof *m);
     if (!m) return NULL;
-    size_t maxtex = (size_t)sc->mNumMaterials * 8 + 1;
+    size_t maxtex = (size_t)sc->mNumMaterials * 10 + 1;
     m->path = strdup(path);
     m->meshes = calloc(sc->mNumMeshes, sizeof *m->meshes);
     m->materials = calloc(sc->mNumMaterials + 1, sizeof *m->materials);
@@ -608,7 +612,8 @@ vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, s
     vt_material *mat = &m->materials[0];
     *mat = (vt_material){ .base_colour = { 0.55f, 0.56f, 0.58f, 1 }, .roughness = 0.7f, .texture = -1, .tex_metal_rough = -1,
                           .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1,
-                          .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .normal_scale = 1,
+                          .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .tex_sheen = -1, .tex_sheen_rough = -1,
+                          .normal_scale = 1,
                           .occlusion_strength = 1, .ior = 1.5f, .specular = 1, .specular_colour = { 1, 1, 1 },
                           .attenuation = { 1, 1, 1, 0 }, .iridescence_ior = 1.3f, .iridescence_nm = 250 };
     for (int k = 0; k < VT_MATERIAL_MAPS; k++) mat->uv[k] = vt_uv_map_identity;

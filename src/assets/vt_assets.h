@@ -37,9 +37,10 @@ typedef struct vt_material {
      * surface's own (its normal map is not read). */
     float clearcoat, clearcoat_roughness;
     int tex_clearcoat, tex_clearcoat_rough;
-    /* KHR_materials_sheen: the fabric's sheen colour (linear; all 0: none) and roughness (their
-     * maps are not read). */
+    /* KHR_materials_sheen: the fabric's sheen colour (linear; all 0: none) and roughness, and
+     * their maps (colour: sRGB RGB; roughness: A, linear; uv set 0 untransformed; -1: none). */
     float sheen_colour[3], sheen_roughness;
+    int tex_sheen, tex_sheen_rough;
     /* KHR_materials_transmission (0: opaque; 1: clear glass, what lies behind seen through it,
      * tinted by the base colour), KHR_materials_ior (default 1.5) and KHR_materials_volume:
      * thickness (model units: how far light refracts inside; 0: a thin wall), its map

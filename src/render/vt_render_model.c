@@ -256,7 +256,8 @@ static void instance_matrices(const vt_mesh_instance *in, const float cam_from_m
 /* No maps: its uv maps are never read. */
 static const vt_material k_plain = { .base_colour = { 0.8f, 0.8f, 0.8f, 1 }, .roughness = 0.6f, .texture = -1, .tex_metal_rough = -1,
                                      .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1,
-                                     .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .normal_scale = 1, .occlusion_strength = 1, .attenuation = { 1, 1, 1, 0 } };
+                                     .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .tex_sheen = -1, .tex_sheen_rough = -1,
+                                     .normal_scale = 1, .occlusion_strength = 1, .attenuation = { 1, 1, 1, 0 } };
 
 static const vt_material *instance_material(const vt_model *m, const vt_mesh_instance *in)
 {
@@ -380,7 +381,10 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
     glUniform1f(u->occlusion_strength, mat->occlusion_strength);
     if (variant & VT_MESH_UV_MAPS) set_uv_maps(u, mat);
     if (variant & VT_MESH_CLEARCOAT) set_clearcoat(u, g, mat);
-    if (variant & VT_MESH_SHEEN) glUniform4f(u->sheen, mat->sheen_colour[0], mat->sheen_colour[1], mat->sheen_colour[2], mat->sheen_roughness);
+    if (variant & VT_MESH_SHEEN) {
+        glUniform4f(u->sheen, mat->sheen_colour[0], mat->sheen_colour[1], mat->sheen_colour[2], mat->sheen_roughness);
+        glUniform2f(u->sheen_maps, bind_layer_map(g, mat->tex_sheen, 3), bind_layer_map(g, mat->tex_sheen_rough, 4));
+    }
     if (variant & VT_MESH_ALPHA_MASK) glUniform1f(u->alpha_cutoff, mat->alpha_cutoff);
     if (variant & VT_MESH_IRIDESCENCE) glUniform3f(u->iridescence, mat->iridescence, mat->iridescence_ior, mat->iridescence_nm);
     /* KHR_materials_specular over KHR_materials_ior: the dielectric f0 against glTF's 0.04 (1 for
