@@ -151,13 +151,13 @@ vec3 clearcoat_layer(vec3 below, vec3 ng, vec3 v, vec3 l, vec3 key) {
 #if HAS_TRANSMISSION
 uniform vec3 u_transmission;     // factor, ior, thickness in metres (0: a thin wall)
 uniform vec4 u_attenuation;      // colour, exponent per unit of thickness map (0: none)
-uniform float u_thickness_map;   // 1: u_thickness_tex scales the thickness
+uniform vec2 u_thickness_map;    // 1: u_thickness_tex scales the thickness, u_transmission_tex the transmission
 uniform float u_scene_lod;       // u_scene's coarsest mip level (0: no mips this frame)
 uniform sampler2D u_scene;
-uniform sampler2D u_thickness_tex;
+uniform sampler2D u_thickness_tex, u_transmission_tex;
 uniform mat4 u_proj;
 vec3 transmitted(vec3 n, vec3 v, vec3 base, float rough) {
-    float t = u_thickness_map > 0.5 ? texture(u_thickness_tex, v_uv).g : 1.0;
+    float t = u_thickness_map.x > 0.5 ? texture(u_thickness_tex, v_uv).g : 1.0;
     vec3 rd = refract(-v, n, 1.0 / u_transmission.y);
     vec4 c = u_proj * vec4(v_pos + rd * u_transmission.z * t, 1.0);
     // Rough glass blurs what lies behind: a coarser level of the frame the rougher it is (its
@@ -293,8 +293,9 @@ void main() {
 #if HAS_TRANSMISSION
     // Light through the surface takes the diffuse lobe's place (the key's diffuse too), as glTF's
     // model mixes them; the dielectric reflection stays on top.
-    diffuse_light = mix(diffuse_light, transmitted(n, v, base.rgb, rough), u_transmission.x);
-    diffuse_c *= 1.0 - u_transmission.x;
+    float tf = u_transmission.x * (u_thickness_map.y > 0.5 ? texture(u_transmission_tex, v_uv).r : 1.0);
+    diffuse_light = mix(diffuse_light, transmitted(n, v, base.rgb, rough), tf);
+    diffuse_c *= 1.0 - tf;
 #endif
     vec3 colour = (diffuse_light + prefiltered * room(r) * (f0 * ab.x + ab.y) * sw) * ao;
 

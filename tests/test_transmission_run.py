@@ -8,7 +8,7 @@ markers' pattern shows through), the same file without transmission does not (an
 hides it), and the thick glass refracts: its picture differs from the thin one's. A glass tinted
 by its base colour lets the photo through tinted; one with KHR_materials_volume's attenuation
 (blue-green after its distance) tints it by the depth travelled, and a thickness map of zeros
-takes that depth, and the tint, away. Rough glass blurs the photo behind it: less fine detail
+takes that depth, and the tint, away; a transmission map of zeros makes it opaque. Rough glass blurs the photo behind it: less fine detail
 inside the silhouette than through clear glass, the same colour on average."""
 import base64, json, math, os, shutil, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -60,6 +60,8 @@ volume = {"KHR_materials_transmission": {"transmissionFactor": 1},
 absorbing = show("absorbing", dict(clear, extensions=volume))
 no_depth = dict(volume, KHR_materials_volume=dict(volume["KHR_materials_volume"], thicknessTexture={"index": 0}))
 mapped = show("mapped", dict(clear, extensions=no_depth), images=[np.zeros((8, 8, 3), np.uint8)])
+unlit = show("unlit", dict(clear, extensions={"KHR_materials_transmission": {"transmissionFactor": 1, "transmissionTexture": {"index": 0}}}),
+             images=[np.zeros((8, 8, 3), np.uint8)])
 frosted = show("frosted", {"pbrMetallicRoughness": {"baseColorFactor": [1, 1, 1, 1], "metallicFactor": 0, "roughnessFactor": 0.5},
                           "extensions": {"KHR_materials_transmission": {"transmissionFactor": 1}}})
 
@@ -97,6 +99,11 @@ print("through absorbing glass BGR %s, clear thick %s, zero-thickness map %s" % 
 check(a[0] - a[2] > k[0] - k[2] + 30 and a[2] < k[2] - 30, "attenuation: %s against %s" % (a, k))
 d0 = np.abs(mapped[mask].astype(int) - thin[mask].astype(int)).mean()
 check(d0 < 2 and abs((z[0] - z[2]) - (c[0] - c[2])) < 3, "zero thickness map: %.2f from the thin glass, %s against %s" % (d0, z, c))
+# A transmission map of zeros: the glass is opaque where it says so (here everywhere).
+c_unlit = corr(unlit)
+print("transmission map of zeros: correlation %.3f, %.2f levels from the opaque ball" % (c_unlit, np.abs(unlit[mask].astype(int) - opaque[mask].astype(int)).mean()))
+check(c_unlit < 0.4 and np.abs(unlit[mask].astype(int) - opaque[mask].astype(int)).mean() < 2, "a transmission map of zeros makes the glass opaque")
+
 # Rough glass: the photo's fine detail (the markers' cell edges) blurred away inside the silhouette.
 def detail(a):
     lap = cv2.Laplacian(cv2.cvtColor(a, cv2.COLOR_BGR2GRAY).astype(float), cv2.CV_64F)

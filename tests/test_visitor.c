@@ -263,11 +263,11 @@ int main(int argc, char **argv)
     double sum_diff = 0, mean_a = 0, mean_b = 0, spread_a = 0, spread_b = 0;
     int cnt = 0;
     box->materials[0] = (vt_material){ .base_colour = { 0.7f, 0.5f, 0.3f, 1 }, .metallic = 1.0f, .roughness = 0.15f, .texture = -1,
-                                        .tex_metal_rough = -1, .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1, .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .tex_sheen = -1, .tex_sheen_rough = -1,
+                                        .tex_metal_rough = -1, .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1, .tex_transmission = -1, .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .tex_sheen = -1, .tex_sheen_rough = -1,
                                         .normal_scale = 1, .occlusion_strength = 1 };
     draw(r, &bg, &cam, g, box, mv, 0, &a);
     box->materials[0] = (vt_material){ .base_colour = { 0.7f, 0.5f, 0.3f, 1 }, .roughness = 0.9f, .texture = -1, .tex_metal_rough = -1,
-                                        .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1, .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .tex_sheen = -1, .tex_sheen_rough = -1, .normal_scale = 1,
+                                        .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1, .tex_transmission = -1, .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .tex_sheen = -1, .tex_sheen_rough = -1, .normal_scale = 1,
                                         .occlusion_strength = 1 };
     draw(r, &bg, &cam, g, box, mv, 0, &b);
     box->materials[0] = keep;

@@ -212,6 +212,7 @@ static void read_material(vt_model *m, const struct aiScene *sc, unsigned i, vt_
     static const enum aiTextureType t_trans[] = { aiTextureType_TRANSMISSION };
     vt_uv_map thick_uv;
     vm->tex_thickness = load_texture_at(m, sc, mat, tc, t_trans, 1, 1, 0, &thick_uv);
+    vm->tex_transmission = load_texture_at(m, sc, mat, tc, t_trans, 1, 0, 0, &thick_uv);
     static const enum aiTextureType t_coat[] = { aiTextureType_CLEARCOAT };   /* 0: the factor's map, 1: the roughness's */
     vm->tex_clearcoat = load_texture_at(m, sc, mat, tc, t_coat, 1, 0, 0, &thick_uv);
     vm->tex_clearcoat_rough = load_texture_at(m, sc, mat, tc, t_coat, 1, 1, 0, &thick_uv);
@@ -455,14 +456,14 @@ static vt_result import_scene(const char *path, const char *mem, size_t memlen, 
     return r;
 }
 
-/* An empty model sized for what the scene holds. Up to ten textures a material (base,
- * metallic-roughness, normal, occlusion, emission, volume thickness, clearcoat, sheen and their
- * roughness). */
+/* An empty model sized for what the scene holds. Up to eleven textures a material (base,
+ * metallic-roughness, normal, occlusion, emission, transmission, volume thickness, clearcoat,
+ * sheen and their roughness). */
 static vt_model *model_alloc(const struct aiScene *sc, const char *path, int instances)
 {
     vt_model *m = calloc(1, sizeof *m);
     if (!m) return NULL;
-    size_t maxtex = (size_t)sc->mNumMaterials * 10 + 1;
+    size_t maxtex = (size_t)sc->mNumMaterials * 11 + 1;
     m->path = strdup(path);
     m->meshes = calloc(sc->mNumMeshes, sizeof *m->meshes);
     m->materials = calloc(sc->mNumMaterials + 1, sizeof *m->materials);
@@ -611,7 +612,7 @@ vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, s
     fill_box(me, size);
     vt_material *mat = &m->materials[0];
     *mat = (vt_material){ .base_colour = { 0.55f, 0.56f, 0.58f, 1 }, .roughness = 0.7f, .texture = -1, .tex_metal_rough = -1,
-                          .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1,
+                          .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1, .tex_transmission = -1,
                           .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .tex_sheen = -1, .tex_sheen_rough = -1,
                           .normal_scale = 1,
                           .occlusion_strength = 1, .ior = 1.5f, .specular = 1, .specular_colour = { 1, 1, 1 },

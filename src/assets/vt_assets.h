@@ -46,9 +46,9 @@ typedef struct vt_material {
      * thickness (model units: how far light refracts inside; 0: a thin wall), its map
      * (tex_thickness, -1: none; G, linear, on uv set 0 untransformed) and the attenuation: the
      * colour white light takes after attenuation[3] model units inside (0: none; 1, 1, 1, 0).
-     * The transmission map is not read. */
+     * tex_transmission (R, linear, uv set 0 untransformed; -1: none) scales the transmission. */
     float transmission, ior, thickness;
-    int tex_thickness;
+    int tex_thickness, tex_transmission;
     float attenuation[4];
     /* glTF's alphaMode: VT_ALPHA_OPAQUE (alpha ignored), _MASK (a fragment whose alpha is below
      * alpha_cutoff is not drawn: leaves, lace), _BLEND (drawn over what lies behind by its alpha). */

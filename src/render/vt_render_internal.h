@@ -46,7 +46,7 @@ typedef struct vt_mesh_uniforms {
     GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength, uv_xform, uv_set,
           clearcoat, clearcoat_maps, sheen, sheen_maps, transmission, attenuation, thickness_map, scene_lod, alpha_cutoff, specular, iridescence;
     /* set once after linking (constant for the renderer's life) */
-    GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 8];   /* the maps, u_env, u_sheen_lut, u_scene, the layers' maps */
+    GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 9];   /* the maps, u_env, u_sheen_lut, u_scene, the layers' maps */
 } vt_mesh_uniforms;
 
 /* A queued 3-D draw (vt_render_model.c): a model (model.id != 0) or a contact shadow. */

@@ -255,7 +255,7 @@ static void instance_matrices(const vt_mesh_instance *in, const float cam_from_m
 
 /* No maps: its uv maps are never read. */
 static const vt_material k_plain = { .base_colour = { 0.8f, 0.8f, 0.8f, 1 }, .roughness = 0.6f, .texture = -1, .tex_metal_rough = -1,
-                                     .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1,
+                                     .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1, .tex_transmission = -1,
                                      .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .tex_sheen = -1, .tex_sheen_rough = -1,
                                      .normal_scale = 1, .occlusion_strength = 1, .attenuation = { 1, 1, 1, 0 } };
 
@@ -355,7 +355,7 @@ static void set_volume(const vt_renderer *r, const vt_mesh_uniforms *u, const vt
     glUniform3f(u->transmission, mat->transmission, mat->ior, mat->thickness * scale);
     const float *a = mat->attenuation;
     glUniform4f(u->attenuation, a[0], a[1], a[2], a[3] > 0 ? mat->thickness / a[3] : 0);
-    glUniform1f(u->thickness_map, bind_layer_map(g, mat->tex_thickness, 0));
+    glUniform2f(u->thickness_map, bind_layer_map(g, mat->tex_thickness, 0), bind_layer_map(g, mat->tex_transmission, 5));
 }
 
 /* One mesh instance: its matrices, its material and textures, then the draw. */
