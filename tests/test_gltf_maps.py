@@ -180,10 +180,7 @@ def render_sphere(name, material, images=None):
     path = os.path.join(tmp, name + ".gltf")
     g = gltf_sphere(material, extensions=("KHR_materials_clearcoat", "KHR_materials_sheen", "KHR_materials_specular",
                                           "KHR_materials_iridescence"))
-    if images:
-        g["images"] = [{"uri": "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", im)[1].tobytes()).decode()}
-                       for im in images]
-        g["textures"] = [{"source": i} for i in range(len(images))]
+    gltf_embed_images(g, images)
     json.dump(g, open(path, "w"))
     out = os.path.join(tmp, name + ".png")
     r = run([vitrine, "view", path, "--headless", "--thumbnail", "--angle", "0", "--size", "320x320", "--out", out])

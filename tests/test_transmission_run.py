@@ -10,7 +10,7 @@ by its base colour lets the photo through tinted; one with KHR_materials_volume'
 (blue-green after its distance) tints it by the depth travelled, and a thickness map of zeros
 takes that depth, and the tint, away; a transmission map of zeros makes it opaque. Rough glass blurs the photo behind it: less fine detail
 inside the silhouette than through clear glass, the same colour on average."""
-import base64, json, math, os, shutil, sys, tempfile
+import json, math, os, shutil, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
 import numpy as np
@@ -30,10 +30,7 @@ def show(name, material, images=None):
     """The run's first frame with the sphere of this material on marker 40 (no contact shadow)."""
     model = os.path.join(tmp, name + ".gltf")
     g = gltf_sphere(material, radius=0.03, uv=images is not None, extensions=("KHR_materials_transmission", "KHR_materials_volume"))
-    if images:
-        g["images"] = [{"uri": "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", im)[1].tobytes()).decode()}
-                       for im in images]
-        g["textures"] = [{"source": i} for i in range(len(images))]
+    gltf_embed_images(g, images)
     json.dump(g, open(model, "w"))
     cat = os.path.join(tmp, name + ".json")
     json.dump({"version": 1, "store": {"name": "Test", "locale": "en_US", "currency": "EUR"},

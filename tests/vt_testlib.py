@@ -206,6 +206,17 @@ def rot_err_deg(a, b):
     return math.degrees(math.acos(max(-1.0, min(1.0, (tr - 1) / 2))))
 
 
+def gltf_embed_images(g, images):
+    """Puts images (BGR numpy arrays) into the glTF dict g as PNG data URIs, texture k on image k
+    (what a material's {"index": k} names); none: g unchanged."""
+    if not images:
+        return
+    import cv2
+    g["images"] = [{"uri": "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", im)[1].tobytes()).decode()}
+                   for im in images]
+    g["textures"] = [{"source": i} for i in range(len(images))]
+
+
 def gltf_sphere(material, radius=0.05, uv=True, extensions=(), rings=24, segs=48):
     """A glTF (as a dict: json.dump it to a .gltf) of one sphere standing on y = 0, its buffers
     inline, with normals and, when uv, TEXCOORD_0 (u around, v down from the top); material is
