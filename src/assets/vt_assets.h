@@ -115,6 +115,8 @@ typedef struct vt_anim {
     vt_anim_channel *channels;
     float *times, *values;       /* the keys' times (seconds, rising within a channel) and values */
     float *global;               /* scratch: 16 per node, then 10 per node (the pose's local transforms) */
+    int32_t posed_clip;          /* the pose the model is in (clip, time; -2: none yet) */
+    double posed_t;
 } vt_anim;
 
 typedef struct vt_model {
@@ -142,7 +144,8 @@ int vt_model_animation(const vt_model *m, const char *name);
 /* Puts the model in clip's pose at t seconds (looping over the clip's duration; clip -1: the
  * rest pose): its instances' transforms, and the vertices of the meshes that deform (skins,
  * morph targets). Returns 1 when vertices changed (the renderer must take them again:
- * vt_render_model_refresh), else 0. Deterministic: the same t gives the same pose. */
+ * vt_render_model_refresh), else 0 (also when the model is in that pose already).
+ * Deterministic: the same t gives the same pose. */
 int vt_model_pose(vt_model *m, int clip, double t);
 /* The clips' names, ", "-separated, into buf ("" when none). */
 void vt_model_animations_join(const vt_model *m, char *buf, size_t len);

@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_VALUES 50000000   /* keyframe floats a model may hold (200 MB) */
-
 void vt_anim_free(vt_anim *a, int mesh_count)
 {
     if (!a) return;
@@ -33,6 +31,7 @@ void vt_anim_free(vt_anim *a, int mesh_count)
 
 vt_result vt_anim_scratch(vt_anim *a, int mesh_count)
 {
+    a->posed_clip = -2;
     if (!(a->global = malloc(((size_t)a->node_count * 26 + 1) * sizeof(float)))) return VT_ERR_NO_MEMORY;
     for (int i = 0; i < mesh_count; i++) {
         vt_anim_mesh *d = &a->meshes[i];
@@ -224,7 +223,7 @@ static vt_result read_node_anim(const build *b, const struct aiNodeAnim *na, dou
     for (int path = 0; path < 3; path++) {
         int comps = path == VT_ANIM_R ? 4 : 3;
         if (!counts[path]) continue;
-        if ((double)b->a->value_count + (double)counts[path] * comps > MAX_VALUES) return VT_ERR_FORMAT;
+        if ((double)b->a->value_count + (double)counts[path] * comps > VT_MODEL_MAX_ANIM_VALUES) return VT_ERR_FORMAT;
         vt_anim_channel *c = add_channel(b->a, node, path, comps, (int)counts[path], &cp->ch, &cp->k, &cp->v);
         if (!c) return VT_ERR_NO_MEMORY;
         for (unsigned k = 0; k < counts[path]; k++) {
@@ -251,7 +250,7 @@ static vt_result read_morph_anim(const build *b, const vt_model *m, const struct
     int node = find_node(b, &ma->mName), comps = 0;
     for (int i = 0; node >= 0 && i < m->mesh_count && !comps; i++) if (b->a->meshes[i].node == node) comps = b->a->meshes[i].target_count;
     if (!comps || !ma->mNumKeys) return VT_OK;
-    if ((double)b->a->value_count + (double)ma->mNumKeys * comps > MAX_VALUES) return VT_ERR_FORMAT;
+    if ((double)b->a->value_count + (double)ma->mNumKeys * comps > VT_MODEL_MAX_ANIM_VALUES) return VT_ERR_FORMAT;
     vt_anim_channel *c = add_channel(b->a, node, VT_ANIM_W, comps, (int)ma->mNumKeys, &cp->ch, &cp->k, &cp->v);
     if (!c) return VT_ERR_NO_MEMORY;
     for (unsigned k = 0; k < ma->mNumKeys; k++) {
@@ -319,7 +318,7 @@ vt_result vt_anim_build(const struct aiScene *sc, vt_model *m, char *err, size_t
         if (r == VT_OK) r = vt_anim_scratch(a, m->mesh_count);
     }
     free(b.nodes);
-    if (r == VT_ERR_FORMAT) snprintf(err, errlen, _("%s: its animations hold more than %d keyframe values"), m->path, MAX_VALUES);
+    if (r == VT_ERR_FORMAT) snprintf(err, errlen, _("%s: its animations hold more than %d keyframe values"), m->path, VT_MODEL_MAX_ANIM_VALUES);
     else if (r != VT_OK) snprintf(err, errlen, _("%s: out of memory while loading"), m->path);
     if (r == VT_OK) vt_model_pose(m, -1, 0);   /* skinned meshes stand as their skeleton puts them */
     return r;

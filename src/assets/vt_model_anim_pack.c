@@ -11,7 +11,6 @@
 #include <string.h>
 
 #define MAX_TARGETS 1024
-#define MAX_KEYS 50000000
 
 typedef struct out { uint8_t *p; size_t n, cap; int bad; } out;
 
@@ -163,8 +162,8 @@ vt_result vt_anim_unpack(vt_model *m, const uint8_t *bytes, size_t n)
     if (!a) return VT_ERR_NO_MEMORY;
     int32_t h[5];
     get(&r, h, sizeof h);
-    if (r.bad || h[0] < 1 || h[0] > VT_MODEL_MAX_NODES || h[1] < 0 || h[1] > 10000 || h[2] < 0 || h[3] < 0 || h[3] > MAX_KEYS || h[4] < 0 ||
-        h[4] > MAX_KEYS)
+    if (r.bad || h[0] < 1 || h[0] > VT_MODEL_MAX_NODES || h[1] < 0 || h[1] > 10000 || h[2] < 0 || h[3] < 0 || h[3] > VT_MODEL_MAX_ANIM_VALUES || h[4] < 0 ||
+        h[4] > VT_MODEL_MAX_ANIM_VALUES)
         return VT_ERR_FORMAT;
     a->node_count = h[0];
     a->parent = get_array(&r, (size_t)a->node_count, sizeof(int32_t));

@@ -26,5 +26,7 @@
 #define VT_MODEL_MAX_BYTES (1024.0 * 1024 * 1024)
 #define VT_MODEL_BYTES_PER_VERTEX 160.0
 #define VT_MODEL_BYTES_PER_TRIANGLE 64.0
+/* Animation: keyframe times and values (floats) a model may hold, each (200 MB). */
+#define VT_MODEL_MAX_ANIM_VALUES 50000000
 
 #endif

@@ -140,7 +140,10 @@ static void deform(const vt_anim *a, const vt_anim_mesh *d, vt_mesh *me)
 int vt_model_pose(vt_model *m, int clip, double t)
 {
     vt_anim *a = m ? m->anim : NULL;
-    if (!a) return 0;
+    /* Already so (products sharing the model, a frame shown again): nothing to do. */
+    if (!a || (a->posed_clip == clip && a->posed_t == t)) return 0;
+    a->posed_clip = clip;
+    a->posed_t = t;
     float *local = a->global + (size_t)a->node_count * 16;
     sample_clip(m, clip, t, local);
     for (int i = 0; i < a->node_count; i++) {
