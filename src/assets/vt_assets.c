@@ -515,17 +515,22 @@ vt_result vt_model_load(const char *path, vt_model **out, char *err, size_t errl
     return vt_model_load_bytes(path, NULL, 0, out, err, errlen);
 }
 
-/* A compressed or quantized glTF (mem, or the file at path) as plain GLB bytes in *plain; NULL
- * when it is neither. */
-static vt_result unpack(const char *path, const char *mem, size_t n, char **plain, size_t *plain_n, char *err, size_t errlen)
+/* What to import for a glTF: mem, or the file read once here (the checks and assimp then take
+ * these bytes, not the disk again), made plain GLB bytes when compressed or quantized. *own
+ * (the caller's to free) holds them when they are not mem; NULL: import mem as given (an OBJ, or
+ * a file that does not read: the checks say why). */
+static vt_result model_bytes(const char *path, const char *mem, size_t n, char **own, size_t *own_n, char *err, size_t errlen)
 {
-    char *data = NULL, why[300];
-    vt_result r = VT_OK;
-    *plain = NULL;
+    char *data = NULL, *plain = NULL, why[300];
+    size_t plain_n = 0;
+    *own = NULL;
+    *own_n = n;
     if (!is_gltf(path)) return VT_OK;
-    if (!mem && vt_model_read(path, &data, &n, why, sizeof why) != VT_OK) return VT_OK;   /* the checks say why */
-    r = vt_gltf_unpack(path, mem ? mem : data, n, plain, plain_n, why, sizeof why);
-    free(data);
+    if (!mem && vt_model_read(path, &data, own_n, why, sizeof why) != VT_OK) return VT_OK;
+    vt_result r = vt_gltf_unpack(path, mem ? mem : data, *own_n, &plain, &plain_n, why, sizeof why);
+    if (plain) { free(data); *own = plain; *own_n = plain_n; }
+    else if (r == VT_OK) *own = data;
+    else free(data);
     if (r == VT_ERR_FORMAT) snprintf(err, errlen, _("%s: malformed glTF: %s"), path, why);
     else if (r != VT_OK) snprintf(err, errlen, "%s: %s", path, why);
     return r;
@@ -537,11 +542,11 @@ vt_result vt_model_load_bytes(const char *path, const char *mem, size_t n, vt_mo
     const struct aiScene *sc = NULL;
     double bytes = 0;
     vt_gltf_ext ext = { 0 };
-    char *plain = NULL;
-    size_t plain_n = 0;
-    vt_result r = unpack(path, mem, n, &plain, &plain_n, err, errlen);
-    if (r == VT_OK) r = import_scene(path, plain ? plain : mem, plain ? plain_n : n, &sc, &bytes, &ext, err, errlen);
-    free(plain);
+    char *own = NULL;
+    size_t own_n = 0;
+    vt_result r = model_bytes(path, mem, n, &own, &own_n, err, errlen);
+    if (r == VT_OK) r = import_scene(path, own ? own : mem, own ? own_n : n, &sc, &bytes, &ext, err, errlen);
+    free(own);
     if (r != VT_OK) { one_line(err); vt_gltf_ext_free(&ext); return r; }
     vt_model *m = NULL;
     r = model_from_scene(sc, path, bytes, &ext, &m, err, errlen);
