@@ -49,6 +49,12 @@ frames = os.path.join(tmp, "frames")
 os.mkdir(frames)
 for k in range(900):
     os.symlink(still, os.path.join(frames, "f%04d.png" % k))
+# The watched runs (hot reload, broken edits) stop when the test has seen what it waits for: a
+# long folder, so that a busy machine's slow reloads never outlast the footage.
+long_frames = os.path.join(tmp, "long")
+os.mkdir(long_frames)
+for k in range(30000):
+    os.symlink(still, os.path.join(long_frames, "f%05d.png" % k))
 print("frames: %s, markers of about %d px" % (frame.shape, top.shape[1] * 196 // 827))
 
 
@@ -73,7 +79,8 @@ check(r.returncode == 0 and not hint_lines(r.stderr, "markers of"), "nothing wit
 # Hot reload: another wrong dictionary says it again (for that one), the right one says nothing more.
 live = os.path.join(tmp, "live.json")
 save(live, catalog("6X6_250"))
-p = Watched(base + ["--catalog", live, "--report-every", "0.1"])
+watched = [vitrine, "run", "--images", long_frames, "--headless", "--out", "-", "--no-analytics"]
+p = Watched(watched + ["--catalog", live, "--report-every", "0.1"])
 check(p.wait_for(lambda ls: any(HINT in l for l in ls)), "the hint during a run: %r" % p.lines[-3:])
 save(live, catalog("4X4_50"))
 hint4 = HINT.replace("6X6_250", "4X4_50")
@@ -99,7 +106,7 @@ check(r.returncode == 0 and "markers of" not in r.stderr and r.stdout.count('"id
 def broken_edit(hud):
     out = os.path.join(tmp, "out-hud" if hud else "out")
     save(live, catalog("5X5_100"))
-    p = Watched(base[:-3] + ["--out", out, "--no-analytics", "--catalog", live, "--report-every", "0.1"] + (["--hud"] if hud else []))
+    p = Watched(watched[:-3] + ["--out", out, "--no-analytics", "--catalog", live, "--report-every", "0.1"] + (["--hud"] if hud else []))
     shown = lambda ls: max([int(m.group(1)) for m in map(REPORT.search, ls) if m] or [0])
     check(p.wait_for(lambda ls: shown(ls) >= 60), "60 frames shown: %r" % p.lines[-3:])
     before = shown(p.lines)
