@@ -4,7 +4,7 @@ server started here (tests/pg_server.py) and the real kiosk client (vitrine-netw
 kiosk its analytics outbox, its network thread, a display loop at 30 frames/s):
 
   clean:  KIOSKS kiosks of one store, RATE visit events/s each, for MINUTES; two publications of
-          the bundled catalog (models/catalog.json and its models, `vitrine network publish`)
+          the basic shelf (models/basic-shelf.json and its models, `vitrine network publish`)
           along the way. Every event exactly once; the delay from record to PostgreSQL
           (received_at - ts) at the 50th/99th percentile and worst; how long each publication
           took to reach every kiosk's display.
@@ -71,7 +71,7 @@ def publish(vitrine, pg, catalog, summary):
 def clean(a, pg, sim, root):
     d = os.path.join(root, "clean")
     p = run_sim(sim, pg.tcp_url("%k", "%p"), d, a.kiosks, a.rate, a.minutes * 60)
-    catalog = os.path.join(HERE, "..", "models", "catalog.json")
+    catalog = os.path.join(HERE, "..", "models", "basic-shelf.json")
     pubs = []
     for frac in (1 / 3, 2 / 3):
         time.sleep(max(0, a.minutes * 60 * (frac if not pubs else frac - 1 / 3)))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds Vitrine's bundled product models as glTF 2.0 binaries (.glb) into models/.
+"""Builds the basic shelf's product models (models/basic-shelf.json) as glTF 2.0 binaries (.glb) into models/
 
 Every model is in metres, +Y up, front towards +Z, origin at the centre of its base: the
 conventions docs/adding-a-product.md asks of authors. Geometry is made here from boxes and

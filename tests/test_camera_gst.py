@@ -102,7 +102,7 @@ threading.Thread(target=srv.serve_forever, daemon=True).start()
 try:
     layout = os.path.join(tmp, "layout.jsonl")
     url = "http://127.0.0.1:%d/mjpg" % srv.server_address[1]
-    r = run([vitrine, "run", "--camera", url, "--catalog", os.path.join(repo, "models", "catalog.json"), "--headless", "--out", "-",
+    r = run([vitrine, "run", "--camera", url, "--catalog", os.path.join(repo, "models", "basic-shelf.json"), "--headless", "--out", "-",
              "--frames", "45", "--no-analytics", "--no-tour", "--layout-log", layout], timeout=180)
     check(r.returncode == 0, "the MJPEG stream runs: %r" % r.stderr[-300:])
     check(re.search(r"run: http://127\.0\.0\.1:\d+/mjpg: 640x360 ", r.stderr), "its startup line: %r" % r.stderr[:300])

@@ -59,12 +59,12 @@ def layout_products(path):
 
 server = run_ = None
 try:
-    # The stream: the demo's shelf (six markers, ids 1-6, as models/catalog.json has them), no products.
+    # The stream: the demo's shelf (six markers, ids 1-6, as models/basic-shelf.json has them), no products.
     frames = os.path.join(tmp, "frames")
     r = run([vitrine, "run", "--demo", "--demo-size", "640x360", "--frames", "90", "--headless", "--out", frames, "--no-analytics",
              "--no-tour", "--catalog", os.path.join(repo, "bench", "catalog-no-products.json")], timeout=300)
     check(r.returncode == 0, "marker frames made: %r" % r.stderr[-300:])
-    cat = json.load(open(os.path.join(repo, "models", "catalog.json")))
+    cat = json.load(open(os.path.join(repo, "models", "basic-shelf.json")))
     for prod in cat["products"]:
         prod["model"] = os.path.join(repo, "models", prod["model"])
     catalog = os.path.join(tmp, "catalog.json")

@@ -104,7 +104,7 @@ else:
 if feeder:
     # The display on the loopback camera: the mode asked is the mode negotiated, products drawn.
     try:
-        cat = json.load(open(os.path.join(repo, "models", "catalog.json")))
+        cat = json.load(open(os.path.join(repo, "models", "basic-shelf.json")))
         for prod in cat["products"]:
             prod["model"] = os.path.join(repo, "models", prod["model"])
         catalog = os.path.join(tmp, "catalog.json")

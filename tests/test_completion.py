@@ -110,7 +110,7 @@ try:
     check("rtsp://" in got and all(g.startswith(("/dev/video", "rtsp", "http", "gst:")) for g in got), "--camera <TAB>: %s" % got)
     got = complete(["vitrine", "detect", "--dict", "APRIL"])
     check("APRILTAG_36h11" in got and all(g.startswith("APRIL") for g in got), "--dict APRIL<TAB>: %s" % got)
-    got = complete(["vitrine", "run", "--catalog", os.path.join(repo, "models", "catalog.json"), "--card", "mu"])
+    got = complete(["vitrine", "run", "--catalog", os.path.join(repo, "models", "basic-shelf.json"), "--card", "mu"])
     check(got == ["mug-bleu"], "--card mu<TAB> from the catalog: %s" % got)
     check(complete(["vitrine", "run", "--frames", ""]) == [], "--frames <TAB>: a number, nothing offered")
 finally:

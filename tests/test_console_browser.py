@@ -48,7 +48,7 @@ def shop(tmp):
     for f in os.listdir(os.path.join(REPO, "models")):
         if f.endswith(".glb"):
             shutil.copy(os.path.join(REPO, "models", f), d)
-    cat = json.load(open(os.path.join(REPO, "models", "catalog.json")))
+    cat = json.load(open(os.path.join(REPO, "models", "basic-shelf.json")))
     cat["products"] = [p for p in cat["products"] if p["marker"] != 6]
     path = os.path.join(d, "catalog.json")
     with open(path, "w") as f:

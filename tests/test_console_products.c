@@ -1,5 +1,5 @@
 /* test_console_products.c — the console's catalog editing (issue 19) on a temporary copy of
- * models/catalog.json: list, read, edit (the file on disk replaced atomically and still valid),
+ * models/basic-shelf.json: list, read, edit (the file on disk replaced atomically and still valid),
  * refusals (422 with the catalog's problems and nothing written, 400 for unknown fields and wrong
  * types, 409 for a stale If-Match with what changed), add, delete, the saved versions, a restore,
  * a hand edit on disk noticed as a version, and the versions kept across a restart.
@@ -368,7 +368,7 @@ int main(void)
     snprintf(g_dir, sizeof g_dir, "/tmp/vt-console-products-XXXXXX");
     CHECK(mkdtemp(g_dir) != NULL);
     snprintf(g_catalog, sizeof g_catalog, "%s/catalog.json", g_dir);
-    char *src = t_read_file(VT_TEST_SOURCE_DIR "/models/catalog.json");
+    char *src = t_read_file(VT_TEST_SOURCE_DIR "/models/basic-shelf.json");
     CHECK(src != NULL);
     if (!src) return t_finish("test_console_products");
     FILE *f = fopen(g_catalog, "wb");

@@ -255,7 +255,7 @@ int main(void)
     char cat[300], db[300], err[256], cmd[900];
     snprintf(cat, sizeof cat, "%s/catalog.json", tmp);
     snprintf(db, sizeof db, "%s/visits.sqlite", tmp);
-    char *text = t_read_file(VT_TEST_SOURCE_DIR "/models/catalog.json");
+    char *text = t_read_file(VT_TEST_SOURCE_DIR "/models/basic-shelf.json");
     CHECK(text != NULL);
     FILE *f = fopen(cat, "w");
     fputs(text ? text : "{}", f);

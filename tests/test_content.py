@@ -88,15 +88,15 @@ big = "x" * (10 * 1024 * 1024)
 validate("huge-string", HEAD + '  {"id": "a", "marker": 1, "name": "A", "price": "%s"}\n ]}\n' % big, "error", "strings (and keys) may have at most 4096", '"xxx')
 r = run([vitrine, "validate"])
 check(r.returncode == 2, "validate without a file: exit 2")
-r = run([vitrine, "validate", os.path.join(repo, "models", "catalog.json")])
+r = run([vitrine, "validate", os.path.join(repo, "models", "basic-shelf.json")])
 check(r.returncode == 0 and r.stdout == "", "the bundled catalog validates cleanly: %r" % r.stdout)
 
 # --- markers at true size ---
 out = os.path.join(tmp, "sheets")
 dpi = 200
-r = run([vitrine, "markers", os.path.join(repo, "models", "catalog.json"), "--out", out, "--format", "png", "--dpi", str(dpi)])
+r = run([vitrine, "markers", os.path.join(repo, "models", "basic-shelf.json"), "--out", out, "--format", "png", "--dpi", str(dpi)])
 check(r.returncode == 0, "markers png: %s" % r.stderr)
-cat = json.load(open(os.path.join(repo, "models", "catalog.json")))
+cat = json.load(open(os.path.join(repo, "models", "basic-shelf.json")))
 want_ids = sorted(p["marker"] for p in cat["products"])
 pages = sorted(f for f in os.listdir(out) if f.endswith(".png"))
 r = run([vitrine, "detect", "--dict", cat["markers"]["dictionary"]] + [os.path.join(out, f) for f in pages])
@@ -111,7 +111,7 @@ for o in jsonl(r.stdout):
 png = open(os.path.join(out, pages[0]), "rb").read()
 ppm = int.from_bytes(png[png.index(b"pHYs") + 4:png.index(b"pHYs") + 8], "big")
 check(abs(ppm - dpi / 0.0254) < 1, "pHYs records %d dpi (%d px/m)" % (dpi, ppm))
-r = run([vitrine, "markers", os.path.join(repo, "models", "catalog.json"), "--out", out, "--format", "pdf"])
+r = run([vitrine, "markers", os.path.join(repo, "models", "basic-shelf.json"), "--out", out, "--format", "pdf"])
 pdf = open(os.path.join(out, "markers.pdf"), "rb").read()
 box = re.search(rb"/MediaBox *\[ *0 0 ([0-9.]+) ([0-9.]+) *\]", pdf)
 check(box and abs(float(box.group(1)) - 210 * 72 / 25.4) < 0.01 and abs(float(box.group(2)) - 297 * 72 / 25.4) < 0.01, "A4 page in points")
@@ -135,7 +135,7 @@ for v in xs[1:]:
 width = cluster[-1] - cluster[0] if cluster else -1
 check(abs(width - cat["markers"]["length_mm"] * 72 / 25.4) < 0.01,
       "the first marker is %.3f pt wide (%.3f)" % (width, cat["markers"]["length_mm"] * 72 / 25.4))
-r = run([vitrine, "markers", os.path.join(repo, "models", "catalog.json"), "--out", out, "--format", "svg"])
+r = run([vitrine, "markers", os.path.join(repo, "models", "basic-shelf.json"), "--out", out, "--format", "svg"])
 check(r.returncode == 0 and any(f.endswith(".svg") for f in os.listdir(out)), "svg sheets")
 r = run([vitrine, "markers", "--board", "charuco:9x9:40:30:6X6_250", "--out", out])
 check(r.returncode == 1 and "does not fit" in r.stderr, "a board too big for the page: %r" % r.stderr)

@@ -95,9 +95,9 @@ try:
     check(r.returncode == 0, "missing model and font: no blocker, exit %d %s" % (r.returncode, r.stderr))
     if checks:
         m = checks["models"]
-        check(m["status"] == "warning" and any("mug-bleu" in d and "missing.glb" in d for d in m["details"]), "models: %s" % m)
+        check(m["status"] == "warning" and any(cat["products"][1]["id"] in d and "missing.glb" in d for d in m["details"]), "models: %s" % m)
         fo = checks["fonts"]
-        check(fo["status"] == "warning" and "U+E123" in fo["message"] and any("huile-olive brand" in d for d in fo["details"]),
+        check(fo["status"] == "warning" and "U+E123" in fo["message"] and any(cat["products"][2]["id"] + " brand" in d for d in fo["details"]),
               "fonts: %s" % fo)
         check(checks["catalog"]["status"] == "ok", checks["catalog"]["message"])
 

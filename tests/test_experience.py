@@ -12,7 +12,7 @@ import numpy as np
 vitrine = sys.argv[1]
 REPORT = re.compile(r"report: t \S+ s, (\d+) frames")   # the --report-every line
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-catalog = json.load(open(os.path.join(root, "models", "catalog.json")))
+catalog = json.load(open(os.path.join(root, "models", "basic-shelf.json")))
 tmp = tempfile.mkdtemp(prefix="vt_visitor_")
 
 # --- 1. The card of a product, with its QR code, in the built-in demo ---

@@ -36,7 +36,7 @@ GERMAN = {"mug-bleu": "Blaue Tasse"}
 
 
 def catalog(translated=True, attract=600):
-    cat = json.load(open(os.path.join(root, "models", "catalog.json")))
+    cat = json.load(open(os.path.join(root, "models", "basic-shelf.json")))
     cat["store"] = dict(cat["store"], locale="fr_FR", attract_after_s=attract)
     for p in cat["products"]:
         p["model"] = os.path.join(root, "models", p["model"])

@@ -142,7 +142,7 @@ def make_cases():
 
 
 def catalog_for(model):
-    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "catalog.json")) as f:
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "basic-shelf.json")) as f:
         cat = json.load(f)
     cat["products"] = cat["products"][:1]
     cat["products"][0]["model"] = model
@@ -191,7 +191,7 @@ for model, want in (("chain-128.glb", 0), ("chain-129.glb", 1), ("nodes-10000.gl
 
 # In the display: the products whose model is a hostile one show their placeholder, each reported
 # once, and the run goes on (the demo scene, headless).
-with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "catalog.json")) as f:
+with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "basic-shelf.json")) as f:
     cat = json.load(f)
 # Within the model limits but more than the display draws for one product (250,000 triangles):
 # validate says so as an error, view warns, run shows the placeholder; 60,000 is a warning.

@@ -28,7 +28,7 @@ repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 tmp = tempfile.mkdtemp(prefix="vt_loader_")
 REPORT = re.compile(r"report: t \d+ s, (\d+) frames")
 
-base = json.load(open(os.path.join(repo, "models", "catalog.json")))
+base = json.load(open(os.path.join(repo, "models", "basic-shelf.json")))
 for prod in base["products"]:
     prod["model"] = os.path.join(repo, "models", prod["model"])
 good_model = base["products"][1]["model"]

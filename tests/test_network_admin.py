@@ -167,7 +167,7 @@ try:
         pass
 
     # ---- publish ----
-    cat_a = os.path.join(repo, "models", "catalog.json")
+    cat_a = os.path.join(repo, "models", "basic-shelf.json")
     with open(cat_a) as f:
         products_a = json.load(f)["products"]
     r = net("publish", "--db", url, "--store", "store-a", "--by", "tester", "--summary", "first", cat_a)

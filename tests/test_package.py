@@ -58,7 +58,7 @@ def check_deb(deb, version, arch):
     check("libgl1-mesa-dri" in deps and "adduser" in deps, "Depends adds what no link shows (llvmpipe, adduser)")
     files = set(l.split()[-1].lstrip(".") for l in run(["dpkg-deb", "-c", deb]).stdout.splitlines())
     want = ["/usr/bin/vitrine", "/usr/share/vitrine/shaders/mesh.frag", "/usr/share/vitrine/models/catalog.json",
-            "/usr/share/vitrine/models/mug.glb", "/usr/share/vitrine/models/real-products.json",
+            "/usr/share/vitrine/models/mug.glb", "/usr/share/vitrine/models/basic-shelf.json",
             "/usr/share/vitrine/models/MaterialsVariantsShoe.glb", "/usr/share/vitrine/markers/markers.pdf",
             "/usr/share/locale/fr/LC_MESSAGES/vitrine.mo", "/usr/share/doc/vitrine/README.md",
             "/usr/share/doc/vitrine/catalog.md", "/usr/share/doc/vitrine/console-openapi.yaml",

@@ -33,7 +33,8 @@ static void mk(const char *sub)   /* g_tmp/sub and its parents */
 static void clear_env(void)
 {
     static const char *const vars[] = { "VITRINE_DATA_DIR", "VITRINE_SHADER_DIR", "VITRINE_STATE_DIR", "STATE_DIRECTORY",
-                                        "CONFIGURATION_DIRECTORY", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_PICTURES_DIR" };
+                                        "CONFIGURATION_DIRECTORY", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_PICTURES_DIR",
+                                        "VITRINE_CATALOG" };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) unsetenv(vars[i]);
     char h[PATH_MAX];
     snprintf(h, sizeof h, "%s/home", g_tmp);
@@ -144,6 +145,14 @@ static void catalog_order(void)
     env_tmp("CONFIGURATION_DIRECTORY", "%s/cfgdir:%s/other");
     env_tmp("XDG_CONFIG_HOME", "%s/xdg");
     CHECK(eq_tmp(vt_default_catalog(), "%s/cfgdir/catalog.json"));
+}
+
+static void catalog_named(void)   /* $VITRINE_CATALOG before every folder, even when missing */
+{
+    env_tmp("VITRINE_DATA_DIR", "%s/data");
+    env_tmp("CONFIGURATION_DIRECTORY", "%s/cfgdir");
+    env_tmp("VITRINE_CATALOG", "%s/shop/not-yet-written.json");
+    CHECK(eq_tmp(vt_default_catalog(), "%s/shop/not-yet-written.json"));
 }
 
 static void catalog_xdg(void)
@@ -345,6 +354,7 @@ int main(int argc, char **argv)
     in_child("VITRINE_DATA_DIR", data_env);
     in_child("VITRINE_SHADER_DIR", shader_env);
     data_found_from_exe();
+    in_child("catalog: VITRINE_CATALOG before all", catalog_named);
     in_child("catalog: CONFIGURATION_DIRECTORY first", catalog_order);
     in_child("catalog: XDG_CONFIG_HOME next", catalog_xdg);
     in_child("catalog: ~/.config/vitrine", catalog_home);

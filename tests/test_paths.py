@@ -12,6 +12,7 @@ The private XDG folders are vt_testlib's (TEST_HOME)."""
 import atexit, os, shutil, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vt_testlib import *
+os.environ.pop("VITRINE_CATALOG", None)   # this test checks the lookup itself
 
 vitrine = os.path.abspath(sys.argv[1])
 build = os.path.dirname(vitrine)

@@ -64,7 +64,7 @@ check(rt.returncode == 2 and names[12] in rt.stderr and "truncated PNG" in rt.st
 # --- a real video, when the shared material is there ---
 seq = os.path.join(shared, "bench", "seq-720p", "seq.mp4")
 if os.path.exists(seq):
-    same_run(["--video", seq, "--frames", "40", "--catalog", os.path.join(repo, "models", "catalog.json")], "video", 40)
+    same_run(["--video", seq, "--frames", "40", "--catalog", os.path.join(repo, "models", "basic-shelf.json")], "video", 40)
 else:
     print("note: %s is absent; the video comparison is skipped" % seq)
 
@@ -85,7 +85,7 @@ m = re.search(r"run: (\d+) frames", err)
 check(m and n == int(m.group(1)), "every frame counted is in the video (%d in it, summary %s)" % (n, m and m.group(1)))
 
 # --- hot reload to another dictionary: the capture thread takes the new tracker ---
-cat = json.load(open(os.path.join(repo, "models", "catalog.json")))
+cat = json.load(open(os.path.join(repo, "models", "basic-shelf.json")))
 for prod in cat["products"]:
     prod["model"] = os.path.join(repo, "models", prod["model"])
 live = os.path.join(tmp, "live.json")

@@ -19,7 +19,7 @@ NBSP = "\u00a0"
 
 
 def catalog(changes):
-    cat = json.load(open(os.path.join(root, "models", "catalog.json")))
+    cat = json.load(open(os.path.join(root, "models", "basic-shelf.json")))
     cat["store"] = dict(cat["store"], locale="fr_FR", currency="EUR", timezone=ZONE, attract_after_s=600)
     for p in cat["products"]:
         p["model"] = os.path.join(root, "models", p["model"])

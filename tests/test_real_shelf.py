@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""The bundled shelf of real products (models/real-products.json; no shared material needed).
+"""The bundled shelf of real products, the default catalog (models/catalog.json; no shared
+material needed).
 
 1. models/ stays under 25 MB; every real model there is credited in models/ATTRIBUTION.md.
 2. The catalog validates; each product, placed as the catalog places it on its marker
    (`vitrine view --catalog --product --strict`), has no warning: true size, standing on its base.
-3. `vitrine run --demo` over it: every product has its tag on the last frame (--layout-log), and
+3. `vitrine run --demo` given no catalog is over it: every product has its tag on the last frame (--layout-log), and
    the picture around each marker is the real model's, not the grey stand-in box the same
    catalog gets without its models (pixels read back); the shoe shows its "street" colourway
    and not the file's default one."""
@@ -17,7 +18,7 @@ import numpy as np
 vitrine = sys.argv[1]
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 models = os.path.join(root, "models")
-cat_path = os.path.join(models, "real-products.json")
+cat_path = os.path.join(models, "catalog.json")
 tmp = tempfile.mkdtemp(prefix="vt_shelf_")
 cat = json.load(open(cat_path))
 
@@ -40,9 +41,12 @@ for p in cat["products"]:
 
 # --- 3. the demo over it, against the same catalog without its models ---
 def demo(catalog, name):
+    """catalog None: the one a run is given none of (vt_testlib names the basic shelf for the
+    other tests; this run is as a user's, without it)."""
     out, log = os.path.join(tmp, name), os.path.join(tmp, name + ".jsonl")
+    env = {k: v for k, v in os.environ.items() if k != "VITRINE_CATALOG"}
     r = run([vitrine, "run", "--demo", "--demo-size", "640x360", "--headless", "--no-tour", "--frames", "90",
-             "--out", out, "--no-analytics", "--catalog", catalog, "--layout-log", log])
+             "--out", out, "--no-analytics", "--layout-log", log] + (["--catalog", catalog] if catalog else []), env=env)
     check(r.returncode == 0, "the demo over %s: %s" % (name, r.stderr[-300:]))
     last = [json.loads(l) for l in open(log)][-1] if os.path.exists(log) else {"products": []}
     return cv2.imread(os.path.join(out, "frame_00089.png")), {q["id"]: q for q in last["products"]}
@@ -59,7 +63,7 @@ for p in default_shoe["products"]:
 default_path = os.path.join(tmp, "default-shoe.json")
 json.dump(default_shoe, open(default_path, "w"))
 
-real, placed = demo(cat_path, "real")
+real, placed = demo(None, "real")
 box, _ = demo(bare_path, "bare")
 plain, _ = demo(default_path, "default-shoe")
 check(real is not None and box is not None and plain is not None, "the three runs wrote their last frame")

@@ -144,7 +144,7 @@ check(d[int(0.8 * H):].sum() == 0, "with the HUD too, no banner along the bottom
 cv2.imwrite(os.path.join(tmp, "hud-after.png"), B)
 
 # --- 3. the tour's invented promotion: the built-in demo catalog only ---
-demo_cat = json.load(open(os.path.join(root, "models", "catalog.json")))
+demo_cat = json.load(open(os.path.join(root, "models", "basic-shelf.json")))
 for prod in demo_cat["products"]:
     if "model" in prod:
         prod["model"] = os.path.join(root, "models", prod["model"])

@@ -24,6 +24,7 @@ def catalog(tmp, name, texts):
     d = os.path.join(tmp, name)
     shutil.copytree(MODELS, d)
     path = os.path.join(d, "catalog.json")
+    os.replace(os.path.join(d, "basic-shelf.json"), path)   # the basic shelf, whose ids these are
     with open(path, encoding="utf-8") as f:
         c = json.load(f)
     for p in c["products"]:

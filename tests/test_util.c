@@ -22,6 +22,9 @@ __attribute__((constructor)) static void t_private_folders(void)
         snprintf(p, sizeof p, "%s/%s", VT_TEST_HOME, vars[i][1]);
         setenv(vars[i][0], p, 1);
     }
+#ifdef VT_TEST_SOURCE_DIR
+    setenv("VITRINE_CATALOG", VT_TEST_SOURCE_DIR "/models/basic-shelf.json", 1);   /* as vt_testlib.py */
+#endif
     unsetenv("VITRINE_STATE_DIR");
     unsetenv("STATE_DIRECTORY");
     unsetenv("CONFIGURATION_DIRECTORY");

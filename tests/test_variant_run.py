@@ -116,7 +116,7 @@ check(r.returncode == 0 and want in r.stdout, "validate: %d\n%s\nwanted %s" % (r
 check('"beach"' not in r.stdout, "a variant the file has is not warned of: %s" % r.stdout)
 
 # --- vitrine run: two variants of one file are two models ---
-base = json.load(open(os.path.join(repo, "models", "catalog.json")))
+base = json.load(open(os.path.join(repo, "models", "basic-shelf.json")))
 for p in base["products"]:
     p["model"] = os.path.join(repo, "models", p["model"])
 

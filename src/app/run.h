@@ -278,8 +278,8 @@ int run_staff_hud(run_ctx *rc, int n);
 void run_staff_detect_result(run_ctx *rc, vt_result r);
 /* The latest staff messages, newest first, for the console: how many were written to out. */
 int run_staff_messages(run_ctx *rc, vt_staff_msg *out, int max);
-/* 1 when o's catalog is the built-in demo catalog (models/catalog.json): only it gets the tour's
- * invented promotion. */
+/* 1 when o's catalog is one of the bundled demo catalogs (DATA/models: the real shelf, the basic
+ * one): only they get the tour's invented promotion. */
 int run_is_demo_catalog(const run_opts *o);
 /* run_pipe.c: the capture thread. Start takes over the source and the tracker, the first frame
  * (read by run_open_source) first; -1 to go on, else the exit status. */

@@ -84,10 +84,15 @@ int run_staff_hud(run_ctx *rc, int n)
     return n;
 }
 
+/* A bundled catalog (the real shelf, the basic one) is one in DATA/models: a retailer's own,
+ * wherever it is and however it was named (--catalog, $VITRINE_CATALOG), never is. */
 int run_is_demo_catalog(const run_opts *o)
 {
-    char a[PATH_MAX], b[PATH_MAX];
-    return o->catalog && realpath(o->catalog, a) && realpath(o->default_catalog, b) && !strcmp(a, b);
+    char a[PATH_MAX], b[PATH_MAX], models[PATH_MAX];
+    snprintf(models, sizeof models, "%.4000s/models", vt_data_dir());
+    if (!o->catalog || !realpath(o->catalog, a) || !realpath(models, b)) return 0;
+    char *slash = strrchr(a, '/');
+    return slash && (size_t)(slash - a) == strlen(b) && !strncmp(a, b, strlen(b));
 }
 
 void run_staff_detect_result(run_ctx *rc, vt_result r)

@@ -190,10 +190,10 @@ int vt_is_image_ext(const char *path);
 const char *vt_data_dir(void);
 /* Where the shaders are: $VITRINE_SHADER_DIR, else DATA/shaders. */
 const char *vt_shader_dir(void);
-/* The catalog a command uses when none is given: the first that exists of
- * $CONFIGURATION_DIRECTORY/catalog.json (systemd's ConfigurationDirectory=), $XDG_CONFIG_HOME/
- * vitrine/catalog.json (~/.config/vitrine), /etc/vitrine/catalog.json, else the bundled
- * DATA/models/catalog.json. */
+/* The catalog a command uses when none is given: $VITRINE_CATALOG (as it is, even when missing:
+ * the command then says so); else the first that exists of $CONFIGURATION_DIRECTORY/catalog.json
+ * (systemd's ConfigurationDirectory=), $XDG_CONFIG_HOME/vitrine/catalog.json (~/.config/vitrine),
+ * /etc/vitrine/catalog.json, else the bundled DATA/models/catalog.json (the real shelf). */
 const char *vt_default_catalog(void);
 /* The folder for what a run keeps (analytics, the console's state) when it cannot be beside the
  * catalog: $VITRINE_STATE_DIR; $STATE_DIRECTORY (systemd's StateDirectory=: /var/lib/vitrine);

@@ -91,6 +91,9 @@ static void find_data(void)
 static void find_catalog(void)
 {
     char p[VT_PATH_BUF];
+    /* A unit or a container names its catalog outright; so do the tests (the basic shelf). */
+    const char *vc = env("VITRINE_CATALOG");
+    if (vc) { snprintf(g_catalog, sizeof g_catalog, "%s", vc); return; }
     const char *cd = env("CONFIGURATION_DIRECTORY");
     if (cd) {   /* systemd may give several, ':'-separated: the first is ours */
         snprintf(p, sizeof p, "%.*s/catalog.json", (int)strcspn(cd, ":"), cd);
