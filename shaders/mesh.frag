@@ -19,6 +19,8 @@ uniform vec3 u_emissive;
 uniform float u_normal_scale;
 uniform float u_occlusion_strength;
 uniform vec4 u_specular;         // KHR_materials_specular (and ior): the dielectric f0 over 0.04 (rgb), the weight (a)
+uniform vec2 u_specular_maps;    // 1: the weight's map (A) and the colour's (sRGB RGB) are bound
+uniform sampler2D u_specular_tex, u_specular_colour_tex;
 // Which maps the material has: HAS_TEXTURE (base colour, an sRGB texture: sampled as linear),
 // HAS_MR (roughness in G, metallic in B), HAS_NORMAL, HAS_OCCLUSION (R), HAS_EMISSIVE (sRGB),
 // each defined 0 or 1 by the renderer, one program per combination; HAS_UV_MAPS 1 where a map
@@ -276,11 +278,15 @@ void main() {
     float ao = 1.0;
 #endif
 
-    vec3 f0 = mix(min(vec3(0.04) * u_specular.rgb, vec3(1.0)), base.rgb, metal);
+    vec3 spec_c = u_specular.rgb;
+    float spec_w = u_specular.a;
+    if (u_specular_maps.x > 0.5) spec_w *= texture(u_specular_tex, v_uv).a;
+    if (u_specular_maps.y > 0.5) spec_c *= texture(u_specular_colour_tex, v_uv).rgb;
+    vec3 f0 = mix(min(vec3(0.04) * spec_c, vec3(1.0)), base.rgb, metal);
 #if HAS_IRIDESCENCE
     f0 = mix(f0, film_fresnel(nv, f0), u_iridescence.x);
 #endif
-    float sw = mix(u_specular.a, 1.0, metal);   // the dielectric reflection's weight (a metal's is 1)
+    float sw = mix(spec_w, 1.0, metal);   // the dielectric reflection's weight (a metal's is 1)
     vec3 diffuse_c = base.rgb * (1.0 - metal);
 
     // Image-based: irradiance from the studio's spherical harmonics, reflection from the mip of

@@ -15,7 +15,8 @@ KHR_materials_clearcoat adds a lacquer's reflection (factor 0: the plain materia
 its factor map of black takes it away, of white keeps it),
 KHR_materials_sheen brightens a velvet most at its silhouette (colour 0: the plain material; a
 black colour map takes it away, a roughness map scales its roughness).
-KHR_materials_specular: factor 0 takes the dielectric reflection away, a red colour reddens it.
+KHR_materials_specular: factor 0 takes the dielectric reflection away, a red colour reddens it;
+its maps do the same (the strength's alpha, the colour's sRGB RGB).
 KHR_materials_iridescence colours a grey sphere's reflection, in other colours for another film
 thickness (factor 0: the plain material, to the bit).
 alphaMode: OPAQUE ignores a texture's alpha, MASK leaves out what is below the cutoff, BLEND lets
@@ -251,6 +252,61 @@ red_hl = spr[ball][top].mean(axis=0)
 print("specular: brightest 1 %%: %.1f plain, %.1f at factor 0; red specular colour's highlight BGR %s" % (hi1, hi0, red_hl.round(1)))
 check(hi0 < hi1 - 40, "specularFactor 0 takes the reflection away (%.1f -> %.1f)" % (hi1, hi0))
 check(red_hl[2] > red_hl[0] + 40, "a red specularColorFactor reddens the reflection: %s" % red_hl)
+# The specular maps: a specularTexture of alpha 0 takes the reflection away as factor 0 does (255
+# keeps it); a red specularColorTexture (sRGB) reddens it as the red factor does.
+def spec_maps(alpha=None, colour=None):
+    ext, imgs = {}, []
+    if alpha is not None:
+        ext["specularTexture"] = {"index": len(imgs)}
+        imgs.append(np.dstack([np.full((8, 8, 3), 255, np.uint8), np.full((8, 8), alpha, np.uint8)]))
+    if colour is not None:
+        ext["specularColorTexture"] = {"index": len(imgs)}
+        imgs.append(np.full((8, 8, 3), colour, np.uint8))   # BGR
+    return render_sphere("specmap_%s_%s" % (alpha, colour), dict(shiny, extensions={"KHR_materials_specular": ext}), images=imgs)
+
+
+sm0, sm1, smr = spec_maps(alpha=0), spec_maps(alpha=255), spec_maps(colour=(0, 0, 255))
+print("specular maps: alpha 0 %.3f from factor 0, alpha 255 %.3f from the plain material; red colour map %.3f from the red factor "
+      "(%.2f from the plain one)" % (differ(sm0, sp0), differ(sm1, sp1), differ(smr, spr), differ(smr, sp1)))
+check(differ(sm0, sp0) < 0.05 and differ(sm1, sp1) < 0.05 and differ(sp0, sp1) > 1, "the specularTexture's alpha scales the reflection")
+check(differ(smr, spr) < 0.3 and differ(smr, sp1) > 1, "the specularColorTexture colours the reflection")
+# The same red map as a GLB's image in a bufferView (how exporters ship it), and as a PNG beside a .gltf.
+def as_glb(g, out):
+    bins = [base64.b64decode(g["buffers"][0]["uri"].split(",", 1)[1])]
+    g = json.loads(json.dumps(g))
+    for im in g.get("images", []):
+        at = sum(len(x) for x in bins)
+        png_bytes = base64.b64decode(im.pop("uri").split(",", 1)[1])
+        bins.append(png_bytes + b"\0" * (-len(png_bytes) % 4))
+        g["bufferViews"].append({"buffer": 0, "byteOffset": at, "byteLength": len(png_bytes)})
+        im.update(bufferView=len(g["bufferViews"]) - 1, mimeType="image/png")
+    binary = b"".join(bins)
+    g["buffers"] = [{"byteLength": len(binary)}]
+    js = json.dumps(g).encode()
+    js += b" " * (-len(js) % 4)
+    with open(out, "wb") as f:
+        f.write(struct.pack("<4sII", b"glTF", 2, 28 + len(js) + len(binary)) + struct.pack("<II", len(js), 0x4E4F534A) + js +
+                struct.pack("<II", len(binary), 0x004E4942) + binary)
+
+
+red_spec = dict(shiny, extensions={"KHR_materials_specular": {"specularColorTexture": {"index": 0}}})
+g = gltf_sphere(red_spec, extensions=("KHR_materials_clearcoat", "KHR_materials_sheen", "KHR_materials_specular",
+                                      "KHR_materials_iridescence"))
+gltf_embed_images(g, [np.full((8, 8, 3), (0, 0, 255), np.uint8)])
+glb = os.path.join(tmp, "specred-map.glb")
+as_glb(g, glb)
+cv2.imwrite(os.path.join(tmp, "red-spec.png"), np.full((8, 8, 3), (0, 0, 255), np.uint8))
+g["images"] = [{"uri": "red-spec.png"}]
+beside = os.path.join(tmp, "specred-file.gltf")
+json.dump(g, open(beside, "w"))
+for path in (glb, beside):
+    out = path + ".png"
+    r = run([vitrine, "view", path, "--headless", "--thumbnail", "--angle", "0", "--size", "320x320", "--out", out])
+    img = cv2.imread(out)
+    img = (img if img is not None else np.zeros((320, 320, 3), np.uint8)).astype(float)
+    print("specular colour map from %s: %.3f from the data-uri file's" % (os.path.basename(path), differ(img, smr)))
+    check(r.returncode == 0 and "warning" not in r.stderr and differ(img, smr) < 0.05,
+          "the specularColorTexture read from %s (%s)" % (os.path.basename(path), r.stderr.strip()))
 # The sheen's maps: a black colour map takes the sheen away, a white one keeps it; a roughness map
 # (A) scales the roughness.
 def sheen_maps(colour_px, rough_alpha=None, rough=0.6):
@@ -270,6 +326,30 @@ check(differ(s_black, plain) < 0.05, "a black sheen colour map takes the sheen a
 check(differ(s_white, sheen) < 0.5 < differ(s_half, sheen), "the sheen roughness map scales its roughness")
 none = render_sphere("velvet_none", dict(velvet, extensions={"KHR_materials_sheen": {"sheenColorFactor": [0, 0, 0]}}))
 check(differ(none, plain) == 0, "sheenColorFactor 0 is the plain material")
+# A specular map that cannot be read: one line naming the file and the map, the model drawn without it.
+def bad_spec(name, images, index=0):
+    g = gltf_sphere(dict(shiny, extensions={"KHR_materials_specular": {"specularTexture": {"index": index}}}),
+                    extensions=("KHR_materials_specular",))
+    if images is not None:
+        g["images"], g["textures"] = images, [{"source": 0}]
+    path = os.path.join(tmp, name + ".gltf")
+    json.dump(g, open(path, "w"))
+    out = path + ".png"
+    r = run([vitrine, "view", path, "--headless", "--thumbnail", "--angle", "0", "--size", "320x320", "--out", out])
+    img = cv2.imread(out)
+    return r, (img if img is not None else np.zeros((320, 320, 3), np.uint8)).astype(float)
+
+
+for name, images, index, says in (("spec-noindex", None, 99, "texture 99"),
+                                  ("spec-badbase64", [{"uri": "data:image/png;base64,@@@@"}], 0, "image 0"),
+                                  ("spec-notpng", [{"uri": "data:image/png;base64," + base64.b64encode(b"GIF89a....").decode()}], 0,
+                                   "not a PNG"),
+                                  ("spec-missing", [{"uri": "nowhere.png"}], 0, "nowhere.png")):
+    r, img = bad_spec(name, images, index)
+    lines = [l for l in r.stderr.splitlines() if "warning" in l]
+    print("%s: rc %d, %s" % (name, r.returncode, lines))
+    check(r.returncode == 0 and len(lines) == 1 and name + ".gltf" in lines[0] and says in lines[0] and differ(img, sp1) < 0.05,
+          "%s: one warning naming the file and %s, drawn without the map" % (name, says))
 # KHR_materials_iridescence: a soap-bubble film over a grey, shiny sphere colours its reflection.
 grey = {"pbrMetallicRoughness": {"baseColorFactor": [0.02, 0.02, 0.02, 1], "metallicFactor": 0, "roughnessFactor": 0.2}}
 

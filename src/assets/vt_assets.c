@@ -99,6 +99,29 @@ static void read_uv_map(const struct aiMaterial *mat, enum aiTextureType type, v
     memcpy(uv->xform, x, sizeof x);
 }
 
+/* The texture named tp (assimp's "*N" or a file beside the model; or, with data, n encoded bytes
+ * of a map assimp does not load) as the model's texture of that colour space: its index (one
+ * already loaded is shared), or -1. */
+static int load_texture_path(vt_model *m, const struct aiScene *sc, vt_tex_ctx *tc, const char *tp, const void *data, size_t n,
+                             int srgb)
+{
+    for (int k = 0; k < m->texture_count; k++)
+        if (m->texture_names[k] && !strcmp(m->texture_names[k], tp) && m->texture_srgb[k] == srgb) return k;
+    vtcv_mat *img = vtcv_mat_create();
+    if (!img) return -1;
+    vt_result r = tc->fatal ? tc->fatal : data ? vt_texture_decode(data, n, tp, tc, img) : vt_texture_load(sc, tp, tc, img);
+    int idx = r == VT_OK ? keep_texture(m, img, tp, srgb) : -1;
+    vtcv_mat_destroy(img);
+    return idx;
+}
+
+/* A map assimp does not load (vt_gltf_ext's): its bytes or its file; -1 when there is none. */
+static int load_ext_texture(vt_model *m, const struct aiScene *sc, vt_tex_ctx *tc, const struct vt_gltf_image *im, int srgb)
+{
+    if (im->uri[0]) return load_texture_path(m, sc, tc, im->uri, NULL, 0, srgb);
+    return im->data ? load_texture_path(m, sc, tc, im->name, im->data, im->n, srgb) : -1;
+}
+
 /* Loads the first texture the material has among types (in that order of preference); returns
  * its index in m->textures or -1, and how the map reads its uvs into *uv. A texture two slots
  * share (glTF often packs occlusion with metallic-roughness) is loaded once. */
@@ -111,13 +134,7 @@ static int load_texture_at(vt_model *m, const struct aiScene *sc, const struct a
     for (; k < ntypes && !found; k++) found = vtai_material_texture(mat, (unsigned)types[k], index, &tp) == VT_OK;
     if (!found) return -1;
     read_uv_map(mat, types[k - 1], uv);
-    for (int k = 0; k < m->texture_count; k++)
-        if (m->texture_names[k] && !strcmp(m->texture_names[k], tp.data) && m->texture_srgb[k] == srgb) return k;
-    vtcv_mat *img = vtcv_mat_create();
-    if (!img) return -1;
-    int idx = !tc->fatal && vt_texture_load(sc, tp.data, tc, img) == VT_OK ? keep_texture(m, img, tp.data, srgb) : -1;
-    vtcv_mat_destroy(img);
-    return idx;
+    return load_texture_path(m, sc, tc, tp.data, NULL, 0, srgb);
 }
 
 static int load_texture(vt_model *m, const struct aiScene *sc, const struct aiMaterial *mat, vt_tex_ctx *tc,
@@ -159,6 +176,7 @@ static void read_layers(const struct aiMaterial *mat, vt_material *vm)
     vm->transmission = vm->thickness = 0;
     vm->ior = 1.5f;
     vm->specular = vm->specular_colour[0] = vm->specular_colour[1] = vm->specular_colour[2] = 1;   /* vt_gltf_ext's */
+    vm->tex_specular = vm->tex_specular_colour = -1;
     if (vtai_material_float(mat, AI_MATKEY_TRANSMISSION_FACTOR, &f) == VT_OK) vm->transmission = unit(f);
     if (vtai_material_float(mat, AI_MATKEY_REFRACTI, &f) == VT_OK && isfinite(f) && f >= 1 && f <= 3) vm->ior = f;
     if (vtai_material_float(mat, AI_MATKEY_VOLUME_THICKNESS_FACTOR, &f) == VT_OK && isfinite(f) && f > 0 && f < 1e6f) vm->thickness = f;
@@ -456,14 +474,14 @@ static vt_result import_scene(const char *path, const char *mem, size_t memlen, 
     return r;
 }
 
-/* An empty model sized for what the scene holds. Up to eleven textures a material (base,
+/* An empty model sized for what the scene holds. Up to thirteen textures a material (base,
  * metallic-roughness, normal, occlusion, emission, transmission, volume thickness, clearcoat,
- * sheen and their roughness). */
+ * sheen and their roughness, specular and its colour). */
 static vt_model *model_alloc(const struct aiScene *sc, const char *path, int instances)
 {
     vt_model *m = calloc(1, sizeof *m);
     if (!m) return NULL;
-    size_t maxtex = (size_t)sc->mNumMaterials * 11 + 1;
+    size_t maxtex = (size_t)sc->mNumMaterials * 13 + 1;
     m->path = strdup(path);
     m->meshes = calloc(sc->mNumMeshes, sizeof *m->meshes);
     m->materials = calloc(sc->mNumMaterials + 1, sizeof *m->materials);
@@ -491,6 +509,8 @@ static vt_result model_from_scene(const struct aiScene *sc, const char *path, do
         for (int k = 0; k < 3; k++) vm->emissive[k] *= e->emissive_strength;
         vm->specular = e->specular;
         memcpy(vm->specular_colour, e->specular_colour, sizeof vm->specular_colour);
+        vm->tex_specular = load_ext_texture(m, sc, &tc, &e->specular_tex[0], 0);
+        vm->tex_specular_colour = load_ext_texture(m, sc, &tc, &e->specular_tex[1], 1);
         vm->iridescence = e->iridescence[0];
         vm->iridescence_ior = e->iridescence[1];
         vm->iridescence_nm = 0.5f * (e->iridescence[2] + e->iridescence[3]);
@@ -619,7 +639,7 @@ vt_result vt_model_placeholder(const float size[3], vt_model **out, char *err, s
     *mat = (vt_material){ .base_colour = { 0.55f, 0.56f, 0.58f, 1 }, .roughness = 0.7f, .texture = -1, .tex_metal_rough = -1,
                           .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1, .tex_transmission = -1,
                           .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .tex_sheen = -1, .tex_sheen_rough = -1,
-                          .normal_scale = 1,
+                          .tex_specular = -1, .tex_specular_colour = -1, .normal_scale = 1,
                           .occlusion_strength = 1, .ior = 1.5f, .specular = 1, .specular_colour = { 1, 1, 1 },
                           .attenuation = { 1, 1, 1, 0 }, .iridescence_ior = 1.3f, .iridescence_nm = 250 };
     for (int k = 0; k < VT_MATERIAL_MAPS; k++) mat->uv[k] = vt_uv_map_identity;

@@ -55,8 +55,10 @@ typedef struct vt_material {
     int alpha_mode;
     float alpha_cutoff;
     /* KHR_materials_specular: the dielectric reflection's strength and colour (1 and 1, 1, 1:
-     * glTF's plain 4 % white); their maps are not read. */
+     * glTF's plain 4 % white) and their maps (strength: A, linear; colour: RGB, sRGB; uv set 0
+     * untransformed; -1: none). */
     float specular, specular_colour[3];
+    int tex_specular, tex_specular_colour;
     /* KHR_materials_iridescence: a thin film's colours (a soap bubble, an oil sheen): factor (0:
      * none), the film's ior, its thickness in nanometres (the middle of the file's range; the
      * thickness map is not read). */

@@ -29,6 +29,7 @@ typedef struct gltf_doc {
     const char *json;
     size_t jlen;
     double bin_len;
+    const unsigned char *bin;   /* the GLB binary chunk's bytes (NULL: none) */
     const cJSON *buffers, *views, *accessors;
     const cJSON **bitem, **vitem, **aitem;   /* the arrays' items: cJSON_GetArrayItem walks a list */
     int nb, nv, na;
@@ -91,6 +92,7 @@ static vt_result check_glb(gltf_doc *d, const unsigned char *u, size_t n)
         if (c1type == GLB_BIN) {
             if (off + 8 + (uint64_t)c1len > total) return bad(d, "GLB binary chunk runs past the end of the file");
             d->bin_len = c1len;
+            d->bin = u + off + 8;
         }
     }
     return VT_OK;
@@ -243,7 +245,7 @@ static vt_result check_doc(gltf_doc *d, const cJSON *doc)
     return r;
 }
 
-static vt_result read_ext(const cJSON *doc, vt_gltf_ext *ext);
+static vt_result read_ext(gltf_doc *d, const cJSON *doc, vt_gltf_ext *ext);
 
 static vt_result check_json(gltf_doc *d, vt_gltf_ext *ext)
 {
@@ -260,7 +262,7 @@ static vt_result check_json(gltf_doc *d, vt_gltf_ext *ext)
     vt_result r = VT_ERR_NO_MEMORY;
     if (!d->blen || !d->vlen || !d->bitem || !d->vitem || !d->aitem) snprintf(d->err, d->errlen, _("out of memory while checking the glTF"));
     else r = check_doc(d, doc);
-    if (r == VT_OK && ext && read_ext(doc, ext) != VT_OK) {
+    if (r == VT_OK && ext && read_ext(d, doc, ext) != VT_OK) {
         snprintf(d->err, d->errlen, _("out of memory while checking the glTF"));
         r = VT_ERR_NO_MEMORY;
     }
@@ -315,6 +317,8 @@ done:
 
 void vt_gltf_ext_free(vt_gltf_ext *e)
 {
+    for (int i = 0; e->materials && i < e->count; i++)
+        for (int k = 0; k < 2; k++) free(e->materials[i].specular_tex[k].data);
     free(e->materials);
     *e = (vt_gltf_ext){ 0 };
 }
@@ -337,7 +341,75 @@ static void read_iridescence(const cJSON *exts, vt_gltf_material_ext *e)
     e->iridescence[3] = (float)num_in(ir, "iridescenceThicknessMaximum", 400, 0, 2000);
 }
 
-static vt_result read_ext(const cJSON *doc, vt_gltf_ext *ext)
+/* The bytes a base64 text (n chars; "=" ends it) decodes to, malloc'd into *out; 0 when it is not
+ * base64 or out of memory. */
+static int unbase64(const char *t, size_t n, unsigned char **out, size_t *len)
+{
+    static const char k[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (!(*out = malloc(n / 4 * 3 + 3))) return 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    *len = 0;
+    for (size_t i = 0; i < n && t[i] != '='; i++) {
+        const char *p = t[i] ? strchr(k, t[i]) : NULL;
+        if (!p) { free(*out); *out = NULL; return 0; }
+        acc = acc << 6 | (uint32_t)(p - k);
+        if ((bits += 6) >= 8) (*out)[(*len)++] = (unsigned char)(acc >> (bits -= 8));
+    }
+    return 1;
+}
+
+/* A data: uri's bytes (its base64 part), malloc'd; 0 when it is not one. */
+static int data_uri(const char *uri, unsigned char **out, size_t *len)
+{
+    const char *b = strncmp(uri, "data:", 5) ? NULL : strstr(uri, ";base64,");
+    return b && unbase64(b + 8, strlen(b + 8), out, len);
+}
+
+/* A checked bufferView's bytes, copied into img: from the GLB chunk, a data: buffer or a .bin
+ * beside the model. 0 when they cannot be had. */
+static int view_bytes(gltf_doc *d, int v, struct vt_gltf_image *img)
+{
+    const cJSON *view = d->vitem[v], *buf = d->bitem[index_of(view, "buffer", d->nb)];
+    const cJSON *uri = cJSON_GetObjectItemCaseSensitive(buf, "uri");
+    size_t off = (size_t)num(view, "byteOffset", 0), len = (size_t)d->vlen[v], n = 0;
+    unsigned char *all = NULL;
+    const unsigned char *src = d->bin;
+    if (cJSON_IsString(uri) && !data_uri(uri->valuestring, &all, &n)) {
+        char full[4096], why[200];
+        const char *slash = strrchr(d->path, '/');
+        snprintf(full, sizeof full, "%.*s%s", slash ? (int)(slash - d->path + 1) : 0, d->path, uri->valuestring);
+        if (vt_model_read(full, (char **)&all, &n, why, sizeof why) != VT_OK) return 0;
+    }
+    if (all) src = all;
+    else n = d->bin_len > 0 ? (size_t)d->bin_len : 0;
+    if (src && off + len <= n && (img->data = malloc(len))) memcpy(img->data, src + off, img->n = len);
+    free(all);
+    return img->data != NULL;
+}
+
+/* A textureInfo's image (uv set 0 only, as the other layers' maps), for maps assimp 5.2 leaves
+ * out; an image that is named but cannot be had is warned about and left out. */
+static void tex_image(gltf_doc *d, const cJSON *doc, const cJSON *info, struct vt_gltf_image *img)
+{
+    const cJSON *ti = cJSON_GetObjectItemCaseSensitive(info, "index"), *tc = cJSON_GetObjectItemCaseSensitive(info, "texCoord");
+    if (!info || (tc && (!cJSON_IsNumber(tc) || tc->valuedouble != 0))) return;
+    const cJSON *textures = cJSON_GetObjectItemCaseSensitive(doc, "textures"), *images = cJSON_GetObjectItemCaseSensitive(doc, "images");
+    int t = index_in(ti, cJSON_GetArraySize(textures));
+    int s = t < 0 ? -1 : index_of(cJSON_GetArrayItem(textures, t), "source", cJSON_GetArraySize(images));
+    const cJSON *im = s < 0 ? NULL : cJSON_GetArrayItem(images, s), *uri = cJSON_GetObjectItemCaseSensitive(im, "uri");
+    int v = index_of(im, "bufferView", d->nv);
+    if (s < 0) snprintf(img->name, sizeof img->name, "texture %.0f", fmin(fmax(num(info, "index", -1), -1), 1e9));
+    else snprintf(img->name, sizeof img->name, "image %d", s);
+    if (v >= 0 ? view_bytes(d, v, img) : cJSON_IsString(uri) && data_uri(uri->valuestring, &img->data, &img->n)) return;
+    if (v < 0 && cJSON_IsString(uri) && strncmp(uri->valuestring, "data:", 5) && strlen(uri->valuestring) < sizeof img->uri) {
+        snprintf(img->uri, sizeof img->uri, "%s", uri->valuestring);
+        return;
+    }
+    VT_WARN("assets", "%s: %s of a KHR_materials_specular map: no image to read; drawn without it", d->path, img->name);
+}
+
+static vt_result read_ext(gltf_doc *d, const cJSON *doc, vt_gltf_ext *ext)
 {
     const cJSON *mats = cJSON_GetObjectItemCaseSensitive(doc, "materials"), *m;
     int n = cJSON_IsArray(mats) ? cJSON_GetArraySize(mats) : 0, i = 0;
@@ -349,12 +421,15 @@ static vt_result read_ext(const cJSON *doc, vt_gltf_ext *ext)
         const cJSON *es = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(exts, "KHR_materials_emissive_strength"),
                                                            "emissiveStrength");
         vt_gltf_material_ext *e = &ext->materials[i++];
-        *e = (vt_gltf_material_ext){ 1, 1, { 1, 1, 1 }, { 0, 1.3f, 100, 400 } };
+        *e = (vt_gltf_material_ext){ .emissive_strength = 1, .specular = 1, .specular_colour = { 1, 1, 1 },
+                                     .iridescence = { 0, 1.3f, 100, 400 } };
         read_iridescence(exts, e);
         if (cJSON_IsNumber(es) && isfinite(es->valuedouble) && es->valuedouble >= 0 && es->valuedouble <= 1e4)
             e->emissive_strength = (float)es->valuedouble;
         const cJSON *sp = cJSON_GetObjectItemCaseSensitive(exts, "KHR_materials_specular");
         const cJSON *sf = cJSON_GetObjectItemCaseSensitive(sp, "specularFactor"), *sc = cJSON_GetObjectItemCaseSensitive(sp, "specularColorFactor");
+        tex_image(d, doc, cJSON_GetObjectItemCaseSensitive(sp, "specularTexture"), &e->specular_tex[0]);
+        tex_image(d, doc, cJSON_GetObjectItemCaseSensitive(sp, "specularColorTexture"), &e->specular_tex[1]);
         if (cJSON_IsNumber(sf) && sf->valuedouble >= 0 && sf->valuedouble <= 1) e->specular = (float)sf->valuedouble;
         for (int k = 0; cJSON_GetArraySize(sc) == 3 && k < 3; k++) {   /* a colour may exceed 1 (the spec allows it), not 100 */
             const cJSON *c = cJSON_GetArrayItem(sc, k);

@@ -8,10 +8,16 @@
 /* What a glTF's materials say that assimp 5.2 does not pass on, per material in the order of the
  * file's "materials" (assimp's too): KHR_materials_iridescence (factor 0 when absent),
  * KHR_materials_emissive_strength (1 when absent) and
- * KHR_materials_specular's factor and colour (1 and 1, 1, 1 when absent). */
+ * KHR_materials_specular's factor and colour (1 and 1, 1, 1 when absent) and their maps. */
+#define VT_GLTF_TEX_REF 256
 typedef struct vt_gltf_material_ext {
     float emissive_strength, specular, specular_colour[3];
     float iridescence[4];   /* KHR_materials_iridescence: factor (0: none), ior, thickness min and max (nm) */
+    /* specularTexture (A) and specularColorTexture (RGB, sRGB), which assimp does not load: the
+     * image's encoded bytes (malloc'd: a bufferView's, a data: uri's) or else its file beside the
+     * model (uri); name says which image it is ("image N"). Neither when the map is absent, reads
+     * uv set 1, or its image cannot be had (a warning). */
+    struct vt_gltf_image { unsigned char *data; size_t n; char uri[VT_GLTF_TEX_REF], name[32]; } specular_tex[2];
 } vt_gltf_material_ext;
 typedef struct vt_gltf_ext {
     vt_gltf_material_ext *materials;   /* count of them, malloc'd; NULL when none */

@@ -83,8 +83,9 @@ static void write_material(writer *w, const vt_material *m)
     w_bytes(w, m->base_colour, sizeof m->base_colour);
     float f[7] = { m->metallic, m->roughness, m->emissive[0], m->emissive[1], m->emissive[2], m->normal_scale, m->occlusion_strength };
     w_bytes(w, f, sizeof f);
-    int32_t t[11] = { m->texture, m->tex_metal_rough, m->tex_normal, m->tex_occlusion, m->tex_emissive, m->tex_thickness,
-                      m->tex_clearcoat, m->tex_clearcoat_rough, m->tex_sheen, m->tex_sheen_rough, m->tex_transmission };
+    int32_t t[13] = { m->texture, m->tex_metal_rough, m->tex_normal, m->tex_occlusion, m->tex_emissive, m->tex_thickness,
+                      m->tex_clearcoat, m->tex_clearcoat_rough, m->tex_sheen, m->tex_sheen_rough, m->tex_transmission,
+                      m->tex_specular, m->tex_specular_colour };
     w_bytes(w, t, sizeof t);
     for (int k = 0; k < VT_MATERIAL_MAPS; k++) {
         w_bytes(w, m->uv[k].xform, sizeof m->uv[k].xform);
@@ -292,7 +293,7 @@ static int tex_ok(int t, int count) { return t >= -1 && t < count; }
 static void read_material(reader *r, vt_material *m, int ntex)
 {
     float f[7];
-    int32_t t[11];
+    int32_t t[13];
     r_bytes(r, m->base_colour, sizeof m->base_colour);
     r_bytes(r, f, sizeof f);
     r_bytes(r, t, sizeof t);
@@ -301,8 +302,8 @@ static void read_material(reader *r, vt_material *m, int ntex)
     m->normal_scale = f[5]; m->occlusion_strength = f[6];
     m->texture = t[0]; m->tex_metal_rough = t[1]; m->tex_normal = t[2]; m->tex_occlusion = t[3]; m->tex_emissive = t[4];
     m->tex_thickness = t[5]; m->tex_clearcoat = t[6]; m->tex_clearcoat_rough = t[7]; m->tex_sheen = t[8]; m->tex_sheen_rough = t[9];
-    m->tex_transmission = t[10];
-    for (int k = 0; k < 11; k++) if (!tex_ok(t[k], ntex)) r->bad = 1;
+    m->tex_transmission = t[10]; m->tex_specular = t[11]; m->tex_specular_colour = t[12];
+    for (int k = 0; k < 13; k++) if (!tex_ok(t[k], ntex)) r->bad = 1;
     for (int k = 0; k < VT_MATERIAL_MAPS; k++) {
         r_bytes(r, m->uv[k].xform, sizeof m->uv[k].xform);
         m->uv[k].set = r_i32(r);

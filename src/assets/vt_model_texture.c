@@ -166,6 +166,11 @@ static vt_result decode_raw(vt_tex_ctx *c, const char *name, const struct aiText
     return r == VT_OK ? downscale(c, name, img) : r;
 }
 
+vt_result vt_texture_decode(const void *data, size_t n, const char *name, vt_tex_ctx *c, vtcv_mat *img)
+{
+    return decode_encoded(c, name, data, n, img);
+}
+
 vt_result vt_texture_load(const struct aiScene *sc, const char *name, vt_tex_ctx *c, vtcv_mat *img)
 {
     const struct aiTexture *emb = embedded(sc, name);

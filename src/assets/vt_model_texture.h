@@ -25,5 +25,8 @@ vt_result vt_texture_header(const unsigned char *d, size_t n, int *w, int *h, in
  * over the model's budget, or a file that is not a regular one, ctx->fatal is set. A missing or
  * undecodable texture is a warning: the model is drawn without it. VT_OK when img holds it. */
 vt_result vt_texture_load(const struct aiScene *sc, const char *name, vt_tex_ctx *ctx, vtcv_mat *img);
+/* The same for an encoded image in memory (n bytes; a map assimp does not load), named name in
+ * warnings. */
+vt_result vt_texture_decode(const void *data, size_t n, const char *name, vt_tex_ctx *ctx, vtcv_mat *img);
 
 #endif

@@ -69,10 +69,11 @@ static vt_result program(const char *dir, const char *name, GLuint *out, char *e
 
 static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
 {
-    static const char *samplers[VT_MESH_TEXTURES + 9] = { "u_texture", "u_mr_tex", "u_normal_tex", "u_occlusion_tex",
-                                                          "u_emissive_tex", "u_env", "u_sheen_lut", "u_scene", "u_thickness_tex",
-                                                          "u_clearcoat_tex", "u_clearcoat_rough_tex", "u_sheen_tex",
-                                                          "u_sheen_rough_tex", "u_transmission_tex" };
+    static const char *samplers[VT_MESH_SAMPLERS] = { "u_texture", "u_mr_tex", "u_normal_tex", "u_occlusion_tex",
+                                                      "u_emissive_tex", "u_env", "u_sheen_lut", "u_scene", "u_thickness_tex",
+                                                      "u_clearcoat_tex", "u_clearcoat_rough_tex", "u_sheen_tex",
+                                                      "u_sheen_rough_tex", "u_transmission_tex", "u_specular_tex",
+                                                      "u_specular_colour_tex" };
     u->proj = glGetUniformLocation(p, "u_proj");
     u->opacity = glGetUniformLocation(p, "u_opacity");
     u->world_from_cam = glGetUniformLocation(p, "u_world_from_cam");
@@ -92,7 +93,7 @@ static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
     u->env_lods = glGetUniformLocation(p, "u_env_lods");
     u->env_scale = glGetUniformLocation(p, "u_env_scale");
     u->sh = glGetUniformLocation(p, "u_sh");
-    for (int k = 0; k < VT_MESH_TEXTURES + 9; k++) u->samplers[k] = glGetUniformLocation(p, samplers[k]);
+    for (int k = 0; k < VT_MESH_SAMPLERS; k++) u->samplers[k] = glGetUniformLocation(p, samplers[k]);
     u->transmission = glGetUniformLocation(p, "u_transmission");
     u->attenuation = glGetUniformLocation(p, "u_attenuation");
     u->thickness_map = glGetUniformLocation(p, "u_thickness_map");
@@ -100,6 +101,7 @@ static void mesh_uniforms(GLuint p, vt_mesh_uniforms *u)
     u->iridescence = glGetUniformLocation(p, "u_iridescence");
     u->alpha_cutoff = glGetUniformLocation(p, "u_alpha_cutoff");
     u->specular = glGetUniformLocation(p, "u_specular");
+    u->specular_maps = glGetUniformLocation(p, "u_specular_maps");
     u->clearcoat = glGetUniformLocation(p, "u_clearcoat");
     u->clearcoat_maps = glGetUniformLocation(p, "u_clearcoat_maps");
     u->sheen = glGetUniformLocation(p, "u_sheen");
@@ -153,7 +155,7 @@ vt_result vt_render_mesh_program(vt_renderer *r, int variant, char *err, size_t 
     mesh_uniforms(p, u);
     glUseProgram(p);
     glUniform1f(u->exposure, 1.0f);
-    for (int i = 0; i < VT_MESH_TEXTURES + 9; i++) glUniform1i(u->samplers[i], i);
+    for (int i = 0; i < VT_MESH_SAMPLERS; i++) glUniform1i(u->samplers[i], i);
     glUniform1f(u->env_lods, VT_ENV_LEVELS - 1);
     glUniform1f(u->env_scale, VT_ENV_SCALE);
     glUniform1fv(u->sh, 9, r->env_sh);

@@ -30,6 +30,10 @@
 #define VT_MESH_ALPHA_MASK (1 << (VT_MESH_TEXTURES + 4))     /* variant bit: alphaMode MASK (discard below the cutoff) */
 #define VT_MESH_IRIDESCENCE (1 << (VT_MESH_TEXTURES + 5))   /* variant bit: a thin film's colours */
 #define VT_MESH_VARIANTS (1 << (VT_MESH_TEXTURES + 6))    /* one mesh program per set of maps and layers */
+/* Texture units of a mesh program: the maps, u_env, u_sheen_lut, u_scene, then eight layer maps
+ * (volume thickness, clearcoat and its roughness, sheen and its roughness, transmission,
+ * specular and its colour): 16, OpenGL 3.3's least. */
+#define VT_MESH_SAMPLERS (VT_MESH_TEXTURES + 11)
 
 /* The text cache (vt_render_text.c). */
 typedef struct vt_text_cache vt_text_cache;
@@ -44,9 +48,10 @@ typedef struct vt_mesh_uniforms {
     GLint proj, opacity, world_from_cam, key_cam, room;
     /* per mesh instance */
     GLint mv, normal_mat, base_colour, metallic, roughness, emissive, normal_scale, occlusion_strength, uv_xform, uv_set,
-          clearcoat, clearcoat_maps, sheen, sheen_maps, transmission, attenuation, thickness_map, scene_lod, alpha_cutoff, specular, iridescence;
+          clearcoat, clearcoat_maps, sheen, sheen_maps, transmission, attenuation, thickness_map, scene_lod, alpha_cutoff, specular,
+          specular_maps, iridescence;
     /* set once after linking (constant for the renderer's life) */
-    GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_TEXTURES + 9];   /* the maps, u_env, u_sheen_lut, u_scene, the layers' maps */
+    GLint exposure, env_lods, env_scale, sh, samplers[VT_MESH_SAMPLERS];
 } vt_mesh_uniforms;
 
 /* A queued 3-D draw (vt_render_model.c): a model (model.id != 0) or a contact shadow. */

@@ -257,7 +257,7 @@ static void instance_matrices(const vt_mesh_instance *in, const float cam_from_m
 static const vt_material k_plain = { .base_colour = { 0.8f, 0.8f, 0.8f, 1 }, .roughness = 0.6f, .texture = -1, .tex_metal_rough = -1,
                                      .tex_normal = -1, .tex_occlusion = -1, .tex_emissive = -1, .tex_thickness = -1, .tex_transmission = -1,
                                      .tex_clearcoat = -1, .tex_clearcoat_rough = -1, .tex_sheen = -1, .tex_sheen_rough = -1,
-                                     .normal_scale = 1, .occlusion_strength = 1, .attenuation = { 1, 1, 1, 0 } };
+                                     .tex_specular = -1, .tex_specular_colour = -1, .normal_scale = 1, .occlusion_strength = 1, .attenuation = { 1, 1, 1, 0 } };
 
 static const vt_material *instance_material(const vt_model *m, const vt_mesh_instance *in)
 {
@@ -391,6 +391,7 @@ static void draw_instance(const vt_renderer *r, const vt_gpu_slot *g, const vt_m
      * ior 1.5), times the specular colour; the factor weighs the dielectric reflection. */
     float q = (mat->ior - 1) / (mat->ior + 1), f0 = mat->ior == 1.5f ? 1.0f : q * q / 0.04f;
     glUniform4f(u->specular, mat->specular_colour[0] * f0, mat->specular_colour[1] * f0, mat->specular_colour[2] * f0, mat->specular);
+    glUniform2f(u->specular_maps, bind_layer_map(g, mat->tex_specular, 6), bind_layer_map(g, mat->tex_specular_colour, 7));
     if (variant & VT_MESH_TRANSMISSION) set_volume(r, u, g, mat, mv);
     for (int k = 0; k < VT_MESH_TEXTURES; k++) {
         if (texs[k] < 0) continue;   /* this program samples no such map */
