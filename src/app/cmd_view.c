@@ -166,6 +166,22 @@ static void draw_labels(vt_renderer *r, const view_scene *vs, int W, int H)
     for (int i = 0; i < vs->nwarn; i++) wy += vt_render_text_box(r, H * 0.03f, wy, px * 0.7f, vs->warn[i], &box, warn).lines * px;
 }
 
+/* A thumbnail's distance: the nearest at which the box [lo, hi] (its centre c) fits inside 95 % of
+ * the picture seen from the orbit's direction (exact: each corner's depth and offsets are linear
+ * in the distance), so a long sofa fills a wide picture as a round vase fills a square one. */
+static float box_fit(const float lo[3], const float hi[3], const float c[3], float az, const vt_camera *cam, int W, int H)
+{
+    float mv[16], d = 0;
+    orbit(c, 1, az, 0.35f, mv);
+    for (int i = 0; i < 8; i++) {
+        float q[3] = { (i & 1 ? hi[0] : lo[0]) - c[0], (i & 2 ? hi[1] : lo[1]) - c[1], (i & 4 ? hi[2] : lo[2]) - c[2] };
+        float x = mv[0] * q[0] + mv[4] * q[1] + mv[8] * q[2], y = mv[1] * q[0] + mv[5] * q[1] + mv[9] * q[2];
+        float z = mv[2] * q[0] + mv[6] * q[1] + mv[10] * q[2];
+        d = fmaxf(d, fmaxf((float)cam->fx * fabsf(x) / (0.475f * (float)W), (float)cam->fy * fabsf(y) / (0.475f * (float)H)) - z);
+    }
+    return d;
+}
+
 static void draw_frame(vt_renderer *r, const view_scene *vs, const vt_image *bg, const vt_camera *cam, int W, int H,
                        float angle_deg, double seconds)
 {
@@ -181,6 +197,10 @@ static void draw_frame(vt_renderer *r, const view_scene *vs, const vt_image *bg,
     float half_fov = atanf((float)(H * 0.5 / cam->fy));
     float mv[16], mv_model[16];
     float dist = radius / sinf(half_fov) * (vs->thumbnail ? 1.05f : 1.25f);
+    if (vs->thumbnail) {   /* the bounding sphere in both directions, or the box where it is nearer */
+        dist = fmaxf(dist, radius / sinf(atanf((float)(W * 0.5 / cam->fx))) * 1.05f);
+        dist = fminf(dist, fmaxf(box_fit(lo, hi, centre, angle_deg * (float)M_PI / 180, cam, W, H), radius * 1.01f));
+    }
     orbit(centre, dist, angle_deg * (float)M_PI / 180, 0.35f, mv);
     mat4_mul(mv, vs->place, mv_model);
     vt_render_depth_range(r, fmaxf(dist - radius * 2, dist * 0.01f), dist + radius * 3);
