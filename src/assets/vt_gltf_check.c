@@ -234,6 +234,30 @@ static vt_result check_required(gltf_doc *d, const cJSON *doc)
     return VT_OK;
 }
 
+/* Each skin's joints are nodes, and its inverseBindMatrices one float MAT4 a joint: glTF lets a
+ * skin leave them out (identity), but assimp 5.2 reads them unchecked (a file without them, or
+ * with fewer, crashes it), so such a file is refused here, saying so. */
+static vt_result check_skins(gltf_doc *d, const cJSON *doc)
+{
+    const cJSON *skin;
+    int i = -1, nn = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "nodes"));
+    cJSON_ArrayForEach(skin, cJSON_GetObjectItemCaseSensitive(doc, "skins")) {
+        const cJSON *joints = cJSON_GetObjectItemCaseSensitive(skin, "joints"), *j;
+        int nj = cJSON_IsArray(joints) ? cJSON_GetArraySize(joints) : 0, ok = nj > 0;
+        i++;
+        cJSON_ArrayForEach(j, joints) ok &= index_in(j, nn) >= 0;
+        if (!ok) return bad(d, "skin %d has no joints, or a joint that is not a node", i);
+        const cJSON *ibm = cJSON_GetObjectItemCaseSensitive(skin, "inverseBindMatrices");
+        if (!ibm) return bad(d, "skin %d has no inverseBindMatrices (glTF allows it, assimp 5.2 cannot read such a skin: export it with them)", i);
+        int a = index_in(ibm, d->na);
+        const cJSON *acc = a < 0 ? NULL : d->aitem[a], *ty = cJSON_GetObjectItemCaseSensitive(acc, "type");
+        if (!acc || num(acc, "componentType", 0) != 5126 || !cJSON_IsString(ty) || strcmp(ty->valuestring, "MAT4") ||
+            num(acc, "count", 0) < nj)
+            return bad(d, "skin %d's inverseBindMatrices are not %d float MAT4s, one a joint", i, nj);
+    }
+    return VT_OK;
+}
+
 static vt_result check_doc(gltf_doc *d, const cJSON *doc)
 {
     vt_result r = check_required(d, doc);
@@ -242,6 +266,7 @@ static vt_result check_doc(gltf_doc *d, const cJSON *doc)
     if (r == VT_OK) r = check_accessors(d);
     if (r == VT_OK) r = vt_gltf_check_nodes(cJSON_GetObjectItemCaseSensitive(doc, "nodes"), d->err, d->errlen);
     if (r == VT_OK) r = check_meshes(d, cJSON_GetObjectItemCaseSensitive(doc, "meshes"));
+    if (r == VT_OK) r = check_skins(d, doc);
     return r;
 }
 
