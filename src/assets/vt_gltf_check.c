@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -366,29 +367,16 @@ static void read_iridescence(const cJSON *exts, vt_gltf_material_ext *e)
     e->iridescence[3] = (float)num_in(ir, "iridescenceThicknessMaximum", 400, 0, 2000);
 }
 
-/* The bytes a base64 text (n chars; "=" ends it) decodes to, malloc'd into *out; 0 when it is not
- * base64 or out of memory. */
-static int unbase64(const char *t, size_t n, unsigned char **out, size_t *len)
-{
-    static const char k[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    if (!(*out = malloc(n / 4 * 3 + 3))) return 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    *len = 0;
-    for (size_t i = 0; i < n && t[i] != '='; i++) {
-        const char *p = t[i] ? strchr(k, t[i]) : NULL;
-        if (!p) { free(*out); *out = NULL; return 0; }
-        acc = acc << 6 | (uint32_t)(p - k);
-        if ((bits += 6) >= 8) (*out)[(*len)++] = (unsigned char)(acc >> (bits -= 8));
-    }
-    return 1;
-}
-
-/* A data: uri's bytes (its base64 part), malloc'd; 0 when it is not one. */
+/* A data: uri's bytes (its base64 part, libsodium's decoder), malloc'd; 0 when it is not one. */
 static int data_uri(const char *uri, unsigned char **out, size_t *len)
 {
     const char *b = strncmp(uri, "data:", 5) ? NULL : strstr(uri, ";base64,");
-    return b && unbase64(b + 8, strlen(b + 8), out, len);
+    size_t n = b ? strlen(b + 8) : 0;
+    if (!b || !(*out = malloc(n / 4 * 3 + 3))) return 0;
+    if (sodium_base642bin(*out, n / 4 * 3 + 3, b + 8, n, NULL, len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0) return 1;
+    free(*out);
+    *out = NULL;
+    return 0;
 }
 
 /* A checked bufferView's bytes, copied into img: from the GLB chunk, a data: buffer or a .bin
