@@ -91,8 +91,9 @@ int run_is_demo_catalog(const run_opts *o)
     char a[PATH_MAX], b[PATH_MAX], models[PATH_MAX];
     snprintf(models, sizeof models, "%.4000s/models", vt_data_dir());
     if (!o->catalog || !realpath(o->catalog, a) || !realpath(models, b)) return 0;
-    char *slash = strrchr(a, '/');
-    return slash && (size_t)(slash - a) == strlen(b) && !strncmp(a, b, strlen(b));
+    char *slash = strrchr(a, '/');   /* realpath's result always has one */
+    *slash = '\0';
+    return !strcmp(a, b);
 }
 
 void run_staff_detect_result(run_ctx *rc, vt_result r)
