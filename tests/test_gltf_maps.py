@@ -271,30 +271,12 @@ print("specular maps: alpha 0 %.3f from factor 0, alpha 255 %.3f from the plain 
 check(differ(sm0, sp0) < 0.05 and differ(sm1, sp1) < 0.05 and differ(sp0, sp1) > 1, "the specularTexture's alpha scales the reflection")
 check(differ(smr, spr) < 0.3 and differ(smr, sp1) > 1, "the specularColorTexture colours the reflection")
 # The same red map as a GLB's image in a bufferView (how exporters ship it), and as a PNG beside a .gltf.
-def as_glb(g, out):
-    bins = [base64.b64decode(g["buffers"][0]["uri"].split(",", 1)[1])]
-    g = json.loads(json.dumps(g))
-    for im in g.get("images", []):
-        at = sum(len(x) for x in bins)
-        png_bytes = base64.b64decode(im.pop("uri").split(",", 1)[1])
-        bins.append(png_bytes + b"\0" * (-len(png_bytes) % 4))
-        g["bufferViews"].append({"buffer": 0, "byteOffset": at, "byteLength": len(png_bytes)})
-        im.update(bufferView=len(g["bufferViews"]) - 1, mimeType="image/png")
-    binary = b"".join(bins)
-    g["buffers"] = [{"byteLength": len(binary)}]
-    js = json.dumps(g).encode()
-    js += b" " * (-len(js) % 4)
-    with open(out, "wb") as f:
-        f.write(struct.pack("<4sII", b"glTF", 2, 28 + len(js) + len(binary)) + struct.pack("<II", len(js), 0x4E4F534A) + js +
-                struct.pack("<II", len(binary), 0x004E4942) + binary)
-
-
 red_spec = dict(shiny, extensions={"KHR_materials_specular": {"specularColorTexture": {"index": 0}}})
 g = gltf_sphere(red_spec, extensions=("KHR_materials_clearcoat", "KHR_materials_sheen", "KHR_materials_specular",
                                       "KHR_materials_iridescence"))
 gltf_embed_images(g, [np.full((8, 8, 3), (0, 0, 255), np.uint8)])
 glb = os.path.join(tmp, "specred-map.glb")
-as_glb(g, glb)
+write_glb(g, glb)
 cv2.imwrite(os.path.join(tmp, "red-spec.png"), np.full((8, 8, 3), (0, 0, 255), np.uint8))
 g["images"] = [{"uri": "red-spec.png"}]
 beside = os.path.join(tmp, "specred-file.gltf")

@@ -224,6 +224,29 @@ def gltf_embed_images(g, images):
     g["textures"] = [{"source": i} for i in range(len(images))]
 
 
+def write_glb(g, out):
+    """The glTF dict g (one buffer, a data: URI, as gltf_sphere makes it) written to out as a GLB:
+    the buffer becomes the binary chunk and each data: URI image a bufferView in it, as exporters
+    ship them. g is left as it was."""
+    g = json.loads(json.dumps(g))
+    bins = [base64.b64decode(g["buffers"][0]["uri"].split(",", 1)[1])]
+    for im in g.get("images", []):
+        if not im.get("uri", "").startswith("data:"):
+            continue
+        at = sum(len(x) for x in bins)
+        data = base64.b64decode(im.pop("uri").split(",", 1)[1])
+        bins.append(data + b"\0" * (-len(data) % 4))
+        g["bufferViews"].append({"buffer": 0, "byteOffset": at, "byteLength": len(data)})
+        im.update(bufferView=len(g["bufferViews"]) - 1, mimeType="image/png")
+    binary = b"".join(bins)
+    g["buffers"] = [{"byteLength": len(binary)}]
+    js = json.dumps(g).encode()
+    js += b" " * (-len(js) % 4)
+    with open(out, "wb") as f:
+        f.write(struct.pack("<4sII", b"glTF", 2, 28 + len(js) + len(binary)) + struct.pack("<II", len(js), 0x4E4F534A) + js +
+                struct.pack("<II", len(binary), 0x004E4942) + binary)
+
+
 def gltf_sphere(material, radius=0.05, uv=True, extensions=(), rings=24, segs=48):
     """A glTF (as a dict: json.dump it to a .gltf) of one sphere standing on y = 0, its buffers
     inline, with normals and, when uv, TEXCOORD_0 (u around, v down from the top); material is
